@@ -1,0 +1,3 @@
+from ecrf.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The safe expression language of study definitions (skip logic, derived values, edit checks).
+
+`Expression.parse(text)` parses (lark grammar, no `eval`); `bind(namespace)` resolves the names
+against the study, checks types and compiles; `evaluate(env)` returns a value or None (unknown).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ecrf.study.expr import ast
+from ecrf.study.expr.analyze import Analysis, Analyzer, Issue, ItemKey, Namespace
+from ecrf.study.expr.compiler import Env, Fn, compile_node
+from ecrf.study.expr.parser import ExprSyntaxError, parse
+
+__all__ = ["Env", "Expression", "ExprSyntaxError", "Issue", "ItemKey", "Namespace"]
+
+
+class Expression:
+    """One expression of the definition: its text, its tree, and once bound, its compiled form."""
+
+    __slots__ = ("text", "tree", "_fn", "refs", "type", "uses_eligible")
+
+    def __init__(self, text: str, tree: ast.Node) -> None:
+        self.text = text
+        self.tree = tree
+        self._fn: Fn | None = None
+        self.refs: tuple[ItemKey, ...] = ()
+        self.type = "any"
+        self.uses_eligible = False
+
+    @classmethod
+    def parse(cls, text: str) -> Expression:
+        """Raise ExprSyntaxError when the text is not in the language."""
+        return cls(text, parse(text))
+
+    def bind(self, ns: Namespace) -> list[Issue]:
+        """Resolve names and types in `ns`; compile when there is no issue."""
+        analysis: Analysis = Analyzer(ns).run(self.tree)
+        self.type = analysis.type
+        self.refs = tuple(dict.fromkeys(analysis.refs.values()))
+        self.uses_eligible = analysis.uses_eligible
+        if not analysis.issues:
+            self._fn = compile_node(self.tree, analysis.refs)
+        return analysis.issues
+
+    @property
+    def is_bound(self) -> bool:
+        return self._fn is not None
+
+    def evaluate(self, env: Env) -> Any:
+        if self._fn is None:
+            raise RuntimeError(f"expression {self.text!r} was not bound to a study")
+        return self._fn(env)
+
+    def local_refs(self) -> tuple[str, ...]:
+        """Codes of the current form's items this expression reads."""
+        return tuple(k.item for k in self.refs if k.form is None)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expression) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def evaluate_text(text: str, values: dict[str, Any] | None = None, **context: Any) -> Any:
+    """Evaluate a stand-alone expression over plain values (tools and tests): no study, no checks.
+
+    References are looked up in `values` by their dotted name (`DM.AGE`).
+    """
+    expr = Expression.parse(text)
+    refs = {node: ItemKey(None, None, ".".join(node.parts)) for node in ast.walk(expr.tree) if isinstance(node, ast.Ref)}
+    fn = compile_node(expr.tree, refs)
+    return fn(Env(values or {}, None, context))

@@ -1,0 +1,291 @@
+"""Typed, immutable objects of a study definition (what `forms/` turns into)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecrf.study.expr import Expression
+
+
+class ItemType(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    PARTIAL_DATE = "partial_date"
+    TIME = "time"
+    DATETIME = "datetime"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    YES_NO = "yes_no"
+    CALCULATED = "calculated"
+
+
+NUMERIC_TYPES = frozenset({ItemType.INTEGER, ItemType.DECIMAL})
+DATE_TYPES = frozenset({ItemType.DATE, ItemType.PARTIAL_DATE, ItemType.DATETIME})
+ROLES = ("site_admin", "investigator", "nurse", "monitor", "read_only")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-visible string in every language of the study."""
+
+    values: tuple[tuple[str, str], ...]
+
+    def get(self, lang: str) -> str:
+        for code, value in self.values:
+            if code == lang:
+                return value
+        return self.values[0][1] if self.values else ""
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
+
+    @classmethod
+    def of(cls, **values: str) -> Text:
+        return cls(tuple(values.items()))
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.values)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of the definition was written, for messages."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class CodeItem:
+    code: str | int
+    label: Text
+
+
+@dataclass(frozen=True)
+class Codelist:
+    name: str
+    data_type: str  # "text" | "integer"
+    items: tuple[CodeItem, ...]
+    source: Source
+
+    def codes(self) -> tuple[str | int, ...]:
+        return tuple(ci.code for ci in self.items)
+
+    def label_of(self, code: str | int, lang: str) -> str:
+        for ci in self.items:
+            if ci.code == code:
+                return ci.label.get(lang)
+        return str(code)
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float | None
+    high: float | None
+
+    def contains(self, value: Any) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def __str__(self) -> str:
+        low = "" if self.low is None else _fmt_num(self.low)
+        high = "" if self.high is None else _fmt_num(self.high)
+        return f"{low}–{high}"
+
+
+def _fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    kind: str  # "inclusion" | "exclusion"
+    number: int
+    rule: Expression | None = None
+    rule_label: Text | None = None
+
+    @property
+    def required_answer(self) -> str:
+        return "Y" if self.kind == "inclusion" else "N"
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    type: ItemType
+    label: Text
+    cdash: str
+    source: Source
+    help: Text | None = None
+    sdtm: str | None = None
+    testcd: str | None = None
+    unit: Text | None = None
+    precision: int | None = None
+    max_length: int = 200
+    required: bool = False
+    missing: tuple[str, ...] = ()
+    hard: Range | None = None
+    soft: Range | None = None
+    codelist: Codelist | None = None
+    widget: str | None = None
+    show_if: Expression | None = None
+    derive: Expression | None = None
+    result_type: ItemType | None = None
+    future_allowed: bool = False
+    criterion: Criterion | None = None
+
+    @property
+    def value_type(self) -> ItemType:
+        """The type of the stored value (a calculated item stores its result type)."""
+        return self.result_type if self.type is ItemType.CALCULATED and self.result_type else self.type
+
+    @property
+    def is_calculated(self) -> bool:
+        return self.type is ItemType.CALCULATED
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    expr: Expression
+    severity: str  # "hard" | "soft"
+    items: tuple[str, ...]
+    message: Text
+    source: Source
+    when: Expression | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    code: str
+    label: Text
+    domain: str
+    repeating: bool
+    items: tuple[Item, ...]
+    checks: tuple[Check, ...]
+    source: Source
+    help: Text | None = None
+    _by_code: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_code.update({item.code: item for item in self.items})
+
+    def item(self, code: str) -> Item:
+        return self._by_code[code]
+
+    def has_item(self, code: str) -> bool:
+        return code in self._by_code
+
+    @property
+    def criteria(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.criterion is not None)
+
+    @cached_property
+    def derive_order(self) -> tuple[str, ...]:
+        """Calculated items, each after the calculated items it reads (the loader rejects cycles)."""
+        calculated = {i.code: i for i in self.items if i.derive is not None}
+        order: list[str] = []
+
+        def place(code: str, path: frozenset[str]) -> None:
+            if code in order or code in path:
+                return
+            for dep in calculated[code].derive.local_refs():  # type: ignore[union-attr]
+                if dep in calculated:
+                    place(dep, path | {code})
+            order.append(code)
+
+        for code in calculated:
+            place(code, frozenset())
+        return tuple(order)
+
+
+@dataclass(frozen=True)
+class Arm:
+    code: str
+    label: Text
+    type: str
+    planned_subjects: int | None
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class VisitForm:
+    """A form asked for at a visit, possibly for some arms only, possibly at several timepoints."""
+
+    form: str
+    arms: tuple[str, ...] = ()  # empty: every arm
+    timepoints: tuple[str, ...] = ()  # empty: once
+
+    def applies_to(self, arm: str | None) -> bool:
+        return not self.arms or arm is None or arm in self.arms
+
+
+@dataclass(frozen=True)
+class Visit:
+    code: str
+    label: Text
+    day: int
+    window_before: int
+    window_after: int
+    forms: tuple[VisitForm, ...]
+    source: Source
+    before_day0: bool = False
+
+    def forms_for(self, arm: str | None) -> tuple[VisitForm, ...]:
+        return tuple(vf for vf in self.forms if vf.applies_to(arm))
+
+
+@dataclass(frozen=True)
+class StudyInfo:
+    oid: str
+    version: str
+    title: Text
+    short_title: Text
+    phase: str
+    planned_subjects: int | None
+    start_date: date | None
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Study:
+    info: StudyInfo
+    missing_codes: dict[str, Text]
+    roles: dict[str, Text]
+    arms: tuple[Arm, ...]
+    timepoints: dict[str, Text]
+    visits: tuple[Visit, ...]
+    logs: tuple[str, ...]
+    forms: dict[str, Form]
+    codelists: dict[str, Codelist]
+    eligibility_form: str | None = None
+    allocation_form: str | None = None
+    end_of_study_form: str | None = None
+    end_of_study_visit: str | None = None
+
+    def form(self, code: str) -> Form:
+        return self.forms[code]
+
+    def visit(self, code: str) -> Visit:
+        for v in self.visits:
+            if v.code == code:
+                return v
+        raise KeyError(code)
+
+    def arm(self, code: str) -> Arm:
+        for a in self.arms:
+            if a.code == code:
+                return a
+        raise KeyError(code)
+
+    def visits_of_form(self, form: str) -> tuple[str, ...]:
+        return tuple(v.code for v in self.visits if any(vf.form == form for vf in v.forms))

@@ -1,0 +1,232 @@
+"""Turn what a user typed (or the store gave back) into a typed value of an item — or a finding.
+
+Parsing is locale-independent: a decimal point is always '.', dates are ISO 8601. Full-width digits
+typed with a Chinese input method (３７．５) are read as ASCII.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ecrf.study.findings import F, Finding, Severity, make
+from ecrf.study.model import Item, ItemType, Text
+from ecrf.study.values import Missing, PartialDate
+
+_INT = re.compile(r"^[+-]?\d+$")
+_DEC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2}|UNK?))?(?:-(\d{1,2}|UNK?))?$", re.IGNORECASE)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+Parsed = tuple[Any, list[Finding]]
+
+
+def parse_entry(item: Item, raw: Any) -> Parsed:
+    """(typed value or None, findings). Empty input gives (None, []); required-ness is checked later."""
+    if raw is None or isinstance(raw, Missing):
+        return raw, []
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip() if item.value_type is not ItemType.TEXT else raw
+        if text == "":
+            return None, []
+        return _PARSERS[item.value_type](item, text)
+    return _accept_typed(item, raw)
+
+
+def _bad(code: F, item: Item, **params: Any) -> Parsed:
+    return None, [make(code, Severity.HARD, item.code, label=item.label, **params)]
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+def _parse_integer(item: Item, text: str) -> Parsed:
+    if _INT.match(text):
+        return int(text), []
+    if _DEC.match(text.replace(",", ".")):
+        return _bad(F.NOT_WHOLE, item, raw=text)
+    return _bad(F.NOT_A_NUMBER, item, raw=text, example="72")
+
+
+def _parse_decimal(item: Item, text: str) -> Parsed:
+    if not _DEC.match(text):
+        if "," in text and _DEC.match(text.replace(",", ".", 1)):
+            return _bad(F.DECIMAL_COMMA, item, raw=text, suggestion=text.replace(",", ".", 1))
+        return _bad(F.NOT_A_NUMBER, item, raw=text, example="37.5")
+    value = Decimal(text)
+    return _fit_precision(item, value, text)
+
+
+def _fit_precision(item: Item, value: Decimal, raw: str) -> Parsed:
+    precision = item.precision or 0
+    quantum = Decimal(1).scaleb(-precision)
+    try:
+        fitted = value.quantize(quantum)
+    except InvalidOperation:
+        return _bad(F.NOT_A_NUMBER, item, raw=raw, example="37.5")
+    if fitted != value:
+        return _bad(F.TOO_MANY_DECIMALS, item, raw=raw, precision=precision)
+    return fitted, []
+
+
+# -- dates and times ---------------------------------------------------------------------
+
+def _parse_date(item: Item, text: str) -> Parsed:
+    m = _DATE.match(text)
+    if not m:
+        return _bad(F.BAD_DATE, item, raw=text)
+    return _make_date(item, text, int(m[1]), int(m[2]), int(m[3]))
+
+
+def _make_date(item: Item, raw: str, year: int, month: int, day: int) -> Parsed:
+    problem = _date_problem(year, month, day)
+    if problem:
+        return _bad(F.IMPOSSIBLE_DATE, item, raw=raw, detail=problem)
+    return date(year, month, day), []
+
+
+def _date_problem(year: int, month: int | None, day: int | None) -> Text | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return Text.of(en=f"the year must be between {MIN_YEAR} and {MAX_YEAR}",
+                       zh=f"年份须在 {MIN_YEAR} 至 {MAX_YEAR} 之间")
+    if month is not None and not 1 <= month <= 12:
+        return Text.of(en=f"there is no month {month}", zh=f"没有 {month} 月")
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            name = calendar.month_name[month]
+            return Text.of(en=f"{name} {year} has {last} days", zh=f"{year} 年 {month} 月只有 {last} 天")
+    return None
+
+
+def _parse_partial_date(item: Item, text: str) -> Parsed:
+    m = _PARTIAL.match(text)
+    if not m:
+        return _bad(F.BAD_PARTIAL_DATE, item, raw=text)
+    year = int(m[1])
+    month = None if m[2] is None or m[2].upper().startswith("UN") else int(m[2])
+    day = None if m[3] is None or m[3].upper().startswith("UN") else int(m[3])
+    if month is None and day is not None:
+        return _bad(F.BAD_PARTIAL_DATE, item, raw=text)
+    problem = _date_problem(year, month, day)
+    if problem:
+        return _bad(F.IMPOSSIBLE_DATE, item, raw=text, detail=problem)
+    if month is not None and day is not None:
+        return date(year, month, day), []
+    return PartialDate(year, month, None), []
+
+
+def _parse_time(item: Item, text: str) -> Parsed:
+    m = _TIME.match(text)
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        return _bad(F.BAD_TIME, item, raw=text)
+    return time(int(m[1]), int(m[2])), []
+
+
+def _parse_datetime(item: Item, text: str) -> Parsed:
+    parts = re.split(r"[T ]+", text)
+    if len(parts) != 2 or not _DATE.match(parts[0]) or not _TIME.match(parts[1]):
+        return _bad(F.BAD_DATETIME, item, raw=text)
+    day, findings = _parse_date(item, parts[0])
+    if findings:
+        return None, findings
+    clock, findings = _parse_time(item, parts[1])
+    if findings:
+        return _bad(F.BAD_DATETIME, item, raw=text)
+    return datetime.combine(day, clock), []
+
+
+# -- choices and text --------------------------------------------------------------------
+
+def _parse_code(item: Item, text: str) -> Parsed:
+    codelist = item.codelist
+    if codelist is None:  # pragma: no cover - the loader guarantees a codelist
+        return text, []
+    if codelist.data_type == "integer":
+        code: Any = int(text) if _INT.match(text) else text
+    else:
+        code = text.upper() if item.value_type is ItemType.YES_NO else text
+    if code not in codelist.codes():
+        return _bad(F.NOT_IN_CODELIST, item, raw=text, choices=", ".join(str(c) for c in codelist.codes()))
+    return code, []
+
+
+def _parse_multi(item: Item, text: str) -> Parsed:
+    return _accept_typed(item, tuple(p.strip() for p in re.split(r"[;,]", text) if p.strip()))
+
+
+def _parse_text(item: Item, text: str) -> Parsed:
+    text = text.strip()
+    if text == "":
+        return None, []
+    if _CONTROL.search(text):
+        return _bad(F.CONTROL_CHARACTER, item)
+    if len(text) > item.max_length:
+        return _bad(F.TOO_LONG, item, length=len(text), max_length=item.max_length)
+    return text, []
+
+
+def _parse_calculated(item: Item, text: str) -> Parsed:
+    return _bad(F.CALCULATED_READ_ONLY, item)
+
+
+_PARSERS = {
+    ItemType.INTEGER: _parse_integer, ItemType.DECIMAL: _parse_decimal, ItemType.DATE: _parse_date,
+    ItemType.PARTIAL_DATE: _parse_partial_date, ItemType.TIME: _parse_time, ItemType.DATETIME: _parse_datetime,
+    ItemType.SINGLE_CHOICE: _parse_code, ItemType.YES_NO: _parse_code, ItemType.MULTI_CHOICE: _parse_multi,
+    ItemType.TEXT: _parse_text, ItemType.CALCULATED: _parse_calculated,
+}
+
+
+# -- typed values (from the store, or from code) -----------------------------------------
+
+def _accept_typed(item: Item, value: Any) -> Parsed:  # noqa: PLR0911 - one branch per type
+    t = item.value_type
+    if isinstance(value, bool):
+        return _wrong(item, value)
+    if t is ItemType.INTEGER and isinstance(value, int):
+        return value, []
+    if t is ItemType.DECIMAL and isinstance(value, (int, Decimal, float)):
+        if isinstance(value, float) and value != value:  # NaN
+            return _wrong(item, value)
+        return _fit_precision(item, Decimal(str(value)), str(value))
+    if t is ItemType.DATE and type(value) is date:
+        return value, []
+    if t is ItemType.PARTIAL_DATE and (type(value) is date or isinstance(value, PartialDate)):
+        return value, []
+    if t is ItemType.TIME and isinstance(value, time):
+        return value, []
+    if t is ItemType.DATETIME and isinstance(value, datetime):
+        return value, []
+    if t is ItemType.MULTI_CHOICE and isinstance(value, (list, tuple, set, frozenset)):
+        return _accept_multi(item, tuple(value))
+    if t in (ItemType.SINGLE_CHOICE, ItemType.YES_NO) and isinstance(value, (str, int)):
+        return _parse_code(item, str(value))
+    if t is ItemType.TEXT and isinstance(value, str):
+        return _parse_text(item, value)
+    return _wrong(item, value)
+
+
+def _accept_multi(item: Item, chosen: tuple[Any, ...]) -> Parsed:
+    codelist = item.codelist
+    codes = codelist.codes() if codelist else ()
+    picked: list[Any] = []
+    for raw in chosen:
+        code = int(raw) if codelist and codelist.data_type == "integer" and isinstance(raw, str) and _INT.match(raw) else raw
+        if code not in codes:
+            return _bad(F.NOT_IN_CODELIST, item, raw=raw, choices=", ".join(str(c) for c in codes))
+        if code in picked:
+            return _bad(F.DUPLICATE_CHOICE, item, raw=raw)
+        picked.append(code)
+    if not picked:
+        return None, []
+    return tuple(c for c in codes if c in picked), []  # codelist order: the same answer, the same value
+
+
+def _wrong(item: Item, value: Any) -> Parsed:
+    return _bad(F.WRONG_VALUE_TYPE, item, got=type(value).__name__, want=item.value_type.value.replace("_", " "))

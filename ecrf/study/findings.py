@@ -94,7 +94,7 @@ MESSAGES: dict[F, tuple[str, str]] = {
                          "{label} 不适用（条件不满足），但已有数值；请清除。"),
     F.CALCULATED_READ_ONLY: ("{label} is calculated and cannot be entered.",
                              "{label} 为自动计算项，不能手工填写。"),
-    F.UNKNOWN_ITEM: ("'{item}' is not an item of this form.", "“{item}”不是本表单的项目。"),
+    F.UNKNOWN_ITEM: ("'{code}' is not an item of this form.", "“{code}”不是本表单的项目。"),
     F.CHECK_FAILED: ("{message}", "{message}"),
 }
 
@@ -118,7 +118,7 @@ class Finding:
         return self.message.get(lang)
 
 
-def make(code: F, severity: Severity, item: str | None, *, check: str | None = None,
+def make(code: F, severity: Severity, item: str | None, /, *, check: str | None = None,
          items: tuple[str, ...] = (), **params: Any) -> Finding:
     """Build a finding; a Text parameter (a label, a detail) is filled in each message's own language."""
     templates = dict(zip(("en", "zh"), MESSAGES[code]))

@@ -31,6 +31,8 @@ def parse_entry(item: Item, raw: Any) -> Parsed:
     """(typed value or None, findings). Empty input gives (None, []); required-ness is checked later."""
     if raw is None or isinstance(raw, Missing):
         return raw, []
+    if item.is_calculated:
+        return (None, []) if raw == "" else _bad(F.CALCULATED_READ_ONLY, item)
     if isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip() if item.value_type is not ItemType.TEXT else raw
         if text == "":
@@ -171,15 +173,11 @@ def _parse_text(item: Item, text: str) -> Parsed:
     return text, []
 
 
-def _parse_calculated(item: Item, text: str) -> Parsed:
-    return _bad(F.CALCULATED_READ_ONLY, item)
-
-
 _PARSERS = {
     ItemType.INTEGER: _parse_integer, ItemType.DECIMAL: _parse_decimal, ItemType.DATE: _parse_date,
     ItemType.PARTIAL_DATE: _parse_partial_date, ItemType.TIME: _parse_time, ItemType.DATETIME: _parse_datetime,
     ItemType.SINGLE_CHOICE: _parse_code, ItemType.YES_NO: _parse_code, ItemType.MULTI_CHOICE: _parse_multi,
-    ItemType.TEXT: _parse_text, ItemType.CALCULATED: _parse_calculated,
+    ItemType.TEXT: _parse_text,
 }
 
 

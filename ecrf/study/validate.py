@@ -70,7 +70,7 @@ def validate_form(
     findings = result.findings
     for code in values:
         if not form.has_item(code):
-            findings.append(make(F.UNKNOWN_ITEM, Severity.HARD, None, item=code))
+            findings.append(make(F.UNKNOWN_ITEM, Severity.HARD, None, code=code))
     for item in form.items:
         if item.is_calculated:
             continue  # always recomputed below; what was passed in is not trusted

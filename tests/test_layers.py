@@ -1,0 +1,49 @@
+"""The layers of DESIGN.md: the core imports without Qt; the README names every CLI command."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ecrf.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_BLOCK_QT = """
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('PySide6', 'shiboken6'):
+            raise ImportError('PySide6 is blocked in this test')
+sys.meta_path.insert(0, Block())
+import pkgutil, importlib, ecrf
+for mod in pkgutil.walk_packages(ecrf.__path__, 'ecrf.'):
+    if not mod.name.startswith('ecrf.ui'):
+        importlib.import_module(mod.name)
+print('ok')
+"""
+
+
+def test_core_packages_import_without_pyside6():
+    result = subprocess.run([sys.executable, "-c", _BLOCK_QT], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_no_pyside6_import_outside_ui():
+    offenders = [p for p in (ROOT / "ecrf").rglob("*.py")
+                 if "ui" not in p.relative_to(ROOT / "ecrf").parts[:1] and "PySide6" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_readme_lists_every_cli_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert [c for c in commands if f"ecrf {c}" not in readme] == []
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = next(line for line in readme.splitlines() if "pip install -e '.[test]'" in line)
+    assert test_command.strip() in ci

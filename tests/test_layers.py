@@ -18,7 +18,7 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import pkgutil, importlib, ecrf
 for mod in pkgutil.walk_packages(ecrf.__path__, 'ecrf.'):
-    if not mod.name.startswith('ecrf.ui'):
+    if not mod.name.startswith('ecrf.ui') and not mod.name.endswith('__main__'):
         importlib.import_module(mod.name)
 print('ok')
 """

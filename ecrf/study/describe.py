@@ -10,6 +10,7 @@ def describe(study: Study, lang: str = "en") -> str:
         f"{info.title.get(lang)}",
         f"Study {info.oid} · definition version {info.version} · phase {info.phase or '-'} · "
         f"{info.planned_subjects or '?'} subjects planned · languages {', '.join(info.languages)}",
+        f"Definition fingerprint (SHA-256 of forms/): {study.fingerprint}",
         "",
         f"Arms ({len(study.arms)})",
     ]

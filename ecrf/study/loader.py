@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from ecrf.study.form_loader import FormDraft, FormReader, PendingExpr, read_code
 from ecrf.study.model import ROLES, Arm, Codelist, Form, Source, Study, StudyInfo, Text, Visit, VisitForm
 from ecrf.study.problems import DefinitionError, P, Problem, Problems
 from ecrf.study.reader import OID_RE, Reader
-from ecrf.study.yamlsource import LineMap, YamlSyntaxError, load_yaml
+from ecrf.study.yamlsource import LineMap, YamlSyntaxError, parse_yaml
 
 STUDY_FILE = "study.yaml"
 CODELIST_FILE = "codelists.yaml"
@@ -40,6 +41,7 @@ class _StudyLoader:
         self.folder = folder
         self.problems = Problems()
         self.label = folder.name or str(folder)
+        self.fingerprint = ""
 
     def rel(self, path: Path) -> str:
         return f"{self.label}/{path.name}"
@@ -70,9 +72,12 @@ class _StudyLoader:
             self.problems.add(self.rel(self.folder / STUDY_FILE), 0, P.FILE_MISSING, what=STUDY_FILE,
                               hint="every study folder needs one (see docs/forms-format.md)")
         docs: dict[str, LineMap] = {}
+        digest = hashlib.sha256()
         for path in paths:
             try:
-                data = load_yaml(path)
+                raw = path.read_bytes()
+                digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
+                data = parse_yaml(raw)
             except YamlSyntaxError as exc:
                 self.problems.add(self.rel(path), exc.line, P.YAML_SYNTAX, detail=exc.message)
                 continue
@@ -84,6 +89,7 @@ class _StudyLoader:
                                   got="empty" if data is None else type(data).__name__)
                 continue
             docs[path.name] = data
+        self.fingerprint = digest.hexdigest()
         return docs
 
     def _languages(self, doc: LineMap | None) -> tuple[str, ...]:
@@ -148,7 +154,7 @@ class _StudyLoader:
         if info is None:
             return None
         return Study(info, missing_codes, roles, tuple(arms), timepoints, tuple(visits), tuple(logs), forms,
-                     codelists, eligibility, allocation, eos_form, eos_visit)
+                     codelists, eligibility, allocation, eos_form, eos_visit, self.fingerprint)
 
     def _info(self, r: Reader, doc: LineMap, languages: tuple[str, ...]) -> StudyInfo | None:
         im = r.mapping(doc.get("study"), doc.line_of("study"), "'study'", "study")

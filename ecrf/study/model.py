@@ -271,6 +271,7 @@ class Study:
     allocation_form: str | None = None
     end_of_study_form: str | None = None
     end_of_study_visit: str | None = None
+    fingerprint: str = ""  # SHA-256 over every definition file: two sites on the same forms agree on it
 
     def form(self, code: str) -> Form:
         return self.forms[code]

@@ -25,12 +25,11 @@ class SubjectData:
         self.forms[(visit, form, timepoint)] = values
 
     def value(self, visit: str, form: str, item: str, timepoint: str = "") -> Any:
+        # Same timepoint first, then the untimed instance; a form asked for at several timepoints
+        # read from an untimed form is ambiguous and stays unknown.
         values = self.forms.get((visit, form, timepoint))
         if values is None and timepoint:
             values = self.forms.get((visit, form, ""))
-        if values is None:  # a form asked for at timepoints: take the first one entered
-            values = next((v for (vi, fo, _), v in sorted(self.forms.items(), key=lambda kv: kv[0])
-                           if vi == visit and fo == form), None)
         return None if values is None else values.get(item)
 
 

@@ -88,8 +88,13 @@ class YamlSyntaxError(Exception):
 
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file; raise YamlSyntaxError with a line number and a readable reason."""
+    return parse_yaml(path.read_bytes())
+
+
+def parse_yaml(data: bytes) -> Any:
+    """Parse YAML bytes (UTF-8); raise YamlSyntaxError with a line number and a readable reason."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     try:

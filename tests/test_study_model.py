@@ -59,3 +59,8 @@ def test_fingerprint_changes_with_any_file(tmp_path, study):
     assert load_study(copy).fingerprint == study.fingerprint
     (copy / "cm.yaml").write_text((copy / "cm.yaml").read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     assert load_study(copy).fingerprint != study.fingerprint
+
+
+def test_study_mappings_are_read_only(study):
+    with pytest.raises(TypeError):
+        study.forms["XX"] = study.form("VS")  # type: ignore[index]

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from enum import StrEnum
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -256,22 +258,27 @@ class StudyInfo:
     languages: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Study:
     info: StudyInfo
-    missing_codes: dict[str, Text]
-    roles: dict[str, Text]
+    missing_codes: Mapping[str, Text]
+    roles: Mapping[str, Text]
     arms: tuple[Arm, ...]
-    timepoints: dict[str, Text]
+    timepoints: Mapping[str, Text]
     visits: tuple[Visit, ...]
     logs: tuple[str, ...]
-    forms: dict[str, Form]
-    codelists: dict[str, Codelist]
+    forms: Mapping[str, Form]
+    codelists: Mapping[str, Codelist]
     eligibility_form: str | None = None
     allocation_form: str | None = None
     end_of_study_form: str | None = None
     end_of_study_visit: str | None = None
     fingerprint: str = ""  # SHA-256 over every definition file: two sites on the same forms agree on it
+
+    def __post_init__(self) -> None:
+        # Read-only views: a loaded definition cannot be changed behind the validator's back.
+        for name in ("missing_codes", "roles", "timepoints", "forms", "codelists"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def form(self, code: str) -> Form:
         return self.forms[code]

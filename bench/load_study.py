@@ -1,0 +1,59 @@
+"""Loading the real study definition (forms/) in a fresh process, as the app does at every start.
+
+Figure: from before `import ecrf.study.loader` to after `load_study` returns, median of fresh
+subprocesses (interpreter start-up not counted). Floor: a fresh subprocess that imports yaml and
+parses the same files with the C loader — the bare minimum of reading them.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench.result import Result
+from bench.timing import REPO, median_ms, subprocess_ns
+
+FORMS = REPO / "forms"
+GOAL_MS = 150.0  # warm grammar cache: every start after the first
+FIRST_START_GOAL_MS = 300.0  # informational: the very first start builds the grammar tables
+
+LOAD_CODE = """\
+import sys, time
+t = time.perf_counter_ns()
+import ecrf.study.loader
+ecrf.study.loader.load_study(sys.argv[1])
+print(time.perf_counter_ns() - t)
+"""
+
+FLOOR_CODE = """\
+import sys, time
+t = time.perf_counter_ns()
+import pathlib, yaml
+for p in sorted(pathlib.Path(sys.argv[1]).iterdir()):
+    if p.suffix in (".yaml", ".yml"):
+        yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+print(time.perf_counter_ns() - t)
+"""
+
+
+def run(quick: bool = False) -> list[Result]:
+    runs = 3 if quick else 7
+    folder = str(FORMS)
+    warm: list[int] = []
+    no_cache: list[int] = []
+    floor: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
+        warm_cache = {"ECRF_CACHE_DIR": str(Path(tmp) / "warm")}
+        subprocess_ns(LOAD_CODE, folder, env=warm_cache)  # warms the grammar cache (and .pyc, OS file cache)
+        subprocess_ns(FLOOR_CODE, folder)
+        for i in range(runs):  # interleaved, so a slow moment of the machine hits all three alike
+            warm.append(subprocess_ns(LOAD_CODE, folder, env=warm_cache))
+            floor.append(subprocess_ns(FLOOR_CODE, folder))
+            empty = {"ECRF_CACHE_DIR": str(Path(tmp) / f"empty-{i}")}
+            no_cache.append(subprocess_ns(LOAD_CODE, folder, env=empty))
+    floor_ms = median_ms(floor)
+    warm_ms, first_ms = median_ms(warm), median_ms(no_cache)
+    return [
+        Result("load study definition (cold)", warm_ms, "ms", floor_ms, f"≤ {GOAL_MS:g} ms", warm_ms <= GOAL_MS),
+        Result("load study definition (first start, no cache)", first_ms, "ms", floor_ms,
+               f"≤ {FIRST_START_GOAL_MS:g} ms (info)", first_ms <= FIRST_START_GOAL_MS),
+    ]

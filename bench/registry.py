@@ -1,0 +1,28 @@
+"""The registered benchmarks, in table order: a short key → the module that runs them.
+
+Each module exposes `run(quick: bool) -> list[Result]` (a module may give several rows)."""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from bench.result import Result
+
+Runner = Callable[[bool], list[Result]]
+
+BENCHMARKS: dict[str, str] = {
+    "load_study": "bench.load_study",
+    "validate_form": "bench.validate_form",
+}
+
+
+def runner(key: str) -> Runner:
+    module = importlib.import_module(BENCHMARKS[key])
+    return module.run  # type: ignore[no-any-return]
+
+
+def select(only: str | None) -> list[str]:
+    """The keys to run: all, or those whose key contains `only`."""
+    if only is None:
+        return list(BENCHMARKS)
+    return [key for key in BENCHMARKS if only in key]

@@ -40,13 +40,14 @@ def _bind_expressions(study: Study, pending: list[PendingExpr], problems: Proble
 
 
 def _check_form_usage(study: Study, problems: Problems, study_file: str) -> None:
-    scheduled = {vf.form: v for v in study.visits for vf in v.forms}
+    scheduled = {vf.form for v in study.visits for vf in v.forms}
+    for visit in study.visits:
+        for vf in visit.forms:
+            if vf.form in study.logs:
+                problems.add(study_file, vf.line, P.LOG_AT_VISIT, visit.code, form=vf.form, visit=visit.code)
     for code, form in study.forms.items():
         src = form.source
         if code in study.logs:
-            if code in scheduled:
-                problems.add(study_file, scheduled[code].source.line, P.LOG_AT_VISIT, code, form=code,
-                             visit=scheduled[code].code)
             if not form.repeating:
                 problems.add(src.file, src.line, P.BAD_VALUE, code, what=f"form {code}",
                              detail="it is listed under logs: in study.yaml, so it needs 'repeating: true'")

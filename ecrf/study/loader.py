@@ -10,7 +10,7 @@ from ecrf.study.crossrefs import check_study
 from ecrf.study.form_loader import FormDraft, FormReader, PendingExpr, read_codelists
 from ecrf.study.model import ROLES, Arm, Codelist, Form, Source, Study, StudyInfo, Text, Visit, VisitForm
 from ecrf.study.problems import DefinitionError, P, Problem, Problems
-from ecrf.study.reader import OID_RE, Reader
+from ecrf.study.reader import OID_RE, Reader, shape_name
 from ecrf.study.yamlsource import LineMap, YamlSyntaxError, parse_yaml
 
 STUDY_FILE = "study.yaml"
@@ -86,20 +86,34 @@ class _StudyLoader:
                 continue
             if not isinstance(data, LineMap):
                 self.problems.add(self.rel(path), 1, P.WRONG_SHAPE, what="the file", expected="a mapping of keys",
-                                  got="empty" if data is None else type(data).__name__)
+                                  got=shape_name(data))
                 continue
+            self._report_duplicate_keys(self.rel(path), data)
             docs[path.name] = data
         self.fingerprint = digest.hexdigest()
         return docs
+
+    def _report_duplicate_keys(self, file: str, data: Any) -> None:
+        """YAML keeps only the last of two equal keys; say so for every mapping in the file."""
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, LineMap):
+                for key, line in node.duplicates:
+                    self.problems.add(file, line, P.DUPLICATE_KEY, "", key=key)
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
 
     def _languages(self, doc: LineMap | None) -> tuple[str, ...]:
         info = doc.get("study") if doc else None
         langs = info.get("languages") if isinstance(info, LineMap) else None
         if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
             return tuple(langs)
-        if isinstance(info, LineMap):
-            self.problems.add(self.rel(self.folder / STUDY_FILE), info.line_of("languages"), P.MISSING_KEY, "study",
-                              what="'study'", key="languages (a list such as [en, zh])")
+        if langs is not None:  # absent is reported with the other missing keys of 'study'
+            self.problems.add(self.rel(self.folder / STUDY_FILE), info.line_of("languages"), P.WRONG_SHAPE, "study",
+                              what="'languages'", expected="a list of language codes such as [en, zh]",
+                              got=shape_name(langs))
         return DEFAULT_LANGUAGES
 
     def _codelists(self, docs: dict[str, LineMap], study_doc: LineMap | None,
@@ -271,7 +285,7 @@ class _StudyLoader:
     def _visit_form(self, r: Reader, raw: Any, line: int, where: str, arms: set[str],
                     timepoints: dict[str, Text]) -> VisitForm | None:
         if isinstance(raw, str):
-            return VisitForm(raw)
+            return VisitForm(raw, line=line)
         fm = r.mapping(raw, line, "a visit form (a form code or {form: CODE, arms: [...], timepoints: [...]})", where)
         if fm is None:
             return None
@@ -279,7 +293,7 @@ class _StudyLoader:
         code = r.string(fm, "form", "visit form", where)
         arm_list = self._codes_in(r, fm, "arms", where, arms, P.UNKNOWN_ARM)
         tp_list = self._codes_in(r, fm, "timepoints", where, set(timepoints), P.UNKNOWN_TIMEPOINT)
-        return VisitForm(code, arm_list, tp_list) if code else None
+        return VisitForm(code, arm_list, tp_list, line) if code else None
 
     def _codes_in(self, r: Reader, fm: LineMap, key: str, where: str, known: set[str], problem: P) -> tuple[str, ...]:
         if key not in fm:

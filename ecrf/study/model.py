@@ -226,6 +226,7 @@ class VisitForm:
     form: str
     arms: tuple[str, ...] = ()  # empty: every arm
     timepoints: tuple[str, ...] = ()  # empty: once
+    line: int = field(default=0, compare=False)  # where study.yaml asks for it, for messages
 
     def applies_to(self, arm: str | None) -> bool:
         return not self.arms or arm is None or arm in self.arms

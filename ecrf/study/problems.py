@@ -93,7 +93,7 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, file: str, line: int, code: P, where: str = "", **params: object) -> None:
+    def add(self, file: str, line: int, code: P, where: str = "", /, **params: object) -> None:
         self.items.append(Problem(file, line, code, where, MESSAGES[code].format(**params)))
 
     def __bool__(self) -> bool:

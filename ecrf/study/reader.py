@@ -40,14 +40,12 @@ class Reader:
         self.file = file
         self.languages = languages
 
-    def add(self, line: int, code: P, where: str = "", **params: object) -> None:
+    def add(self, line: int, code: P, where: str = "", /, **params: object) -> None:
         self.problems.add(self.file, line, code, where, **params)
 
     # -- shapes --------------------------------------------------------------------------
     def mapping(self, value: Any, line: int, what: str, where: str = "") -> LineMap | None:
         if isinstance(value, LineMap):
-            for key, dup_line in value.duplicates:
-                self.add(dup_line, P.DUPLICATE_KEY, where, key=key)
             return value
         self.add(line, P.WRONG_SHAPE, where, what=what, expected=_SHAPES[dict], got=shape_name(value))
         return None

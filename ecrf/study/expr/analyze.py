@@ -100,7 +100,8 @@ class Analyzer:
             return ItemKey(None, None, parts[0]), self._item(form, parts[0])
         if len(parts) == 2:
             form_code, code = parts
-            return ItemKey(self._visit_of(form_code), form_code, code), self._item(self._form(form_code), code)
+            form = self._form(form_code)
+            return ItemKey(self._visit_of(form_code), form_code, code), self._item(form, code)
         if len(parts) == 3:
             visit, form_code, code = parts
             form = self._form(form_code)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import lark
 import platformdirs
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, v_args
+from lark.visitors import Transformer_NonRecursive
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ecrf.study.expr import ast
 
 MAX_LENGTH = 2000  # a form expression longer than this is a mistake, not a rule
+MAX_DEPTH = 64  # deeper nesting is unreadable, and evaluation recurses once per level
 
 
 class ExprSyntaxError(ValueError):
@@ -47,7 +49,7 @@ def _cache_file() -> Path | None:
 
 
 @v_args(inline=True)
-class _ToAst(Transformer):  # type: ignore[type-arg]
+class _ToAst(Transformer_NonRecursive):  # type: ignore[type-arg]
     def number(self, tok: Token) -> ast.Lit:
         text = str(tok)
         return ast.Lit(Decimal(text) if "." in text else int(text))
@@ -129,7 +131,21 @@ def parse(text: str) -> ast.Node:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:
         raise ExprSyntaxError(_lowercase_name_hint(text) or _describe(exc, text)) from None
-    return _TRANSFORMER.transform(tree)  # type: ignore[no-any-return]
+    node: ast.Node = _TRANSFORMER.transform(tree)
+    if _depth(node) > MAX_DEPTH:
+        raise ExprSyntaxError(f"the expression is nested more than {MAX_DEPTH} levels deep; split it into "
+                              "simpler checks or a calculated item")
+    return node
+
+
+def _depth(root: ast.Node) -> int:
+    """Nesting depth of the tree, measured without recursion (the tree may be very deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.children(node))
+    return deepest
 
 
 _KEYWORDS = frozenset({"and", "or", "not", "is", "missing", "in", "true", "false"})

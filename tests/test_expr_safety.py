@@ -56,6 +56,19 @@ PARSE_REFUSED = [
 ]
 
 
+def forms_with_show_if(tmp_path: Path, show_if_line: str) -> tuple[Path, int]:
+    """A copy of the real forms/ with `show_if_line` added to the heart-rate item; (folder, its line)."""
+    folder = tmp_path / "forms"
+    shutil.copytree(REPO / "forms", folder)
+    vs = folder / "vs.yaml"
+    text = vs.read_text(encoding="utf-8")
+    marker = '    label: {en: "Heart rate", zh: "心率"}\n'
+    assert text.count(marker) == 1
+    text = text.replace(marker, marker + show_if_line + "\n")
+    vs.write_text(text, encoding="utf-8")
+    return folder, text.splitlines().index(show_if_line) + 1
+
+
 @pytest.mark.req("EXPR-SAFE")
 @pytest.mark.parametrize("text", PARSE_REFUSED)
 def test_escape_attempt_refused_by_the_parser(text):
@@ -174,15 +187,7 @@ def test_unknown_function_message_lists_the_real_ones(name, vs_namespace):
 
 @pytest.mark.req("EXPR-SAFE")
 def test_escape_in_a_form_file_is_a_definition_problem(tmp_path):
-    folder = tmp_path / "forms"
-    shutil.copytree(REPO / "forms", folder)
-    vs = folder / "vs.yaml"
-    text = vs.read_text(encoding="utf-8")
-    marker = '    label: {en: "Heart rate", zh: "心率"}\n'
-    assert text.count(marker) == 1
-    text = text.replace(marker, marker + "    show_if: \"open('/etc/passwd') == 'x'\"\n")
-    vs.write_text(text, encoding="utf-8")
-    line = text.splitlines().index("    show_if: \"open('/etc/passwd') == 'x'\"") + 1
+    folder, line = forms_with_show_if(tmp_path, "    show_if: \"open('/etc/passwd') == 'x'\"")
     problems = [str(p) for p in check_definition(folder)]
     assert any(p.startswith(f"forms/vs.yaml:{line}: [bad-reference]") and "there is no function open()" in p
                for p in problems), problems
@@ -481,16 +486,7 @@ def test_mixed_types_are_unknown_at_run_time():
 
 @pytest.mark.req("EXPR-SAFE")
 def test_deeply_nested_expression_in_a_form_file_does_not_crash_the_loader(tmp_path):
-    folder = tmp_path / "forms"
-    shutil.copytree(REPO / "forms", folder)
-    vs = folder / "vs.yaml"
-    text = vs.read_text(encoding="utf-8")
-    marker = '    label: {en: "Heart rate", zh: "心率"}\n'
-    assert text.count(marker) == 1
-    show_if = '    show_if: "PULSE > ' + "-" * 600 + '1"'
-    text = text.replace(marker, marker + show_if + "\n")
-    vs.write_text(text, encoding="utf-8")
-    line = text.splitlines().index(show_if) + 1
+    folder, line = forms_with_show_if(tmp_path, '    show_if: "PULSE > ' + "-" * 600 + '1"')
     problems = check_definition(folder)  # must return, not raise RecursionError
     assert all(p.file == "forms/vs.yaml" and p.line == line and p.code.value == "bad-expression" for p in problems), \
         [str(p) for p in problems]

@@ -1,7 +1,6 @@
 """Read codelists and form files (items, checks) into model objects."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +9,7 @@ from ecrf.study.model import (
     NUMERIC_TYPES, Check, CodeItem, Codelist, Criterion, Form, Item, ItemType, Source, Text,
 )
 from ecrf.study.problems import P
-from ecrf.study.reader import CODE_RE, CODE_RULE, Reader, shape_name
+from ecrf.study.reader import CODE_RE, CODE_RULE, Reader, did_you_mean, shape_name
 from ecrf.study.yamlsource import LineMap
 
 COMMON_ITEM_KEYS = frozenset({"code", "cdash", "sdtm", "testcd", "type", "label", "help", "required",
@@ -223,8 +222,7 @@ class FormReader:
         try:
             return ItemType(raw)
         except ValueError:
-            close = difflib.get_close_matches(str(raw), [t.value for t in ItemType], n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(raw, [t.value for t in ItemType])
             self.r.add(im.line_of("type"), P.UNKNOWN_TYPE, where, type=raw, hint=hint,
                        allowed=", ".join(t.value for t in ItemType))
             return None
@@ -261,9 +259,8 @@ class FormReader:
         if name is None:
             return None
         if name not in self.codelists:
-            close = difflib.get_close_matches(str(name), list(self.codelists), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.r.add(im.line_of("codelist"), P.UNKNOWN_CODELIST, where, name=name, hint=hint)
+            self.r.add(im.line_of("codelist"), P.UNKNOWN_CODELIST, where, name=name,
+                       hint=did_you_mean(name, self.codelists))
             return None
         return self.codelists[name]
 

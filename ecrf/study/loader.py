@@ -1,7 +1,6 @@
 """Load a `forms/` folder into a validated, immutable Study — or report every problem at once."""
 from __future__ import annotations
 
-import difflib
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from ecrf.study.crossrefs import check_study
 from ecrf.study.form_loader import FormDraft, FormReader, PendingExpr, read_codelists
 from ecrf.study.model import ROLES, Arm, Codelist, Form, Source, Study, StudyInfo, Text, Visit, VisitForm
 from ecrf.study.problems import DefinitionError, P, Problem, Problems
-from ecrf.study.reader import OID_RE, Reader, shape_name
+from ecrf.study.reader import OID_RE, Reader, did_you_mean, shape_name
 from ecrf.study.yamlsource import LineMap, YamlSyntaxError, parse_yaml
 
 STUDY_FILE = "study.yaml"
@@ -272,7 +271,7 @@ class _StudyLoader:
             if vf is None:
                 continue
             if vf.form not in forms:
-                r.add(line, P.UNKNOWN_FORM, where, form=vf.form, hint=_close(vf.form, forms))
+                r.add(line, P.UNKNOWN_FORM, where, form=vf.form, hint=did_you_mean(vf.form, forms))
                 continue
             clash = next((o for o in result if o.form == vf.form and _arms_overlap(o.arms, vf.arms)), None)
             if clash is not None:
@@ -306,13 +305,13 @@ class _StudyLoader:
             elif problem is P.UNKNOWN_ARM:
                 r.add(fm.line_of(key), problem, where, arm=value, allowed=", ".join(sorted(known)))
             else:
-                r.add(fm.line_of(key), problem, where, tp=value, hint=_close(str(value), known))
+                r.add(fm.line_of(key), problem, where, tp=value, hint=did_you_mean(str(value), known))
         return tuple(codes)
 
     def _form_ref(self, r: Reader, doc: LineMap, key: str, forms: dict[str, Form]) -> str | None:
         code = r.string(doc, key, key, key)
         if code is not None and code not in forms:
-            r.add(doc.line_of(key), P.UNKNOWN_FORM, key, form=code, hint=_close(code, forms))
+            r.add(doc.line_of(key), P.UNKNOWN_FORM, key, form=code, hint=did_you_mean(code, forms))
             return None
         return code
 
@@ -323,7 +322,7 @@ class _StudyLoader:
         found: list[str] = []
         for index, code in enumerate(seq or ()):
             if code not in forms:
-                r.add(seq.line_of(index), P.UNKNOWN_FORM, key, form=code, hint=_close(str(code), forms))  # type: ignore[union-attr]
+                r.add(seq.line_of(index), P.UNKNOWN_FORM, key, form=code, hint=did_you_mean(str(code), forms))  # type: ignore[union-attr]
             else:
                 found.append(code)
         return found
@@ -347,8 +346,3 @@ class _StudyLoader:
 
 def _arms_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return not a or not b or bool(set(a) & set(b))
-
-
-def _close(name: str, known: Any) -> str:
-    close = difflib.get_close_matches(name, [str(k) for k in known], n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

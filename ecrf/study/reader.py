@@ -21,6 +21,12 @@ _SHAPES = {dict: "a mapping (key: value lines)", list: "a list (lines starting w
            str: "a text", int: "a whole number", bool: "true or false"}
 
 
+def did_you_mean(name: object, known: Collection[object]) -> str:
+    """' (did you mean 'X'?)' for the closest known name to a typo, or ''."""
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def shape_name(value: Any) -> str:
     if value is None:
         return "empty"
@@ -65,9 +71,7 @@ class Reader:
             if key in elsewhere:
                 self.add(m.line_of(key), P.KEY_NOT_FOR_TYPE, where, key=key, type=type_name)
                 continue
-            close = difflib.get_close_matches(str(key), list(allowed), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.add(m.line_of(key), P.UNKNOWN_KEY, where, key=key, what=what, hint=hint,
+            self.add(m.line_of(key), P.UNKNOWN_KEY, where, key=key, what=what, hint=did_you_mean(key, allowed),
                      allowed=", ".join(sorted(allowed)))
         for key in required:
             if key not in m or m[key] is None:

@@ -121,7 +121,7 @@ class Finding:
 def make(code: F, severity: Severity, item: str | None, /, *, check: str | None = None,
          items: tuple[str, ...] = (), **params: Any) -> Finding:
     """Build a finding; a Text parameter (a label, a detail) is filled in each message's own language."""
-    templates = dict(zip(("en", "zh"), MESSAGES[code]))
+    templates = dict(zip(("en", "zh"), MESSAGES[code], strict=True))
     text = Text(tuple((lang, _fill(template, lang, params)) for lang, template in templates.items()))
     return Finding(code, severity, item, text, check, items or ((item,) if item else ()))
 

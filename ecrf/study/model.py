@@ -99,12 +99,15 @@ class Range:
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
     def __str__(self) -> str:
-        low = "" if self.low is None else _fmt_num(self.low)
-        high = "" if self.high is None else _fmt_num(self.high)
+        low = format_bound(self.low)
+        high = format_bound(self.high)
         return f"{low}–{high}"
 
 
-def _fmt_num(x: float) -> str:
+def format_bound(x: float | None) -> str:
+    """A range limit as people write it: 30, not 30.0; empty when open."""
+    if x is None:
+        return ""
     return str(int(x)) if float(x).is_integer() else str(x)
 
 

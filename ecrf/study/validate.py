@@ -12,7 +12,7 @@ from ecrf.study.eligibility import criteria_met
 from ecrf.study.expr import Env
 from ecrf.study.expr.runtime import quantize
 from ecrf.study.findings import F, Finding, Severity, make
-from ecrf.study.model import DATE_TYPES, NUMERIC_TYPES, Check, Form, Item, ItemType, Text
+from ecrf.study.model import DATE_TYPES, NUMERIC_TYPES, Check, Form, Item, ItemType, Text, format_bound
 from ecrf.study.parsing import parse_entry
 from ecrf.study.subject import SubjectData, Where
 from ecrf.study.values import Missing, PartialDate, date_bounds
@@ -120,15 +120,11 @@ def range_findings(item: Item, value: int | Decimal) -> list[Finding]:
     if item.hard is not None and not item.hard.contains(value):
         below = item.hard.low is not None and value < item.hard.low
         return [make(F.BELOW_HARD if below else F.ABOVE_HARD, Severity.HARD, item.code, label=item.label,
-                     value=value, unit=unit, low=_num(item.hard.low), high=_num(item.hard.high))]
+                     value=value, unit=unit, low=format_bound(item.hard.low), high=format_bound(item.hard.high))]
     if item.soft is not None and not item.soft.contains(value):
         return [make(F.OUTSIDE_SOFT, Severity.SOFT, item.code, label=item.label, value=value, unit=unit,
                      range=str(item.soft))]
     return []
-
-
-def _num(x: float | None) -> str:
-    return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
 
 
 def _apply_skip_logic(form: Form, result: FormCheck, env: Env) -> frozenset[str]:

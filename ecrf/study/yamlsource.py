@@ -6,7 +6,6 @@ collapses) are reported instead of lost.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -84,11 +83,6 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
         self.line = line
         self.message = message
-
-
-def load_yaml(path: Path) -> Any:
-    """Parse one YAML file; raise YamlSyntaxError with a line number and a readable reason."""
-    return parse_yaml(path.read_bytes())
 
 
 def parse_yaml(data: bytes) -> Any:

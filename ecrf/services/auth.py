@@ -1,0 +1,198 @@
+"""Login with lockout, re-authentication after the idle lock, password changes and the recovery code.
+
+A password is checked by opening its key slot: there is no password hash in the database to steal."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ecrf.services.errors import (
+    AccountLocked,
+    InvalidInput,
+    LoginFailed,
+    NotFound,
+    ServiceError,
+)
+from ecrf.services.permissions import Do
+from ecrf.services.session import Actor, SiteSession, Tx, slot_of
+from ecrf.store.audit import Change
+from ecrf.store.clock import Clock, parse_utc, utc_text
+from ecrf.store.database import Database, open_database
+from ecrf.store.files import LoginLedger, SitePaths
+from ecrf.store.keyslots import (
+    RECOVERY_SLOT,
+    NoSuchSlot,
+    WrongSecret,
+    normalise_recovery_code,
+)
+from ecrf.store.models import FailedLogin, User
+from ecrf.study.model import Study
+
+MAX_FAILURES = 5
+FIRST_LOCK = timedelta(minutes=1)
+LONGEST_LOCK = timedelta(hours=1)
+MIN_PASSWORD = 8
+
+
+def login(db_path: Path, study: Study, username: str, password: str, clock: Clock | None = None) -> SiteSession:
+    """Open the site as `username`; failed attempts are counted, locked out after five, and audited."""
+    clock = clock or Clock()
+    ledger = LoginLedger(SitePaths(db_path).logins)
+    _refuse_if_locked(ledger, username, clock)
+    try:
+        database = open_database(db_path, slot_of(username), password)
+    except (NoSuchSlot, WrongSecret):
+        raise _failed(ledger, username, clock) from None
+    try:
+        return _start_session(database, study, username, clock, ledger)
+    except BaseException:
+        database.close()
+        raise
+
+
+def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
+    until = ledger.account(username).get("locked_until")
+    if until and parse_utc(until) > clock.now():
+        at_utc, _ = clock.stamp()
+        ledger.record_failure(username, at_utc, clock.workstation, "account locked", until)
+        local = parse_utc(until).astimezone(clock.now().tzinfo).strftime("%H:%M")
+        raise AccountLocked(f"The account '{username}' is locked after {MAX_FAILURES} failed logins until {local}. "
+                            "Wait until then, or ask the site administrator to reset your password.")
+
+
+def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | AccountLocked:
+    failures = int(ledger.account(username)["failures"]) + 1
+    locked_until = None
+    if failures >= MAX_FAILURES:
+        # The wait doubles with every further failure: 1, 2, 4 ... minutes, at most an hour.
+        wait = min(FIRST_LOCK * 2 ** (failures - MAX_FAILURES), LONGEST_LOCK)
+        locked_until = utc_text(clock.now() + wait)
+    at_utc, _ = clock.stamp()
+    ledger.record_failure(username, at_utc, clock.workstation, "wrong username or password", locked_until)
+    if locked_until:
+        minutes = int((parse_utc(locked_until) - clock.now()).total_seconds() // 60) or 1
+        return AccountLocked(f"Wrong username or password. The account '{username}' is now locked for "
+                             f"{minutes} minute(s) after {failures} failed attempts.")
+    left = MAX_FAILURES - failures
+    return LoginFailed(f"Wrong username or password. {left} attempt(s) left before the account is locked.")
+
+
+def _start_session(database: Database, study: Study, username: str, clock: Clock, ledger: LoginLedger) -> SiteSession:
+    with database.read() as db:
+        user = db.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise LoginFailed(f"The account '{username}' is not active at this site. Ask the site administrator.")
+    session = SiteSession(database, study, Actor(user.username, user.full_name, user.role,
+                                                 user.must_change_password), clock)
+    pending = ledger.pending()
+    with database.write() as db:
+        tx = Tx(db, database, clock, session.actor)
+        _record_failed_logins(tx, pending)
+        tx.audit(Change("login"))
+    ledger.drop_pending(len(pending))
+    ledger.clear(username)
+    return session
+
+
+def _record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:
+    """Failures seen while the database was closed join the audit trail, with their own time."""
+    for record in pending:
+        tx.db.add(FailedLogin(username=record["username"], at_utc=record["at_utc"],
+                              workstation=record["workstation"], reason=record["reason"]))
+        tx.audit(Change("login_failed", item=record["username"], new_value=record["at_utc"],
+                        reason=f"{record['reason']} at {record['workstation']}"
+                               + (f"; locked until {record['locked_until']}" if record.get("locked_until") else "")))
+
+
+def reauthenticate(session: SiteSession, password: str) -> None:
+    """Unlock a session covered by the idle lock; a wrong password counts as a failed login."""
+    slots = session.database.slots
+    assert slots is not None
+    ledger = LoginLedger(session.database.paths.logins)
+    _refuse_if_locked(ledger, session.actor.username, session.clock)
+    try:
+        slots.unlock(slot_of(session.actor.username), password)
+    except (NoSuchSlot, WrongSecret):
+        raise _failed(ledger, session.actor.username, session.clock) from None
+    session.locked = False
+    pending = ledger.pending()
+    with session.write(Do.CHANGE_OWN_PASSWORD) as tx:  # every role may; it only writes audit events
+        _record_failed_logins(tx, pending)
+        tx.audit(Change("unlock"))
+    ledger.drop_pending(len(pending))
+    ledger.clear(session.actor.username)
+
+
+def lock(session: SiteSession) -> None:
+    """Cover the session (idle timeout or the user's own choice); audited."""
+    with session.write(Do.CHANGE_OWN_PASSWORD) as tx:
+        tx.audit(Change("idle_lock"))
+    session.locked = True
+
+
+def check_password_rules(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+    if password.strip().lower() == username.lower():
+        raise InvalidInput("The password must not be the username.")
+
+
+def change_own_password(session: SiteSession, old_password: str, new_password: str) -> None:
+    """Rewrap this user's key slot under the new password; the old one stops working at once."""
+    check_password_rules(session.actor.username, new_password)
+    if old_password == new_password:
+        raise InvalidInput("The new password is the same as the old one; choose a different one.")
+    slots = session.database.slots
+    assert slots is not None
+    slot = slot_of(session.actor.username)
+    with session.write(Do.CHANGE_OWN_PASSWORD) as tx:
+        try:
+            slots.change_secret(slot, old_password, new_password)
+        except (WrongSecret, NoSuchSlot):
+            raise LoginFailed("The current password is wrong; the password was not changed.") from None
+        user = tx.db.scalar(select(User).where(User.username == session.actor.username))
+        assert user is not None
+        user.password_changed_at, user.must_change_password = tx.now_text(), False
+        tx.audit(Change("password_changed", item=user.username))
+        tx.db.flush()
+        session.database.save_slots(slots)
+    session.actor.must_change_password = False
+
+
+def recover_password(db_path: Path, recovery_code: str, username: str, new_password: str,
+                     clock: Clock | None = None) -> None:
+    """The recovery code (shown once at site setup) sets a new password for one user, e.g. a lost admin."""
+    clock = clock or Clock()
+    check_password_rules(username, new_password)
+    try:
+        database = open_database(db_path, RECOVERY_SLOT, normalise_recovery_code(recovery_code))
+    except WrongSecret:
+        raise LoginFailed("The recovery code is wrong. Type it exactly as printed at site setup.") from None
+    try:
+        with database.write() as db:
+            user = db.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"There is no user '{username}' at this site.")
+            tx = Tx(db, database, clock, Actor("recovery", "Recovery code", "site_admin"))
+            set_password(tx, user, new_password, temporary=False)
+            user.active = True
+            tx.audit(Change("password_recovered", item=username, reason="recovery code used"))
+        LoginLedger(database.paths.logins).clear(username)
+    finally:
+        database.close()
+
+
+def set_password(tx: Tx, user: User, password: str, *, temporary: bool) -> None:
+    """A new key slot for `user` (inside the caller's transaction; the slot file is written last)."""
+    database = tx.database
+    slots, key = database.slots, database.data_key
+    if slots is None or key is None:  # pragma: no cover - sessions always have both
+        raise ServiceError("The site is not unlocked.")
+    user.slot_public_key = slots.add_slot(slot_of(user.username), password, key)
+    user.password_changed_at = tx.now_text()
+    user.must_change_password = temporary
+    tx.db.flush()
+    database.save_slots(slots)
+

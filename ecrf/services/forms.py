@@ -1,0 +1,238 @@
+"""Saving form values: validation from the study definition, confirmations, reasons, status, audit."""
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ecrf.services.errors import (
+    InvalidInput,
+    NeedsConfirmation,
+    ReasonRequired,
+    ValuesRefused,
+    WrongState,
+    findings_text,
+)
+from ecrf.services.permissions import Do
+from ecrf.services.session import SiteSession, Tx
+from ecrf.services.subject_data import (
+    FormRef,
+    find_instance,
+    find_subject,
+    load_subject_data,
+    typed_values,
+)
+from ecrf.store.audit import Change
+from ecrf.store.models import FormInstance, FormStatus, ItemValue, Subject
+from ecrf.store.values import to_text
+from ecrf.study.findings import Finding
+from ecrf.study.model import Form, Study
+from ecrf.study.subject import Where
+from ecrf.study.validate import FormCheck, validate_form
+from ecrf.study.values import Missing
+
+COMPLETED = frozenset({FormStatus.COMPLETE, FormStatus.SDV_DONE, FormStatus.SIGNED, FormStatus.LOCKED})
+
+
+@dataclass
+class SaveResult:
+    status: FormStatus
+    changed: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what remains: confirmed warnings, missing answers
+
+
+def save_form(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, confirm: Collection[str] = (),
+              reason: str | None = None, complete: bool = False, today: date | None = None) -> SaveResult:
+    """Validate and store values of one form instance (items not given keep their stored value).
+
+    Hard findings refuse the save; soft ones need their `Finding.key` in `confirm`; a form saved as
+    complete needs a `reason` for any change. All or nothing, with one audit event per change."""
+    with session.write(Do.ENTER_DATA) as tx:
+        subject = find_subject(tx.db, ref.subject)
+        return store_form(tx, session.study, subject, ref, values, confirm=confirm, reason=reason,
+                          complete=complete, today=today or tx.clock.now().date())
+
+
+def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Mapping[str, Any], *,
+               confirm: Collection[str] = (), reason: str | None = None, complete: bool = False,
+               today: date) -> SaveResult:
+    """The save inside an open transaction (also used by allocation, which fills its form itself)."""
+    form = _form_allowed(study, subject, ref)
+    instance = find_instance(tx.db, subject, ref)
+    if instance is not None and instance.status == FormStatus.LOCKED:
+        raise WrongState(f"{ref} is locked; locked data cannot be changed.")
+    if instance is not None and instance.deleted:
+        raise WrongState(f"{ref} was removed ({instance.deleted_reason}); it cannot be changed.")
+    rows = {row.item_code: row for row in instance.values} if instance else {}
+    stored = typed_values(form, list(rows.values()))
+    # Items not given keep their stored value; calculated ones are always recomputed.
+    kept = {k: v for k, v in stored.items() if not (form.has_item(k) and form.item(k).is_calculated)}
+    merged = {**kept, **values}
+    changed_input = {code for code, value in values.items() if _entry_pair(value) != _entry_pair(stored.get(code))}
+    carried = _carried_confirmations(rows, changed_input)
+    check = validate_form(form, merged, subject=load_subject_data(tx.db, study, subject),
+                          where=Where(ref.visit, ref.timepoint, today), confirmed=carried | set(confirm))
+    _refuse_findings(ref, check)
+    new_values = {**check.values, **check.derived}
+    changes = [code for code in new_values if _stored_pair(new_values[code]) != _row_pair(rows.get(code))]
+    status = _next_status(FormStatus(instance.status) if instance else FormStatus.NOT_STARTED, check, complete,
+                          bool(changes), ref)
+    if instance is not None and instance.status in COMPLETED and changes and not (reason or "").strip():
+        raise ReasonRequired(f"{ref} was saved as complete: give a reason for changing "
+                             f"{', '.join(changes)}.")
+    if not changes and instance is not None and status == instance.status:
+        return SaveResult(status, [], check.soft + check.incomplete)
+    instance = instance or _new_instance(tx, study, subject, ref)
+    _write_values(tx, form, instance, rows, new_values, changes, check, reason, subject)
+    _set_status(tx, instance, status, subject, reason)
+    if changes:
+        instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
+    return SaveResult(status, changes, check.soft + check.incomplete)
+
+
+def _entry_pair(value: Any) -> tuple[str | None, str | None]:
+    """Roughly what was entered, to tell which items the user touched (exact typing comes later)."""
+    if isinstance(value, Missing):
+        return None, value.code
+    if isinstance(value, str):
+        return value.strip() or None, None
+    try:
+        return to_text(value), None
+    except TypeError:
+        return repr(value), None
+
+
+def _stored_pair(value: Any) -> tuple[str | None, str | None]:
+    return (None, value.code) if isinstance(value, Missing) else (to_text(value), None)
+
+
+def _row_pair(row: ItemValue | None) -> tuple[str | None, str | None]:
+    return (None, None) if row is None else (row.value, row.missing)
+
+
+def _carried_confirmations(rows: Mapping[str, ItemValue], changed: set[str]) -> set[str]:
+    """Confirmations stay valid while none of the items they were given on has changed."""
+    keys = {code: set(filter(None, row.confirmed.split("\n"))) for code, row in rows.items()}
+    void = set().union(*(keys.get(code, set()) for code in changed)) if changed else set()
+    return set().union(*keys.values()) - void if keys else set()
+
+
+def _refuse_findings(ref: FormRef, check: FormCheck) -> None:
+    if check.hard:
+        raise ValuesRefused(f"{ref} was not saved: {findings_text(check.hard)}", check.hard)
+    if check.unconfirmed:
+        raise NeedsConfirmation(f"{ref}: confirm these warnings to save: {findings_text(check.unconfirmed)}",
+                                check.unconfirmed)
+
+
+def _next_status(current: FormStatus, check: FormCheck, complete: bool, changed: bool, ref: FormRef) -> FormStatus:
+    if complete:
+        if not check.can_complete:
+            raise ValuesRefused(f"{ref} cannot be marked complete: {findings_text(check.incomplete)}",
+                                check.incomplete)
+        return current if current in COMPLETED and not changed else FormStatus.COMPLETE
+    if not changed:
+        return current
+    if current in COMPLETED:
+        return FormStatus.COMPLETE if check.can_complete else FormStatus.IN_PROGRESS
+    return FormStatus.IN_PROGRESS
+
+
+def _form_allowed(study: Study, subject: Subject, ref: FormRef) -> Form:
+    """The form must belong to this visit (and arm and timepoint) or be a log entry."""
+    if ref.form not in study.forms:
+        raise InvalidInput(f"There is no form '{ref.form}' in this study.")
+    if ref.visit == "":
+        if ref.form not in study.logs or ref.repeat < 1:
+            raise InvalidInput(f"{ref.form} is not a log form; give the visit it belongs to.")
+        _require_enrolled(subject, ref)
+        return study.form(ref.form)
+    if ref.visit not in {v.code for v in study.visits}:
+        raise InvalidInput(f"There is no visit '{ref.visit}' in this study.")
+    visit = study.visit(ref.visit)
+    matches = [vf for vf in visit.forms_for(subject.arm) if vf.form == ref.form
+               and ref.timepoint in (vf.timepoints or ("",))]
+    if not matches or ref.repeat != 0:
+        raise InvalidInput(f"{ref.form}{' at ' + ref.timepoint if ref.timepoint else ''} is not asked for at "
+                           f"visit {ref.visit} for {'arm ' + subject.arm if subject.arm else 'this subject'}.")
+    if not visit.before_day0:
+        _require_enrolled(subject, ref)
+        _require_visit_open(subject, ref, study)
+    return study.form(ref.form)
+
+
+def _require_enrolled(subject: Subject, ref: FormRef) -> None:
+    if subject.day0 is None:
+        raise WrongState(f"{subject.label} is not allocated yet: {ref} can be entered after allocation (Day 0).")
+
+
+def _require_visit_open(subject: Subject, ref: FormRef, study: Study) -> None:
+    cancelled = {v.visit_code for v in subject.visits if v.cancelled}
+    if ref.visit in cancelled and ref.form != study.end_of_study_form:
+        raise WrongState(f"Visit {ref.visit} of {subject.label} was cancelled when the subject's participation "
+                         f"ended ({subject.status}, {subject.ended_on}); it takes no more data.")
+
+
+def _new_instance(tx: Tx, study: Study, subject: Subject, ref: FormRef) -> FormInstance:
+    instance = FormInstance(subject_pk=subject.id, visit_code=ref.visit, form_code=ref.form,
+                            timepoint=ref.timepoint, repeat=ref.repeat, status=FormStatus.NOT_STARTED,
+                            definition_version=study.info.version, definition_fingerprint=study.fingerprint,
+                            deleted=False, updated_at=tx.now_text(), updated_by=tx.actor.username)
+    tx.db.add(instance)
+    tx.db.flush()
+    return instance
+
+
+def _audit_where(subject: Subject, instance: FormInstance) -> dict[str, Any]:
+    return {"subject": subject.label, "visit": instance.visit_code or None, "form": instance.form_code,
+            "timepoint": instance.timepoint or None, "repeat": instance.repeat or None}
+
+
+def _write_values(tx: Tx, form: Form, instance: FormInstance, rows: dict[str, ItemValue], values: Mapping[str, Any],
+                  changes: list[str], check: FormCheck, reason: str | None, subject: Subject) -> None:
+    now, where = tx.now_text(), _audit_where(subject, instance)
+    confirmed = _confirmations_by_item(check)
+    for code in values:
+        row = rows.get(code)
+        keys = "\n".join(sorted(confirmed.get(code, set())))
+        if code not in changes:
+            if row is not None and row.confirmed != keys:
+                row.confirmed = keys
+            continue
+        new_text, new_missing = _stored_pair(values[code])
+        old_text, old_missing = _row_pair(row)
+        derived = form.item(code).is_calculated
+        tx.audit(Change("value_derived" if derived else "value", **where, item=code, old_value=old_text,
+                        old_missing=old_missing, new_value=new_text, new_missing=new_missing,
+                        reason=(reason or None) if row is not None and (row.value or row.missing) else None))
+        if row is None:
+            row = ItemValue(form_pk=instance.id, item_code=code, confirmed="", saved_at=now, saved_by="")
+            tx.db.add(row)
+        row.value, row.missing, row.confirmed, row.saved_at, row.saved_by = \
+            new_text, new_missing, keys, now, tx.actor.username
+    for finding in check.soft:
+        if finding.confirmed:
+            tx.audit(Change("warning_confirmed", **where, item=finding.item, new_value=finding.key,
+                            reason=finding.text("en")))
+
+
+def _confirmations_by_item(check: FormCheck) -> dict[str, set[str]]:
+    by_item: dict[str, set[str]] = {}
+    for finding in check.soft:
+        if finding.confirmed:
+            for code in finding.items or ((finding.item,) if finding.item else ()):
+                by_item.setdefault(code, set()).add(finding.key)
+    return by_item
+
+
+def _set_status(tx: Tx, instance: FormInstance, status: FormStatus, subject: Subject, reason: str | None) -> None:
+    instance.updated_at, instance.updated_by = tx.now_text(), tx.actor.username
+    if instance.status == status:
+        return
+    if instance.status in (FormStatus.SIGNED, FormStatus.SDV_DONE):
+        tx.audit(Change("signature_broken" if instance.status == FormStatus.SIGNED else "sdv_reset",
+                        **_audit_where(subject, instance), old_value=instance.status, new_value=status, reason=reason))
+    tx.audit(Change("form_status", **_audit_where(subject, instance), old_value=instance.status,
+                    new_value=status, reason=reason))
+    instance.status = status

@@ -1,0 +1,111 @@
+"""A logged-in user on an open site: the door every service call goes through."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ecrf.services.errors import PermissionDenied, WrongStudy
+from ecrf.services.permissions import Do, require
+from ecrf.store import audit
+from ecrf.store.audit import Change
+from ecrf.store.clock import Clock
+from ecrf.store.database import Database
+from ecrf.store.models import Site
+from ecrf.study.model import Study
+
+
+def slot_of(username: str) -> str:
+    return f"user:{username}"
+
+
+@dataclass
+class Actor:
+    username: str
+    full_name: str
+    role: str
+    must_change_password: bool = False
+
+
+class Tx:
+    """One open write transaction: the changes and their audit events commit together or not at all."""
+
+    def __init__(self, db: Session, database: Database, clock: Clock, actor: Actor) -> None:
+        self.db = db
+        self.database = database
+        self.clock = clock
+        self.actor = actor
+
+    def audit(self, change: Change) -> None:
+        audit.append(self.db, self.clock, self.actor.username, self.actor.role, change)
+
+    def now_text(self) -> str:
+        return self.clock.stamp()[0]
+
+    @property
+    def site(self) -> Site:
+        site = self.db.get(Site, 1)
+        assert site is not None
+        return site
+
+
+class SiteSession:
+    """What the UI and CLI hold after login. `touch()` on user activity; the UI asks `idle_expired()`
+    on a timer and, when true, covers the window and calls `reauthenticate()` (see ecrf.services.auth)."""
+
+    def __init__(self, database: Database, study: Study, actor: Actor, clock: Clock) -> None:
+        self.database = database
+        self.study = study
+        self.actor = actor
+        self.clock = clock
+        self.locked = False
+        self._last_activity = time.monotonic()
+        with database.read() as db:
+            site = db.get(Site, 1)
+            assert site is not None
+            self.site_code, self.idle_lock_minutes = site.site_code, site.idle_lock_minutes
+            if site.study_oid != study.info.oid:
+                raise WrongStudy(f"This site database belongs to study {site.study_oid}, but the study definition "
+                                 f"loaded is {study.info.oid}. Start ecrf with the forms of {site.study_oid}.")
+
+    # -- permission and transactions ------------------------------------------------------
+
+    def require(self, action: Do) -> None:
+        if self.locked:
+            raise PermissionDenied("The session is locked after a period without activity. "
+                                   "Enter your password to continue.")
+        if self.actor.must_change_password and action is not Do.CHANGE_OWN_PASSWORD:
+            raise PermissionDenied("Your password is a temporary one set by the site administrator. "
+                                   "Change it first (`ecrf users passwd`, or the dialog in the app).")
+        require(self.actor.role, action)
+
+    @contextmanager
+    def write(self, action: Do) -> Iterator[Tx]:
+        self.require(action)
+        self.touch()
+        with self.database.write() as db:
+            yield Tx(db, self.database, self.clock, self.actor)
+
+    @contextmanager
+    def read(self, action: Do = Do.READ_DATA) -> Iterator[Session]:
+        self.require(action)
+        self.touch()
+        with self.database.read() as db:
+            yield db
+
+    # -- idle auto-lock hook --------------------------------------------------------------
+
+    def touch(self) -> None:
+        self._last_activity = time.monotonic()
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self._last_activity
+
+    def idle_expired(self) -> bool:
+        return self.idle_lock_minutes > 0 and self.idle_seconds() >= self.idle_lock_minutes * 60
+
+    def close(self) -> None:
+        self.database.close()

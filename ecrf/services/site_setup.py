@@ -1,0 +1,78 @@
+"""Site setup: a new encrypted database, its first administrator and the recovery code (shown once)."""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecrf.services.auth import check_password_rules
+from ecrf.services.errors import InvalidInput
+from ecrf.services.session import Actor, SiteSession, Tx, slot_of
+from ecrf.store.audit import GENESIS, Change
+from ecrf.store.clock import Clock
+from ecrf.store.database import create_database, remove_site_files
+from ecrf.store.keyslots import (
+    RECOVERY_SLOT,
+    KeySlots,
+    new_recovery_code,
+    normalise_recovery_code,
+)
+from ecrf.store.models import Site, User
+from ecrf.study.model import Study
+
+SITE_CODE = re.compile(r"^[A-Z0-9]{2,10}$")
+USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
+
+
+@dataclass(frozen=True)
+class NewSite:
+    session: SiteSession
+    recovery_code: str
+
+
+def check_username(username: str) -> None:
+    if not USERNAME.match(username):
+        raise InvalidInput(f"'{username}' cannot be a username: use 2–32 lower-case letters, digits, '.', '_' "
+                           "or '-', starting with a letter.")
+
+
+def create_site(db_path: Path, study: Study, site_code: str, site_name: str, admin_username: str,
+                admin_full_name: str, admin_password: str, clock: Clock | None = None) -> NewSite:
+    """Create the site database and log its administrator in. Nothing is left behind if any step fails."""
+    clock = clock or Clock()
+    if not SITE_CODE.match(site_code):
+        raise InvalidInput(f"'{site_code}' cannot be a site code: use 2–10 capital letters or digits, e.g. CN01.")
+    check_username(admin_username)
+    check_password_rules(admin_username, admin_password)
+    if not admin_full_name.strip():
+        raise InvalidInput("Give the administrator's full name; it appears in the audit trail.")
+    database, data_key = create_database(db_path)
+    try:
+        db_id, recovery_code = str(uuid.uuid4()), new_recovery_code()
+        slots = KeySlots.new(db_id, data_key)
+        recovery_key = slots.add_slot(RECOVERY_SLOT, normalise_recovery_code(recovery_code), data_key)
+        admin_key = slots.add_slot(slot_of(admin_username), admin_password, data_key)
+        database.slots = slots
+        actor = Actor(admin_username, admin_full_name.strip(), "site_admin")
+        with database.write() as db:
+            now = clock.stamp()[0]
+            db.add(Site(id=1, db_id=db_id, study_oid=study.info.oid, site_code=site_code, site_name=site_name.strip(),
+                        definition_version=study.info.version, definition_fingerprint=study.fingerprint,
+                        recovery_public_key=recovery_key, created_at=now, idle_lock_minutes=10,
+                        next_screening_no=1, next_subject_no=1, audit_head_seq=0, audit_head_hash=GENESIS))
+            db.add(User(username=admin_username, full_name=actor.full_name, role="site_admin", active=True,
+                        slot_public_key=admin_key, password_changed_at=now, must_change_password=False,
+                        created_at=now))
+            db.flush()
+            tx = Tx(db, database, clock, actor)
+            tx.audit(Change("site_created", new_value=f"{study.info.oid} {site_code} {site_name.strip()}",
+                            reason=f"definition {study.info.version} sha256 {study.fingerprint}"))
+            tx.audit(Change("user_added", item=admin_username, new_value="site_admin"))
+            tx.audit(Change("recovery_slot_created"))
+            database.save_slots(slots)
+        return NewSite(SiteSession(database, study, actor, clock), recovery_code)
+    except BaseException:
+        database.close()
+        remove_site_files(database.paths)
+        raise

@@ -1,0 +1,81 @@
+"""Reading a subject's stored data back into the study layer's types (SubjectData, typed values)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ecrf.services.errors import NotFound
+from ecrf.store.models import FormInstance, ItemValue, Subject
+from ecrf.store.values import from_text
+from ecrf.study.model import Form, ItemType, Study
+from ecrf.study.subject import SubjectData
+
+
+@dataclass(frozen=True)
+class FormRef:
+    """Where a form instance lives: subject (id or screening number), visit, form, timepoint, repeat.
+    Log entries (adverse events, medications) have visit '' and repeat 1, 2, ..."""
+
+    subject: str
+    visit: str
+    form: str
+    timepoint: str = ""
+    repeat: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.visit}/{self.form}" if self.visit else f"{self.form} #{self.repeat}"
+        return f"{self.subject} {where}{'/' + self.timepoint if self.timepoint else ''}"
+
+
+def find_subject(db: Session, label: str) -> Subject:
+    subject = db.scalar(select(Subject).where((Subject.subject_id == label) | (Subject.screening_no == label)))
+    if subject is None:
+        raise NotFound(f"There is no subject '{label}' at this site (use the subject id or screening number).")
+    return subject
+
+
+def find_instance(db: Session, subject: Subject, ref: FormRef) -> FormInstance | None:
+    return db.scalar(select(FormInstance).options(selectinload(FormInstance.values)).where(
+        FormInstance.subject_pk == subject.id, FormInstance.visit_code == ref.visit,
+        FormInstance.form_code == ref.form, FormInstance.timepoint == ref.timepoint,
+        FormInstance.repeat == ref.repeat))
+
+
+def typed_values(form: Form, rows: list[ItemValue]) -> dict[str, Any]:
+    return {row.item_code: from_text(form.item(row.item_code) if form.has_item(row.item_code) else None,
+                                     row.value, row.missing) for row in rows}
+
+
+def load_subject_data(db: Session, study: Study, subject: Subject) -> SubjectData:
+    """Everything expressions may read across forms, and the date each visit took place."""
+    data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
+    instances = db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
+        FormInstance.subject_pk == subject.id, FormInstance.visit_code != "", FormInstance.deleted.is_(False)))
+    for instance in instances:
+        if instance.form_code not in study.forms:
+            continue
+        form = study.form(instance.form_code)
+        values = typed_values(form, instance.values)
+        data.put(instance.visit_code, instance.form_code, values, instance.timepoint)
+    for visit in study.visits:
+        seen = visit_date(study, data, visit.code)
+        if seen is not None:
+            data.visit_dates[visit.code] = seen
+    return data
+
+
+def visit_date(study: Study, data: SubjectData, visit_code: str) -> date | None:
+    """The visit's date: the first date item, in the schedule's form order, that has a full date
+    (the first form of a visit is the one filled on arrival, e.g. consent or the infusion record)."""
+    for visit_form in study.visit(visit_code).forms_for(data.arm):
+        form = study.form(visit_form.form)
+        for timepoint in visit_form.timepoints or ("",):
+            values = data.forms.get((visit_code, form.code, timepoint), {})
+            for item in form.items:
+                if item.value_type is ItemType.DATE and type(values.get(item.code)) is date:
+                    return values[item.code]
+    return None

@@ -1,0 +1,114 @@
+"""User accounts: add, deactivate, reset a password, change a role (site admin only; all audited)."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ecrf.services.auth import set_password
+from ecrf.services.errors import InvalidInput, NotFound, WrongState
+from ecrf.services.permissions import ALLOWED, Do
+from ecrf.services.session import SiteSession, Tx, slot_of
+from ecrf.services.site_setup import check_username
+from ecrf.store.audit import Change
+from ecrf.store.files import LoginLedger
+from ecrf.store.models import User
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    password_changed_at: str
+    must_change_password: bool
+
+
+def temporary_password() -> str:
+    """A one-time password for a new or reset account; the user must change it at first login."""
+    return "-".join(secrets.token_hex(2) for _ in range(3))  # 14 characters, easy to read out
+
+
+def list_users(session: SiteSession) -> list[UserInfo]:
+    with session.read(Do.MANAGE_USERS) as db:
+        return [UserInfo(u.username, u.full_name, u.role, u.active, u.password_changed_at, u.must_change_password)
+                for u in db.scalars(select(User).order_by(User.username))]
+
+
+def _check_role(role: str) -> None:
+    if role not in ALLOWED:
+        raise InvalidInput(f"'{role}' is not a role; use one of: {', '.join(ALLOWED)}.")
+
+
+def _user(tx: Tx, username: str) -> User:
+    user = tx.db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"There is no user '{username}' at this site; `ecrf users list` shows who there is.")
+    return user
+
+
+def add_user(session: SiteSession, username: str, full_name: str, role: str, password: str | None = None) -> str:
+    """Add an account; returns its password (a temporary one, to change at first login, unless given)."""
+    check_username(username)
+    _check_role(role)
+    if not full_name.strip():
+        raise InvalidInput("Give the user's full name; it appears in the audit trail and on signatures.")
+    chosen = password or temporary_password()
+    with session.write(Do.MANAGE_USERS) as tx:
+        if tx.db.scalar(select(User).where(User.username == username)) is not None:
+            raise InvalidInput(f"The username '{username}' is taken (usernames are never reused); choose another.")
+        now = tx.now_text()
+        user = User(username=username, full_name=full_name.strip(), role=role, active=True,
+                    password_changed_at=now, must_change_password=password is None, created_at=now)
+        tx.db.add(user)
+        tx.audit(Change("user_added", item=username, new_value=role, reason=full_name.strip()))
+        set_password(tx, user, chosen, temporary=password is None)
+    return chosen
+
+
+def deactivate_user(session: SiteSession, username: str, reason: str) -> None:
+    """The account stays (its name is in the audit trail) but its key slot is removed: it cannot log in."""
+    if not reason.strip():
+        raise InvalidInput("Give a reason for deactivating the account.")
+    if username == session.actor.username:
+        raise WrongState("You cannot deactivate your own account; ask another site administrator.")
+    with session.write(Do.MANAGE_USERS) as tx:
+        user = _user(tx, username)
+        if not user.active:
+            raise WrongState(f"'{username}' is already deactivated.")
+        user.active, user.slot_public_key = False, None
+        tx.audit(Change("user_deactivated", item=username, old_value="active", new_value="inactive",
+                        reason=reason.strip()))
+        slots = tx.database.slots
+        assert slots is not None
+        if slots.has_slot(slot_of(username)):
+            slots.remove_slot(slot_of(username))
+        tx.db.flush()
+        tx.database.save_slots(slots)
+
+
+def reset_password(session: SiteSession, username: str, reason: str = "password reset by the site administrator") -> str:
+    """A temporary password (returned) that the user must change; reactivates a deactivated account."""
+    password = temporary_password()
+    with session.write(Do.MANAGE_USERS) as tx:
+        user = _user(tx, username)
+        tx.audit(Change("password_reset", item=username, old_value="active" if user.active else "inactive",
+                        new_value="active", reason=reason))
+        user.active = True
+        set_password(tx, user, password, temporary=True)
+    LoginLedger(session.database.paths.logins).clear(username)
+    return password
+
+
+def change_role(session: SiteSession, username: str, role: str, reason: str) -> None:
+    _check_role(role)
+    if not reason.strip():
+        raise InvalidInput("Give a reason for changing the role.")
+    with session.write(Do.MANAGE_USERS) as tx:
+        user = _user(tx, username)
+        if user.role == role:
+            return
+        tx.audit(Change("role_changed", item=username, old_value=user.role, new_value=role, reason=reason.strip()))
+        user.role = role

@@ -1,0 +1,168 @@
+"""Opening a site database: instance lock, key slots, SQLCipher engine, migrations."""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ecrf.store import migrate
+from ecrf.store.audit import ChainReport, events_in_order, verify_chain
+from ecrf.store.engine import integrity_problems, make_engine, translated
+from ecrf.store.errors import NoSite, NotOurDatabase, SiteExists
+from ecrf.store.files import InstanceLock, SitePaths
+from ecrf.store.keyslots import KeySlots, SlotFileMissing, new_data_key
+from ecrf.store.models import Site
+
+
+class Database:
+    """An open, unlocked site database. Holds the instance lock until `close()`."""
+
+    def __init__(self, paths: SitePaths, data_key: bytes | None, slots: KeySlots | None, lock: InstanceLock) -> None:
+        self.paths = paths
+        self.slots = slots
+        self._data_key = data_key
+        self._lock = lock
+        self.engine: Engine = make_engine(paths.db, data_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def data_key(self) -> bytes | None:
+        return self._data_key
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction holding the write lock: commits all or nothing, driver errors as messages."""
+        with translated(self.paths.db), self._sessions() as db, db.begin():
+            yield db
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with translated(self.paths.db), self._sessions(bind=self.engine.execution_options(readonly=True)) as db:
+            yield db
+
+    def save_slots(self, slots: KeySlots) -> None:
+        slots.save(self.paths.keys)
+        self.slots = slots
+
+    def verify_audit(self) -> ChainReport:
+        with self.read() as db:
+            site = db.get(Site, 1)
+            head_seq, head_hash = (site.audit_head_seq, site.audit_head_hash) if site else (0, "")
+            return verify_chain(events_in_order(db), head_seq, head_hash)
+
+    def integrity_problems(self) -> list[str]:
+        with translated(self.paths.db):
+            return integrity_problems(self.engine)
+
+    def rekey(self, new_slots: KeySlots, new_key: bytes) -> None:
+        """Re-encrypt with `new_key`. The new slots are saved first as `.keys.next`, so a crash between
+        the steps leaves a pair that `open_database` can still open (it finishes the swap)."""
+        new_slots.save(self.paths.next_keys)
+        self.engine.dispose()
+        with translated(self.paths.db), self.engine.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        os.replace(self.paths.next_keys, self.paths.keys)
+        self.engine.dispose()
+        self._data_key, self.slots = new_key, new_slots
+        self.engine = make_engine(self.paths.db, new_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._lock.release()
+
+
+def create_database(db_path: Path) -> tuple[Database, bytes]:
+    """A new, empty database with a fresh random data key (the caller writes site row and slots)."""
+    paths = SitePaths(db_path)
+    if paths.db.exists() or paths.keys.exists():
+        raise SiteExists(f"{paths.db} already exists. Choose another --db path, or move the old site away first.")
+    paths.db.parent.mkdir(parents=True, exist_ok=True)
+    lock = InstanceLock(paths)
+    lock.acquire()
+    data_key = new_data_key()
+    try:
+        database = Database(paths, data_key, None, lock)
+        migrate.upgrade(database.engine)
+    except BaseException:
+        lock.release()
+        remove_site_files(paths)
+        raise
+    return database, data_key
+
+
+def remove_site_files(paths: SitePaths) -> None:
+    """Undo a site creation that failed part-way, so no half-made site is left looking usable."""
+    for path in (paths.db, paths.keys, paths.next_keys, paths.logins, *paths.companions()):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def open_database(db_path: Path, slot_id: str, secret: str) -> Database:
+    """Lock, unlock the slot with the password (or recovery code), open, migrate."""
+    paths = SitePaths(db_path)
+    if not paths.db.exists():
+        raise NoSite(f"There is no site database at {paths.db}. Create one with `ecrf init`, "
+                     "open the demo with `ecrf demo`, or give the right --db path.")
+    lock = InstanceLock(paths)
+    lock.acquire()
+    try:
+        database = _unlock(paths, slot_id, secret, lock)
+        _check_pairing(database)
+        migrate.upgrade(database.engine)
+    except BaseException:
+        lock.release()
+        raise
+    return database
+
+
+def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> Database:
+    slots = KeySlots.load(paths.keys) if paths.keys.exists() or not paths.next_keys.exists() else None
+    if slots is None:
+        # A rekey stopped between its two steps: only the new slots are there.
+        return _finish_rekey(paths, slot_id, secret, lock)
+    key = slots.unlock(slot_id, secret)
+    try:
+        database = Database(paths, key, slots, lock)
+        _probe(database)
+    except NotOurDatabase:
+        if not paths.next_keys.exists():
+            raise
+        return _finish_rekey(paths, slot_id, secret, lock)
+    with contextlib.suppress(FileNotFoundError):
+        paths.next_keys.unlink()  # a rekey that never reached the database: its new slots are void
+    return database
+
+
+def _finish_rekey(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> Database:
+    try:
+        slots = KeySlots.load(paths.next_keys)
+    except SlotFileMissing:
+        raise NotOurDatabase(f"The key slots in {paths.keys} do not open {paths.db}.") from None
+    key = slots.unlock(slot_id, secret)
+    database = Database(paths, key, slots, lock)
+    _probe(database)
+    os.replace(paths.next_keys, paths.keys)
+    return database
+
+
+def _probe(database: Database) -> None:
+    with database.engine.connect():
+        pass  # raw_connect reads the first page: a wrong key or a foreign file fails here
+
+
+def _check_pairing(database: Database) -> None:
+    with database.read() as db:
+        try:
+            db_id = db.scalar(select(Site.db_id))
+        except Exception:  # noqa: BLE001 - an SQLCipher file of someone else's has no site table
+            db_id = None
+    if database.slots is not None and db_id is not None and db_id != database.slots.db_id:
+        database.engine.dispose()
+        raise NotOurDatabase(f"{database.paths.keys} belongs to another site database than {database.paths.db}. "
+                             "Put the .keys file that was made with this database beside it.")

@@ -1,0 +1,103 @@
+"""SQLAlchemy engines over SQLCipher 4 in raw-key mode, and translation of driver errors into messages.
+
+The data key is passed as a raw 256-bit key (``x'...'``), so SQLCipher does not run its own KDF on
+every open: the password KDF is paid once, in the key slot.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
+
+from ecrf.store.errors import (
+    DatabaseDamaged,
+    DiskFull,
+    NotOurDatabase,
+    ReadOnly,
+    StoreError,
+)
+
+DRIVER_ERRORS = (sqlcipher3.dbapi2.Error, sqlite3.Error)
+
+
+def raw_connect(path: Path, key: bytes | None) -> Any:
+    """A DB-API connection with the key applied and the durability pragmas set."""
+    module = sqlcipher3.dbapi2 if key is not None else sqlite3
+    conn = module.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        if key is not None:
+            conn.execute("PRAGMA cipher_log_level = NONE")  # errors reach the user as messages, not stderr noise
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key fails here
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+    except DRIVER_ERRORS as exc:
+        conn.close()
+        raise translate(exc, path) from None
+    return conn
+
+
+def make_engine(path: Path, key: bytes | None) -> Engine:
+    """An engine whose every connection is keyed; ``key=None`` gives plain SQLite (benchmarks only)."""
+    engine = create_engine("sqlite://", creator=lambda: raw_connect(path, key), poolclass=QueuePool,
+                           pool_size=2, max_overflow=4)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # Writers take the write lock at BEGIN, so no two transactions interleave a read-then-write of the
+        # audit head; readers (execution option readonly=True) do not, so a read-only medium can be read.
+        readonly = conn.get_execution_options().get("readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def translate(exc: BaseException, path: Path) -> StoreError:
+    """The user's sentence for a driver error; the caller has rolled back, so nothing half-saved."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    text_ = str(original).lower()
+    if "file is not a database" in text_ or "not a database" in text_:
+        return NotOurDatabase(f"{path} is not an ecrf database, or the key does not open it. "
+                              "Check that the database and its .keys file belong together.")
+    if "disk is full" in text_ or "database or disk is full" in text_:
+        return DiskFull(f"The disk holding {path} is full; the change was not saved. "
+                        "Free some space and try again.")
+    if "readonly" in text_ or "read-only" in text_ or "unable to open" in text_:
+        return ReadOnly(f"{path} cannot be written (read-only file, folder or medium). "
+                        "Move the database to a writable folder or fix its permissions; nothing was saved.")
+    if "malformed" in text_ or "corrupt" in text_ or "disk i/o error" in text_:
+        return DatabaseDamaged(f"{path} is damaged ({original}). Restore the latest backup with `ecrf restore`.")
+    if "locked" in text_ or "busy" in text_:
+        return StoreError(f"{path} is busy in another process; try again in a moment.")
+    return StoreError(f"The database {path} reported an error: {original}")
+
+
+@contextmanager
+def translated(path: Path) -> Iterator[None]:
+    """Run a block turning driver errors into StoreError messages."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (DBAPIError, *DRIVER_ERRORS) as exc:
+        raise translate(exc, path) from None
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """What `PRAGMA integrity_check` and `cipher_integrity_check` report; empty when clean."""
+    with engine.connect() as conn:
+        problems = [row[0] for row in conn.execute(text("PRAGMA integrity_check")) if row[0] != "ok"]
+        try:
+            problems += [row[0] for row in conn.execute(text("PRAGMA cipher_integrity_check"))]
+        except DBAPIError:
+            pass  # plain SQLite (benchmarks) has no cipher pages to check
+    return problems

@@ -1,0 +1,127 @@
+"""The files of one site: the database, its key slots, the login ledger and the instance lock."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from ecrf.store.errors import AlreadyOpen
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    """`site.db` → `site.keys` (key slots), `site.logins` (failed logins), `site.lock` (one instance)."""
+
+    db: Path
+
+    @property
+    def keys(self) -> Path:
+        return self.db.with_suffix(".keys")
+
+    @property
+    def next_keys(self) -> Path:
+        """Key slots of a rekey in progress: present only between the two steps of `rekey`."""
+        return self.db.with_suffix(".keys.next")
+
+    @property
+    def logins(self) -> Path:
+        return self.db.with_suffix(".logins")
+
+    @property
+    def lock(self) -> Path:
+        return self.db.with_suffix(".lock")
+
+    def companions(self) -> list[Path]:
+        """Files SQLite keeps beside the database (WAL mode)."""
+        return [Path(f"{self.db}-wal"), Path(f"{self.db}-shm")]
+
+
+class InstanceLock:
+    """An OS file lock held while a site is open: a second window or process is refused.
+
+    The OS drops the lock when the process dies, so a crash never leaves the site locked."""
+
+    def __init__(self, paths: SitePaths) -> None:
+        self._lock = FileLock(paths.lock, timeout=0)
+        self._db = paths.db
+
+    def acquire(self) -> None:
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise AlreadyOpen(f"{self._db} is already open in another ecrf window or process on this computer. "
+                              "Close it there first (only one program may write to a site at a time).") from None
+        except OSError as exc:
+            raise AlreadyOpen(f"Cannot lock {self._db} for use ({exc.strerror}). "
+                              "Check that its folder is writable.") from None
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so the file is either the old or the new, never half."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class LoginLedger:
+    """Failed logins, kept beside the database because a wrong password cannot open the database.
+
+    Holds usernames and times only. They are moved into the database's audit trail at the next
+    successful login. Deleting this file resets the lockout counters; that does not help an attacker who
+    has the files, since offline guessing is slowed by the key slots' Argon2id, not by the lockout."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {"accounts": {}, "pending": []}
+        if not isinstance(data, dict):
+            return {"accounts": {}, "pending": []}
+        data.setdefault("accounts", {})
+        data.setdefault("pending", [])
+        return data
+
+    def _write(self, data: dict[str, Any]) -> None:
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+    def account(self, username: str) -> dict[str, Any]:
+        """{'failures': consecutive failures, 'locked_until': UTC text or None}."""
+        return self._read()["accounts"].get(username, {"failures": 0, "locked_until": None})
+
+    def record_failure(self, username: str, at_utc: str, workstation: str, reason: str,
+                       locked_until: str | None) -> int:
+        data = self._read()
+        account = data["accounts"].setdefault(username, {"failures": 0, "locked_until": None})
+        account["failures"] += 1
+        account["locked_until"] = locked_until
+        data["pending"].append({"username": username, "at_utc": at_utc, "workstation": workstation,
+                                "reason": reason, "locked_until": locked_until})
+        self._write(data)
+        return int(account["failures"])
+
+    def clear(self, username: str) -> None:
+        data = self._read()
+        if data["accounts"].pop(username, None) is not None:
+            self._write(data)
+
+    def pending(self) -> list[dict[str, Any]]:
+        return list(self._read()["pending"])
+
+    def drop_pending(self, count: int) -> None:
+        """Forget the first `count` pending records once they are committed to the database."""
+        data = self._read()
+        data["pending"] = data["pending"][count:]
+        self._write(data)

@@ -1,0 +1,208 @@
+"""The site database schema (SQLAlchemy 2 declarative). Alembic migrations in `migrations/` create it.
+
+Item values are rows (form instance, item code → value text or missing code), typed by the study
+definition on the way in and out, so a new version of a form needs no schema change. Times are ISO 8601
+text in UTC (`…Z`), with the PC's offset beside them where the audit trail needs it.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SubjectStatus(StrEnum):
+    SCREENING = "screening"
+    SCREEN_FAILURE = "screen_failure"
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+    DIED = "died"
+
+
+ENDED_STATUSES = frozenset({SubjectStatus.SCREEN_FAILURE, SubjectStatus.COMPLETED, SubjectStatus.WITHDRAWN,
+                            SubjectStatus.DIED})
+
+
+class FormStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    SDV_DONE = "sdv_done"
+    SIGNED = "signed"
+    LOCKED = "locked"
+
+
+class Site(Base):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    db_id: Mapped[str] = mapped_column(String(36))
+    study_oid: Mapped[str] = mapped_column(String(100))
+    site_code: Mapped[str] = mapped_column(String(20))
+    site_name: Mapped[str] = mapped_column(String(200))
+    definition_version: Mapped[str] = mapped_column(String(50))
+    definition_fingerprint: Mapped[str] = mapped_column(String(64))
+    recovery_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[str] = mapped_column(String(32))
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    next_screening_no: Mapped[int] = mapped_column(Integer, default=1)
+    next_subject_no: Mapped[int] = mapped_column(Integer, default=1)
+    allocation_list_sha256: Mapped[str | None] = mapped_column(String(64))
+    audit_head_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head_hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    slot_public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    password_changed_at: Mapped[str] = mapped_column(String(32))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class Subject(Base):
+    __tablename__ = "subjects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_no: Mapped[str] = mapped_column(String(20), unique=True)
+    subject_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=SubjectStatus.SCREENING)
+    arm: Mapped[str | None] = mapped_column(String(20))
+    rand_no: Mapped[str | None] = mapped_column(String(20))
+    day0: Mapped[str | None] = mapped_column(String(10))
+    ended_on: Mapped[str | None] = mapped_column(String(10))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+    visits: Mapped[list[VisitRow]] = relationship(back_populates="subject", order_by="VisitRow.target_date")
+
+    @property
+    def label(self) -> str:
+        """The id people use: the subject id once enrolled, the screening number before."""
+        return self.subject_id or self.screening_no
+
+
+class VisitRow(Base):
+    """A visit as scheduled from Day 0: target date and window, or cancelled when the schedule ended."""
+
+    __tablename__ = "visits"
+    __table_args__ = (UniqueConstraint("subject_pk", "visit_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_pk: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    visit_code: Mapped[str] = mapped_column(String(20))
+    target_date: Mapped[str] = mapped_column(String(10))
+    earliest: Mapped[str] = mapped_column(String(10))
+    latest: Mapped[str] = mapped_column(String(10))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    subject: Mapped[Subject] = relationship(back_populates="visits")
+
+
+class FormInstance(Base):
+    """One form of one subject at one visit (and timepoint); log entries are repeats with visit ''."""
+
+    __tablename__ = "form_instances"
+    __table_args__ = (UniqueConstraint("subject_pk", "visit_code", "form_code", "timepoint", "repeat"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_pk: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    visit_code: Mapped[str] = mapped_column(String(20))
+    form_code: Mapped[str] = mapped_column(String(20))
+    timepoint: Mapped[str] = mapped_column(String(20), default="")
+    repeat: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default=FormStatus.NOT_STARTED)
+    definition_version: Mapped[str] = mapped_column(String(50))
+    definition_fingerprint: Mapped[str] = mapped_column(String(64))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+    values: Mapped[list[ItemValue]] = relationship(back_populates="form", cascade="all")
+
+
+class ItemValue(Base):
+    __tablename__ = "item_values"
+    __table_args__ = (UniqueConstraint("form_pk", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_pk: Mapped[int] = mapped_column(ForeignKey("form_instances.id"))
+    item_code: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str | None] = mapped_column(Text)
+    missing: Mapped[str | None] = mapped_column(String(8))
+    confirmed: Mapped[str] = mapped_column(Text, default="")  # soft finding keys confirmed, one per line
+    saved_at: Mapped[str] = mapped_column(String(32))
+    saved_by: Mapped[str] = mapped_column(String(64))
+
+    form: Mapped[FormInstance] = relationship(back_populates="values")
+
+
+class AllocationSlot(Base):
+    """One line of the sponsor's allocation list, used in sequence."""
+
+    __tablename__ = "allocation_list"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rand_no: Mapped[str] = mapped_column(String(20), unique=True)
+    arm: Mapped[str] = mapped_column(String(20))
+    subject_pk: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    used_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class AuditEvent(Base):
+    """Append-only (triggers refuse UPDATE and DELETE) and hash-chained: see `ecrf.store.audit`."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at_utc: Mapped[str] = mapped_column(String(32))
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    workstation: Mapped[str] = mapped_column(String(100))
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(20))
+    visit: Mapped[str | None] = mapped_column(String(20))
+    form: Mapped[str | None] = mapped_column(String(20))
+    timepoint: Mapped[str | None] = mapped_column(String(20))
+    repeat: Mapped[int | None] = mapped_column(Integer)
+    item: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    old_missing: Mapped[str | None] = mapped_column(String(8))
+    new_value: Mapped[str | None] = mapped_column(Text)
+    new_missing: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str | None] = mapped_column(Text)
+    clock_note: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class FailedLogin(Base):
+    __tablename__ = "failed_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at_utc: Mapped[str] = mapped_column(String(32))
+    workstation: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(40))

@@ -56,7 +56,7 @@ def save_form(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, 
 
 def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Mapping[str, Any], *,
                confirm: Collection[str] = (), reason: str | None = None, complete: bool = False,
-               today: date) -> SaveResult:
+               today: date, confirm_all: bool = False) -> SaveResult:
     """The save inside an open transaction (also used by allocation, which fills its form itself)."""
     form = _form_allowed(study, subject, ref)
     instance = find_instance(tx.db, subject, ref)
@@ -71,8 +71,12 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     merged = {**kept, **values}
     changed_input = {code for code, value in values.items() if _entry_pair(value) != _entry_pair(stored.get(code))}
     carried = _carried_confirmations(rows, changed_input)
-    check = validate_form(form, merged, subject=load_subject_data(tx.db, study, subject),
-                          where=Where(ref.visit, ref.timepoint, today), confirmed=carried | set(confirm))
+    data, where = load_subject_data(tx.db, study, subject), Where(ref.visit, ref.timepoint, today)
+    confirmed = carried | set(confirm)
+    check = validate_form(form, merged, subject=data, where=where, confirmed=confirmed)
+    if confirm_all and check.unconfirmed:
+        confirmed |= {f.key for f in check.unconfirmed}
+        check = validate_form(form, merged, subject=data, where=where, confirmed=confirmed)
     _refuse_findings(ref, check)
     new_values = {**check.values, **check.derived}
     changes = [code for code in new_values if _stored_pair(new_values[code]) != _row_pair(rows.get(code))]

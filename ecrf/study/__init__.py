@@ -5,7 +5,12 @@ from ecrf.study.findings import F, Finding, Severity
 from ecrf.study.loader import check_definition, load_study
 from ecrf.study.model import Form, Item, ItemType, Study, Text, Visit
 from ecrf.study.problems import DefinitionError, Problem
-from ecrf.study.schedule import ScheduledVisit, VisitStatus, subject_schedule, visit_status
+from ecrf.study.schedule import (
+    ScheduledVisit,
+    VisitStatus,
+    subject_schedule,
+    visit_status,
+)
 from ecrf.study.screening import eligibility_of
 from ecrf.study.subject import SubjectData, Where
 from ecrf.study.validate import FormCheck, validate_form

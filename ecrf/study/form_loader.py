@@ -6,7 +6,16 @@ from typing import Any
 
 from ecrf.study.expr import Expression
 from ecrf.study.model import (
-    NUMERIC_TYPES, Check, CodeItem, Codelist, Criterion, Form, Item, ItemType, Source, Text,
+    NUMERIC_TYPES,
+    Check,
+    CodeItem,
+    Codelist,
+    Criterion,
+    Form,
+    Item,
+    ItemType,
+    Source,
+    Text,
 )
 from ecrf.study.problems import P
 from ecrf.study.reader import CODE_RE, CODE_RULE, Reader, did_you_mean, shape_name

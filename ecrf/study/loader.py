@@ -7,7 +7,18 @@ from typing import Any
 
 from ecrf.study.crossrefs import check_study
 from ecrf.study.form_loader import FormDraft, FormReader, PendingExpr, read_codelists
-from ecrf.study.model import ROLES, Arm, Codelist, Form, Source, Study, StudyInfo, Text, Visit, VisitForm
+from ecrf.study.model import (
+    ROLES,
+    Arm,
+    Codelist,
+    Form,
+    Source,
+    Study,
+    StudyInfo,
+    Text,
+    Visit,
+    VisitForm,
+)
 from ecrf.study.problems import DefinitionError, P, Problem, Problems
 from ecrf.study.reader import OID_RE, Reader, did_you_mean, shape_name
 from ecrf.study.yamlsource import LineMap, YamlSyntaxError, parse_yaml

@@ -1,11 +1,11 @@
 """Typed, immutable objects of a study definition (what `forms/` turns into)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from enum import StrEnum
-from collections.abc import Mapping
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 

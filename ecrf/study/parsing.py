@@ -183,7 +183,7 @@ _PARSERS = {
 
 # -- typed values (from the store, or from code) -----------------------------------------
 
-def _accept_typed(item: Item, value: Any) -> Parsed:  # noqa: PLR0911 - one branch per type
+def _accept_typed(item: Item, value: Any) -> Parsed:
     t = item.value_type
     if isinstance(value, bool):
         return _wrong(item, value)

@@ -12,7 +12,16 @@ from ecrf.study.eligibility import criteria_met
 from ecrf.study.expr import Env
 from ecrf.study.expr.runtime import quantize
 from ecrf.study.findings import F, Finding, Severity, make
-from ecrf.study.model import DATE_TYPES, NUMERIC_TYPES, Check, Form, Item, ItemType, Text, format_bound
+from ecrf.study.model import (
+    DATE_TYPES,
+    NUMERIC_TYPES,
+    Check,
+    Form,
+    Item,
+    ItemType,
+    Text,
+    format_bound,
+)
 from ecrf.study.parsing import parse_entry
 from ecrf.study.subject import SubjectData, Where
 from ecrf.study.values import Missing, PartialDate, date_bounds

@@ -12,13 +12,13 @@ from ecrf.study.expr.analyze import Analysis, Analyzer, Issue, ItemKey, Namespac
 from ecrf.study.expr.compiler import Env, Fn, compile_node
 from ecrf.study.expr.parser import ExprSyntaxError, parse
 
-__all__ = ["Env", "Expression", "ExprSyntaxError", "Issue", "ItemKey", "Namespace"]
+__all__ = ["Env", "ExprSyntaxError", "Expression", "Issue", "ItemKey", "Namespace"]
 
 
 class Expression:
     """One expression of the definition: its text, its tree, and once bound, its compiled form."""
 
-    __slots__ = ("text", "tree", "_fn", "refs", "type", "uses_eligible")
+    __slots__ = ("_fn", "refs", "text", "tree", "type", "uses_eligible")
 
     def __init__(self, text: str, tree: ast.Node) -> None:
         self.text = text

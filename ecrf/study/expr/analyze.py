@@ -136,7 +136,7 @@ class Analyzer:
                     f"of {self.ns.form}; name the visit, e.g. {target[0] if target else 'SCR'}.{form_code}.ITEM")
 
     # -- types ---------------------------------------------------------------------------
-    def type_of(self, node: ast.Node) -> str:  # noqa: PLR0911 - one branch per node kind
+    def type_of(self, node: ast.Node) -> str:
         if isinstance(node, ast.Lit):
             return _literal_type(node.value)
         if isinstance(node, ast.Ref):

@@ -18,7 +18,7 @@ Lookup = Callable[[ItemKey], Any]
 class Env:
     """What an expression reads: the current form's values, other forms, context values."""
 
-    __slots__ = ("values", "lookup", "context", "eligible")
+    __slots__ = ("context", "eligible", "lookup", "values")
 
     def __init__(
         self,
@@ -36,7 +36,7 @@ class Env:
 Fn = Callable[[Env], Any]
 
 
-def compile_node(node: ast.Node, refs: Mapping[ast.Ref, ItemKey]) -> Fn:  # noqa: PLR0911
+def compile_node(node: ast.Node, refs: Mapping[ast.Ref, ItemKey]) -> Fn:
     if isinstance(node, ast.Lit):
         value = node.value
         return lambda env: value

@@ -11,8 +11,13 @@ from pathlib import Path
 import lark
 import platformdirs
 from lark import Lark, Token, v_args
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+)
 from lark.visitors import Transformer_NonRecursive
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ecrf.study.expr import ast
 

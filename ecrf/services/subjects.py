@@ -1,0 +1,200 @@
+"""Subjects through the trial: screening, eligibility, allocation to an arm, and the end of participation."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ecrf.services.errors import InvalidInput, WrongState
+from ecrf.services.forms import store_form
+from ecrf.services.permissions import Do
+from ecrf.services.session import SiteSession, Tx
+from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
+from ecrf.store.audit import Change
+from ecrf.store.models import AllocationSlot, Subject, SubjectStatus, VisitRow
+from ecrf.study.eligibility import Eligibility
+from ecrf.study.model import ItemType, Study
+from ecrf.study.schedule import window_of
+from ecrf.study.screening import eligibility_of
+from ecrf.study.subject import Where
+
+
+@dataclass(frozen=True)
+class Allocation:
+    subject_id: str
+    arm: str
+    rand_no: str
+    day0: date
+
+
+def screen_subject(session: SiteSession) -> str:
+    """Register a new subject in screening; returns the screening number (SITE-Snnn)."""
+    with session.write(Do.SCREEN) as tx:
+        site = tx.site
+        number = f"{site.site_code}-S{site.next_screening_no:03d}"
+        site.next_screening_no += 1
+        tx.db.add(Subject(screening_no=number, status=SubjectStatus.SCREENING, created_at=tx.now_text()))
+        tx.audit(Change("subject_screened", subject=number, new_value=SubjectStatus.SCREENING))
+    return number
+
+
+def eligibility(session: SiteSession, subject_label: str) -> Eligibility:
+    with session.read() as db:
+        return _eligibility(session.study, db, find_subject(db, subject_label), session.clock.now().date())
+
+
+def _eligibility(study: Study, db, subject: Subject, today: date) -> Eligibility:  # type: ignore[no-untyped-def]
+    data = load_subject_data(db, study, subject)
+    if study.eligibility_form is None:
+        return Eligibility(True)
+    visit = (study.visits_of_form(study.eligibility_form) or ("",))[0]
+    values = data.forms.get((visit, study.eligibility_form, ""), {})
+    return eligibility_of(study, values, data, Where(visit, "", today))
+
+
+def import_allocation_list(session: SiteSession, csv_text: str) -> int:
+    """The sponsor's list (CSV with columns rand_no, arm; in order of use), imported once."""
+    rows = _parse_allocation_csv(session.study, csv_text)
+    digest = hashlib.sha256(csv_text.encode("utf-8")).hexdigest()
+    with session.write(Do.IMPORT_ALLOCATION) as tx:
+        if tx.site.allocation_list_sha256 is not None:
+            raise WrongState("The allocation list was imported already and cannot be replaced; "
+                             "ask the sponsor how to continue if it is used up or wrong.")
+        for seq, (rand_no, arm) in enumerate(rows, start=1):
+            tx.db.add(AllocationSlot(seq=seq, rand_no=rand_no, arm=arm))
+        tx.site.allocation_list_sha256 = digest
+        tx.audit(Change("allocation_list_imported", new_value=f"{len(rows)} entries", reason=f"sha256 {digest}"))
+    return len(rows)
+
+
+def _parse_allocation_csv(study: Study, csv_text: str) -> list[tuple[str, str]]:
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    if reader.fieldnames is None or not {"rand_no", "arm"} <= {f.strip() for f in reader.fieldnames}:
+        raise InvalidInput("The allocation list must be a CSV file with the columns rand_no and arm.")
+    arms, rows, seen = {a.code for a in study.arms}, [], set()
+    for line, row in enumerate(reader, start=2):
+        rand_no, arm = (row.get("rand_no") or "").strip(), (row.get("arm") or "").strip()
+        if arm not in arms:
+            raise InvalidInput(f"Line {line} of the allocation list: '{arm}' is not an arm of this study "
+                               f"({', '.join(sorted(arms))}). Nothing was imported.")
+        if not rand_no or rand_no in seen:
+            raise InvalidInput(f"Line {line} of the allocation list: the number '{rand_no}' is empty or repeated. "
+                               "Nothing was imported.")
+        seen.add(rand_no)
+        rows.append((rand_no, arm))
+    if not rows:
+        raise InvalidInput("The allocation list has no entries. Nothing was imported.")
+    return rows
+
+
+def allocate(session: SiteSession, subject_label: str, day0: date | None = None) -> Allocation:
+    """Allocate an eligible subject to the arm of the next unused entry of the allocation list."""
+    with session.write(Do.ALLOCATE) as tx:
+        subject = _allocatable(tx, session.study, subject_label)
+        slot = tx.db.scalar(select(AllocationSlot).where(AllocationSlot.subject_pk.is_(None))
+                            .order_by(AllocationSlot.seq).limit(1))
+        if slot is None:
+            imported = tx.site.allocation_list_sha256 is not None
+            raise WrongState("The allocation list is used up; ask the sponsor." if imported else
+                             "No allocation list has been imported; the site administrator imports it first.")
+        slot.subject_pk, slot.used_at = subject.id, tx.now_text()
+        return _enrol(tx, session.study, subject, slot.arm, slot.rand_no, day0, f"allocation list entry {slot.seq}")
+
+
+def allocate_manually(session: SiteSession, subject_label: str, arm: str, rand_no: str, reason: str,
+                      day0: date | None = None) -> Allocation:
+    """Allocation outside the list (e.g. an envelope used during an outage): investigators only, with reason."""
+    if not reason.strip():
+        raise InvalidInput("Manual allocation needs a reason (why the allocation list was not used).")
+    if arm not in {a.code for a in session.study.arms}:
+        raise InvalidInput(f"'{arm}' is not an arm of this study.")
+    with session.write(Do.ALLOCATE_MANUALLY) as tx:
+        subject = _allocatable(tx, session.study, subject_label)
+        if tx.db.scalar(select(func.count()).select_from(Subject).where(Subject.rand_no == rand_no.strip())):
+            raise InvalidInput(f"The allocation number '{rand_no}' is already used.")
+        return _enrol(tx, session.study, subject, arm, rand_no.strip(), day0, f"manual: {reason.strip()}")
+
+
+def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
+    subject = find_subject(tx.db, label)
+    if subject.status != SubjectStatus.SCREENING:
+        raise WrongState(f"{subject.label} is {subject.status.replace('_', ' ')}, not in screening; "
+                         "only subjects in screening can be allocated.")
+    verdict = _eligibility(study, tx.db, subject, tx.clock.now().date())
+    if verdict.eligible is not True:
+        open_or_failed = verdict.reasons or verdict.open
+        raise WrongState(f"{subject.label} cannot be allocated: "
+                         + ("; ".join(str(r) for r in open_or_failed) or "eligibility is not established") + ".")
+    return subject
+
+
+def _enrol(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0: date | None,
+           how: str) -> Allocation:
+    day0 = day0 or tx.clock.now().date()
+    site = tx.site
+    subject.subject_id = f"{site.site_code}-{site.next_subject_no:03d}"
+    site.next_subject_no += 1
+    subject.arm, subject.rand_no, subject.day0, subject.status = arm, rand_no, day0.isoformat(), SubjectStatus.ENROLLED
+    tx.audit(Change("allocated", subject=subject.label, item=rand_no, new_value=arm,
+                    reason=f"{how}; screening number {subject.screening_no}; Day 0 {day0.isoformat()}"))
+    for visit in study.visits:
+        target, earliest, latest = window_of(visit, day0)
+        tx.db.add(VisitRow(subject_pk=subject.id, visit_code=visit.code, target_date=target.isoformat(),
+                           earliest=earliest.isoformat(), latest=latest.isoformat(), cancelled=False))
+    tx.db.flush()
+    _fill_allocation_form(tx, study, subject, arm, rand_no, day0)
+    return Allocation(subject.subject_id, arm, rand_no, day0)
+
+
+def _fill_allocation_form(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0: date) -> None:
+    """The allocation form (date, arm, number) is filled by the allocation itself, never by hand."""
+    if study.allocation_form is None:
+        return
+    form = study.form(study.allocation_form)
+    values: dict[str, object] = {}
+    for item in form.items:
+        if item.value_type is ItemType.DATE and "date" not in values:
+            values["date"], values[item.code] = True, day0
+        elif (item.cdash or "").upper() == "ARMCD":
+            values[item.code] = arm
+        elif (item.cdash or "").upper() == "RANDNO":
+            values[item.code] = rand_no
+    values.pop("date", None)
+    visit = (study.visits_of_form(form.code) or ("",))[0]
+    # Allocation happens once, on the list's word: its warnings are recorded as confirmed, not asked.
+    store_form(tx, study, subject, FormRef(subject.label, visit, form.code), values, complete=True,
+               confirm_all=True, today=day0)
+
+
+def end_participation(session: SiteSession, subject_label: str, status: SubjectStatus, on: date, reason: str) -> None:
+    """Withdrawal, death or completion: the subject's remaining visits are cancelled (kept, marked)."""
+    if status not in (SubjectStatus.WITHDRAWN, SubjectStatus.DIED, SubjectStatus.COMPLETED, SubjectStatus.SCREEN_FAILURE):
+        raise InvalidInput(f"'{status}' does not end participation.")
+    if not reason.strip():
+        raise InvalidInput("Give the reason (e.g. the subject's decision, cause of death, last visit done).")
+    with session.write(Do.END_PARTICIPATION) as tx:
+        subject = find_subject(tx.db, subject_label)
+        _check_end(subject, status, on)
+        tx.audit(Change("participation_ended", subject=subject.label, old_value=subject.status, new_value=status,
+                        reason=f"{reason.strip()} (on {on.isoformat()})"))
+        subject.status, subject.ended_on, subject.end_reason = status, on.isoformat(), reason.strip()
+        for visit in subject.visits:
+            if not visit.cancelled and visit.earliest > on.isoformat():
+                visit.cancelled = True
+                tx.audit(Change("visit_cancelled", subject=subject.label, visit=visit.visit_code,
+                                reason=f"participation ended: {status}"))
+
+
+def _check_end(subject: Subject, status: SubjectStatus, on: date) -> None:
+    if subject.status not in (SubjectStatus.SCREENING, SubjectStatus.ENROLLED):
+        raise WrongState(f"{subject.label}'s participation has already ended ({subject.status.replace('_', ' ')}).")
+    if status is SubjectStatus.SCREEN_FAILURE and subject.status != SubjectStatus.SCREENING:
+        raise WrongState(f"{subject.label} is enrolled; a screen failure is only possible before allocation.")
+    if status is not SubjectStatus.SCREEN_FAILURE and subject.status == SubjectStatus.SCREENING:
+        raise WrongState(f"{subject.label} is still in screening: record a screen failure instead.")
+    if subject.day0 and on.isoformat() < subject.day0:
+        raise InvalidInput(f"The date {on.isoformat()} is before {subject.label}'s Day 0 ({subject.day0}).")

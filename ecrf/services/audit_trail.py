@@ -1,0 +1,71 @@
+"""Reading and verifying the audit trail."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ecrf.services.permissions import Do
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import FormRef
+from ecrf.store.audit import CHAINED_FIELDS, ChainReport
+from ecrf.store.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One audit event as plain values (safe to hand to the UI or print)."""
+
+    seq: int
+    at_utc: str
+    utc_offset_min: int
+    workstation: str
+    username: str
+    role: str
+    action: str
+    subject: str | None
+    visit: str | None
+    form: str | None
+    timepoint: str | None
+    repeat: int | None
+    item: str | None
+    old_value: str | None
+    old_missing: str | None
+    new_value: str | None
+    new_missing: str | None
+    reason: str | None
+    clock_note: str | None
+    prev_hash: str
+    hash: str
+
+
+def _view(event: AuditEvent) -> EventView:
+    return EventView(**{name: getattr(event, name) for name in (*CHAINED_FIELDS, "hash")})
+
+
+def verify(session: SiteSession) -> ChainReport:
+    session.require(Do.VERIFY_AUDIT)
+    return session.database.verify_audit()
+
+
+def events(session: SiteSession, subject: str | None = None, limit: int | None = None) -> list[EventView]:
+    """Events oldest first (the last `limit` ones when given), optionally of one subject."""
+    with session.read(Do.READ_AUDIT) as db:
+        query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+        if subject:
+            query = query.where(AuditEvent.subject == subject)
+        if limit:
+            query = query.limit(limit)
+        return [_view(e) for e in reversed(db.scalars(query).all())]
+
+
+def item_history(session: SiteSession, ref: FormRef, item: str) -> list[EventView]:
+    """Every change of one item, oldest first: who, when, old → new, why."""
+    with session.read(Do.READ_DATA) as db:
+        query = select(AuditEvent).where(
+            AuditEvent.subject == ref.subject, AuditEvent.form == ref.form, AuditEvent.item == item,
+            AuditEvent.visit == (ref.visit or None) if ref.visit else AuditEvent.visit.is_(None),
+            AuditEvent.timepoint == ref.timepoint if ref.timepoint else AuditEvent.timepoint.is_(None),
+            AuditEvent.repeat == ref.repeat if ref.repeat else AuditEvent.repeat.is_(None),
+        ).order_by(AuditEvent.seq)
+        return [_view(e) for e in db.scalars(query)]

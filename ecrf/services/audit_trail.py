@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
-from ecrf.services.subject_data import FormRef
+from ecrf.services.subject_data import FormRef, find_subject
 from ecrf.store.audit import CHAINED_FIELDS, ChainReport
 from ecrf.store.models import AuditEvent
 
@@ -43,6 +44,12 @@ def _view(event: AuditEvent) -> EventView:
     return EventView(**{name: getattr(event, name) for name in (*CHAINED_FIELDS, "hash")})
 
 
+def _labels(db: Session, label: str) -> list[str]:
+    """A subject is audited under its screening number until allocation, then under its subject id."""
+    subject = find_subject(db, label)
+    return [x for x in (subject.screening_no, subject.subject_id) if x]
+
+
 def verify(session: SiteSession) -> ChainReport:
     session.require(Do.VERIFY_AUDIT)
     return session.database.verify_audit()
@@ -53,7 +60,7 @@ def events(session: SiteSession, subject: str | None = None, limit: int | None =
     with session.read(Do.READ_AUDIT) as db:
         query = select(AuditEvent).order_by(AuditEvent.seq.desc())
         if subject:
-            query = query.where(AuditEvent.subject == subject)
+            query = query.where(AuditEvent.subject.in_(_labels(db, subject)))
         if limit:
             query = query.limit(limit)
         return [_view(e) for e in reversed(db.scalars(query).all())]
@@ -63,7 +70,7 @@ def item_history(session: SiteSession, ref: FormRef, item: str) -> list[EventVie
     """Every change of one item, oldest first: who, when, old → new, why."""
     with session.read(Do.READ_DATA) as db:
         query = select(AuditEvent).where(
-            AuditEvent.subject == ref.subject, AuditEvent.form == ref.form, AuditEvent.item == item,
+            AuditEvent.subject.in_(_labels(db, ref.subject)), AuditEvent.form == ref.form, AuditEvent.item == item,
             AuditEvent.visit == (ref.visit or None) if ref.visit else AuditEvent.visit.is_(None),
             AuditEvent.timepoint == ref.timepoint if ref.timepoint else AuditEvent.timepoint.is_(None),
             AuditEvent.repeat == ref.repeat if ref.repeat else AuditEvent.repeat.is_(None),

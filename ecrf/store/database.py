@@ -22,7 +22,8 @@ from ecrf.store.models import Site
 class Database:
     """An open, unlocked site database. Holds the instance lock until `close()`."""
 
-    def __init__(self, paths: SitePaths, data_key: bytes | None, slots: KeySlots | None, lock: InstanceLock) -> None:
+    def __init__(self, paths: SitePaths, data_key: bytes | None, slots: KeySlots | None,
+                 lock: InstanceLock | None) -> None:
         self.paths = paths
         self.slots = slots
         self._data_key = data_key
@@ -74,7 +75,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
 
 
 def create_database(db_path: Path) -> tuple[Database, bytes]:

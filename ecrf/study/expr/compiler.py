@@ -5,6 +5,7 @@ objects beyond the values the caller put in the Env.
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -111,6 +112,12 @@ def _compile_call(node: ast.Call, refs: Mapping[ast.Ref, ItemKey]) -> Fn:
         return lambda env: env.eligible() if env.eligible is not None else None
     fn = rt.FUNCTIONS[node.name]
     args = [compile_node(a, refs) for a in node.args]
+    try:
+        inspect.signature(fn).bind(*args)
+    except TypeError:
+        # The analyzer refuses a wrong argument count at load time; an unchecked expression
+        # (evaluate_text) gets an unknown result rather than an exception.
+        return lambda env: None
     if node.name == "coalesce":
         return lambda env: fn(*(a(env) for a in args))
     # Every other function is strict: an unknown argument makes the result unknown.

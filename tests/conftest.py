@@ -22,3 +22,54 @@ def study():
     from ecrf.study.loader import load_study
 
     return load_study(FORMS)
+
+
+# Key slots use Argon2id tuned to ~0.25 s in real use; the tests use the minimal profile so that
+# hundreds of logins stay fast. The crash test's writer process inherits this.
+os.environ["ECRF_KDF_PROFILE"] = "fast"
+# Any default site path resolves inside the sandbox, never the user's data directory.
+os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
+
+ADMIN_PASSWORD = "admin-password-1"
+
+
+class SiteMaker:
+    """Creates sites in a temporary folder: `make()` returns (db_path, recovery_code) with an admin
+    user 'admin' / ADMIN_PASSWORD and, when `users` is true, one user per role named after it
+    (investigator, nurse, monitor, reader) whose password is '<name>-password-1'."""
+
+    def __init__(self, root: Path, study) -> None:  # type: ignore[no-untyped-def]
+        self.root, self.study, self.count = root, study, 0
+
+    def make(self, users: bool = True, allocation: bool = True):  # type: ignore[no-untyped-def]
+        from ecrf.services import subjects
+        from ecrf.services.site_setup import create_site
+        from ecrf.services.users import add_user
+
+        self.count += 1
+        db_path = self.root / f"site{self.count}" / "site.db"
+        new = create_site(db_path, self.study, "CN01", "Wuhan Union Hospital", "admin", "Ada Admin", ADMIN_PASSWORD)
+        try:
+            if users:
+                for name, role in USERS.items():
+                    add_user(new.session, name, f"{name.title()} Tester", role, password=f"{name}-password-1")
+            if allocation:
+                rows = "".join(f"R{n:03d},{'MSC' if n % 2 else 'CTRL'}\n" for n in range(1, 41))
+                subjects.import_allocation_list(new.session, "rand_no,arm\n" + rows)
+        finally:
+            new.session.close()
+        return db_path, new.recovery_code
+
+    def login(self, db_path: Path, username: str = "admin", password: str | None = None):  # type: ignore[no-untyped-def]
+        from ecrf.services.auth import login
+
+        password = password or (ADMIN_PASSWORD if username == "admin" else f"{username}-password-1")
+        return login(db_path, self.study, username, password)
+
+
+USERS = {"investigator": "investigator", "nurse": "nurse", "monitor": "monitor", "reader": "read_only"}
+
+
+@pytest.fixture
+def sites(tmp_path, study) -> SiteMaker:  # type: ignore[no-untyped-def]
+    return SiteMaker(tmp_path, study)

@@ -85,8 +85,8 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     if instance is not None and instance.status in COMPLETED and changes and not (reason or "").strip():
         raise ReasonRequired(f"{ref} was saved as complete: give a reason for changing "
                              f"{', '.join(changes)}.")
-    if not changes and instance is not None and status == instance.status:
-        return SaveResult(status, [], check.soft + check.incomplete)
+    if not changes and status == (instance.status if instance else FormStatus.NOT_STARTED):
+        return SaveResult(status, [], check.soft + check.incomplete)  # nothing to store, nothing to audit
     instance = instance or _new_instance(tx, study, subject, ref)
     _write_values(tx, form, instance, rows, new_values, changes, check, reason, subject)
     _set_status(tx, instance, status, subject, reason)

@@ -53,7 +53,7 @@ def append(db: Session, clock: Clock, username: str, role: str, change: Change) 
     site = db.get(Site, 1)
     assert site is not None, "the site row is created before any event"
     at_utc, offset = clock.stamp()
-    last_time = db.scalar(select(AuditEvent.at_utc).where(AuditEvent.seq == site.audit_head_seq))
+    last_time = _head_time(db, site.audit_head_seq)
     fields: dict[str, object] = {
         "seq": site.audit_head_seq + 1, "at_utc": at_utc, "utc_offset_min": offset,
         "workstation": clock.workstation, "username": username, "role": role,
@@ -62,7 +62,21 @@ def append(db: Session, clock: Clock, username: str, role: str, change: Change) 
     event = AuditEvent(**fields, hash=event_hash(fields))
     db.add(event)
     site.audit_head_seq, site.audit_head_hash = event.seq, event.hash
+    db.info[_HEAD_KEY] = (event.seq, at_utc)
     return event
+
+
+_HEAD_KEY = "ecrf.audit_head"
+
+
+def _head_time(db: Session, head_seq: int) -> str | None:
+    """The time of the head event: remembered within a transaction (a save writes dozens of events),
+    read otherwise without flushing, so appending is one INSERT per event and not a query as well."""
+    cached = db.info.get(_HEAD_KEY)
+    if cached is not None and cached[0] == head_seq:
+        return cached[1]
+    with db.no_autoflush:
+        return db.scalar(select(AuditEvent.at_utc).where(AuditEvent.seq == head_seq))
 
 
 def _clock_note(last_time: str | None, now: str) -> str | None:

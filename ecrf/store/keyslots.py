@@ -63,8 +63,8 @@ class KdfParams:
 
 
 def calibrate_kdf(target_seconds: float = 0.25) -> KdfParams:
-    """Argon2id parameters with a new random 16-byte salt: 64 MiB, one lane, and time_cost scaled from
-    one measured t=1 derivation so that a derivation takes about `target_seconds` (1 to 20).
+    """Argon2id parameters with a new random 16-byte salt: 64 MiB, one lane, and a time_cost (1 to 20)
+    measured on this PC so that one derivation takes about `target_seconds`.
 
     If the environment variable ECRF_KDF_PROFILE is "fast" (for the test suite and crash tests only)
     this returns minimal, *weak* parameters (t=1, 8 MiB, one lane) without measuring anything.
@@ -73,10 +73,19 @@ def calibrate_kdf(target_seconds: float = 0.25) -> KdfParams:
     if os.environ.get("ECRF_KDF_PROFILE") == "fast":
         return KdfParams(time_cost=1, memory_cost=8192, parallelism=1, salt=salt)
     probe = KdfParams(time_cost=1, memory_cost=64 * 1024, parallelism=1, salt=salt)
+    # A derivation costs a fixed part (allocating and filling the memory) plus a part per pass, so one
+    # t=1 probe overestimates the pass and undershoots the target; two probes separate the two.
+    one, three = _timed(probe), _timed(replace(probe, time_cost=3))
+    per_pass = max((three - one) / 2, 1e-4)
+    fixed = max(one - per_pass, 0.0)
+    passes = round((target_seconds - fixed) / per_pass)
+    return replace(probe, time_cost=min(_MAX_TIME_COST, max(1, passes)))
+
+
+def _timed(params: KdfParams) -> float:
     start = time.perf_counter()
-    probe.derive("calibration")
-    elapsed = max(time.perf_counter() - start, 1e-6)
-    return replace(probe, time_cost=min(_MAX_TIME_COST, max(1, round(target_seconds / elapsed))))
+    params.derive("calibration")
+    return time.perf_counter() - start
 
 
 def new_data_key() -> bytes:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecrf.study.model import Item
-from ecrf.study.parsing import parse_entry
+from ecrf.study.parsing import parse_stored
 from ecrf.study.values import Missing, PartialDate
 
 
@@ -36,5 +36,5 @@ def from_text(item: Item | None, text: str | None, missing: str | None) -> Any:
         return None
     if item is None:
         return text
-    value, findings = parse_entry(item, text)
+    value, findings = parse_stored(item, text)
     return text if findings else value

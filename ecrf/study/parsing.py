@@ -41,6 +41,12 @@ def parse_entry(item: Item, raw: Any) -> Parsed:
     return _accept_typed(item, raw)
 
 
+def parse_stored(item: Item, text: str) -> Parsed:
+    """Stored text back to a value; a calculated item is read by its result type (typing into it is
+    refused by parse_entry, but its stored result must read back)."""
+    return _PARSERS[item.value_type](item, text.strip()) if item.is_calculated else parse_entry(item, text)
+
+
 def _bad(code: F, item: Item, **params: Any) -> Parsed:
     return None, [make(code, Severity.HARD, item.code, label=item.label, **params)]
 

@@ -13,6 +13,9 @@ Runner = Callable[[bool], list[Result]]
 BENCHMARKS: dict[str, str] = {
     "load_study": "bench.load_study",
     "validate_form": "bench.validate_form",
+    "save_form": "bench.save_form",
+    "unlock": "bench.unlock",
+    "demo": "bench.demo_site",
 }
 
 

@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+import platformdirs
+
 _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -17,3 +19,21 @@ def default_forms_dir() -> Path:
     if frozen:
         return Path(frozen) / "forms"
     return _SOURCE_ROOT / "forms"
+
+
+def data_dir() -> Path:
+    """Where site databases live: $ECRF_DATA_DIR, else the platform's per-user data folder."""
+    env = os.environ.get("ECRF_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("ecrf", appauthor=False))
+
+
+def default_site_db() -> Path:
+    """The site database of `ecrf init` and every site command when no --db is given."""
+    return data_dir() / "site.db"
+
+
+def default_demo_db() -> Path:
+    """The database `ecrf demo` makes when no --db is given: apart from the real site."""
+    return data_dir() / "demo" / "site.db"

@@ -176,9 +176,11 @@ def recover_password(db_path: Path, recovery_code: str, username: str, new_passw
             if user is None:
                 raise NotFound(f"There is no user '{username}' at this site.")
             tx = Tx(db, database, clock, Actor("recovery", "Recovery code", "site_admin"))
+            was = "active" if user.active else "inactive"
             set_password(tx, user, new_password, temporary=False)
             user.active = True
-            tx.audit(Change("password_recovered", item=username, reason="recovery code used"))
+            tx.audit(Change("password_recovered", item=username, old_value=was, new_value="active",
+                            reason="recovery code used"))
         LoginLedger(database.paths.logins).clear(username)
     finally:
         database.close()

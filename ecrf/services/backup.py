@@ -56,12 +56,22 @@ def backup(session: SiteSession, out: Path) -> BackupInfo:
         work.mkdir(parents=True)
         manifest = _copy_and_check(session.database, work)
         _write_zip(work, out, manifest)
-    except OSError as exc:
+    except (OSError, StoreError) as exc:
+        _record_failed_backup(session, out, exc)
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError(f"The backup could not be written to {out}: {exc.strerror or exc}. "
                          "Nothing was written; free space or choose another place.") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BackupInfo(out, out.stat().st_size, manifest["audit_head_seq"], manifest["created_utc"])
+
+
+def _record_failed_backup(session: SiteSession, out: Path, exc: BaseException) -> None:
+    # The trail already says a backup was started; it must also say that none was made.
+    with contextlib.suppress(Exception):
+        with session.write(Do.BACKUP) as tx:
+            tx.audit(Change("backup_failed", new_value=out.name, reason=str(getattr(exc, "message", exc))[:500]))
 
 
 def _copy_and_check(database: Database, work: Path) -> dict:
@@ -136,6 +146,8 @@ def restore(backup_file: Path, db_path: Path, username: str, password: str, cloc
     username 'recovery' with the recovery code)."""
     clock = clock or Clock()
     db_path = db_path.expanduser()
+    if not backup_file.is_file():
+        raise StoreError(f"There is no backup file at {backup_file}. Nothing was restored.")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     work = db_path.parent / f".restore-{uuid.uuid4().hex[:8]}"
     lock = InstanceLock(SitePaths(db_path))

@@ -104,6 +104,8 @@ def reset_password(session: SiteSession, username: str, reason: str = "password 
 
 def change_role(session: SiteSession, username: str, role: str, reason: str) -> None:
     _check_role(role)
+    if username == session.actor.username and role != "site_admin":
+        raise WrongState("You cannot change your own role; ask another site administrator.")
     if not reason.strip():
         raise InvalidInput("Give a reason for changing the role.")
     with session.write(Do.MANAGE_USERS) as tx:

@@ -1,0 +1,112 @@
+"""What the site commands share: reading passwords, loading the study, opening a session, printing tables."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ecrf.paths import default_forms_dir, default_site_db
+from ecrf.services.auth import login
+from ecrf.services.session import SiteSession
+from ecrf.study.loader import load_study
+from ecrf.study.model import Study
+from ecrf.study.problems import DefinitionError
+
+
+class CliError(Exception):
+    """A refusal of the command line itself (a bad file, passwords that differ); `message` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Cancelled(Exception):
+    """The user pressed Ctrl+C (or Ctrl+D) at a prompt."""
+
+
+class Secrets:
+    """Passwords and codes for one command: typed without echo, or with --password-stdin one per line of
+    standard input (in the order the command asks for them)."""
+
+    def __init__(self, from_stdin: bool) -> None:
+        self.from_stdin = from_stdin
+
+    def ask(self, prompt: str, what: str = "password") -> str:
+        secret = self._line(what) if self.from_stdin else self._typed(prompt)
+        if not secret:
+            raise CliError(f"No {what} was given; nothing was done.")
+        return secret
+
+    def ask_new(self, prompt: str, what: str = "new password") -> str:
+        """A new secret: one line of standard input, or typed twice and compared."""
+        if self.from_stdin:
+            return self.ask(prompt, what)
+        first = self.ask(prompt, what)
+        if self._typed("Type it again: ") != first:
+            raise CliError(f"The two entries of the {what} differ; nothing was changed. Run the command again.")
+        return first
+
+    @staticmethod
+    def _line(what: str) -> str:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(f"Standard input ended before the {what} (--password-stdin reads one per line).")
+        return line.removesuffix("\n").removesuffix("\r")
+
+    @staticmethod
+    def _typed(prompt: str) -> str:
+        try:
+            return getpass.getpass(prompt)
+        except (KeyboardInterrupt, EOFError):
+            raise Cancelled() from None
+
+
+def secrets_of(args: argparse.Namespace) -> Secrets:
+    return Secrets(bool(getattr(args, "password_stdin", False)))
+
+
+def site_db(args: argparse.Namespace) -> Path:
+    return (args.db or default_site_db()).expanduser()
+
+
+def site_study(args: argparse.Namespace) -> Study:
+    """The study definition of --forms (default: the bundled one), or a message pointing to check-forms."""
+    folder = getattr(args, "forms", None) or default_forms_dir()
+    try:
+        return load_study(folder)
+    except DefinitionError as exc:
+        raise CliError(f"The study definition in {folder} has {len(exc.problems)} problem(s); "
+                       f"run `ecrf check-forms {folder}` to see them.") from None
+
+
+@contextmanager
+def site_session(args: argparse.Namespace, password: str | None = None) -> Iterator[SiteSession]:
+    """Log in as --user (asking the password unless given) and close the session whatever happens."""
+    study = site_study(args)
+    if password is None:
+        password = secrets_of(args).ask(f"Password for {args.user}: ")
+    session = login(site_db(args), study, args.user, password)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def table(header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned on the widest cell, two spaces apart (the header, when given, first)."""
+    lines = [header, *rows] if header else list(rows)
+    if not lines:
+        return ""
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(lines[0]))]
+    return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+                     for line in lines)
+
+
+def shell_path(path: Path) -> str:
+    """A path as it can be pasted into a command line."""
+    text = str(path)
+    return f'"{text}"' if any(c.isspace() for c in text) else text

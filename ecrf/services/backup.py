@@ -69,9 +69,8 @@ def backup(session: SiteSession, out: Path) -> BackupInfo:
 
 def _record_failed_backup(session: SiteSession, out: Path, exc: BaseException) -> None:
     # The trail already says a backup was started; it must also say that none was made.
-    with contextlib.suppress(Exception):
-        with session.write(Do.BACKUP) as tx:
-            tx.audit(Change("backup_failed", new_value=out.name, reason=str(getattr(exc, "message", exc))[:500]))
+    with contextlib.suppress(Exception), session.write(Do.BACKUP) as tx:
+        tx.audit(Change("backup_failed", new_value=out.name, reason=str(getattr(exc, "message", exc))[:500]))
 
 
 def _copy_and_check(database: Database, work: Path) -> dict:

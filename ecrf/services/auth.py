@@ -56,7 +56,7 @@ def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
     until = ledger.account(username).get("locked_until")
     if until and parse_utc(until) > clock.now():
         at_utc, _ = clock.stamp()
-        ledger.record_failure(username, at_utc, clock.workstation, "account locked", until)
+        ledger.record_failure(username, at_utc, clock.workstation, "account locked", until, counts=False)
         local = parse_utc(until).astimezone(clock.now().tzinfo).strftime("%H:%M")
         raise AccountLocked(f"The account '{username}' is locked after {MAX_FAILURES} failed logins until {local}. "
                             "Wait until then, or ask the site administrator to reset your password.")

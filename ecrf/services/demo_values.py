@@ -15,7 +15,10 @@ from ecrf.study.validate import validate_form
 from ecrf.study.values import Missing, PartialDate
 
 EMPTY = None  # an override of None leaves the item empty (hidden, not done yet, pending result)
-LAB = "Demo hospital clinical laboratory"
+LAB_NAME = "Demo hospital clinical laboratory"
+# Form codes of this study that the demo's story refers to (absent ones are skipped).
+INFUSION, LAB, AE_CHECK, MORTALITY, ADVERSE_EVENTS, MEDICATIONS = "EX", "LB", "AECHK", "MORT", "AE", "CM"
+LAB_AE = "Alanine aminotransferase increased"
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def fit(item: Item, x: float) -> int | Decimal:
     if hard is not None:
         x = min(max(x, hard.low if hard.low is not None else x), hard.high if hard.high is not None else x)
     if item.value_type is ItemType.INTEGER:
-        return int(round(x))
+        return round(x)
     digits = item.precision or 0
     return Decimal(str(round(x, digits))).quantize(Decimal(1).scaleb(-digits))
 
@@ -161,6 +164,12 @@ def form_values(form: Form, ctx: Ctx, overrides: Mapping[str, Any] | None = None
         if value is not None:
             values[item.code] = value
     return drop_hidden(form, values, ctx)
+
+
+def left_open(study: Study, ctx: Ctx, form: str) -> bool:
+    """Forms saved in progress: labs awaiting cytokine results, eligibility still being answered."""
+    return (form == LAB and "pending_lab" in ctx.flags) or (
+        form == study.eligibility_form and "partial_ie" in ctx.flags)
 
 
 def drop_hidden(form: Form, values: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
@@ -213,8 +222,8 @@ def vs(ctx: Ctx) -> dict[str, Any]:
     flow = {"NC": rng.randint(2, 5), "MASK": rng.randint(6, 10), "HFNC": rng.randint(35, 50)}.get(s.o2, EMPTY)
     return {"VSDAT": ctx.on, "VSTIM": taken, "TEMP": round(s.temp + (0.2 if ctx.timepoint == "POST" else 0), 1),
             "PULSE": 66 + 5 * s.who + rng.randint(-4, 10) + (8 if s.temp >= 37.5 else 0),
-            "RESP": 14 + 3 * s.who + rng.randint(-3, 2), "SYSBP": systolic,
-            "DIABP": systolic - rng.randint(36, 54), "OXYSAT": s.spo2, "O2SUP": s.o2,
+            "RESP": 12 + 3 * s.who + rng.randint(-2, 2), "SYSBP": systolic,
+            "DIABP": rng.randint(60, 88), "OXYSAT": s.spo2, "O2SUP": s.o2,
             "FIO2": fio2 if s.o2 in ("HFNC", "NIV", "IMV", "ECMO") else EMPTY, "O2FLOW": flow}
 
 
@@ -224,7 +233,8 @@ def ex(ctx: Ctx) -> dict[str, Any]:
     stopped = "interrupted" in ctx.flags
     return {"EXDAT": ctx.on, "EXSTTIM": _clock(9, start), "EXENTIM": _clock(9, start + (30 if stopped else 45)),
             "EXDOSE": Decimal("2.10") if stopped else Decimal(rng.choice(("3.00", "3.00", "2.95", "3.05"))),
-            "EXLOT": f"MSC-{ctx.consent:%y%m}-{rng.randint(1, 40):02d}", "EXVOL": Decimal("70.0" if stopped else "100.0"),
+            "EXLOT": f"MSC-{ctx.consent:%y%m}-{rng.randint(1, 40):02d}",
+            "EXVOL": Decimal("70.0" if stopped else "100.0"),
             "EXCOMP": "N" if stopped else "Y",
             "EXNCREAS": "Infusion stopped after 30 minutes because of chills" if stopped else EMPTY,
             "EXREACT": "Y" if stopped or "reaction" in ctx.flags else "N"}
@@ -241,7 +251,7 @@ def mb(ctx: Ctx) -> dict[str, Any]:
     return {"MBDAT": taken, "MBSPEC": rng.choice(("NPS", "NPS", "OPS", "SPUTUM")), "MBTEST": ("ORF1AB", "N"),
             "ORF1AB_RES": result, "ORF1AB_CT": round(ct + rng.uniform(-3, 5), 1) if positive else EMPTY,
             "N_RES": result, "N_CT": round(ct + rng.uniform(-4, 4), 1) if positive else EMPTY,
-            "MBRES": result, "MBLAB": LAB}
+            "MBRES": result, "MBLAB": LAB_NAME}
 
 
 def _ct_scores(ctx: Ctx, day: int | None) -> tuple[int, ...]:
@@ -411,4 +421,5 @@ CM_CATALOGUE: tuple[tuple[str, str, str, str, str, int | None], ...] = (
 )
 TREATMENTS = {"Hypokalaemia": ("Potassium chloride", "1", "G", "PO"),
               "Deep vein thrombosis": ("Enoxaparin", "60", "MG", "SC"),
-              "Infusion-related chills": ("Promethazine", "25", "MG", "IM")}
+              "Infusion-related chills": ("Promethazine", "25", "MG", "IM"),
+              "Acute respiratory distress syndrome": ("Methylprednisolone", "80", "MG", "IV")}

@@ -88,7 +88,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     if not changes and status == (instance.status if instance else FormStatus.NOT_STARTED):
         return SaveResult(status, [], check.soft + check.incomplete)  # nothing to store, nothing to audit
     instance = instance or _new_instance(tx, study, subject, ref)
-    _write_values(tx, form, instance, rows, new_values, changes, check, reason, subject)
+    _write_values(tx, form, instance, rows, new_values, changes, check, reason, subject, carried)
     _set_status(tx, instance, status, subject, reason)
     if changes:
         instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
@@ -194,7 +194,8 @@ def _audit_where(subject: Subject, instance: FormInstance) -> dict[str, Any]:
 
 
 def _write_values(tx: Tx, form: Form, instance: FormInstance, rows: dict[str, ItemValue], values: Mapping[str, Any],
-                  changes: list[str], check: FormCheck, reason: str | None, subject: Subject) -> None:
+                  changes: list[str], check: FormCheck, reason: str | None, subject: Subject,
+                  carried: set[str]) -> None:
     now, where = tx.now_text(), _audit_where(subject, instance)
     confirmed = _confirmations_by_item(check)
     for code in values:
@@ -209,14 +210,14 @@ def _write_values(tx: Tx, form: Form, instance: FormInstance, rows: dict[str, It
         derived = form.item(code).is_calculated
         tx.audit(Change("value_derived" if derived else "value", **where, item=code, old_value=old_text,
                         old_missing=old_missing, new_value=new_text, new_missing=new_missing,
-                        reason=(reason or None) if row is not None and (row.value or row.missing) else None))
+                        reason=(reason or "").strip() or None))
         if row is None:
             row = ItemValue(form_pk=instance.id, item_code=code, confirmed="", saved_at=now, saved_by="")
             tx.db.add(row)
         row.value, row.missing, row.confirmed, row.saved_at, row.saved_by = \
             new_text, new_missing, keys, now, tx.actor.username
     for finding in check.soft:
-        if finding.confirmed:
+        if finding.confirmed and finding.key not in carried:  # confirmed now, not carried from before
             tx.audit(Change("warning_confirmed", **where, item=finding.item, new_value=finding.key,
                             reason=finding.text("en")))
 

@@ -29,6 +29,8 @@ def add_log_entry(session: SiteSession, subject_label: str, form: str, values: M
         repeat = (last or 0) + 1
         result = store_form(tx, session.study, subject, FormRef(subject.label, "", form, "", repeat), values,
                             confirm=confirm, complete=complete, today=today or tx.clock.now().date())
+        if find_instance(tx.db, subject, FormRef(subject.label, "", form, "", repeat)) is None:
+            raise InvalidInput(f"The new {form} entry has no values; enter at least one, then save.")
         tx.audit(Change("log_entry_added", subject=subject.label, form=form, repeat=repeat))
     return repeat, result
 

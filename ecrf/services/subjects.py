@@ -58,6 +58,7 @@ def _eligibility(study: Study, db, subject: Subject, today: date) -> Eligibility
 
 def import_allocation_list(session: SiteSession, csv_text: str) -> int:
     """The sponsor's list (CSV with columns rand_no, arm; in order of use), imported once."""
+    session.require(Do.IMPORT_ALLOCATION)  # a refused role hears so before any remark on its input
     rows = _parse_allocation_csv(session.study, csv_text)
     digest = hashlib.sha256(csv_text.encode("utf-8")).hexdigest()
     with session.write(Do.IMPORT_ALLOCATION) as tx:
@@ -108,6 +109,7 @@ def allocate(session: SiteSession, subject_label: str, day0: date | None = None)
 def allocate_manually(session: SiteSession, subject_label: str, arm: str, rand_no: str, reason: str,
                       day0: date | None = None) -> Allocation:
     """Allocation outside the list (e.g. an envelope used during an outage): investigators only, with reason."""
+    session.require(Do.ALLOCATE_MANUALLY)
     if not reason.strip():
         raise InvalidInput("Manual allocation needs a reason (why the allocation list was not used).")
     if arm not in {a.code for a in session.study.arms}:
@@ -116,7 +118,21 @@ def allocate_manually(session: SiteSession, subject_label: str, arm: str, rand_n
         subject = _allocatable(tx, session.study, subject_label)
         if tx.db.scalar(select(func.count()).select_from(Subject).where(Subject.rand_no == rand_no.strip())):
             raise InvalidInput(f"The allocation number '{rand_no}' is already used.")
+        _use_list_entry(tx, subject, arm, rand_no.strip())
         return _enrol(tx, session.study, subject, arm, rand_no.strip(), day0, f"manual: {reason.strip()}")
+
+
+def _use_list_entry(tx: Tx, subject: Subject, arm: str, rand_no: str) -> None:
+    """An envelope of the list opened by hand: its entry is used up, and its arm must match."""
+    slot = tx.db.scalar(select(AllocationSlot).where(AllocationSlot.rand_no == rand_no))
+    if slot is None:
+        return
+    if slot.subject_pk is not None:
+        raise InvalidInput(f"The allocation number '{rand_no}' is already used.")
+    if slot.arm != arm:
+        raise InvalidInput(f"The allocation list gives number '{rand_no}' to arm {slot.arm}, not {arm}; "
+                           "check the envelope.")
+    slot.subject_pk, slot.used_at = subject.id, tx.now_text()
 
 
 def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
@@ -135,6 +151,7 @@ def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
 def _enrol(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0: date | None,
            how: str) -> Allocation:
     day0 = day0 or tx.clock.now().date()
+    _not_future(day0, tx)
     site = tx.site
     subject.subject_id = f"{site.site_code}-{site.next_subject_no:03d}"
     site.next_subject_no += 1
@@ -179,6 +196,7 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
     with session.write(Do.END_PARTICIPATION) as tx:
         subject = find_subject(tx.db, subject_label)
         _check_end(subject, status, on)
+        _not_future(on, tx)
         tx.audit(Change("participation_ended", subject=subject.label, old_value=subject.status, new_value=status,
                         reason=f"{reason.strip()} (on {on.isoformat()})"))
         subject.status, subject.ended_on, subject.end_reason = status, on.isoformat(), reason.strip()
@@ -187,6 +205,12 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
                 visit.cancelled = True
                 tx.audit(Change("visit_cancelled", subject=subject.label, visit=visit.visit_code,
                                 reason=f"participation ended: {status}"))
+
+
+def _not_future(day: date, tx: Tx) -> None:
+    today = tx.clock.now().date()
+    if day > today:
+        raise InvalidInput(f"The date {day.isoformat()} is in the future (today is {today.isoformat()}).")
 
 
 def _check_end(subject: Subject, status: SubjectStatus, on: date) -> None:

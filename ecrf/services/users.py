@@ -51,6 +51,7 @@ def _user(tx: Tx, username: str) -> User:
 
 def add_user(session: SiteSession, username: str, full_name: str, role: str, password: str | None = None) -> str:
     """Add an account; returns its password (a temporary one, to change at first login, unless given)."""
+    session.require(Do.MANAGE_USERS)
     check_username(username)
     _check_role(role)
     if not full_name.strip():

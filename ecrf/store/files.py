@@ -102,11 +102,14 @@ class LoginLedger:
         return self._read()["accounts"].get(username, {"failures": 0, "locked_until": None})
 
     def record_failure(self, username: str, at_utc: str, workstation: str, reason: str,
-                       locked_until: str | None) -> int:
+                       locked_until: str | None, counts: bool = True) -> int:
+        """Queue the attempt for the audit trail; `counts` adds it to the lockout counter (an attempt
+        refused because the account is locked is recorded but does not lengthen the lock)."""
         data = self._read()
         account = data["accounts"].setdefault(username, {"failures": 0, "locked_until": None})
-        account["failures"] += 1
-        account["locked_until"] = locked_until
+        if counts:
+            account["failures"] += 1
+            account["locked_until"] = locked_until
         data["pending"].append({"username": username, "at_utc": at_utc, "workstation": workstation,
                                 "reason": reason, "locked_until": locked_until})
         self._write(data)

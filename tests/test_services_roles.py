@@ -1,0 +1,269 @@
+"""Every role × every service call: allowed by the role table and done, or refused with a message that names
+the role and who may, and nothing written (21 CFR 11.10(g))."""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_PASSWORD, SiteMaker
+from subject_helpers import (
+    enrol,
+    events_after,
+    head,
+    password_of,
+    screen,
+)
+
+from ecrf.services import audit_trail, auth, backup, forms, logs, subjects, users
+from ecrf.services.errors import PermissionDenied
+from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import FormRef
+from ecrf.store.models import SubjectStatus
+
+pytestmark = pytest.mark.req("P11.10g")
+
+USERNAME = {"site_admin": "admin", "investigator": "investigator", "nurse": "nurse", "monitor": "monitor",
+            "read_only": "reader"}
+
+
+@dataclass
+class World:
+    """One site per role, prepared so that every call would succeed if the role may make it."""
+
+    role: str
+    session: SiteSession
+    password: str
+    folder: Path
+    screened: list[str]  # eligible, in screening: [to allocate from the list, to allocate manually]
+    enrolled: list[str]  # [to end participation, to enter data into (has AE entry #1)]
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
+    # The site admin's site has no allocation list yet, so that importing one can succeed there; the admin
+    # cannot allocate, so the list is not needed for anything else on that site.
+    db_path, _ = maker.make(allocation=role != "site_admin")
+    admin = maker.login(db_path, "admin")
+    try:
+        for name in ("leaver", "forgetful", "promoted"):
+            users.add_user(admin, name, f"{name.title()} Tester", "nurse", password=f"{name}-password-1")
+    finally:
+        admin.close()
+    investigator = maker.login(db_path, "investigator")
+    try:
+        screened = [screen(investigator), screen(investigator)]
+        enrolled = [enrol(investigator, manual=("CTRL", f"M{n:03d}")) for n in (1, 2)]
+        logs.add_log_entry(investigator, enrolled[1], "AE", {"AETERM": "Headache"})
+    finally:
+        investigator.close()
+    username = USERNAME[role]
+    return World(role, maker.login(db_path, username, password_of(username)), password_of(username), folder,
+                 screened, enrolled)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory, study) -> Iterator[Callable[[str], World]]:  # type: ignore[no-untyped-def]
+    made: dict[str, World] = {}
+
+    def world(role: str) -> World:
+        if role not in made:
+            folder = tmp_path_factory.mktemp(f"roles-{role}")
+            made[role] = _prepare(SiteMaker(folder, study), folder, role)
+        return made[role]
+
+    yield world
+    for made_world in made.values():
+        made_world.session.close()
+
+
+# -- the service calls --------------------------------------------------------------------------------
+
+def _change_own_password(w: World) -> None:
+    auth.change_own_password(w.session, w.password, w.password + "-new")
+    w.password += "-new"
+
+
+def _lock_and_unlock(w: World) -> None:
+    auth.lock(w.session)
+    assert w.session.locked
+    auth.reauthenticate(w.session, w.password)
+    assert not w.session.locked
+
+
+def _backup(w: World) -> None:
+    info = backup.backup(w.session, w.folder / "backup.zip")
+    assert info.path.exists()
+
+
+def _eligibility(w: World) -> None:
+    assert subjects.eligibility(w.session, w.screened[1]).eligible is True
+
+
+def _verify(w: World) -> None:
+    assert audit_trail.verify(w.session).ok
+
+
+def _events(w: World) -> None:
+    assert audit_trail.events(w.session, limit=5)
+
+
+def _item_history(w: World) -> None:
+    history = audit_trail.item_history(w.session, FormRef(w.enrolled[1], "SCR", "DM"), "SEX")
+    assert [e.new_value for e in history] == ["M"]
+
+
+def _list_users(w: World) -> None:
+    assert {"admin", "nurse", "reader"} <= {u.username for u in users.list_users(w.session)}
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str  # the service function(s), module.function
+    action: Do  # what the role table must allow
+    run: Callable[[World], object]
+    event: str | None  # the audit event an allowed call appends; None for a read
+
+    def __str__(self) -> str:
+        return self.name
+
+
+CALLS = [
+    Call("users.add_user", Do.MANAGE_USERS,
+         lambda w: users.add_user(w.session, "newcomer", "New Comer", "nurse"), "user_added"),
+    Call("users.deactivate_user", Do.MANAGE_USERS,
+         lambda w: users.deactivate_user(w.session, "leaver", "left the study team"), "user_deactivated"),
+    Call("users.reset_password", Do.MANAGE_USERS,
+         lambda w: users.reset_password(w.session, "forgetful", "forgot the password"), "password_reset"),
+    Call("users.change_role", Do.MANAGE_USERS,
+         lambda w: users.change_role(w.session, "promoted", "investigator", "appointed sub-investigator"),
+         "role_changed"),
+    Call("users.list_users", Do.MANAGE_USERS, _list_users, None),
+    Call("subjects.screen_subject", Do.SCREEN, lambda w: subjects.screen_subject(w.session), "subject_screened"),
+    Call("subjects.import_allocation_list", Do.IMPORT_ALLOCATION,
+         lambda w: subjects.import_allocation_list(w.session, "rand_no,arm\nA001,MSC\nA002,CTRL\n"),
+         "allocation_list_imported"),
+    Call("subjects.allocate", Do.ALLOCATE, lambda w: subjects.allocate(w.session, w.screened[0]), "allocated"),
+    Call("subjects.allocate_manually", Do.ALLOCATE_MANUALLY,
+         lambda w: subjects.allocate_manually(w.session, w.screened[1], "MSC", "M100", "list not reachable"),
+         "allocated"),
+    Call("subjects.end_participation", Do.END_PARTICIPATION,
+         lambda w: subjects.end_participation(w.session, w.enrolled[0], SubjectStatus.WITHDRAWN, date.today(),
+                                              "withdrew consent"), "participation_ended"),
+    Call("subjects.eligibility", Do.READ_DATA, _eligibility, None),
+    Call("forms.save_form", Do.ENTER_DATA,
+         lambda w: forms.save_form(w.session, FormRef(w.enrolled[1], "D0", "VS"),
+                                   {"VSDAT": date.today().isoformat(), "PULSE": "80"}), "value"),
+    Call("logs.add_log_entry", Do.ENTER_DATA,
+         lambda w: logs.add_log_entry(w.session, w.enrolled[1], "AE", {"AETERM": "Nausea"}), "log_entry_added"),
+    Call("logs.remove_log_entry", Do.ENTER_DATA,
+         lambda w: logs.remove_log_entry(w.session, w.enrolled[1], "AE", 1, "entered for the wrong subject"),
+         "log_entry_removed"),
+    Call("audit_trail.verify", Do.VERIFY_AUDIT, _verify, None),
+    Call("audit_trail.events", Do.READ_AUDIT, _events, None),
+    Call("audit_trail.item_history", Do.READ_DATA, _item_history, None),
+    Call("backup.backup", Do.BACKUP, _backup, "backup"),
+    Call("backup.rekey", Do.REKEY, lambda w: backup.rekey(w.session), "rekey"),
+    Call("auth.change_own_password", Do.CHANGE_OWN_PASSWORD, _change_own_password, "password_changed"),
+    Call("auth.lock+auth.reauthenticate", Do.CHANGE_OWN_PASSWORD, _lock_and_unlock, "unlock"),
+]
+
+
+@pytest.mark.parametrize("call", CALLS, ids=str)
+@pytest.mark.parametrize("role", list(USERNAME))
+def test_role_may_or_may_not_make_the_call(worlds, role, call):
+    w = worlds(role)
+    before = head(w.session)
+    if call.action in ALLOWED[role]:
+        call.run(w)
+        new = events_after(w.session, before)
+        if call.event is None:
+            assert new == [], f"a read wrote {[e.action for e in new]}"
+        else:
+            assert call.event in [e.action for e in new]
+            assert {(e.username, e.role) for e in new} == {(USERNAME[role], role)}
+    else:
+        with pytest.raises(PermissionDenied) as refused:
+            call.run(w)
+        message = refused.value.message
+        assert message.startswith(f"As {ROLE_NAMES[role]} you may not {call.action.value}.")
+        for allowed_role, actions in ALLOWED.items():
+            if call.action in actions:
+                assert ROLE_NAMES[allowed_role].split(" ", 1)[1] in message
+        assert head(w.session) == before, "a refused call wrote to the audit trail"
+        assert events_after(w.session, before) == []
+    assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
+
+
+SESSION_MODULES = (audit_trail, auth, backup, forms, logs, subjects, users)
+
+
+def test_the_table_covers_every_service_call_that_takes_a_session():
+    takes_session = {f"{module.__name__.rsplit('.', 1)[1]}.{name}"
+                     for module in SESSION_MODULES
+                     for name, function in vars(module).items()
+                     if inspect.isfunction(function) and function.__module__ == module.__name__
+                     and not name.startswith("_")
+                     and next(iter(inspect.signature(function).parameters), None) == "session"}
+    tested = {part for call in CALLS for part in call.name.split("+")}
+    assert takes_session - tested == set(), "add the new service call to CALLS"
+
+
+def test_every_role_and_every_action_is_in_the_table():
+    assert set(ALLOWED) == set(USERNAME) == set(ROLE_NAMES)
+    assert {call.action for call in CALLS} | {Do.MANAGE_SITE} == set(Do)  # no service changes site settings yet
+
+
+def test_refusal_reads_as_a_sentence(sites):
+    db, _ = sites.make()
+    monitor = sites.login(db, "monitor")
+    try:
+        with pytest.raises(PermissionDenied) as refused:
+            subjects.screen_subject(monitor)
+    finally:
+        monitor.close()
+    assert refused.value.message == ("As a monitor you may not screen a subject. "
+                                     "Ask a user with the role investigator or study nurse.")
+
+
+@pytest.mark.req("P11.10d")
+def test_temporary_password_allows_only_changing_it(sites, study):
+    db, _ = sites.make()
+    admin = sites.login(db, "admin")
+    try:
+        temporary = users.reset_password(admin, "nurse")
+    finally:
+        admin.close()
+    nurse = sites.login(db, "nurse", temporary)
+    try:
+        before = head(nurse)
+        with pytest.raises(PermissionDenied, match="temporary one"):
+            subjects.screen_subject(nurse)
+        assert head(nurse) == before
+        auth.change_own_password(nurse, temporary, "nurse-password-2")
+        assert subjects.screen_subject(nurse) == "CN01-S001"
+    finally:
+        nurse.close()
+    again = sites.login(db, "nurse", "nurse-password-2")
+    assert again.actor.role == "nurse"
+    again.close()
+
+
+@pytest.mark.req("P11.10d")
+def test_restore_is_for_site_administrators_only(sites, tmp_path):
+    db, _ = sites.make()
+    admin = sites.login(db, "admin")
+    try:
+        backup.backup(admin, tmp_path / "b.zip")
+    finally:
+        admin.close()
+    for username in ("investigator", "nurse", "monitor", "reader"):
+        with pytest.raises(PermissionDenied, match="site administrator"):
+            backup.restore(tmp_path / "b.zip", tmp_path / username / "site.db", username, password_of(username))
+        assert not (tmp_path / username / "site.db").exists()
+    info = backup.restore(tmp_path / "b.zip", tmp_path / "admin" / "site.db", "admin", ADMIN_PASSWORD)
+    assert info.db_path.exists()

@@ -97,10 +97,14 @@ def _start_session(database: Database, study: Study, username: str, clock: Clock
 
 
 def _record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:
-    """Failures seen while the database was closed join the audit trail, with their own time."""
+    """Failures seen while the database was closed join the audit trail, with their own time. One already
+    there was moved in by a login killed before it could drop it from the ledger: it is not added twice."""
     for record in pending:
+        ledger_id = record.get("id")
+        if ledger_id and tx.db.scalar(select(FailedLogin.id).where(FailedLogin.ledger_id == ledger_id)) is not None:
+            continue
         tx.db.add(FailedLogin(username=record["username"], at_utc=record["at_utc"],
-                              workstation=record["workstation"], reason=record["reason"]))
+                              workstation=record["workstation"], reason=record["reason"], ledger_id=ledger_id))
         tx.audit(Change("login_failed", item=record["username"], new_value=record["at_utc"],
                         reason=f"{record['reason']} at {record['workstation']}"
                                + (f"; locked until {record['locked_until']}" if record.get("locked_until") else "")))

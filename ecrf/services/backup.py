@@ -119,13 +119,17 @@ def _digest(path: Path) -> dict:
 
 def _write_zip(work: Path, out: Path, manifest: dict) -> None:
     partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:  # encrypted data does not compress
-        archive.writestr("backup.json", json.dumps(manifest, indent=1, sort_keys=True))
-        archive.write(work / "site.db", "site.db")
-        archive.write(work / "site.keys", "site.keys")
-    with open(partial, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, out)
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:  # encrypted data does not compress
+            archive.writestr("backup.json", json.dumps(manifest, indent=1, sort_keys=True))
+            archive.write(work / "site.db", "site.db")
+            archive.write(work / "site.keys", "site.keys")
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # never leave a file that might be taken for a backup
+        raise
 
 
 # -- restore ---------------------------------------------------------------------------------
@@ -215,6 +219,10 @@ def _swap_in(work: Path, db_path: Path, clock: Clock) -> Path | None:
     if paths.db.exists():
         stamp = clock.now().strftime("%Y%m%d-%H%M%S")
         set_aside = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}{db_path.suffix}")
+        number = 1
+        while any(p.exists() for p in (set_aside, SitePaths(set_aside).keys)):
+            number += 1  # two restores in one second must not overwrite the first set-aside database
+            set_aside = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}-{number}{db_path.suffix}")
         aside = SitePaths(set_aside)
         for src, dst in ((paths.db, aside.db), (paths.keys, aside.keys), *zip(paths.companions(), aside.companions())):
             if src.exists():

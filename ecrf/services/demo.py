@@ -115,7 +115,10 @@ def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date 
     """Create the demo site at `db_path` (SiteExists if there is one already) and fill it with `subjects`."""
     if subjects < 0:
         raise InvalidInput("The number of demo subjects cannot be negative.")
-    today, clock = today or date.today(), clock or Clock()
+    clock = clock or Clock()
+    today = today or clock.now().date()
+    if today > clock.now().date():  # allocation and end dates are checked against the computer's date
+        raise InvalidInput(f"The demo's today ({today.isoformat()}) cannot be after the computer's date.")
     rows = allocation_rows(study, subjects)
     plans = plan_subjects(study, subjects, today, [arm for _, arm in rows])
     recovery_code = _set_up_site(db_path, study, rows, clock)

@@ -24,7 +24,13 @@ from ecrf.services.subject_data import (
     typed_values,
 )
 from ecrf.store.audit import Change
-from ecrf.store.models import FormInstance, FormStatus, ItemValue, Subject
+from ecrf.store.models import (
+    FormInstance,
+    FormStatus,
+    ItemValue,
+    Subject,
+    SubjectStatus,
+)
 from ecrf.store.values import to_text
 from ecrf.study.findings import Finding
 from ecrf.study.model import Form, Study
@@ -173,7 +179,11 @@ def _require_enrolled(subject: Subject, ref: FormRef) -> None:
 
 def _require_visit_open(subject: Subject, ref: FormRef, study: Study) -> None:
     cancelled = {v.visit_code for v in subject.visits if v.cancelled}
-    if ref.visit in cancelled and ref.form != study.end_of_study_form:
+    # End of study, and for a subject who died the forms that record the death (an item with CDASH name
+    # DTHDAT, e.g. 28-day mortality), are still filled and corrected after participation ended.
+    records_death = subject.status == SubjectStatus.DIED and any(
+        (item.cdash or "").upper() == "DTHDAT" for item in study.form(ref.form).items)
+    if ref.visit in cancelled and ref.form != study.end_of_study_form and not records_death:
         raise WrongState(f"Visit {ref.visit} of {subject.label} was cancelled when the subject's participation "
                          f"ended ({subject.status}, {subject.ended_on}); it takes no more data.")
 

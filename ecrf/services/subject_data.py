@@ -72,6 +72,8 @@ def visit_date(study: Study, data: SubjectData, visit_code: str) -> date | None:
     """The visit's date: the first date item, in the schedule's form order, that has a full date
     (the first form of a visit is the one filled on arrival, e.g. consent or the infusion record)."""
     for visit_form in study.visit(visit_code).forms_for(data.arm):
+        if visit_form.form == study.end_of_study_form:
+            continue  # its date is when participation ended, not a day the subject was seen
         form = study.form(visit_form.form)
         for timepoint in visit_form.timepoints or ("",):
             values = data.forms.get((visit_code, form.code, timepoint), {})

@@ -115,6 +115,9 @@ def verify_chain(events: Iterable[AuditEvent], head_seq: int, head_hash: str) ->
         if problem:
             return ChainReport(count, head_seq, head_hash, problem)
         prev, count, expected_seq = event.hash, count + 1, event.seq + 1
+    if count > head_seq:
+        return ChainReport(count, head_seq, head_hash, f"the trail goes on to event {count} past the database "
+                           f"head (event {head_seq}): events were added outside ecrf")
     if count != head_seq or prev != (head_hash if count else GENESIS):
         return ChainReport(count, head_seq, head_hash,
                            f"the trail ends at event {count} but the database head says {head_seq}: "

@@ -111,12 +111,16 @@ def open_database(db_path: Path, slot_id: str, secret: str) -> Database:
     if not paths.db.exists():
         raise NoSite(f"There is no site database at {paths.db}. Create one with `ecrf init`, "
                      "open the demo with `ecrf demo`, or give the right --db path.")
+    if paths.db.stat().st_size == 0:
+        raise NotOurDatabase(f"{paths.db} is empty, so it is not an ecrf site database. "
+                             "Restore the database from your backup, or give the right --db path.")
     lock = InstanceLock(paths)
     lock.acquire()
     try:
         database = _unlock(paths, slot_id, secret, lock)
-        _check_pairing(database)
-        migrate.upgrade(database.engine)
+        with translated(paths.db):
+            _check_pairing(database)
+            migrate.upgrade(database.engine)
     except BaseException:
         lock.release()
         raise
@@ -164,7 +168,11 @@ def _check_pairing(database: Database) -> None:
             db_id = db.scalar(select(Site.db_id))
         except Exception:  # noqa: BLE001 - an SQLCipher file of someone else's has no site table
             db_id = None
-    if database.slots is not None and db_id is not None and db_id != database.slots.db_id:
+    if db_id is None:
+        database.engine.dispose()
+        raise NotOurDatabase(f"{database.paths.db} has no ecrf site in it. "
+                             "Check that the database and its .keys file belong together.")
+    if database.slots is not None and db_id != database.slots.db_id:
         database.engine.dispose()
         raise NotOurDatabase(f"{database.paths.keys} belongs to another site database than {database.paths.db}. "
                              "Put the .keys file that was made with this database beside it.")

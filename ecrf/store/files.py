@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ class LoginLedger:
         if counts:
             account["failures"] += 1
             account["locked_until"] = locked_until
-        data["pending"].append({"username": username, "at_utc": at_utc, "workstation": workstation,
+        data["pending"].append({"id": str(uuid.uuid4()), "username": username, "at_utc": at_utc, "workstation": workstation,
                                 "reason": reason, "locked_until": locked_until})
         self._write(data)
         return int(account["failures"])

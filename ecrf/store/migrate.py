@@ -26,7 +26,7 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with engine.execution_options(readonly=True).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

@@ -206,3 +206,4 @@ class FailedLogin(Base):
     at_utc: Mapped[str] = mapped_column(String(32))
     workstation: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(String(40))
+    ledger_id: Mapped[str | None] = mapped_column(String(36))  # the record's id in site.logins

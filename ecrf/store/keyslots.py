@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import hmac
 import json
@@ -34,6 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import (
 )
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from ecrf.store.files import write_atomic
 
 RECOVERY_SLOT = "recovery"
 FORMAT, VERSION = "ecrf-keyslots", 1
@@ -205,26 +206,6 @@ def _slot_json(s: _Slot) -> dict[str, object]:
             "data_key": dict(zip(("ephemeral", "nonce", "ciphertext"), map(_b64, s.data), strict=True))}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")  # same directory, so os.replace is an atomic rename
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if os.name != "nt":  # Windows cannot open a directory to fsync it
-        with contextlib.suppress(OSError):  # some file systems refuse; the new file is already in place
-            fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-
-
 def _corrupt(path: Path | None, detail: str) -> SlotFileCorrupt:
     return SlotFileCorrupt(f"The key file{f' {path}' if path else ''} is damaged or has been altered "
                            f"({detail}). Restore it from your backup; do not edit it by hand.")
@@ -273,7 +254,7 @@ class KeySlots:
         doc = {"format": FORMAT, "version": VERSION, "db_id": self.db_id, "generation": self.generation,
                "key_check": self.key_check, "slots": {sid: _slot_json(s) for sid, s in self._slots.items()}}
         text = json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-        _atomic_write(Path(path), text.encode("utf-8"))
+        write_atomic(Path(path), text.encode("utf-8"))
         self._source = Path(path)
 
     @property

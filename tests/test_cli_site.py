@@ -321,15 +321,6 @@ def test_a_bad_date_is_an_argument_error(capsys: pytest.CaptureFixture[str]) -> 
     assert exit_.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
 
 
-def _demo_available() -> bool:
-    try:
-        from ecrf.services.demo import create_demo  # noqa: F401 - the command imports it the same way
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _demo_available(), reason="ecrf.services.demo.create_demo is not there yet")
 def test_demo_prints_one_line_per_user(ecrf: Run, tmp_path: Path) -> None:
     db = tmp_path / "demo" / "site.db"
     code, out, _ = ecrf("demo", "--db", db, "--subjects", "2", "--today", "2024-03-01")

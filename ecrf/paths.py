@@ -37,3 +37,10 @@ def default_site_db() -> Path:
 def default_demo_db() -> Path:
     """The database `ecrf demo` makes when no --db is given: apart from the real site."""
     return data_dir() / "demo" / "site.db"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under `resources/` (fonts, translations, icons), from source or a PyInstaller build."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    root = Path(frozen) if frozen else _SOURCE_ROOT
+    return root.joinpath("resources", *parts)

@@ -136,6 +136,16 @@ def lock(session: SiteSession) -> None:
     session.locked = True
 
 
+def log_out(session: SiteSession) -> None:
+    """End the session: audited (when the database is still reachable), then the database is closed."""
+    try:
+        if not session.locked:
+            with session.write(Do.CHANGE_OWN_PASSWORD) as tx:
+                tx.audit(Change("logout"))
+    finally:
+        session.close()
+
+
 def check_password_rules(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"The password is too short: use at least {MIN_PASSWORD} characters.")

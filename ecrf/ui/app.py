@@ -1,0 +1,226 @@
+"""Start the desktop app: which window comes first, login, logout and language switches.
+
+`ecrf gui` calls `main()`. Qt and the study definition load first; the database opens at login."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ecrf.services.session import SiteSession
+from ecrf.study.model import Study
+from ecrf.ui import dialogs
+from ecrf.ui.fonts import install_fonts
+from ecrf.ui.i18n import install_language, text_lang
+from ecrf.ui.login import CreateSiteDialog, LoginWindow, RecoveryCodeDialog, StartWindow
+from ecrf.ui.settings import AppSettings
+
+log = logging.getLogger("ecrf.ui")
+
+
+class AppController(QObject):
+    """Owns the top-level window of the moment: start, login or main."""
+
+    def __init__(self, db_path: Path, forms_dir: Path, settings: AppSettings, *, demo_path: Path | None = None,
+                 idle_check_ms: int = 5000) -> None:
+        super().__init__()
+        self.db_path, self.forms_dir, self.settings = db_path, forms_dir, settings
+        self.demo_path = demo_path
+        self.idle_check_ms = idle_check_ms
+        self.window: QWidget | None = None
+        self.session: SiteSession | None = None
+        self._study: Study | None = None
+        self._operation = None
+
+    # -- study definition, loaded once ------------------------------------------------------
+
+    @property
+    def study(self) -> Study:
+        if self._study is None:
+            from ecrf.study.loader import load_study
+
+            self._study = load_study(self.forms_dir)
+        return self._study
+
+    def start(self) -> None:
+        if self.db_path.exists():
+            self.show_login()
+        else:
+            self.show_start()
+
+    def _show(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+
+    # -- first run --------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        start = StartWindow(self.db_path, self.settings.language)
+        start.createSite.connect(self.create_site)
+        start.openDemo.connect(self.open_demo)
+        start.languageChosen.connect(lambda lang: self.switch_language(lang, self.show_start))
+        self._show(start)
+
+    def create_site(self) -> None:
+        dialog = CreateSiteDialog(self.window)
+        if dialog.exec() != CreateSiteDialog.DialogCode.Accepted:
+            return
+        from ecrf.services.site_setup import create_site
+
+        args = (dialog.site_code.text().strip(), dialog.site_name.text().strip(),
+                dialog.admin_username.text().strip(), dialog.admin_full_name.text().strip(), dialog.password.text())
+
+        def work(_progress):  # type: ignore[no-untyped-def]
+            return create_site(self.db_path, self.study, *args)
+
+        def created(new) -> None:  # type: ignore[no-untyped-def]
+            RecoveryCodeDialog(new.recovery_code, self.window).exec()
+            self.logged_in(new.session)
+
+        self._operation = dialogs.run_with_progress(self.window, self.tr("Creating the site database…"), work,
+                                                    created)
+
+    def open_demo(self) -> None:
+        from ecrf.paths import default_demo_db
+
+        demo = self.demo_path or default_demo_db()
+        if demo.exists():
+            self.db_path = demo
+            self.show_login()
+            return
+        from ecrf.services.demo import create_demo
+
+        def work(_progress):  # type: ignore[no-untyped-def]
+            site = create_demo(demo, self.study)
+            site_path = site.db_path
+            return site_path
+
+        def made(path: Path) -> None:
+            self.db_path = path
+            self.show_login()
+
+        self._operation = dialogs.run_with_progress(
+            self.window, self.tr("Making the demo study (about 10 seconds)…"), work, made)
+
+    # -- login and logout -------------------------------------------------------------------
+
+    def is_demo(self) -> bool:
+        from ecrf.paths import default_demo_db
+
+        return self.db_path == (self.demo_path or default_demo_db())
+
+    def show_login(self) -> None:
+        login = LoginWindow(self.db_path, self.settings.language, demo=self.is_demo(),
+                            username=self.settings.last_username)
+        login.loginRequested.connect(self.log_in)
+        login.languageChosen.connect(lambda lang: self.switch_language(lang, self.show_login))
+        self._show(login)
+        QTimer.singleShot(0, lambda: self._title_login(login))
+
+    def _title_login(self, login: LoginWindow) -> None:
+        try:
+            login.set_study_title(self.study.info.title.get(text_lang()))
+        except Exception as exc:  # noqa: BLE001 - a broken forms folder is reported at login too
+            login.failed(self.tr("The study definition could not be loaded: {0}").format(dialogs.error_text(exc)))
+
+    def log_in(self, username: str, password: str) -> None:
+        from ecrf.services.auth import login
+
+        window = self.window
+        assert isinstance(window, LoginWindow)
+        try:
+            session = login(self.db_path, self.study, username, password)
+        except Exception as exc:  # noqa: BLE001 - wrong password, locked, damaged: the message of #3
+            window.failed(_login_error(exc))
+            return
+        self.settings.last_username = username
+        self.logged_in(session)
+
+    def logged_in(self, session: SiteSession) -> None:
+        from ecrf.ui.main_window import MainWindow
+
+        self.session = session
+        main = MainWindow(session, idle_check_ms=self.idle_check_ms)
+        main.logoutRequested.connect(self.log_out)
+        main.languageRequested.connect(self.switch_language_in_session)
+        self._show(main)
+        if session.actor.must_change_password and not main.change_password(forced=True):
+            self.log_out()
+
+    def log_out(self) -> None:
+        from ecrf.ui.main_window import MainWindow
+
+        if isinstance(self.window, MainWindow):
+            self.window.watcher.stop()
+        if self.session is not None:
+            try:
+                from ecrf.services.auth import log_out
+
+                log_out(self.session)
+            except Exception as exc:  # noqa: BLE001 - logging out always closes the database
+                log.warning("log out: %s", exc)
+            self.session = None
+        self.show_login()
+
+    # -- language ---------------------------------------------------------------------------
+
+    def switch_language(self, language: str, reopen) -> None:  # type: ignore[no-untyped-def]
+        if language == self.settings.language:
+            return
+        self.settings.language = language
+        install_language(language)
+        QTimer.singleShot(0, reopen)  # not from inside the old window's own signal
+
+    def switch_language_in_session(self, language: str) -> None:
+        """Rebuild the main window in the new language, once its pages agree to close."""
+        from ecrf.ui.main_window import MainWindow
+
+        window = self.window
+        if language == self.settings.language or not isinstance(window, MainWindow) or not window.may_close():
+            return
+        session = self.session
+        assert session is not None
+        self.settings.language = language
+        install_language(language)
+        window.watcher.stop()
+        QTimer.singleShot(0, lambda: self.logged_in(session))
+
+
+def _login_error(exc: BaseException) -> str:
+    return dialogs.error_text(exc)
+
+
+def create_app(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)
+    QGuiApplication.setApplicationDisplayName("ecrf")
+    app.setApplicationName("ecrf")
+    install_fonts(app)
+    return app
+
+
+def main(db_path: Path, forms_dir: Path, *, demo: bool = False) -> int:
+    """Run the app until its last window closes; returns the exit code."""
+    from ecrf.paths import default_demo_db
+
+    app = create_app(sys.argv[:1])
+    settings = AppSettings()
+    install_language(settings.language)
+    controller = AppController(default_demo_db() if demo else db_path, forms_dir, settings)
+    if demo:
+        controller.open_demo()
+        if controller.window is None:
+            controller.show_start()
+    else:
+        controller.start()
+    code = app.exec()
+    if controller.session is not None:
+        controller.session.close()
+    return code

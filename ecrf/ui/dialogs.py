@@ -1,0 +1,145 @@
+"""Every message box and small prompt of the app goes through here, so that callers stay short, texts
+are consistent, and tests can replace them (monkeypatch `ecrf.ui.dialogs.<name>`).
+
+Callers use the module attribute (`dialogs.show_error(...)`), never `from ... import show_error`."""
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services.errors import ServiceError
+from ecrf.store.errors import StoreError
+from ecrf.ui.background import Cancelled, Operation, Progress
+
+log = logging.getLogger("ecrf.ui")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("dialogs", text)
+
+
+def error_text(exc: BaseException) -> str:
+    """What to tell the user: our errors carry a message; anything else is a fault of ours, logged."""
+    if isinstance(exc, (ServiceError, StoreError)):
+        return exc.message
+    if isinstance(exc, OSError):
+        return tr("The file could not be read or written: {0}. Check that the drive is present and "
+                  "not full, then try again.").format(exc.strerror or exc)
+    log.error("unexpected error: %s", "".join(traceback.format_exception(exc)))
+    return tr("Something unexpected went wrong ({0}). Nothing was saved by the step that failed. "
+              "Try again; if it happens again, note what you did and tell the site administrator."
+              ).format(type(exc).__name__)
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_save_discard(parent: QWidget | None, title: str, text: str) -> str:
+    """'save', 'discard' or 'cancel' for leaving a screen with unsaved changes."""
+    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+               | QMessageBox.StandardButton.Cancel)
+    answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.Cancel)
+    return {QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value if ok else None
+
+
+def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """A reason for a change or removal; None when cancelled. Empty reasons are not accepted."""
+    dialog = ReasonDialog(parent, title, prompt)
+    return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ReasonDialog(QDialog):
+    def __init__(self, parent: QWidget | None, title: str, prompt: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName("reason")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setPlaceholderText(tr("e.g. transcription error corrected from the source document"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.edit.textChanged.connect(self._update)
+        for widget in (label, self.edit, self.buttons):
+            layout.addWidget(widget)
+        self._update()
+
+    def _update(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason()))
+
+    def reason(self) -> str:
+        return self.edit.toPlainText().strip()
+
+
+def run_with_progress(parent: QWidget | None, title: str, op: Callable[[Progress], Any],
+                      on_success: Callable[[Any], None], *, cancellable: bool = False,
+                      on_failure: Callable[[BaseException], None] | None = None) -> Operation:
+    """Run `op` on a worker with a modal progress dialog; failures show their message."""
+    dialog = QProgressDialog(title, tr("Cancel") if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setMinimumWidth(420)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    operation = Operation(op)
+
+    def progressed(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        if text:
+            dialog.setLabelText(text)
+
+    def succeeded(result: Any) -> None:
+        dialog.close()
+        on_success(result)
+
+    def failed(exc: BaseException) -> None:
+        dialog.close()
+        if isinstance(exc, Cancelled):
+            return
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            show_error(parent, title, error_text(exc))
+
+    dialog.canceled.connect(operation.cancel)
+    operation.on_progress(progressed).on_success(succeeded).on_failure(failed).start()
+    dialog.show()
+    return operation

@@ -1,0 +1,228 @@
+"""The main window: a stack of pages (home, subject, form, admin), menus by role, and the lock cover.
+
+Pages never reach for the window; they emit signals (subjectActivated, formRequested, closed) that
+the window connects to its navigation methods."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
+
+from ecrf.services import auth
+from ecrf.services.permissions import Do, may
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import FormRef
+from ecrf.ui import dialogs
+from ecrf.ui.i18n import text_lang
+from ecrf.ui.lock import IdleWatcher, LockCover
+from ecrf.ui.page import Page
+from ecrf.ui.password import ChangePasswordDialog
+from ecrf.ui.settings import LANGUAGES
+
+ROLE_LABELS = {"site_admin": "Site administrator", "investigator": "Investigator", "nurse": "Study nurse",
+               "monitor": "Monitor", "read_only": "Read-only"}
+
+
+class MainWindow(QMainWindow):
+    logoutRequested = Signal()
+    languageRequested = Signal(str)
+
+    def __init__(self, session: SiteSession, *, idle_check_ms: int = 5000) -> None:
+        super().__init__()
+        self.session = session
+        self.setWindowTitle(f"ecrf – {session.study.info.short_title.get(text_lang())} – {session.site_code}")
+        self.resize(1280, 800)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self._history: list[Page] = []
+        self._build_menus()
+        self._build_status()
+        self.cover = LockCover(session, self)
+        self.cover.unlocked.connect(self._unlocked)
+        self.cover.logoutRequested.connect(self.request_logout)
+        self.watcher = IdleWatcher(session, self, idle_check_ms)
+        self.watcher.idle.connect(self.lock)
+        self.show_home()
+
+    # -- navigation -------------------------------------------------------------------------
+
+    @property
+    def page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def show_home(self) -> None:
+        if not self._leave_all():
+            return
+        self._replace_history(self._home_page())
+
+    def show_subject(self, label: str) -> None:
+        from ecrf.ui.subject.page import SubjectPage
+
+        self._push(SubjectPage(self.session), lambda page: page.show_subject(label))
+
+    def open_form(self, ref: FormRef) -> None:
+        from ecrf.ui.form_editor.page import FormEditorPage
+
+        self._push(FormEditorPage(self.session, ref))
+
+    def show_admin(self) -> None:
+        from ecrf.ui.admin.page import AdminPage
+
+        if not self._leave_all():
+            return
+        self._replace_history(AdminPage(self.session))
+
+    def back(self) -> None:
+        """Leave the current page (it was asked already, or asks now) and show the one before."""
+        if len(self._history) < 2:
+            return
+        current = self._history[-1]
+        if not current.maybe_leave():
+            return
+        self._history.pop()
+        self._drop(current)
+        previous = self._history[-1]
+        previous.refresh()
+        self.stack.setCurrentWidget(previous)
+        self._update_back()
+
+    def _home_page(self) -> Page:
+        if may(self.session.actor.role, Do.READ_DATA):
+            from ecrf.ui.matrix.page import MatrixPage
+
+            return MatrixPage(self.session)
+        from ecrf.ui.admin.page import AdminPage
+
+        return AdminPage(self.session)
+
+    def _push(self, page: Page, prepare=None) -> None:  # type: ignore[no-untyped-def]
+        self._wire(page)
+        try:
+            if prepare is not None:
+                prepare(page)
+        except Exception as exc:  # noqa: BLE001 - a page that cannot load says why and is not shown
+            dialogs.show_error(self, self.tr("Cannot open"), dialogs.error_text(exc))
+            page.deleteLater()
+            return
+        self._history.append(page)
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self._update_back()
+
+    def _replace_history(self, page: Page) -> None:
+        for old in self._history:
+            self._drop(old)
+        self._history = []
+        self._push(page)
+
+    def _leave_all(self) -> bool:
+        """Ask every open page, newest first, whether it may close (unsaved entries)."""
+        for page in reversed(self._history):
+            self.stack.setCurrentWidget(page)
+            if not page.maybe_leave():
+                return False
+        return True
+
+    def _wire(self, page: Page) -> None:
+        for signal, slot in (("subjectActivated", self.show_subject), ("formRequested", self.open_form),
+                             ("closed", self.back), ("homeRequested", self.show_home)):
+            if hasattr(page, signal):
+                getattr(page, signal).connect(slot)
+
+    def _drop(self, page: Page) -> None:
+        self.stack.removeWidget(page)
+        page.deleteLater()
+
+    def _update_back(self) -> None:
+        self.back_action.setEnabled(len(self._history) > 1)
+        titles = [p.title() for p in self._history if p.title()]
+        self.where.setText("  ›  ".join(titles))
+
+    # -- menus and status -------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        role = self.session.actor.role
+        bar = QToolBar(self.tr("Navigation"))
+        bar.setObjectName("navigation")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.back_action = self._action(bar, self.tr("Back"), self.back, QKeySequence.StandardKey.Back, "back")
+        self.home_action = self._action(bar, self.tr("Subjects") if may(role, Do.READ_DATA) else self.tr("Home"),
+                                        self.show_home, "Ctrl+Home", "home")
+        if may(role, Do.MANAGE_USERS):
+            self._action(bar, self.tr("Administration"), self.show_admin, None, "admin")
+        self.where = QLabel()
+        self.where.setObjectName("where")
+        bar.addSeparator()
+        bar.addWidget(self.where)
+        session_menu = self.menuBar().addMenu(self.tr("&Session"))
+        self._action(session_menu, self.tr("Lock now"), self.lock, "Ctrl+L", "lock")
+        self._action(session_menu, self.tr("Change my password…"), self.change_password, None, "password")
+        self._action(session_menu, self.tr("Log out"), self.request_logout, None, "logout")
+        self._action(session_menu, self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit, "quit")
+        language_menu = self.menuBar().addMenu(self.tr("&Language"))
+        for code, name in LANGUAGES.items():
+            self._action(language_menu, name, lambda c=code: self.languageRequested.emit(c), None, f"lang_{code}")
+
+    def _action(self, owner: QWidget, text: str, slot, shortcut, name: str) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        action.setObjectName(f"action_{name}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        owner.addAction(action)
+        return action
+
+    def _build_status(self) -> None:
+        actor = self.session.actor
+        role = self.tr(ROLE_LABELS.get(actor.role, actor.role))
+        self.statusBar().addPermanentWidget(QLabel(f"{actor.full_name} ({actor.username}) · {role} · "
+                                                   f"{self.tr('Site')} {self.session.site_code}"))
+
+    # -- session ----------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        if self.cover.isVisible():
+            return
+        try:
+            auth.lock(self.session)
+        except Exception as exc:  # noqa: BLE001 - the cover goes up even if the audit write failed
+            dialogs.error_text(exc)
+            self.session.locked = True
+        self.cover.cover()
+
+    def _unlocked(self) -> None:
+        if self.page is not None:
+            self.page.setFocus()
+
+    def change_password(self, forced: bool = False) -> bool:
+        return ChangePasswordDialog(self.session, self, forced=forced).exec() == ChangePasswordDialog.DialogCode.Accepted
+
+    def request_logout(self) -> None:
+        if self.cover.isVisible() and any(getattr(p, "has_unsaved", lambda: False)() for p in self._history):
+            if not dialogs.ask_yes_no(self, self.tr("Log out"), self.tr(
+                    "A form has entries that are not saved yet. Logging out without the password drops "
+                    "them. Log out anyway?")):
+                return
+        elif not self.cover.isVisible() and not self._leave_all():
+            return
+        self.logoutRequested.emit()
+
+    def may_close(self) -> bool:
+        return self.cover.isVisible() or self._leave_all()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.cover.isVisible():
+            event.ignore()  # a locked window is not closed behind the user's back; log out instead
+            return
+        if not self._leave_all():
+            event.ignore()
+            return
+        self.watcher.stop()
+        event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.cover.isVisible():
+            self.cover.setGeometry(self.rect())

@@ -1,0 +1,25 @@
+"""The screens the main window switches between share this small contract."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ecrf.services.session import SiteSession
+
+
+class Page(QWidget):
+    """A screen of the main window. `maybe_leave()` is asked before the window shows another page,
+    closes, locks out to another user, or switches language: a page with unsaved entries asks the
+    user (save / discard / stay) and returns False to stay."""
+
+    def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+
+    def title(self) -> str:
+        return ""
+
+    def maybe_leave(self) -> bool:
+        return True
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the database (after a save elsewhere)."""

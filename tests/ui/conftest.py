@@ -1,0 +1,113 @@
+"""UI tests: real widgets offscreen (pytest-qt), each on its own copy of a demo site made once per run.
+
+Message boxes never block: `ecrf.ui.dialogs` is replaced by a recorder (`dialogs` fixture) whose
+answers a test queues up front."""
+from __future__ import annotations
+
+import shutil
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ecrf.services.session import SiteSession
+
+
+@dataclass
+class DemoCopy:
+    db_path: Path
+    study: object
+
+    def login(self, username: str = "nurse") -> SiteSession:
+        from ecrf.services.auth import login
+
+        return login(self.db_path, self.study, username, f"demo-{username}-2020")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
+    from ecrf.services.demo import create_demo
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    create_demo(folder / "site.db", study, subjects=20)
+    return folder
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_template, folder)
+    return DemoCopy(folder / "site.db", study)
+
+
+@pytest.fixture
+def session(demo: DemoCopy):  # type: ignore[no-untyped-def]
+    """The demo's nurse, logged in; closed after the test."""
+    s = demo.login("nurse")
+    yield s
+    s.close()
+
+
+@dataclass
+class DialogRecorder:
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    infos: list[tuple[str, str]] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    yes_no: deque[bool] = field(default_factory=deque)  # answers to ask_yes_no; empty: yes
+    reasons: deque[str | None] = field(default_factory=deque)  # answers to ask_reason; empty: fail the test
+    save_discard: deque[str] = field(default_factory=deque)  # 'save' | 'discard' | 'cancel'; empty: cancel
+    texts: deque[str | None] = field(default_factory=deque)
+
+    def last_error(self) -> str:
+        assert self.errors, "no error message was shown"
+        return self.errors[-1][1]
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch) -> DialogRecorder:  # type: ignore[no-untyped-def]
+    from ecrf.ui import dialogs as module
+
+    recorder = DialogRecorder()
+
+    def ask_reason(parent, title, prompt):  # type: ignore[no-untyped-def]
+        recorder.questions.append(prompt)
+        assert recorder.reasons, f"unexpected reason prompt: {prompt}"
+        return recorder.reasons.popleft()
+
+    def ask_yes_no(parent, title, text):  # type: ignore[no-untyped-def]
+        recorder.questions.append(text)
+        return recorder.yes_no.popleft() if recorder.yes_no else True
+
+    def ask_save_discard(parent, title, text):  # type: ignore[no-untyped-def]
+        recorder.questions.append(text)
+        return recorder.save_discard.popleft() if recorder.save_discard else "cancel"
+
+    def ask_text(parent, title, label, text=""):  # type: ignore[no-untyped-def]
+        recorder.questions.append(label)
+        return recorder.texts.popleft() if recorder.texts else None
+
+    monkeypatch.setattr(module, "show_error", lambda p, t, x: recorder.errors.append((t, x)))
+    monkeypatch.setattr(module, "show_info", lambda p, t, x: recorder.infos.append((t, x)))
+    monkeypatch.setattr(module, "ask_reason", ask_reason)
+    monkeypatch.setattr(module, "ask_yes_no", ask_yes_no)
+    monkeypatch.setattr(module, "ask_save_discard", ask_save_discard)
+    monkeypatch.setattr(module, "ask_text", ask_text)
+    return recorder
+
+
+@pytest.fixture(autouse=True)
+def english(qapp):  # type: ignore[no-untyped-def]
+    """Every test starts and ends in English with the app's fonts installed."""
+    from ecrf.ui.app import create_app
+    from ecrf.ui.i18n import install_language
+
+    create_app([])
+    install_language("en")
+    yield
+    install_language("en")
+
+
+def today() -> date:
+    return date.today()

@@ -6,18 +6,21 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ecrf.services.session import SiteSession
-from ecrf.study.model import Study
 from ecrf.ui import dialogs
 from ecrf.ui.fonts import install_fonts
 from ecrf.ui.i18n import install_language, text_lang
 from ecrf.ui.login import CreateSiteDialog, LoginWindow, RecoveryCodeDialog, StartWindow
 from ecrf.ui.settings import AppSettings
+
+if TYPE_CHECKING:  # the database layer loads at login, not before the login window shows
+    from ecrf.services.session import SiteSession
+    from ecrf.study.model import Study
 
 log = logging.getLogger("ecrf.ui")
 
@@ -150,6 +153,7 @@ class AppController(QObject):
         main = MainWindow(session, idle_check_ms=self.idle_check_ms)
         main.logoutRequested.connect(self.log_out)
         main.languageRequested.connect(self.switch_language_in_session)
+        main.restoreRequested.connect(self.restore)
         self._show(main)
         if session.actor.must_change_password and not main.change_password(forced=True):
             self.log_out()
@@ -168,6 +172,21 @@ class AppController(QObject):
                 log.warning("log out: %s", exc)
             self.session = None
         self.show_login()
+
+    def restore(self, backup_file: str) -> None:
+        """Restore replaces the database file: log out, ask an administrator's password of the backup,
+        restore on a worker, then show the login window again."""
+        from ecrf.ui.admin.restore import restore_in_background
+        from ecrf.ui.password import ask_credentials
+
+        credentials = ask_credentials(self.window, self.tr("Restore a backup"), self.tr(
+            "The site will be logged out and replaced by the backup. Enter the username and password of an "
+            "administrator as they were when the backup was made."))
+        if credentials is None:
+            return
+        self.log_out()
+        restore_in_background(self.window, Path(backup_file), self.db_path, *credentials,
+                              on_done=lambda _info: self.show_login())
 
     # -- language ---------------------------------------------------------------------------
 

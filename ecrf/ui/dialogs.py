@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services.errors import ServiceError
-from ecrf.store.errors import StoreError
 from ecrf.ui.background import Cancelled, Operation, Progress
 
 log = logging.getLogger("ecrf.ui")
@@ -35,6 +33,9 @@ def tr(text: str) -> str:
 
 def error_text(exc: BaseException) -> str:
     """What to tell the user: our errors carry a message; anything else is a fault of ours, logged."""
+    from ecrf.services.errors import ServiceError  # imported late: the login window shows before them
+    from ecrf.store.errors import StoreError
+
     if isinstance(exc, (ServiceError, StoreError)):
         return exc.message
     if isinstance(exc, OSError):

@@ -26,6 +26,7 @@ ROLE_LABELS = {"site_admin": "Site administrator", "investigator": "Investigator
 class MainWindow(QMainWindow):
     logoutRequested = Signal()
     languageRequested = Signal(str)
+    restoreRequested = Signal(str)  # a backup file; the controller logs out first, then restores
 
     def __init__(self, session: SiteSession, *, idle_check_ms: int = 5000) -> None:
         super().__init__()
@@ -126,7 +127,8 @@ class MainWindow(QMainWindow):
 
     def _wire(self, page: Page) -> None:
         for signal, slot in (("subjectActivated", self.show_subject), ("formRequested", self.open_form),
-                             ("closed", self.back), ("homeRequested", self.show_home)):
+                             ("closed", self.back), ("homeRequested", self.show_home),
+                             ("restoreRequested", self.restoreRequested.emit)):
             if hasattr(page, signal):
                 getattr(page, signal).connect(slot)
 

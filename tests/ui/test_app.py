@@ -1,0 +1,137 @@
+"""The app's top level: first run, login messages, roles, auto-lock, logout, language, closing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit
+
+from ecrf.ui.app import AppController
+from ecrf.ui.login import LoginWindow, StartWindow
+from ecrf.ui.main_window import MainWindow
+from ecrf.ui.settings import AppSettings
+from tests.conftest import FORMS
+
+
+@pytest.fixture
+def controller(tmp_path, study, demo, qtbot):  # type: ignore[no-untyped-def]
+    def make(db_path: Path | None = None) -> AppController:
+        app = AppController(db_path or demo.db_path, FORMS, AppSettings(tmp_path / "ui.ini"), idle_check_ms=50)
+        app._study = study
+        app.start()
+        qtbot.addWidget(app.window)
+        made.append(app)
+        return app
+
+    made: list[AppController] = []
+    yield make
+    for app in made:
+        if isinstance(app.window, MainWindow):
+            app.window.cover.hide()
+            app.window.watcher.stop()
+        if app.session is not None:
+            app.session.close()
+
+
+def log_in(qtbot, app: AppController, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    window = app.window
+    assert isinstance(window, LoginWindow)
+    window.username.setText(username)
+    window.password.setText(password)
+    qtbot.mouseClick(window.login_button, qtbot_button())
+
+
+def qtbot_button():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_first_run_offers_to_create_a_site_or_open_the_demo(controller, tmp_path):  # type: ignore[no-untyped-def]
+    app = controller(tmp_path / "nothing" / "site.db")
+    assert isinstance(app.window, StartWindow)
+    assert app.window.create_button.isEnabled() and app.window.demo_button.isEnabled()
+
+
+def test_creating_a_site_shows_the_recovery_code_and_logs_the_admin_in(controller, tmp_path, qtbot,
+                                                                      monkeypatch):  # type: ignore[no-untyped-def]
+    from ecrf.ui import login
+
+    codes: list[str] = []
+
+    def fill(dialog) -> int:  # type: ignore[no-untyped-def]
+        for name, value in (("site_code", "CN07"), ("site_name", "Test Hospital"), ("admin_username", "boss"),
+                            ("admin_full_name", "Bo Ss"), ("password", "boss-password-1"),
+                            ("again", "boss-password-1")):
+            getattr(dialog, name).setText(value)
+        return login.CreateSiteDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(login.CreateSiteDialog, "exec", fill)
+    monkeypatch.setattr(login.RecoveryCodeDialog, "exec",
+                        lambda d: codes.append(d.findChild(QLabel, "code").text()) or 1)
+    app = controller(tmp_path / "new" / "site.db")
+    app.create_site()
+    qtbot.waitUntil(lambda: isinstance(app.window, MainWindow), timeout=20000)
+    assert codes, "the recovery code was not shown"
+    assert app.session is not None and app.session.actor.username == "boss"
+    assert (tmp_path / "new" / "site.db").exists()
+
+
+def test_wrong_password_and_lockout_show_the_services_message(controller, qtbot):  # type: ignore[no-untyped-def]
+    app = controller()
+    for _ in range(5):
+        log_in(qtbot, app, "nurse", "not-the-password")
+    window = app.window
+    assert isinstance(window, LoginWindow)
+    assert "locked" in window.error.text().lower()
+    assert window.password.text() == ""
+    log_in(qtbot, app, "nurse", "demo-nurse-2020")
+    assert isinstance(app.window, LoginWindow), "a locked account must not log in even with the right password"
+
+
+def test_a_wrong_password_says_so(controller, qtbot):  # type: ignore[no-untyped-def]
+    app = controller()
+    log_in(qtbot, app, "nurse", "wrong-password")
+    assert "password" in app.window.error.text().lower()
+
+
+@pytest.mark.parametrize(("username", "admin_menu", "home"), [
+    ("nurse", False, "MatrixPage"), ("monitor", False, "MatrixPage"), ("admin", True, "AdminPage")])
+def test_each_role_gets_its_home_and_menus(controller, qtbot, username, admin_menu, home):  # type: ignore[no-untyped-def]
+    app = controller()
+    log_in(qtbot, app, username, f"demo-{username}-2020")
+    window = app.window
+    assert isinstance(window, MainWindow)
+    assert type(window.page).__name__ == home
+    assert (window.findChild(type(window.back_action), "action_admin") is not None) is admin_menu
+
+
+@pytest.mark.req("P11.10d")
+def test_idle_lock_covers_the_window_and_keeps_what_was_typed(controller, qtbot):  # type: ignore[no-untyped-def]
+    app = controller()
+    log_in(qtbot, app, "nurse", "demo-nurse-2020")
+    window = app.window
+    assert isinstance(window, MainWindow)
+    window.show()
+    typed = QLineEdit(window.page)
+    typed.setText("37.8 half typed")
+    app.session.idle_lock_minutes = 0.0005  # 30 ms
+    qtbot.waitUntil(lambda: window.cover.isVisible(), timeout=3000)
+    assert app.session.locked
+    window.cover.password.setText("wrong")
+    window.cover.try_unlock()
+    assert window.cover.isVisible() and window.cover.error.text()
+    app.session.idle_lock_minutes = 10
+    window.cover.password.setText("demo-nurse-2020")
+    window.cover.try_unlock()
+    assert not window.cover.isVisible() and not app.session.locked
+    assert typed.text() == "37.8 half typed"
+
+
+def test_log_out_returns_to_login(controller, qtbot):  # type: ignore[no-untyped-def]
+    app = controller()
+    log_in(qtbot, app, "monitor", "demo-monitor-2020")
+    assert isinstance(app.window, MainWindow)
+    app.window.request_logout()
+    assert isinstance(app.window, LoginWindow)
+    assert app.session is None

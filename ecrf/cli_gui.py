@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from ecrf.cli_common import CliError
@@ -14,10 +16,20 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise CliError(f"The desktop app cannot start: {exc}. Reinstall ecrf with its dependencies "
                        "(pip install -e .).") from None
+    if _no_display():
+        raise CliError("There is no screen to show the app on (no DISPLAY or WAYLAND_DISPLAY is set). Start "
+                       "`ecrf gui` from a desktop session; the command-line tools (`ecrf --help`) work anywhere.")
     forms = (args.forms or default_forms_dir()).expanduser()
     if not forms.is_dir():
         raise CliError(f"There is no study definition folder at {forms}; give one with --forms DIR.")
     return main((args.db or default_site_db()).expanduser(), forms, demo=args.demo)
+
+
+def _no_display() -> bool:
+    """On Linux without X11 or Wayland, Qt would abort with a core dump; say so plainly instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def add_gui_command(sub) -> None:  # type: ignore[no-untyped-def]

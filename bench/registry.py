@@ -16,6 +16,8 @@ BENCHMARKS: dict[str, str] = {
     "save_form": "bench.save_form",
     "unlock": "bench.unlock",
     "demo": "bench.demo_site",
+    "ui_start": "bench.ui_start",
+    "ui_forms": "bench.ui_forms",
 }
 
 

@@ -1,0 +1,162 @@
+"""Opening a form in the desktop app, and the memory the app holds after many forms.
+
+Figures (in this process, offscreen, on a demo site logged in as the nurse):
+- open a form: `FormEditorPage(session, ref)` constructed, shown at 1280×760 and the events processed, for
+  the vital signs (VS) and laboratory (LB) forms of the demo's visits, p50 and p95. Floor: a bare widget
+  with as many label + line-edit rows as the form has items, built and shown the same way (what Qt
+  itself costs for that many fields). Goal: ≤ 100 ms.
+- memory: VmRSS after opening 50 forms one after another (each closed and deleted before the next, as
+  the main window's Back does). Floor: VmRSS before the first form (app, study, session, demo made).
+  Goal: ≤ 250 MB.
+
+FormEditorPage is imported lazily: while it is not written, this benchmark says so and gives no row.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.result import Result
+from bench.timing import REPO
+from bench.unlock import kdf_profile
+
+GOAL_MS = 100.0
+GOAL_MB = 250.0
+FORMS = ("VS", "LB")
+
+
+def _page_class() -> Callable[..., Any] | str:
+    try:
+        from ecrf.ui.form_editor.page import FormEditorPage
+    except Exception as exc:  # noqa: BLE001 - any import failure means "not there yet"
+        return f"ecrf.ui.form_editor.page.FormEditorPage is not importable yet ({type(exc).__name__}: {exc})"
+    return FormEditorPage  # type: ignore[no-any-return]
+
+
+def skipped() -> str | None:
+    found = _page_class()
+    return found if isinstance(found, str) else None
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux /proc), else the peak from getrusage."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _settle() -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _timed_show(make: Callable[[], Any]) -> int:
+    from PySide6.QtCore import QCoreApplication
+
+    start = time.perf_counter_ns()
+    widget = make()
+    widget.resize(1280, 760)
+    widget.show()
+    QCoreApplication.processEvents()
+    elapsed = time.perf_counter_ns() - start
+    widget.hide()
+    widget.deleteLater()
+    _settle()
+    return elapsed
+
+
+def _bare_form(rows: int):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QWidget
+
+    area = QScrollArea()
+    inner = QWidget()
+    layout = QFormLayout(inner)
+    for i in range(rows):
+        layout.addRow(QLabel(f"Item {i}"), QLineEdit())
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    return area
+
+
+def _refs(session) -> list[Any]:  # type: ignore[no-untyped-def]
+    """VS and LB of every visit that is due or done, in the demo's order."""
+    from ecrf.services.overview import CellState, subject_rows
+    from ecrf.services.subject_data import FormRef
+
+    refs = []
+    for row in subject_rows(session):
+        for cell in row.cells:
+            if cell.state is CellState.NOT_DUE:
+                continue
+            refs.extend(FormRef(row.label, cell.code, f.form, f.timepoint) for f in cell.forms if f.form in FORMS)
+    return refs
+
+
+def run(quick: bool = False) -> list[Result]:
+    page_class = _page_class()
+    if isinstance(page_class, str):
+        print(f"ui_forms: skipped: {page_class}")
+        return []
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ecrf.services.auth import login
+    from ecrf.services.demo import create_demo
+    from ecrf.study.loader import load_study
+    from ecrf.ui.app import create_app
+
+    create_app([])
+    study = load_study(REPO / "forms")
+    opens, memory_forms = (12, 20) if quick else (60, 50)
+    with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
+        db_path = create_demo(Path(tmp) / "demo" / "site.db", study, subjects=4 if quick else 20).db_path
+        session = login(db_path, study, "nurse", "demo-nurse-2020")
+        try:
+            refs = _refs(session)
+            if not refs:
+                raise AssertionError("the demo has no due or done VS/LB forms to open")
+            items = {code: len(study.form(code).items) for code in FORMS}  # type: ignore[attr-defined]
+            for ref in refs[:2]:  # warm-up: imports, first layout, font caches
+                _timed_show(lambda r=ref: page_class(session, r))
+            baseline = rss_mb()
+            pages: list[int] = []
+            floors: list[int] = []
+            for i in range(opens):  # interleaved, so a slow moment of the machine hits both alike
+                ref = refs[i % len(refs)]
+                pages.append(_timed_show(lambda r=ref: page_class(session, r)))
+                floors.append(_timed_show(lambda n=items[ref.form]: _bare_form(n)))
+            for i in range(memory_forms):
+                ref = refs[i % len(refs)]
+                _timed_show(lambda r=ref: page_class(session, r))
+            memory = rss_mb()
+        finally:
+            session.close()
+    p50, p95 = _ms(statistics.median(pages)), _ms(_p95(pages))
+    floor = _ms(statistics.median(floors))
+    return [
+        Result(f"ui: open a form (VS, LB), p50 of {opens}", p50, "ms", floor, f"≤ {GOAL_MS:g} ms", p50 <= GOAL_MS),
+        Result(f"ui: open a form (VS, LB), p95 of {opens}", p95, "ms", _ms(_p95(floors)), f"≤ {GOAL_MS:g} ms",
+               p95 <= GOAL_MS),
+        Result(f"ui: memory (VmRSS) after {memory_forms} forms", memory, "MB", baseline, f"≤ {GOAL_MB:g} MB",
+               memory <= GOAL_MB),
+    ]
+
+
+def _p95(samples: list[int]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _ms(ns: float) -> float:
+    return ns / 1e6

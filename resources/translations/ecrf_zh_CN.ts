@@ -21,6 +21,29 @@
     </message>
 </context>
 <context>
+    <name>AdminPage</name>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Backup &amp;&amp; restore</source>
+        <translation>备份与恢复</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Administration</source>
+        <translation>管理</translation>
+    </message>
+</context>
+<context>
     <name>AppController</name>
     <message>
         <source>Creating the site database…</source>
@@ -41,6 +64,155 @@
     <message>
         <source>The site will be logged out and replaced by the backup. Enter the username and password of an administrator as they were when the backup was made.</source>
         <translation>将退出当前登录，并用备份替换本中心数据。请输入备份时管理员的用户名和密码。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Time (PC clock)</source>
+        <translation>时间（本机时钟）</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>更改</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>工作站</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTab</name>
+    <message>
+        <source>Verify audit trail</source>
+        <translation>核验稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Checks that no event was changed, removed or inserted since it was written.</source>
+        <translation>检查自写入以来没有任何事件被修改、删除或插入。</translation>
+    </message>
+    <message>
+        <source>The latest {0} events, newest first.</source>
+        <translation>最近 {0} 条事件，最新的在前。</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Verifying the audit trail…</source>
+        <translation>正在核验稽查轨迹…</translation>
+    </message>
+    <message>
+        <source>The audit trail is intact: {0} events, each linked to the one before (last hash {1}…).</source>
+        <translation>稽查轨迹完整：共 {0} 条事件，每条都与前一条相链接（最后的哈希值 {1}…）。</translation>
+    </message>
+    <message>
+        <source>The audit trail is BROKEN: {0}. Do not enter more data; tell the sponsor and keep this PC as it is.</source>
+        <translation>稽查轨迹已损坏：{0}。请勿再录入数据；请通知申办方，并保持本电脑现状。</translation>
+    </message>
+</context>
+<context>
+    <name>BackupTab</name>
+    <message>
+        <source>Save the backup as</source>
+        <translation>备份另存为</translation>
+    </message>
+    <message>
+        <source>Choose the backup to restore</source>
+        <translation>选择要恢复的备份</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>A backup is an encrypted copy of the whole site database, checked before it is named. Keep it on a drive stored apart from this PC (e.g. a USB drive in a locked cupboard), and make one at least every week and before any update. It opens with the passwords valid when it was made, or with the recovery code.</source>
+        <translation>备份是整个中心数据库的加密副本，命名前会先经过检查。请将备份保存在与本电脑分开存放的磁盘上（例如锁在柜子里的U盘），至少每周备份一次，每次更新软件前也要备份。打开备份需要使用备份时有效的密码或恢复码。</translation>
+    </message>
+    <message>
+        <source>Make a backup…</source>
+        <translation>立即备份…</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Restoring puts a backup in place of this site&apos;s database. Everything entered after the backup was made is no longer in use (the replaced database is kept beside it). You are logged out first; then the password of a site administrator as it was when the backup was made is needed.</source>
+        <translation>恢复会用备份替换本中心的数据库。备份之后录入的所有内容将不再使用（被替换的数据库会保留在旁边）。系统会先退出登录，然后需要输入备份时中心管理员的密码。</translation>
+    </message>
+    <message>
+        <source>Restore a backup…</source>
+        <translation>恢复备份…</translation>
+    </message>
+    <message>
+        <source>Copying and checking the database…</source>
+        <translation>正在复制并检查数据库…</translation>
+    </message>
+    <message>
+        <source>Making a backup…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Backup written to {0} ({1} MB, audit trail up to event {2}). It was checked before it was named.</source>
+        <translation>备份已写入 {0}（{1} MB，稽查轨迹至第 {2} 条事件）。命名前已检查。</translation>
+    </message>
+    <message>
+        <source>Backup made</source>
+        <translation>备份完成</translation>
+    </message>
+    <message>
+        <source>The last backup failed: {0}</source>
+        <translation>上次备份失败：{0}</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+    <message>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Restore {0}?
+
+The site&apos;s database is replaced by the backup: data entered after the backup was made will not be in the restored database (the current one is kept beside it, renamed). Everyone must be logged out. You are logged out now and asked for the password valid when the backup was made.</source>
+        <translation>恢复 {0}？
+
+中心数据库将被备份替换：备份之后录入的数据不会出现在恢复后的数据库中（当前数据库会改名保留在旁边）。所有人都必须退出登录。现在将退出您的登录，并要求输入备份时有效的密码。</translation>
     </message>
 </context>
 <context>
@@ -68,6 +240,52 @@
     <message>
         <source>The two new passwords differ; type the same password twice.</source>
         <translation>两次输入的新密码不一致，请输入相同的密码。</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>{0} {1} on day {2} ({3}, {4})</source>
+        <translation>{0} {1}，第 {2} 天（{3}，{4}）</translation>
+    </message>
+    <message>
+        <source>{0}  –  no data yet</source>
+        <translation>{0}  –  尚无数据</translation>
+    </message>
+    <message>
+        <source>Study day</source>
+        <translation>研究天数</translation>
+    </message>
+</context>
+<context>
+    <name>ChartsWidget</name>
+    <message>
+        <source>Whole study</source>
+        <translation>整个研究期</translation>
+    </message>
+    <message>
+        <source>Up to Day 28</source>
+        <translation>至第 28 天</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>No charts are defined for this study.</source>
+        <translation>本研究未定义图表。</translation>
+    </message>
+    <message>
+        <source>No values to chart yet. Values are placed by study day, counted from Day 0 (the allocation day), so charts start once the subject is allocated.</source>
+        <translation>尚无可绘制的数值。数值按研究天数排列，从第 0 天（分组日）起算，因此受试者分组后才会有图表。</translation>
+    </message>
+    <message>
+        <source>Horizontal axis: study day (Day 0 = allocation).</source>
+        <translation>横轴：研究天数（第 0 天 = 分组日）。</translation>
+    </message>
+    <message>
+        <source>Dashed lines: {0} on study day {1}.</source>
+        <translation>虚线：{0}，研究第 {1} 天。</translation>
     </message>
 </context>
 <context>
@@ -121,6 +339,327 @@
     </message>
 </context>
 <context>
+    <name>EndParticipationDialog</name>
+    <message>
+        <source>End participation</source>
+        <translation>结束参与</translation>
+    </message>
+    <message>
+        <source>Record that {0}&apos;s participation has ended. The visits not yet due are cancelled (kept, marked). This cannot be undone.</source>
+        <translation>记录 {0} 已结束参与。尚未到期的访视将被取消（保留并标记）。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Screen failure</source>
+        <translation>筛选失败</translation>
+    </message>
+    <message>
+        <source>Completed the study</source>
+        <translation>完成研究</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>Died</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>e.g. the subject withdrew consent on the phone</source>
+        <translation>例如：受试者通过电话撤回知情同意</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>FormEditorPage</name>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>保存 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Save as complete (Ctrl+Shift+S)</source>
+        <translation>保存并标记完成 (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Read only: {0}</source>
+        <translation>只读：{0}</translation>
+    </message>
+    <message>
+        <source>{0} · new entry</source>
+        <translation>{0} · 新条目</translation>
+    </message>
+    <message>
+        <source>Unsaved entries</source>
+        <translation>未保存的录入</translation>
+    </message>
+    <message>
+        <source>{0} has entries that are not saved yet. Save them before leaving?</source>
+        <translation>{0} 有尚未保存的录入。离开前保存吗？</translation>
+    </message>
+    <message>
+        <source>(confirmed)</source>
+        <translation>（已确认）</translation>
+    </message>
+    <message>
+        <source>Saved. The form is now: {0}.</source>
+        <translation>已保存。表单状态：{0}。</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>修改历史</translation>
+    </message>
+</context>
+<context>
+    <name>FormFields</name>
+    <message>
+        <source>calculated</source>
+        <translation>自动计算</translation>
+    </message>
+</context>
+<context>
+    <name>FormSave</name>
+    <message>
+        <source>Answers that no longer apply</source>
+        <translation>不再适用的回答</translation>
+    </message>
+    <message>
+        <source>These answers do not apply any more (their condition is not met) and will be cleared when you save:
+{0}
+
+Save and clear them?</source>
+        <translation>以下回答已不再适用（其前提条件不成立），保存时将被清除：
+{0}
+
+保存并清除吗？</translation>
+    </message>
+    <message>
+        <source>There are no changes to save.</source>
+        <translation>没有需要保存的更改。</translation>
+    </message>
+    <message>
+        <source>Not saved: {0} answer(s) cannot be accepted. Correct the fields marked red; nothing you typed was lost.</source>
+        <translation>未保存：有 {0} 个回答无法接受。请更正标红的字段；您输入的内容均未丢失。</translation>
+    </message>
+    <message>
+        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (…), or save without completing.</source>
+        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（…）中标记为未做/未知，或只保存不标记完成。</translation>
+    </message>
+    <message>
+        <source>Not saved:
+{0}</source>
+        <translation>未保存：
+{0}</translation>
+    </message>
+    <message>
+        <source>Not saved. Everything you typed is still on screen.</source>
+        <translation>未保存。您输入的内容仍在屏幕上。</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Confirm warnings</source>
+        <translation>确认警告</translation>
+    </message>
+    <message>
+        <source>Please check these values against the source document:
+{0}
+
+Are they correct? Yes saves them with your confirmation recorded; No goes back to the form.</source>
+        <translation>请对照原始文件核对以下数值：
+{0}
+
+这些数值正确吗？选“是”将保存并记录您的确认；选“否”返回表单。</translation>
+    </message>
+    <message>
+        <source>Reason for change</source>
+        <translation>更改原因</translation>
+    </message>
+    <message>
+        <source>This form was saved as complete. Give the reason for changing:
+{0}</source>
+        <translation>此表单已保存为完成状态。请说明更改原因：
+{0}</translation>
+    </message>
+    <message>
+        <source>Not saved: changing completed data needs a reason.</source>
+        <translation>未保存：更改已完成的数据需要说明原因。</translation>
+    </message>
+</context>
+<context>
+    <name>FormStatus</name>
+    <message>
+        <source>Not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Source data verified</source>
+        <translation>已源数据核查</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>Subject {0}</source>
+        <translation>受试者 {0}</translation>
+    </message>
+    <message>
+        <source>Status: {0}</source>
+        <translation>状态：{0}</translation>
+    </message>
+    <message>
+        <source>last saved {0} UTC by {1}</source>
+        <translation>最后保存：{0} UTC，{1}</translation>
+    </message>
+    <message>
+        <source>(not saved)</source>
+        <translation>（未保存）</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History – {0}</source>
+        <translation>修改历史 – {0}</translation>
+    </message>
+    <message>
+        <source>No change of this item has been recorded yet.</source>
+        <translation>此条目尚无修改记录。</translation>
+    </message>
+</context>
+<context>
+    <name>ItemHistory</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <source>Calculated</source>
+        <translation>自动计算</translation>
+    </message>
+    <message>
+        <source>Warning confirmed</source>
+        <translation>已确认警告</translation>
+    </message>
+</context>
+<context>
+    <name>ItemMenu</name>
+    <message>
+        <source>{0} – {1}</source>
+        <translation>{0} – {1}</translation>
+    </message>
+    <message>
+        <source>Remove the missing mark</source>
+        <translation>取消缺失标记</translation>
+    </message>
+    <message>
+        <source>Clear the answer</source>
+        <translation>清除回答</translation>
+    </message>
+    <message>
+        <source>History of this item…</source>
+        <translation>此条目的修改历史…</translation>
+    </message>
+</context>
+<context>
+    <name>ItemRow</name>
+    <message>
+        <source>Missing value (ND / UNK / NA), history of this item (Ctrl+M)</source>
+        <translation>缺失值（ND / UNK / NA）、此条目的修改历史（Ctrl+M）</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>due, not started</source>
+        <translation>应做，未开始</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <source>not due yet</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>late: window closed</source>
+        <translation>逾期：时间窗已关闭</translation>
+    </message>
+    <message>
+        <source>2/5: forms done · +3d: done 3 days after the window</source>
+        <translation>2/5：已完成表单数 · +3d：在时间窗后 3 天完成</translation>
+    </message>
+</context>
+<context>
     <name>LockCover</name>
     <message>
         <source>Locked after a period without activity</source>
@@ -137,6 +676,45 @@
     <message>
         <source>Log out</source>
         <translation>退出登录</translation>
+    </message>
+</context>
+<context>
+    <name>LogTab</name>
+    <message>
+        <source>Form status</source>
+        <translation>表单状态</translation>
+    </message>
+    <message>
+        <source>Removed (reason)</source>
+        <translation>已删除（原因）</translation>
+    </message>
+    <message>
+        <source>Add entry…</source>
+        <translation>添加条目…</translation>
+    </message>
+    <message>
+        <source>Open / edit</source>
+        <translation>打开/编辑</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Removed: {0}</source>
+        <translation>已删除：{0}</translation>
+    </message>
+    <message>
+        <source>Remove entry</source>
+        <translation>删除条目</translation>
+    </message>
+    <message>
+        <source>Why is {0} entry #{1} of {2} removed? The entry stays in the records, marked removed with your reason.</source>
+        <translation>为什么删除 {2} 的{0}条目 #{1}？该条目仍保留在记录中，标记为已删除并附上您的原因。</translation>
     </message>
 </context>
 <context>
@@ -230,6 +808,107 @@
     </message>
 </context>
 <context>
+    <name>ManualAllocationDialog</name>
+    <message>
+        <source>Manual allocation</source>
+        <translation>手动分组</translation>
+    </message>
+    <message>
+        <source>Allocate {0} without the allocation list, e.g. from a sealed envelope opened during a power cut. Enter the arm and the allocation number exactly as on the envelope, and why the list was not used. This is recorded in the audit trail and cannot be undone.</source>
+        <translation>不使用随机分组表为 {0} 分组，例如停电时拆开的密封信封。请严格按信封上的内容填写组别和随机号，并说明未使用分组表的原因。此操作将记入稽查轨迹，且无法撤销。</translation>
+    </message>
+    <message>
+        <source>e.g. computer down at night; envelope 17 opened by Dr Li</source>
+        <translation>例如：夜间电脑故障；由李医生拆开第 17 号信封</translation>
+    </message>
+    <message>
+        <source>Arm</source>
+        <translation>组别</translation>
+    </message>
+    <message>
+        <source>Allocation number</source>
+        <translation>随机号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>MatrixPage</name>
+    <message>
+        <source>Subjects</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Find subject: id or screening number, then Enter</source>
+        <translation>查找受试者：输入编号或筛选号后按回车</translation>
+    </message>
+    <message>
+        <source>All arms</source>
+        <translation>全部组别</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Active (screening or enrolled)</source>
+        <translation>进行中（筛选中或已入组）</translation>
+    </message>
+    <message>
+        <source>Overdue visits only</source>
+        <translation>仅逾期访视</translation>
+    </message>
+    <message>
+        <source>Needs attention only</source>
+        <translation>仅需处理</translation>
+    </message>
+    <message>
+        <source>Screen a new subject…</source>
+        <translation>筛选新受试者…</translation>
+    </message>
+    <message>
+        <source>Cannot show the subjects</source>
+        <translation>无法显示受试者</translation>
+    </message>
+    <message>
+        <source>{0} of {1} subjects</source>
+        <translation>{0} / {1} 名受试者</translation>
+    </message>
+    <message>
+        <source>Screen a new subject</source>
+        <translation>筛选新受试者</translation>
+    </message>
+    <message>
+        <source>Register a new subject in screening? The next screening number is given to the subject now and stays in the records.</source>
+        <translation>登记一名新的筛选期受试者？系统将立即分配下一个筛选号，并永久保留在记录中。</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Add a user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>The new user gets a temporary password, shown once after this step, and chooses their own password at first login. Usernames are never reused.</source>
+        <translation>新用户将获得一个临时密码（此步骤后只显示一次），首次登录时需设置自己的密码。用户名永不重复使用。</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryCodeDialog</name>
     <message>
         <source>Recovery code</source>
@@ -242,6 +921,205 @@
     <message>
         <source>Type the code again to show you have it</source>
         <translation>再次输入恢复码，以确认您已记下</translation>
+    </message>
+</context>
+<context>
+    <name>Restore</name>
+    <message>
+        <source>Checking the backup and putting it in place…</source>
+        <translation>正在检查备份并恢复…</translation>
+    </message>
+    <message>
+        <source>Restoring a backup…</source>
+        <translation>正在恢复备份…</translation>
+    </message>
+    <message>
+        <source>The backup made {0} (audit trail up to event {1}) is now the site database. Accounts and passwords are those valid when the backup was made.</source>
+        <translation>{0} 制作的备份（稽查轨迹至第 {1} 条事件）现已成为中心数据库。账户和密码以备份时为准。</translation>
+    </message>
+    <message>
+        <source>The database it replaced is kept as {0}.</source>
+        <translation>被替换的数据库保留为 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreLoginDialog</name>
+    <message>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Restoring {0}. Enter a site administrator&apos;s username and the password valid when the backup was made (or the username &apos;recovery&apos; and the recovery code).</source>
+        <translation>正在恢复 {0}。请输入中心管理员的用户名及备份时有效的密码（或用户名 &apos;recovery&apos; 及恢复码）。</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleTab</name>
+    <message>
+        <source>Visit / form</source>
+        <translation>访视/表单</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标日期</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>时间窗</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>访视日期</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>访视计划</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Open form</source>
+        <translation>打开表单</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to open the form</source>
+        <translation>双击或按回车键打开表单</translation>
+    </message>
+</context>
+<context>
+    <name>ScreeningPanel</name>
+    <message>
+        <source>Screening: eligibility and allocation</source>
+        <translation>筛选：入组资格与随机分组</translation>
+    </message>
+    <message>
+        <source>Open eligibility form</source>
+        <translation>打开入选/排除标准表</translation>
+    </message>
+    <message>
+        <source>Allocate…</source>
+        <translation>随机分组…</translation>
+    </message>
+    <message>
+        <source>Manual allocation…</source>
+        <translation>手动分组…</translation>
+    </message>
+    <message>
+        <source>Record screen failure…</source>
+        <translation>记录筛选失败…</translation>
+    </message>
+    <message>
+        <source>✓ Eligible: every criterion is met. The subject can be allocated.</source>
+        <translation>✓ 符合入组条件：所有标准均满足，可以分组。</translation>
+    </message>
+    <message>
+        <source>✗ Not eligible: {0} criteria not met.</source>
+        <translation>✗ 不符合入组条件：{0} 条标准未满足。</translation>
+    </message>
+    <message>
+        <source>? Eligibility not decided yet: {0} criteria still open.</source>
+        <translation>? 尚未确定是否符合：还有 {0} 条标准待定。</translation>
+    </message>
+    <message>
+        <source>Allocation needs every eligibility criterion met.</source>
+        <translation>所有入选/排除标准均满足后才能分组。</translation>
+    </message>
+</context>
+<context>
+    <name>SiteTab</name>
+    <message>
+        <source>Recovery code</source>
+        <translation>恢复码</translation>
+    </message>
+    <message>
+        <source>The recovery code was shown once, when this site was set up. Keep it on paper, locked away apart from this PC. It is the only way back into the site if every administrator password is lost: without it, nobody (not even the software&apos;s makers) can open the data. Anyone who has it can read the site&apos;s data, so never store it on the PC, in e-mail or in a photo.</source>
+        <translation>恢复码只在建立本中心时显示过一次。请抄写在纸上，锁好保管，不要与本电脑放在一起。如果所有管理员密码都丢失，这是重新进入本中心的唯一途径：没有它，任何人（包括软件开发者）都无法打开数据。持有恢复码的人都能读取本中心的数据，因此切勿存放在电脑、电子邮件或照片中。</translation>
+    </message>
+    <message>
+        <source>This site</source>
+        <translation>本中心</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>研究</translation>
+    </message>
+    <message>
+        <source>Form definition</source>
+        <translation>表单定义</translation>
+    </message>
+    <message>
+        <source>Set up on</source>
+        <translation>建立日期</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>数据库文件</translation>
+    </message>
+    <message>
+        <source>User accounts</source>
+        <translation>用户账户</translation>
+    </message>
+    <message>
+        <source>Subjects</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Automatic lock</source>
+        <translation>自动锁定</translation>
+    </message>
+    <message>
+        <source>The app covers itself and asks for the password again after this many minutes without use, so an unattended PC on the ward shows no data.</source>
+        <translation>无操作达到此分钟数后，程序会遮盖界面并要求重新输入密码，使病房里无人看管的电脑不显示数据。</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Only a site administrator can change it.</source>
+        <translation>仅中心管理员可以修改。</translation>
+    </message>
+    <message>
+        <source>{0} (site set up under {1})</source>
+        <translation>{0}（建立中心时为 {1}）</translation>
+    </message>
+    <message>
+        <source>{0} active, {1} deactivated</source>
+        <translation>{0} 个启用，{1} 个已停用</translation>
+    </message>
+    <message>
+        <source>{0} events</source>
+        <translation>{0} 条事件</translation>
+    </message>
+    <message>
+        <source>The recovery code of this site is set up.</source>
+        <translation>本中心已设置恢复码。</translation>
+    </message>
+    <message>
+        <source>This site has no recovery code: if every administrator password is lost, the data cannot be opened.</source>
+        <translation>本中心没有恢复码：如果所有管理员密码都丢失，将无法打开数据。</translation>
     </message>
 </context>
 <context>
@@ -269,6 +1147,374 @@ Create the site database once, as the site administrator, before the trial start
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>SubjectMatrixModel</name>
+    <message>
+        <source>Screening</source>
+        <translation>筛选中</translation>
+    </message>
+    <message>
+        <source>Screen failure</source>
+        <translation>筛选失败</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>已入组</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>Died</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>needs attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <source>not due</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>source verified</source>
+        <translation>已源数据核查</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>no Day 0 yet</source>
+        <translation>尚无第 0 天</translation>
+    </message>
+    <message>
+        <source>upcoming</source>
+        <translation>即将到期</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>当前应做</translation>
+    </message>
+    <message>
+        <source>overdue (window closed)</source>
+        <translation>逾期（时间窗已关闭）</translation>
+    </message>
+    <message>
+        <source>done in window</source>
+        <translation>在时间窗内完成</translation>
+    </message>
+    <message>
+        <source>done outside the window</source>
+        <translation>在时间窗外完成</translation>
+    </message>
+    <message>
+        <source>cancelled (participation ended)</source>
+        <translation>已取消（已结束参与）</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Screening number: {0}</source>
+        <translation>筛选号：{0}</translation>
+    </message>
+    <message>
+        <source>Arm: {0}</source>
+        <translation>组别：{0}</translation>
+    </message>
+    <message>
+        <source>Allocation number: {0}</source>
+        <translation>随机号：{0}</translation>
+    </message>
+    <message>
+        <source>{0} on {1}</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Target {0}, window {1} – {2}</source>
+        <translation>目标日期 {0}，时间窗 {1} – {2}</translation>
+    </message>
+    <message>
+        <source>Visit date {0}</source>
+        <translation>访视日期 {0}</translation>
+    </message>
+    <message>
+        <source>Schedule: {0}</source>
+        <translation>访视计划：{0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1} entries</source>
+        <translation>{0}：{1} 条</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Arm</source>
+        <translation>组别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Day 0</source>
+        <translation>第 0 天</translation>
+    </message>
+    <message>
+        <source>screening</source>
+        <translation>筛选期</translation>
+    </message>
+    <message>
+        <source>Day {0}</source>
+        <translation>第 {0} 天</translation>
+    </message>
+    <message>
+        <source>{0}: Day {1}, window −{2} / +{3} days</source>
+        <translation>{0}：第 {1} 天，时间窗 −{2} / +{3} 天</translation>
+    </message>
+    <message>
+        <source>{0}: entries (removed ones not counted)</source>
+        <translation>{0}：条目数（不含已删除）</translation>
+    </message>
+</context>
+<context>
+    <name>SubjectPage</name>
+    <message>
+        <source>End participation…</source>
+        <translation>结束参与…</translation>
+    </message>
+    <message>
+        <source>All subjects</source>
+        <translation>所有受试者</translation>
+    </message>
+    <message>
+        <source>Visits and forms</source>
+        <translation>访视与表单</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Cannot show the subject</source>
+        <translation>无法显示该受试者</translation>
+    </message>
+    <message>
+        <source>screening no. {0}</source>
+        <translation>筛选号 {0}</translation>
+    </message>
+    <message>
+        <source>arm {0} ({1})</source>
+        <translation>组别 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>allocation no. {0}</source>
+        <translation>随机号 {0}</translation>
+    </message>
+    <message>
+        <source>Day 0 {0}</source>
+        <translation>第 0 天 {0}</translation>
+    </message>
+    <message>
+        <source>not allocated yet</source>
+        <translation>尚未分组</translation>
+    </message>
+    <message>
+        <source>Participation ended {0}: {1}</source>
+        <translation>已结束参与 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Charts are not available in this version.</source>
+        <translation>此版本不提供图表。</translation>
+    </message>
+    <message>
+        <source>Allocate</source>
+        <translation>随机分组</translation>
+    </message>
+    <message>
+        <source>Allocate {0} now? The next entry of the allocation list gives the arm and the allocation number, and today ({1}) becomes Day 0. This cannot be undone.</source>
+        <translation>现在为 {0} 随机分组吗？将按随机分组表的下一条确定组别和随机号，今天（{1}）即为第 0 天。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Allocation</source>
+        <translation>随机分组</translation>
+    </message>
+    <message>
+        <source>Allocated</source>
+        <translation>已分组</translation>
+    </message>
+    <message>
+        <source>{0} is allocated and is now subject {1}.
+
+Arm: {2} ({3})
+Allocation number: {4}
+Day 0: {5}</source>
+        <translation>{0} 已分组，受试者编号为 {1}。
+
+组别：{2}（{3}）
+随机号：{4}
+第 0 天：{5}</translation>
+    </message>
+    <message>
+        <source>End participation</source>
+        <translation>结束参与</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>密码修改于</translation>
+    </message>
+    <message>
+        <source>Temporary password</source>
+        <translation>临时密码</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No (deactivated)</source>
+        <translation>否（已停用）</translation>
+    </message>
+    <message>
+        <source>Yes – must change at next login</source>
+        <translation>是 – 下次登录时须修改</translation>
+    </message>
+</context>
+<context>
+    <name>UsersTab</name>
+    <message>
+        <source>Change role</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <source>New role of {0} ({1}):</source>
+        <translation>{0}（{1}）的新角色：</translation>
+    </message>
+    <message>
+        <source>Add user…</source>
+        <translation>添加用户…</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Change role…</source>
+        <translation>更改角色…</translation>
+    </message>
+    <message>
+        <source>Deactivate…</source>
+        <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Change my password…</source>
+        <translation>修改我的密码…</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>User added</source>
+        <translation>已添加用户</translation>
+    </message>
+    <message>
+        <source>Add a user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Adding the user…</source>
+        <translation>正在添加用户…</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Reset the password of {0} ({1})? They get a temporary password and must choose a new one at their next login; a deactivated account becomes active again. Give the reason:</source>
+        <translation>重置 {0}（{1}）的密码？该用户将获得临时密码，下次登录时必须设置新密码；已停用的账户将重新启用。请说明原因：</translation>
+    </message>
+    <message>
+        <source>Password reset</source>
+        <translation>密码已重置</translation>
+    </message>
+    <message>
+        <source>Resetting the password…</source>
+        <translation>正在重置密码…</translation>
+    </message>
+    <message>
+        <source>Temporary password of {0} ({1}):
+
+{2}
+
+Give it to {0} in person, not by e-mail or message. It is shown only now. {0} must choose a new password at the first login.</source>
+        <translation>{0}（{1}）的临时密码：
+
+{2}
+
+请当面交给 {0}，不要通过电子邮件或消息发送。此密码只显示这一次。{0} 首次登录时必须设置新密码。</translation>
+    </message>
+    <message>
+        <source>Change the role of {0} from {1} to {2}. Give the reason:</source>
+        <translation>将 {0} 的角色从 {1} 改为 {2}。请说明原因：</translation>
+    </message>
+    <message>
+        <source>Deactivate user</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
+        <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,108 @@
+"""`python -m ecrf.ui.screenshots OUTDIR [--lang en|zh_CN|both|pseudo] [--db DEMO_DB]`: PNGs of the real screens.
+
+Makes a demo site in a temporary folder (or uses a copy of one given with --db), then renders every
+screen at 1280×800 in each language: start, create-site, login, subject matrix, subject view tabs, form
+editors (one with a hard finding), lock cover, administration tabs, change password. Windows and dialogs
+smaller than the screen are drawn centred on a backdrop, dialogs over their dimmed parent.
+
+A screen whose module is not written yet is skipped with a note; the exit code is 1 only when a screen
+that exists fails to render. Message boxes are replaced by notes on stdout so nothing waits for a click.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ecrf.ui.screenshots.pseudo import install_pseudo_translator, pseudo
+from ecrf.ui.screenshots.render import SIZE, Demo, Shooter
+from ecrf.ui.screenshots.screens import all_screens
+
+__all__ = ["SIZE", "main", "pseudo"]
+
+
+def shoot_language(demo: Demo, out: Path, lang: str) -> Shooter:
+    from ecrf.ui.i18n import install_language
+
+    install_language("en" if lang == "pseudo" else lang)
+    pseudo_tr = install_pseudo_translator() if lang == "pseudo" else None
+    shooter = Shooter(out, lang)
+    try:
+        all_screens(shooter, demo)
+    finally:
+        if pseudo_tr is not None:
+            pseudo_tr.parent().removeTranslator(pseudo_tr)
+    return shooter
+
+
+def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-def]
+    if "propagateSizeHints" not in message:  # the offscreen platform says so for every window
+        print(f"qt: {message}", file=sys.stderr)
+
+
+def quiet_dialogs() -> None:
+    """Message boxes would wait for a click: print them instead; leaving a form discards its entries."""
+    from ecrf.ui import dialogs
+
+    def note(kind: str):  # type: ignore[no-untyped-def]
+        return lambda parent, title, text, *rest: print(f"note    {kind}: {title}: {text}")
+
+    dialogs.show_error = note("error")  # type: ignore[assignment]
+    dialogs.show_info = note("info")  # type: ignore[assignment]
+    dialogs.ask_yes_no = lambda *a: True  # type: ignore[assignment]
+    dialogs.ask_save_discard = lambda *a: "discard"  # type: ignore[assignment]
+    dialogs.ask_text = lambda *a, **k: None  # type: ignore[assignment]
+    dialogs.ask_reason = lambda *a: None  # type: ignore[assignment]
+
+
+def make_demo(folder: Path):  # type: ignore[no-untyped-def]
+    from ecrf.paths import default_forms_dir
+    from ecrf.services.demo import create_demo
+    from ecrf.study.loader import load_study
+
+    study = load_study(default_forms_dir())
+    print("making the demo site (about 10 seconds)…")
+    return Demo(create_demo(folder / "demo" / "site.db", study).db_path, study)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ecrf.ui.screenshots", description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--lang", choices=("en", "zh_CN", "both", "pseudo"), default="both",
+                        help="pseudo: stretched, accented English to find layouts that break with longer text")
+    parser.add_argument("--db", type=Path, help="an existing demo site to use (it is changed: use a copy)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The demo lives in a throw-away folder: the quick key derivation spares ~10 s of Argon2id.
+    os.environ.setdefault("ECRF_KDF_PROFILE", "fast")
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from ecrf.ui.app import create_app
+
+    previous = qInstallMessageHandler(_quiet_qt)
+
+    create_app(sys.argv[:1])
+    quiet_dialogs()
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ecrf-screenshots-") as tmp:
+        if args.db is not None:
+            from ecrf.paths import default_forms_dir
+            from ecrf.study.loader import load_study
+
+            demo = Demo(args.db, load_study(default_forms_dir()))
+        else:
+            demo = make_demo(Path(tmp))
+        languages = ["en", "zh_CN"] if args.lang == "both" else [args.lang]
+        results = [shoot_language(demo, args.outdir, lang) for lang in languages]
+    from ecrf.ui.i18n import install_language
+
+    install_language("en")
+    qInstallMessageHandler(previous)
+    made = sum(len(r.made) for r in results)
+    failed = [f for r in results for f in r.failed]
+    skipped = [f for r in results for f in r.skipped]
+    print(f"{made} screenshots in {args.outdir}; skipped {len(skipped)}; failed {len(failed)}: {', '.join(failed)}")
+    return 1 if failed else 0
+

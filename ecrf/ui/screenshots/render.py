@@ -1,0 +1,148 @@
+"""Drawing screens into 1280×800 images: windows centred under a plain title bar, dialogs over their dimmed
+parent, and the bookkeeping of what was made, skipped or failed."""
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SIZE = (1280, 800)
+BACKDROP = "#d5dce3"
+TITLE_BAR = 28
+
+
+@dataclass
+class Shooter:
+    out: Path
+    lang: str
+    made: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def shot(self, name: str, make: Callable[[], object]) -> None:
+        """Render one screen: `make` returns a QImage (or None when it saved nothing)."""
+        try:
+            image = make()
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("ecrf.ui"):
+                raise
+            self.skip(name, f"{exc.name} is not written yet")
+            return
+        except Exception:  # noqa: BLE001 - report, go on with the other screens
+            traceback.print_exc()
+            self.failed.append(f"{self.lang}-{name}")
+            print(f"FAILED  {self.lang}-{name}")
+            return
+        if image is not None:
+            path = self.out / f"{self.lang}-{name}.png"
+            if not image.save(str(path)):  # type: ignore[attr-defined]
+                raise OSError(f"cannot write {path}")
+            self.made.append(path)
+            print(f"made    {path.name}")
+
+    def section(self, name: str, run: Callable[[], None]) -> None:
+        """Several screens made by `run`: skipped together while their module is not written."""
+        try:
+            run()
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("ecrf.ui"):
+                raise
+            self.skip(name, f"{exc.name} is not written yet")
+        except Exception:  # noqa: BLE001 - report, go on with the other screens
+            traceback.print_exc()
+            self.failed.append(f"{self.lang}-{name}")
+            print(f"FAILED  {self.lang}-{name}")
+
+    def skip(self, name: str, why: str) -> None:
+        self.skipped.append(f"{self.lang}-{name}")
+        print(f"skipped {self.lang}-{name}: {why}")
+
+
+def settle(rounds: int = 3) -> None:
+    """Let layouts, deferred loads and deletions run."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(rounds):
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def framed(widget, backdrop=None):  # type: ignore[no-untyped-def]
+    """`widget` shown and drawn on a 1280×800 image: full size for main windows, else centred."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    widget.show()
+    settle()
+    pixmap = widget.grab()
+    image = QImage(*SIZE, QImage.Format.Format_RGB32)
+    image.fill(QColor(BACKDROP))
+    painter = QPainter(image)
+    if backdrop is not None:
+        painter.drawImage(0, 0, backdrop)
+        painter.fillRect(image.rect(), QColor(0, 0, 0, 80))
+    if pixmap.width() >= SIZE[0] and pixmap.height() >= SIZE[1]:
+        painter.drawPixmap(0, 0, pixmap)
+    else:
+        _window_frame(painter, pixmap, widget.windowTitle())
+    painter.end()
+    return image
+
+
+def _window_frame(painter, pixmap, title: str) -> None:  # type: ignore[no-untyped-def]
+    """The window centred under a plain title bar (offscreen windows have no decorations)."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor
+
+    bar = TITLE_BAR
+    w, h = pixmap.width(), pixmap.height() + bar
+    x, y = max(0, (SIZE[0] - w) // 2), max(0, (SIZE[1] - h) // 2)
+    painter.fillRect(x, y, w, bar, QColor("#3c4b5c"))
+    painter.setPen(QColor("white"))
+    painter.drawText(QRect(x + 10, y, w - 20, bar), Qt.AlignmentFlag.AlignVCenter, title)
+    painter.drawPixmap(x, y + bar, pixmap)
+    painter.setPen(QColor("#3c4b5c"))
+    painter.drawRect(x - 1, y - 1, w + 1, h + 1)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def tab_name(widget, index: int) -> str:  # type: ignore[no-untyped-def]
+    """A file-name part for a tab, the same in every language: its object or class name, else its number."""
+    name = widget.objectName()
+    if name and not name.startswith("qt_"):
+        return slug(name)
+    cls = widget.metaObject().className()
+    return slug(re.sub(r"(?<=[a-z])(?=[A-Z])", "-", cls)) if not cls.startswith("Q") else f"tab{index + 1}"
+
+
+@dataclass
+class Demo:
+    db_path: Path
+    study: object
+
+    @contextmanager
+    def window(self, username: str) -> Iterator[object]:
+        """The main window of `username` logged in to the demo, closed (with its session) after."""
+        from ecrf.services.auth import login
+        from ecrf.ui.main_window import MainWindow
+
+        session = login(self.db_path, self.study, username, f"demo-{username}-2020")  # type: ignore[arg-type]
+        main = None
+        try:
+            main = MainWindow(session, idle_check_ms=24 * 3600 * 1000)
+            main.resize(*SIZE)
+            main.show()
+            settle()
+            yield main
+        finally:
+            if main is not None:
+                main.watcher.stop()
+                main.hide()
+                main.deleteLater()
+                settle()
+            session.close()

@@ -1,0 +1,1 @@
+"""Administration screens: users, backup & restore, site information, audit trail."""

@@ -1,0 +1,138 @@
+"""Backup & restore tab. A backup runs on a worker; a restore needs the database closed, so this tab
+only asks and emits `restoreRequested(path)`: the app logs out and calls `restore.restore_in_background`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services import backup
+from ecrf.services.backup import BackupInfo
+from ecrf.services.session import SiteSession
+from ecrf.ui import dialogs
+from ecrf.ui.background import Progress
+
+
+
+def _filter() -> str:
+    return QCoreApplication.translate("BackupTab", "ecrf backup (*.zip);;All files (*)")
+def _documents() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
+def ask_backup_target(parent: QWidget, suggested: Path) -> Path | None:
+    """Where to write a new backup; None when cancelled (tests replace this function)."""
+    title = QCoreApplication.translate("BackupTab", "Save the backup as")
+    name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), _filter())
+    return Path(name) if name else None
+
+
+def ask_backup_source(parent: QWidget) -> Path | None:
+    """Which backup to restore; None when cancelled (tests replace this function)."""
+    title = QCoreApplication.translate("BackupTab", "Choose the backup to restore")
+    name, _filter = QFileDialog.getOpenFileName(parent, title, str(_documents()), _filter())
+    return Path(name) if name else None
+
+
+class BackupTab(QWidget):
+    restoreRequested = Signal(str)
+
+    def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.operation = None
+        self.last: BackupInfo | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._backup_box())
+        layout.addWidget(self._restore_box())
+        layout.addStretch(1)
+
+    def _backup_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Backup"))
+        column = QVBoxLayout(box)
+        text = QLabel(self.tr(
+            "A backup is an encrypted copy of the whole site database, checked before it is named. Keep it on "
+            "a drive stored apart from this PC (e.g. a USB drive in a locked cupboard), and make one at least "
+            "every week and before any update. It opens with the passwords valid when it was made, or with "
+            "the recovery code."))
+        text.setWordWrap(True)
+        self.backup_button = QPushButton(self.tr("Make a backup…"))
+        self.backup_button.setObjectName("backup")
+        self.backup_button.clicked.connect(lambda _c=False: self.make_backup())
+        self.result = QLabel()
+        self.result.setObjectName("result")
+        self.result.setWordWrap(True)
+        for widget in (text, self.backup_button, self.result):
+            column.addWidget(widget)
+        return box
+
+    def _restore_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Restore"))
+        column = QVBoxLayout(box)
+        text = QLabel(self.tr(
+            "Restoring puts a backup in place of this site's database. Everything entered after the backup "
+            "was made is no longer in use (the replaced database is kept beside it). You are logged out first; "
+            "then the password of a site administrator as it was when the backup was made is needed."))
+        text.setWordWrap(True)
+        self.restore_button = QPushButton(self.tr("Restore a backup…"))
+        self.restore_button.setObjectName("restore")
+        self.restore_button.clicked.connect(lambda _c=False: self.request_restore())
+        column.addWidget(text)
+        column.addWidget(self.restore_button)
+        return box
+
+    def suggested_name(self) -> Path:
+        stamp = self.session.clock.now().strftime("%Y%m%d-%H%M")
+        return _documents() / f"ecrf-backup-{self.session.site_code}-{stamp}.zip"
+
+    def make_backup(self) -> None:
+        target = ask_backup_target(self, self.suggested_name())
+        if target is None:
+            return
+        if target.suffix == "":
+            target = target.with_suffix(".zip")
+
+        def work(progress: Progress) -> BackupInfo:
+            progress.report(0, 0, QCoreApplication.translate("BackupTab", "Copying and checking the database…"))
+            return backup.backup(self.session, target)
+
+        self.backup_button.setEnabled(False)
+        self.operation = dialogs.run_with_progress(self, self.tr("Making a backup…"), work, self._done,
+                                                   on_failure=self._failed)
+
+    def _done(self, info: BackupInfo) -> None:
+        self.backup_button.setEnabled(True)
+        self.last = info
+        text = self.tr("Backup written to {0} ({1} MB, audit trail up to event {2}). It was checked before "
+                       "it was named.").format(info.path, f"{info.size / 1e6:.1f}", info.audit_head_seq)
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #1b5e20;")
+        dialogs.show_info(self, self.tr("Backup made"), text)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        message = dialogs.error_text(exc)
+        self.result.setText(self.tr("The last backup failed: {0}").format(message))
+        self.result.setStyleSheet("color: #b00020;")
+        dialogs.show_error(self, self.tr("Backup failed"), message)
+
+    def request_restore(self) -> None:
+        source = ask_backup_source(self)
+        if source is None:
+            return
+        if not dialogs.ask_yes_no(self, self.tr("Restore a backup"), self.tr(
+                "Restore {0}?\n\nThe site's database is replaced by the backup: data entered after the backup "
+                "was made will not be in the restored database (the current one is kept beside it, renamed). "
+                "Everyone must be logged out. You are logged out now and asked for the password valid when "
+                "the backup was made.").format(source)):
+            return
+        self.restoreRequested.emit(str(source))

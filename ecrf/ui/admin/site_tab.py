@@ -1,0 +1,150 @@
+"""Site tab: what this installation is, the idle lock setting, and the recovery code warning."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services import site_settings
+from ecrf.services.permissions import Do, may
+from ecrf.services.session import SiteSession
+from ecrf.services.site_settings import SiteInfo
+from ecrf.ui import dialogs
+from ecrf.ui.i18n import text_lang
+
+WARNING_STYLE = ("QFrame#recovery_warning { background: #fff4e5; border: 2px solid #e0a040; border-radius: 6px; }"
+                 "QFrame#recovery_warning QLabel { color: #4a3000; background: transparent; border: none; }")
+
+
+class SiteTab(QWidget):
+    def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.info: SiteInfo | None = None
+        self.values: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._warning())
+        top = QHBoxLayout()
+        top.addWidget(self._facts(), 3)
+        top.addWidget(self._idle_lock(), 2)
+        layout.addLayout(top)
+        layout.addStretch(1)
+        self.refresh()
+
+    def _warning(self) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("recovery_warning")
+        frame.setStyleSheet(WARNING_STYLE)
+        column = QVBoxLayout(frame)
+        heading = QLabel(self.tr("Recovery code"))
+        heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        text = QLabel(self.tr(
+            "The recovery code was shown once, when this site was set up. Keep it on paper, locked away apart "
+            "from this PC. It is the only way back into the site if every administrator password is lost: "
+            "without it, nobody (not even the software's makers) can open the data. Anyone who has it can "
+            "read the site's data, so never store it on the PC, in e-mail or in a photo."))
+        text.setWordWrap(True)
+        self.recovery_state = QLabel()
+        self.recovery_state.setObjectName("recovery_state")
+        self.recovery_state.setWordWrap(True)
+        for widget in (heading, text, self.recovery_state):
+            column.addWidget(widget)
+        return frame
+
+    def _facts(self) -> QGroupBox:
+        box = QGroupBox(self.tr("This site"))
+        form = QFormLayout(box)
+        for key, label in (("site", self.tr("Site")), ("study", self.tr("Study")),
+                           ("version", self.tr("Form definition")), ("created", self.tr("Set up on")),
+                           ("db", self.tr("Database file")), ("users", self.tr("User accounts")),
+                           ("subjects", self.tr("Subjects")), ("audit", self.tr("Audit trail"))):
+            value = QLabel()
+            value.setObjectName(f"info_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[key] = value
+            form.addRow(label, value)
+        return box
+
+    def _idle_lock(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Automatic lock"))
+        column = QVBoxLayout(box)
+        text = QLabel(self.tr("The app covers itself and asks for the password again after this many minutes "
+                              "without use, so an unattended PC on the ward shows no data."))
+        text.setWordWrap(True)
+        row = QHBoxLayout()
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("idle_minutes")
+        self.minutes.setRange(site_settings.IDLE_LOCK_MIN, site_settings.IDLE_LOCK_MAX)
+        self.minutes.setSuffix(self.tr(" min"))
+        self.apply_button = QPushButton(self.tr("Apply"))
+        self.apply_button.setObjectName("apply_idle")
+        self.apply_button.clicked.connect(lambda _c=False: self.apply_idle_lock())
+        self.minutes.valueChanged.connect(lambda _v: self._update())
+        row.addWidget(self.minutes)
+        row.addWidget(self.apply_button)
+        row.addStretch(1)
+        column.addWidget(text)
+        column.addLayout(row)
+        if not may(self.session.actor.role, Do.MANAGE_SITE):
+            self.minutes.setEnabled(False)
+            note = QLabel(self.tr("Only a site administrator can change it."))
+            note.setWordWrap(True)
+            column.addWidget(note)
+        column.addStretch(1)
+        return box
+
+    def refresh(self) -> None:
+        try:
+            self.info = site_settings.site_info(self.session)
+        except Exception as exc:  # noqa: BLE001 - e.g. the session is locked
+            dialogs.show_error(self, self.tr("Site"), dialogs.error_text(exc))
+            return
+        self._show(self.info)
+
+    def _show(self, info: SiteInfo) -> None:
+        study = self.session.study.info
+        version = info.definition_version
+        if info.loaded_version != info.definition_version:
+            version = self.tr("{0} (site set up under {1})").format(info.loaded_version, info.definition_version)
+        texts = {
+            "site": f"{info.site_code} – {info.site_name}",
+            "study": f"{info.study_oid} – {study.short_title.get(text_lang())}",
+            "version": version,
+            "created": info.created_at[:16].replace("T", " ") + " UTC",
+            "db": str(info.db_path),
+            "users": self.tr("{0} active, {1} deactivated").format(info.active_users, info.inactive_users),
+            "subjects": str(info.subjects),
+            "audit": self.tr("{0} events").format(info.audit_head_seq),
+        }
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        if info.recovery_slot:
+            self.recovery_state.setText(self.tr("The recovery code of this site is set up."))
+        else:
+            self.recovery_state.setText(self.tr("This site has no recovery code: if every administrator password "
+                                                "is lost, the data cannot be opened."))
+        self.minutes.blockSignals(True)
+        self.minutes.setValue(info.idle_lock_minutes)
+        self.minutes.blockSignals(False)
+        self._update()
+
+    def _update(self) -> None:
+        changed = self.info is not None and self.minutes.value() != self.info.idle_lock_minutes
+        self.apply_button.setEnabled(changed and may(self.session.actor.role, Do.MANAGE_SITE))
+
+    def apply_idle_lock(self) -> None:
+        try:
+            site_settings.set_idle_lock_minutes(self.session, self.minutes.value())
+        except Exception as exc:  # noqa: BLE001 - the service's refusal is shown
+            dialogs.show_error(self, self.tr("Automatic lock"), dialogs.error_text(exc))
+        self.refresh()

@@ -21,7 +21,6 @@ from ecrf.ui import dialogs
 from ecrf.ui.background import Progress
 
 
-
 def _filter() -> str:
     return QCoreApplication.translate("BackupTab", "ecrf backup (*.zip);;All files (*)")
 def _documents() -> Path:
@@ -32,14 +31,14 @@ def _documents() -> Path:
 def ask_backup_target(parent: QWidget, suggested: Path) -> Path | None:
     """Where to write a new backup; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("BackupTab", "Save the backup as")
-    name, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), _filter())
+    name, _chosen = QFileDialog.getSaveFileName(parent, title, str(suggested), _filter())
     return Path(name) if name else None
 
 
 def ask_backup_source(parent: QWidget) -> Path | None:
     """Which backup to restore; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("BackupTab", "Choose the backup to restore")
-    name, _filter = QFileDialog.getOpenFileName(parent, title, str(_documents()), _filter())
+    name, _chosen = QFileDialog.getOpenFileName(parent, title, str(_documents()), _filter())
     return Path(name) if name else None
 
 

@@ -64,7 +64,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
                confirm: Collection[str] = (), reason: str | None = None, complete: bool = False,
                today: date, confirm_all: bool = False) -> SaveResult:
     """The save inside an open transaction (also used by allocation, which fills its form itself)."""
-    form = _form_allowed(study, subject, ref)
+    form = form_allowed(study, subject, ref)
     instance = find_instance(tx.db, subject, ref)
     if instance is not None and instance.status == FormStatus.LOCKED:
         raise WrongState(f"{ref} is locked; locked data cannot be changed.")
@@ -149,8 +149,9 @@ def _next_status(current: FormStatus, check: FormCheck, complete: bool, changed:
     return FormStatus.IN_PROGRESS
 
 
-def _form_allowed(study: Study, subject: Subject, ref: FormRef) -> Form:
-    """The form must belong to this visit (and arm and timepoint) or be a log entry."""
+def form_allowed(study: Study, subject: Subject, ref: FormRef) -> Form:
+    """The form must belong to this visit (and arm and timepoint) or be a log entry; raises the reason
+    (InvalidInput, WrongState) when data cannot be entered there. Also used by the form editor."""
     if ref.form not in study.forms:
         raise InvalidInput(f"There is no form '{ref.form}' in this study.")
     if ref.visit == "":

@@ -1,0 +1,99 @@
+"""What the form editor needs to open one form instance: stored values, confirmations, status, the
+subject's other data for live checks, and whether (and why not) the current user may change it.
+
+Read only: every change still goes through `forms.save_form` / `logs.add_log_entry`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from ecrf.services.errors import NotFound, ServiceError
+from ecrf.services.forms import COMPLETED, form_allowed
+from ecrf.services.permissions import Do, may
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import (
+    FormRef,
+    find_instance,
+    find_subject,
+    load_subject_data,
+    typed_values,
+)
+from ecrf.store.models import FormInstance, FormStatus, Subject
+from ecrf.study.model import Form, Study
+from ecrf.study.subject import SubjectData, Where
+
+
+@dataclass(frozen=True)
+class FormState:
+    """One form instance as the editor shows it. `ref.repeat == 0` with visit '' is a new log entry."""
+
+    ref: FormRef
+    form: Form
+    subject_label: str
+    exists: bool
+    status: FormStatus
+    values: dict[str, Any] = field(default_factory=dict)  # typed stored values (Missing for a code)
+    confirmed: dict[str, frozenset[str]] = field(default_factory=dict)  # soft-finding keys per item
+    subject: SubjectData = field(default_factory=SubjectData)
+    where: Where = field(default_factory=Where)
+    editable: bool = False
+    why_not: str = ""  # why the user may not change it (empty when editable)
+    updated_at: str = ""
+    updated_by: str = ""
+
+    @property
+    def is_new_log_entry(self) -> bool:
+        return self.ref.visit == "" and self.ref.repeat == 0
+
+    @property
+    def completed(self) -> bool:
+        """Saved as complete (or later): a change needs a reason."""
+        return self.status in COMPLETED
+
+    def all_confirmed(self) -> frozenset[str]:
+        return frozenset().union(*self.confirmed.values()) if self.confirmed else frozenset()
+
+
+def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> FormState:
+    """Read one form instance (or an empty one not saved yet) for display and live validation."""
+    study = session.study
+    with session.read(Do.READ_DATA) as db:
+        subject = find_subject(db, ref.subject)
+        if ref.form not in study.forms:
+            raise NotFound(f"There is no form '{ref.form}' in this study.")
+        form = study.form(ref.form)
+        # A new log entry has no repeat number yet; the rules are those of any entry of that log.
+        check_ref = replace(ref, repeat=1) if ref.visit == "" and ref.repeat == 0 else ref
+        instance = None if ref.visit == "" and ref.repeat == 0 else find_instance(db, subject, ref)
+        why_not = _why_not(session, study, subject, check_ref, instance)
+        data = load_subject_data(db, study, subject)
+        rows = list(instance.values) if instance is not None else []
+        confirmed = {row.item_code: frozenset(filter(None, row.confirmed.split("\n"))) for row in rows
+                     if row.confirmed}
+        return FormState(
+            ref=ref, form=form, subject_label=subject.label, exists=instance is not None,
+            status=FormStatus(instance.status) if instance is not None else FormStatus.NOT_STARTED,
+            values=typed_values(form, rows), confirmed=confirmed, subject=data,
+            where=Where(ref.visit, ref.timepoint, today or session.clock.now().date()),
+            editable=not why_not, why_not=why_not,
+            updated_at=instance.updated_at if instance is not None else "",
+            updated_by=instance.updated_by if instance is not None else "")
+
+
+def _why_not(session: SiteSession, study: Study, subject: Subject, ref: FormRef, instance: FormInstance | None) -> str:
+    """The sentence save_form would refuse with, checked up front so the editor can show read-only."""
+    if not may(session.actor.role, Do.ENTER_DATA):
+        try:
+            session.require(Do.ENTER_DATA)
+        except ServiceError as exc:
+            return exc.message
+    if instance is not None and instance.status == FormStatus.LOCKED:
+        return "This form is locked; locked data cannot be changed."
+    if instance is not None and instance.deleted:
+        return f"This entry was removed ({instance.deleted_reason}); it cannot be changed."
+    try:
+        form_allowed(study, subject, ref)
+    except ServiceError as exc:
+        return exc.message
+    return ""

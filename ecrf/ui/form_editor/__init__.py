@@ -1,0 +1,1 @@
+"""The form editor page, generated from the study definition (see page.FormEditorPage)."""

@@ -1,0 +1,80 @@
+"""The history of one item, from the audit trail: when, who, old → new value, reason."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services.audit_trail import EventView
+
+translate = QCoreApplication.translate
+
+
+def local_time(event: EventView) -> str:
+    """The event's time as the PC showed it then (UTC plus the offset recorded beside it)."""
+    try:
+        utc = datetime.strptime(event.at_utc[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return event.at_utc
+    return (utc + timedelta(minutes=event.utc_offset_min)).strftime("%Y-%m-%d %H:%M")
+
+
+def shown(value: str | None, missing: str | None) -> str:
+    return missing or (value if value is not None else "")
+
+
+def history_model(events: list[EventView]) -> QStandardItemModel:
+    model = QStandardItemModel(0, 6)
+    model.setHorizontalHeaderLabels([
+        translate("ItemHistory", "When"), translate("ItemHistory", "User"), translate("ItemHistory", "What"),
+        translate("ItemHistory", "Old value"), translate("ItemHistory", "New value"),
+        translate("ItemHistory", "Reason")])
+    actions = {"value": translate("ItemHistory", "Changed"), "value_derived": translate("ItemHistory", "Calculated"),
+               "warning_confirmed": translate("ItemHistory", "Warning confirmed")}
+    for e in events:
+        what = actions.get(e.action, e.action)
+        old, new = shown(e.old_value, e.old_missing), shown(e.new_value, e.new_missing)
+        if e.action == "warning_confirmed":  # its reason is the warning's text, its new value the key
+            old, new = "", ""
+        row = [local_time(e), f"{e.username} ({e.role})", what, old, new, e.reason or ""]
+        items = [QStandardItem(text) for text in row]
+        for item in items:
+            item.setEditable(False)
+            item.setToolTip(item.text())
+        model.appendRow(items)
+    return model
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, title: str, events: list[EventView], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("item_history")
+        self.setWindowTitle(self.tr("History – {0}").format(title))
+        self.resize(860, 320)
+        layout = QVBoxLayout(self)
+        if not events:
+            layout.addWidget(QLabel(self.tr("No change of this item has been recorded yet.")))
+        self.table = QTableView()
+        self.table.setModel(history_model(events))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

@@ -1,0 +1,105 @@
+"""One row per item: label (with a red * when required), the entry field with its unit, a "…" button for
+the item menu (missing codes, history), the help text in grey and the findings under it."""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.study.findings import Finding
+from ecrf.study.model import Form, Item, Text
+from ecrf.ui.form_editor.choices import make_field
+from ecrf.ui.form_editor.fields import Field
+from ecrf.ui.form_editor.findings_view import FindingLabel, worst
+
+LABEL_WIDTH = 300
+REQUIRED_MARK = ' <span style="color:#c62828; font-weight:bold">*</span>'
+
+
+def grey_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6b73;")
+    font = QFont(label.font())
+    font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
+    label.setFont(font)
+    return label
+
+
+class ItemRow(QWidget):
+    """menuRequested(item code, where to pop the menu up, in global coordinates)."""
+
+    menuRequested = Signal(str, QPoint)
+
+    def __init__(self, item: Item, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName(f"row_{item.code}")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 3, 0, 3)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(1)
+        self.label = QLabel(escape(item.label.get(lang)) + (REQUIRED_MARK if item.required else ""))
+        self.label.setObjectName(f"label_{item.code}")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setFixedWidth(LABEL_WIDTH)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.label.setContentsMargins(0, 5, 0, 0)  # level with the text of the field beside it
+        self.field: Field = make_field(item, lang)
+        self.field.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.label.setBuddy(self.field.focus_proxy())
+        self.more = QToolButton()
+        self.more.setObjectName(f"more_{item.code}")
+        self.more.setText("…")
+        self.more.setToolTip(self.tr("Missing value (ND / UNK / NA), history of this item (Ctrl+M)"))
+        self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; Ctrl+M opens the menu
+        self.more.clicked.connect(self._menu_from_button)
+        below = QVBoxLayout()
+        below.setContentsMargins(4, 0, 0, 0)
+        below.setSpacing(1)
+        if item.help is not None:
+            self.help = grey_label(item.help.get(lang))
+            below.addWidget(self.help)
+            self.label.setToolTip(item.help.get(lang))
+        self.findings = FindingLabel()
+        self.findings.setObjectName(f"findings_{item.code}")
+        below.addWidget(self.findings)
+        entry = QHBoxLayout()
+        entry.setSpacing(4)
+        entry.addWidget(self.field)
+        entry.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
+        entry.addStretch(1)
+        grid.addWidget(self.label, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(entry, 0, 1)
+        grid.addLayout(below, 1, 1)
+        grid.setColumnStretch(1, 1)
+
+    def _menu_from_button(self) -> None:
+        self.menuRequested.emit(self.item.code, self.more.mapToGlobal(self.more.rect().bottomLeft()))
+
+    def request_menu(self) -> None:
+        self._menu_from_button()
+
+    def owns(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self or self.isAncestorOf(widget))
+
+    def show_findings(self, own: list[Finding], marked: list[Finding], lang: str, confirmed_note: str) -> None:
+        """`own`: messages shown under this item; `marked`: all findings that colour its frame."""
+        self.findings.show_findings(own, lang, confirmed_note)
+        severity = worst(marked)
+        self.field.set_severity(severity.value if severity else None)
+
+
+def form_help(form: Form, lang: str) -> QLabel | None:
+    return grey_label(form.help.get(lang)) if isinstance(form.help, Text) else None

@@ -1,0 +1,337 @@
+"""The form editor: one form instance of a subject, generated from the study definition.
+
+Findings show as the user leaves a field, skip logic and derived values follow at once, Ctrl+S saves
+(in progress), Ctrl+Shift+S saves as complete, Enter moves on like Tab, Ctrl+M opens the item menu."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services import audit_trail
+from ecrf.services.editing import FormState, open_form
+from ecrf.services.forms import SaveResult
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import FormRef
+from ecrf.study.findings import Finding, Severity
+from ecrf.study.validate import FormCheck
+from ecrf.study.values import Missing
+from ecrf.ui import dialogs
+from ecrf.ui.form_editor import saving
+from ecrf.ui.form_editor.fields import DerivedField
+from ecrf.ui.form_editor.findings_view import Banner
+from ecrf.ui.form_editor.header import Header, status_text
+from ecrf.ui.form_editor.history import HistoryDialog
+from ecrf.ui.form_editor.keys import FieldKeys
+from ecrf.ui.form_editor.layout import ItemRow, form_help
+from ecrf.ui.form_editor.live import Entry, changed, live_check, loaded_entries
+from ecrf.ui.form_editor.missing_menu import choice_of, item_menu
+from ecrf.ui.i18n import text_lang
+from ecrf.ui.page import Page
+
+
+class FormEditorPage(Page):
+    closed = Signal()
+    saved = Signal(object)  # SaveResult
+
+    def __init__(self, session: SiteSession, ref: FormRef, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.ref, self.lang = ref, text_lang()
+        self.state: FormState | None = None
+        self.initial: dict[str, Entry] = {}
+        self.confirmed_now: set[str] = set()
+        self.rows: dict[str, ItemRow] = {}
+        self.touched: set[str] = set()
+        self._show_all = self._show_required = self._shown_once = False
+        self._build()
+        self._load()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.header = Header()
+        self.banner = Banner()
+        layout.addWidget(self.header)
+        layout.addWidget(self.banner)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("form_scroll")
+        self.scroll.setWidgetResizable(True)
+        layout.addWidget(self.scroll, 1)
+        bar = QHBoxLayout()
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.setObjectName("close")
+        self.close_button.clicked.connect(self.close_page)
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(lambda: self.save(False))
+        self.complete_button = QPushButton(self.tr("Save as complete (Ctrl+Shift+S)"))
+        self.complete_button.setObjectName("save_complete")
+        self.complete_button.clicked.connect(lambda: self.save(True))
+        bar.addWidget(self.close_button)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.complete_button)
+        layout.addLayout(bar)
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (("Ctrl+S", lambda: self.save(False)), ("Ctrl+Shift+S", lambda: self.save(True)),
+                           ("Ctrl+M", self._menu_for_focus)):
+            QShortcut(QKeySequence(keys), self, slot, context=context)
+
+    def _build_rows(self, state: FormState) -> None:
+        body = QWidget()
+        body.setObjectName("form_body")
+        column = QVBoxLayout(body)
+        help_label = form_help(state.form, self.lang)
+        if help_label is not None:
+            column.addWidget(help_label)
+        keys = FieldKeys(self)
+        for item in state.form.items:
+            row = ItemRow(item, self.lang)
+            row.menuRequested.connect(self._show_menu)
+            row.field.committed.connect(lambda code=item.code: self._left(code))
+            row.field.edited.connect(self._edited)
+            for widget in row.field.focus_widgets():
+                widget.installEventFilter(keys)
+            self.rows[item.code] = row
+            column.addWidget(row)
+        column.addStretch(1)
+        self.scroll.setWidget(body)
+
+    def _load(self) -> None:
+        try:
+            state = open_form(self.session, self.ref)
+        except Exception as exc:  # noqa: BLE001 - the page says why it cannot show the form
+            self.header.show_error(self.ref.form, dialogs.error_text(exc))
+            self.save_button.hide()
+            self.complete_button.hide()
+            return
+        if not self.rows:
+            self._build_rows(state)
+        self._apply(state)
+
+    def _apply(self, state: FormState) -> None:
+        """Show a freshly read state: stored values in the fields, read-only or not, header, findings."""
+        self.state, self.ref = state, state.ref
+        self.initial = loaded_entries(state)
+        missing_labels = self.session.study.missing_codes
+        for code, row in self.rows.items():
+            entry = self.initial.get(code, "")
+            row.field.blockSignals(True)
+            if isinstance(entry, Missing):
+                row.field.set_missing(entry.code, missing_labels[entry.code].get(self.lang)
+                                      if entry.code in missing_labels else "")
+            else:
+                row.field.set_missing(None)
+                row.field.set_entry(entry)
+            row.field.set_editable(state.editable)
+            row.field.blockSignals(False)
+            row.more.setVisible(state.editable or state.exists)
+        self.touched |= {code for code, entry in self.initial.items() if entry != ""}
+        self.save_button.setVisible(state.editable)
+        self.complete_button.setVisible(state.editable)
+        self.header.show_state(state, self.title(), self.lang)
+        if not state.editable:
+            self.banner.say(self.tr("Read only: {0}").format(state.why_not), "incomplete")
+        self.refresh_live()
+
+    # -- the page contract -------------------------------------------------------------------
+
+    def title(self) -> str:
+        state, study = self.state, self.session.study
+        label = state.form.label.get(self.lang) if state else self.ref.form
+        if self.ref.visit:
+            text = f"{self.ref.visit} · {label}"
+            if self.ref.timepoint and self.ref.timepoint in study.timepoints:
+                text += f" ({study.timepoints[self.ref.timepoint].get(self.lang)})"
+            return text
+        if self.ref.repeat:
+            return f"{label} #{self.ref.repeat}"
+        return self.tr("{0} · new entry").format(label)
+
+    def has_unsaved(self) -> bool:
+        return self.state is not None and self.state.editable and bool(changed(self.initial, self.entries()))
+
+    def maybe_leave(self) -> bool:
+        if not self.has_unsaved():
+            return True
+        answer = dialogs.ask_save_discard(self, self.tr("Unsaved entries"), self.tr(
+            "{0} has entries that are not saved yet. Save them before leaving?").format(self.title()))
+        if answer == "save":
+            return self.save(False) is not None
+        return answer == "discard"
+
+    def refresh(self) -> None:
+        """Reread the form (after a save elsewhere), unless the user has typed something not saved."""
+        if not self.has_unsaved():
+            self._load()
+
+    def close_page(self) -> None:
+        if self.maybe_leave():
+            self.initial = self.entries()  # asked once: the window does not ask again
+            self.closed.emit()
+
+    # -- entries and live checks ---------------------------------------------------------------
+
+    def entries(self) -> dict[str, Entry]:
+        return {code: row.field.value() for code, row in self.rows.items() if not row.item.is_calculated}
+
+    def _edited(self) -> None:
+        if self.state is not None and self.state.form.derive_order:
+            self._update_derived(live_check(self.state, self.initial, self.entries(), self.confirmed_now))
+        self.header.set_dirty(self.has_unsaved())
+
+    def _left(self, code: str) -> None:
+        self.touched.add(code)
+        self.refresh_live()
+
+    def refresh_live(self) -> FormCheck | None:
+        if self.state is None:
+            return None
+        check = live_check(self.state, self.initial, self.entries(), self.confirmed_now)
+        self.show_check(check)
+        self.header.set_dirty(self.has_unsaved())
+        return check
+
+    def _update_derived(self, check: FormCheck) -> None:
+        for code, value in check.derived.items():
+            field = self.rows[code].field
+            if isinstance(field, DerivedField):
+                field.show_value(value)
+
+    def reveal(self, required: bool) -> None:
+        """After a save attempt every finding shows, not only those of fields left already."""
+        self._show_all = True
+        self._show_required = self._show_required or required
+
+    def show_check(self, check: FormCheck) -> None:
+        for code, row in self.rows.items():
+            row.setVisible(code not in check.hidden)
+        self._update_derived(check)
+        shown = [f for f in check.findings if self._shows(f)]
+        for code, row in self.rows.items():
+            row.show_findings([f for f in shown if f.item == code], [f for f in shown if code in f.items],
+                              self.lang, self.tr("(confirmed)"))
+
+    def _shows(self, finding: Finding) -> bool:
+        if finding.severity is Severity.INCOMPLETE:
+            return self._show_required
+        return self._show_all or any(code in self.touched for code in finding.items)
+
+    def show_refused(self, findings: list[Finding]) -> None:
+        """Findings the service refused with (they may differ from the live ones: another form changed)."""
+        self.reveal(required=any(f.severity is Severity.INCOMPLETE for f in findings))
+        check = self.refresh_live()
+        for code, row in self.rows.items():
+            own = [f for f in findings if f.item == code]
+            if own and check is not None:
+                row.show_findings(own + [f for f in check.findings if f.item == code and f not in own],
+                                  [f for f in findings if code in f.items], self.lang, self.tr("(confirmed)"))
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self, complete: bool = False) -> SaveResult | None:
+        self.touched |= set(self.rows)
+        result = saving.save(self, complete)
+        if result is None:
+            return None
+        self.confirmed_now = set()
+        self._load()
+        self.banner.say(self.tr("Saved. The form is now: {0}.").format(status_text(result.status)), "ok")
+        self.saved.emit(result)
+        return result
+
+    def item_labels(self, codes: list[str]) -> str:
+        return "\n".join(f"• {self.rows[c].item.label.get(self.lang)}" for c in codes if c in self.rows)
+
+    def focus_item(self, code: str | None) -> None:
+        row = self.rows.get(code or "")
+        if row is not None and row.isVisible() and row.field.focus_widgets():
+            row.field.focus_proxy().setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(row)
+
+    # -- item menu ----------------------------------------------------------------------------
+
+    def _menu_for_focus(self) -> None:
+        focus = QApplication.focusWidget()
+        row = next((r for r in self.rows.values() if r.owns(focus)), None)
+        if row is not None:
+            row.request_menu()
+
+    def _show_menu(self, code: str, where: QPoint) -> None:
+        state = self.state
+        if state is None:
+            return
+        row = self.rows[code]
+        menu = item_menu(self, row.item, self.session.study.missing_codes, self.lang, current=row.field.missing(),
+                         editable=state.editable, has_history=state.exists)
+        choice = choice_of(menu.exec(where))
+        if choice is not None:
+            self.apply_menu_choice(code, choice)
+
+    def apply_menu_choice(self, code: str, choice: tuple[str, str]) -> None:
+        what, missing = choice
+        field = self.rows[code].field
+        if what == "missing":
+            labels = self.session.study.missing_codes
+            field.set_missing(missing, labels[missing].get(self.lang) if missing in labels else "")
+        elif what == "unmark":
+            field.set_missing(None)
+        elif what == "clear":
+            field.set_missing(None)
+            field.set_entry("")
+        elif what == "history":
+            self.show_history(code)
+            return
+        self._left(code)
+
+    def show_history(self, code: str) -> None:
+        try:
+            events = audit_trail.item_history(self.session, self.ref, code)
+        except Exception as exc:  # noqa: BLE001
+            dialogs.show_error(self, self.tr("History"), dialogs.error_text(exc))
+            return
+        dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self)
+        self.history_dialog = dialog  # kept for tests and so that it is not collected while shown
+        dialog.open()
+
+    # -- keyboard -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self, self.focus_first)
+
+    def focus_first(self) -> None:
+        """The cursor starts in the first field the user can type in."""
+        for code, row in self.rows.items():
+            if row.isVisible() and any(w.isEnabled() for w in row.field.focus_widgets()):
+                self.focus_item(code)
+                return
+
+    def advance_from(self, widget: QWidget) -> None:
+        """Enter moves to the next field (the first entry widget of the next visible, editable item)."""
+        codes = list(self.rows)
+        current = next((i for i, c in enumerate(codes) if self.rows[c].owns(widget)), -1)
+        for code in codes[current + 1:]:
+            row = self.rows[code]
+            targets = [w for w in row.field.focus_widgets() if w.isEnabled()]
+            if row.isVisible() and targets:
+                self.focus_item(code)
+                return
+        target = self.save_button if self.save_button.isVisible() else self.close_button
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def field_left(self, widget: QWidget) -> None:
+        """Focus went elsewhere: if it left the item, its findings show now."""
+        row = next((r for r in self.rows.values() if r.owns(widget)), None)
+        if row is not None and not row.owns(QApplication.focusWidget()):
+            self._left(row.item.code)

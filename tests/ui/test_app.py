@@ -19,7 +19,6 @@ def controller(tmp_path, study, demo, qtbot):  # type: ignore[no-untyped-def]
         app = AppController(db_path or demo.db_path, FORMS, AppSettings(tmp_path / "ui.ini"), idle_check_ms=50)
         app._study = study
         app.start()
-        qtbot.addWidget(app.window)
         made.append(app)
         return app
 
@@ -31,6 +30,9 @@ def controller(tmp_path, study, demo, qtbot):  # type: ignore[no-untyped-def]
             app.window.watcher.stop()
         if app.session is not None:
             app.session.close()
+        if app.window is not None:
+            app.window.hide()
+            app.window.deleteLater()
 
 
 def log_in(qtbot, app: AppController, username: str, password: str) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "save_form": "bench.save_form",
     "unlock": "bench.unlock",
     "demo": "bench.demo_site",
+    "ui_matrix": "bench.ui_matrix",
     "ui_start": "bench.ui_start",
     "ui_forms": "bench.ui_forms",
 }

@@ -6,6 +6,7 @@ home screen stays quick with thousands of subjects. Nothing here writes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -87,6 +88,7 @@ class SubjectRow:
     ended_on: date | None
     cells: tuple[VisitCell, ...]
     log_counts: dict[str, int] = field(default_factory=dict)  # log form → entries not removed
+    rand_no: str | None = None
 
     @property
     def overdue(self) -> bool:
@@ -127,9 +129,10 @@ def _rows(db: Session, study: Study, today: date, only: int | None) -> list[Subj
     instances = db.execute(_only(select(FormInstance.subject_pk, FormInstance.visit_code, FormInstance.form_code,
                                         FormInstance.timepoint, FormInstance.status, FormInstance.deleted),
                                  FormInstance.subject_pk, only)).all()
-    cancelled = {(pk, code) for pk, code in db.execute(_only(
-        select(VisitRow.subject_pk, VisitRow.visit_code).where(VisitRow.cancelled.is_(True)),
-        VisitRow.subject_pk, only))}
+    cancelled: dict[int, set[str]] = defaultdict(set)
+    for pk, code in db.execute(_only(select(VisitRow.subject_pk, VisitRow.visit_code)
+                                     .where(VisitRow.cancelled.is_(True)), VisitRow.subject_pk, only)):
+        cancelled[pk].add(code)
     statuses: dict[int, dict[tuple[str, str, str], FormStatus]] = defaultdict(dict)
     log_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for pk, visit, form, timepoint, status, deleted in instances:
@@ -139,8 +142,8 @@ def _rows(db: Session, study: Study, today: date, only: int | None) -> list[Subj
         else:
             statuses[pk][(visit, form, timepoint)] = FormStatus(status)
     dates = _visit_dates(db, study, only)
-    return [_row(study, s, statuses[s.id], dates.get(s.id, {}), cancelled, dict(log_counts[s.id]), today)
-            for s in subjects]
+    return [_row(study, s, statuses[s.id], dates.get(s.id, {}), cancelled.get(s.id, set()),
+                 dict(log_counts[s.id]), today) for s in subjects]
 
 
 def _only(stmt, column, only: int | None):  # type: ignore[no-untyped-def]
@@ -171,21 +174,44 @@ def _visit_dates(db: Session, study: Study, only: int | None) -> dict[int, dict[
 
 
 def _row(study: Study, subject: Subject, statuses: dict[tuple[str, str, str], FormStatus],
-         dates: dict[str, date], cancelled: set[tuple[int, str]], log_counts: dict[str, int],
-         today: date) -> SubjectRow:
-    day0 = date.fromisoformat(subject.day0) if subject.day0 else None
-    ended = date.fromisoformat(subject.ended_on) if subject.ended_on else None
+         dates: dict[str, date], cancelled: set[str], log_counts: dict[str, int], today: date) -> SubjectRow:
+    return build_row(
+        study, SubjectFacts(subject.label, subject.screening_no, subject.subject_id, SubjectStatus(subject.status),
+                            subject.arm, date.fromisoformat(subject.day0) if subject.day0 else None,
+                            date.fromisoformat(subject.ended_on) if subject.ended_on else None, subject.rand_no),
+        statuses, dates, cancelled, log_counts, today)
+
+
+@dataclass(frozen=True)
+class SubjectFacts:
+    """What a row needs of a subject besides its forms (kept apart from the ORM class so rows can be
+    built without a database, e.g. for model tests and the matrix benchmark)."""
+
+    label: str
+    screening_no: str
+    subject_id: str | None
+    status: SubjectStatus
+    arm: str | None
+    day0: date | None
+    ended_on: date | None = None
+    rand_no: str | None = None
+
+
+def build_row(study: Study, subject: SubjectFacts, statuses: Mapping[tuple[str, str, str], FormStatus],
+              dates: Mapping[str, date], cancelled: Collection[str], log_counts: dict[str, int],
+              today: date) -> SubjectRow:
+    """One subject's matrix row from its form statuses (visit, form, timepoint) and visit dates; pure."""
     cells = []
     for visit in study.visits:
-        schedule = visit_status(visit, day0, dates.get(visit.code), today, ended)
-        if (subject.id, visit.code) in cancelled and schedule.actual is None:
+        schedule = visit_status(visit, subject.day0, dates.get(visit.code), today, subject.ended_on)
+        if visit.code in cancelled and schedule.actual is None:
             schedule = ScheduledVisit(visit, schedule.target, schedule.earliest, schedule.latest, None,
                                       VisitStatus.CANCELLED)
         forms = tuple(FormCell(vf.form, tp, statuses.get((visit.code, vf.form, tp), FormStatus.NOT_STARTED))
                       for vf in visit.forms_for(subject.arm) for tp in (vf.timepoints or ("",)))
         cells.append(VisitCell(schedule, forms, _cell_state(schedule, forms, study)))
-    return SubjectRow(subject.label, subject.screening_no, subject.subject_id, SubjectStatus(subject.status),
-                      subject.arm, day0, ended, tuple(cells), log_counts)
+    return SubjectRow(subject.label, subject.screening_no, subject.subject_id, subject.status, subject.arm,
+                      subject.day0, subject.ended_on, tuple(cells), log_counts, subject.rand_no)
 
 
 def _cell_state(schedule: ScheduledVisit, forms: tuple[FormCell, ...], study: Study) -> CellState:

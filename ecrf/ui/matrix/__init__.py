@@ -1,0 +1,1 @@
+"""The subject matrix (home screen): subjects × visits, filters, search."""

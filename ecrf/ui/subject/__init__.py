@@ -1,0 +1,1 @@
+"""The subject view: header, screening and allocation, visit schedule, logs, charts."""

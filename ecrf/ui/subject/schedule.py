@@ -1,0 +1,143 @@
+"""The subject's visit schedule: each visit with its target date, window, visit date and state, and under
+it the forms of the visit; activating a form asks for it to be opened (a FormRef)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services.overview import CellState, SubjectRow, VisitCell
+from ecrf.services.subject_data import FormRef
+from ecrf.study.model import Study
+from ecrf.ui.i18n import text_lang
+from ecrf.ui.matrix.model import (
+    STATE_BACKGROUND,
+    STATE_FOREGROUND,
+    SubjectMatrixModel,
+    form_symbol,
+)
+
+RefRole = Qt.ItemDataRole.UserRole + 1
+COLUMNS = 6
+# Visits with work open now start unfolded; done, cancelled and future ones stay folded.
+OPEN_STATES = frozenset({CellState.ATTENTION, CellState.IN_PROGRESS, CellState.NOT_STARTED})
+
+
+class ScheduleTab(QWidget):
+    formRequested = Signal(object)
+
+    def __init__(self, study: Study, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.study = study
+        self.names = SubjectMatrixModel(study, self)  # translated state and status names, shared with the matrix
+        self.model = QStandardItemModel(self)
+        self.model.setHorizontalHeaderLabels([self.tr("Visit / form"), self.tr("Target"), self.tr("Window"),
+                                              self.tr("Visit date"), self.tr("Schedule"), self.tr("State")])
+        self.tree = QTreeView()
+        self.tree.setObjectName("schedule")
+        self.tree.setModel(self.model)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.activated.connect(self._activated)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.open_button = QPushButton(self.tr("Open form"))
+        self.open_button.setObjectName("open_form")
+        self.open_button.clicked.connect(lambda: self._activated(self.tree.currentIndex()))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    def show_row(self, row: SubjectRow) -> None:
+        expanded = {self.model.item(n).data(RefRole) for n in range(self.model.rowCount())
+                    if self.tree.isExpanded(self.model.index(n, 0))}
+        first_load = self.model.rowCount() == 0
+        self.model.removeRows(0, self.model.rowCount())
+        for cell in row.cells:
+            items = self._visit_items(cell)
+            for form in cell.forms:
+                items[0].appendRow(self._form_items(row.label, cell, form))
+            self.model.appendRow(items)
+            index = items[0].index()
+            self.tree.setExpanded(index, cell.state in OPEN_STATES if first_load else cell.code in expanded)
+        for column, width in enumerate((300, 100, 190, 100, 210)):
+            self.tree.setColumnWidth(column, width)
+        self._update_buttons()
+
+    def _visit_items(self, cell: VisitCell) -> list[QStandardItem]:
+        lang, schedule = text_lang(), cell.schedule
+        window = (f"{schedule.earliest.isoformat()} – {schedule.latest.isoformat()}"
+                  if schedule.earliest and schedule.latest else "")
+        texts = [f"{cell.code} – {schedule.visit.label.get(lang)}",
+                 schedule.target.isoformat() if schedule.target else "", window,
+                 schedule.actual.isoformat() if schedule.actual else "",
+                 self.names.schedule_names[schedule.status],
+                 f"{self.names.cell_text(cell)}  {self.names.state_names[cell.state]}"]
+        items = [_item(text) for text in texts]
+        items[0].setData(cell.code, RefRole)  # a visit row carries its code, a form row its FormRef
+        font = items[0].font()
+        font.setBold(True)
+        items[0].setFont(font)
+        items[-1].setBackground(STATE_BACKGROUND[cell.state])
+        items[-1].setForeground(STATE_FOREGROUND[cell.state])
+        for item in items:
+            item.setToolTip(self.names.cell_tip(cell))
+        return items
+
+    def _form_items(self, label: str, cell: VisitCell, form) -> list[QStandardItem]:  # type: ignore[no-untyped-def]
+        lang = text_lang()
+        name = f"{form.form} – {self.study.form(form.form).label.get(lang)}"
+        if form.timepoint:
+            name += f" ({self.study.timepoints[form.timepoint].get(lang)})"
+        items = [_item(name)] + [_item("") for _ in range(COLUMNS - 2)]
+        items.append(_item(f"{form_symbol(form.status)} {self.names.form_status_names[form.status]}"))
+        items[0].setData(FormRef(label, cell.code, form.form, form.timepoint), RefRole)
+        items[0].setToolTip(self.tr("Double-click or press Enter to open the form"))
+        if form_symbol(form.status) == "○":
+            items[-1].setForeground(QColor("#6e6e6e"))
+        return items
+
+    def current_ref(self) -> FormRef | None:
+        ref = self.tree.currentIndex().siblingAtColumn(0).data(RefRole)
+        return ref if isinstance(ref, FormRef) else None
+
+    def form_index(self, visit: str, form: str, timepoint: str = "") -> QModelIndex:
+        """The tree index of a form row (for tests and keyboard navigation)."""
+        for n in range(self.model.rowCount()):
+            parent = self.model.item(n)
+            for m in range(parent.rowCount()):
+                ref = parent.child(m).data(RefRole)
+                if (ref.visit, ref.form, ref.timepoint) == (visit, form, timepoint):
+                    return parent.child(m).index()
+        return QModelIndex()
+
+    def _activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if not index.isValid():
+            return
+        ref = index.siblingAtColumn(0).data(RefRole)
+        if isinstance(ref, FormRef):
+            self.formRequested.emit(ref)
+        else:
+            first = index.siblingAtColumn(0)
+            self.tree.setExpanded(first, not self.tree.isExpanded(first))
+
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(self.current_ref() is not None)
+
+
+def _item(text: str) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setEditable(False)
+    return item

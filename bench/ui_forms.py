@@ -111,12 +111,28 @@ def run(quick: bool = False) -> list[Result]:
         print(f"ui_forms: skipped: {page_class}")
         return []
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ecrf.services.auth import login
-    from ecrf.services.demo import create_demo
-    from ecrf.study.loader import load_study
+    from PySide6.QtCore import qInstallMessageHandler
+
     from ecrf.ui.app import create_app
 
     create_app([])
+    previous = qInstallMessageHandler(_quiet_qt)
+    try:
+        return _measure(page_class, quick)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-def]
+    if "propagateSizeHints" not in message:  # the offscreen platform says so for every window shown
+        print(f"qt: {message}")
+
+
+def _measure(page_class: Callable[..., Any], quick: bool) -> list[Result]:
+    from ecrf.services.auth import login
+    from ecrf.services.demo import create_demo
+    from ecrf.study.loader import load_study
+
     study = load_study(REPO / "forms")
     opens, memory_forms = (12, 20) if quick else (60, 50)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):

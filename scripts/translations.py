@@ -34,23 +34,24 @@ class Message:
 
 
 def tool(name: str) -> Path:
-    """pyside6-<name> beside the running interpreter (a venv's bin/Scripts), else PySide6's own copy."""
-    bin_dir = Path(sys.executable).parent
-    for candidate in (bin_dir / f"pyside6-{name}", bin_dir / f"pyside6-{name}.exe"):
-        if candidate.exists():
-            return candidate
+    """Qt's own `name` executable inside the PySide6 package (found without importing Qt, so a broken
+    PySide6/__init__.py does not matter), else the pyside6-<name> wrapper beside the interpreter."""
     import importlib.util
 
-    spec = importlib.util.find_spec("PySide6")  # finds the package without importing Qt
+    spec = importlib.util.find_spec("PySide6")
     if spec is not None and spec.submodule_search_locations:
         package = Path(next(iter(spec.submodule_search_locations)))
         for candidate in (package / name, package / f"{name}.exe"):
             if candidate.exists():
                 return candidate
+    bin_dir = Path(sys.executable).parent
+    for candidate in (bin_dir / f"pyside6-{name}", bin_dir / f"pyside6-{name}.exe"):
+        if candidate.exists():
+            return candidate
     found = shutil.which(f"pyside6-{name}")
     if found:
         return Path(found)
-    raise FileNotFoundError(f"Qt's {name} was not found next to {sys.executable} or in PySide6; install PySide6")
+    raise FileNotFoundError(f"Qt's {name} was not found in PySide6 or next to {sys.executable}; install PySide6")
 
 
 def sources(ui_dir: Path = UI_DIR) -> list[Path]:

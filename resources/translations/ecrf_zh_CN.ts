@@ -61,10 +61,6 @@
         <source>Restore a backup</source>
         <translation>恢复备份</translation>
     </message>
-    <message>
-        <source>The site will be logged out and replaced by the backup. Enter the username and password of an administrator as they were when the backup was made.</source>
-        <translation>将退出当前登录，并用备份替换本中心数据。请输入备份时管理员的用户名和密码。</translation>
-    </message>
 </context>
 <context>
     <name>AuditModel</name>
@@ -146,6 +142,10 @@
 </context>
 <context>
     <name>BackupTab</name>
+    <message>
+        <source>ecrf backup (*.zip);;All files (*)</source>
+        <translation>ecrf 备份 (*.zip);;所有文件 (*)</translation>
+    </message>
     <message>
         <source>Save the backup as</source>
         <translation>备份另存为</translation>
@@ -328,17 +328,6 @@ The site&apos;s database is replaced by the backup: data entered after the backu
     </message>
 </context>
 <context>
-    <name>CredentialsDialog</name>
-    <message>
-        <source>Username</source>
-        <translation>用户名</translation>
-    </message>
-    <message>
-        <source>Password</source>
-        <translation>密码</translation>
-    </message>
-</context>
-<context>
     <name>EndParticipationDialog</name>
     <message>
         <source>End participation</source>
@@ -429,6 +418,14 @@ The site&apos;s database is replaced by the backup: data entered after the backu
     <message>
         <source>calculated</source>
         <translation>自动计算</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
     </message>
 </context>
 <context>
@@ -651,12 +648,8 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>已取消</translation>
     </message>
     <message>
-        <source>late: window closed</source>
-        <translation>逾期：时间窗已关闭</translation>
-    </message>
-    <message>
-        <source>2/5: forms done · +3d: done 3 days after the window</source>
-        <translation>2/5：已完成表单数 · +3d：在时间窗后 3 天完成</translation>
+        <source>2/5: forms done · late: window closed · +3d: done 3 days after the window</source>
+        <translation>2/5：已完成表单数 · 逾期：时间窗已关闭 · +3d：在时间窗后 3 天完成</translation>
     </message>
 </context>
 <context>
@@ -841,8 +834,12 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>受试者</translation>
     </message>
     <message>
-        <source>Find subject: id or screening number, then Enter</source>
-        <translation>查找受试者：输入编号或筛选号后按回车</translation>
+        <source>Find subject (id or screening no.)</source>
+        <translation>查找受试者（编号或筛选号）</translation>
+    </message>
+    <message>
+        <source>Type part of a subject id, screening number or allocation number; Enter opens the subject when only one is left.</source>
+        <translation>输入受试者编号、筛选号或随机号的一部分；只剩一名受试者时按回车即可打开。</translation>
     </message>
     <message>
         <source>All arms</source>

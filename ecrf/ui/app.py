@@ -174,19 +174,21 @@ class AppController(QObject):
         self.show_login()
 
     def restore(self, backup_file: str) -> None:
-        """Restore replaces the database file: log out, ask an administrator's password of the backup,
+        """Restore replaces the database file: ask an administrator's password of the backup, log out,
         restore on a worker, then show the login window again."""
-        from ecrf.ui.admin.restore import restore_in_background
-        from ecrf.ui.password import ask_credentials
+        from ecrf.ui.admin import restore as restoring
 
-        credentials = ask_credentials(self.window, self.tr("Restore a backup"), self.tr(
-            "The site will be logged out and replaced by the backup. Enter the username and password of an "
-            "administrator as they were when the backup was made."))
+        credentials = restoring.ask_restore_login(self.window, Path(backup_file), self.settings.last_username)
         if credentials is None:
             return
         self.log_out()
-        restore_in_background(self.window, Path(backup_file), self.db_path, *credentials,
-                              on_done=lambda _info: self.show_login())
+
+        def done(info) -> None:  # type: ignore[no-untyped-def]
+            dialogs.show_info(self.window, self.tr("Restore a backup"), restoring.restored_text(info))
+            self.show_login()
+
+        self._operation = restoring.restore_in_background(self.window, Path(backup_file), self.db_path,
+                                                          *credentials, on_done=done)
 
     # -- language ---------------------------------------------------------------------------
 

@@ -58,33 +58,3 @@ class ChangePasswordDialog(QDialog):
             return
         self.accept()
 
-
-class CredentialsDialog(QDialog):
-    """Username and password for a step that needs them again (restore)."""
-
-    def __init__(self, parent: QWidget | None, title: str, text: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(440)
-        layout = QFormLayout(self)
-        note = QLabel(text)
-        note.setWordWrap(True)
-        layout.addRow(note)
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        layout.addRow(self.tr("Username"), self.username)
-        layout.addRow(self.tr("Password"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addRow(buttons)
-
-
-def ask_credentials(parent: QWidget | None, title: str, text: str) -> tuple[str, str] | None:
-    dialog = CredentialsDialog(parent, title, text)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.username.text().strip():
-        return None
-    return dialog.username.text().strip(), dialog.password.text()

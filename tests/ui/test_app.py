@@ -4,13 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel
 
+from ecrf.services.subject_data import FormRef
 from ecrf.ui.app import AppController
+from ecrf.ui.form_editor.page import FormEditorPage
 from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.main_window import MainWindow
 from ecrf.ui.settings import AppSettings
 from tests.conftest import FORMS
+from tests.ui.form_helpers import d3_subject
 
 
 @pytest.fixture
@@ -109,15 +112,20 @@ def test_each_role_gets_its_home_and_menus(controller, qtbot, username, admin_me
 
 
 @pytest.mark.req("P11.10d")
-def test_idle_lock_covers_the_window_and_keeps_what_was_typed(controller, qtbot):  # type: ignore[no-untyped-def]
+def test_idle_lock_covers_the_window_and_keeps_what_was_typed(controller, qtbot, dialogs):  # type: ignore[no-untyped-def]
     app = controller()
     log_in(qtbot, app, "nurse", "demo-nurse-2020")
     window = app.window
     assert isinstance(window, MainWindow)
     window.show()
-    typed = QLineEdit(window.page)
-    typed.setText("37.8 half typed")
-    app.session.idle_lock_minutes = 0.0005  # 30 ms
+    label, arm = d3_subject(app.session)
+    window.open_form(FormRef(label, "D3", "VS", "PRE" if arm == "MSC" else ""))
+    editor = window.page
+    assert isinstance(editor, FormEditorPage)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.keyClicks(editor.rows["TEMP"].field.focus_proxy(), "37.8")
+    app.session.idle_lock_minutes = 0.0005  # 30 ms without input
     qtbot.waitUntil(lambda: window.cover.isVisible(), timeout=3000)
     assert app.session.locked
     window.cover.password.setText("wrong")
@@ -127,7 +135,8 @@ def test_idle_lock_covers_the_window_and_keeps_what_was_typed(controller, qtbot)
     window.cover.password.setText("demo-nurse-2020")
     window.cover.try_unlock()
     assert not window.cover.isVisible() and not app.session.locked
-    assert typed.text() == "37.8 half typed"
+    assert window.page is editor and editor.has_unsaved()
+    assert editor.rows["TEMP"].field.focus_proxy().text() == "37.8"
 
 
 def test_log_out_returns_to_login(controller, qtbot):  # type: ignore[no-untyped-def]
@@ -137,3 +146,21 @@ def test_log_out_returns_to_login(controller, qtbot):  # type: ignore[no-untyped
     app.window.request_logout()
     assert isinstance(app.window, LoginWindow)
     assert app.session is None
+
+
+def test_restore_from_the_admin_page_logs_out_restores_and_returns_to_login(controller, qtbot, tmp_path, dialogs,
+                                                                            monkeypatch):  # type: ignore[no-untyped-def]
+    from ecrf.services.backup import backup
+    from ecrf.ui.admin import restore as restoring
+
+    app = controller()
+    log_in(qtbot, app, "admin", "demo-admin-2020")
+    backup_file = tmp_path / "site-backup.zip"
+    backup(app.session, backup_file)
+    monkeypatch.setattr(restoring, "ask_restore_login", lambda *a: ("admin", "demo-admin-2020"))
+    app.window.restoreRequested.emit(str(backup_file))
+    qtbot.waitUntil(lambda: bool(dialogs.infos), timeout=20000)
+    assert isinstance(app.window, LoginWindow) and app.session is None
+    assert "is now the site database" in dialogs.infos[-1][1]
+    log_in(qtbot, app, "nurse", "demo-nurse-2020")
+    assert isinstance(app.window, MainWindow)

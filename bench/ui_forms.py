@@ -1,6 +1,6 @@
 """Opening a form in the desktop app, and the memory the app holds after many forms.
 
-Figures (in this process, offscreen, on a demo site logged in as the nurse):
+Figures (in a fresh process, offscreen, on a demo site logged in as the nurse):
 - open a form: `FormEditorPage(session, ref)` constructed, shown at 1280×760 and the events processed, for
   the vital signs (VS) and laboratory (LB) forms of the demo's visits, p50 and p95. Floor: a bare widget
   with as many label + line-edit rows as the form has items, built and shown the same way (what Qt
@@ -13,8 +13,11 @@ FormEditorPage is imported lazily: while it is not written, this benchmark says 
 """
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -106,26 +109,44 @@ def _refs(session) -> list[Any]:  # type: ignore[no-untyped-def]
 
 
 def run(quick: bool = False) -> list[Result]:
-    page_class = _page_class()
-    if isinstance(page_class, str):
-        print(f"ui_forms: skipped: {page_class}")
+    """Measured in a fresh process, so the memory figure is the app's own (not this benchmark run's, after
+    other benchmarks) and a crash of Qt cannot take the benchmark table with it."""
+    reason = skipped()
+    if reason:
+        print(f"ui_forms: skipped: {reason}")
         return []
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    done = subprocess.run([sys.executable, "-c", CHILD, "1" if quick else "0"], capture_output=True, text=True,
+                          check=False, cwd=REPO, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"ui_forms subprocess failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
+                           f"{done.stderr[-4000:]}")
+    return [Result(**row) for row in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+CHILD = """\
+import dataclasses, json, sys
+from bench.ui_forms import child
+print(json.dumps([dataclasses.asdict(r) for r in child(sys.argv[1] == "1")]))
+"""
+
+
+def child(quick: bool) -> list[Result]:
+    """The measurement itself, in the subprocess."""
+    page_class = _page_class()
+    assert not isinstance(page_class, str), page_class
     from PySide6.QtCore import qInstallMessageHandler
 
     from ecrf.ui.app import create_app
 
     create_app([])
-    previous = qInstallMessageHandler(_quiet_qt)
-    try:
-        return _measure(page_class, quick)
-    finally:
-        qInstallMessageHandler(previous)
+    qInstallMessageHandler(_quiet_qt)
+    return _measure(page_class, quick)
 
 
 def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-def]
     if "propagateSizeHints" not in message:  # the offscreen platform says so for every window shown
-        print(f"qt: {message}")
+        print(f"qt: {message}", file=sys.stderr)
 
 
 def _measure(page_class: Callable[..., Any], quick: bool) -> list[Result]:

@@ -2,6 +2,7 @@
 the committed .qm is what lrelease makes of the committed .ts, and the app shows Chinese (ours and Qt's)."""
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import shutil
@@ -91,3 +92,41 @@ def test_app_in_chinese_translates_ours_and_qts() -> None:
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"  # qtbase_zh_CN.qm
     install_language("en")
     assert QCoreApplication.translate("MainWindow", "Subjects") == "Subjects"
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _unextractable(path: Path) -> list[str]:
+    """tr()/translate() calls lupdate cannot read: a non-literal text (unless the module marks its texts
+    with QT_TRANSLATE_NOOP / QT_TR_NOOP), or a call inside an f-string."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    marks = any(_name(c) in ("QT_TRANSLATE_NOOP", "QT_TR_NOOP") for c in calls)
+    in_fstrings = {id(n) for f in ast.walk(tree) if isinstance(f, ast.JoinedStr) for n in ast.walk(f)}
+    where = path.relative_to(REPO)
+    found = []
+    for call in calls:
+        name = _name(call)
+        # translate(context, text): str.translate(table) has one argument and is no concern here
+        texts = call.args[:1] if name == "tr" else call.args[:2] if name == "translate" and len(call.args) > 1 else []
+        if not texts:
+            continue
+        if id(call) in in_fstrings:
+            found.append(f"  {where}:{call.lineno}: {name}() inside an f-string")
+        elif not all(_literal(t) for t in texts) and not marks:
+            found.append(f"  {where}:{call.lineno}: {name}() of a text that is not a string literal")
+    return found
+
+
+def test_lupdate_can_read_every_translated_text() -> None:
+    found = [line for path in tool.sources() for line in _unextractable(path)]
+    assert not found, ("lupdate cannot extract these texts, so they are never translated; write the literal "
+                       "in the call, or mark the texts with QT_TRANSLATE_NOOP('<Context>', '...'):\n"
+                       + "\n".join(found))

@@ -32,6 +32,8 @@ def _first_windows(s: Shooter, demo: Demo) -> None:
 
     def login_window():  # type: ignore[no-untyped-def]
         login = LoginWindow(demo.db_path, lang, demo=True, username="nurse")
+        login.show()  # the app sets the title once the window is up (AppController._title_login)
+        settle()
         login.set_study_title(demo.study.info.title.get(text_lang()))  # type: ignore[attr-defined]
         image = framed(login)
         login.deleteLater()

@@ -18,7 +18,19 @@ from subject_helpers import (
     screen,
 )
 
-from ecrf.services import audit_trail, auth, backup, forms, logs, subjects, users
+from ecrf.services import (
+    audit_trail,
+    auth,
+    backup,
+    charts,
+    editing,
+    forms,
+    logs,
+    overview,
+    site_settings,
+    subjects,
+    users,
+)
 from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
 from ecrf.services.session import SiteSession
@@ -93,6 +105,12 @@ def _lock_and_unlock(w: World) -> None:
     assert w.session.locked
     auth.reauthenticate(w.session, w.password)
     assert not w.session.locked
+
+
+def _log_out_and_in(w: World) -> None:
+    db_path, study = w.session.database.paths.db, w.session.study
+    auth.log_out(w.session)
+    w.session = auth.login(db_path, study, USERNAME[w.role], w.password)
 
 
 def _backup(w: World) -> None:
@@ -170,6 +188,15 @@ CALLS = [
     Call("backup.rekey", Do.REKEY, lambda w: backup.rekey(w.session), "rekey"),
     Call("auth.change_own_password", Do.CHANGE_OWN_PASSWORD, _change_own_password, "password_changed"),
     Call("auth.lock+auth.reauthenticate", Do.CHANGE_OWN_PASSWORD, _lock_and_unlock, "unlock"),
+    Call("auth.log_out", Do.CHANGE_OWN_PASSWORD, _log_out_and_in, "logout"),
+    Call("overview.subject_rows", Do.READ_DATA, lambda w: overview.subject_rows(w.session), None),
+    Call("overview.subject_detail", Do.READ_DATA, lambda w: overview.subject_detail(w.session, w.enrolled[1]), None),
+    Call("editing.open_form", Do.READ_DATA,
+         lambda w: editing.open_form(w.session, FormRef(w.enrolled[1], "", "AE", "", 1)), None),
+    Call("charts.chart_series", Do.READ_DATA, lambda w: charts.chart_series(w.session, w.enrolled[1]), None),
+    Call("site_settings.site_info", Do.CHANGE_OWN_PASSWORD, lambda w: site_settings.site_info(w.session), None),
+    Call("site_settings.set_idle_lock_minutes", Do.MANAGE_SITE,
+         lambda w: site_settings.set_idle_lock_minutes(w.session, 7), "site_setting_changed"),
 ]
 
 
@@ -199,7 +226,7 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, backup, forms, logs, subjects, users)
+SESSION_MODULES = (audit_trail, auth, backup, charts, editing, forms, logs, overview, site_settings, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():
@@ -215,7 +242,7 @@ def test_the_table_covers_every_service_call_that_takes_a_session():
 
 def test_every_role_and_every_action_is_in_the_table():
     assert set(ALLOWED) == set(USERNAME) == set(ROLE_NAMES)
-    assert {call.action for call in CALLS} | {Do.MANAGE_SITE} == set(Do)  # no service changes site settings yet
+    assert {call.action for call in CALLS} == set(Do)
 
 
 def test_refusal_reads_as_a_sentence(sites):

@@ -27,24 +27,23 @@ from ecrf.ui.background import Cancelled, Operation, Progress
 log = logging.getLogger("ecrf.ui")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("dialogs", text)
-
-
 def error_text(exc: BaseException) -> str:
     """What to tell the user: our errors carry a message; anything else is a fault of ours, logged."""
-    from ecrf.services.errors import ServiceError  # imported late: the login window shows before them
+    # Imported late: the login window shows before the database layer is loaded.
+    from ecrf.services.errors import ServiceError
     from ecrf.store.errors import StoreError
 
     if isinstance(exc, (ServiceError, StoreError)):
         return exc.message
     if isinstance(exc, OSError):
-        return tr("The file could not be read or written: {0}. Check that the drive is present and "
-                  "not full, then try again.").format(exc.strerror or exc)
+        return QCoreApplication.translate(
+            "dialogs", "The file could not be read or written: {0}. Check that the drive is present and "
+                       "not full, then try again.").format(exc.strerror or exc)
     log.error("unexpected error: %s", "".join(traceback.format_exception(exc)))
-    return tr("Something unexpected went wrong ({0}). Nothing was saved by the step that failed. "
-              "Try again; if it happens again, note what you did and tell the site administrator."
-              ).format(type(exc).__name__)
+    return QCoreApplication.translate(
+        "dialogs", "Something unexpected went wrong ({0}). Nothing was saved by the step that failed. "
+                   "Try again; if it happens again, note what you did and tell the site administrator."
+    ).format(type(exc).__name__)
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
@@ -92,7 +91,7 @@ class ReasonDialog(QDialog):
         self.edit = QPlainTextEdit()
         self.edit.setObjectName("reason")
         self.edit.setTabChangesFocus(True)
-        self.edit.setPlaceholderText(tr("e.g. transcription error corrected from the source document"))
+        self.edit.setPlaceholderText(QCoreApplication.translate("dialogs", "e.g. transcription error corrected from the source document"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -112,7 +111,7 @@ def run_with_progress(parent: QWidget | None, title: str, op: Callable[[Progress
                       on_success: Callable[[Any], None], *, cancellable: bool = False,
                       on_failure: Callable[[BaseException], None] | None = None) -> Operation:
     """Run `op` on a worker with a modal progress dialog; failures show their message."""
-    dialog = QProgressDialog(title, tr("Cancel") if cancellable else "", 0, 0, parent)
+    dialog = QProgressDialog(title, QCoreApplication.translate("dialogs", "Cancel") if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)

@@ -82,9 +82,10 @@ class Series:
 # -- the chart file ---------------------------------------------------------------------------
 
 def load_chart_set(study: Study, folder: Path | None = None) -> ChartSet:
-    """The charts of `study` from `folder`/display/charts.yaml (the bundled forms by default).
+    """The charts of `study` from `folder`/display/charts.yaml (default: the folder the study was loaded
+    from, else the bundled forms).
     No file, or a file for another study: no charts. A wrong file raises ChartDefinitionError."""
-    path = (folder or default_forms_dir()) / CHARTS_FILE
+    path = (folder or study.folder or default_forms_dir()) / CHARTS_FILE
     if not path.is_file():
         return ChartSet((), None)
     try:

@@ -178,7 +178,7 @@ class _StudyLoader:
         if info is None:
             return None
         return Study(info, missing_codes, roles, tuple(arms), timepoints, tuple(visits), tuple(logs), forms,
-                     codelists, eligibility, allocation, eos_form, eos_visit, self.fingerprint)
+                     codelists, eligibility, allocation, eos_form, eos_visit, self.fingerprint, self.folder)
 
     def _info(self, r: Reader, doc: LineMap, languages: tuple[str, ...]) -> StudyInfo | None:
         im = r.mapping(doc.get("study"), doc.line_of("study"), "'study'", "study")

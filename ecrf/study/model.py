@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -278,6 +279,7 @@ class Study:
     end_of_study_form: str | None = None
     end_of_study_visit: str | None = None
     fingerprint: str = ""  # SHA-256 over every definition file: two sites on the same forms agree on it
+    folder: Path | None = field(default=None, compare=False)  # where it was loaded from (display files beside it)
 
     def __post_init__(self) -> None:
         # Read-only views: a loaded definition cannot be changed behind the validator's back.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from ecrf.services import auth
 from ecrf.services.permissions import Do, may
@@ -128,7 +128,8 @@ class MainWindow(QMainWindow):
     def _wire(self, page: Page) -> None:
         for signal, slot in (("subjectActivated", self.show_subject), ("formRequested", self.open_form),
                              ("closed", self.back), ("homeRequested", self.show_home),
-                             ("restoreRequested", self.restoreRequested.emit)):
+                             ("restoreRequested", self.restoreRequested.emit),
+                             ("titleChanged", self._update_back), ("saved", lambda _r: self._update_back())):
             if hasattr(page, signal):
                 getattr(page, signal).connect(slot)
 
@@ -139,7 +140,8 @@ class MainWindow(QMainWindow):
     def _update_back(self) -> None:
         self.back_action.setEnabled(len(self._history) > 1)
         titles = [p.title() for p in self._history if p.title()]
-        self.where.setText("  ›  ".join(titles))
+        # On the home page the toolbar's own button names it already.
+        self.where.setText("  ›  ".join(titles) if len(self._history) > 1 else "")
 
     # -- menus and status -------------------------------------------------------------------
 
@@ -199,7 +201,10 @@ class MainWindow(QMainWindow):
             self.page.setFocus()
 
     def change_password(self, forced: bool = False) -> bool:
-        return ChangePasswordDialog(self.session, self, forced=forced).exec() == ChangePasswordDialog.DialogCode.Accepted
+        changed = ChangePasswordDialog(self.session, self, forced=forced).exec() == QDialog.DialogCode.Accepted
+        if changed and self.page is not None:
+            self.page.refresh()  # a page built during a forced change could not read data yet
+        return changed
 
     def request_logout(self) -> None:
         if self.cover.isVisible() and any(getattr(p, "has_unsaved", lambda: False)() for p in self._history):

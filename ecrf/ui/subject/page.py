@@ -117,6 +117,7 @@ class SubjectPage(Page):
         row = self.row = detail.row
         self.key = row.screening_no
         self._show_header(row, detail.end_reason)
+        self.titleChanged.emit()
         if row.status is SubjectStatus.SCREENING:
             self.screening.show_eligibility(subjects.eligibility(self.session, self.key))
         self.screening.setVisible(row.status is SubjectStatus.SCREENING)

@@ -4,7 +4,7 @@ Pages never reach for the window; they emit signals (subjectActivated, formReque
 the window connects to its navigation methods."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
@@ -19,8 +19,12 @@ from ecrf.ui.page import Page
 from ecrf.ui.password import ChangePasswordDialog
 from ecrf.ui.settings import LANGUAGES
 
-ROLE_LABELS = {"site_admin": "Site administrator", "investigator": "Investigator", "nurse": "Study nurse",
-               "monitor": "Monitor", "read_only": "Read-only"}
+# Marked for lupdate here, translated where shown (QCoreApplication.translate("MainWindow", ...)).
+ROLE_LABELS = {"site_admin": QT_TRANSLATE_NOOP("MainWindow", "Site administrator"),
+               "investigator": QT_TRANSLATE_NOOP("MainWindow", "Investigator"),
+               "nurse": QT_TRANSLATE_NOOP("MainWindow", "Study nurse"),
+               "monitor": QT_TRANSLATE_NOOP("MainWindow", "Monitor"),
+               "read_only": QT_TRANSLATE_NOOP("MainWindow", "Read-only")}
 
 
 class MainWindow(QMainWindow):
@@ -180,7 +184,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         actor = self.session.actor
-        role = self.tr(ROLE_LABELS.get(actor.role, actor.role))
+        role = QCoreApplication.translate("MainWindow", ROLE_LABELS.get(actor.role, actor.role))
         self.statusBar().addPermanentWidget(QLabel(f"{actor.full_name} ({actor.username}) · {role} · "
                                                    f"{self.tr('Site')} {self.session.site_code}"))
 

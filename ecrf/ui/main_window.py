@@ -156,9 +156,9 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(bar)
         self.back_action = self._action(bar, self.tr("Back"), self.back, QKeySequence.StandardKey.Back, "back")
-        self.home_action = self._action(bar, self.tr("Subjects") if may(role, Do.READ_DATA) else self.tr("Home"),
-                                        self.show_home, "Ctrl+Home", "home")
-        if may(role, Do.MANAGE_USERS):
+        self.home_action = self._action(bar, self.tr("Subjects") if may(role, Do.READ_DATA) else
+                                        self.tr("Administration"), self.show_home, "Ctrl+Home", "home")
+        if may(role, Do.MANAGE_USERS) and may(role, Do.READ_DATA):  # else the home page is administration
             self._action(bar, self.tr("Administration"), self.show_admin, None, "admin")
         self.where = QLabel()
         self.where.setObjectName("where")

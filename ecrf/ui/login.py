@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -174,6 +175,7 @@ class LoginWindow(QWidget):
         self.setWindowTitle(self.tr("ecrf – log in"))
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never clip the demo users' list
         self.study_title = _title("ecrf")
         self.study_title.setObjectName("study_title")
         self.study_title.setWordWrap(True)
@@ -219,6 +221,7 @@ class LoginWindow(QWidget):
 
     def set_study_title(self, text: str) -> None:
         self.study_title.setText(text)
+        self.adjustSize()
 
     def _submit(self) -> None:
         if not self.username.text().strip() or not self.password.text():

@@ -164,3 +164,19 @@ def test_restore_from_the_admin_page_logs_out_restores_and_returns_to_login(cont
     assert "is now the site database" in dialogs.infos[-1][1]
     log_in(qtbot, app, "nurse", "demo-nurse-2020")
     assert isinstance(app.window, MainWindow)
+
+
+def test_switching_to_chinese_rebuilds_the_window_and_is_remembered(controller, qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    app = controller()
+    log_in(qtbot, app, "nurse", "demo-nurse-2020")
+    old = app.window
+    app.window.languageRequested.emit("zh_CN")
+    qtbot.waitUntil(lambda: isinstance(app.window, MainWindow) and app.window is not old)
+    window = app.window
+    assert window.home_action.text() == "受试者"
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["会话(&S)", "语言(&L)"]
+    window.open_form(FormRef("DEMO-001", "D3", "VS"))
+    editor = window.page
+    assert isinstance(editor, FormEditorPage)
+    assert "生命体征" in editor.title()
+    assert AppSettings(tmp_path / "ui.ini").language == "zh_CN"

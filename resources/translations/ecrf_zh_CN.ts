@@ -2,25 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
-        <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
-    </message>
-    <message>
-        <source>Something unexpected went wrong ({0}). Nothing was saved by the step that failed. Try again; if it happens again, note what you did and tell the site administrator.</source>
-        <translation>发生意外错误（{0}）。失败的这一步没有保存任何内容。请重试；如果再次出现，请记下您的操作并告知中心管理员。</translation>
-    </message>
-    <message>
-        <source>e.g. transcription error corrected from the source document</source>
-        <translation>例如：根据原始文件更正转录错误</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
     <name>AdminPage</name>
     <message>
         <source>Users</source>
@@ -764,8 +745,24 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>受试者</translation>
     </message>
     <message>
-        <source>Home</source>
-        <translation>主页</translation>
+        <source>Site administrator</source>
+        <translation>中心管理员</translation>
+    </message>
+    <message>
+        <source>Investigator</source>
+        <translation>研究者</translation>
+    </message>
+    <message>
+        <source>Study nurse</source>
+        <translation>研究护士</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>监查员</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>只读</translation>
     </message>
     <message>
         <source>Administration</source>
@@ -1512,6 +1509,25 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
     <message>
         <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
         <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
+    </message>
+</context>
+<context>
+    <name>dialogs</name>
+    <message>
+        <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
+        <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong ({0}). Nothing was saved by the step that failed. Try again; if it happens again, note what you did and tell the site administrator.</source>
+        <translation>发生意外错误（{0}）。失败的这一步没有保存任何内容。请重试；如果再次出现，请记下您的操作并告知中心管理员。</translation>
+    </message>
+    <message>
+        <source>e.g. transcription error corrected from the source document</source>
+        <translation>例如：根据原始文件更正转录错误</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 </TS>

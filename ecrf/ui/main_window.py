@@ -185,8 +185,9 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         actor = self.session.actor
         role = QCoreApplication.translate("MainWindow", ROLE_LABELS.get(actor.role, actor.role))
-        self.statusBar().addPermanentWidget(QLabel(f"{actor.full_name} ({actor.username}) · {role} · "
-                                                   f"{self.tr('Site')} {self.session.site_code}"))
+        text = self.tr("{0} ({1}) · {2} · Site {3}").format(actor.full_name, actor.username, role,
+                                                             self.session.site_code)
+        self.statusBar().addPermanentWidget(QLabel(text))
 
     # -- session ----------------------------------------------------------------------------
 

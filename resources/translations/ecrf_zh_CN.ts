@@ -793,6 +793,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>{0} ({1}) · {2} · Site {3}</source>
+        <translation>{0}（{1}）· {2} · 中心 {3}</translation>
+    </message>
+    <message>
         <source>A form has entries that are not saved yet. Logging out without the password drops them. Log out anyway?</source>
         <translation>有表单的录入内容尚未保存。不输入密码直接退出登录将丢弃这些内容。仍要退出登录吗？</translation>
     </message>

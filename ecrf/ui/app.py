@@ -38,6 +38,7 @@ class AppController(QObject):
         self.session: SiteSession | None = None
         self._study: Study | None = None
         self._operation = None
+        self._loading = None
 
     # -- study definition, loaded once ------------------------------------------------------
 
@@ -125,9 +126,26 @@ class AppController(QObject):
         login.loginRequested.connect(self.log_in)
         login.languageChosen.connect(lambda lang: self.switch_language(lang, self.show_login))
         self._show(login)
-        QTimer.singleShot(0, lambda: self._title_login(login))
+        if self._study is not None:
+            self._title_login(login)
+            return
+        # The definition loads on a worker so that the window shows at once; a login before it is
+        # loaded simply loads it then (the `study` property).
+        from ecrf.ui.background import Operation
+
+        def loaded(study: Study) -> None:
+            self._study = self._study or study
+            self._title_login(login)
+
+        def failed(exc: BaseException) -> None:
+            if self.window is login:
+                login.failed(self.tr("The study definition could not be loaded: {0}").format(dialogs.error_text(exc)))
+
+        self._loading = Operation(lambda _p: _load(self.forms_dir)).on_success(loaded).on_failure(failed).start()
 
     def _title_login(self, login: LoginWindow) -> None:
+        if self.window is not login:
+            return  # replaced meanwhile (language switch)
         try:
             login.set_study_title(self.study.info.title.get(text_lang()))
         except Exception as exc:  # noqa: BLE001 - a broken forms folder is reported at login too
@@ -212,6 +230,12 @@ class AppController(QObject):
         install_language(language)
         window.watcher.stop()
         QTimer.singleShot(0, lambda: self.logged_in(session))
+
+
+def _load(forms_dir: Path) -> Study:
+    from ecrf.study.loader import load_study
+
+    return load_study(forms_dir)
 
 
 def _login_error(exc: BaseException) -> str:

@@ -86,6 +86,8 @@ class StartWindow(QWidget):
         row.addWidget(QLabel(self.tr("Language")))
         row.addWidget(self.language)
         layout.addLayout(row)
+        # A word-wrapped label does not give a top-level window its height: size it for the text.
+        self.resize(self.minimumWidth(), self.heightForWidth(self.minimumWidth()))
 
 
 class CreateSiteDialog(QDialog):

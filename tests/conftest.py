@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,30 @@ USERS = {"investigator": "investigator", "nurse": "nurse", "monitor": "monitor",
 @pytest.fixture
 def sites(tmp_path, study) -> SiteMaker:  # type: ignore[no-untyped-def]
     return SiteMaker(tmp_path, study)
+
+
+@dataclass
+class DemoCopy:
+    db_path: Path
+    study: object
+
+    def login(self, username: str = "nurse"):  # type: ignore[no-untyped-def]
+        from ecrf.services.auth import login
+
+        return login(self.db_path, self.study, username, f"demo-{username}-2020")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
+    from ecrf.services.demo import create_demo
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    create_demo(folder / "site.db", study, subjects=20)
+    return folder
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_template, folder)
+    return DemoCopy(folder / "site.db", study)

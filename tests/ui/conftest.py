@@ -4,7 +4,6 @@ Message boxes never block: `ecrf.ui.dialogs` is replaced by a recorder (`dialogs
 answers a test queues up front."""
 from __future__ import annotations
 
-import shutil
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,38 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.services.session import SiteSession
 
-
-@dataclass
-class DemoCopy:
-    db_path: Path
-    study: object
-
-    def login(self, username: str = "nurse") -> SiteSession:
-        from ecrf.services.auth import login
-
-        return login(self.db_path, self.study, username, f"demo-{username}-2020")
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
-    from ecrf.services.demo import create_demo
-
-    folder = tmp_path_factory.mktemp("demo-template")
-    create_demo(folder / "site.db", study, subjects=20)
-    return folder
 
 
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "demo"
-    shutil.copytree(demo_template, folder)
-    return DemoCopy(folder / "site.db", study)
-
-
-@pytest.fixture
-def session(demo: DemoCopy):  # type: ignore[no-untyped-def]
+def session(demo):  # type: ignore[no-untyped-def]
     """The demo's nurse, logged in; closed after the test."""
     s = demo.login("nurse")
     yield s

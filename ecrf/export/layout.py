@@ -1,0 +1,38 @@
+"""Where each file sits inside a bundle, and the format version (docs/bundle-format.md)."""
+from __future__ import annotations
+
+import re
+
+FORMAT_VERSION = "1.0"
+
+MANIFEST = "manifest.json"
+MANIFEST_SIG = "manifest.sig"
+ODM = "odm.xml"
+CSV_DIR = "csv"
+ITEMS_LONG = "csv/items_long.csv"
+SUBJECTS = "csv/subjects.csv"
+VISITS = "csv/visits.csv"
+QUERIES = "csv/queries.csv"
+SDV = "csv/sdv.csv"
+SIGNATURES = "csv/signatures.csv"
+AUDIT_TRAIL = "csv/audit_trail.csv"
+DICT_ITEMS = "csv/dictionary_items.csv"
+DICT_CODELISTS = "csv/dictionary_codelists.csv"
+DICT_CHECKS = "csv/dictionary_checks.csv"
+PDF_DIR = "pdf"
+BLANK_CRF = "pdf/blank_crf.pdf"
+
+
+def form_csv(form_code: str) -> str:
+    """The wide file of one form: one row per subject/visit/timepoint/repeat, columns by CDASH name."""
+    return f"csv/forms/{safe_name(form_code)}.csv"
+
+
+def casebook_pdf(subject_label: str) -> str:
+    return f"pdf/casebooks/{safe_name(subject_label)}.pdf"
+
+
+def safe_name(text: str) -> str:
+    """A file name part from a code or subject label: letters, digits, '-', '_' and '.' only."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
+    return cleaned or "_"

@@ -1,0 +1,126 @@
+"""Reading the site database into the records of `ecrf.export.records`, one subject at a time.
+
+Run inside one read transaction (`SiteSession.read`), so every record of an export comes from the
+same committed state even if someone saves a form meanwhile (SQLite WAL snapshot isolation).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ecrf.export.records import (
+    AuditRecord,
+    FormRecord,
+    SiteFacts,
+    SubjectRecord,
+    UserRecord,
+    ValueRecord,
+    VisitRecord,
+)
+from ecrf.services.subject_data import typed_values, visit_date
+from ecrf.store.audit import CHAINED_FIELDS
+from ecrf.store.models import AuditEvent, FormInstance, Site, Subject, User, VisitRow
+from ecrf.study.model import Study
+from ecrf.study.subject import SubjectData
+
+
+def site_facts(db: Session) -> SiteFacts:
+    site = db.get_one(Site, 1)
+    as_of = db.scalar(select(AuditEvent.at_utc).where(AuditEvent.seq == site.audit_head_seq)) or site.created_at
+    return SiteFacts(site.study_oid, site.site_code, site.site_name, site.db_id, site.definition_version,
+                     site.definition_fingerprint, site.audit_head_seq, site.audit_head_hash, as_of)
+
+
+def users(db: Session) -> tuple[UserRecord, ...]:
+    rows = db.scalars(select(User).order_by(User.username))
+    return tuple(UserRecord(u.username, u.full_name, u.role, u.active, u.created_at) for u in rows)
+
+
+def subject_count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(Subject)) or 0
+
+
+def iter_subjects(db: Session, study: Study) -> Iterator[SubjectRecord]:
+    """Every subject, by screening number; only one subject's rows are loaded at a time."""
+    keys = db.execute(select(Subject.id).order_by(Subject.screening_no)).scalars().all()
+    for pk in keys:
+        subject = db.get_one(Subject, pk)
+        yield subject_record(db, study, subject)
+        db.expunge_all()  # keep the identity map from growing with the subject count
+
+
+def iter_audit(db: Session) -> Iterator[AuditRecord]:
+    for event in db.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000):
+        yield audit_record(event)
+
+
+def audit_record(event: AuditEvent) -> AuditRecord:
+    return AuditRecord(**{name: getattr(event, name) for name in CHAINED_FIELDS}, hash=event.hash)
+
+
+def subject_record(db: Session, study: Study, subject: Subject) -> SubjectRecord:
+    instances = db.scalars(select(FormInstance).options(selectinload(FormInstance.values))
+                           .where(FormInstance.subject_pk == subject.id)).all()
+    labels = {subject.screening_no, subject.label}
+    events = db.scalars(select(AuditEvent).where(AuditEvent.subject.in_(labels)).order_by(AuditEvent.seq))
+    visits = db.scalars(select(VisitRow).where(VisitRow.subject_pk == subject.id)).all()
+    dates = _visit_dates(study, subject, instances)
+    return SubjectRecord(
+        label=subject.label, screening_no=subject.screening_no, subject_id=subject.subject_id,
+        status=subject.status, arm=subject.arm, rand_no=subject.rand_no, day0=subject.day0,
+        ended_on=subject.ended_on, end_reason=subject.end_reason, created_at=subject.created_at,
+        visits=tuple(_visit_record(v, dates) for v in sorted(visits, key=_schedule_key(study))),
+        forms=tuple(_form_record(study, i) for i in sorted(instances, key=_form_key(study))),
+        audit=tuple(audit_record(e) for e in events))
+
+
+def _visit_dates(study: Study, subject: Subject, instances: list[FormInstance]) -> dict[str, date]:
+    data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
+    for instance in instances:
+        if instance.visit_code and not instance.deleted and instance.form_code in study.forms:
+            form = study.form(instance.form_code)
+            data.put(instance.visit_code, instance.form_code, typed_values(form, instance.values), instance.timepoint)
+    known = {v.code for v in study.visits}
+    found = {code: visit_date(study, data, code) for code in {i.visit_code for i in instances} & known}
+    return {code: seen for code, seen in found.items() if seen is not None}
+
+
+def _visit_record(row: VisitRow, dates: dict[str, date]) -> VisitRecord:
+    seen = dates.get(row.visit_code)
+    return VisitRecord(row.visit_code, row.target_date, row.earliest, row.latest, row.cancelled,
+                       seen.isoformat() if seen else None)
+
+
+def _schedule_key(study: Study):  # type: ignore[no-untyped-def]
+    order = {v.code: n for n, v in enumerate(study.visits)}
+    return lambda row: (order.get(row.visit_code, len(order)), row.visit_code)
+
+
+def _form_key(study: Study):  # type: ignore[no-untyped-def]
+    """Scheduled forms in schedule order (visit, the visit's form order, timepoint), then log entries."""
+    visit_order = {v.code: n for n, v in enumerate(study.visits)}
+    form_order = {(v.code, vf.form): n for v in study.visits for n, vf in enumerate(v.forms)}
+    log_order = {code: n for n, code in enumerate(study.logs)}
+    timepoint_order = {code: n for n, code in enumerate(study.timepoints)}
+
+    def key(i: FormInstance) -> tuple[object, ...]:
+        if not i.visit_code:
+            return (1, log_order.get(i.form_code, len(log_order)), i.form_code, i.repeat, 0, "")
+        return (0, visit_order.get(i.visit_code, len(visit_order)), i.visit_code,
+                form_order.get((i.visit_code, i.form_code), 999), i.form_code,
+                timepoint_order.get(i.timepoint, len(timepoint_order)), i.timepoint, i.repeat)
+    return key
+
+
+def _form_record(study: Study, instance: FormInstance) -> FormRecord:
+    form = study.forms.get(instance.form_code)
+    order = {item.code: n for n, item in enumerate(form.items)} if form else {}
+    rows = sorted(instance.values, key=lambda v: (order.get(v.item_code, len(order)), v.item_code))
+    return FormRecord(
+        visit=instance.visit_code, form=instance.form_code, timepoint=instance.timepoint, repeat=instance.repeat,
+        status=instance.status, definition_version=instance.definition_version, deleted=instance.deleted,
+        deleted_reason=instance.deleted_reason, updated_at=instance.updated_at, updated_by=instance.updated_by,
+        values=tuple(ValueRecord(v.item_code, v.value, v.missing, v.saved_at, v.saved_by) for v in rows))

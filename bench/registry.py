@@ -19,6 +19,9 @@ BENCHMARKS: dict[str, str] = {
     "ui_matrix": "bench.ui_matrix",
     "ui_start": "bench.ui_start",
     "ui_forms": "bench.ui_forms",
+    "export_demo": "bench.export_demo",
+    "export_casebook": "bench.export_casebook",
+    "export_memory": "bench.export_memory",
 }
 
 

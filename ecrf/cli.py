@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from ecrf import __version__, cli_audit, cli_backup, cli_demo, cli_gui, cli_site, cli_users
+from ecrf import __version__, cli_audit, cli_backup, cli_demo, cli_export, cli_gui, cli_site, cli_users
 from ecrf.cli_common import Cancelled, CliError
 from ecrf.paths import default_forms_dir
 from ecrf.services.errors import ServiceError
@@ -112,6 +112,13 @@ def _add_site_commands(sub: Subparsers) -> None:
                     cli_backup.cmd_restore, forms=False)
     restore.add_argument("backup", type=Path, metavar="BACKUP", help="the backup file")
     _site(sub, "rekey", "re-encrypt the database with a new data key (passwords unchanged)", cli_backup.cmd_rekey)
+
+    out = _site(sub, "export", "write the next signed export bundle (zip of CSV, ODM and PDFs) into a folder",
+                cli_export.cmd_export)
+    out.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write the bundle into")
+    site = _group(sub, "site", "the site's identity: certificate")
+    _site(site, "certificate", "print the site's signing certificate and its SHA-256 fingerprint",
+          cli_export.cmd_certificate)
 
     allocation = _group(sub, "allocation", "the allocation list: import")
     imp = _site(allocation, "import", "import the sponsor's allocation list (CSV: rand_no,arm)",

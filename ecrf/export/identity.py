@@ -45,7 +45,7 @@ class SigningIdentity:
     def from_der(cls, key_der: bytes, certificate_der: bytes) -> SigningIdentity:
         key = serialization.load_der_private_key(key_der, password=None)
         if not isinstance(key, ec.EllipticCurvePrivateKey):
-            raise ValueError("the stored signing key is not an ECDSA key")
+            raise TypeError("the stored signing key is not an ECDSA key")
         return cls(key, x509.load_der_x509_certificate(certificate_der))
 
 

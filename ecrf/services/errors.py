@@ -62,3 +62,11 @@ class NeedsConfirmation(ServiceError):
 
 def findings_text(findings: Sequence[Finding], lang: str = "en") -> str:
     return "; ".join(f"{f.item or 'form'}: {f.text(lang)}" for f in findings)
+
+
+class ExportCancelled(ServiceError):
+    """The user cancelled an export: no bundle was written and the database is unchanged."""
+
+
+class ExportFailed(ServiceError):
+    """An export could not be finished (disk full, read-only folder, ...): nothing was kept."""

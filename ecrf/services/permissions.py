@@ -21,6 +21,7 @@ class Do(StrEnum):
     ALLOCATE_MANUALLY = "allocate a subject manually"
     END_PARTICIPATION = "record withdrawal, death or completion"
     CHANGE_OWN_PASSWORD = "change own password"
+    EXPORT = "export a signed data bundle"
 
 
 _ENTRY = {Do.READ_DATA, Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.SCREEN, Do.ENTER_DATA, Do.ALLOCATE,
@@ -29,8 +30,10 @@ _ENTRY = {Do.READ_DATA, Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.SCREEN, Do.ENTER_DATA
 ALLOWED: dict[str, frozenset[Do]] = {
     "site_admin": frozenset({Do.MANAGE_USERS, Do.MANAGE_SITE, Do.BACKUP, Do.REKEY, Do.IMPORT_ALLOCATION,
                              Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD}),
-    "investigator": frozenset(_ENTRY | {Do.ALLOCATE_MANUALLY}),
-    "nurse": frozenset(_ENTRY),
+    # Exporting is the site staff's job (the bundle is the site's copy of record); the site admin sees no
+    # clinical data and the monitor takes bundles from the site, not makes them.
+    "investigator": frozenset(_ENTRY | {Do.ALLOCATE_MANUALLY, Do.EXPORT}),
+    "nurse": frozenset(_ENTRY | {Do.EXPORT}),
     "monitor": frozenset({Do.READ_DATA, Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD}),
     "read_only": frozenset({Do.READ_DATA, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD}),
 }

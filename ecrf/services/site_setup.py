@@ -9,6 +9,7 @@ from pathlib import Path
 from ecrf.services.auth import check_password_rules
 from ecrf.services.errors import InvalidInput
 from ecrf.services.session import Actor, SiteSession, Tx, slot_of
+from ecrf.services.signing import make_identity, store_identity
 from ecrf.store.audit import GENESIS, Change
 from ecrf.store.clock import Clock
 from ecrf.store.database import create_database, remove_site_files
@@ -70,6 +71,7 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
                             reason=f"definition {study.info.version} sha256 {study.fingerprint}"))
             tx.audit(Change("user_added", item=admin_username, new_value="site_admin"))
             tx.audit(Change("recovery_slot_created"))
+            store_identity(tx, make_identity(tx.site, clock))  # bundles are signed with it
             database.save_slots(slots)
         return NewSite(SiteSession(database, study, actor, clock), recovery_code)
     except BaseException:

@@ -182,7 +182,7 @@ class AuditEvent(Base):
     username: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str | None] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(20), index=True)
     visit: Mapped[str | None] = mapped_column(String(20))
     form: Mapped[str | None] = mapped_column(String(20))
     timepoint: Mapped[str | None] = mapped_column(String(20))
@@ -207,3 +207,29 @@ class FailedLogin(Base):
     workstation: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(String(40))
     ledger_id: Mapped[str | None] = mapped_column(String(36))  # the record's id in site.logins
+
+
+class SigningKey(Base):
+    """The site's signing key and self-signed certificate; the newest row signs. Never changed or deleted."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_der: Mapped[bytes] = mapped_column(LargeBinary)
+    certificate_der: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[str] = mapped_column(String(32))
+
+
+class ExportLog(Base):
+    """One finished export bundle. Append-only: the next bundle chains to this one's manifest hash."""
+
+    __tablename__ = "exports"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    file_name: Mapped[str] = mapped_column(String(200))
+    manifest_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    audit_head_seq: Mapped[int] = mapped_column(Integer)
+    signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(64))

@@ -40,3 +40,22 @@ def export_context(tmp_path: Path, study, demo_records: DemoRecords, identity: S
     return ExportContext(study=study, site=demo_records.site, users=demo_records.users, identity=identity,
                          staging=staging, export_seq=1, created_at="2026-11-25T09:00:00.000000Z",
                          app_version=__version__, subject_count=len(demo_records.subjects))
+
+
+@pytest.fixture(scope="session")
+def demo_bundle(demo_template: Path, tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
+    """A real bundle exported by the demo's nurse from a copy of the demo site (made once per run)."""
+    import shutil
+
+    from ecrf.services.auth import login
+    from ecrf.services.export import export_bundle
+
+    root = tmp_path_factory.mktemp("demo-bundle")
+    shutil.copytree(demo_template, root / "site")
+    out = root / "out"
+    out.mkdir()
+    session = login(root / "site" / "site.db", study, "nurse", "demo-nurse-2020")
+    try:
+        return export_bundle(session, out).path
+    finally:
+        session.close()

@@ -1,0 +1,54 @@
+"""`ecrf export` of the 20-subject demo: CSV, ODM, casebooks, blank CRF, manifest, signatures, zip.
+
+Figure: median wall time of `ecrf.services.export.export_bundle` on a copy of a fresh demo site (quick:
+one run). Floor: reading the same data out of the database into export records (what any export pays
+before it writes a byte), in the same run. Goal: ≤ 3 s.
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.result import Result
+from bench.timing import REPO
+from ecrf.services import export_records
+from ecrf.services.auth import login
+from ecrf.services.demo import create_demo
+from ecrf.services.export import export_bundle
+from ecrf.study.loader import load_study
+
+GOAL_S = 3.0
+
+
+def run(quick: bool = False) -> list[Result]:
+    runs = 1 if quick else 3
+    study = load_study(REPO / "forms")
+    exports: list[float] = []
+    reads: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
+        template = Path(tmp) / "template"
+        create_demo(template / "site.db", study, subjects=20)
+        for i in range(runs):
+            site = Path(tmp) / f"site{i}"
+            shutil.copytree(template, site)
+            out = Path(tmp) / f"out{i}"
+            out.mkdir()
+            session = login(site / "site.db", study, "nurse", "demo-nurse-2020")
+            try:
+                start = time.perf_counter()
+                with session.read() as db:
+                    for _ in export_records.iter_subjects(db, study):
+                        pass
+                    for _ in export_records.iter_audit(db):
+                        pass
+                reads.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                export_bundle(session, out)
+                exports.append(time.perf_counter() - start)
+            finally:
+                session.close()
+    figure, floor = statistics.median(exports), statistics.median(reads)
+    return [Result("ecrf export: 20-subject demo bundle", figure, "s", floor, f"≤ {GOAL_S:g} s", figure <= GOAL_S)]

@@ -1,0 +1,114 @@
+"""Exporting a signed bundle (DESIGN.md, Export bundle): the one use case that turns the site database
+into a zip for the sponsor, and records that it did.
+
+The data are read in one read transaction (a consistent snapshot even while others save). Nothing is
+written to the database until the bundle is complete: then the export is logged and audited, and the
+zip is renamed to its real name inside that same transaction, so the log and the file agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecrf import __version__
+from ecrf.export.bundle import Cancelled, PendingBundle, Progress, write_bundle
+from ecrf.export.errors import ExportCancelled as BundleCancelled
+from ecrf.export.errors import ExportError
+from ecrf.export.identity import SigningIdentity
+from ecrf.export.records import ExportContext
+from ecrf.services import export_records
+from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput
+from ecrf.services.permissions import Do
+from ecrf.services.session import SiteSession
+from ecrf.services.signing import make_identity, store_identity, stored_identity
+from ecrf.store.audit import Change
+from ecrf.store.models import ExportLog, Site
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sequence: int
+    subjects: int
+    audit_events: int
+    manifest_sha256: str
+    certificate_sha256: str
+    new_key: bool  # True when this export made the site's signing key (register its certificate)
+
+
+@dataclass(frozen=True)
+class LastExport:
+    sequence: int
+    file_name: str
+    created_at: str
+    created_by: str
+
+
+def last_export(session: SiteSession) -> LastExport | None:
+    with session.read(Do.EXPORT) as db:
+        row = _last(db)
+        return LastExport(row.seq, row.file_name, row.created_at, row.created_by) if row else None
+
+
+def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ExportResult:
+    """Write the next bundle into `out_dir`. Raises InvalidInput (nothing to export), ExportCancelled or
+    ExportFailed (disk full, read-only, ...) with the database unchanged and no finished-looking file."""
+    with session.read(Do.EXPORT) as db:
+        count = export_records.subject_count(db)
+        if count == 0:
+            raise InvalidInput("There is nothing to export yet: no subject has been screened at this site.")
+        found = stored_identity(db)
+        identity, key_id = found if found else (make_identity(db.get_one(Site, 1), session.clock), 0)
+        last = _last(db)
+        ctx = ExportContext(
+            study=session.study, site=export_records.site_facts(db), users=export_records.users(db),
+            identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
+            created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count)
+        pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, progress, cancelled)
+    try:
+        _record(session, ctx, pending, identity, key_id)
+    except BaseException:
+        pending.discard()
+        raise
+    return ExportResult(pending.final, ctx.export_seq, pending.counts["subjects"], pending.counts["audit_events"],
+                        pending.manifest_sha256, identity.fingerprint, new_key=key_id == 0)
+
+
+def _write(ctx: ExportContext, db: Session, session: SiteSession, out_dir: Path, previous: str | None,
+           progress: Progress | None, cancelled: Cancelled | None) -> PendingBundle:
+    try:
+        return write_bundle(ctx, export_records.iter_subjects(db, session.study), export_records.iter_audit(db),
+                            out_dir, previous_sha256=previous, progress=progress, cancelled=cancelled)
+    except BundleCancelled as exc:
+        raise ExportCancelled(exc.message) from None
+    except ExportError as exc:
+        raise ExportFailed(exc.message) from None
+
+
+def _record(session: SiteSession, ctx: ExportContext, pending: PendingBundle, identity: SigningIdentity,
+            key_id: int) -> None:
+    with session.write(Do.EXPORT) as tx:
+        last = _last(tx.db)
+        if (last.seq if last else 0) + 1 != ctx.export_seq:
+            raise ExportFailed("Another export finished while this one was running; nothing was kept. "
+                               "Export again to include everything.")
+        if key_id == 0:
+            key_id = store_identity(tx, identity)
+        tx.db.add(ExportLog(seq=ctx.export_seq, file_name=pending.final.name, manifest_sha256=pending.manifest_sha256,
+                            audit_head_seq=ctx.site.audit_head_seq, signing_key_id=key_id,
+                            created_at=ctx.created_at, created_by=session.actor.username))
+        tx.audit(Change("bundle_exported", item=pending.final.name, new_value=pending.manifest_sha256,
+                        reason=f"export {ctx.export_seq}, audit head {ctx.site.audit_head_seq}"))
+        tx.db.flush()
+        try:
+            pending.publish()  # inside the transaction: a failed rename rolls the log back
+        except ExportError as exc:
+            raise ExportFailed(exc.message) from None
+
+
+def _last(db: Session) -> ExportLog | None:
+    return db.scalar(select(ExportLog).order_by(ExportLog.seq.desc()).limit(1))

@@ -1,0 +1,71 @@
+"""The site's signing key: made at site setup (or at the first export of a site set up before bundles
+existed), kept inside the encrypted database, its certificate printed for the sponsor to register."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecrf.export.identity import SigningIdentity, certificate_fingerprint, new_identity
+from ecrf.services.errors import PermissionDenied
+from ecrf.services.permissions import Do, may
+from ecrf.services.session import SiteSession, Tx
+from ecrf.store.audit import Change
+from ecrf.store.clock import Clock
+from ecrf.store.models import SigningKey, Site
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    pem: str
+    fingerprint: str  # SHA-256 of the DER certificate, lower-case hex
+    subject: str
+    not_before: str
+    not_after: str
+    created_at: str  # when the key was made (UTC)
+
+
+def stored_identity(db: Session) -> tuple[SigningIdentity, int] | None:
+    """The newest signing key and its row id, or None for a site that has none yet."""
+    row = db.scalar(select(SigningKey).order_by(SigningKey.id.desc()).limit(1))
+    if row is None:
+        return None
+    return SigningIdentity.from_der(row.key_der, row.certificate_der), row.id
+
+
+def make_identity(site: Site, clock: Clock) -> SigningIdentity:
+    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now())
+
+
+def store_identity(tx: Tx, identity: SigningIdentity) -> int:
+    """Keep a new key in the database (same transaction as whatever first needs it) and audit it."""
+    row = SigningKey(key_der=identity.key_der(), certificate_der=identity.certificate_der,
+                     fingerprint=identity.fingerprint, created_at=tx.now_text())
+    tx.db.add(row)
+    tx.db.flush()
+    tx.audit(Change("signing_key_created", item="certificate_sha256", new_value=identity.fingerprint))
+    return row.id
+
+
+def site_certificate(session: SiteSession) -> CertificateInfo:
+    """The certificate every bundle is signed with; made now if the site has none yet (by a user who may
+    export or manage the site), so the sponsor can register it before the first bundle arrives."""
+    with session.read(Do.CHANGE_OWN_PASSWORD) as db:  # public facts: every logged-in user may see them
+        found = stored_identity(db)
+        created = db.scalar(select(SigningKey.created_at).order_by(SigningKey.id.desc()).limit(1))
+    if found is None:
+        action = next((a for a in (Do.EXPORT, Do.MANAGE_SITE) if may(session.actor.role, a)), None)
+        if action is None:
+            raise PermissionDenied("This site has no signing key yet. It is made at the first export, or when "
+                                   "an investigator, a study nurse or the site administrator asks for the "
+                                   "certificate.")
+        with session.write(action) as tx:
+            identity = make_identity(tx.site, session.clock)
+            store_identity(tx, identity)
+            created = tx.now_text()
+        found = identity, 0
+    identity = found[0]
+    cert = identity.certificate
+    return CertificateInfo(identity.certificate_pem, certificate_fingerprint(cert), cert.subject.rfc4514_string(),
+                           cert.not_valid_before_utc.isoformat(), cert.not_valid_after_utc.isoformat(), created or "")

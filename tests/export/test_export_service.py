@@ -1,0 +1,169 @@
+"""`services.export.export_bundle`: the bundle written, logged and chained, or nothing at all."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ecrf.export import bundle
+from ecrf.export.layout import MANIFEST
+from ecrf.services import export, signing
+from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput, PermissionDenied
+from ecrf.store.models import ExportLog, Site
+
+pytestmark = pytest.mark.req("EXPORT-ATOMIC")
+
+
+def _head(session) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    with session.read() as db:
+        site = db.get_one(Site, 1)
+        return site.audit_head_seq, site.audit_head_hash
+
+
+def _manifest(path: Path) -> dict:  # type: ignore[type-arg]
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read(MANIFEST))
+
+
+def test_an_export_is_logged_audited_and_chained_to_the_previous_one(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = export.export_bundle(session, tmp_path)
+    second = export.export_bundle(session, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.path.name, second.path.name])
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert first.path.name.startswith("MSC-COVID19_DEMO_export0001_")
+    assert _manifest(first.path)["export"]["previous_manifest_sha256"] is None
+    assert _manifest(second.path)["export"]["previous_manifest_sha256"] == first.manifest_sha256
+    assert _manifest(second.path)["audit"]["head_seq"] > _manifest(first.path)["audit"]["head_seq"]
+    with session.read() as db:
+        assert [row.file_name for row in db.query(ExportLog).order_by(ExportLog.seq)] == [first.path.name,
+                                                                                         second.path.name]
+    assert export.last_export(session).sequence == 2  # type: ignore[union-attr]
+
+
+def test_the_bundle_is_signed_by_the_certificate_the_site_prints(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = export.export_bundle(session, tmp_path)
+    info = signing.site_certificate(session)
+    assert result.certificate_sha256 == info.fingerprint == _manifest(result.path)["site"]["certificate_sha256"]
+    assert not result.new_key  # the demo site was set up with its key
+    assert "BEGIN CERTIFICATE" in info.pem and "DEMO" in info.subject
+
+
+def test_cancelling_midway_leaves_no_file_and_an_unchanged_database(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = _head(session)
+    calls = []
+
+    def cancel_after_five() -> bool:
+        calls.append(1)
+        return len(calls) > 5
+
+    with pytest.raises(ExportCancelled, match="nothing|no bundle"):
+        export.export_bundle(session, tmp_path, cancelled=cancel_after_five)
+    assert list(tmp_path.iterdir()) == []
+    assert _head(session) == before
+    assert export.last_export(session) is None
+
+
+def test_a_full_disk_is_a_message_and_leaves_nothing(session, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    before = _head(session)
+
+    def full(staging: Path, target: Path) -> None:
+        target.write_bytes(b"PK partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bundle, "_zip", full)
+    with pytest.raises(ExportFailed, match="full"):
+        export.export_bundle(session, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    assert _head(session) == before
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_read_only_folder_is_refused_before_anything_is_written(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: the folder stays writable")
+        with pytest.raises(ExportFailed, match="cannot be written"):
+            export.export_bundle(session, folder)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_missing_folder_and_an_existing_bundle_name_are_messages(session, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ExportFailed, match="does not exist"):
+        export.export_bundle(session, tmp_path / "nowhere")
+    monkeypatch.setattr(bundle, "bundle_name", lambda ctx: "taken.zip")
+    (tmp_path / "taken.zip").write_bytes(b"someone else's file")
+    before = _head(session)
+    with pytest.raises(ExportFailed, match="already exists"):
+        export.export_bundle(session, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.zip"]
+    assert (tmp_path / "taken.zip").read_bytes() == b"someone else's file"
+    assert _head(session) == before and export.last_export(session) is None
+
+
+def test_a_site_without_subjects_has_nothing_to_export(sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db_path, _ = sites.make()
+    session = sites.login(db_path, "nurse")
+    try:
+        with pytest.raises(InvalidInput, match="no subject"):
+            export.export_bundle(session, tmp_path)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        session.close()
+
+
+@pytest.mark.req("P11.10g")
+@pytest.mark.parametrize("who", ["monitor", "admin"])
+def test_only_site_staff_may_export(demo, tmp_path: Path, who: str) -> None:  # type: ignore[no-untyped-def]
+    session = demo.login(who)
+    try:
+        with pytest.raises(PermissionDenied):
+            export.export_bundle(session, tmp_path)
+    finally:
+        session.close()
+
+
+@pytest.mark.req("EXPORT-COMPLETE")
+def test_the_same_database_state_gives_identical_csv_and_odm(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    twin = tmp_path / "twin"
+    shutil.copytree(demo.db_path.parent, twin)
+    paths = []
+    for db_path, out in ((demo.db_path, tmp_path / "a"), (twin / "site.db", tmp_path / "b")):
+        out.mkdir()
+        session = type(demo)(db_path, demo.study).login("nurse")
+        try:
+            paths.append(export.export_bundle(session, out).path)
+        finally:
+            session.close()
+    with zipfile.ZipFile(paths[0]) as a, zipfile.ZipFile(paths[1]) as b:
+        data_files = [n for n in a.namelist() if n.endswith((".csv", ".xml"))]
+        assert data_files and sorted(data_files) == sorted(n for n in b.namelist() if n.endswith((".csv", ".xml")))
+        assert [n for n in data_files if a.read(n) != b.read(n)] == []
+
+
+@pytest.mark.req("EXPORT-SIGNED")
+def test_a_site_set_up_before_bundles_gets_its_key_at_the_first_export(tmp_path: Path, study) -> None:  # type: ignore[no-untyped-def]
+    from ecrf.services.auth import login
+    from tests.test_store_migration import FIXTURE, PASSWORDS
+
+    for name in ("site.db", "site.keys"):
+        shutil.copyfile(FIXTURE / name, tmp_path / name)
+    out = tmp_path / "out"
+    out.mkdir()
+    session = login(tmp_path / "site.db", study, "nurse", PASSWORDS["nurse"])
+    try:
+        first = export.export_bundle(session, out)
+        second = export.export_bundle(session, out)
+        assert first.new_key and not second.new_key
+        assert first.certificate_sha256 == second.certificate_sha256 == signing.site_certificate(session).fingerprint
+    finally:
+        session.close()

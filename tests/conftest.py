@@ -102,3 +102,11 @@ def demo(demo_template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignor
     folder = tmp_path / "demo"
     shutil.copytree(demo_template, folder)
     return DemoCopy(folder / "site.db", study)
+
+
+@pytest.fixture
+def session(demo):  # type: ignore[no-untyped-def]
+    """The demo's nurse, logged in; closed after the test."""
+    s = demo.login("nurse")
+    yield s
+    s.close()

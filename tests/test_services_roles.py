@@ -24,9 +24,11 @@ from ecrf.services import (
     backup,
     charts,
     editing,
+    export,
     forms,
     logs,
     overview,
+    signing,
     site_settings,
     subjects,
     users,
@@ -135,6 +137,12 @@ def _item_history(w: World) -> None:
     assert [e.new_value for e in history] == ["M"]
 
 
+def _export(w: World) -> None:
+    out = w.folder / "bundles"
+    out.mkdir(exist_ok=True)
+    assert export.export_bundle(w.session, out).path.exists()
+
+
 def _list_users(w: World) -> None:
     assert {"admin", "nurse", "reader"} <= {u.username for u in users.list_users(w.session)}
 
@@ -197,6 +205,10 @@ CALLS = [
     Call("site_settings.site_info", Do.CHANGE_OWN_PASSWORD, lambda w: site_settings.site_info(w.session), None),
     Call("site_settings.set_idle_lock_minutes", Do.MANAGE_SITE,
          lambda w: site_settings.set_idle_lock_minutes(w.session, 7), "site_setting_changed"),
+    Call("export.export_bundle", Do.EXPORT, _export, "bundle_exported"),
+    Call("export.last_export", Do.EXPORT, lambda w: export.last_export(w.session), None),
+    Call("signing.site_certificate", Do.CHANGE_OWN_PASSWORD,
+         lambda w: signing.site_certificate(w.session).fingerprint, None),
 ]
 
 
@@ -226,7 +238,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, backup, charts, editing, forms, logs, overview, site_settings, subjects, users)
+SESSION_MODULES = (audit_trail, auth, backup, charts, editing, export, forms, logs, overview, signing, site_settings,
+                   subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

@@ -14,14 +14,6 @@ import pytest
 
 
 
-@pytest.fixture
-def session(demo):  # type: ignore[no-untyped-def]
-    """The demo's nurse, logged in; closed after the test."""
-    s = demo.login("nurse")
-    yield s
-    s.close()
-
-
 @dataclass
 class DialogRecorder:
     errors: list[tuple[str, str]] = field(default_factory=list)

@@ -4,7 +4,9 @@ Pages never reach for the window; they emit signals (subjectActivated, formReque
 the window connects to its navigation methods."""
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
@@ -18,6 +20,9 @@ from ecrf.ui.lock import IdleWatcher, LockCover
 from ecrf.ui.page import Page
 from ecrf.ui.password import ChangePasswordDialog
 from ecrf.ui.settings import LANGUAGES
+
+if TYPE_CHECKING:
+    from ecrf.ui.export_dialog import ExportDialog
 
 # Marked for lupdate here, translated where shown (QCoreApplication.translate("MainWindow", ...)).
 ROLE_LABELS = {"site_admin": QT_TRANSLATE_NOOP("MainWindow", "Site administrator"),
@@ -40,6 +45,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self._history: list[Page] = []
+        self.export_dialog: ExportDialog | None = None
         self._build_menus()
         self._build_status()
         self.cover = LockCover(session, self)
@@ -172,6 +178,9 @@ class MainWindow(QMainWindow):
         language_menu = self.menuBar().addMenu(self.tr("&Language"))
         for code, name in LANGUAGES.items():
             self._action(language_menu, name, lambda c=code: self.languageRequested.emit(c), None, f"lang_{code}")
+        if may(role, Do.EXPORT):
+            data_menu = self.menuBar().addMenu(self.tr("&Data"))
+            self._action(data_menu, self.tr("Export bundle…"), self.export_bundle, "Ctrl+E", "export")
 
     def _action(self, owner: QWidget, text: str, slot, shortcut, name: str) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -199,6 +208,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - the cover goes up even if the audit write failed
             dialogs.error_text(exc)
             self.session.locked = True
+        if self.export_dialog is not None and not self.export_dialog.is_running():
+            self.export_dialog.reject()  # else its window modality would keep the password field from input
         self.cover.cover()
 
     def _unlocked(self) -> None:
@@ -210,6 +221,15 @@ class MainWindow(QMainWindow):
         if changed and self.page is not None:
             self.page.refresh()  # a page built during a forced change could not read data yet
         return changed
+
+    def export_bundle(self) -> None:
+        from ecrf.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "export_dialog", None))
+        self.export_dialog = dialog
+        dialog.open()  # window-modal, not exec(): the idle lock and the export's progress keep running
 
     def request_logout(self) -> None:
         if self.cover.isVisible() and any(getattr(p, "has_unsaved", lambda: False)() for p in self._history):

@@ -33,3 +33,13 @@ class AppSettings:
     def last_username(self, value: str) -> None:
         self._qs.setValue("last_username", value)
         self._qs.sync()
+
+    @property
+    def export_folder(self) -> str:
+        """The folder the last export was started in, offered again next time ('' before the first)."""
+        return str(self._qs.value("export_folder", ""))
+
+    @export_folder.setter
+    def export_folder(self, value: str) -> None:
+        self._qs.setValue("export_folder", value)
+        self._qs.sync()

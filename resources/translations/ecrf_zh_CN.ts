@@ -197,6 +197,49 @@ The site&apos;s database is replaced by the backup: data entered after the backu
     </message>
 </context>
 <context>
+    <name>CertificatePanel</name>
+    <message>
+        <source>Save the site certificate as</source>
+        <translation>中心证书另存为</translation>
+    </message>
+    <message>
+        <source>Certificate (*.pem);;All files (*)</source>
+        <translation>证书 (*.pem);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the fingerprint, e.g. into an e-mail to the sponsor</source>
+        <translation>复制指纹，例如粘贴到发给申办方的邮件中</translation>
+    </message>
+    <message>
+        <source>Save certificate…</source>
+        <translation>保存证书…</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Save certificate</source>
+        <translation>保存证书</translation>
+    </message>
+    <message>
+        <source>The certificate was saved to
+{0}
+
+Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so that they know it is this site&apos;s:
+{1}</source>
+        <translation>证书已保存到
+{0}
+
+请将其发送给申办方，并通过电话向对方念出其 SHA-256 指纹，以便对方确认这是本中心的证书：
+{1}</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <source>Change your password</source>
@@ -349,6 +392,145 @@ The site&apos;s database is replaced by the backup: data entered after the backu
     <message>
         <source>Reason</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Choose the folder for the export bundle</source>
+        <translation>选择导出数据包的文件夹</translation>
+    </message>
+    <message>
+        <source>Export bundle</source>
+        <translation>导出数据包</translation>
+    </message>
+    <message>
+        <source>The bundle is one signed zip file with all data of this site: CSV tables, CDISC ODM, a PDF casebook per subject and the annotated blank CRF. Send it to the sponsor and keep it as the site&apos;s copy of record. It gets its final name only when it is complete.</source>
+        <translation>数据包是一个经过签名的 zip 文件，包含本中心的全部数据：CSV 表格、CDISC ODM、每位受试者的 PDF 病例集以及注释空白 CRF。请将其发送给申办方，并作为本中心的记录副本妥善保存。文件只有在完整写入后才会获得最终名称。</translation>
+    </message>
+    <message>
+        <source>What is exported</source>
+        <translation>导出内容</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>研究</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <source>Subjects</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Last export</source>
+        <translation>上次导出</translation>
+    </message>
+    <message>
+        <source>This export</source>
+        <translation>本次导出</translation>
+    </message>
+    <message>
+        <source>Signed with the certificate
+(SHA-256 fingerprint)</source>
+        <translation>签名证书
+（SHA-256 指纹）</translation>
+    </message>
+    <message>
+        <source>Save into folder</source>
+        <translation>保存到文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>No. {0}</source>
+        <translation>第 {0} 次</translation>
+    </message>
+    <message>
+        <source>None yet: this is the site&apos;s first export</source>
+        <translation>尚无：这是本中心的首次导出</translation>
+    </message>
+    <message>
+        <source>No. {0}, {1}, by {2}
+{3}</source>
+        <translation>第 {0} 次，{1}，由 {2} 导出
+{3}</translation>
+    </message>
+    <message>
+        <source>Choose the folder to write the bundle into (e.g. a USB drive), then export again.</source>
+        <translation>请选择写入数据包的文件夹（例如 U 盘），然后重新导出。</translation>
+    </message>
+    <message>
+        <source>Reading the site database…</source>
+        <translation>正在读取中心数据库…</translation>
+    </message>
+    <message>
+        <source>Exporting into {0}…</source>
+        <translation>正在导出到 {0}…</translation>
+    </message>
+    <message>
+        <source>Exporting the bundle</source>
+        <translation>正在导出数据包</translation>
+    </message>
+    <message>
+        <source>Export No. {0} written: {1} ({2} subjects, {3} audit events).</source>
+        <translation>第 {0} 次导出已写入：{1}（{2} 位受试者，{3} 条稽查事件）。</translation>
+    </message>
+    <message>
+        <source>The bundle was written to
+{0}
+
+Check it with:
+ecrf verify &quot;{0}&quot;</source>
+        <translation>数据包已写入
+{0}
+
+可用以下命令检查：
+ecrf verify &quot;{0}&quot;</translation>
+    </message>
+    <message>
+        <source>This is the first bundle signed with this site&apos;s certificate: send the certificate to the sponsor so that they can register it (Save certificate… in this dialog), and read them its fingerprint on the phone.</source>
+        <translation>这是用本中心证书签名的第一个数据包：请将证书发送给申办方以便登记（使用本对话框中的“保存证书…”），并通过电话向对方念出其指纹。</translation>
+    </message>
+    <message>
+        <source>Export finished</source>
+        <translation>导出完成</translation>
+    </message>
+    <message>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>导出已取消；未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Export cancelled</source>
+        <translation>导出已取消</translation>
+    </message>
+    <message>
+        <source>The export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Writing the audit trail…</source>
+        <translation>正在写入稽查轨迹…</translation>
+    </message>
+    <message>
+        <source>Signing and packing the bundle…</source>
+        <translation>正在签名并打包数据包…</translation>
+    </message>
+    <message>
+        <source>Writing subject {0} ({1} of {2})…</source>
+        <translation>正在写入受试者 {0}（第 {1} 位，共 {2} 位）…</translation>
     </message>
 </context>
 <context>
@@ -789,6 +971,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>退出程序</translation>
     </message>
     <message>
+        <source>&amp;Data</source>
+        <translation>数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Export bundle…</source>
+        <translation>导出数据包…</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
@@ -1078,6 +1268,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Audit trail</source>
         <translation>稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Signing certificate</source>
+        <translation>签名证书</translation>
+    </message>
+    <message>
+        <source>Every export bundle is signed with this site&apos;s key. The sponsor registers the certificate once and checks each bundle against it: send them the certificate file and compare this SHA-256 fingerprint with them by phone.</source>
+        <translation>每个导出数据包都用本中心的密钥签名。申办方只需登记一次证书，之后用它核对每个数据包：请将证书文件发送给对方，并通过电话与对方核对此 SHA-256 指纹。</translation>
     </message>
     <message>
         <source>Automatic lock</source>

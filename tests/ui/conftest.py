@@ -7,11 +7,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pytest
-
-
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Site tab: what this installation is, the idle lock setting, and the recovery code warning."""
+"""Site tab: what this installation is, the idle lock setting, the recovery code warning and the certificate
+bundles are signed with."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -19,6 +20,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
+from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
 
 WARNING_STYLE = ("QFrame#recovery_warning { background: #fff4e5; border: 2px solid #e0a040; border-radius: 6px; }"
@@ -37,6 +39,7 @@ class SiteTab(QWidget):
         top.addWidget(self._facts(), 3)
         top.addWidget(self._idle_lock(), 2)
         layout.addLayout(top)
+        layout.addWidget(self._certificate())
         layout.addStretch(1)
         self.refresh()
 
@@ -75,6 +78,19 @@ class SiteTab(QWidget):
             form.addRow(label, value)
         return box
 
+    def _certificate(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Signing certificate"))
+        column = QVBoxLayout(box)
+        text = QLabel(self.tr(
+            "Every export bundle is signed with this site's key. The sponsor registers the certificate once and "
+            "checks each bundle against it: send them the certificate file and compare this SHA-256 fingerprint "
+            "with them by phone."))
+        text.setWordWrap(True)
+        self.certificate = CertificatePanel(self.session)
+        column.addWidget(text)
+        column.addWidget(self.certificate)
+        return box
+
     def _idle_lock(self) -> QGroupBox:
         box = QGroupBox(self.tr("Automatic lock"))
         column = QVBoxLayout(box)
@@ -110,6 +126,7 @@ class SiteTab(QWidget):
             dialogs.show_error(self, self.tr("Site"), dialogs.error_text(exc))
             return
         self._show(self.info)
+        self.certificate.load()
 
     def _show(self, info: SiteInfo) -> None:
         study = self.session.study.info

@@ -1,7 +1,9 @@
-"""The screens, in order: first windows, the nurse's pages and forms, the lock, the administration tabs."""
+"""The screens, in order: first windows, the nurse's pages, forms and export, the lock, the administration tabs."""
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from ecrf.ui.screenshots.render import SIZE, Demo, Shooter, framed, settle, tab_name
 
@@ -51,6 +53,7 @@ def _nurse_screens(s: Shooter, demo: Demo) -> None:
             s.section("06-charts", lambda: _charts_alone(s, main, label))
             main.show_home()
             _form_screens(s, main, label, visit_form, ae_repeat)
+            s.shot("10-export", lambda: _export_over(main))
             s.shot("11-change-password", lambda: _dialog_over(main))
             s.shot("12-lock", lambda: _locked(main))
 
@@ -177,6 +180,21 @@ def _dialog_over(main):  # type: ignore[no-untyped-def]
     image = framed(dialog, backdrop)
     dialog.hide()
     dialog.deleteLater()
+    return image
+
+
+def _export_over(main):  # type: ignore[no-untyped-def]
+    from ecrf.ui.export_dialog import ExportDialog
+    from ecrf.ui.settings import AppSettings
+
+    backdrop = framed(main)
+    # A settings file of its own: the shot never shows (or changes) a folder remembered on this PC.
+    with tempfile.TemporaryDirectory(prefix="ecrf-shot-") as tmp:
+        dialog = ExportDialog(main.session, main, settings=AppSettings(Path(tmp) / "ui.ini"))
+        dialog.folder.setText("E:\\ecrf-export")  # a USB drive on the ward's Windows PC
+        image = framed(dialog, backdrop)
+        dialog.hide()
+        dialog.deleteLater()
     return image
 
 

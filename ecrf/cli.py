@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from ecrf import __version__, cli_audit, cli_backup, cli_demo, cli_export, cli_gui, cli_site, cli_users
+from ecrf import __version__, cli_audit, cli_backup, cli_demo, cli_export, cli_gui, cli_site, cli_users, cli_verify
 from ecrf.cli_common import Cancelled, CliError
 from ecrf.paths import default_forms_dir
 from ecrf.services.errors import ServiceError
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     desc.add_argument("--lang", default="en", help="language of the labels (en or zh)")
     desc.set_defaults(run=cmd_describe)
     _add_site_commands(sub)
+    cli_verify.add_verify_command(sub)
     cli_gui.add_gui_command(sub)
     return parser
 

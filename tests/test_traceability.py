@@ -10,7 +10,7 @@ _LISTED = re.compile(r"^\|\s*([A-Z0-9][A-Za-z0-9.\-]+)\s*\|", re.MULTILINE)
 
 
 def used_ids() -> set[str]:
-    return {m for path in (ROOT / "tests").glob("test_*.py") for m in _USED.findall(path.read_text(encoding="utf-8"))}
+    return {m for path in (ROOT / "tests").rglob("test_*.py") for m in _USED.findall(path.read_text(encoding="utf-8"))}
 
 
 def listed_ids() -> set[str]:

@@ -19,6 +19,14 @@ from ecrf.store.models import ExportLog, Site
 pytestmark = pytest.mark.req("EXPORT-ATOMIC")
 
 
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """The export folder (tmp_path itself also holds the demo site's copy)."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
 def _head(session) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     with session.read() as db:
         site = db.get_one(Site, 1)
@@ -31,9 +39,11 @@ def _manifest(path: Path) -> dict:  # type: ignore[type-arg]
 
 
 def test_an_export_is_logged_audited_and_chained_to_the_previous_one(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    first = export.export_bundle(session, tmp_path)
-    second = export.export_bundle(session, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.path.name, second.path.name])
+    out = tmp_path / "out"
+    out.mkdir()
+    first = export.export_bundle(session, out)
+    second = export.export_bundle(session, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted([first.path.name, second.path.name])
     assert (first.sequence, second.sequence) == (1, 2)
     assert first.path.name.startswith("MSC-COVID19_DEMO_export0001_")
     assert _manifest(first.path)["export"]["previous_manifest_sha256"] is None
@@ -45,15 +55,15 @@ def test_an_export_is_logged_audited_and_chained_to_the_previous_one(session, tm
     assert export.last_export(session).sequence == 2  # type: ignore[union-attr]
 
 
-def test_the_bundle_is_signed_by_the_certificate_the_site_prints(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = export.export_bundle(session, tmp_path)
+def test_the_bundle_is_signed_by_the_certificate_the_site_prints(session, out: Path) -> None:  # type: ignore[no-untyped-def]
+    result = export.export_bundle(session, out)
     info = signing.site_certificate(session)
     assert result.certificate_sha256 == info.fingerprint == _manifest(result.path)["site"]["certificate_sha256"]
     assert not result.new_key  # the demo site was set up with its key
     assert "BEGIN CERTIFICATE" in info.pem and "DEMO" in info.subject
 
 
-def test_cancelling_midway_leaves_no_file_and_an_unchanged_database(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_midway_leaves_no_file_and_an_unchanged_database(session, out: Path) -> None:  # type: ignore[no-untyped-def]
     before = _head(session)
     calls = []
 
@@ -62,23 +72,25 @@ def test_cancelling_midway_leaves_no_file_and_an_unchanged_database(session, tmp
         return len(calls) > 5
 
     with pytest.raises(ExportCancelled, match="nothing|no bundle"):
-        export.export_bundle(session, tmp_path, cancelled=cancel_after_five)
-    assert list(tmp_path.iterdir()) == []
+        export.export_bundle(session, out, cancelled=cancel_after_five)
+    assert list(out.iterdir()) == []
     assert _head(session) == before
     assert export.last_export(session) is None
 
 
-def test_a_full_disk_is_a_message_and_leaves_nothing(session, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("code", "said"), [(errno.ENOSPC, "is full"), (errno.EROFS, "cannot be written")])
+def test_a_full_or_read_only_disk_is_a_message_and_leaves_nothing(session, out: Path, monkeypatch, code: int,  # type: ignore[no-untyped-def]
+                                                                  said: str) -> None:
     before = _head(session)
 
-    def full(staging: Path, target: Path) -> None:
+    def fails_midway(staging: Path, target: Path) -> None:
         target.write_bytes(b"PK partial")
-        raise OSError(errno.ENOSPC, "No space left on device")
+        raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(bundle, "_zip", full)
-    with pytest.raises(ExportFailed, match="full"):
-        export.export_bundle(session, tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(bundle, "_zip", fails_midway)
+    with pytest.raises(ExportFailed, match=said):
+        export.export_bundle(session, out)
+    assert list(out.iterdir()) == []
     assert _head(session) == before
 
 
@@ -97,26 +109,26 @@ def test_a_read_only_folder_is_refused_before_anything_is_written(session, tmp_p
         folder.chmod(0o700)
 
 
-def test_a_missing_folder_and_an_existing_bundle_name_are_messages(session, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_folder_and_an_existing_bundle_name_are_messages(session, out: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ExportFailed, match="does not exist"):
-        export.export_bundle(session, tmp_path / "nowhere")
+        export.export_bundle(session, out / "nowhere")
     monkeypatch.setattr(bundle, "bundle_name", lambda ctx: "taken.zip")
-    (tmp_path / "taken.zip").write_bytes(b"someone else's file")
+    (out / "taken.zip").write_bytes(b"someone else's file")
     before = _head(session)
     with pytest.raises(ExportFailed, match="already exists"):
-        export.export_bundle(session, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.zip"]
-    assert (tmp_path / "taken.zip").read_bytes() == b"someone else's file"
+        export.export_bundle(session, out)
+    assert sorted(p.name for p in out.iterdir()) == ["taken.zip"]
+    assert (out / "taken.zip").read_bytes() == b"someone else's file"
     assert _head(session) == before and export.last_export(session) is None
 
 
-def test_a_site_without_subjects_has_nothing_to_export(sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_without_subjects_has_nothing_to_export(sites, out: Path) -> None:  # type: ignore[no-untyped-def]
     db_path, _ = sites.make()
     session = sites.login(db_path, "nurse")
     try:
         with pytest.raises(InvalidInput, match="no subject"):
-            export.export_bundle(session, tmp_path)
-        assert list(tmp_path.iterdir()) == []
+            export.export_bundle(session, out)
+        assert list(out.iterdir()) == []
     finally:
         session.close()
 
@@ -133,21 +145,33 @@ def test_only_site_staff_may_export(demo, tmp_path: Path, who: str) -> None:  # 
 
 
 @pytest.mark.req("EXPORT-COMPLETE")
-def test_the_same_database_state_gives_identical_csv_and_odm(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    twin = tmp_path / "twin"
-    shutil.copytree(demo.db_path.parent, twin)
-    paths = []
-    for db_path, out in ((demo.db_path, tmp_path / "a"), (twin / "site.db", tmp_path / "b")):
-        out.mkdir()
-        session = type(demo)(db_path, demo.study).login("nurse")
-        try:
-            paths.append(export.export_bundle(session, out).path)
-        finally:
-            session.close()
-    with zipfile.ZipFile(paths[0]) as a, zipfile.ZipFile(paths[1]) as b:
+def test_the_same_database_state_gives_identical_csv_and_odm(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Read the same state twice and write it as two different exports (sequence, time, folder): the CSV
+    files and the ODM are byte-identical; only the manifest, its signature and the PDFs differ."""
+    from ecrf import __version__
+    from ecrf.export.identity import new_identity
+    from ecrf.export.records import ExportContext
+    from ecrf.services import export_records
+
+    zips = []
+    with session.read() as db:
+        facts = export_records.site_facts(db)
+        identity = new_identity(facts.study_oid, facts.site_code, facts.site_name, session.clock.now())
+        for seq, created in ((1, "2026-11-25T09:00:00.000000Z"), (7, "2027-01-02T10:30:00.000000Z")):
+            out = tmp_path / f"out{seq}"
+            out.mkdir()
+            ctx = ExportContext(study=session.study, site=facts, users=export_records.users(db), identity=identity,
+                                staging=out, export_seq=seq, created_at=created, app_version=__version__,
+                                subject_count=export_records.subject_count(db))
+            pending = bundle.write_bundle(ctx, export_records.iter_subjects(db, session.study),
+                                          export_records.iter_audit(db), out, previous_sha256=None)
+            zips.append(pending.partial)
+    with zipfile.ZipFile(zips[0]) as a, zipfile.ZipFile(zips[1]) as b:
         data_files = [n for n in a.namelist() if n.endswith((".csv", ".xml"))]
-        assert data_files and sorted(data_files) == sorted(n for n in b.namelist() if n.endswith((".csv", ".xml")))
+        assert "odm.xml" in data_files and "csv/items_long.csv" in data_files
+        assert sorted(data_files) == sorted(n for n in b.namelist() if n.endswith((".csv", ".xml")))
         assert [n for n in data_files if a.read(n) != b.read(n)] == []
+        assert a.read(MANIFEST) != b.read(MANIFEST)
 
 
 @pytest.mark.req("EXPORT-SIGNED")

@@ -40,11 +40,12 @@ with session.read() as db:
     facts, users = export_records.site_facts(db), export_records.users(db)
     templates = list(export_records.iter_subjects(db, study))
 session.close()
+stride = max(e.seq for s in templates for e in s.audit) + 1  # clones' events keep rising sequence numbers
 
 def clone(n):
     s = templates[n % len(templates)]
     label = f"SYN-{n:05d}"
-    audit = tuple(replace(e, subject=label) for e in s.audit)
+    audit = tuple(replace(e, subject=label, seq=n * stride + e.seq) for e in s.audit)
     return replace(s, label=label, screening_no=f"SYN-S{n:05d}", subject_id=label if s.subject_id else None,
                    audit=audit)
 

@@ -29,8 +29,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from ecrf.export.identity import SigningIdentity
 
 FIELD_NAME = "SiteSignature"
-# Room for the CMS blob (about 1.2 kB: ECDSA signature, the < 1 kB site certificate, signed attributes).
-# Given, pyHanko skips building a dummy signature to estimate it, which was half the signing time.
+# Room in the file for the signature value, in hex digits: 4 kB for a CMS blob of about 1.6 kB (ECDSA
+# signature, the < 1 kB site certificate, signed attributes). Given, pyHanko skips building a dummy
+# signature to estimate the size, which was half the signing time.
 CMS_BYTES_RESERVED = 8192
 
 

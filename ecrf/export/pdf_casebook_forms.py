@@ -14,7 +14,7 @@ from ecrf.export.pdf_style import PAD, REMOVED, SMALL, cell, columns, heading, n
 from ecrf.export.records import FormRecord, SubjectRecord, ValueRecord, VisitRecord
 from ecrf.study.model import Form, Item, Study
 
-ITEM_COLUMNS = columns(17, 60, 43, 60)  # code, question, 问题, answer
+ITEM_COLUMNS = columns(21, 58, 42, 59)  # code (fits the longest item code, ORF1AB_CT), question, 问题, answer
 STATUS = {"not_started": "not started", "in_progress": "in progress", "complete": "complete",
           "sdv_done": "SDV done", "signed": "signed", "locked": "locked"}
 LOG_COLUMNS_MAX = 8  # wider log forms are split over several tables, each with the entry number

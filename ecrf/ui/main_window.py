@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _result: setattr(self, "export_dialog", None))
         self.export_dialog = dialog
-        dialog.open()  # window-modal, not exec(): the idle lock and the export's progress keep running
+        dialog.open()  # window-modal without a nested event loop: the idle lock and the progress keep running
 
     def request_logout(self) -> None:
         if self.cover.isVisible() and any(getattr(p, "has_unsaved", lambda: False)() for p in self._history):

@@ -1,47 +1,23 @@
 """Reading and verifying the audit trail."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ecrf.export.records import AuditRecord
+from ecrf.services.export_records import audit_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_subject
-from ecrf.store.audit import CHAINED_FIELDS, ChainReport
+from ecrf.store.audit import ChainReport
 from ecrf.store.models import AuditEvent
 
-
-@dataclass(frozen=True)
-class EventView:
-    """One audit event as plain values (safe to hand to the UI or print)."""
-
-    seq: int
-    at_utc: str
-    utc_offset_min: int
-    workstation: str
-    username: str
-    role: str
-    action: str
-    subject: str | None
-    visit: str | None
-    form: str | None
-    timepoint: str | None
-    repeat: int | None
-    item: str | None
-    old_value: str | None
-    old_missing: str | None
-    new_value: str | None
-    new_missing: str | None
-    reason: str | None
-    clock_note: str | None
-    prev_hash: str
-    hash: str
+# One audit event as plain values (safe to hand to the UI or print): the export bundle's record of it.
+EventView = AuditRecord
 
 
 def _view(event: AuditEvent) -> EventView:
-    return EventView(**{name: getattr(event, name) for name in (*CHAINED_FIELDS, "hash")})
+    return audit_record(event)
 
 
 def _labels(db: Session, label: str) -> list[str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import argparse
 
 from ecrf.cli_common import CliError, secrets_of, site_db, site_session, site_study
+from ecrf.export.identity import format_fingerprint
 from ecrf.services import subjects
 from ecrf.services.auth import recover_password
+from ecrf.services.signing import site_certificate
 from ecrf.services.site_setup import create_site
 
 
@@ -25,10 +27,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     db_path = site_db(args)
     password = secrets_of(args).ask_new(f"Password for the administrator {args.admin}: ")
     new = create_site(db_path, study, args.site, args.site_name, args.admin, args.full_name, password)
-    new.session.close()
+    try:
+        fingerprint = site_certificate(new.session).fingerprint
+    finally:
+        new.session.close()
     print(f"Site {args.site} ({args.site_name.strip()}) created at {db_path} for study {study.info.oid}; "
           f"administrator: {args.admin}.\n")
     print(recovery_box(new.recovery_code))
+    print(f"\nThe site's signing certificate (it signs every export bundle) has the SHA-256 fingerprint\n"
+          f"{format_fingerprint(fingerprint)}\nSend it to the sponsor: `ecrf site certificate` prints the certificate.")
     return 0
 
 

@@ -335,3 +335,14 @@ def test_demo_prints_one_line_per_user(ecrf: Run, tmp_path: Path) -> None:
     assert code == 1 and "--force" in err
     code, out, _ = ecrf("demo", "--db", db, "--subjects", "2", "--force")
     assert code == 0 and f"removed {db}" in out
+
+
+@pytest.mark.req("EXPORT-SIGNED")
+def test_init_makes_the_signing_key_whose_certificate_site_certificate_prints(ecrf: Run, tmp_path: Path) -> None:
+    db = tmp_path / "site.db"
+    code, out, _ = init(ecrf, db)
+    fingerprint = re.search(r"((?:[0-9A-F]{2}:){31}[0-9A-F]{2})", out)
+    assert code == 0 and fingerprint
+    code, out, _ = ecrf("site", "certificate", *as_user(db), stdin=pw("admin"))
+    assert code == 0 and "-----BEGIN CERTIFICATE-----" in out and fingerprint.group(1) in out
+    assert "CN=ecrf site CN01 of study MSC-COVID19" in out

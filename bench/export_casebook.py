@@ -35,8 +35,9 @@ from ecrf import __version__
 from ecrf.export import pdf_style
 from ecrf.export.identity import new_identity
 from ecrf.export.pdf_casebook import casebook_flowables, casebook_pdf
-from ecrf.export.pdf_fonts import CJK, MixedText, register_fonts, runs
+from ecrf.export.pdf_fonts import CJK, register_fonts, runs
 from ecrf.export.pdf_sign import sign_pdf
+from ecrf.export.pdf_text import MixedText
 from ecrf.export.records import ExportContext, SubjectRecord
 from ecrf.study.loader import load_study
 

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from ecrf import __version__
 from ecrf.export.pdf_casebook_forms import utc_text
-from ecrf.export.pdf_fonts import LEADING, TextOps, wrap_lines
+from ecrf.export.pdf_fonts import LEADING, wrap_lines
 from ecrf.export.pdf_style import (
     ANNOTATION,
     BODY,
@@ -27,6 +27,7 @@ from ecrf.export.pdf_style import (
     note,
     table,
 )
+from ecrf.export.pdf_text import TextOps
 from ecrf.export.records import ExportContext
 from ecrf.study.model import Form, Item, ItemType, Study
 

@@ -25,18 +25,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
-from ecrf.export.pdf_fonts import (
-    LATIN,
-    LATIN_BOLD,
-    LEADING,
-    MixedText,
-    TextOps,
-    draw_text,
-    has_cjk,
-    place,
-    register_fonts,
-    wrap_lines,
-)
+from ecrf.export.pdf_fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, wrap_lines
+from ecrf.export.pdf_text import MixedText, TextOps, draw_text, place
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm

@@ -16,6 +16,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANG"] = "C.UTF-8"
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The demo site is made once per run with today's date, and many tests compare against date.today(). A run
+# that crosses midnight would see two different "todays", so a run starting in the last minutes of a day
+# waits for the new day first (at most ~8 minutes; the whole suite takes about 4).
+_LATE = 23 * 60 + 52  # minutes after local midnight from which the suite could cross it
+
+
+def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
+    import time
+    from datetime import datetime
+
+    now = datetime.now()
+    minutes = now.hour * 60 + now.minute
+    if minutes >= _LATE:
+        wait = (24 * 60 - minutes) * 60 - now.second + 5
+        print(f"\nconftest: waiting {wait} s for midnight, so the run does not span two dates")
+        time.sleep(wait)
 FORMS = REPO / "forms"
 
 

@@ -32,12 +32,12 @@ from bench.result import Result
 from bench.timing import REPO
 from bench.unlock import kdf_profile
 from ecrf import __version__
-from ecrf.export import pdf_style
-from ecrf.export.identity import new_identity
-from ecrf.export.pdf_casebook import casebook_flowables, casebook_pdf
-from ecrf.export.pdf_fonts import CJK, register_fonts, runs
-from ecrf.export.pdf_sign import sign_pdf
-from ecrf.export.pdf_text import MixedText
+from ecrf.export.pdf import style as pdf_style
+from ecrf.export.bundle.identity import new_identity
+from ecrf.export.pdf.casebook import casebook_flowables, casebook_pdf
+from ecrf.export.pdf.fonts import CJK, register_fonts, runs
+from ecrf.export.pdf.sign import sign_pdf
+from ecrf.export.pdf.text import MixedText
 from ecrf.export.records import ExportContext, SubjectRecord
 from ecrf.study.loader import load_study
 

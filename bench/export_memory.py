@@ -26,8 +26,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from ecrf import __version__
-from ecrf.export.bundle import write_bundle
-from ecrf.export.identity import new_identity
+from ecrf.export.bundle.writer import write_bundle
+from ecrf.export.bundle.identity import new_identity
 from ecrf.export.records import ExportContext
 from ecrf.services import export_records
 from ecrf.services.auth import login

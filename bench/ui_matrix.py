@@ -31,7 +31,7 @@ SIZE = (1240, 700)
 def synthetic_rows(study, n: int = N_SUBJECTS, today: date | None = None, seed: int = 4):  # type: ignore[no-untyped-def]
     """`n` plausible matrix rows without a database (shared with tests/ui/test_matrix.py)."""
     from ecrf.services.overview import SubjectFacts, build_row
-    from ecrf.store.models import FormStatus, SubjectStatus
+    from ecrf.study.status import FormStatus, SubjectStatus
     from ecrf.study.schedule import window_of
 
     today = today or date(2024, 6, 1)

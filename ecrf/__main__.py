@@ -1,3 +1,3 @@
-from ecrf.cli import main
+from ecrf.cli.main import main
 
 raise SystemExit(main())

@@ -32,7 +32,9 @@ def report(kind: str, subject: str, ref: str, item: str, value: str) -> None:
 def enrolled_subject(session) -> str:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from ecrf.store.models import Subject, SubjectStatus
+    from ecrf.store.models import Subject
+
+    from ecrf.study.status import SubjectStatus
 
     with session.read() as db:
         label = db.scalar(select(Subject.subject_id).where(Subject.status == SubjectStatus.ENROLLED)

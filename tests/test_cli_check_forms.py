@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.cli import main
+from ecrf.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 FORMS = REPO / "forms"

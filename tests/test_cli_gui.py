@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from ecrf.cli import main
+from ecrf.cli.main import main
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display check is for Linux")

@@ -17,7 +17,8 @@ from ecrf.services.errors import InvalidInput
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, load_subject_data
 from ecrf.store.errors import SiteExists
-from ecrf.store.models import AuditEvent, FormInstance, FormStatus, Subject
+from ecrf.store.models import AuditEvent, FormInstance, Subject
+from ecrf.study.status import FormStatus
 from ecrf.study.schedule import VisitStatus, subject_schedule
 
 TODAY = date(2024, 6, 1)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ecrf.cli import build_parser
+from ecrf.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 

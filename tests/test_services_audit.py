@@ -29,7 +29,8 @@ from ecrf.services.errors import (
 )
 from ecrf.services.subject_data import FormRef
 from ecrf.store.clock import utc_text
-from ecrf.store.models import AuditEvent, FailedLogin, SubjectStatus
+from ecrf.store.models import AuditEvent, FailedLogin
+from ecrf.study.status import SubjectStatus
 from ecrf.study.values import Missing
 
 WHERE_FIELDS = ("subject", "visit", "form", "timepoint", "repeat")

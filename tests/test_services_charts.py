@@ -50,7 +50,7 @@ def test_the_shipped_chart_file_names_the_six_measures_and_the_infusions(study):
 
 
 def test_check_forms_still_passes_with_the_chart_folder(capsys):
-    from ecrf.cli import main
+    from ecrf.cli.main import main
 
     assert (FORMS / charts.CHARTS_FILE).is_file()
     assert main(["check-forms", str(FORMS)]) == 0

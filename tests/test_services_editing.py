@@ -10,7 +10,7 @@ from ecrf.services import logs
 from ecrf.services.editing import open_form
 from ecrf.services.errors import NotFound
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import FormStatus
+from ecrf.study.status import FormStatus
 from ecrf.study.values import Missing
 
 TODAY = date.today()

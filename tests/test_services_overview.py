@@ -11,7 +11,7 @@ from subject_helpers import enrol, screen
 
 from ecrf.services import logs, overview
 from ecrf.services.overview import CellState, SubjectFacts, build_row
-from ecrf.store.models import FormStatus, SubjectStatus
+from ecrf.study.status import FormStatus, SubjectStatus
 from ecrf.study.schedule import VisitStatus
 
 TODAY = date(2024, 3, 1)

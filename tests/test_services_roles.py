@@ -37,7 +37,7 @@ from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 
 pytestmark = pytest.mark.req("P11.10g")
 

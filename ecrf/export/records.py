@@ -2,7 +2,7 @@
 
 Plain frozen records, so the writers never touch the database and can be tested with hand-made data.
 Times are UTC ISO 8601 text as stored (`2026-01-15T08:30:00.000000Z`); dates are ISO `YYYY-MM-DD`;
-item values are the canonical stored text (`ecrf.store.values.to_text`), a missing code beside them.
+item values are the canonical stored text (`ecrf.study.codec.to_text`), a missing code beside them.
 Queries, source data verification and signatures come with the monitoring issue: their records are
 defined now so the bundle format (CSV columns, ODM elements) does not break when they arrive.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ecrf.export.identity import SigningIdentity
+    from ecrf.export.bundle.identity import SigningIdentity
     from ecrf.study.model import Study
 
 

@@ -34,7 +34,7 @@ from ecrf.services.subjects import (
 )
 from ecrf.services.users import add_user
 from ecrf.store.clock import Clock
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 from ecrf.study.findings import Severity
 from ecrf.study.model import Study, Visit
 from ecrf.study.schedule import window_of

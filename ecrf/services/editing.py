@@ -19,7 +19,8 @@ from ecrf.services.subject_data import (
     load_subject_data,
     typed_values,
 )
-from ecrf.store.models import FormInstance, FormStatus, Subject
+from ecrf.store.models import FormInstance, Subject
+from ecrf.study.status import FormStatus
 from ecrf.study.model import Form, Study
 from ecrf.study.subject import SubjectData, Where
 

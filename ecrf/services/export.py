@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf import __version__
-from ecrf.export.bundle import Cancelled, PendingBundle, Progress, write_bundle
+from ecrf.export.bundle.writer import Cancelled, PendingBundle, Progress, write_bundle
 from ecrf.export.errors import ExportCancelled as BundleCancelled
 from ecrf.export.errors import ExportError
-from ecrf.export.identity import SigningIdentity
+from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.export.records import ExportContext
 from ecrf.services import export_records
 from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput

@@ -31,7 +31,7 @@ from ecrf.store.models import (
     Subject,
     SubjectStatus,
 )
-from ecrf.store.values import to_text
+from ecrf.study.codec import to_text
 from ecrf.study.findings import Finding
 from ecrf.study.model import Form, Study
 from ecrf.study.subject import Where

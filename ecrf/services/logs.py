@@ -13,7 +13,8 @@ from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_instance, find_subject
 from ecrf.store.audit import Change
-from ecrf.store.models import FormInstance, FormStatus
+from ecrf.store.models import FormInstance
+from ecrf.study.status import FormStatus
 
 
 def add_log_entry(session: SiteSession, subject_label: str, form: str, values: Mapping[str, Any], *,

@@ -25,7 +25,7 @@ from ecrf.store.models import (
     SubjectStatus,
     VisitRow,
 )
-from ecrf.store.values import from_text
+from ecrf.study.codec import from_text
 from ecrf.study.model import DATE_TYPES, Study
 from ecrf.study.schedule import ScheduledVisit, VisitStatus, visit_status
 from ecrf.study.subject import SubjectData

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecrf.export.identity import SigningIdentity, certificate_fingerprint, new_identity
+from ecrf.export.bundle.identity import SigningIdentity, certificate_fingerprint, new_identity
 from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession, Tx

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services.errors import NotFound
 from ecrf.store.models import FormInstance, ItemValue, Subject
-from ecrf.store.values import from_text
+from ecrf.study.codec import from_text
 from ecrf.study.model import Form, ItemType, Study
 from ecrf.study.subject import SubjectData
 

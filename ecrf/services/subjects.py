@@ -15,7 +15,8 @@ from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
 from ecrf.store.audit import Change
-from ecrf.store.models import AllocationSlot, Subject, SubjectStatus, VisitRow
+from ecrf.store.models import AllocationSlot, Subject, VisitRow
+from ecrf.study.status import SubjectStatus
 from ecrf.study.eligibility import Eligibility
 from ecrf.study.model import ItemType, Study
 from ecrf.study.schedule import window_of

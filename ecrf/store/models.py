@@ -6,8 +6,6 @@ text in UTC (`…Z`), with the PC's offset beside them where the audit trail nee
 """
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -19,31 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ecrf.study.status import FormStatus, SubjectStatus
+
 
 class Base(DeclarativeBase):
     pass
-
-
-class SubjectStatus(StrEnum):
-    SCREENING = "screening"
-    SCREEN_FAILURE = "screen_failure"
-    ENROLLED = "enrolled"
-    COMPLETED = "completed"
-    WITHDRAWN = "withdrawn"
-    DIED = "died"
-
-
-ENDED_STATUSES = frozenset({SubjectStatus.SCREEN_FAILURE, SubjectStatus.COMPLETED, SubjectStatus.WITHDRAWN,
-                            SubjectStatus.DIED})
-
-
-class FormStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETE = "complete"
-    SDV_DONE = "sdv_done"
-    SIGNED = "signed"
-    LOCKED = "locked"
 
 
 class Site(Base):

@@ -8,8 +8,8 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ecrf.export.identity import format_fingerprint
-from ecrf.export.layout import safe_name
+from ecrf.export.bundle.identity import format_fingerprint
+from ecrf.export.bundle.layout import safe_name
 from ecrf.services import signing
 from ecrf.services.session import SiteSession
 from ecrf.services.signing import CertificateInfo

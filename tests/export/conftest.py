@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecrf import __version__
-from ecrf.export.identity import SigningIdentity, new_identity
+from ecrf.export.bundle.identity import SigningIdentity, new_identity
 from ecrf.export.records import ExportContext
 from tests.export.helpers import DemoRecords
 

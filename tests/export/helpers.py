@@ -18,7 +18,7 @@ class DemoRecords:
 
 
 def run_part(part, ctx: ExportContext, records: DemoRecords) -> None:  # type: ignore[no-untyped-def]
-    """Drive one BundlePart the way ecrf.export.bundle does."""
+    """Drive one BundlePart the way ecrf.export.bundle.writer does."""
     try:
         part.begin(ctx)
         for subject in records.subjects:

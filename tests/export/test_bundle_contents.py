@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ecrf.export.layout import ITEMS_LONG, ODM, casebook_pdf, form_csv
-from ecrf.export.odm_read import read_form_states
+from ecrf.export.bundle.layout import ITEMS_LONG, ODM, casebook_pdf, form_csv
+from ecrf.export.odm.read import read_form_states
 from tests.export.helpers import DemoRecords
 
 pytestmark = pytest.mark.req("EXPORT-COMPLETE")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export import layout
-from ecrf.export.csv_part import CsvPart
-from ecrf.export.csv_safe import restore
+from ecrf.export.bundle import layout
+from ecrf.export.csv.part import CsvPart
+from ecrf.export.csv.safe import restore
 from ecrf.export.records import ExportContext, FormRecord, ValueRecord
 from tests.export.helpers import DemoRecords, run_part
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export import layout
-from ecrf.export.csv_part import CsvPart
-from ecrf.export.csv_safe import restore
-from ecrf.export.csv_wide import FIXED_COLUMNS
+from ecrf.export.bundle import layout
+from ecrf.export.csv.part import CsvPart
+from ecrf.export.csv.safe import restore
+from ecrf.export.csv.wide import FIXED_COLUMNS
 from ecrf.export.records import ExportContext, QueryRecord
 from ecrf.store.audit import event_hash
 from tests.export.helpers import DemoRecords, run_part

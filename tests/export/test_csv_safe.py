@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export.csv_safe import FORMULA_RULE, CsvFile, cell_text, neutralise, restore
+from ecrf.export.csv.safe import FORMULA_RULE, CsvFile, cell_text, neutralise, restore
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+2", "@SUM(A1)", "-2+3", "\tx", "\rx", "=1", "-", "+", "-5\n", "-٥"]
 NUMBERS = ["-5", "-3.25", "+7", "0", "12", "-0.5", ".5", "-.5", "1e5", "-2.5E-3", "5000000.000"]

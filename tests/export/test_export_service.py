@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export import bundle
-from ecrf.export.layout import MANIFEST
+from ecrf.export.bundle import writer as bundle
+from ecrf.export.bundle.layout import MANIFEST
 from ecrf.services import export, signing
 from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput, PermissionDenied
 from ecrf.store.models import ExportLog, Site
@@ -149,7 +149,7 @@ def test_the_same_database_state_gives_identical_csv_and_odm(session, tmp_path: 
     """Read the same state twice and write it as two different exports (sequence, time, folder): the CSV
     files and the ODM are byte-identical; only the manifest, its signature and the PDFs differ."""
     from ecrf import __version__
-    from ecrf.export.identity import new_identity
+    from ecrf.export.bundle.identity import new_identity
     from ecrf.export.records import ExportContext
     from ecrf.services import export_records
 

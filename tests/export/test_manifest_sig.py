@@ -13,8 +13,8 @@ from asn1crypto import cms
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from ecrf.export.identity import SigningIdentity, new_identity
-from ecrf.export.manifest_sig import ManifestSignatureError, manifest_signer, sign_manifest
+from ecrf.export.bundle.identity import SigningIdentity, new_identity
+from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_signer, sign_manifest
 
 MANIFEST = b'{\n  "format": "ecrf-bundle",\n  "format_version": "1.0"\n}\n'
 OPENSSL = shutil.which("openssl")
@@ -184,11 +184,11 @@ _PARSE_THEN_SIGN_PDF = """
 import io
 from datetime import UTC, datetime
 from reportlab.pdfgen import canvas
-from ecrf.export.identity import new_identity
-from ecrf.export.manifest_sig import manifest_signer, sign_manifest
+from ecrf.export.bundle.identity import new_identity
+from ecrf.export.bundle.manifest_sig import manifest_signer, sign_manifest
 identity = new_identity("S", "X", "x", datetime.now(UTC))
 manifest_signer(b"{}", sign_manifest(b"{}", identity))  # asn1crypto parses a CMS before pyHanko is imported
-from ecrf.export.pdf_sign import pdf_signature_problem, sign_pdf
+from ecrf.export.pdf.sign import pdf_signature_problem, sign_pdf
 out = io.BytesIO()
 page = canvas.Canvas(out)
 page.drawString(72, 720, "x")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export import odm_schema
-from ecrf.export.odm_schema import schema_problems
+from ecrf.export.odm import schema as odm_schema
+from ecrf.export.odm.schema import schema_problems
 
 MINIMAL = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
            b'<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" FileType="Snapshot" FileOID="F.1"\n'

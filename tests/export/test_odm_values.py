@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecrf.export.odm_keys import form_repeat_key, timepoint_repeat, unit_oid
-from ecrf.export.odm_values import data_type, from_odm, to_odm
+from ecrf.export.odm.keys import form_repeat_key, timepoint_repeat, unit_oid
+from ecrf.export.odm.values import data_type, from_odm, to_odm
 from ecrf.study.model import Item, ItemType, Source, Text
 
 

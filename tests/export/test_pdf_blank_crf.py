@@ -7,9 +7,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from ecrf.export import layout
-from ecrf.export.pdf_parts import BlankCrfPart
-from ecrf.export.pdf_sign import pdf_signature_problem
+from ecrf.export.bundle import layout
+from ecrf.export.pdf.parts import BlankCrfPart
+from ecrf.export.pdf.sign import pdf_signature_problem
 from ecrf.export.records import ExportContext
 from tests.export.helpers import DemoRecords, run_part
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from ecrf.export import layout
-from ecrf.export.pdf_casebook import casebook_pdf
-from ecrf.export.pdf_casebook_forms import display_value
-from ecrf.export.pdf_parts import CasebookPart
-from ecrf.export.pdf_sign import pdf_signature_problem
+from ecrf.export.bundle import layout
+from ecrf.export.pdf.casebook import casebook_pdf
+from ecrf.export.pdf.casebook_forms import display_value
+from ecrf.export.pdf.parts import CasebookPart
+from ecrf.export.pdf.sign import pdf_signature_problem
 from ecrf.export.records import ExportContext, QueryRecord, SubjectRecord, ValueRecord
 from tests.export.helpers import DemoRecords, run_part
 

@@ -1,7 +1,7 @@
 """Fonts of the bundle PDFs: Latin in Helvetica, Chinese in the bundled CJK font, nothing drawn as tofu."""
 from __future__ import annotations
 
-from ecrf.export.pdf_fonts import has_cjk, register_fonts, runs, text_width, wrap_lines
+from ecrf.export.pdf.fonts import has_cjk, register_fonts, runs, text_width, wrap_lines
 from ecrf.study.model import Text
 
 
@@ -23,7 +23,7 @@ def _texts(obj: object, seen: set[int] | None = None) -> list[str]:
 
 def test_every_character_of_the_definition_has_a_glyph(study) -> None:  # type: ignore[no-untyped-def]
     register_fonts()
-    from ecrf.export import pdf_fonts
+    from ecrf.export.pdf import fonts as pdf_fonts
 
     texts = _texts(study)
     assert len(texts) > 500

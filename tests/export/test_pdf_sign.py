@@ -13,9 +13,9 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from ecrf.export.identity import SigningIdentity, new_identity
-from ecrf.export.pdf_sign import pdf_signature_problem, sign_pdf
-from ecrf.export.pdf_style import Furniture, Metadata, build_pdf, heading, note
+from ecrf.export.bundle.identity import SigningIdentity, new_identity
+from ecrf.export.pdf.sign import pdf_signature_problem, sign_pdf
+from ecrf.export.pdf.style import Furniture, Metadata, build_pdf, heading, note
 
 pytestmark = pytest.mark.req("EXPORT-SIGNED")
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from ecrf.export import verify
-from ecrf.export.identity import SigningIdentity, format_fingerprint, new_identity
-from ecrf.export.manifest_sig import sign_manifest
-from ecrf.export.verify import verify_bundle
+from ecrf.export.verify import bundle as verify
+from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint, new_identity
+from ecrf.export.bundle.manifest_sig import sign_manifest
+from ecrf.export.verify.bundle import verify_bundle
 
 FILES = {
     "odm.xml": b'<?xml version="1.0" encoding="UTF-8"?>\n<ODM/>\n',

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.cli_verify import add_verify_command
-from ecrf.export import verify
-from ecrf.export.identity import SigningIdentity, format_fingerprint, new_identity
-from ecrf.export.verify import verify_bundle
+from ecrf.cli.verify import add_verify_command
+from ecrf.export.verify import bundle as verify
+from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint, new_identity
+from ecrf.export.verify.bundle import verify_bundle
 from tests.export import test_verify as shared
 from tests.export.test_verify import FILES, make_bundle, rezip
 
@@ -108,7 +108,7 @@ def _pdf(text: str) -> bytes:
 def test_real_pdf_signatures_must_be_by_the_manifest_signer(tmp_path: Path, identity: SigningIdentity,
                                                              other: SigningIdentity,
                                                              monkeypatch: pytest.MonkeyPatch):
-    from ecrf.export.pdf_sign import sign_pdf
+    from ecrf.export.pdf.sign import sign_pdf
 
     monkeypatch.setattr(verify, "pdf_problem", REAL_PDF_PROBLEM)
     by_site = sign_pdf(_pdf("blank CRF"), identity, reason="test", location="DEMO")

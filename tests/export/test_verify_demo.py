@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.cli import main
-from ecrf.export.identity import SigningIdentity, format_fingerprint, new_identity
-from ecrf.export.manifest_sig import manifest_signer, sign_manifest
-from ecrf.export.verify import verify_bundle
+from ecrf.cli.main import main
+from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint, new_identity
+from ecrf.export.bundle.manifest_sig import manifest_signer, sign_manifest
+from ecrf.export.verify.bundle import verify_bundle
 from tests.export.test_verify import entries_of, flip_middle_byte, sha256
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export.identity import SigningIdentity, format_fingerprint
-from ecrf.export.verify import verify_bundle
+from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint
+from ecrf.export.verify.bundle import verify_bundle
 from tests.export import test_verify as shared
 from tests.export.test_verify import FILES, dump, first_problem, make_bundle, manifest_for
 

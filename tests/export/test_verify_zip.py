@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export.verify import verify_bundle
+from ecrf.export.verify.bundle import verify_bundle
 from tests.export import test_verify as shared
 from tests.export.test_verify import first_problem, rezip, write_zip
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrf.export.zip_safety import SafeZip, UnsafeZip, ZipLimits, name_problem
+from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits, name_problem
 
 pytestmark = pytest.mark.req("EXPORT-VERIFY")
 

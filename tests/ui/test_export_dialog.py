@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-from ecrf.export.identity import format_fingerprint
+from ecrf.export.bundle.identity import format_fingerprint
 from ecrf.services import export, signing
 from ecrf.services.errors import ExportFailed
 from ecrf.services.export import ExportResult
@@ -24,7 +24,7 @@ from ecrf.ui.settings import AppSettings
 
 def _writers_written() -> bool:
     """The real export needs every part writer the bundle uses (ODM and PDFs came last)."""
-    from ecrf.export.bundle import default_parts
+    from ecrf.export.bundle.writer import default_parts
 
     try:
         default_parts()
@@ -279,7 +279,7 @@ def test_cancelling_leaves_no_zip_and_no_partial_file(qtbot, dialog, dialogs, mo
 @needs_writers
 @pytest.mark.req("EXPORT-COMPLETE")
 def test_the_demo_exports_one_bundle_into_the_chosen_folder(qtbot, dialog, dialogs, out, session):
-    from ecrf.export.verify import verify_bundle
+    from ecrf.export.verify.bundle import verify_bundle
 
     _export(qtbot, dialog)
     _finished(qtbot, dialog, dialogs)

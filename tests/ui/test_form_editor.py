@@ -11,7 +11,7 @@ from subject_helpers import stored
 from ecrf.services import forms
 from ecrf.services.editing import open_form
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import FormStatus
+from ecrf.study.status import FormStatus
 from ui.form_helpers import (
     TODAY,
     d3_answers,

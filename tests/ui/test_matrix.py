@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QPushButton
 
 from ecrf.services.overview import CellState, SubjectFacts, build_row
-from ecrf.store.models import FormStatus, SubjectStatus
+from ecrf.study.status import FormStatus, SubjectStatus
 from ecrf.ui.matrix.model import (
     COL_ARM,
     COL_STATUS,

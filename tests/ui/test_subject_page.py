@@ -11,7 +11,7 @@ from subject_helpers import save_confirming, screen
 from ecrf.services import overview
 from ecrf.services.errors import NotFound
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 from ecrf.ui.subject import actions
 from ecrf.ui.subject.page import SubjectPage
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ecrf.services.editing import FormState
-from ecrf.store.models import FormStatus
+from ecrf.study.status import FormStatus
 
 
 def status_text(status: FormStatus | str) -> str:

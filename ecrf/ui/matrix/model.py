@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from ecrf.services.forms import COMPLETED
 from ecrf.services.overview import CellState, SubjectRow, VisitCell
-from ecrf.store.models import ENDED_STATUSES, FormStatus, SubjectStatus
+from ecrf.study.status import ENDED_STATUSES, FormStatus, SubjectStatus
 from ecrf.study.model import Study
 from ecrf.study.schedule import VisitStatus
 from ecrf.ui.i18n import text_lang

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from ecrf.services import overview, subjects
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.legend import Legend

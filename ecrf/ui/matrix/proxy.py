@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
 from ecrf.services.overview import SubjectRow
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 from ecrf.ui.matrix.model import SortRole, SubjectMatrixModel
 
 ACTIVE = "active"  # status filter key: in screening or enrolled

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 from ecrf.study.model import Study
 from ecrf.ui.i18n import text_lang
 

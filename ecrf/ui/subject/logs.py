@@ -20,7 +20,7 @@ from ecrf.services.overview import LogEntry
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import FormStatus
+from ecrf.study.status import FormStatus
 from ecrf.study.model import Item, ItemType
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang

@@ -16,7 +16,7 @@ from ecrf.services.overview import SubjectRow
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import SubjectStatus
+from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.page import Page

@@ -1,0 +1,43 @@
+"""`ecrf export` and `ecrf site certificate`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ecrf.cli.common import site_session
+from ecrf.export.bundle.identity import format_fingerprint
+from ecrf.services import export, signing
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with site_session(args) as session:
+        result = export.export_bundle(session, args.out.expanduser(), progress=_progress())
+    print(f"\rBundle {result.sequence} written to {result.path}: {result.subjects} subjects, "
+          f"audit trail up to event {result.audit_events}.")
+    print(f"Signed by the site certificate {format_fingerprint(result.certificate_sha256)}.")
+    if result.new_key:
+        print("This export made the site's signing key: send its certificate to the sponsor to register "
+              "(`ecrf site certificate`).")
+    print(f"Check it anywhere with: ecrf verify {result.path}")
+    return 0
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    with site_session(args) as session:
+        info = signing.site_certificate(session)
+    print(info.pem, end="")
+    print(f"Subject:     {info.subject}")
+    print(f"Valid:       {info.not_before} to {info.not_after}")
+    print(f"SHA-256:     {format_fingerprint(info.fingerprint)}")
+    print("Send this certificate (or its SHA-256 fingerprint) to the sponsor; `ecrf verify BUNDLE --trust "
+          "FINGERPRINT` then proves a bundle came from this site.")
+    return 0
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    interactive = sys.stdout.isatty()
+
+    def report(done: int, total: int, what: str) -> None:
+        if interactive:
+            print(f"\rExporting {done}/{total}: {what[:40]:<40}", end="", flush=True)
+    return report

@@ -1,0 +1,40 @@
+"""`ecrf gui`: the desktop app, on the site database or the demo study."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ecrf.cli.common import CliError
+from ecrf.paths import default_forms_dir, default_site_db
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:  # Qt is only needed by this command
+        from ecrf.ui.app import main
+    except ImportError as exc:
+        raise CliError(f"The desktop app cannot start: {exc}. Reinstall ecrf with its dependencies "
+                       "(pip install -e .).") from None
+    if _no_display():
+        raise CliError("There is no screen to show the app on (no DISPLAY or WAYLAND_DISPLAY is set). Start "
+                       "`ecrf gui` from a desktop session; the command-line tools (`ecrf --help`) work anywhere.")
+    forms = (args.forms or default_forms_dir()).expanduser()
+    if not forms.is_dir():
+        raise CliError(f"There is no study definition folder at {forms}; give one with --forms DIR.")
+    return main((args.db or default_site_db()).expanduser(), forms, demo=args.demo)
+
+
+def _no_display() -> bool:
+    """On Linux without X11 or Wayland, Qt would abort with a core dump; say so plainly instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def add_gui_command(sub) -> None:  # type: ignore[no-untyped-def]
+    gui = sub.add_parser("gui", help="start the desktop app (first run: create a site or open the demo study)")
+    gui.add_argument("--db", type=Path, metavar="PATH", help="the site database (default: site.db in the data folder)")
+    gui.add_argument("--demo", action="store_true", help="open the demo study (made on first use)")
+    gui.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
+    gui.set_defaults(run=cmd_gui)

@@ -1,0 +1,220 @@
+"""The `ecrf` command line. Calls the same layers as the app; never shows a traceback to a user."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from ecrf import __version__
+from ecrf.cli import audit as cli_audit
+from ecrf.cli import backup as cli_backup
+from ecrf.cli import demo as cli_demo
+from ecrf.cli import export as cli_export
+from ecrf.cli import gui as cli_gui
+from ecrf.cli import site as cli_site
+from ecrf.cli import users as cli_users
+from ecrf.cli import verify as cli_verify
+from ecrf.cli.common import Cancelled, CliError
+from ecrf.paths import default_forms_dir
+from ecrf.services.errors import ServiceError
+from ecrf.services.permissions import ALLOWED
+from ecrf.store.errors import StoreError
+from ecrf.store.keyslots import KeySlotError
+from ecrf.study.describe import describe
+from ecrf.study.loader import load_study
+from ecrf.study.problems import DefinitionError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecrf",
+                                     description="Offline electronic case report forms for clinical trials.")
+    parser.add_argument("--version", action="version", version=f"ecrf {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check-forms", help="check a study definition folder and list every problem")
+    check.add_argument("folder", nargs="?", type=Path, help="the folder with study.yaml (default: the bundled forms/)")
+    check.set_defaults(run=cmd_check_forms)
+
+    desc = sub.add_parser("describe", help="print a summary of the study: arms, schedule, forms")
+    desc.add_argument("--forms", type=Path, help="the study definition folder (default: the bundled forms/)")
+    desc.add_argument("--lang", default="en", help="language of the labels (en or zh)")
+    desc.set_defaults(run=cmd_describe)
+    _add_site_commands(sub)
+    cli_verify.add_verify_command(sub)
+    cli_gui.add_gui_command(sub)
+    return parser
+
+
+Subparsers = argparse._SubParsersAction  # argparse has no public name for it
+Run = Callable[[argparse.Namespace], int]
+ROLES = list(ALLOWED)
+
+
+def _site(sub: Subparsers, name: str, help_: str, run: Run, *, user: bool = True,
+          forms: bool = True) -> argparse.ArgumentParser:
+    """A command that opens a site: --db, --user and --password-stdin (and --forms when it loads the study)."""
+    cmd = sub.add_parser(name, help=help_, description=help_)
+    cmd.add_argument("--db", type=Path, metavar="PATH", help="the site database (default: site.db in the data folder)")
+    if user:
+        cmd.add_argument("--user", required=True, metavar="NAME", help="your username")
+    cmd.add_argument("--password-stdin", action="store_true",
+                     help="read the password(s) from standard input, one per line, instead of asking")
+    if forms:
+        cmd.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
+    cmd.set_defaults(run=run)
+    return cmd
+
+
+def _group(sub: Subparsers, name: str, help_: str) -> Subparsers:
+    group = sub.add_parser(name, help=help_, description=help_)
+    return group.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
+def _add_site_commands(sub: Subparsers) -> None:
+    init = _site(sub, "init", "create a new site database and its first administrator", cli_site.cmd_init, user=False)
+    init.add_argument("--site", required=True, metavar="CODE", help="the site code, e.g. CN01")
+    init.add_argument("--site-name", required=True, metavar="NAME", help="the site's name, e.g. the hospital")
+    init.add_argument("--admin", required=True, metavar="USERNAME", help="the administrator's username")
+    init.add_argument("--full-name", required=True, metavar="NAME", help="the administrator's full name")
+
+    demo = sub.add_parser("demo", help="make a demonstration site (default: demo/site.db in the data folder)")
+    demo.add_argument("--db", type=Path, metavar="PATH", help="where to make it")
+    demo.add_argument("--subjects", type=_count, default=20, metavar="N", help="how many subjects (default 20)")
+    demo.add_argument("--force", action="store_true", help="delete an existing demo database at that path first")
+    demo.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD", help="the demo's today (default: today)")
+    demo.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
+    demo.set_defaults(run=cli_demo.cmd_demo)
+
+    users = _group(sub, "users", "user accounts: list, add, deactivate, reset-password, role, passwd")
+    _site(users, "list", "list the accounts of the site", cli_users.cmd_list)
+    add = _site(users, "add", "add an account; prints its temporary password", cli_users.cmd_add)
+    add.add_argument("--username", required=True)
+    add.add_argument("--full-name", required=True)
+    add.add_argument("--role", required=True, choices=ROLES)
+    off = _site(users, "deactivate", "deactivate an account (it can no longer log in)", cli_users.cmd_deactivate)
+    off.add_argument("--username", required=True)
+    off.add_argument("--reason", required=True)
+    reset = _site(users, "reset-password", "set a temporary password; prints it", cli_users.cmd_reset_password)
+    reset.add_argument("--username", required=True)
+    reset.add_argument("--reason", default="password reset by the site administrator")
+    role = _site(users, "role", "change the role of an account", cli_users.cmd_role)
+    role.add_argument("--username", required=True)
+    role.add_argument("--role", required=True, choices=ROLES)
+    role.add_argument("--reason", required=True)
+    _site(users, "passwd", "change your own password (current, then new)", cli_users.cmd_passwd)
+
+    audit = _group(sub, "audit", "the audit trail: verify, show")
+    _site(audit, "verify", "check the audit trail's hash chain; exit 1 if it is broken", cli_audit.cmd_verify)
+    show = _site(audit, "show", "print the audit trail as a table", cli_audit.cmd_show)
+    show.add_argument("--subject", metavar="ID", help="only this subject (id or screening number)")
+    show.add_argument("--limit", type=_count, metavar="N", help="only the last N events")
+
+    backup = _site(sub, "backup", "write a verified, encrypted backup of the site", cli_backup.cmd_backup)
+    backup.add_argument("--out", type=Path, required=True, metavar="FILE", help="the new backup file")
+    restore = _site(sub, "restore", "put a backup in place of the site database (the replaced one is kept)",
+                    cli_backup.cmd_restore, forms=False)
+    restore.add_argument("backup", type=Path, metavar="BACKUP", help="the backup file")
+    _site(sub, "rekey", "re-encrypt the database with a new data key (passwords unchanged)", cli_backup.cmd_rekey)
+
+    out = _site(sub, "export", "write the next signed export bundle (zip of CSV, ODM and PDFs) into a folder",
+                cli_export.cmd_export)
+    out.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to write the bundle into")
+    site = _group(sub, "site", "the site's identity: certificate")
+    _site(site, "certificate", "print the site's signing certificate and its SHA-256 fingerprint",
+          cli_export.cmd_certificate)
+
+    allocation = _group(sub, "allocation", "the allocation list: import")
+    imp = _site(allocation, "import", "import the sponsor's allocation list (CSV: rand_no,arm)",
+                cli_site.cmd_allocation_import)
+    imp.add_argument("file", type=Path, metavar="FILE", help="the CSV file")
+
+    recover = _site(sub, "recover", "set a new password for a user with the recovery code", cli_site.cmd_recover,
+                    user=False, forms=False)
+    recover.add_argument("--username", required=True, help="whose password to set")
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def cmd_check_forms(args: argparse.Namespace) -> int:
+    folder = args.folder or default_forms_dir()
+    try:
+        study = load_study(folder)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"\n{len(exc.problems)} problem(s) in {folder}; the study cannot be used until they are fixed.")
+        return EXIT_PROBLEMS
+    n_items = sum(len(f.items) for f in study.forms.values())
+    print(f"{folder}: OK — study {study.info.oid} version {study.info.version}: {len(study.arms)} arms, "
+          f"{len(study.visits)} visits, {len(study.forms)} forms, {n_items} items, no problems.")
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    folder = args.forms or default_forms_dir()
+    try:
+        study = load_study(folder)
+    except DefinitionError as exc:
+        print(f"The study definition in {folder} has {len(exc.problems)} problem(s); run `ecrf check-forms {folder}`.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.lang not in study.info.languages:
+        print(f"Language '{args.lang}' is not in this study; use one of: {', '.join(study.info.languages)}.",
+              file=sys.stderr)
+        return EXIT_ERROR
+    print(describe(study, args.lang))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_OK
+    _tolerant_output()
+    try:
+        return int(args.run(args))
+    except (ServiceError, StoreError, KeySlotError, CliError) as exc:
+        print(exc.message, file=sys.stderr)  # a refusal or a fault the user can act on: never a traceback
+        return EXIT_PROBLEMS
+    except Cancelled:
+        print("Cancelled.", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        print(f"ecrf: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("ECRF_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("Set ECRF_DEBUG=1 and run again to see the details, and report them.", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _tolerant_output() -> None:
+    """A name or value the console's code page cannot show is replaced, not turned into a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")

@@ -1,0 +1,51 @@
+"""ODM AdminData: the site's users, the site as a Location, and the investigator's signature meaning.
+
+ODM 1.3.2 has no user role: UserType says Investigator / Sponsor (monitors) / Other, and DisplayName carries
+the exact ecrf role code in brackets ("Mei Chen [nurse]"; "[nurse, inactive]" for a deactivated account).
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ecrf.export.odm import keys as k
+from ecrf.export.odm.elements import element, sub
+from ecrf.export.records import ExportContext, UserRecord
+
+USER_TYPES = {"investigator": "Investigator", "monitor": "Sponsor"}
+INVESTIGATOR_LEGAL_REASON = "Electronic signature of the investigator (21 CFR Part 11)"
+
+
+def admin_element(ctx: ExportContext) -> etree._Element:
+    site = ctx.site
+    root = element("AdminData", {"StudyOID": ctx.study.info.oid})
+    for user in sorted(ctx.users, key=lambda u: u.username):
+        _user(root, user, ctx)
+    location = sub(root, "Location", {"OID": k.location_oid(site.site_code), "Name": site.site_name,
+                                      "LocationType": "Site"})
+    sub(location, "MetaDataVersionRef", {"StudyOID": ctx.study.info.oid,
+                                         "MetaDataVersionOID": k.metadata_version_oid(ctx.study.info.version),
+                                         "EffectiveDate": _site_start(ctx)})
+    signature = sub(root, "SignatureDef", {"OID": k.INVESTIGATOR_SIGNATURE, "Methodology": "Electronic"})
+    sub(signature, "Meaning", text=k.INVESTIGATOR_MEANING)
+    sub(signature, "LegalReason", text=INVESTIGATOR_LEGAL_REASON)
+    return root
+
+
+def display_name(user: UserRecord) -> str:
+    state = "" if user.active else ", inactive"
+    return f"{user.full_name} [{user.role}{state}]"
+
+
+def _user(root: etree._Element, user: UserRecord, ctx: ExportContext) -> None:
+    node = sub(root, "User", {"OID": k.user_oid(user.username), "UserType": USER_TYPES.get(user.role, "Other")})
+    sub(node, "LoginName", text=user.username)
+    sub(node, "DisplayName", text=display_name(user))
+    sub(node, "FullName", text=user.full_name)
+    sub(node, "Organization", text=ctx.site.site_name)
+    sub(node, "LocationRef", {"LocationOID": k.location_oid(ctx.site.site_code)})
+
+
+def _site_start(ctx: ExportContext) -> str:
+    """The day the site began: its first user (the administrator) is made with it. A stored fact, not the clock."""
+    created = sorted(u.created_at for u in ctx.users if u.created_at)
+    return (created[0] if created else ctx.site.as_of)[:10]

@@ -1,0 +1,151 @@
+"""Fonts of the bundle PDFs: Helvetica for Latin text, the bundled Droid Sans Fallback for Chinese.
+
+Droid Sans Fallback has no Latin glyphs, so text is split into runs: characters Helvetica (or, through
+reportlab's own substitution, Symbol: α, ≤, →) can show stay Latin, the rest goes to the CJK font.
+The CJK font is a TrueType font that reportlab embeds as a subset of the glyphs each PDF uses, with a
+ToUnicode map, so the Chinese text can be searched and extracted. `MixedText` is a light table-cell
+flowable for text that mixes both, is in `ecrf.export.pdf.text`.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ecrf.paths import resource_path
+
+LATIN = "Helvetica"
+LATIN_BOLD = "Helvetica-Bold"
+CJK = "ecrf-DroidSansFallback"
+CJK_FILE = ("fonts", "DroidSansFallback.ttf")
+LEADING = 1.22  # line height as a multiple of the font size
+
+_lock = threading.Lock()
+_cjk_chars: frozenset[int] = frozenset()
+_kind_cache: dict[str, bool] = {}  # character → drawn with the CJK font
+NO_BREAK_BEFORE = frozenset("）)」』】，。、；：！？,.;:!?")  # closing marks stay on the line they close
+_TOKENS = re.compile(r"\S+\s*|\s+")
+
+Segment = tuple[bool, str]  # (CJK font?, text)
+Line = list[tuple[bool, str, float]]  # segments with their x offset
+
+
+def register_fonts() -> None:
+    """Register the CJK font once per process (parsing the 3 MB file takes ~0.1 s)."""
+    global _cjk_chars
+    if _cjk_chars:
+        return
+    with _lock:
+        if not _cjk_chars:
+            # Binary (Flate only) streams: ASCII85 on top makes files 25 % larger and, in pure Python,
+            # took an eighth of the build time. Every PDF reader handles binary streams.
+            rl_config.useA85 = 0
+            font = TTFont(CJK, str(resource_path(*CJK_FILE)))
+            pdfmetrics.registerFont(font)
+            _cjk_chars = frozenset(font.face.charToGlyph)
+
+
+def _latin_can_show(ch: str) -> bool:
+    for codec in ("winansi", "symbol"):  # Helvetica's own encoding, then its Symbol substitute
+        try:
+            ch.encode(codec)
+            return True
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
+def is_cjk_char(ch: str) -> bool:
+    kind = _kind_cache.get(ch)
+    if kind is None:
+        register_fonts()  # the answer depends on the font's character map
+        kind = not _latin_can_show(ch) and ord(ch) in _cjk_chars
+        _kind_cache[ch] = kind
+    return kind
+
+
+@lru_cache(maxsize=16384)
+def has_cjk(text: str) -> bool:
+    return not text.isascii() and any(is_cjk_char(ch) for ch in text)
+
+
+def runs(text: str) -> list[Segment]:
+    """The text cut where the font changes."""
+    if text.isascii():
+        return [(False, text)]
+    out: list[Segment] = []
+    start, current = 0, is_cjk_char(text[0]) if text else False
+    for i, ch in enumerate(text):
+        kind = is_cjk_char(ch)
+        if kind != current:
+            out.append((current, text[start:i]))
+            start, current = i, kind
+    out.append((current, text[start:]))
+    return out
+
+
+def font_of(cjk: bool, bold: bool = False) -> str:
+    return CJK if cjk else (LATIN_BOLD if bold else LATIN)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    return sum(pdfmetrics.stringWidth(seg, font_of(cjk, bold), size) for cjk, seg in runs(text))
+
+
+def _tokens(text: str, size: float, bold: bool) -> Iterator[tuple[bool, str, float]]:
+    """Break opportunities: Latin words with their trailing spaces, each CJK character."""
+    for cjk, seg in runs(text):
+        font = font_of(cjk, bold)
+        for token in (seg if cjk else _TOKENS.findall(seg)):
+            yield cjk, token, pdfmetrics.stringWidth(token, font, size)
+
+
+@lru_cache(maxsize=8192)
+def wrap_lines(text: str, width: float, size: float, bold: bool = False) -> tuple[Line, ...]:
+    """Greedy line breaking of mixed text; '\\n' forces a break, a word wider than the line is cut.
+    Cached: the same labels come back on every visit of every subject."""
+    lines: list[Line] = []
+    for paragraph in text.split("\n"):
+        line: Line = []
+        x = 0.0
+        for cjk, token, w in _tokens(paragraph, size, bold):
+            if line and x + w - _trailing_space(token, size, bold) > width and token not in NO_BREAK_BEFORE:
+                lines.append(line)
+                line, x = [], 0.0
+                token = token.lstrip()
+                w = pdfmetrics.stringWidth(token, font_of(cjk, bold), size)
+            if not token:
+                continue
+            if w > width and not cjk:
+                for part in _cut(token, width, size, bold)[:-1]:
+                    lines.append([(False, part, 0.0)])
+                token = _cut(token, width, size, bold)[-1]
+                w = pdfmetrics.stringWidth(token, font_of(cjk, bold), size)
+            if line and line[-1][0] == cjk:
+                last = line[-1]
+                line[-1] = (cjk, last[1] + token, last[2])
+            else:
+                line.append((cjk, token, x))
+            x += w
+        lines.append(line)
+    return tuple(lines)
+
+
+def _trailing_space(token: str, size: float, bold: bool) -> float:
+    spaces = len(token) - len(token.rstrip())
+    return pdfmetrics.stringWidth(" ", font_of(False, bold), size) * spaces if spaces else 0.0
+
+
+def _cut(word: str, width: float, size: float, bold: bool) -> list[str]:
+    parts, current = [], ""
+    for ch in word:
+        if current and pdfmetrics.stringWidth(current + ch, font_of(False, bold), size) > width:
+            parts.append(current)
+            current = ""
+        current += ch
+    return [*parts, current]

@@ -1,0 +1,79 @@
+"""The bundle parts that write the PDFs: a signed casebook per subject and the signed annotated blank CRF.
+
+Each casebook is laid out, signed and written as soon as its subject arrives, so no more than one
+subject's document is ever in memory, whatever the size of the site. The blank CRF depends on the
+study definition only and is written once, when the export finishes.
+"""
+from __future__ import annotations
+
+from ecrf.export.bundle import layout
+from ecrf.export.pdf.blank_crf import blank_crf_pdf
+from ecrf.export.pdf.casebook import casebook_pdf
+from ecrf.export.pdf.sign import sign_pdf
+from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
+
+
+class CasebookPart:
+    """Writes `pdf/casebooks/<subject>.pdf` for each subject, signed with the site's key."""
+
+    def __init__(self, *, sign: bool = True) -> None:
+        self._ctx: ExportContext | None = None
+        self._sign = sign  # the benchmark times the layout alone too
+
+    def begin(self, ctx: ExportContext) -> None:
+        self._ctx = ctx
+        (ctx.staging / layout.casebook_pdf("_")).parent.mkdir(parents=True, exist_ok=True)
+
+    def add_subject(self, subject: SubjectRecord) -> None:
+        ctx = _started(self._ctx, self)
+        pdf = casebook_pdf(ctx, subject)
+        if self._sign:
+            pdf = sign_pdf(pdf, ctx.identity, reason=f"Casebook of subject {subject.label}, export {ctx.export_seq}",
+                           location=_location(ctx))
+        (ctx.staging / layout.casebook_pdf(subject.label)).write_bytes(pdf)
+
+    def add_audit_event(self, event: AuditRecord) -> None:
+        """Nothing to do: each subject record carries its own events."""
+
+    def finish(self) -> None:
+        _started(self._ctx, self)
+
+    def close(self) -> None:
+        self._ctx = None
+
+
+class BlankCrfPart:
+    """Writes `pdf/blank_crf.pdf` once, when the export finishes, signed with the site's key."""
+
+    def __init__(self) -> None:
+        self._ctx: ExportContext | None = None
+
+    def begin(self, ctx: ExportContext) -> None:
+        self._ctx = ctx
+
+    def add_subject(self, subject: SubjectRecord) -> None:
+        """Nothing: the blank CRF shows the definition, no data."""
+
+    def add_audit_event(self, event: AuditRecord) -> None:
+        """Nothing: the blank CRF shows the definition, no data."""
+
+    def finish(self) -> None:
+        ctx = _started(self._ctx, self)
+        pdf = sign_pdf(blank_crf_pdf(ctx), ctx.identity, reason=f"Annotated blank CRF, export {ctx.export_seq}",
+                       location=_location(ctx))
+        target = ctx.staging / layout.BLANK_CRF
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pdf)
+
+    def close(self) -> None:
+        self._ctx = None
+
+
+def _started(ctx: ExportContext | None, part: object) -> ExportContext:
+    if ctx is None:
+        raise RuntimeError(f"{type(part).__name__}.begin was not called")
+    return ctx
+
+
+def _location(ctx: ExportContext) -> str:
+    return f"Site {ctx.site.site_code} {ctx.site.site_name}"

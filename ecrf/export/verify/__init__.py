@@ -1,0 +1,1 @@
+"""`ecrf verify`: a bundle checked from its bytes alone, with a hostile-zip reader and the trust source."""

@@ -1,0 +1,213 @@
+"""`ecrf verify`: is this bundle, byte for byte, what the site signed? Needs no site database.
+
+Checks, in order (docs/bundle-format.md, Verifying): the zip is safe to read; manifest.json is an ecrf
+bundle manifest of a supported version; manifest.sig signs exactly those bytes; its certificate is the one
+the manifest names, and (with --trust) the registered site certificate; the zip holds exactly the files
+the manifest lists; each has its size and SHA-256; each PDF is signed by the same certificate; odm.xml
+is valid ODM 1.3.2. A bad bundle never raises: every reason becomes a problem that names its file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cryptography import x509
+
+from ecrf.export.bundle.identity import certificate_fingerprint, format_fingerprint
+from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, ODM
+from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_signer
+from ecrf.export.verify.manifest import BundleRefused, Listed, certificate_sha256, listed_files, parse_manifest
+from ecrf.export.verify.manifest import field as manifest_field
+from ecrf.export.verify.trust import Trust, TrustError, parse_trust
+from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits
+
+MAX_MANIFEST = 64 << 20  # 100,000 files listed take about 15 MB
+MAX_SIGNATURE = 1 << 20
+ODM_PROBLEM_LIMIT = 5
+PARTIAL_SUFFIX = ".partial"  # what ecrf.export.bundle.writer names a zip until it is complete and logged
+
+
+@dataclass
+class Verdict:
+    bundle: Path
+    problems: list[str] = field(default_factory=list)  # the first is the reason printed
+    study: str | None = None
+    definition_version: str | None = None
+    site: str | None = None
+    sequence: int | None = None
+    created_at: str | None = None
+    data_as_of: str | None = None
+    subjects: int | None = None
+    files: int | None = None
+    fingerprint: str | None = None  # SHA-256 of the certificate that signed manifest.sig
+    trust: Trust | None = None  # what the signer was compared with; None: not compared
+    finished: bool = False  # every check ran (guards against a verdict of OK from a check that was skipped)
+
+    @property
+    def ok(self) -> bool:
+        return self.finished and not self.problems
+
+    @property
+    def trust_checked(self) -> bool:
+        return self.trust is not None
+
+    @property
+    def fingerprint_shown(self) -> str | None:
+        return format_fingerprint(self.fingerprint) if self.fingerprint else None
+
+
+def verify_bundle(path: Path, trust: str | None = None, limits: ZipLimits | None = None) -> Verdict:
+    verdict = Verdict(Path(path))
+    try:
+        verdict.trust = parse_trust(trust) if trust is not None else None
+        if verdict.bundle.name.endswith(PARTIAL_SUFFIX):
+            # Never published: its export was not logged, so its sequence number will be used again.
+            raise BundleRefused(f"{verdict.bundle.name}: an unfinished export (a {PARTIAL_SUFFIX} file is never a "
+                                "bundle, whatever it holds); delete it and export again")
+        with SafeZip(verdict.bundle, limits) as bundle:
+            _verify(bundle, verdict)
+    except (TrustError, BundleRefused) as exc:
+        verdict.problems.append(exc.message)
+    except UnsafeZip as exc:
+        verdict.problems.append(exc.reason)
+    except Exception as exc:  # noqa: BLE001 - a bundle must never crash the verifier: it is a refusal too
+        verdict.problems.append(f"{verdict.bundle.name}: verification stopped by an unexpected error "
+                                f"({type(exc).__name__}: {exc}); the bundle is not verified — please report this")
+    return verdict
+
+
+def _verify(bundle: SafeZip, verdict: Verdict) -> None:
+    manifest_bytes = _read_small(bundle, MANIFEST, MAX_MANIFEST, "the bundle has no manifest")
+    manifest = parse_manifest(manifest_bytes)
+    _note_facts(verdict, manifest)
+    signature = _read_small(bundle, MANIFEST_SIG, MAX_SIGNATURE, "the bundle is not signed")
+    certificate = _signer(manifest_bytes, signature, certificate_sha256(manifest))
+    verdict.fingerprint = certificate_fingerprint(certificate)
+    if verdict.trust is not None and not verdict.trust.matches(verdict.fingerprint):
+        # Not fatal: the integrity checks below still tell the user what else is wrong.
+        verdict.problems.append(f"{MANIFEST_SIG}: signed by certificate {verdict.fingerprint_shown}, not by the "
+                                f"trusted site certificate ({verdict.trust.shown()}); this bundle was not signed by "
+                                "the registered site key")
+    listed = listed_files(manifest)
+    verdict.files = len(listed)
+    integrity = _entry_problems(bundle, listed) + _content_problems(bundle, listed)
+    verdict.problems.extend(integrity)
+    if not integrity:  # a tampered file is already refused; its PDF or XML would only add noise
+        verdict.problems.extend(_pdf_problems(bundle, listed, certificate))
+        verdict.problems.extend(_odm_problems(bundle))
+    verdict.finished = True
+
+
+def _read_small(bundle: SafeZip, name: str, limit: int, absent: str) -> bytes:
+    if name not in bundle.names():
+        raise BundleRefused(f"{name}: missing; {absent}")
+    if bundle.declared_size(name) > limit:
+        raise BundleRefused(f"{name}: {bundle.declared_size(name):,} bytes, too large to be a bundle's {name}")
+    return bundle.read(name)
+
+
+def _signer(manifest: bytes, signature: bytes, named_sha256: str) -> x509.Certificate:
+    try:
+        certificate = manifest_signer(manifest, signature)
+    except ManifestSignatureError as exc:
+        if exc.manifest_changed:
+            raise BundleRefused(f"{MANIFEST}: not the bytes that {MANIFEST_SIG} signed (their SHA-256 differs): the "
+                                "manifest was edited after signing") from None
+        raise BundleRefused(f"{MANIFEST_SIG}: {exc.reason}") from None
+    actual = certificate_fingerprint(certificate)
+    if actual != named_sha256:
+        raise BundleRefused(f"{MANIFEST_SIG}: signed by certificate {format_fingerprint(actual)}, but the manifest "
+                            f"names the site certificate {format_fingerprint(named_sha256)}: the manifest was "
+                            "re-signed by another key, or the certificate swapped")
+    return certificate
+
+
+def _note_facts(verdict: Verdict, manifest: dict[str, Any]) -> None:
+    """What the bundle claims to be, kept for printing (verified only when the verdict is OK)."""
+    def text(section: str, key: str) -> str | None:
+        value = manifest_field(manifest, section, key)
+        return value if isinstance(value, str) else None
+
+    def number(section: str, key: str) -> int | None:
+        value = manifest_field(manifest, section, key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    code, name = text("site", "code"), text("site", "name")
+    verdict.site = f"{code} ({name})" if code and name else code or name
+    verdict.study, verdict.definition_version = text("study", "oid"), text("study", "definition_version")
+    verdict.sequence, verdict.subjects = number("export", "sequence"), number("counts", "subjects")
+    verdict.created_at, verdict.data_as_of = text("export", "created_at"), text("export", "data_as_of")
+
+
+def _entry_problems(bundle: SafeZip, listed: dict[str, Listed]) -> list[str]:
+    present = set(bundle.names()) - {MANIFEST, MANIFEST_SIG}
+    missing, extra = sorted(listed.keys() - present), sorted(present - listed.keys())
+    problems = [f"{path}: listed in the manifest but missing from the bundle" for path in missing]
+    problems += [f"{path}: in the bundle but not listed in the manifest (added after signing)"
+                 for path in extra]
+    if ODM not in listed:
+        problems.append(f"{ODM}: not listed in the manifest; every bundle has one")
+    return problems
+
+
+def _content_problems(bundle: SafeZip, listed: dict[str, Listed]) -> list[str]:
+    """Every present listed file: its size and SHA-256, streamed. A damaged or hostile entry stops the walk."""
+    problems = []
+    for path in sorted(listed.keys() & set(bundle.names())):
+        expected = listed[path]
+        if bundle.declared_size(path) != expected.size:
+            problems.append(f"{path}: {bundle.declared_size(path):,} bytes, but the manifest says {expected.size:,}: "
+                            "the file was changed after signing")
+            continue
+        try:
+            sha256, size = bundle.sha256_and_size(path)
+        except UnsafeZip as exc:
+            return [*problems, exc.reason]
+        if size != expected.size or sha256 != expected.sha256:
+            problems.append(f"{path}: its content differs from the manifest (SHA-256 {sha256}, the manifest says "
+                            f"{expected.sha256}): the file was changed after signing")
+    return problems
+
+
+def pdf_problem(pdf: bytes, certificate: x509.Certificate) -> str | None:
+    """Why this PDF's signature is not a valid one by `certificate` (pyHanko), or None."""
+    from ecrf.export.pdf.sign import pdf_signature_problem
+
+    return pdf_signature_problem(pdf, certificate)
+
+
+def odm_problems(stream: BinaryIO) -> list[str]:
+    """Where odm.xml breaks the ODM 1.3.2 schema (the first few), or []."""
+    from ecrf.export.odm.schema import schema_problems
+
+    return schema_problems(stream, limit=ODM_PROBLEM_LIMIT)
+
+
+def _pdf_problems(bundle: SafeZip, listed: dict[str, Listed], certificate: x509.Certificate) -> list[str]:
+    problems = []
+    for path in sorted(p for p in listed if p.lower().endswith(".pdf")):
+        try:
+            problem = pdf_problem(bundle.read(path), certificate)
+        except UnsafeZip as exc:
+            problem = exc.reason
+        except Exception as exc:  # noqa: BLE001 - a PDF that crashes the validator is a PDF that did not verify
+            problem = f"its signature could not be checked ({type(exc).__name__}: {exc})"
+        if problem:
+            problems.append(_named(path, problem))
+    return problems
+
+
+def _odm_problems(bundle: SafeZip) -> list[str]:
+    try:
+        with bundle.open(ODM) as stream:
+            found = odm_problems(stream)
+    except UnsafeZip as exc:
+        return [exc.reason]
+    except Exception as exc:  # noqa: BLE001 - see _pdf_problems
+        return [f"{ODM}: could not be checked against the ODM 1.3.2 schema ({type(exc).__name__}: {exc})"]
+    return [_named(ODM, problem) for problem in found]
+
+
+def _named(path: str, problem: str) -> str:
+    return problem if problem.startswith(f"{path}:") else f"{path}: {problem}"

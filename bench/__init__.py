@@ -2,7 +2,7 @@
 the same run (the same kind of work done the barest way), so the numbers mean something on any machine.
 
 Tests never assert wall-clock time; the goals live here. To add a benchmark, write a module under
-bench/ with `run(quick: bool) -> list[Result]` and list it in bench/registry.py.
+bench/ with `run(scale: bench.scale.Scale) -> list[Result]` and list it in bench/registry.py.
 """
 from bench.result import Result
 

@@ -1,4 +1,4 @@
-"""`python -m bench [--only NAME] [--quick]`: run the benchmarks and print one table.
+"""`python -m bench [--only NAME] [--quick | --smoke]`: run the benchmarks and print one table.
 
 Exit code 0 whatever the figures are (goals are reported, not enforced); 1 only if a benchmark crashed.
 """
@@ -12,6 +12,7 @@ import traceback
 
 from bench.registry import BENCHMARKS, runner, select
 from bench.result import Result
+from bench.scale import Scale
 
 HEADERS = ("benchmark", "figure", "floor", "ratio", "goal", "verdict")
 
@@ -41,9 +42,12 @@ def table(rows: list[tuple[str, ...]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", metavar="NAME", help=f"run only benchmarks whose key contains NAME ({', '.join(BENCHMARKS)})")
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (rougher figures)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="fewer repetitions (rougher figures)")
+    size.add_argument("--smoke", action="store_true", help="the smallest inputs, once (does every benchmark run?)")
     args = parser.parse_args(argv)
     keys = select(args.only)
+    scale = Scale.SMOKE if args.smoke else Scale.QUICK if args.quick else Scale.FULL
     if not keys:
         parser.error(f"no benchmark matches {args.only!r}; known: {', '.join(BENCHMARKS)}")
     # In-process loads parse expressions: keep lark's grammar cache out of the user's own folders.
@@ -52,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     crashed = False
     for key in keys:
         try:
-            rows.extend(row(r) for r in runner(key)(args.quick))
+            rows.extend(row(r) for r in runner(key)(scale))
         except Exception:  # noqa: BLE001 - report it as a row, run the others
             crashed = True
             traceback.print_exc()

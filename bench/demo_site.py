@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 from bench.unlock import kdf_profile
 from ecrf.services.site_setup import create_site
@@ -42,12 +43,12 @@ def skipped() -> str | None:
     return found if isinstance(found, str) else None
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(scale: Scale = Scale.FULL) -> list[Result]:
     create_demo = _create_demo()
     if isinstance(create_demo, str):
         print(f"demo: skipped: {create_demo}")
         return []
-    subjects, runs = (2, 1) if quick else (20, 3)
+    subjects, runs = scale.pick(full=(20, 3), quick=(2, 1), smoke=(1, 1))
     study = load_study(REPO / "forms")
     demo: list[int] = []
     empty: list[int] = []

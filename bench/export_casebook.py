@@ -29,6 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 from bench.unlock import kdf_profile
 from ecrf import __version__
@@ -44,14 +45,14 @@ from ecrf.study.loader import load_study
 GOAL_RATIO = 0.7
 
 
-def run(quick: bool = False) -> list[Result]:
-    ctx, subjects = _demo_records(subjects=20)
+def run(scale: Scale = Scale.FULL) -> list[Result]:
+    ctx, subjects = _demo_records(subjects=scale.pick(full=20, quick=20, smoke=2))
     register_fonts()
     registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)  # <b> around Chinese markup
     raw_content = [_plain_content(ctx, s) for s in subjects]  # prepared outside the floor's clock
     build_s, signed_s, floor_s = [], [], []
     pages = raw_pages = 0
-    for _ in range(1 if quick else 3):  # interleaved, so a slow moment of the machine hits all alike
+    for _ in range(scale.pick(full=3, quick=1, smoke=1)):  # interleaved, so a slow moment of the machine hits all alike
         start = time.perf_counter()
         pdfs = [casebook_pdf(ctx, s) for s in subjects]
         build_s.append(time.perf_counter() - start)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 from ecrf.services import export_records
 from ecrf.services.auth import login
@@ -23,14 +24,15 @@ from ecrf.study.loader import load_study
 GOAL_S = 3.0
 
 
-def run(quick: bool = False) -> list[Result]:
-    runs = 1 if quick else 3
+def run(scale: Scale = Scale.FULL) -> list[Result]:
+    runs = scale.pick(full=3, quick=1, smoke=1)
+    subjects = scale.pick(full=20, quick=20, smoke=2)
     study = load_study(REPO / "forms")
     exports: list[float] = []
     reads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         template = Path(tmp) / "template"
-        create_demo(template / "site.db", study, subjects=20)
+        create_demo(template / "site.db", study, subjects=subjects)
         for i in range(runs):
             site = Path(tmp) / f"site{i}"
             shutil.copytree(template, site)
@@ -51,4 +53,4 @@ def run(quick: bool = False) -> list[Result]:
             finally:
                 session.close()
     figure, floor = statistics.median(exports), statistics.median(reads)
-    return [Result("ecrf export: 20-subject demo bundle", figure, "s", floor, f"≤ {GOAL_S:g} s", figure <= GOAL_S)]
+    return [Result(f"ecrf export: {subjects}-subject demo bundle", figure, "s", floor, f"≤ {GOAL_S:g} s", figure <= GOAL_S)]

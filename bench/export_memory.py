@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 
 GOAL_RATIO = 1.25
@@ -79,14 +80,15 @@ def _child(count: int, site_db: Path, out: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def run(quick: bool = False) -> list[Result]:
-    small, big = (10, 40) if quick else (100, 1000)
+def run(scale: Scale = Scale.FULL) -> list[Result]:
+    small, big = scale.pick(full=(100, 1000), quick=(10, 40), smoke=(2, 4))
+    demo_subjects = scale.pick(full=20, quick=20, smoke=2)
     from ecrf.services.demo import create_demo
     from ecrf.study.loader import load_study
 
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         site_db = Path(tmp) / "demo" / "site.db"
-        create_demo(site_db, load_study(REPO / "forms"), subjects=20)
+        create_demo(site_db, load_study(REPO / "forms"), subjects=demo_subjects)
         out = Path(tmp) / "out"
         out.mkdir()
         floor = _child(small, site_db, out)

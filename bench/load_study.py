@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO, median_ms, subprocess_ns
 
 FORMS = REPO / "forms"
@@ -35,8 +36,8 @@ print(time.perf_counter_ns() - t)
 """
 
 
-def run(quick: bool = False) -> list[Result]:
-    runs = 3 if quick else 7
+def run(scale: Scale = Scale.FULL) -> list[Result]:
+    runs = scale.pick(full=7, quick=3, smoke=1)
     folder = str(FORMS)
     warm: list[int] = []
     no_cache: list[int] = []

@@ -1,14 +1,15 @@
 """The registered benchmarks, in table order: a short key → the module that runs them.
 
-Each module exposes `run(quick: bool) -> list[Result]` (a module may give several rows)."""
+Each module exposes `run(scale: Scale) -> list[Result]` (a module may give several rows)."""
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 
 from bench.result import Result
+from bench.scale import Scale
 
-Runner = Callable[[bool], list[Result]]
+Runner = Callable[[Scale], list[Result]]
 
 BENCHMARKS: dict[str, str] = {
     "load_study": "bench.load_study",

@@ -29,6 +29,7 @@ import yaml
 from sqlalchemy import func, select
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 from bench.unlock import kdf_profile
 from ecrf.services.errors import WrongState
@@ -218,8 +219,8 @@ def value_events(session: SiteSession) -> int:
             AuditEvent.form == FORM, AuditEvent.action == "value")) or 0
 
 
-def run(quick: bool = False) -> list[Result]:
-    saves = 20 if quick else 200
+def run(scale: Scale = Scale.FULL) -> list[Result]:
+    saves = scale.pick(full=200, quick=20, smoke=3)
     clock = Clock()
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         root = Path(tmp)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 from bench.unlock import kdf_profile
 
@@ -108,7 +109,7 @@ def _refs(session) -> list[Any]:  # type: ignore[no-untyped-def]
     return refs
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(scale: Scale = Scale.FULL) -> list[Result]:
     """Measured in a fresh process, so the memory figure is the app's own (not this benchmark run's, after
     other benchmarks) and a crash of Qt cannot take the benchmark table with it."""
     reason = skipped()
@@ -116,7 +117,7 @@ def run(quick: bool = False) -> list[Result]:
         print(f"ui_forms: skipped: {reason}")
         return []
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    done = subprocess.run([sys.executable, "-c", CHILD, "1" if quick else "0"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", CHILD, scale.value], capture_output=True, text=True,
                           check=False, cwd=REPO, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"ui_forms subprocess failed ({done.returncode}):\n{done.stdout[-2000:]}\n"
@@ -126,12 +127,13 @@ def run(quick: bool = False) -> list[Result]:
 
 CHILD = """\
 import dataclasses, json, sys
+from bench.scale import Scale
 from bench.ui_forms import child
-print(json.dumps([dataclasses.asdict(r) for r in child(sys.argv[1] == "1")]))
+print(json.dumps([dataclasses.asdict(r) for r in child(Scale(sys.argv[1]))]))
 """
 
 
-def child(quick: bool) -> list[Result]:
+def child(scale: Scale) -> list[Result]:
     """The measurement itself, in the subprocess."""
     page_class = _page_class()
     assert not isinstance(page_class, str), page_class
@@ -141,7 +143,7 @@ def child(quick: bool) -> list[Result]:
 
     create_app([])
     qInstallMessageHandler(_quiet_qt)
-    return _measure(page_class, quick)
+    return _measure(page_class, scale)
 
 
 def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -149,15 +151,15 @@ def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-d
         print(f"qt: {message}", file=sys.stderr)
 
 
-def _measure(page_class: Callable[..., Any], quick: bool) -> list[Result]:
+def _measure(page_class: Callable[..., Any], scale: Scale) -> list[Result]:
     from ecrf.services.auth import login
     from ecrf.services.demo import create_demo
     from ecrf.study.loader import load_study
 
     study = load_study(REPO / "forms")
-    opens, memory_forms = (12, 20) if quick else (60, 50)
+    opens, memory_forms, subjects = scale.pick(full=(60, 50, 20), quick=(12, 20, 4), smoke=(3, 4, 2))
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
-        db_path = create_demo(Path(tmp) / "demo" / "site.db", study, subjects=4 if quick else 20).db_path
+        db_path = create_demo(Path(tmp) / "demo" / "site.db", study, subjects=subjects).db_path
         session = login(db_path, study, "nurse", "demo-nurse-2020")
         try:
             refs = _refs(session)

@@ -21,6 +21,7 @@ from random import Random
 from typing import Any
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 
 N_SUBJECTS = 2000
@@ -165,7 +166,7 @@ def _keystrokes(built, search: Callable[[Any, str], None], repeat: int) -> float
     return statistics.median(samples)
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(scale: Scale = Scale.FULL) -> list[Result]:
     import sys
 
     if str(REPO) not in sys.path:
@@ -175,7 +176,7 @@ def run(quick: bool = False) -> list[Result]:
     _app()
     study = load_study(REPO / "forms")
     rows = synthetic_rows(study)
-    repeat = 3 if quick else 15
+    repeat = scale.pick(full=15, quick=3, smoke=1)
     ours_ms, ours_built = _median_ms(_ours(study, rows), repeat)
     columns = ours_built[2].columnCount()  # type: ignore[index]
     floor_ms, floor_built = _median_ms(_floor(columns, len(rows)), repeat)

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO, median_ms, subprocess_ns
 from bench.unlock import kdf_profile
 
@@ -58,11 +59,11 @@ window.show()
 """ + _WAIT
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(scale: Scale = Scale.FULL) -> list[Result]:
     from ecrf.services.site_setup import create_site
     from ecrf.study.loader import load_study
 
-    runs = 3 if quick else 9
+    runs = scale.pick(full=9, quick=3, smoke=1)
     app: list[int] = []
     floor: list[int] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.timing import REPO
 from ecrf.services.auth import login
 from ecrf.services.session import slot_of
@@ -58,8 +59,8 @@ def slot_params(keys_file: Path, slot_id: str) -> KdfParams:
     return KdfParams(kdf["time_cost"], kdf["memory_cost"], kdf["parallelism"], base64.b64decode(kdf["salt"]))
 
 
-def run(quick: bool = False) -> list[Result]:
-    runs = 3 if quick else 9
+def run(scale: Scale = Scale.FULL) -> list[Result]:
+    runs = scale.pick(full=9, quick=3, smoke=1)
     study = load_study(REPO / "forms")
     logins: list[int] = []
     derives: list[int] = []

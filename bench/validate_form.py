@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.result import Result
+from bench.scale import Scale
 from bench.synthetic_form import FORM, Values, write_study
 from bench.timing import per_call_ns
 from ecrf.study.loader import load_study
@@ -41,7 +42,7 @@ def plan_of(form: Form) -> Plan:
     return plan
 
 
-def run(quick: bool = False) -> list[Result]:
+def run(scale: Scale = Scale.FULL) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         values = write_study(Path(tmp))
         form = load_study(tmp).form(FORM)
@@ -49,7 +50,7 @@ def run(quick: bool = False) -> list[Result]:
     if validate_form(form, values, where=where).hard:  # the values are meant to be savable
         raise AssertionError("the synthetic values should raise no refusal")
     plan = plan_of(form)
-    repeat, sample_ns = (3, 2_000_000) if quick else (15, 50_000_000)
+    repeat, sample_ns = scale.pick(full=(15, 50_000_000), quick=(3, 2_000_000), smoke=(1, 1_000_000))
     figure = per_call_ns(lambda: validate_form(form, values, where=where), repeat=repeat, min_sample_ns=sample_ns)
     floor = per_call_ns(lambda: bare_walk(values, plan), repeat=repeat, min_sample_ns=sample_ns)
     figure_us, floor_us = figure / 1000, floor / 1000

@@ -1,9 +1,11 @@
 """Test set-up: no test touches the user's real folders, needs a display, or the network."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,25 +16,31 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="ecrf-tests-"))
 os.environ["ECRF_CACHE_DIR"] = str(_SANDBOX / "cache")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANG"] = "C.UTF-8"
+# Key slots use Argon2id tuned to ~0.25 s in real use; the tests use the minimal profile so that
+# hundreds of logins stay fast. The crash test's writer process inherits this.
+os.environ["ECRF_KDF_PROFILE"] = "fast"
+# Any default site path resolves inside the sandbox, never the user's data directory.
+os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
 
 REPO = Path(__file__).resolve().parent.parent
 
-# The demo site is made once per run with today's date, and many tests compare against date.today(). A run
-# that crosses midnight would see two different "todays", so a run starting in the last minutes of a day
-# waits for the new day first (at most ~8 minutes; the whole suite takes about 4).
-_LATE = 23 * 60 + 52  # minutes after local midnight from which the suite could cross it
+# One clock for the whole run (ecrf.study.clock): the demo made once per run and every test that asks for
+# "today" agree even when the run crosses midnight. It reads the real time, but a run that starts late in
+# the evening runs from 20:00 of that day, so no run (minutes long) reaches the next day.
+_LATEST_START = dt.time(20, 0)
 
 
-def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
-    import time
-    from datetime import datetime
+def _fixed_clock() -> dt.date:
+    from ecrf.study import clock
 
-    now = datetime.now()
-    minutes = now.hour * 60 + now.minute
-    if minutes >= _LATE:
-        wait = (24 * 60 - minutes) * 60 - now.second + 5
-        print(f"\nconftest: waiting {wait} s for midnight, so the run does not span two dates")
-        time.sleep(wait)
+    started = dt.datetime.now().astimezone()
+    latest = dt.datetime.combine(started.date(), _LATEST_START, tzinfo=started.tzinfo)
+    anchor, t0 = min(started, latest), time.monotonic()
+    clock.use_source(lambda: anchor + dt.timedelta(seconds=time.monotonic() - t0))
+    return clock.today()
+
+
+TODAY = _fixed_clock()
 FORMS = REPO / "forms"
 
 
@@ -43,11 +51,6 @@ def study():
     return load_study(FORMS)
 
 
-# Key slots use Argon2id tuned to ~0.25 s in real use; the tests use the minimal profile so that
-# hundreds of logins stay fast. The crash test's writer process inherits this.
-os.environ["ECRF_KDF_PROFILE"] = "fast"
-# Any default site path resolves inside the sandbox, never the user's data directory.
-os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
 
 ADMIN_PASSWORD = "admin-password-1"
 

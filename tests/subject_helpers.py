@@ -22,6 +22,7 @@ from ecrf.services.subject_data import (
 )
 from ecrf.store.clock import Clock
 from ecrf.store.models import AuditEvent, FormInstance, Subject
+from ecrf.study import clock as app_clock
 from ecrf.study.model import Study
 
 UTC_TEXT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"
@@ -30,7 +31,7 @@ TZ_PLUS_8 = timezone(timedelta(hours=8))  # the trial's sites are in China
 
 def consent_day() -> date:
     """Consent a couple of days ago: inside the screening window, never a future date."""
-    return date.today() - timedelta(days=2)
+    return app_clock.today() - timedelta(days=2)
 
 
 def dm_values(consent: date | None = None, *, sex: str = "M", age: int = 45) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def enrol(session: SiteSession, *, day0: date | None = None, manual: tuple[str, 
           consent: date | None = None) -> str:
     """Screen and allocate a subject (from the list, or manually with (arm, number)); returns the subject id."""
     label = screen(session, consent=consent)
-    day0 = day0 or date.today()
+    day0 = day0 or app_clock.today()
     if manual:
         arm, rand_no = manual
         return subjects.allocate_manually(session, label, arm, rand_no, "envelope used in a test", day0).subject_id
@@ -125,7 +126,7 @@ def subject_row(session: SiteSession, label: str) -> Subject:
 class ManualTime:
     """A wall clock the test sets and moves: `clock` reads `now`."""
 
-    now: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    now: datetime = field(default_factory=lambda: app_clock.local_now())
     workstation: str = "WARD-3-PC"
 
     @property

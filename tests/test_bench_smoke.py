@@ -16,11 +16,12 @@ if str(REPO) not in sys.path:  # bench/ is a folder of the repo, not part of the
 from bench.__main__ import row, table
 from bench.registry import BENCHMARKS, runner
 from bench.result import Result
+from bench.scale import Scale
 
 
 @pytest.mark.parametrize("key", list(BENCHMARKS))
 def test_benchmark_runs_and_gives_sane_results(key: str) -> None:
-    results = runner(key)(True)  # quick mode
+    results = runner(key)(Scale.SMOKE)  # the smallest input, once
     if not results:  # only a benchmark that says why (e.g. the demo while create_demo is not written) may give none
         reason = getattr(importlib.import_module(BENCHMARKS[key]), "skipped", lambda: None)()
         assert reason, f"benchmark {key} gave no rows and no reason"

@@ -18,8 +18,9 @@ from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, load_subject_data
 from ecrf.store.errors import SiteExists
 from ecrf.store.models import AuditEvent, FormInstance, Subject
-from ecrf.study.status import FormStatus
+from ecrf.study import clock as app_clock
 from ecrf.study.schedule import VisitStatus, subject_schedule
+from ecrf.study.status import FormStatus
 
 TODAY = date(2024, 6, 1)
 Row = tuple[str, str, str, str, int, str, str | None, str | None]
@@ -175,7 +176,7 @@ def test_an_existing_site_is_not_overwritten(tmp_path, study):  # type: ignore[n
 
 def test_a_today_after_the_computers_date_is_refused(tmp_path, study):  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput):
-        create_demo(tmp_path / "site.db", study, subjects=1, today=date.today() + timedelta(days=2))
+        create_demo(tmp_path / "site.db", study, subjects=1, today=app_clock.today() + timedelta(days=2))
     assert not (tmp_path / "site.db").exists()
 
 

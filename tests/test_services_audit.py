@@ -3,7 +3,7 @@ reason); a clock set back shows in the trail; logins, failed logins and lockout 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from subject_helpers import (
@@ -30,6 +30,7 @@ from ecrf.services.errors import (
 from ecrf.services.subject_data import FormRef
 from ecrf.store.clock import utc_text
 from ecrf.store.models import AuditEvent, FailedLogin
+from ecrf.study import clock as app_clock
 from ecrf.study.status import SubjectStatus
 from ecrf.study.values import Missing
 
@@ -159,24 +160,24 @@ def test_allocation_and_end_of_participation_audited(sites, study, time):
     try:
         label = screen(investigator)
         mark = head(investigator)
-        allocation = subjects.allocate(investigator, label, day0=date.today())
+        allocation = subjects.allocate(investigator, label, day0=app_clock.today())
         new = events_after(investigator, mark)
         stamped(new, time, "investigator", "investigator")
         allocated = one(new, "allocated")
         assert (allocated.subject, allocated.item, allocated.new_value) == (allocation.subject_id, "R001", "MSC")
         assert "allocation list entry 1" in allocated.reason and label in allocated.reason
-        assert date.today().isoformat() in allocated.reason
+        assert app_clock.today().isoformat() in allocated.reason
         values = {e.item: e.new_value for e in new if e.action == "value"}
-        assert values == {"RANDDAT": date.today().isoformat(), "ARMCD": "MSC", "RANDNO": "R001"}
+        assert values == {"RANDDAT": app_clock.today().isoformat(), "ARMCD": "MSC", "RANDNO": "R001"}
         assert {e.subject for e in new} == {allocation.subject_id}
 
         mark = head(investigator)
-        subjects.end_participation(investigator, allocation.subject_id, SubjectStatus.WITHDRAWN, date.today(),
+        subjects.end_participation(investigator, allocation.subject_id, SubjectStatus.WITHDRAWN, app_clock.today(),
                                    "withdrew consent")
         new = events_after(investigator, mark)
         ended = one(new, "participation_ended")
         assert (ended.subject, ended.old_value, ended.new_value) == (allocation.subject_id, "enrolled", "withdrawn")
-        assert ended.reason == f"withdrew consent (on {date.today().isoformat()})"
+        assert ended.reason == f"withdrew consent (on {app_clock.today().isoformat()})"
         cancelled = [e for e in new if e.action == "visit_cancelled"]
         assert [e.visit for e in cancelled] == ["D3", "D6", "D14", "D28", "D90", "D180"]
         assert {e.reason for e in cancelled} == {"participation ended: withdrawn"}

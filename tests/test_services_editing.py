@@ -1,7 +1,7 @@
 """services.editing.open_form: what the form editor is given to show and to check live."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from subject_helpers import enrol, save_confirming, screen, subject_row
@@ -10,10 +10,11 @@ from ecrf.services import logs
 from ecrf.services.editing import open_form
 from ecrf.services.errors import NotFound
 from ecrf.services.subject_data import FormRef
+from ecrf.study import clock as app_clock
 from ecrf.study.status import FormStatus
 from ecrf.study.values import Missing
 
-TODAY = date.today()
+TODAY = app_clock.today()
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from subject_helpers import enrol, screen
 
 from ecrf.services import logs, overview
 from ecrf.services.overview import CellState, SubjectFacts, build_row
-from ecrf.study.status import FormStatus, SubjectStatus
+from ecrf.study import clock as app_clock
 from ecrf.study.schedule import VisitStatus
+from ecrf.study.status import FormStatus, SubjectStatus
 
 TODAY = date(2024, 3, 1)
 
@@ -76,7 +77,7 @@ def test_rows_and_detail_from_a_site(sites, study) -> None:  # type: ignore[no-u
         assert set(rows) == {subject_id, waiting}
         enrolled = rows[subject_id]
         assert enrolled.status is SubjectStatus.ENROLLED and enrolled.arm in ("MSC", "CTRL") and enrolled.rand_no
-        assert enrolled.day0 == date.today() and enrolled.cell("SCR").state is CellState.IN_PROGRESS
+        assert enrolled.day0 == app_clock.today() and enrolled.cell("SCR").state is CellState.IN_PROGRESS
         assert enrolled.log_counts == {"AE": 1}  # the removed entry is not counted
         assert rows[waiting].status is SubjectStatus.SCREENING and rows[waiting].log_counts == {}
         detail = overview.subject_detail(nurse, subject_id)

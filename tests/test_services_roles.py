@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -37,6 +36,7 @@ from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
+from ecrf.study import clock as app_clock
 from ecrf.study.status import SubjectStatus
 
 pytestmark = pytest.mark.req("P11.10g")
@@ -178,12 +178,12 @@ CALLS = [
          lambda w: subjects.allocate_manually(w.session, w.screened[1], "MSC", "M100", "list not reachable"),
          "allocated"),
     Call("subjects.end_participation", Do.END_PARTICIPATION,
-         lambda w: subjects.end_participation(w.session, w.enrolled[0], SubjectStatus.WITHDRAWN, date.today(),
+         lambda w: subjects.end_participation(w.session, w.enrolled[0], SubjectStatus.WITHDRAWN, app_clock.today(),
                                               "withdrew consent"), "participation_ended"),
     Call("subjects.eligibility", Do.READ_DATA, _eligibility, None),
     Call("forms.save_form", Do.ENTER_DATA,
          lambda w: forms.save_form(w.session, FormRef(w.enrolled[1], "D0", "VS"),
-                                   {"VSDAT": date.today().isoformat(), "PULSE": "80"}), "value"),
+                                   {"VSDAT": app_clock.today().isoformat(), "PULSE": "80"}), "value"),
     Call("logs.add_log_entry", Do.ENTER_DATA,
          lambda w: logs.add_log_entry(w.session, w.enrolled[1], "AE", {"AETERM": "Nausea"}), "log_entry_added"),
     Call("logs.remove_log_entry", Do.ENTER_DATA,

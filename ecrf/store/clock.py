@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ecrf.study.clock import local_now
+
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 
@@ -20,15 +22,11 @@ def parse_utc(text: str) -> datetime:
     return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
 
 
-def _local_now() -> datetime:
-    return datetime.now().astimezone()
-
-
 @dataclass
 class Clock:
     """`now()` is an aware local datetime; tests replace `source`."""
 
-    source: Callable[[], datetime] = field(default=_local_now)
+    source: Callable[[], datetime] = field(default=local_now)
     workstation: str = field(default_factory=socket.gethostname)
 
     def now(self) -> datetime:

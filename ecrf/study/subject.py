@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ecrf.study import clock
 from ecrf.study.expr import ItemKey
 
 
@@ -42,7 +43,7 @@ class Where:
     today: date | None = None
 
     def context(self, subject: SubjectData | None) -> dict[str, Any]:
-        today = self.today or date.today()
+        today = self.today or clock.today()
         return {
             "arm": subject.arm if subject else None,
             "day0": subject.day0 if subject else None,

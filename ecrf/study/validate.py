@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ecrf.study import clock
 from ecrf.study.eligibility import criteria_met
 from ecrf.study.expr import Env
 from ecrf.study.expr.runtime import quantize
@@ -115,7 +115,7 @@ def _value_findings(item: Item, value: Any, where: Where) -> list[Finding]:
     if item.value_type in NUMERIC_TYPES:
         return range_findings(item, value)
     if item.value_type in DATE_TYPES and not item.future_allowed:
-        today = where.today or date.today()
+        today = where.today or clock.today()
         bounds = date_bounds(value)
         if bounds is not None and bounds[0] > today:
             shown = value.entry_text() if isinstance(value, PartialDate) else value.isoformat()

@@ -10,6 +10,8 @@ from datetime import date
 
 import pytest
 
+from ecrf.study import clock as app_clock
+
 
 @dataclass
 class DialogRecorder:
@@ -71,4 +73,4 @@ def english(qapp):  # type: ignore[no-untyped-def]
 
 
 def today() -> date:
-    return date.today()
+    return app_clock.today()

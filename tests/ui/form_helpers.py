@@ -10,11 +10,12 @@ from subject_helpers import enrol, subject_row
 
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
+from ecrf.study import clock as app_clock
 from ecrf.ui.form_editor.choices import ComboField, MultiField, RadioField
 from ecrf.ui.form_editor.fields import LineField, LongTextField
 from ecrf.ui.form_editor.page import FormEditorPage
 
-TODAY = date.today()
+TODAY = app_clock.today()
 
 
 def d3_subject(session: SiteSession) -> tuple[str, str]:

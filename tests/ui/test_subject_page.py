@@ -2,8 +2,6 @@
 and log tabs asking for forms, removing a log entry with a reason, and ending participation."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtWidgets import QPushButton
 from subject_helpers import save_confirming, screen
@@ -11,6 +9,7 @@ from subject_helpers import save_confirming, screen
 from ecrf.services import overview
 from ecrf.services.errors import NotFound
 from ecrf.services.subject_data import FormRef
+from ecrf.study import clock as app_clock
 from ecrf.study.status import SubjectStatus
 from ecrf.ui.subject import actions
 from ecrf.ui.subject.page import SubjectPage
@@ -67,7 +66,7 @@ def test_screening_eligibility_reasons_then_allocation(qtbot, session, dialogs) 
     assert row.status is SubjectStatus.ENROLLED and row.subject_id == page.heading.text()
     title, text = dialogs.infos[-1]
     assert title == "Allocated" and f"Arm: {row.arm}" in text and f"Allocation number: {row.rand_no}" in text
-    assert page.screening.isHidden() and f"Day 0 {date.today().isoformat()}" in page.facts.text()
+    assert page.screening.isHidden() and f"Day 0 {app_clock.today().isoformat()}" in page.facts.text()
 
 
 def test_investigator_allocates_manually_with_a_reason(qtbot, demo, monkeypatch, dialogs) -> None:  # type: ignore[no-untyped-def]

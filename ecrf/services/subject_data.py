@@ -1,11 +1,12 @@
 """Reading a subject's stored data back into the study layer's types (SubjectData, typed values)."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services.errors import NotFound
@@ -50,11 +51,18 @@ def typed_values(form: Form, rows: list[ItemValue]) -> dict[str, Any]:
                                      row.value, row.missing) for row in rows}
 
 
-def load_subject_data(db: Session, study: Study, subject: Subject) -> SubjectData:
-    """Everything expressions may read across forms, and the date each visit took place."""
+def load_subject_data(db: Session, study: Study, subject: Subject,
+                      only: Collection[tuple[str, str]] | None = None) -> SubjectData:
+    """Everything expressions may read across forms, and the date each visit took place.
+
+    `only` limits the load to those (visit, form) pairs: a save needs only what its form reads, and the forms of
+    its visit for the visit's date. The dates of visits whose forms were not loaded are then unknown."""
     data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
-    instances = db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
-        FormInstance.subject_pk == subject.id, FormInstance.visit_code != "", FormInstance.deleted.is_(False)))
+    query = select(FormInstance).options(selectinload(FormInstance.values)).where(
+        FormInstance.subject_pk == subject.id, FormInstance.visit_code != "", FormInstance.deleted.is_(False))
+    if only is not None:
+        query = query.where(tuple_(FormInstance.visit_code, FormInstance.form_code).in_(sorted(only)))
+    instances = db.scalars(query)
     for instance in instances:
         if instance.form_code not in study.forms:
             continue

@@ -196,6 +196,14 @@ class Form:
         return tuple(i for i in self.items if i.criterion is not None)
 
     @cached_property
+    def forms_read(self) -> frozenset[tuple[str | None, str]]:
+        """(visit, form) of the other forms its expressions read (skip logic, derived values, checks, eligibility
+        rules); visit None is the visit being entered. What a save has to load besides the form itself."""
+        expressions = [e for i in self.items for e in (i.show_if, i.derive, i.criterion and i.criterion.rule) if e]
+        expressions += [e for c in self.checks for e in (c.expr, c.when) if e]
+        return frozenset((k.visit, k.form) for e in expressions for k in e.refs if k.form and k.form != self.code)
+
+    @cached_property
     def derive_order(self) -> tuple[str, ...]:
         """Calculated items, each after the calculated items it reads (the loader rejects cycles)."""
         calculated = {i.code: i for i in self.items if i.derive is not None}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from run_once import made_once_per_run
 
 # Keep lark's grammar cache and anything else the app would put in the user's folders out of $HOME.
 _SANDBOX = Path(tempfile.mkdtemp(prefix="ecrf-tests-"))
@@ -110,11 +111,11 @@ class DemoCopy:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
+    """The 20-subject demo site, made once per run; tests copy it (`demo`) or only read it."""
     from ecrf.services.demo import create_demo
 
-    folder = tmp_path_factory.mktemp("demo-template")
-    create_demo(folder / "site.db", study, subjects=20)
-    return folder
+    return made_once_per_run(tmp_path_factory, "demo-template",
+                             lambda folder: create_demo(folder / "site.db", study, subjects=20))
 
 
 @pytest.fixture

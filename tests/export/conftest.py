@@ -1,10 +1,12 @@
 """Export tests: the demo site read once into export records, and a signing identity made once per run."""
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from run_once import made_once_per_run
 
 from ecrf import __version__
 from ecrf.export.bundle.identity import SigningIdentity, new_identity
@@ -18,12 +20,14 @@ def identity() -> SigningIdentity:
 
 
 @pytest.fixture(scope="session")
-def demo_records(demo_template: Path, study) -> DemoRecords:  # type: ignore[no-untyped-def]
-    """The 20-subject demo as the exporter sees it (read from the session's demo template, not copied)."""
+def demo_records(demo_template: Path, tmp_path_factory, study) -> DemoRecords:  # type: ignore[no-untyped-def]
+    """The 20-subject demo as the exporter sees it (read from a copy of the session's demo template)."""
     from ecrf.services import export_records
     from ecrf.services.auth import login
 
-    session = login(demo_template / "site.db", study, "nurse", "demo-nurse-2020")
+    site = tmp_path_factory.mktemp("demo-records") / "site"
+    shutil.copytree(demo_template, site)  # the template is shared by every worker: never log in to it
+    session = login(site / "site.db", study, "nurse", "demo-nurse-2020")
     try:
         with session.read() as db:
             return DemoRecords(export_records.site_facts(db), export_records.users(db),
@@ -45,17 +49,18 @@ def export_context(tmp_path: Path, study, demo_records: DemoRecords, identity: S
 @pytest.fixture(scope="session")
 def demo_bundle(demo_template: Path, tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
     """A real bundle exported by the demo's nurse from a copy of the demo site (made once per run)."""
-    import shutil
-
     from ecrf.services.auth import login
     from ecrf.services.export import export_bundle
 
-    root = tmp_path_factory.mktemp("demo-bundle")
-    shutil.copytree(demo_template, root / "site")
-    out = root / "out"
-    out.mkdir()
-    session = login(root / "site" / "site.db", study, "nurse", "demo-nurse-2020")
-    try:
-        return export_bundle(session, out).path
-    finally:
-        session.close()
+    def make(root: Path) -> None:
+        shutil.copytree(demo_template, root / "site")
+        (root / "out").mkdir()
+        session = login(root / "site" / "site.db", study, "nurse", "demo-nurse-2020")
+        try:
+            export_bundle(session, root / "out")
+        finally:
+            session.close()
+
+    out = made_once_per_run(tmp_path_factory, "demo-bundle", make) / "out"
+    [bundle] = [p for p in out.iterdir() if p.suffix == ".zip"]
+    return bundle

@@ -19,7 +19,7 @@ from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled, CliError
-from ecrf.paths import default_forms_dir
+from ecrf.paths import ShippedDataMissing, default_forms_dir
 from ecrf.services.errors import ServiceError
 from ecrf.services.permissions import ALLOWED
 from ecrf.store.errors import StoreError
@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
     try:
         return int(args.run(args))
-    except (ServiceError, StoreError, KeySlotError, CliError) as exc:
+    except (ServiceError, StoreError, KeySlotError, CliError, ShippedDataMissing) as exc:
         print(exc.message, file=sys.stderr)  # a refusal or a fault the user can act on: never a traceback
         return EXIT_PROBLEMS
     except Cancelled:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.result import Result
-from bench.timing import FORMS
+from bench.timing import FORMS_DIR
 from bench.unlock import kdf_profile
 from ecrf.services.site_setup import create_site
 from ecrf.study.loader import load_study
@@ -48,7 +48,7 @@ def run(quick: bool = False) -> list[Result]:
         print(f"demo: skipped: {create_demo}")
         return []
     subjects, runs = (2, 1) if quick else (20, 3)
-    study = load_study(FORMS)
+    study = load_study(FORMS_DIR)
     demo: list[int] = []
     empty: list[int] = []
     with kdf_profile(None), tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

@@ -29,7 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from bench.result import Result
-from bench.timing import FORMS
+from bench.timing import FORMS_DIR
 from bench.unlock import kdf_profile
 from ecrf import __version__
 from ecrf.export.pdf import style as pdf_style
@@ -77,7 +77,7 @@ def _demo_records(subjects: int) -> tuple[ExportContext, list[SubjectRecord]]:
     from ecrf.services.auth import login
     from ecrf.services.demo import create_demo
 
-    study = load_study(FORMS)
+    study = load_study(FORMS_DIR)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
         create_demo(Path(tmp) / "site.db", study, subjects=subjects)
         session = login(Path(tmp) / "site.db", study, "nurse", "demo-nurse-2020")

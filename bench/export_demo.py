@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.result import Result
-from bench.timing import FORMS
+from bench.timing import FORMS_DIR
 from ecrf.services import export_records
 from ecrf.services.auth import login
 from ecrf.services.demo import create_demo
@@ -25,7 +25,7 @@ GOAL_S = 3.0
 
 def run(quick: bool = False) -> list[Result]:
     runs = 1 if quick else 3
-    study = load_study(FORMS)
+    study = load_study(FORMS_DIR)
     exports: list[float] = []
     reads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.result import Result
-from bench.timing import FORMS, REPO
+from bench.timing import FORMS_DIR, REPO
 from bench.unlock import kdf_profile
 
 GOAL_MS = 100.0
@@ -154,7 +154,7 @@ def _measure(page_class: Callable[..., Any], quick: bool) -> list[Result]:
     from ecrf.services.demo import create_demo
     from ecrf.study.loader import load_study
 
-    study = load_study(FORMS)
+    study = load_study(FORMS_DIR)
     opens, memory_forms = (12, 20) if quick else (60, 50)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
         db_path = create_demo(Path(tmp) / "demo" / "site.db", study, subjects=4 if quick else 20).db_path

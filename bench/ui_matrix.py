@@ -21,7 +21,7 @@ from random import Random
 from typing import Any
 
 from bench.result import Result
-from bench.timing import FORMS, REPO
+from bench.timing import FORMS_DIR, REPO
 
 N_SUBJECTS = 2000
 GOAL_MS, KEY_GOAL_MS = 200.0, 100.0  # a keystroke: the usual "feels instant" limit
@@ -173,7 +173,7 @@ def run(quick: bool = False) -> list[Result]:
     from ecrf.study.loader import load_study
 
     _app()
-    study = load_study(FORMS)
+    study = load_study(FORMS_DIR)
     rows = synthetic_rows(study)
     repeat = 3 if quick else 15
     ours_ms, ours_built = _median_ms(_ours(study, rows), repeat)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.result import Result
-from bench.timing import FORMS
+from bench.timing import FORMS_DIR
 from ecrf.services.auth import login
 from ecrf.services.session import slot_of
 from ecrf.services.site_setup import create_site
@@ -60,7 +60,7 @@ def slot_params(keys_file: Path, slot_id: str) -> KdfParams:
 
 def run(quick: bool = False) -> list[Result]:
     runs = 3 if quick else 9
-    study = load_study(FORMS)
+    study = load_study(FORMS_DIR)
     logins: list[int] = []
     derives: list[int] = []
     with kdf_profile(None), tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

@@ -32,7 +32,7 @@ def read_charts(doc: LineMap, study: Study, r: Reader, damaged: Collection[str] 
         return NO_CHARTS
     reader = _ChartReader(r, study, frozenset(damaged))
     entries = r.sequence(doc["charts"], doc.line_of("charts"), "'charts'", "charts") if "charts" in doc else None
-    charts = [reader.chart(raw, entries.line_of(i)) for i, raw in enumerate(entries or ())]
+    charts = [reader.chart(raw, entries.line_of(i)) for i, raw in enumerate(entries)] if entries is not None else []
     infusions = reader.infusions(doc["infusions"], doc.line_of("infusions")) if "infusions" in doc else None
     return ChartSet(tuple(c for c in charts if c is not None), infusions)
 

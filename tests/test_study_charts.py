@@ -7,12 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FORMS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecrf.cli.main import main
+from ecrf.study.chart_reader import read_charts
 from ecrf.study.charts import CHARTS_FILE, NO_CHARTS
 from ecrf.study.loader import load_study
-from ecrf.study.problems import DefinitionError, Problem
+from ecrf.study.problems import DefinitionError, Problem, Problems
+from ecrf.study.reader import Reader
+from ecrf.study.yamlsource import LineMap, parse_yaml
 
 CHARTED = ["VS.TEMP", "VS.OXYSAT", "VS.RESP", "CS.WHOSCALE", "LB.LYMPH", "CT.CTTOTAL"]
 HEADER = "study: MSC-COVID19\ncharts:\n"
@@ -152,3 +158,26 @@ def test_a_site_command_shows_the_coded_problem_not_a_traceback(forms, capsys, t
     err = capsys.readouterr().err
     assert "forms/display/charts.yaml:" in err and ("[yaml-syntax]" in err or "[unknown-item]" in err)
     assert f"ecrf check-forms {forms}" in err and "Traceback" not in err
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 50), st.floats(allow_nan=True), st.text(max_size=8),
+                     st.sampled_from(["MSC-COVID19", "VS", "TEMP", "EX", "EXDAT", "EXDOSE", "CS", "WHOSCALE", "en"]))
+_keys = st.sampled_from(["study", "charts", "infusions", "form", "item", "label", "unit", "axis", "date", "given",
+                         "en", "zh", "x"])
+_docs = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=5),
+                     max_leaves=20)
+
+
+@pytest.mark.req("VAL-NO-CRASH")
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(_docs, st.fixed_dictionaries({"study": st.just("MSC-COVID19")}, optional={
+    "charts": st.lists(st.dictionaries(_keys, _docs, max_size=5), max_size=3),
+    "infusions": st.dictionaries(_keys, _docs, max_size=5)})))
+def test_any_chart_file_gives_problems_not_exceptions(study, content):
+    doc = parse_yaml(yaml.safe_dump(content, allow_unicode=True).encode())
+    if not isinstance(doc, LineMap):
+        return  # the loader reports a file that is not a mapping before the chart reader sees it
+    problems = Problems()
+    chart_set = read_charts(doc, study, Reader(problems, "forms/display/charts.yaml", study.info.languages))
+    assert all(str(p) for p in problems.items)
+    assert all(chart.key.count(".") == 1 for chart in chart_set.charts)

@@ -36,6 +36,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     """A new venv with the wheel built from this checkout installed in it; returns the venv."""
+    import setuptools
+
+    assert int(setuptools.__version__.split(".")[0]) >= 68, \
+        "the offline wheel build needs the test extras' setuptools: pip install -e '.[test]'"
     tmp = tmp_path_factory.mktemp("wheel")
     env = _env(tmp)
     src = tmp / "src"

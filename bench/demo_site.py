@@ -20,7 +20,7 @@ from typing import Any
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR
 from bench.unlock import kdf_profile
 from ecrf.services.site_setup import create_site
 from ecrf.study.loader import load_study
@@ -49,7 +49,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
         print(f"demo: skipped: {create_demo}")
         return []
     subjects, runs = scale.pick(full=(20, 3), quick=(2, 1), smoke=(1, 1))
-    study = load_study(REPO / "forms")
+    study = load_study(FORMS_DIR)
     demo: list[int] = []
     empty: list[int] = []
     with kdf_profile(None), tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

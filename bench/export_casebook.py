@@ -30,7 +30,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, Si
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR
 from bench.unlock import kdf_profile
 from ecrf import __version__
 from ecrf.export.pdf import style as pdf_style
@@ -78,7 +78,7 @@ def _demo_records(subjects: int) -> tuple[ExportContext, list[SubjectRecord]]:
     from ecrf.services.auth import login
     from ecrf.services.demo import create_demo
 
-    study = load_study(REPO / "forms")
+    study = load_study(FORMS_DIR)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
         create_demo(Path(tmp) / "site.db", study, subjects=subjects)
         session = login(Path(tmp) / "site.db", study, "nurse", "demo-nurse-2020")

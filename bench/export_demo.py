@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR
 from ecrf.services import export_records
 from ecrf.services.auth import login
 from ecrf.services.demo import create_demo
@@ -27,7 +27,7 @@ GOAL_S = 3.0
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     runs = scale.pick(full=3, quick=1, smoke=1)
     subjects = scale.pick(full=20, quick=20, smoke=2)
-    study = load_study(REPO / "forms")
+    study = load_study(FORMS_DIR)
     exports: list[float] = []
     reads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

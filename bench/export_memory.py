@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR, REPO
 
 GOAL_RATIO = 1.25
 
@@ -73,7 +73,7 @@ print(json.dumps({"peak_mb": peak_kb / 1024, "seconds": elapsed, "bytes": size})
 
 def _child(count: int, site_db: Path, out: Path) -> dict[str, float]:
     env = {**os.environ, "ECRF_KDF_PROFILE": "fast", "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(count), str(site_db), str(out), str(REPO / "forms")],
+    done = subprocess.run([sys.executable, "-c", CHILD, str(count), str(site_db), str(out), str(FORMS_DIR)],
                           capture_output=True, text=True, env=env, cwd=REPO, check=False, timeout=3600)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
@@ -88,7 +88,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
 
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         site_db = Path(tmp) / "demo" / "site.db"
-        create_demo(site_db, load_study(REPO / "forms"), subjects=demo_subjects)
+        create_demo(site_db, load_study(FORMS_DIR), subjects=demo_subjects)
         out = Path(tmp) / "out"
         out.mkdir()
         floor = _child(small, site_db, out)

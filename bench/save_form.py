@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR
 from bench.unlock import kdf_profile
 from ecrf.services.errors import WrongState
 from ecrf.services.forms import save_form
@@ -119,7 +119,7 @@ def form_doc() -> tuple[dict[str, Any], Values, Values]:
 
 def write_study(folder: Path) -> tuple[Values, Values]:
     """A copy of forms/ with BENCH30 added to visit D14; returns the two value sets."""
-    shutil.copytree(REPO / "forms", folder, dirs_exist_ok=True)
+    shutil.copytree(FORMS_DIR, folder, dirs_exist_ok=True)
     study_file = folder / "study.yaml"
     study = yaml.safe_load(study_file.read_text(encoding="utf-8"))
     visit = next(v for v in study["visits"] if v["code"] == VISIT)

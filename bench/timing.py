@@ -10,7 +10,10 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ecrf.paths import shipped_dir
+
 REPO = Path(__file__).resolve().parent.parent
+FORMS_DIR = shipped_dir("forms")  # the study the baselines were measured on (not $ECRF_FORMS)
 
 
 def per_call_ns(fn: Callable[[], object], *, repeat: int, min_sample_ns: int) -> float:

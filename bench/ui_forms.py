@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR, REPO
 from bench.unlock import kdf_profile
 
 GOAL_MS = 100.0
@@ -156,7 +156,7 @@ def _measure(page_class: Callable[..., Any], scale: Scale) -> list[Result]:
     from ecrf.services.demo import create_demo
     from ecrf.study.loader import load_study
 
-    study = load_study(REPO / "forms")
+    study = load_study(FORMS_DIR)
     opens, memory_forms, subjects = scale.pick(full=(60, 50, 20), quick=(12, 20, 4), smoke=(3, 4, 2))
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
         db_path = create_demo(Path(tmp) / "demo" / "site.db", study, subjects=subjects).db_path

@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR, REPO
 
 N_SUBJECTS = 2000
 GOAL_MS, KEY_GOAL_MS = 200.0, 100.0  # a keystroke: the usual "feels instant" limit
@@ -174,7 +174,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     from ecrf.study.loader import load_study
 
     _app()
-    study = load_study(REPO / "forms")
+    study = load_study(FORMS_DIR)
     rows = synthetic_rows(study)
     repeat = scale.pick(full=15, quick=3, smoke=1)
     ours_ms, ours_built = _median_ms(_ours(study, rows), repeat)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO, median_ms, subprocess_ns
+from bench.timing import FORMS_DIR, median_ms, subprocess_ns
 from bench.unlock import kdf_profile
 
 GOAL_S = 1.2
@@ -69,9 +69,9 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         db_path = Path(tmp) / "site" / "site.db"
         with kdf_profile("fast"):  # the login window never derives a key; only the file must exist
-            create_site(db_path, load_study(REPO / "forms"), "BE01", "Bench site", "admin", "Bench Admin",
+            create_site(db_path, load_study(FORMS_DIR), "BE01", "Bench site", "admin", "Bench Admin",
                         "bench-password-1").session.close()
-        args = (str(db_path), str(Path(tmp) / "ecrf-ui.ini"), str(REPO / "forms"))
+        args = (str(db_path), str(Path(tmp) / "ecrf-ui.ini"), str(FORMS_DIR))
         subprocess_ns(APP_CODE, *args)  # warm-up: .pyc files, grammar cache, OS file cache
         subprocess_ns(FLOOR_CODE)
         for _ in range(runs):  # interleaved, so a slow moment of the machine hits both alike

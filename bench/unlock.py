@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import REPO
+from bench.timing import FORMS_DIR
 from ecrf.services.auth import login
 from ecrf.services.session import slot_of
 from ecrf.services.site_setup import create_site
@@ -61,7 +61,7 @@ def slot_params(keys_file: Path, slot_id: str) -> KdfParams:
 
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     runs = scale.pick(full=9, quick=3, smoke=1)
-    study = load_study(REPO / "forms")
+    study = load_study(FORMS_DIR)
     logins: list[int] = []
     derives: list[int] = []
     with kdf_profile(None), tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

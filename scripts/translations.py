@@ -19,6 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 UI_DIR = REPO / "ecrf" / "ui"
+# The source files of this checkout, deliberately not ecrf.paths.resource_path(): that finds the copy the
+# running app uses, which after a non-editable install is the one inside site-packages.
 TRANSLATIONS = REPO / "resources" / "translations"
 LANGUAGE = "zh_CN"
 TS_FILE = TRANSLATIONS / f"ecrf_{LANGUAGE}.ts"

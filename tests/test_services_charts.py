@@ -1,24 +1,19 @@
-"""Per-subject chart series: the chart file (data, not code), values read back by study day, infusion days."""
+"""Per-subject chart series: values read back by study day, infusion days. The chart file itself (data, not
+code) is read and checked by the study loader: tests/test_study_charts.py."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import FORMS
 from subject_helpers import stored
 
-from ecrf.services import charts
 from ecrf.services.auth import login
-from ecrf.services.charts import (
-    INFUSIONS,
-    ChartDefinitionError,
-    chart_series,
-    load_chart_set,
-)
+from ecrf.services.charts import INFUSIONS, chart_series
 from ecrf.services.errors import NotFound
 from ecrf.services.overview import subject_rows
 from ecrf.services.subject_data import FormRef
+from ecrf.study.charts import CHARTS_FILE, ChartSet
 
 CHARTED = ["VS.TEMP", "VS.OXYSAT", "VS.RESP", "CS.WHOSCALE", "LB.LYMPH", "CT.CTTOTAL"]
 
@@ -40,7 +35,7 @@ def nurse(demo_db, study):  # type: ignore[no-untyped-def]
 
 
 def test_the_shipped_chart_file_names_the_six_measures_and_the_infusions(study):
-    chart_set = load_chart_set(study, FORMS)
+    chart_set = study.charts
     assert [c.key for c in chart_set.charts] == CHARTED
     assert chart_set.infusions is not None and chart_set.infusions.form == "EX"
     who = chart_set.charts[3]
@@ -52,7 +47,7 @@ def test_the_shipped_chart_file_names_the_six_measures_and_the_infusions(study):
 def test_check_forms_still_passes_with_the_chart_folder(capsys):
     from ecrf.cli.main import main
 
-    assert (FORMS / charts.CHARTS_FILE).is_file()
+    assert (FORMS / CHARTS_FILE).is_file()
     assert main(["check-forms", str(FORMS)]) == 0
 
 
@@ -130,42 +125,8 @@ def test_the_site_admin_may_not_read_chart_data(demo_db, study):
         admin.close()
 
 
-# -- the chart file's own checks ------------------------------------------------------------------
-
-def _folder(tmp_path: Path, text: str) -> Path:
-    (tmp_path / "display").mkdir(parents=True, exist_ok=True)
-    (tmp_path / charts.CHARTS_FILE).write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-def test_no_file_or_a_file_of_another_study_gives_no_charts(study, tmp_path):
-    assert load_chart_set(study, tmp_path).charts == ()
-    other = _folder(tmp_path, "study: OTHER\ncharts:\n  - {form: VS, item: TEMP}\n")
-    assert load_chart_set(study, other).charts == ()
-
-
-@pytest.mark.parametrize(("entry", "words"), [
-    ("{form: XX, item: TEMP}", "no form 'XX'"),
-    ("{form: VS, item: NOPE}", "no item 'NOPE'"),
-    ("{form: VS, item: VSDAT}", "cannot be plotted"),
-    ("{form: VS, item: TEMP, axis: [5, 1]}", "'axis' must be"),
-    ("{form: VS, item: TEMP, label: {en: Temp}}", "every language"),
-])
-def test_a_wrong_chart_entry_names_the_file_and_line(study, tmp_path, entry, words):
-    folder = _folder(tmp_path, f"study: MSC-COVID19\ncharts:\n  - {entry}\n")
-    with pytest.raises(ChartDefinitionError) as caught:
-        load_chart_set(study, folder)
-    assert words in caught.value.message and "charts.yaml:3" in caught.value.message
-
-
-def test_defaults_come_from_the_item(study, tmp_path):
-    folder = _folder(tmp_path, "study: MSC-COVID19\ncharts:\n  - {form: VS, item: RESP}\n")
-    chart = load_chart_set(study, folder).charts[0]
-    assert chart.label == study.form("VS").item("RESP").label and chart.unit == study.form("VS").item("RESP").unit
-    assert chart.axis is None and chart.integer
-
-
-def test_a_copied_forms_folder_keeps_its_charts(study, tmp_path):
-    copy = tmp_path / "forms"
-    shutil.copytree(FORMS, copy)
-    assert [c.key for c in load_chart_set(study, copy).charts] == CHARTED
+def test_the_series_follow_the_chart_set_given(nurse):
+    row = next(r for r in subject_rows(nurse) if r.day0 is not None)
+    only_temp = ChartSet(nurse.study.charts.charts[:1], None)
+    assert [s.key for s in chart_series(nurse, row.label, only_temp)] == ["VS.TEMP"]
+    assert chart_series(nurse, row.label, ChartSet((), None)) == []

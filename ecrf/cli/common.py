@@ -79,8 +79,18 @@ def site_study(args: argparse.Namespace) -> Study:
     try:
         return load_study(folder)
     except DefinitionError as exc:
-        raise CliError(f"The study definition in {folder} has {len(exc.problems)} problem(s); "
-                       f"run `ecrf check-forms {folder}` to see them.") from None
+        raise CliError(definition_problems(folder, exc)) from None
+
+
+def definition_problems(folder: Path, exc: DefinitionError, shown: int = 3) -> str:
+    """The first problems of a definition that cannot be used (coded, with file and line), and where to
+    see them all: enough to act on without flooding a site command's output."""
+    lines = [f"The study definition in {folder} has {len(exc.problems)} problem(s):"]
+    lines += [f"  {problem}" for problem in exc.problems[:shown]]
+    if len(exc.problems) > shown:
+        lines.append(f"  … and {len(exc.problems) - shown} more")
+    lines.append(f"Run `ecrf check-forms {folder}` to see them all; the study cannot be used until they are fixed.")
+    return "\n".join(lines)
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from ecrf.cli import gui as cli_gui
 from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
-from ecrf.cli.common import Cancelled, CliError
-from ecrf.paths import default_forms_dir
+from ecrf.cli.common import Cancelled, CliError, definition_problems
+from ecrf.paths import ShippedDataMissing, default_forms_dir
 from ecrf.services.errors import ServiceError
 from ecrf.services.permissions import ALLOWED
 from ecrf.store.errors import StoreError
@@ -172,8 +172,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     try:
         study = load_study(folder)
     except DefinitionError as exc:
-        print(f"The study definition in {folder} has {len(exc.problems)} problem(s); run `ecrf check-forms {folder}`.",
-              file=sys.stderr)
+        print(definition_problems(folder, exc), file=sys.stderr)
         return EXIT_PROBLEMS
     if args.lang not in study.info.languages:
         print(f"Language '{args.lang}' is not in this study; use one of: {', '.join(study.info.languages)}.",
@@ -192,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
     try:
         return int(args.run(args))
-    except (ServiceError, StoreError, KeySlotError, CliError) as exc:
+    except (ServiceError, StoreError, KeySlotError, CliError, ShippedDataMissing) as exc:
         print(exc.message, file=sys.stderr)  # a refusal or a fault the user can act on: never a traceback
         return EXIT_PROBLEMS
     except Cancelled:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ecrf.study.chart_reader import read_charts
+from ecrf.study.charts import CHARTS_FILE, NO_CHARTS, ChartSet
 from ecrf.study.crossrefs import check_study
 from ecrf.study.form_loader import FormDraft, FormReader, PendingExpr, read_codelists
 from ecrf.study.model import (
@@ -54,7 +57,7 @@ class _StudyLoader:
         self.fingerprint = ""
 
     def rel(self, path: Path) -> str:
-        return f"{self.label}/{path.name}"
+        return f"{self.label}/{path.relative_to(self.folder).as_posix()}"
 
     def load(self) -> Study:
         docs = self._read_files()
@@ -68,6 +71,7 @@ class _StudyLoader:
         if study is not None:
             pending: list[PendingExpr] = [p for d in drafts.values() for p in d.expressions]
             check_study(study, pending, self.problems, r.file)
+            study = replace(study, charts=self._charts(study))
         if self.problems or study is None:
             raise DefinitionError(self.problems.sorted())
         return study
@@ -84,24 +88,43 @@ class _StudyLoader:
         docs: dict[str, LineMap] = {}
         digest = hashlib.sha256()
         for path in paths:
-            try:
-                raw = path.read_bytes()
-                digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
-                data = parse_yaml(raw)
-            except YamlSyntaxError as exc:
-                self.problems.add(self.rel(path), exc.line, P.YAML_SYNTAX, detail=exc.message)
-                continue
-            except OSError as exc:
-                self.problems.add(self.rel(path), 0, P.FILE_MISSING, what=path.name, hint=f"cannot read it ({exc.strerror})")
-                continue
-            if not isinstance(data, LineMap):
-                self.problems.add(self.rel(path), 1, P.WRONG_SHAPE, what="the file", expected="a mapping of keys",
-                                  got=shape_name(data))
-                continue
-            self._report_duplicate_keys(self.rel(path), data)
-            docs[path.name] = data
+            data = self._parse(path, digest)
+            if data is not None:
+                docs[path.name] = data
         self.fingerprint = digest.hexdigest()
         return docs
+
+    def _parse(self, path: Path, digest: Any = None) -> LineMap | None:
+        """One YAML file as a mapping, or None with its problem recorded. `digest` (the fingerprint)
+        takes in the definition files only: display files such as the chart file stay out of it."""
+        try:
+            raw = path.read_bytes()
+            if digest is not None:
+                digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
+            data = parse_yaml(raw)
+        except YamlSyntaxError as exc:
+            self.problems.add(self.rel(path), exc.line, P.YAML_SYNTAX, detail=exc.message)
+            return None
+        except OSError as exc:
+            self.problems.add(self.rel(path), 0, P.FILE_MISSING, what=path.name, hint=f"cannot read it ({exc.strerror})")
+            return None
+        if not isinstance(data, LineMap):
+            self.problems.add(self.rel(path), 1, P.WRONG_SHAPE, what="the file", expected="a mapping of keys",
+                              got=shape_name(data))
+            return None
+        self._report_duplicate_keys(self.rel(path), data)
+        return data
+
+    def _charts(self, study: Study) -> ChartSet:
+        """The chart file beside the definition, when there is one (display only; see ecrf.study.charts)."""
+        path = self.folder / CHARTS_FILE
+        if not path.is_file():
+            return NO_CHARTS
+        doc = self._parse(path)
+        if doc is None:
+            return NO_CHARTS
+        damaged = {problem.file for problem in self.problems.items}
+        return read_charts(doc, study, Reader(self.problems, self.rel(path), study.info.languages), damaged)
 
     def _report_duplicate_keys(self, file: str, data: Any) -> None:
         """YAML keeps only the last of two equal keys; say so for every mapping in the file."""

@@ -10,6 +10,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ecrf.study.charts import NO_CHARTS, ChartSet
+
 if TYPE_CHECKING:
     from ecrf.study.expr import Expression
 
@@ -288,6 +290,7 @@ class Study:
     end_of_study_visit: str | None = None
     fingerprint: str = ""  # SHA-256 over every definition file: two sites on the same forms agree on it
     folder: Path | None = field(default=None, compare=False)  # where it was loaded from (display files beside it)
+    charts: ChartSet = field(default=NO_CHARTS, compare=False)  # display/charts.yaml: display only, not fingerprinted
 
     def __post_init__(self) -> None:
         # Read-only views: a loaded definition cannot be changed behind the validator's back.

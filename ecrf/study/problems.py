@@ -38,6 +38,11 @@ class P(StrEnum):
     LOG_AT_VISIT = "log-at-visit"
     VISIT_ORDER = "visit-order"
     NO_CRITERIA = "no-criteria"
+    # the chart file, display/charts.yaml (display only; its other problems use the codes above)
+    CHART_WRONG_STUDY = "chart-wrong-study"
+    CHART_NOT_NUMERIC = "chart-not-numeric"
+    CHART_BAD_AXIS = "chart-bad-axis"
+    CHART_INFUSION_ITEM = "chart-infusion-item"
 
 
 MESSAGES: dict[P, str] = {
@@ -71,6 +76,12 @@ MESSAGES: dict[P, str] = {
     P.LOG_AT_VISIT: "form '{form}' is a log (repeating) and cannot be scheduled at visit {visit}",
     P.VISIT_ORDER: "visit {visit} (day {day}) comes after visit {prev} (day {prev_day}); list visits in chronological order",
     P.NO_CRITERIA: "{detail}",
+    # the chart file
+    P.CHART_WRONG_STUDY: "the chart file is written for study '{found}', not {oid}; correct 'study:' or remove the file",
+    P.CHART_NOT_NUMERIC: "{form}.{item} is a {type} item and cannot be plotted; chart a number item or a single "
+                         "choice with whole-number codes",
+    P.CHART_BAD_AXIS: "'axis' must be [low, high] with two numbers and low < high, not {got}",
+    P.CHART_INFUSION_ITEM: "'{key}' must name a {expected} item; {form}.{item} is a {type} item",
 }
 
 

@@ -30,11 +30,17 @@ log = logging.getLogger("ecrf.ui")
 def error_text(exc: BaseException) -> str:
     """What to tell the user: our errors carry a message; anything else is a fault of ours, logged."""
     # Imported late: the login window shows before the database layer is loaded.
+    from ecrf.paths import ShippedDataMissing
     from ecrf.services.errors import ServiceError
     from ecrf.store.errors import StoreError
+    from ecrf.study.problems import DefinitionError
 
-    if isinstance(exc, (ServiceError, StoreError)):
+    if isinstance(exc, (ServiceError, StoreError, ShippedDataMissing)):
         return exc.message
+    if isinstance(exc, DefinitionError):  # its text is the first coded problem: file:line: [code] ...
+        return QCoreApplication.translate(
+            "dialogs", "{0}\nRun “ecrf check-forms” on the study folder to list every problem; fix them, then "
+                       "start the app again.").format(exc)
     if isinstance(exc, OSError):
         return QCoreApplication.translate(
             "dialogs", "The file could not be read or written: {0}. Check that the drive is present and "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from ecrf.paths import resource_path
+from ecrf.paths import ShippedDataMissing, resource_path
 
 _installed: list[QTranslator] = []
 _current = "en"
@@ -27,7 +27,10 @@ def install_language(language: str) -> bool:
     if language == "en":
         return True
     ours, qt = QTranslator(app), QTranslator(app)
-    found = ours.load(str(resource_path("translations", f"ecrf_{language}.qm")))
+    try:
+        found = ours.load(str(resource_path("translations", f"ecrf_{language}.qm")))
+    except ShippedDataMissing:  # an incomplete install: the app stays in English rather than not starting
+        found = False
     if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         _installed.append(qt)

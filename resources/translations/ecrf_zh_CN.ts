@@ -1716,6 +1716,12 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
 <context>
     <name>dialogs</name>
     <message>
+        <source>{0}
+Run “ecrf check-forms” on the study folder to list every problem; fix them, then start the app again.</source>
+        <translation>{0}
+请对研究定义文件夹运行“ecrf check-forms”以列出全部问题；修正后重新启动应用。</translation>
+    </message>
+    <message>
         <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
         <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
     </message>

@@ -38,9 +38,9 @@ from ecrf.services.errors import (
 from ecrf.services.subject_data import FormRef
 from ecrf.store.errors import StoreError
 from ecrf.store.models import AllocationSlot, ItemValue, Subject, User
-from ecrf.study.status import SubjectStatus
 from ecrf.study.codec import from_text
 from ecrf.study.findings import F
+from ecrf.study.status import SubjectStatus
 from ecrf.study.values import Missing, PartialDate
 
 TODAY = date.today()

@@ -16,11 +16,11 @@ from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
 from ecrf.store.audit import Change
 from ecrf.store.models import AllocationSlot, Subject, VisitRow
-from ecrf.study.status import SubjectStatus
 from ecrf.study.eligibility import Eligibility
 from ecrf.study.model import ItemType, Study
 from ecrf.study.schedule import window_of
 from ecrf.study.screening import eligibility_of
+from ecrf.study.status import SubjectStatus
 from ecrf.study.subject import Where
 
 
@@ -190,7 +190,8 @@ def _fill_allocation_form(tx: Tx, study: Study, subject: Subject, arm: str, rand
 
 def end_participation(session: SiteSession, subject_label: str, status: SubjectStatus, on: date, reason: str) -> None:
     """Withdrawal, death or completion: the subject's remaining visits are cancelled (kept, marked)."""
-    if status not in (SubjectStatus.WITHDRAWN, SubjectStatus.DIED, SubjectStatus.COMPLETED, SubjectStatus.SCREEN_FAILURE):
+    if status not in (SubjectStatus.WITHDRAWN, SubjectStatus.DIED, SubjectStatus.COMPLETED,
+                      SubjectStatus.SCREEN_FAILURE):
         raise InvalidInput(f"'{status}' does not end participation.")
     if not reason.strip():
         raise InvalidInput("Give the reason (e.g. the subject's decision, cause of death, last visit done).")

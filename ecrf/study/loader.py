@@ -92,7 +92,8 @@ class _StudyLoader:
                 self.problems.add(self.rel(path), exc.line, P.YAML_SYNTAX, detail=exc.message)
                 continue
             except OSError as exc:
-                self.problems.add(self.rel(path), 0, P.FILE_MISSING, what=path.name, hint=f"cannot read it ({exc.strerror})")
+                self.problems.add(self.rel(path), 0, P.FILE_MISSING, what=path.name,
+                                  hint=f"cannot read it ({exc.strerror})")
                 continue
             if not isinstance(data, LineMap):
                 self.problems.add(self.rel(path), 1, P.WRONG_SHAPE, what="the file", expected="a mapping of keys",
@@ -217,7 +218,8 @@ class _StudyLoader:
             am = r.mapping(raw, seq.line_of(index), "an arm", "arms")  # type: ignore[union-attr]
             if am is None:
                 continue
-            r.keys(am, ("code", "label", "type", "planned_subjects", "description"), ("code", "label", "type"), "an arm")
+            r.keys(am, ("code", "label", "type", "planned_subjects", "description"), ("code", "label", "type"),
+                   "an arm")
             code = r.code(am, "code", "arm", "arms")
             where = f"arm {code}"
             label = r.text(am, "label", "arm", where)

@@ -72,7 +72,7 @@ def schema_problems(source: Path | BinaryIO, limit: int = 5) -> list[str]:
                               "and its entities are not expanded here")
             found += _invalid(schema, tree)
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else "?"
+        line = exc.lineno or "?"
         found.append(f"line {line}: not well-formed XML: {_plain(exc.msg or str(exc))}")
     except OSError as exc:
         found.append(f"The ODM file cannot be read: {exc}")

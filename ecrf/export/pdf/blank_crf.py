@@ -82,11 +82,11 @@ def schedule(study: Study) -> list[Flowable]:
     visits = study.visits
     widths = columns(40, *([140 / (len(visits) + 1)] * (len(visits) + 1)))
     header: list[object] = ["Form", *(cell(f"{v.code}\nday {v.day}", w, SMALL, bold=True)
-                                      for v, w in zip(visits, widths[1:])), "Log"]
+                                      for v, w in zip(visits, widths[1:], strict=False)), "Log"]
     rows: list[list[object]] = [header]
     for form in forms_in_order(study):
         marks = []
-        for visit, w in zip(visits, widths[1:]):
+        for visit, w in zip(visits, widths[1:], strict=False):
             asked = [vf for vf in visit.forms if vf.form == form.code]
             text = "; ".join(("/".join(vf.arms) if vf.arms else "X") + (f" ({'/'.join(vf.timepoints)})"
                                                                           if vf.timepoints else "") for vf in asked)
@@ -114,7 +114,8 @@ def form_blocks(study: Study, form: Form) -> list[Flowable]:
         widths = columns(30, 12, 30, 108)
         checks: list[list[object]] = [["Edit check", "Severity", "Items", "Message"]]
         checks += [[cell(c.id, widths[0]), c.severity, cell(", ".join(c.items), widths[2]),
-                    cell(f"{c.message.en}\n{c.message.get('zh')}\nRule: {c.expr.text}", widths[3])] for c in form.checks]
+                    cell(f"{c.message.en}\n{c.message.get('zh')}\nRule: {c.expr.text}", widths[3])]
+                   for c in form.checks]
         out += [*heading("Edit checks", 9.5, space_before=8), table(checks, widths)]
     return out
 

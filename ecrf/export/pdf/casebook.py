@@ -8,7 +8,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from ecrf import __version__
-from ecrf.export.pdf.casebook_forms import STATUS, log_blocks, utc_text, visit_blocks
+from ecrf.export.pdf.casebook_forms import log_blocks, utc_text, visit_blocks
 from ecrf.export.pdf.casebook_history import history_blocks, monitoring_blocks
 from ecrf.export.pdf.style import Furniture, Metadata, build_pdf, cell, columns, heading, note, table
 from ecrf.export.records import ExportContext, SubjectRecord

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class In:
     negate: bool
 
 
-Node = Union[Lit, Ref, Ctx, ListLit, Call, Not, Neg, Logic, Arith, Compare, IsMissing, In]
+Node = Lit | Ref | Ctx | ListLit | Call | Not | Neg | Logic | Arith | Compare | IsMissing | In
 
 
 def walk(node: Node):  # type: ignore[no-untyped-def]

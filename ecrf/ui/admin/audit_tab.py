@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -23,13 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services import audit_trail
-from ecrf.services.audit_trail import EventView
+from ecrf.services.audit_trail import ChainReport, EventView
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
-
-if TYPE_CHECKING:
-    from ecrf.store.audit import ChainReport
 
 LATEST = 500
 Index = QModelIndex | QPersistentModelIndex

@@ -137,7 +137,8 @@ class SubjectPage(Page):
         if row.subject_id:
             facts.append(self.tr("screening no. {0}").format(row.screening_no))
         if row.arm:
-            facts.append(self.tr("arm {0} ({1})").format(row.arm, self.session.study.arm(row.arm).label.get(text_lang())))
+            arm_label = self.session.study.arm(row.arm).label.get(text_lang())
+            facts.append(self.tr("arm {0} ({1})").format(row.arm, arm_label))
         if row.rand_no:
             facts.append(self.tr("allocation no. {0}").format(row.rand_no))
         facts.append(self.tr("Day 0 {0}").format(row.day0.isoformat()) if row.day0 else self.tr("not allocated yet"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeGuard
 
 from ecrf.paths import default_forms_dir
 from ecrf.services.errors import ServiceError
@@ -111,7 +111,7 @@ class _Reader:
         raise ChartDefinitionError(f"{self.path}:{line}: {what}. See docs/forms-format.md, 'Charts'.")
 
     def item(self, entry: LineMap, key: str, form_key: str = "form") -> Item:
-        form, code = entry.get(form_key), entry.get(key)
+        form, code = str(entry.get(form_key)), str(entry.get(key))
         if form not in self.study.forms:
             self.fail(entry.line, f"there is no form '{form}' in the study")
         if not self.study.form(form).has_item(code):
@@ -207,5 +207,5 @@ def _date_of(study: Study, data: SubjectData, form: str, visit: str, values: Any
     return data.visit_dates.get(visit)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float | Decimal]:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

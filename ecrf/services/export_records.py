@@ -5,7 +5,7 @@ same committed state even if someone saves a form meanwhile (SQLite WAL snapshot
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -77,7 +77,7 @@ def subject_record(db: Session, study: Study, subject: Subject) -> SubjectRecord
         audit=tuple(audit_record(e) for e in events))
 
 
-def _visit_dates(study: Study, subject: Subject, instances: list[FormInstance]) -> dict[str, date]:
+def _visit_dates(study: Study, subject: Subject, instances: Sequence[FormInstance]) -> dict[str, date]:
     data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
     for instance in instances:
         if instance.visit_code and not instance.deleted and instance.form_code in study.forms:

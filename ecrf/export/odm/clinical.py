@@ -91,11 +91,15 @@ class SubjectWriter:
         return node
 
 
-class _OnForm(Protocol):
-    visit: str
-    form: str
-    timepoint: str
-    repeat: int
+class _OnForm(Protocol):  # read-only properties: the records are frozen dataclasses
+    @property
+    def visit(self) -> str: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def timepoint(self) -> str: ...
+    @property
+    def repeat(self) -> int: ...
 
 
 def _monitoring(subject: SubjectRecord, key: FormKey) -> Monitoring:

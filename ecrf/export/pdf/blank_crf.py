@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from ecrf import __version__
 from ecrf.export.pdf.casebook_forms import utc_text
-from ecrf.export.pdf.fonts import LEADING, wrap_lines
+from ecrf.export.pdf.fonts import LEADING, Line, wrap_lines
 from ecrf.export.pdf.style import (
     ANNOTATION,
     BODY,
@@ -62,7 +62,7 @@ def title_page(study: Study) -> list[Flowable]:
     out = heading("Annotated blank CRF 空白注释病例报告表", 16, space_before=0)
     out += [note(info.title.en, 10, color=None), note(info.title.get("zh"), 10, color=None)]
     w = columns(40, 140)
-    rows = [["Study", f"{info.oid}, phase {info.phase or '-'}"], ["Definition version", info.version],
+    rows: list[list[object]] = [["Study", f"{info.oid}, phase {info.phase or '-'}"], ["Definition version", info.version],
             ["Fingerprint", study.fingerprint or "-"], ["Languages", ", ".join(info.languages)],
             ["Arms", cell("; ".join(f"{a.code} {a.label.en} {a.label.get('zh')}" for a in study.arms), w[1])],
             ["Missing codes", cell("; ".join(f"{code} = {text.en} {text.get('zh')}"
@@ -173,7 +173,7 @@ class Answer(Flowable):
     def __init__(self, lines: list[tuple[str, str]]) -> None:
         super().__init__()
         self.lines = lines
-        self._layout: list[tuple[str, tuple[object, ...]]] = []
+        self._layout: list[tuple[str, tuple[Line, ...]]] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._layout = []

@@ -62,7 +62,8 @@ def title_page(study: Study) -> list[Flowable]:
     out = heading("Annotated blank CRF 空白注释病例报告表", 16, space_before=0)
     out += [note(info.title.en, 10, color=None), note(info.title.get("zh"), 10, color=None)]
     w = columns(40, 140)
-    rows: list[list[object]] = [["Study", f"{info.oid}, phase {info.phase or '-'}"], ["Definition version", info.version],
+    rows: list[list[object]] = [
+            ["Study", f"{info.oid}, phase {info.phase or '-'}"], ["Definition version", info.version],
             ["Fingerprint", study.fingerprint or "-"], ["Languages", ", ".join(info.languages)],
             ["Arms", cell("; ".join(f"{a.code} {a.label.en} {a.label.get('zh')}" for a in study.arms), w[1])],
             ["Missing codes", cell("; ".join(f"{code} = {text.en} {text.get('zh')}"

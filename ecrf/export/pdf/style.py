@@ -146,8 +146,8 @@ class FastTable(Table):
             super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]  # internal, not in the stubs
 
 
-def table(rows: Sequence[list[object] | tuple[object, ...]], widths: Sequence[float], *, header: bool = True, size: float = BODY,
-          bold_columns: Sequence[int] = (), row_colors: Mapping[int, Color] | None = None,
+def table(rows: Sequence[list[object] | tuple[object, ...]], widths: Sequence[float], *, header: bool = True,
+          size: float = BODY, bold_columns: Sequence[int] = (), row_colors: Mapping[int, Color] | None = None,
           column_colors: Mapping[int, Color] | None = None) -> Table:
     """A table with a rule under each row and, with `header`, a tinted bold first row that repeats on
     each page the table spans."""

@@ -152,7 +152,7 @@ class SubjectPage(Page):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.charts_holder and self.charts is None and self.row is not None:
             self.charts = self._make_charts()
-            self.charts_holder.layout().addWidget(self.charts)
+            self.charts_holder.layout().addWidget(self.charts)  # type: ignore[union-attr]  # set in __init__
 
     def _make_charts(self) -> QWidget:
         try:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ecrf.services.errors import InvalidInput, WrongState
 from ecrf.services.forms import store_form
@@ -48,7 +49,7 @@ def eligibility(session: SiteSession, subject_label: str) -> Eligibility:
         return _eligibility(session.study, db, find_subject(db, subject_label), session.clock.now().date())
 
 
-def _eligibility(study: Study, db, subject: Subject, today: date) -> Eligibility:  # type: ignore[no-untyped-def]
+def _eligibility(study: Study, db: Session, subject: Subject, today: date) -> Eligibility:
     data = load_subject_data(db, study, subject)
     if study.eligibility_form is None:
         return Eligibility(True)

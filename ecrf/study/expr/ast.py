@@ -1,6 +1,7 @@
 """The expression syntax tree: plain immutable nodes, built by the parser, read by analysis and compile."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +83,7 @@ class In:
 Node = Lit | Ref | Ctx | ListLit | Call | Not | Neg | Logic | Arith | Compare | IsMissing | In
 
 
-def walk(node: Node):  # type: ignore[no-untyped-def]
+def walk(node: Node) -> Iterator[Node]:
     """Every node of the tree, parents first."""
     yield node
     for child in children(node):

@@ -33,7 +33,8 @@ def table(rows: list[tuple[str, ...]]) -> str:
     right = {1, 2, 3}  # numbers line up on the right
 
     def line(cells: tuple[str, ...]) -> str:
-        cells_out = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        cells_out = (c.rjust(w) if i in right else c.ljust(w)
+                     for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
         return "  ".join(cells_out).rstrip()
 
     return "\n".join([line(HEADERS), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
@@ -41,7 +42,8 @@ def table(rows: list[tuple[str, ...]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", metavar="NAME", help=f"run only benchmarks whose key contains NAME ({', '.join(BENCHMARKS)})")
+    parser.add_argument("--only", metavar="NAME",
+                        help=f"run only benchmarks whose key contains NAME ({', '.join(BENCHMARKS)})")
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="fewer repetitions (rougher figures)")
     size.add_argument("--smoke", action="store_true", help="the smallest inputs, once (does every benchmark run?)")

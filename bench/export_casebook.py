@@ -33,8 +33,8 @@ from bench.scale import Scale
 from bench.timing import FORMS_DIR
 from bench.unlock import kdf_profile
 from ecrf import __version__
-from ecrf.export.pdf import style as pdf_style
 from ecrf.export.bundle.identity import new_identity
+from ecrf.export.pdf import style as pdf_style
 from ecrf.export.pdf.casebook import casebook_flowables, casebook_pdf
 from ecrf.export.pdf.fonts import CJK, register_fonts, runs
 from ecrf.export.pdf.sign import sign_pdf
@@ -61,7 +61,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
             sign_pdf(casebook_pdf(ctx, s), ctx.identity, reason="bench", location="bench")
         signed_s.append(time.perf_counter() - start)
         start = time.perf_counter()
-        raw = [_raw_pdf(content, s.label) for content, s in zip(raw_content, subjects)]
+        raw = [_raw_pdf(content, s.label) for content, s in zip(raw_content, subjects, strict=True)]
         floor_s.append(time.perf_counter() - start)
         pages, raw_pages = _pages(pdfs), _pages(raw)
     floor = raw_pages / statistics.median(floor_s)

@@ -3,8 +3,9 @@
 Workload. 2,000 synthetic `SubjectRow`s made by the same `overview.build_row` the read service uses (the
 real study's 8 visits, both arms, a tenth in screening, Day 0s spread over 400 days, a few forms in
 progress and visits overdue or out of window; not timed). Timed: what the page does when it shows the
-rows — a new `SubjectMatrixModel` + `SubjectFilterProxy`, the frozen-column table, sorting on the subject column, and an offscreen `grab()` of a 1,240 × 700 view (the first
-screen painted). A second figure: one search keystroke (re-filtering 2,000 rows) plus the repaint.
+rows — a new `SubjectMatrixModel` + `SubjectFilterProxy`, the frozen-column table, sorting on the subject column,
+and an offscreen `grab()` of a 1,240 × 700 view (the first screen painted). A second figure: one search
+keystroke (re-filtering 2,000 rows) plus the repaint.
 
 Floor, measured in the same run: the same steps with a trivial Python `QAbstractTableModel` of the same
 shape (constant text, no roles), a plain `QTableView` and Qt's built-in sort/filter — the cost of any
@@ -32,8 +33,8 @@ SIZE = (1240, 700)
 def synthetic_rows(study, n: int = N_SUBJECTS, today: date | None = None, seed: int = 4):  # type: ignore[no-untyped-def]
     """`n` plausible matrix rows without a database (shared with tests/ui/test_matrix.py)."""
     from ecrf.services.overview import SubjectFacts, build_row
-    from ecrf.study.status import FormStatus, SubjectStatus
     from ecrf.study.schedule import window_of
+    from ecrf.study.status import FormStatus, SubjectStatus
 
     today = today or date(2024, 6, 1)
     rng = Random(seed)

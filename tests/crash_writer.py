@@ -33,7 +33,6 @@ def enrolled_subject(session) -> str:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
     from ecrf.store.models import Subject
-
     from ecrf.study.status import SubjectStatus
 
     with session.read() as db:

@@ -13,10 +13,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # bench/ is a folder of the repo, not part of the installed package
     sys.path.insert(0, str(REPO))
 
-from bench.__main__ import row, table
-from bench.registry import BENCHMARKS, runner
-from bench.result import Result
-from bench.scale import Scale
+from bench.__main__ import row, table  # noqa: E402 (after the sys.path line above)
+from bench.registry import BENCHMARKS, runner  # noqa: E402 (after the sys.path line above)
+from bench.result import Result  # noqa: E402 (after the sys.path line above)
+from bench.scale import Scale  # noqa: E402 (after the sys.path line above)
 
 
 @pytest.mark.parametrize("key", list(BENCHMARKS))

@@ -16,9 +16,9 @@ import pytest
 
 from ecrf import paths
 from ecrf.cli import audit as cli_audit
-from ecrf.cli.main import main
 from ecrf.cli.common import CliError
 from ecrf.cli.demo import remove_site
+from ecrf.cli.main import main
 from ecrf.store.audit import ChainReport
 
 CODE = re.compile(r"\b[0-9A-Z]{5}(?:-[0-9A-Z]{5}){4}\b")

@@ -1021,7 +1021,8 @@ def test_same_form_twice_at_one_visit_for_all_arms(tmp_path):
 def test_three_problems_in_three_files_are_all_reported(tmp_path):
     study = edit(STUDY, "timepoints: [PRE, POST]}", "timepoints: [PRE, PST]}")
     vs = edit(VS, "    type: decimal\n", "    type: decmal\n")
-    codelists = edit(CODELISTS, '- {code: "F", label: {en: "Female", zh: "女"}}', '- {code: "F", label: {en: "Female"}}')
+    codelists = edit(CODELISTS, '- {code: "F", label: {en: "Female", zh: "女"}}',
+                     '- {code: "F", label: {en: "Female"}}')
     folder = make_study(tmp_path, study_yaml=study, vs_yaml=vs, codelists_yaml=codelists)
     with pytest.raises(DefinitionError) as info:
         load_study(folder)

@@ -12,7 +12,7 @@ from ecrf.study.validate import validate_form
 pytestmark = pytest.mark.req("ELIG-REASONS")
 INCLUSIONS = ["IEIN01", "IEIN02", "IEIN03"]
 EXCLUSIONS = ["IEEX01", "IEEX02", "IEEX03", "IEEX04", "IEEX05"]
-ALL_MET = {c: "Y" for c in INCLUSIONS} | {c: "N" for c in EXCLUSIONS}
+ALL_MET = dict.fromkeys(INCLUSIONS, "Y") | dict.fromkeys(EXCLUSIONS, "N")
 CONSENT = date(2020, 2, 1)
 
 
@@ -62,7 +62,8 @@ def test_age_limits(study, dob, age, eligible):
 
 
 def test_unanswered_criteria_leave_eligibility_open(study):
-    result = eligibility_of(study, {k: v for k, v in ALL_MET.items() if k != "IEEX03"}, subject_aged(study, "1970-05-05"))
+    all_but_one = {k: v for k, v in ALL_MET.items() if k != "IEEX03"}
+    result = eligibility_of(study, all_but_one, subject_aged(study, "1970-05-05"))
     assert result.eligible is None and [r.item for r in result.open] == ["IEEX03"]
 
 

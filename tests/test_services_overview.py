@@ -34,7 +34,8 @@ def test_cell_states_follow_the_window_and_the_forms(study) -> None:  # type: ig
     day0 = TODAY - timedelta(days=20)  # D3 and D6 are past, D14 closed on day 16, D28 not open yet
     statuses = {**_all_done(study, "SCR"), **_all_done(study, "D0"), **_all_done(study, "D3"),
                 ("D6", "VS", ""): FormStatus.IN_PROGRESS}
-    dates = {"SCR": day0 - timedelta(days=1), "D0": day0, "D3": day0 + timedelta(days=7), "D6": day0 + timedelta(days=6)}
+    dates = {"SCR": day0 - timedelta(days=1), "D0": day0, "D3": day0 + timedelta(days=7),
+             "D6": day0 + timedelta(days=6)}
     row = build_row(study, _facts(day0), statuses, dates, (), {"AE": 2}, TODAY)
     assert row.cell("SCR").state is CellState.COMPLETE
     assert row.cell("D0").state is CellState.COMPLETE

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from ecrf.cli.common import site_session
 from ecrf.export.bundle.identity import format_fingerprint
@@ -34,7 +35,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Callable[[int, int, str], None]:
     interactive = sys.stdout.isatty()
 
     def report(done: int, total: int, what: str) -> None:

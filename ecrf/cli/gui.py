@@ -32,7 +32,7 @@ def _no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def add_gui_command(sub) -> None:  # type: ignore[no-untyped-def]
+def add_gui_command(sub: argparse._SubParsersAction) -> None:  # argparse has no public name for it
     gui = sub.add_parser("gui", help="start the desktop app (first run: create a site or open the demo study)")
     gui.add_argument("--db", type=Path, metavar="PATH", help="the site database (default: site.db in the data folder)")
     gui.add_argument("--demo", action="store_true", help="open the demo study (made on first use)")

@@ -9,11 +9,13 @@ from ecrf.services.export_records import audit_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_subject
-from ecrf.store.audit import ChainReport
+from ecrf.store.audit import ChainReport as _StoreChainReport
 from ecrf.store.models import AuditEvent
 
 # One audit event as plain values (safe to hand to the UI or print): the export bundle's record of it.
 EventView = AuditRecord
+# The verdict of a walk along the hash chain (frozen values), named here so the UI need not import the store.
+ChainReport = _StoreChainReport
 
 
 def _view(event: AuditEvent) -> EventView:

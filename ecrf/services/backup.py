@@ -224,7 +224,8 @@ def _swap_in(work: Path, db_path: Path, clock: Clock) -> Path | None:
             number += 1  # two restores in one second must not overwrite the first set-aside database
             set_aside = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}-{number}{db_path.suffix}")
         aside = SitePaths(set_aside)
-        for src, dst in ((paths.db, aside.db), (paths.keys, aside.keys), *zip(paths.companions(), aside.companions())):
+        companions = zip(paths.companions(), aside.companions(), strict=True)
+        for src, dst in ((paths.db, aside.db), (paths.keys, aside.keys), *companions):
             if src.exists():
                 os.replace(src, dst)
     with contextlib.suppress(FileNotFoundError):

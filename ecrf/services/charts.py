@@ -86,5 +86,5 @@ def _date_of(study: Study, data: SubjectData, form: str, visit: str, values: Any
     return data.visit_dates.get(visit)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float | Decimal]:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

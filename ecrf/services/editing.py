@@ -20,8 +20,8 @@ from ecrf.services.subject_data import (
     typed_values,
 )
 from ecrf.store.models import FormInstance, Subject
-from ecrf.study.status import FormStatus
 from ecrf.study.model import Form, Study
+from ecrf.study.status import FormStatus
 from ecrf.study.subject import SubjectData, Where
 
 

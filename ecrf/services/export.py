@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf import __version__
+from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.export.bundle.writer import Cancelled, PendingBundle, Progress, write_bundle
 from ecrf.export.errors import ExportCancelled as BundleCancelled
 from ecrf.export.errors import ExportError
-from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.export.records import ExportContext
 from ecrf.services import export_records
 from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput
@@ -62,7 +62,7 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
         if count == 0:
             raise InvalidInput("There is nothing to export yet: no subject has been screened at this site.")
         found = stored_identity(db)
-        identity, key_id = found if found else (make_identity(db.get_one(Site, 1), session.clock), 0)
+        identity, key_id = found or (make_identity(db.get_one(Site, 1), session.clock), 0)
         last = _last(db)
         ctx = ExportContext(
             study=session.study, site=export_records.site_facts(db), users=export_records.users(db),

@@ -5,7 +5,7 @@ same committed state even if someone saves a form meanwhile (SQLite WAL snapshot
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -77,7 +77,7 @@ def subject_record(db: Session, study: Study, subject: Subject) -> SubjectRecord
         audit=tuple(audit_record(e) for e in events))
 
 
-def _visit_dates(study: Study, subject: Subject, instances: list[FormInstance]) -> dict[str, date]:
+def _visit_dates(study: Study, subject: Subject, instances: Sequence[FormInstance]) -> dict[str, date]:
     data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
     for instance in instances:
         if instance.visit_code and not instance.deleted and instance.form_code in study.forms:
@@ -94,12 +94,12 @@ def _visit_record(row: VisitRow, dates: dict[str, date]) -> VisitRecord:
                        seen.isoformat() if seen else None)
 
 
-def _schedule_key(study: Study):  # type: ignore[no-untyped-def]
+def _schedule_key(study: Study) -> Callable[[VisitRow], tuple[int, str]]:
     order = {v.code: n for n, v in enumerate(study.visits)}
     return lambda row: (order.get(row.visit_code, len(order)), row.visit_code)
 
 
-def _form_key(study: Study):  # type: ignore[no-untyped-def]
+def _form_key(study: Study) -> Callable[[FormInstance], tuple[object, ...]]:
     """Scheduled forms in schedule order (visit, the visit's form order, timepoint), then log entries."""
     visit_order = {v.code: n for n, v in enumerate(study.visits)}
     form_order = {(v.code, vf.form): n for v in study.visits for n, vf in enumerate(v.forms)}

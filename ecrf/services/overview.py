@@ -10,9 +10,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ecrf.services.forms import COMPLETED
 from ecrf.services.session import SiteSession
@@ -29,6 +30,8 @@ from ecrf.study.codec import from_text
 from ecrf.study.model import DATE_TYPES, Study
 from ecrf.study.schedule import ScheduledVisit, VisitStatus, visit_status
 from ecrf.study.subject import SubjectData
+
+_Select = TypeVar("_Select", bound="Select[*tuple[Any, ...]]")  # whatever columns it selects
 
 
 class CellState(StrEnum):
@@ -146,7 +149,7 @@ def _rows(db: Session, study: Study, today: date, only: int | None) -> list[Subj
                  dict(log_counts[s.id]), today) for s in subjects]
 
 
-def _only(stmt, column, only: int | None):  # type: ignore[no-untyped-def]
+def _only(stmt: _Select, column: InstrumentedAttribute[int], only: int | None) -> _Select:
     return stmt if only is None else stmt.where(column == only)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ecrf.services.errors import InvalidInput, WrongState
 from ecrf.services.forms import store_form
@@ -16,11 +17,11 @@ from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
 from ecrf.store.audit import Change
 from ecrf.store.models import AllocationSlot, Subject, VisitRow
-from ecrf.study.status import SubjectStatus
 from ecrf.study.eligibility import Eligibility
 from ecrf.study.model import ItemType, Study
 from ecrf.study.schedule import window_of
 from ecrf.study.screening import eligibility_of
+from ecrf.study.status import SubjectStatus
 from ecrf.study.subject import Where
 
 
@@ -48,7 +49,7 @@ def eligibility(session: SiteSession, subject_label: str) -> Eligibility:
         return _eligibility(session.study, db, find_subject(db, subject_label), session.clock.now().date())
 
 
-def _eligibility(study: Study, db, subject: Subject, today: date) -> Eligibility:  # type: ignore[no-untyped-def]
+def _eligibility(study: Study, db: Session, subject: Subject, today: date) -> Eligibility:
     data = load_subject_data(db, study, subject)
     if study.eligibility_form is None:
         return Eligibility(True)
@@ -190,7 +191,8 @@ def _fill_allocation_form(tx: Tx, study: Study, subject: Subject, arm: str, rand
 
 def end_participation(session: SiteSession, subject_label: str, status: SubjectStatus, on: date, reason: str) -> None:
     """Withdrawal, death or completion: the subject's remaining visits are cancelled (kept, marked)."""
-    if status not in (SubjectStatus.WITHDRAWN, SubjectStatus.DIED, SubjectStatus.COMPLETED, SubjectStatus.SCREEN_FAILURE):
+    if status not in (SubjectStatus.WITHDRAWN, SubjectStatus.DIED, SubjectStatus.COMPLETED,
+                      SubjectStatus.SCREEN_FAILURE):
         raise InvalidInput(f"'{status}' does not end participation.")
     if not reason.strip():
         raise InvalidInput("Give the reason (e.g. the subject's decision, cause of death, last visit done).")

@@ -90,7 +90,8 @@ def deactivate_user(session: SiteSession, username: str, reason: str) -> None:
         tx.database.save_slots(slots)
 
 
-def reset_password(session: SiteSession, username: str, reason: str = "password reset by the site administrator") -> str:
+def reset_password(session: SiteSession, username: str,
+                   reason: str = "password reset by the site administrator") -> str:
     """A temporary password (returned) that the user must change; reactivates a deactivated account."""
     password = temporary_password()
     with session.write(Do.MANAGE_USERS) as tx:

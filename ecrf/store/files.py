@@ -124,8 +124,8 @@ class LoginLedger:
         if counts:
             account["failures"] += 1
             account["locked_until"] = locked_until
-        data["pending"].append({"id": str(uuid.uuid4()), "username": username, "at_utc": at_utc, "workstation": workstation,
-                                "reason": reason, "locked_until": locked_until})
+        data["pending"].append({"id": str(uuid.uuid4()), "username": username, "at_utc": at_utc,
+                                "workstation": workstation, "reason": reason, "locked_until": locked_until})
         self._write(data)
         return int(account["failures"])
 

@@ -19,7 +19,8 @@ def describe(study: Study, lang: str = "en") -> str:
         lines.append(f"  {arm.code:<6} {arm.label.get(lang)}  [{arm.type}; {planned}]")
     lines += ["", f"Visit schedule ({len(study.visits)} visits; day relative to Day 0 = allocation)"]
     lines += _schedule_table(study, lang)
-    lines += ["", f"Logs (repeating, whole study): {', '.join(study.logs) or 'none'}", "", f"Forms ({len(study.forms)})"]
+    lines += ["", f"Logs (repeating, whole study): {', '.join(study.logs) or 'none'}",
+              "", f"Forms ({len(study.forms)})"]
     for code, form in sorted(study.forms.items()):
         n_items = len(form.items)
         n_req = sum(1 for i in form.items if i.required)

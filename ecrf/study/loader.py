@@ -143,7 +143,7 @@ class _StudyLoader:
         langs = info.get("languages") if isinstance(info, LineMap) else None
         if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
             return tuple(langs)
-        if langs is not None:  # absent is reported with the other missing keys of 'study'
+        if langs is not None and isinstance(info, LineMap):  # absent: reported with the other keys of 'study'
             self.problems.add(self.rel(self.folder / STUDY_FILE), info.line_of("languages"), P.WRONG_SHAPE, "study",
                               what="'languages'", expected="a list of language codes such as [en, zh]",
                               got=shape_name(langs))
@@ -240,7 +240,8 @@ class _StudyLoader:
             am = r.mapping(raw, seq.line_of(index), "an arm", "arms")  # type: ignore[union-attr]
             if am is None:
                 continue
-            r.keys(am, ("code", "label", "type", "planned_subjects", "description"), ("code", "label", "type"), "an arm")
+            r.keys(am, ("code", "label", "type", "planned_subjects", "description"), ("code", "label", "type"),
+                   "an arm")
             code = r.code(am, "code", "arm", "arms")
             where = f"arm {code}"
             label = r.text(am, "label", "arm", where)

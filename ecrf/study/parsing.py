@@ -221,7 +221,8 @@ def _accept_multi(item: Item, chosen: tuple[Any, ...]) -> Parsed:
     codes = codelist.codes() if codelist else ()
     picked: list[Any] = []
     for raw in chosen:
-        code = int(raw) if codelist and codelist.data_type == "integer" and isinstance(raw, str) and _INT.match(raw) else raw
+        integer_code = codelist and codelist.data_type == "integer" and isinstance(raw, str) and _INT.match(raw)
+        code = int(raw) if integer_code else raw
         if code not in codes:
             return _bad(F.NOT_IN_CODELIST, item, raw=raw, choices=", ".join(str(c) for c in codes))
         if code in picked:

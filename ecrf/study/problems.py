@@ -66,15 +66,18 @@ MESSAGES: dict[P, str] = {
     P.UNKNOWN_ITEM: "item '{item}' is not in form {form}{hint}",
     P.KEY_NOT_FOR_TYPE: "'{key}' does not apply to a {type} item; remove it or change the type",
     P.RANGE_ORDER: "{which} range {low}–{high}: the minimum is greater than the maximum",
-    P.SOFT_OUTSIDE_HARD: "soft range {soft} lies outside the hard range {hard}; a warning range must sit inside the refusal range",
+    P.SOFT_OUTSIDE_HARD: "soft range {soft} lies outside the hard range {hard}; "
+                         "a warning range must sit inside the refusal range",
     P.BAD_EXPRESSION: "expression {expr!r}: {detail}",
     P.BAD_REFERENCE: "expression {expr!r}: {detail}",
     P.TYPE_MISMATCH: "expression {expr!r}: {detail}",
     P.DERIVE_CYCLE: "derived items depend on each other in a circle: {cycle}",
     P.FORM_UNUSED: "form '{form}' is used by no visit and is not a log; schedule it or remove the file",
-    P.FORM_TWICE_AT_VISIT: "form '{form}' is asked for twice at visit {visit} for arm {arm}; use timepoints: to repeat a form",
+    P.FORM_TWICE_AT_VISIT: "form '{form}' is asked for twice at visit {visit} for arm {arm}; "
+                           "use timepoints: to repeat a form",
     P.LOG_AT_VISIT: "form '{form}' is a log (repeating) and cannot be scheduled at visit {visit}",
-    P.VISIT_ORDER: "visit {visit} (day {day}) comes after visit {prev} (day {prev_day}); list visits in chronological order",
+    P.VISIT_ORDER: "visit {visit} (day {day}) comes after visit {prev} (day {prev_day}); "
+                   "list visits in chronological order",
     P.NO_CRITERIA: "{detail}",
     # the chart file
     P.CHART_WRONG_STUDY: "the chart file is written for study '{found}', not {oid}; correct 'study:' or remove the file",

@@ -4,7 +4,7 @@ The store (a later layer) fills a SubjectData from the database; tests and tools
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -53,7 +53,7 @@ class Where:
             "today": today,
         }
 
-    def lookup(self, subject: SubjectData | None):  # type: ignore[no-untyped-def]
+    def lookup(self, subject: SubjectData | None) -> Callable[[ItemKey], Any] | None:
         """A function giving the value an ItemKey points at, from the current visit's point of view."""
         if subject is None:
             return None

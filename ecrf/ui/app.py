@@ -21,6 +21,7 @@ from ecrf.ui.settings import AppSettings
 if TYPE_CHECKING:  # the database layer loads at login, not before the login window shows
     from ecrf.services.session import SiteSession
     from ecrf.study.model import Study
+    from ecrf.ui.background import Operation
 
 log = logging.getLogger("ecrf.ui")
 
@@ -37,8 +38,8 @@ class AppController(QObject):
         self.window: QWidget | None = None
         self.session: SiteSession | None = None
         self._study: Study | None = None
-        self._operation = None
-        self._loading = None
+        self._operation: Operation | None = None
+        self._loading: Operation | None = None
 
     # -- study definition, loaded once ------------------------------------------------------
 

@@ -97,7 +97,8 @@ class ReasonDialog(QDialog):
         self.edit = QPlainTextEdit()
         self.edit.setObjectName("reason")
         self.edit.setTabChangesFocus(True)
-        self.edit.setPlaceholderText(QCoreApplication.translate("dialogs", "e.g. transcription error corrected from the source document"))
+        self.edit.setPlaceholderText(
+            QCoreApplication.translate("dialogs", "e.g. transcription error corrected from the source document"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -117,7 +118,8 @@ def run_with_progress(parent: QWidget | None, title: str, op: Callable[[Progress
                       on_success: Callable[[Any], None], *, cancellable: bool = False,
                       on_failure: Callable[[BaseException], None] | None = None) -> Operation:
     """Run `op` on a worker with a modal progress dialog; failures show their message."""
-    dialog = QProgressDialog(title, QCoreApplication.translate("dialogs", "Cancel") if cancellable else "", 0, 0, parent)
+    cancel_text = QCoreApplication.translate("dialogs", "Cancel") if cancellable else ""
+    dialog = QProgressDialog(title, cancel_text, 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)

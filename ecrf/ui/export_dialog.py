@@ -208,6 +208,8 @@ class ExportDialog(QDialog):
         """Grow (never shrink) when texts got longer, e.g. the last export and the result after an export;
         an open dialog does not do so by itself and would squeeze the fingerprint instead."""
         layout = self.layout()
+        if layout is None:  # always set in __init__; the stubs call it optional
+            return
         layout.activate()
         width = self.width()
         needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
@@ -219,7 +221,7 @@ class ExportDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_running():  # closing mid-export cancels it first (the progress dialog says when it stopped)
-            self.operation.cancel()
+            self.operation.cancel()  # type: ignore[union-attr]  # is_running() says it is set
             return
         super().reject()
 

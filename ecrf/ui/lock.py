@@ -107,7 +107,7 @@ class LockCover(QFrame):
         self.hide()
 
     def cover(self) -> None:
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self.parentWidget().rect())  # type: ignore[union-attr]  # made with the main window as parent
         self.password.clear()
         self.error.clear()
         self.show()

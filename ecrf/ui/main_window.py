@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         actor = self.session.actor
-        role = QCoreApplication.translate("MainWindow", ROLE_LABELS.get(actor.role, actor.role))
+        role = QCoreApplication.translate("MainWindow", ROLE_LABELS.get(actor.role, actor.role))  # type: ignore[arg-type]  # QT_TRANSLATE_NOOP's text; the stubs say object
         text = self.tr("{0} ({1}) · {2} · Site {3}").format(actor.full_name, actor.username, role,
                                                              self.session.site_code)
         self.statusBar().addPermanentWidget(QLabel(text))

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ecrf.export.bundle import layout
+from ecrf.export.csv.dictionary import check_header, item_header, write_dictionary
 from ecrf.export.csv.part import CsvPart
 from ecrf.export.csv.safe import restore
-from ecrf.export.csv.dictionary import check_header, item_header, write_dictionary
 from ecrf.export.records import ExportContext
 from tests.export.helpers import DemoRecords, run_part
 

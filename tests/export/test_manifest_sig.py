@@ -97,7 +97,8 @@ def test_other_cms_content_is_not_a_signature():
 
 def test_attached_content_is_refused(identity: SigningIdentity):
     attached = pkcs7.PKCS7SignatureBuilder().set_data(MANIFEST).add_signer(
-        identity.certificate, identity.key, hashes.SHA256()).sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+        identity.certificate, identity.key, hashes.SHA256()).sign(serialization.Encoding.DER,
+                                                                  [pkcs7.PKCS7Options.Binary])
     assert "detached" in refused(MANIFEST, attached)
 
 

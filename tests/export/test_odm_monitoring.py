@@ -9,11 +9,11 @@ import pytest
 from lxml import etree
 
 from ecrf.export.bundle import layout
-from ecrf.export.odm.writer import OdmPart
 from ecrf.export.odm.history import date_time_stamp
 from ecrf.export.odm.keys import ODM_NS
 from ecrf.export.odm.read import read_clinical_values, read_form_states
 from ecrf.export.odm.schema import schema_problems
+from ecrf.export.odm.writer import OdmPart
 from ecrf.export.records import ExportContext, QueryRecord, SdvRecord, SignatureRecord, SubjectRecord
 from tests.export.helpers import DemoRecords, run_part
 

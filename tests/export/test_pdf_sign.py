@@ -76,7 +76,8 @@ def test_a_second_signature_is_refused(signed: bytes, identity: SigningIdentity,
 
 def _sign_with(writer: IncrementalPdfFileWriter, meta: signers.PdfSignatureMetadata, who: SigningIdentity) -> bytes:
     cert = x509.Certificate.load(who.certificate_der)
-    signer = signers.SimpleSigner(cert, keys.PrivateKeyInfo.load(who.key_der()), SimpleCertificateStore.from_certs([cert]))
+    signer = signers.SimpleSigner(cert, keys.PrivateKeyInfo.load(who.key_der()),
+                                  SimpleCertificateStore.from_certs([cert]))
     return signers.sign_pdf(writer, meta, signer=signer).getvalue()  # type: ignore[no-any-return]
 
 

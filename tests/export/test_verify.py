@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from ecrf.export.verify import bundle as verify
 from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint, new_identity
 from ecrf.export.bundle.manifest_sig import sign_manifest
+from ecrf.export.verify import bundle as verify
 from ecrf.export.verify.bundle import verify_bundle
 
 FILES = {
@@ -219,7 +219,8 @@ def test_swapped_certificate_in_the_signature(good: Path, tmp_path: Path, other:
 def test_pdf_and_odm_problems_name_the_file(tmp_path: Path, identity: SigningIdentity):
     files = {**FILES, "pdf/casebooks/S-01.pdf": b"%PDF UNSIGNED", "odm.xml": b"<BAD/>"}
     verdict = verify_bundle(make_bundle(tmp_path, files, identity))
-    assert verdict.problems == ["pdf/casebooks/S-01.pdf: no signature", "odm.xml: line 2: element 'BAD' is not expected"]
+    assert verdict.problems == ["pdf/casebooks/S-01.pdf: no signature",
+                                "odm.xml: line 2: element 'BAD' is not expected"]
 
 
 def test_a_checker_that_crashes_is_a_problem_not_a_crash(good: Path, monkeypatch: pytest.MonkeyPatch):

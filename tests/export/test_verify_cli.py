@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ecrf.cli.verify import add_verify_command
-from ecrf.export.verify import bundle as verify
 from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint, new_identity
+from ecrf.export.verify import bundle as verify
 from ecrf.export.verify.bundle import verify_bundle
 from tests.export import test_verify as shared
 from tests.export.test_verify import FILES, make_bundle, rezip

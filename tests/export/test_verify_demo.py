@@ -114,7 +114,8 @@ def test_a_forger_cannot_re_sign_the_pdfs(demo_entries: dict[str, bytes], tmp_pa
     assert verdict.problems[0].startswith("pdf/")
     assert "signed with another certificate" in verdict.problems[0]
     verdict = verify_bundle(forged, str(site_certificate_pem))
-    assert verdict.problems[0].startswith(f"manifest.sig: signed by certificate {format_fingerprint(forger.fingerprint)}")
+    forger_fingerprint = format_fingerprint(forger.fingerprint)
+    assert verdict.problems[0].startswith(f"manifest.sig: signed by certificate {forger_fingerprint}")
 
 
 @pytest.mark.req("EXPORT-ODM")

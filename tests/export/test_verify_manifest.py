@@ -52,8 +52,10 @@ def test_a_trust_file_that_is_not_a_certificate(good: Path, tmp_path: Path):
     (lambda m: dump({**m, "files": [*m["files"], m["files"][0]]}), "manifest.json: files[5] lists csv/forms/DM"),
     (lambda m: dump({**m, "files": [{"path": "manifest.json", "sha256": "0" * 64, "size": 1}]}),
      "manifest.json: files[0] lists manifest.json, which the manifest cannot vouch for"),
-    (lambda m: dump({**m, "files": [{"path": "a", "sha256": "x", "size": 1}]}), "manifest.json: files[0] (a) has no valid SHA-256"),
-    (lambda m: dump({**m, "files": [{"path": "a", "sha256": "0" * 64, "size": -1}]}), "manifest.json: files[0] (a) has no valid size"),
+    (lambda m: dump({**m, "files": [{"path": "a", "sha256": "x", "size": 1}]}),
+     "manifest.json: files[0] (a) has no valid SHA-256"),
+    (lambda m: dump({**m, "files": [{"path": "a", "sha256": "0" * 64, "size": -1}]}),
+     "manifest.json: files[0] (a) has no valid size"),
     (lambda m: dump({**m, "files": ["a"]}), "manifest.json: files[0] has no path"),
 ])
 def test_a_malformed_manifest_signed_by_the_site(tmp_path: Path, identity: SigningIdentity, edit, expected: str):  # type: ignore[no-untyped-def]

@@ -101,7 +101,8 @@ def test_a_wrong_password_says_so(controller, qtbot):  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize(("username", "home_button", "home"), [
-    ("nurse", "Subjects", "MatrixPage"), ("monitor", "Subjects", "MatrixPage"), ("admin", "Administration", "AdminPage")])
+    ("nurse", "Subjects", "MatrixPage"), ("monitor", "Subjects", "MatrixPage"),
+    ("admin", "Administration", "AdminPage")])
 def test_each_role_gets_its_home_and_menus(controller, qtbot, username, home_button, home):  # type: ignore[no-untyped-def]
     app = controller()
     log_in(qtbot, app, username, f"demo-{username}-2020")

@@ -285,7 +285,8 @@ def test_the_demo_exports_one_bundle_into_the_chosen_folder(qtbot, dialog, dialo
     _finished(qtbot, dialog, dialogs)
     assert not dialogs.errors, dialogs.errors
     written = list(out.iterdir())
-    assert len(written) == 1 and written[0].suffix == ".zip" and written[0].name.startswith("MSC-COVID19_DEMO_export0001")
+    assert len(written) == 1 and written[0].suffix == ".zip"
+    assert written[0].name.startswith("MSC-COVID19_DEMO_export0001")
     with zipfile.ZipFile(written[0]) as bundle:
         names = bundle.namelist()
     assert names[:2] == ["manifest.json", "manifest.sig"] and "odm.xml" in names
@@ -319,7 +320,8 @@ def test_the_admins_site_tab_shows_copies_and_saves_the_certificate(qtbot, demo,
         qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
         assert target.read_text(encoding="ascii") == info.pem and info.pem.startswith("-----BEGIN CERTIFICATE-----")
         assert str(target) in dialogs.infos[-1][1]
-        monkeypatch.setattr(export_certificate, "ask_certificate_target", lambda parent, suggested: tmp_path / "no" / "x")
+        monkeypatch.setattr(export_certificate, "ask_certificate_target",
+                            lambda parent, suggested: tmp_path / "no" / "x")
         qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
         assert "could not be read or written" in dialogs.last_error()
     finally:

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # bench/ is a folder of the repo, not part of the installed package
     sys.path.insert(0, str(REPO))
 
-from bench.ui_matrix import synthetic_rows
+from bench.ui_matrix import synthetic_rows  # noqa: E402 (after the sys.path line above)
 
 TODAY = date(2024, 3, 1)
 

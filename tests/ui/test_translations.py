@@ -80,7 +80,8 @@ def test_committed_qm_is_the_released_ts(tmp_path: Path) -> None:
     qm = tmp_path / "out.qm"
     tool.release(tool.TS_FILE, qm)
     assert tool.QM_FILE.exists(), "resources/translations/ecrf_zh_CN.qm is missing; run `translations.py release`"
-    assert qm.read_bytes() == tool.QM_FILE.read_bytes(), "the .qm is stale; run `python scripts/translations.py release`"
+    assert qm.read_bytes() == tool.QM_FILE.read_bytes(), \
+        "the .qm is stale; run `python scripts/translations.py release`"
 
 
 def test_app_in_chinese_translates_ours_and_qts() -> None:

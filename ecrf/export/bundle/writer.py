@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ecrf.export.errors import ExportCancelled, ExportError
 from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, safe_name
 from ecrf.export.bundle.manifest import build_manifest, sha256_hex, staged_files
+from ecrf.export.errors import ExportCancelled, ExportError
 from ecrf.export.parts import BundlePart
 from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
 

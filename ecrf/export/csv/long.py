@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ecrf.export.csv.safe import Cell
 from ecrf.export.csv.dictionary import codelist_of
+from ecrf.export.csv.safe import Cell
 from ecrf.export.records import FormRecord, SiteFacts, SubjectRecord, ValueRecord
 from ecrf.study.model import Item, ItemType, Study
 

@@ -9,10 +9,10 @@ from dataclasses import astuple, fields
 from pathlib import Path
 
 from ecrf.export.bundle import layout
+from ecrf.export.csv.dictionary import write_dictionary
 from ecrf.export.csv.long import LONG_HEADER, LongRows
 from ecrf.export.csv.safe import CsvFile
 from ecrf.export.csv.wide import WideLayout
-from ecrf.export.csv.dictionary import write_dictionary
 from ecrf.export.records import (
     AuditRecord,
     ExportContext,

@@ -13,10 +13,10 @@ from typing import Protocol
 from lxml import etree
 
 from ecrf.export.odm import keys as k
+from ecrf.export.odm.elements import element, sub
 from ecrf.export.odm.forms import FormWriter, Monitoring
 from ecrf.export.odm.history import Stamp, annotation, audit_record
 from ecrf.export.odm.metadata import repeating_forms
-from ecrf.export.odm.elements import element, sub
 from ecrf.export.records import AuditRecord, FormRecord, SubjectRecord
 from ecrf.study.model import Study
 
@@ -91,11 +91,15 @@ class SubjectWriter:
         return node
 
 
-class _OnForm(Protocol):
-    visit: str
-    form: str
-    timepoint: str
-    repeat: int
+class _OnForm(Protocol):  # read-only properties: the records are frozen dataclasses
+    @property
+    def visit(self) -> str: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def timepoint(self) -> str: ...
+    @property
+    def repeat(self) -> int: ...
 
 
 def _monitoring(subject: SubjectRecord, key: FormKey) -> Monitoring:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ecrf.export.odm import keys as k
-from ecrf.export.odm.history import VALUE_ACTIONS, WARNING_ACTION, Stamp, annotation, audit_record, item_transactions
 from ecrf.export.odm.elements import element, sub
+from ecrf.export.odm.history import VALUE_ACTIONS, WARNING_ACTION, Stamp, annotation, audit_record, item_transactions
 from ecrf.export.records import AuditRecord, FormRecord, QueryRecord, SdvRecord, SignatureRecord
 from ecrf.study.model import Study
 
@@ -37,7 +37,8 @@ class FormWriter:
     def __init__(self, study: Study, repeating: frozenset[str], location: str) -> None:
         self.study, self.repeating, self.location = study, repeating, location
 
-    def elements(self, record: FormRecord, events: Sequence[AuditRecord], monitoring: Monitoring) -> list[etree._Element]:
+    def elements(self, record: FormRecord, events: Sequence[AuditRecord],
+                 monitoring: Monitoring) -> list[etree._Element]:
         updates: Updates = []
         self._status_updates(record, events, updates)
         self._monitoring_updates(monitoring, updates)
@@ -68,7 +69,8 @@ class FormWriter:
                 history.setdefault(event.item, []).append(event)
         codes = list(current) + sorted(set(history) - set(current))
         if codes:
-            group = sub(node, "ItemGroupData", {"ItemGroupOID": k.item_group_oid(record.form), "TransactionType": "Insert"})
+            group = sub(node, "ItemGroupData",
+                        {"ItemGroupOID": k.item_group_oid(record.form), "TransactionType": "Insert"})
             for code in codes:
                 item = form.item(code) if form is not None and form.has_item(code) else None
                 item_transactions(group, record.form, code, item, history.get(code, ()), current.get(code),

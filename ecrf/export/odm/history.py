@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from lxml import etree
 
 from ecrf.export.odm import keys as k
-from ecrf.export.odm.values import to_odm
 from ecrf.export.odm.elements import sub
+from ecrf.export.odm.values import to_odm
 from ecrf.export.records import AuditRecord, ValueRecord
 from ecrf.study.model import Item
 

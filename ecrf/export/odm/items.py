@@ -6,8 +6,8 @@ import re
 from lxml import etree
 
 from ecrf.export.odm import keys as k
-from ecrf.export.odm.values import MULTI_SEPARATOR, data_type, length, significant_digits
 from ecrf.export.odm.elements import element, sub, translated
+from ecrf.export.odm.values import MULTI_SEPARATOR, data_type, length, significant_digits
 from ecrf.study.model import Form, Item, ItemType, Range, Study, Text, format_bound
 
 _SAS_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,7}$")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ecrf.export.odm import keys as k
-from ecrf.export.odm.items import is_sas_name, item_def, unit_oids
 from ecrf.export.odm.elements import element, sub, translated
+from ecrf.export.odm.items import is_sas_name, item_def, unit_oids
 from ecrf.study.model import Codelist, Form, Study, Text, Visit
 
 
@@ -48,7 +48,8 @@ def study_element(study: Study) -> etree._Element:
         for item in form.items:
             if item.derive is not None:
                 method = sub(mdv, "MethodDef", {"OID": k.method_oid(form.code, item.code),
-                                                "Name": f"Derivation of {form.code}.{item.code}", "Type": "Computation"})
+                                                "Name": f"Derivation of {form.code}.{item.code}",
+                                                "Type": "Computation"})
                 translated(method, "Description", Text.of(en="Calculated by ecrf from the expression below"), ["en"])
                 sub(method, "FormalExpression", {"Context": "ecrf expression"}, item.derive.text)
     return root

@@ -94,8 +94,9 @@ class _Replay:
             self._remove_all(tag)
         if tag == "SubjectData":
             node.clear()  # the subject is replayed: keep memory flat
-            while node.getprevious() is not None:
-                del node.getparent()[0]
+            parent = node.getparent()
+            while parent is not None and node.getprevious() is not None:
+                del parent[0]
 
     def _form_key(self) -> FormKey:
         timepoint, repeat = k.timepoint_repeat(self._where.get("repeat_key"))

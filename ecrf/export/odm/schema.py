@@ -72,7 +72,7 @@ def schema_problems(source: Path | BinaryIO, limit: int = 5) -> list[str]:
                               "and its entities are not expanded here")
             found += _invalid(schema, tree)
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else "?"
+        line = exc.lineno or "?"
         found.append(f"line {line}: not well-formed XML: {_plain(exc.msg or str(exc))}")
     except OSError as exc:
         found.append(f"The ODM file cannot be read: {exc}")
@@ -86,13 +86,14 @@ def _invalid(schema: etree.XMLSchema, target: etree._Element | etree._ElementTre
     except etree.XMLSchemaValidateError as exc:  # e.g. an unexpanded entity reference libxml2 cannot validate
         root = target.getroot() if isinstance(target, etree._ElementTree) else target
         return [f"line {root.sourceline}: the schema check cannot read this part of the file ({exc})"]
-    return [f"line {entry.line}: {_plain(entry.message)}" for entry in schema.error_log
+    return [f"line {entry.line}: {_plain(entry.message)}"
+            for entry in schema.error_log  # type: ignore[attr-defined]  # iterable; lxml-stubs omit __iter__
             if entry.level >= etree.ErrorLevels.ERROR]
 
 
 def _empty(subject: etree._Element) -> None:
     """Keep the element (and its required SubjectKey) so the final check still sees where it stood."""
-    attributes = dict(subject.attrib)
+    attributes = dict(subject.attrib.items())
     subject.clear()
     subject.attrib.update(attributes)
 

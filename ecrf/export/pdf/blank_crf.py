@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from ecrf import __version__
 from ecrf.export.pdf.casebook_forms import utc_text
-from ecrf.export.pdf.fonts import LEADING, wrap_lines
+from ecrf.export.pdf.fonts import LEADING, Line, wrap_lines
 from ecrf.export.pdf.style import (
     ANNOTATION,
     BODY,
@@ -62,7 +62,8 @@ def title_page(study: Study) -> list[Flowable]:
     out = heading("Annotated blank CRF 空白注释病例报告表", 16, space_before=0)
     out += [note(info.title.en, 10, color=None), note(info.title.get("zh"), 10, color=None)]
     w = columns(40, 140)
-    rows = [["Study", f"{info.oid}, phase {info.phase or '-'}"], ["Definition version", info.version],
+    rows: list[list[object]] = [
+            ["Study", f"{info.oid}, phase {info.phase or '-'}"], ["Definition version", info.version],
             ["Fingerprint", study.fingerprint or "-"], ["Languages", ", ".join(info.languages)],
             ["Arms", cell("; ".join(f"{a.code} {a.label.en} {a.label.get('zh')}" for a in study.arms), w[1])],
             ["Missing codes", cell("; ".join(f"{code} = {text.en} {text.get('zh')}"
@@ -82,11 +83,11 @@ def schedule(study: Study) -> list[Flowable]:
     visits = study.visits
     widths = columns(40, *([140 / (len(visits) + 1)] * (len(visits) + 1)))
     header: list[object] = ["Form", *(cell(f"{v.code}\nday {v.day}", w, SMALL, bold=True)
-                                      for v, w in zip(visits, widths[1:])), "Log"]
+                                      for v, w in zip(visits, widths[1:], strict=False)), "Log"]
     rows: list[list[object]] = [header]
     for form in forms_in_order(study):
         marks = []
-        for visit, w in zip(visits, widths[1:]):
+        for visit, w in zip(visits, widths[1:], strict=False):
             asked = [vf for vf in visit.forms if vf.form == form.code]
             text = "; ".join(("/".join(vf.arms) if vf.arms else "X") + (f" ({'/'.join(vf.timepoints)})"
                                                                           if vf.timepoints else "") for vf in asked)
@@ -114,7 +115,8 @@ def form_blocks(study: Study, form: Form) -> list[Flowable]:
         widths = columns(30, 12, 30, 108)
         checks: list[list[object]] = [["Edit check", "Severity", "Items", "Message"]]
         checks += [[cell(c.id, widths[0]), c.severity, cell(", ".join(c.items), widths[2]),
-                    cell(f"{c.message.en}\n{c.message.get('zh')}\nRule: {c.expr.text}", widths[3])] for c in form.checks]
+                    cell(f"{c.message.en}\n{c.message.get('zh')}\nRule: {c.expr.text}", widths[3])]
+                   for c in form.checks]
         out += [*heading("Edit checks", 9.5, space_before=8), table(checks, widths)]
     return out
 
@@ -172,7 +174,7 @@ class Answer(Flowable):
     def __init__(self, lines: list[tuple[str, str]]) -> None:
         super().__init__()
         self.lines = lines
-        self._layout: list[tuple[str, tuple[object, ...]]] = []
+        self._layout: list[tuple[str, tuple[Line, ...]]] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._layout = []

@@ -8,12 +8,14 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from ecrf import __version__
-from ecrf.export.pdf.casebook_forms import STATUS, log_blocks, utc_text, visit_blocks
+from ecrf.export.pdf.casebook_forms import log_blocks, utc_text, visit_blocks
 from ecrf.export.pdf.casebook_history import history_blocks, monitoring_blocks
 from ecrf.export.pdf.style import Furniture, Metadata, build_pdf, cell, columns, heading, note, table
 from ecrf.export.records import ExportContext, SubjectRecord
 from ecrf.study.status import SUBJECT_STATUS_TEXT, UNFINISHED_FORM_STATUSES
 
+# The records carry plain strings; look them up by value.
+_SUBJECT_STATUS = {status.value: text for status, text in SUBJECT_STATUS_TEXT.items()}
 FACT_COLUMNS = columns(22, 38, 22, 38)
 OVERVIEW_COLUMNS = columns(11, 52, 18, 34, 18, 14, 33)
 
@@ -51,14 +53,14 @@ def title_page(ctx: ExportContext, subject: SubjectRecord) -> list[Flowable]:
         ("Study", f"{info.oid} ({info.short_title.en})", "Definition version",
          f"{info.version} (site created under {site.definition_version})"),
         ("Site", f"{site.site_code} {site.site_name}", "Subject ID", subject.subject_id or "not enrolled"),
-        ("Screening no.", subject.screening_no, "Status", SUBJECT_STATUS_TEXT.get(subject.status, subject.status)),
+        ("Screening no.", subject.screening_no, "Status", _SUBJECT_STATUS.get(subject.status, subject.status)),
         ("Arm", _arm(ctx, subject.arm), "Randomisation no.", subject.rand_no or "-"),
         ("Day 0", subject.day0 or "-", "Screened", utc_text(subject.created_at)),
         ("End of participation", _ended(subject), "Export", f"no. {ctx.export_seq}, {utc_text(ctx.created_at)}"),
         ("Data as of", utc_text(site.as_of), "Audit head", f"event {site.audit_head_seq}"),
     ]
     w = FACT_COLUMNS
-    rows = [[k1, cell(v1, w[1]), k2, cell(v2, w[3])] for k1, v1, k2, v2 in facts]
+    rows: list[list[object]] = [[k1, cell(v1, w[1]), k2, cell(v2, w[3])] for k1, v1, k2, v2 in facts]
     out.append(table(rows, w, header=False, size=8, bold_columns=(0, 2)))
     out += heading("Visit overview", 11, space_before=12)
     out.append(_overview(ctx, subject))
@@ -85,8 +87,8 @@ def _overview(ctx: ExportContext, subject: SubjectRecord) -> Flowable:
     counts: dict[str, list[int]] = {}
     for record in subject.forms:
         if record.visit:
-            done = record.status not in UNFINISHED_FORM_STATUSES
-            counts.setdefault(record.visit, [0, 0])[0 if done else 1] += 1
+            finished = record.status not in UNFINISHED_FORM_STATUSES
+            counts.setdefault(record.visit, [0, 0])[0 if finished else 1] += 1
     for visit in subject.visits:
         label = labels.get(visit.visit)
         done, open_ = counts.get(visit.visit, [0, 0])

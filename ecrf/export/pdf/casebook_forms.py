@@ -169,23 +169,24 @@ def _log_widths(items: tuple[Item, ...]) -> list[float]:
     widths = columns(6, 12, *(16 if item.value_type.value == "text" else 11 for item in items))
     need = [0.0, 0.0] + [max(text_width(w, SMALL, bold=True) for w in i.label.en.split()) + 2 * PAD + 1
                          for i in items]
-    short = sum(max(0.0, n - w) for n, w in zip(need, widths))
-    spare = sum(max(0.0, w - n) for n, w in zip(need, widths))
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    spare = sum(max(0.0, w - n) for n, w in zip(need, widths, strict=True))
     if not short or spare <= short:
         return widths
-    return [n if n >= w else w - (w - n) * short / spare for n, w in zip(need, widths)]
+    return [n if n >= w else w - (w - n) * short / spare for n, w in zip(need, widths, strict=True)]
 
 
 def _log_table(study: Study, form: Form, items: tuple[Item, ...], entries: list[FormRecord]) -> Flowable:
     widths = _log_widths(items)
+    item_widths = list(zip(items, widths[2:], strict=True))
     # Many narrow columns: the smaller size keeps words like "administration" whole.
-    rows: list[list[object]] = [["#", "Status", *(cell(i.label.en, w, SMALL, bold=True) for i, w in zip(items, widths[2:]))]]
+    rows: list[list[object]] = [["#", "Status", *(cell(i.label.en, w, SMALL, bold=True) for i, w in item_widths)]]
     removed = {}
     for n, entry in enumerate(entries, start=1):
         values = {v.item: v for v in entry.values}
         status = f"removed: {entry.deleted_reason or '-'}" if entry.deleted else STATUS.get(entry.status, entry.status)
         rows.append([str(entry.repeat), cell(status, widths[1], SMALL),
-                     *(cell(display_value(study, i, values.get(i.code)), w, SMALL) for i, w in zip(items, widths[2:]))])
+                     *(cell(display_value(study, i, values.get(i.code)), w, SMALL) for i, w in item_widths)])
         if entry.deleted:
             removed[n] = REMOVED
     return table(rows, widths, row_colors=removed, size=SMALL)

@@ -137,7 +137,8 @@ def _history_table(study: Study, form_code: str, events: list[AuditRecord]) -> F
     position = {item.code: n for n, item in enumerate(form.items)} if form else {}
     ordered = sorted(events, key=lambda e: (position.get(e.item or "", len(position)), e.item or "", e.seq))
     widths = HISTORY_COLUMNS
-    rows: list[list[object]] = [["Time (UTC, offset)", cell(f"{events[0].visit or 'Log'} {form_code}", widths[1], bold=True),
+    rows: list[list[object]] = [["Time (UTC, offset)",
+                                 cell(f"{events[0].visit or 'Log'} {form_code}", widths[1], bold=True),
                                  "Old → new", "By (role)", "Reason"]]
     previous = None
     for event in ordered:

@@ -117,8 +117,10 @@ class FastTable(Table):
 
     def _rules(self) -> None:
         """A thin rule under every row, as one path (reportlab's LINEBELOW strokes each cell apart)."""
-        x0, x1 = self._colpositions[0], self._colpositions[-1]
-        path = " ".join(f"{x0:.2f} {y:.2f} m {x1:.2f} {y:.2f} l" for y in self._rowpositions[1:])
+        # reportlab's Table keeps its laid-out positions in these (internal, not in its stubs)
+        x0, x1 = self._colpositions[0], self._colpositions[-1]  # type: ignore[attr-defined]
+        rows = self._rowpositions  # type: ignore[attr-defined]
+        path = " ".join(f"{x0:.2f} {y:.2f} m {x1:.2f} {y:.2f} l" for y in rows[1:])
         self.canv.addLiteral(f"q {GRID.red:.3f} {GRID.green:.3f} {GRID.blue:.3f} RG 0.25 w {path} S Q")
 
     def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float],
@@ -141,11 +143,11 @@ class FastTable(Table):
                 flow.emit(self._text, x, top, cellstyle.color)
                 top -= flow.height
         else:
-            super()._drawCell(cellval, cellstyle, pos, size)
+            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]  # internal, not in the stubs
 
 
-def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = True, size: float = BODY,
-          bold_columns: Sequence[int] = (), row_colors: Mapping[int, Color] | None = None,
+def table(rows: Sequence[list[object] | tuple[object, ...]], widths: Sequence[float], *, header: bool = True,
+          size: float = BODY, bold_columns: Sequence[int] = (), row_colors: Mapping[int, Color] | None = None,
           column_colors: Mapping[int, Color] | None = None) -> Table:
     """A table with a rule under each row and, with `header`, a tinted bold first row that repeats on
     each page the table spans."""
@@ -190,7 +192,7 @@ def _numbered_canvas(furniture: Furniture) -> type[Canvas]:
 
         def showPage(self) -> None:
             self._finished_pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab internal, not in its stubs
 
         def save(self) -> None:
             total = len(self._finished_pages)

@@ -25,7 +25,8 @@ class TextOps:
     """
 
     def __init__(self, canv: Canvas) -> None:
-        self._doc = canv._doc  # the PDF document whose font subsets the names refer to
+        # the PDF document whose font subsets the names refer to (reportlab internal, not in its stubs)
+        self._doc = canv._doc  # type: ignore[attr-defined]
         self._ops: list[str] = []
         self._font = ""
         self._size = 0.0
@@ -62,9 +63,9 @@ class TextOps:
         return [(self._name(f.fontName), _escape(data)) for f, data in unicode2T1(seg, [font, *font.substitutionFonts])]
 
     def _cjk_pieces(self, seg: str) -> list[tuple[str, str]]:
-        font = pdfmetrics.getFont(CJK)
-        return [(font.getSubsetInternalName(subset, self._doc), _escape(data))
-                for subset, data in font.splitString(seg, self._doc)]
+        font = pdfmetrics.getFont(CJK)  # a TTFont; the stubs type getFont as the base Font
+        return [(font.getSubsetInternalName(subset, self._doc), _escape(data))  # type: ignore[attr-defined]
+                for subset, data in font.splitString(seg, self._doc)]  # type: ignore[attr-defined]
 
     def _name(self, font_name: str) -> str:
         name = self._names.get(font_name)
@@ -91,7 +92,7 @@ def _escape(data: bytes) -> str:
 @lru_cache(maxsize=64)
 def _rgb(color: object) -> str:
     """The fill-colour operator; table styles may give a colour by name ('black')."""
-    c = color if isinstance(color, Color) else toColor(color)
+    c = color if isinstance(color, Color) else toColor(color)  # type: ignore[arg-type]  # toColor checks it
     return f"{c.red:.3f} {c.green:.3f} {c.blue:.3f} rg"
 
 

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Self
+from typing import IO, BinaryIO, Self
 
 CHUNK = 1 << 20
 _LOCAL_HEADER = 30  # fixed part of a local file header; the name follows it
@@ -148,7 +148,7 @@ class SafeZip:
 
 
 class _GuardedEntry(io.RawIOBase):
-    def __init__(self, owner: SafeZip, info: zipfile.ZipInfo, raw: BinaryIO) -> None:
+    def __init__(self, owner: SafeZip, info: zipfile.ZipInfo, raw: IO[bytes]) -> None:
         self._owner, self._info, self._raw, self._done = owner, info, raw, 0
 
     def readable(self) -> bool:
@@ -246,7 +246,7 @@ def _check_folders_are_not_files(entries: dict[str, zipfile.ZipInfo]) -> None:
 def _check_no_overlap(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str) -> None:
     """Entries sharing compressed bytes are the 'overlapping zip bomb' (and never made by a real writer)."""
     ordered = sorted(infos, key=lambda i: i.header_offset)
-    ends = [i.header_offset for i in ordered[1:]] + [archive.start_dir]  # type: ignore[attr-defined]
+    ends = [i.header_offset for i in ordered[1:]] + [archive.start_dir]
     for info, next_start in zip(ordered, ends, strict=True):
         name_length = len(info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437",
                                                     errors="replace"))

@@ -72,6 +72,7 @@ def evaluate_text(text: str, values: dict[str, Any] | None = None, **context: An
     References are looked up in `values` by their dotted name (`DM.AGE`).
     """
     expr = Expression.parse(text)
-    refs = {node: ItemKey(None, None, ".".join(node.parts)) for node in ast.walk(expr.tree) if isinstance(node, ast.Ref)}
+    refs = {node: ItemKey(None, None, ".".join(node.parts))
+            for node in ast.walk(expr.tree) if isinstance(node, ast.Ref)}
     fn = compile_node(expr.tree, refs)
     return fn(Env(values or {}, None, context))

@@ -1,8 +1,9 @@
 """The expression syntax tree: plain immutable nodes, built by the parser, read by analysis and compile."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,10 @@ class In:
     negate: bool
 
 
-Node = Union[Lit, Ref, Ctx, ListLit, Call, Not, Neg, Logic, Arith, Compare, IsMissing, In]
+Node = Lit | Ref | Ctx | ListLit | Call | Not | Neg | Logic | Arith | Compare | IsMissing | In
 
 
-def walk(node: Node):  # type: ignore[no-untyped-def]
+def walk(node: Node) -> Iterator[Node]:
     """Every node of the tree, parents first."""
     yield node
     for child in children(node):

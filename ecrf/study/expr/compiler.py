@@ -59,8 +59,8 @@ def compile_node(node: ast.Node, refs: Mapping[ast.Ref, ItemKey]) -> Fn:
         return lambda env: rt.negate(operand(env))
     if isinstance(node, ast.IsMissing):
         return _compile_is_missing(node, refs)
-    left = compile_node(node.left, refs)  # type: ignore[union-attr]
-    right = compile_node(node.right, refs)  # type: ignore[union-attr]
+    left = compile_node(node.left, refs)
+    right = compile_node(node.right, refs)
     if isinstance(node, ast.Logic):
         return _compile_logic(node.op, left, right)
     if isinstance(node, ast.Arith):

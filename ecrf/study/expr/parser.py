@@ -54,7 +54,7 @@ def _cache_file() -> Path | None:
 
 
 @v_args(inline=True)
-class _ToAst(Transformer_NonRecursive):  # type: ignore[type-arg]
+class _ToAst(Transformer_NonRecursive):
     def number(self, tok: Token) -> ast.Lit:
         text = str(tok)
         return ast.Lit(Decimal(text) if "." in text else int(text))
@@ -171,8 +171,9 @@ def _describe(exc: UnexpectedInput, text: str) -> str:
     column = getattr(exc, "column", None)
     at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
-        hint = _hint_for_char(char, text, exc.pos_in_stream)
+        pos = exc.pos_in_stream if exc.pos_in_stream is not None else len(text)
+        char = text[pos] if pos < len(text) else "?"
+        hint = _hint_for_char(char, text, pos)
         return f"unexpected character {char!r}{at}{hint}"
     if isinstance(exc, UnexpectedEOF):
         return "the expression ends too early (an operand or a closing bracket is missing)"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -23,13 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services import audit_trail
-from ecrf.services.audit_trail import EventView
+from ecrf.services.audit_trail import ChainReport, EventView
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
-
-if TYPE_CHECKING:
-    from ecrf.store.audit import ChainReport
+from ecrf.ui.background import Operation
 
 LATEST = 500
 Index = QModelIndex | QPersistentModelIndex
@@ -80,7 +77,7 @@ class AuditModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("AuditModel", self.HEADERS[section])
+            return QCoreApplication.translate("AuditModel", self.HEADERS[section])  # type: ignore[arg-type]  # QT_TRANSLATE_NOOP's text; the stubs say object
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
@@ -96,7 +93,7 @@ class AuditTab(QWidget):
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.operation = None
+        self.operation: Operation | None = None
         self.report: ChainReport | None = None
         role = session.actor.role
         row = QHBoxLayout()

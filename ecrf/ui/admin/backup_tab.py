@@ -18,7 +18,7 @@ from ecrf.services import backup
 from ecrf.services.backup import BackupInfo
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
-from ecrf.ui.background import Progress
+from ecrf.ui.background import Operation, Progress
 
 
 def _filter() -> str:
@@ -48,7 +48,7 @@ class BackupTab(QWidget):
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.operation = None
+        self.operation: Operation | None = None
         self.last: BackupInfo | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self._backup_box())

@@ -70,4 +70,4 @@ class AdminPage(Page):
         # Another tab may have changed what this one shows (a new user, a new audit event).
         tab = self.tabs.currentWidget()
         if tab in (self.users, self.site, self.audit):
-            tab.refresh()  # type: ignore[union-attr]
+            tab.refresh()

@@ -25,6 +25,7 @@ from ecrf.services.users import UserInfo
 from ecrf.ui import dialogs
 from ecrf.ui.admin import user_dialogs
 from ecrf.ui.admin.user_dialogs import NewUser, role_label
+from ecrf.ui.background import Operation
 from ecrf.ui.password import ChangePasswordDialog
 
 Index = QModelIndex | QPersistentModelIndex
@@ -55,7 +56,7 @@ class UsersModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("UsersModel", self.HEADERS[section])
+            return QCoreApplication.translate("UsersModel", self.HEADERS[section])  # type: ignore[arg-type]  # QT_TRANSLATE_NOOP's text; the stubs say object
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
@@ -89,7 +90,7 @@ class UsersTab(QWidget):
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.operation = None  # the running background operation, kept alive until it ends
+        self.operation: Operation | None = None  # the running background operation, kept alive until it ends
         self.model = UsersModel(session)
         self.table = QTableView()
         self.table.setObjectName("users")

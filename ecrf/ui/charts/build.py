@@ -57,7 +57,8 @@ def point_text(series: Series, point: Point, lang: str, visit_label: str, timepo
     unit = series.unit.get(lang) if series.unit is not None else ""
     value = f"{point.value:g}"
     where = f"{visit_label}, {timepoint_label}" if timepoint_label else visit_label
-    return QCoreApplication.translate("Charts", "{0} {1} on day {2} ({3}, {4})").format(value, unit, point.day, where, point.on.isoformat())
+    return QCoreApplication.translate("Charts", "{0} {1} on day {2} ({3}, {4})").format(
+        value, unit, point.day, where, point.on.isoformat())
 
 
 def make_chart(series: Series, colour: str, infusion_days: list[int], xs: tuple[float, float], lang: str) -> QChart:

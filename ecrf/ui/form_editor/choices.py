@@ -98,7 +98,7 @@ class RadioField(Field):
     def pick_by_key(self, key: str) -> bool:
         exact = [b for b in self.buttons if str(b.property("code")).upper() == key]
         by_label = [b for b in self.buttons if b.text().upper().startswith(key)]
-        chosen = (exact or by_label or [None])[0]
+        chosen = next(iter(exact or by_label), None)
         if chosen is None:
             return False
         chosen.setChecked(True)

@@ -33,5 +33,5 @@ class FieldKeys(QObject):
         if kind == QEvent.Type.FocusOut:
             QTimer.singleShot(0, self.page, lambda w=watched: self.page.field_left(w))
         elif kind == QEvent.Type.FocusIn:
-            self.page.scroll.ensureWidgetVisible(watched, 20, 40)
+            self.page.scroll_area.ensureWidgetVisible(watched, 20, 40)
         return False

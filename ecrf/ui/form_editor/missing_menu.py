@@ -42,4 +42,4 @@ def _add(menu: QMenu, text: str, data: MenuChoice) -> QAction:
 
 
 def choice_of(action: QAction | None) -> MenuChoice | None:
-    return tuple(action.data()) if action is not None and action.data() else None  # type: ignore[return-value]
+    return tuple(action.data()) if action is not None and action.data() else None

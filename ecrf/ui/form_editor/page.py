@@ -61,10 +61,10 @@ class FormEditorPage(Page):
         self.banner = Banner()
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("form_scroll")
-        self.scroll.setWidgetResizable(True)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("form_scroll")
+        self.scroll_area.setWidgetResizable(True)
+        layout.addWidget(self.scroll_area, 1)
         bar = QHBoxLayout()
         self.close_button = QPushButton(self.tr("Close"))
         self.close_button.setObjectName("close")
@@ -103,7 +103,7 @@ class FormEditorPage(Page):
             self.rows[item.code] = row
             column.addWidget(row)
         column.addStretch(1)
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
 
     def _load(self) -> None:
         try:
@@ -255,7 +255,7 @@ class FormEditorPage(Page):
         row = self.rows.get(code or "")
         if row is not None and row.isVisible() and row.field.focus_widgets():
             row.field.focus_proxy().setFocus(Qt.FocusReason.OtherFocusReason)
-            self.scroll.ensureWidgetVisible(row)
+            self.scroll_area.ensureWidgetVisible(row)
 
     # -- item menu ----------------------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from PySide6.QtGui import QColor
 
 from ecrf.services.forms import COMPLETED
 from ecrf.services.overview import CellState, SubjectRow, VisitCell
-from ecrf.study.status import ENDED_STATUSES, FormStatus, SubjectStatus
 from ecrf.study.model import Study
 from ecrf.study.schedule import VisitStatus
+from ecrf.study.status import ENDED_STATUSES, FormStatus, SubjectStatus
 from ecrf.ui.i18n import text_lang
 
 COL_SUBJECT, COL_ARM, COL_STATUS, COL_DAY0 = range(4)

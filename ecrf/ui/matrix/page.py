@@ -110,7 +110,8 @@ class MatrixPage(Page):
         self.table.horizontalHeader().setSortIndicator(COL_SUBJECT, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         metrics = self.fontMetrics()
-        widths = {COL_SUBJECT: metrics.horizontalAdvance("DEMO-S0000") + 28, COL_ARM: metrics.horizontalAdvance("CTRL") + 32,
+        widths = {COL_SUBJECT: metrics.horizontalAdvance("DEMO-S0000") + 28,
+                  COL_ARM: metrics.horizontalAdvance("CTRL") + 32,
                   COL_STATUS: metrics.horizontalAdvance(self.model.status_names[SubjectStatus.SCREEN_FAILURE]) + 28,
                   COL_DAY0: metrics.horizontalAdvance("2026-12-31") + 28}
         visit_width = max(metrics.horizontalAdvance("! 10/10 " + self.model.late_text), 64) + 16

@@ -49,12 +49,12 @@ def quiet_dialogs() -> None:
     def note(kind: str):  # type: ignore[no-untyped-def]
         return lambda parent, title, text, *rest: print(f"note    {kind}: {title}: {text}")
 
-    dialogs.show_error = note("error")  # type: ignore[assignment]
-    dialogs.show_info = note("info")  # type: ignore[assignment]
-    dialogs.ask_yes_no = lambda *a: True  # type: ignore[assignment]
-    dialogs.ask_save_discard = lambda *a: "discard"  # type: ignore[assignment]
-    dialogs.ask_text = lambda *a, **k: None  # type: ignore[assignment]
-    dialogs.ask_reason = lambda *a: None  # type: ignore[assignment]
+    dialogs.show_error = note("error")
+    dialogs.show_info = note("info")
+    dialogs.ask_yes_no = lambda *a: True
+    dialogs.ask_save_discard = lambda *a: "discard"
+    dialogs.ask_text = lambda *a, **k: None
+    dialogs.ask_reason = lambda *a: None
 
 
 def make_demo(folder: Path):  # type: ignore[no-untyped-def]

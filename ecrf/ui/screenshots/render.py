@@ -8,6 +8,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ecrf.ui.main_window import MainWindow
 
 SIZE = (1280, 800)
 BACKDROP = "#d5dce3"
@@ -126,7 +130,7 @@ class Demo:
     study: object
 
     @contextmanager
-    def window(self, username: str) -> Iterator[object]:
+    def window(self, username: str) -> Iterator[MainWindow]:
         """The main window of `username` logged in to the demo, closed (with its session) after."""
         from ecrf.services.auth import login
         from ecrf.ui.main_window import MainWindow

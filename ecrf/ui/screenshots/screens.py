@@ -48,7 +48,7 @@ def _nurse_screens(s: Shooter, demo: Demo) -> None:
     def screens() -> None:
         with demo.window("nurse") as main:
             s.shot("04-matrix", lambda: framed(main))
-            label, visit_form, ae_repeat = _subject_with_data(main.session)  # type: ignore[attr-defined]
+            label, visit_form, ae_repeat = _subject_with_data(main.session)
             s.section("05-subject", lambda: _subject_tabs(s, main, label))
             s.section("06-charts", lambda: _charts_alone(s, main, label))
             main.show_home()

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.study.status import SubjectStatus
 from ecrf.study.model import Study
+from ecrf.study.status import SubjectStatus
 from ecrf.ui.i18n import text_lang
 
 

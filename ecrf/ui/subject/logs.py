@@ -20,8 +20,8 @@ from ecrf.services.overview import LogEntry
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
-from ecrf.study.status import FormStatus
 from ecrf.study.model import Item, ItemType
+from ecrf.study.status import FormStatus
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.model import SubjectMatrixModel

@@ -137,7 +137,8 @@ class SubjectPage(Page):
         if row.subject_id:
             facts.append(self.tr("screening no. {0}").format(row.screening_no))
         if row.arm:
-            facts.append(self.tr("arm {0} ({1})").format(row.arm, self.session.study.arm(row.arm).label.get(text_lang())))
+            arm_label = self.session.study.arm(row.arm).label.get(text_lang())
+            facts.append(self.tr("arm {0} ({1})").format(row.arm, arm_label))
         if row.rand_no:
             facts.append(self.tr("allocation no. {0}").format(row.rand_no))
         facts.append(self.tr("Day 0 {0}").format(row.day0.isoformat()) if row.day0 else self.tr("not allocated yet"))
@@ -151,7 +152,7 @@ class SubjectPage(Page):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.charts_holder and self.charts is None and self.row is not None:
             self.charts = self._make_charts()
-            self.charts_holder.layout().addWidget(self.charts)
+            self.charts_holder.layout().addWidget(self.charts)  # type: ignore[union-attr]  # set in __init__
 
     def _make_charts(self) -> QWidget:
         try:

@@ -2,7 +2,7 @@
 it the forms of the visit; activating a form asks for it to be opened (a FormRef)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -123,7 +123,7 @@ class ScheduleTab(QWidget):
                     return parent.child(m).index()
         return QModelIndex()
 
-    def _activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+    def _activated(self, index: QModelIndex) -> None:  # activated and currentIndex() both give a QModelIndex
         if not index.isValid():
             return
         ref = index.siblingAtColumn(0).data(RefRole)

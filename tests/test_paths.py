@@ -24,7 +24,8 @@ def _shipped(root: Path) -> Path:
 
 def test_a_source_checkout_uses_the_folders_beside_the_package():
     assert paths.shipped_dir("forms") == REPO / "forms"
-    assert paths.resource_path("fonts", "DroidSansFallback.ttf") == REPO / "resources" / "fonts" / "DroidSansFallback.ttf"
+    font = REPO / "resources" / "fonts" / "DroidSansFallback.ttf"
+    assert paths.resource_path("fonts", "DroidSansFallback.ttf") == font
     assert paths.default_forms_dir() == REPO / "forms"
 
 
@@ -34,7 +35,8 @@ def test_a_frozen_app_uses_its_own_data_folder_only(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
     assert paths.default_forms_dir() == bundle / "forms"
-    assert paths.resource_path("translations", "ecrf_zh_CN.qm") == bundle / "resources" / "translations" / "ecrf_zh_CN.qm"
+    qm = bundle / "resources" / "translations" / "ecrf_zh_CN.qm"
+    assert paths.resource_path("translations", "ecrf_zh_CN.qm") == qm
 
 
 def test_a_frozen_app_without_its_data_says_where_it_looked(monkeypatch, tmp_path):

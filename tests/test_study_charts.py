@@ -99,7 +99,8 @@ def test_every_problem_of_the_chart_file_is_reported_at_once_with_the_rest(forms
 def test_a_name_missing_because_its_form_has_problems_is_not_reported_twice(forms):
     """A wrong item type drops VS.TEMP from the form: its own problem is reported, not the chart's."""
     vs = forms / "vs.yaml"
-    vs.write_text(vs.read_text(encoding="utf-8").replace("    type: decimal\n", "    type: decmal\n", 1), encoding="utf-8")
+    text = vs.read_text(encoding="utf-8")
+    vs.write_text(text.replace("    type: decimal\n", "    type: decmal\n", 1), encoding="utf-8")
     problems = _problems(forms)
     assert [p.code.value for p in problems] == ["unknown-type"] and problems[0].file == "forms/vs.yaml"
     (forms / "ex.yaml").write_text("form: [\n", encoding="utf-8")  # EX lost entirely: no chart name is doubted

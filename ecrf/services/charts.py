@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import find_subject, load_subject_data

@@ -106,7 +106,8 @@ class _StudyLoader:
             self.problems.add(self.rel(path), exc.line, P.YAML_SYNTAX, detail=exc.message)
             return None
         except OSError as exc:
-            self.problems.add(self.rel(path), 0, P.FILE_MISSING, what=path.name, hint=f"cannot read it ({exc.strerror})")
+            self.problems.add(self.rel(path), 0, P.FILE_MISSING, what=path.name,
+                              hint=f"cannot read it ({exc.strerror})")
             return None
         if not isinstance(data, LineMap):
             self.problems.add(self.rel(path), 1, P.WRONG_SHAPE, what="the file", expected="a mapping of keys",

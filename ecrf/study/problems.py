@@ -80,7 +80,8 @@ MESSAGES: dict[P, str] = {
                    "list visits in chronological order",
     P.NO_CRITERIA: "{detail}",
     # the chart file
-    P.CHART_WRONG_STUDY: "the chart file is written for study '{found}', not {oid}; correct 'study:' or remove the file",
+    P.CHART_WRONG_STUDY: "the chart file is written for study '{found}', not {oid}; "
+                         "correct 'study:' or remove the file",
     P.CHART_NOT_NUMERIC: "{form}.{item} is a {type} item and cannot be plotted; chart a number item or a single "
                          "choice with whole-number codes",
     P.CHART_BAD_AXIS: "'axis' must be [low, high] with two numbers and low < high, not {got}",

@@ -8,20 +8,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ecrf.cli.errors import CliError
 from ecrf.paths import default_forms_dir, default_site_db
 from ecrf.services.auth import login
 from ecrf.services.session import SiteSession
 from ecrf.study.loader import load_study
 from ecrf.study.model import Study
 from ecrf.study.problems import DefinitionError
-
-
-class CliError(Exception):
-    """A refusal of the command line itself (a bad file, passwords that differ); `message` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class Cancelled(Exception):
@@ -38,7 +31,7 @@ class Secrets:
     def ask(self, prompt: str, what: str = "password") -> str:
         secret = self._line(what) if self.from_stdin else self._typed(prompt)
         if not secret:
-            raise CliError(f"No {what} was given; nothing was done.")
+            raise CliError("no-secret-given", what=what)
         return secret
 
     def ask_new(self, prompt: str, what: str = "new password") -> str:
@@ -47,14 +40,14 @@ class Secrets:
             return self.ask(prompt, what)
         first = self.ask(prompt, what)
         if self._typed("Type it again: ") != first:
-            raise CliError(f"The two entries of the {what} differ; nothing was changed. Run the command again.")
+            raise CliError("secrets-differ", what=what)
         return first
 
     @staticmethod
     def _line(what: str) -> str:
         line = sys.stdin.readline()
         if not line:
-            raise CliError(f"Standard input ended before the {what} (--password-stdin reads one per line).")
+            raise CliError("stdin-ended", what=what)
         return line.removesuffix("\n").removesuffix("\r")
 
     @staticmethod
@@ -79,8 +72,7 @@ def site_study(args: argparse.Namespace) -> Study:
     try:
         return load_study(folder)
     except DefinitionError as exc:
-        raise CliError(f"The study definition in {folder} has {len(exc.problems)} problem(s); "
-                       f"run `ecrf check-forms {folder}` to see them.") from None
+        raise CliError("definition-has-problems", folder=folder, count=len(exc.problems)) from None
 
 
 @contextmanager

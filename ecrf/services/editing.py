@@ -62,7 +62,7 @@ def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> 
     with session.read(Do.READ_DATA) as db:
         subject = find_subject(db, ref.subject)
         if ref.form not in study.forms:
-            raise NotFound(f"There is no form '{ref.form}' in this study.")
+            raise NotFound("form-unknown", form=ref.form)
         form = study.form(ref.form)
         # A new log entry has no repeat number yet; the rules are those of any entry of that log.
         check_ref = replace(ref, repeat=1) if ref.visit == "" and ref.repeat == 0 else ref

@@ -49,5 +49,5 @@ def may(role: str, action: Do) -> bool:
 def require(role: str, action: Do) -> None:
     if not may(role, action):
         who = sorted(ROLE_NAMES[r].split(" ", 1)[1] for r in ALLOWED if action in ALLOWED[r])
-        raise PermissionDenied(f"As {ROLE_NAMES.get(role, role)} you may not {action.value}. "
-                               f"Ask a user with the role {' or '.join(who)}.")
+        raise PermissionDenied("permission-denied", role=ROLE_NAMES.get(role, role), action=action.value,
+                               roles=" or ".join(who))

@@ -138,7 +138,8 @@ def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> 
         _probe(database)
     except NotOurDatabase:
         if not paths.next_keys.exists():
-            raise
+            # The slot opened, so the key file is a sound one: it and the database were not made together.
+            raise NotOurDatabase("key-file-does-not-open-database", keys=paths.keys, db=paths.db) from None
         return _finish_rekey(paths, slot_id, secret, lock)
     with contextlib.suppress(FileNotFoundError):
         paths.next_keys.unlink()  # a rekey that never reached the database: its new slots are void

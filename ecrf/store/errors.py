@@ -76,9 +76,9 @@ STORE_MESSAGES: dict[str, Message] = {
         "请从备份恢复数据库，或给出正确的 --db 路径。"),
     "key-file-does-not-open-database": M(
         "The key file {keys} does not open {db}: the two do not belong together (the key file of another "
-        "site, or one of them was replaced).",
+        "site, or one of them was replaced or damaged).",
         "Put the .keys file that was made with this database beside it, e.g. restore both from the same backup.",
-        "密钥文件 {keys} 无法打开 {db}：两者不匹配（可能是其他站点的密钥文件，或其中之一被替换）。",
+        "密钥文件 {keys} 无法打开 {db}：两者不匹配（可能是其他站点的密钥文件，或其中之一被替换或损坏）。",
         "请将与此数据库一同生成的 .keys 文件放在其旁边，例如从同一份备份中同时恢复两者。"),
     "no-site-in-database": M(
         "{db} has no ecrf site in it.",

@@ -59,7 +59,7 @@ def crash_message(exc: BaseException, report: CrashReport, lang: str = "en") -> 
         where = (f"详细信息已写入 {report.log}。" if report.log else
                  f"详细信息无法写入日志文件（{report.why}）。")
         return (f"ecrf 出现意外错误（{what}），这是程序缺陷。出错的步骤没有保存任何内容。{where}"
-                "请将此文件和您当时的操作告知站点管理员。")
+                "请将此文件和您当时的操作告知中心管理员。")
     where = (f"The details are in {report.log}." if report.log else
              f"The details could not be written to a log file ({report.why}).")
     return (f"ecrf met an unexpected error ({what}); this is a bug. Nothing was saved by the step that failed. "

@@ -43,18 +43,18 @@ register("cli", {
     "demo-unavailable": M(
         "The demo site is not available in this version of ecrf.",
         "Install ecrf with its demo (pip install -e .) to make one.",
-        "此版本的 ecrf 不提供演示站点。",
+        "此版本的 ecrf 不提供演示中心。",
         "请安装含演示功能的 ecrf（pip install -e .）。"),
     "demo-exists": M(
         "A demo site exists already at {db}.",
         "Use it with `--db {db_arg}`, or make a new one with `ecrf demo --force`.",
-        "{db} 处已有演示站点。",
+        "{db} 处已有演示中心。",
         "请用 `--db {db_arg}` 使用它，或用 `ecrf demo --force` 新建一个。"),
     "demo-force-real-site": M(
         "{db} is the real site's database; `ecrf demo --force` does not delete it.",
         "Give the demo another --db path.",
-        "{db} 是正式站点的数据库；`ecrf demo --force` 不会删除它。",
-        "请为演示站点指定其他 --db 路径。"),
+        "{db} 是正式中心的数据库；`ecrf demo --force` 不会删除它。",
+        "请为演示中心指定其他 --db 路径。"),
     "demo-delete-failed": M(
         "Cannot delete {path}: {reason}. Nothing more was removed.",
         "Close the app or command that uses it, or fix the permissions, then try again.",

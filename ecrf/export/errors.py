@@ -151,7 +151,7 @@ VERIFY_MESSAGES: dict[str, Message] = {
     "signature-certificate-mismatch": V(
         "{file}: signed by certificate {actual}, but the manifest names the site certificate {named}: the "
         "manifest was re-signed by another key, or the certificate swapped",
-        "{file}：由证书 {actual} 签名，但清单指明的站点证书是 {named}：清单被其他密钥重新签名，或证书被替换"),
+        "{file}：由证书 {actual} 签名，但清单指明的中心证书是 {named}：清单被其他密钥重新签名，或证书被替换"),
     # -- --trust (ecrf/export/verify/trust.py) -------------------------------------------------------------
     "trust-file-missing": V("--trust {spec}: there is no such certificate file", "--trust {spec}：没有这个证书文件"),
     "trust-not-recognised": V(
@@ -164,7 +164,7 @@ VERIFY_MESSAGES: dict[str, Message] = {
     "trust-not-certificate": V(
         "--trust {spec}: not a certificate (PEM or DER); give the site's certificate file or its SHA-256 "
         "fingerprint",
-        "--trust {spec}：不是证书（PEM 或 DER）；请给出站点的证书文件或其 SHA-256 指纹"),
+        "--trust {spec}：不是证书（PEM 或 DER）；请给出中心的证书文件或其 SHA-256 指纹"),
     # -- manifest.sig (ecrf/export/bundle/manifest_sig.py); shown after "manifest.sig: " ----------------------
     "signature-malformed": V("it is malformed ({detail})", "签名格式错误（{detail}）"),
     "signature-not-signed-data": V("it is a CMS {content_type}, not a signature (SignedData)",
@@ -180,7 +180,7 @@ VERIFY_MESSAGES: dict[str, Message] = {
         "它自带内容；数据包的签名必须是分离式的（针对 manifest.json）"),
     "signature-no-signer": V("it has no signer", "它没有签名者"),
     "signature-many-signers": V("it has {count} signers; a bundle is signed by its site alone",
-                                "它有 {count} 个签名者；数据包只能由其站点签名"),
+                                "它有 {count} 个签名者；数据包只能由其中心签名"),
     "signature-signer-version": V(
         "its signer version does not fit how the signer is identified (RFC 5652 §5.3)",
         "其签名者版本与签名者的标识方式不符（RFC 5652 §5.3）"),

@@ -91,12 +91,12 @@ _SERVICE_MESSAGES: dict[str, Message] = {
     "temporary-password": M(
         "Your password is a temporary one set by the site administrator.",
         "Change it first (`ecrf users passwd`, or the dialog in the app).",
-        "您的密码是站点管理员设置的临时密码。",
+        "您的密码是中心管理员设置的临时密码。",
         "请先修改密码（`ecrf users passwd`，或在程序的对话框中修改）。"),
     "wrong-study": M(
         "This site database belongs to study {site_study}, but the study definition loaded is {loaded_study}.",
         "Start ecrf with the forms of {site_study}.",
-        "此站点数据库属于研究 {site_study}，但加载的研究定义是 {loaded_study}。",
+        "此中心数据库属于研究 {site_study}，但加载的研究定义是 {loaded_study}。",
         "请使用 {site_study} 的表单定义启动 ecrf。"),
     # -- logins and passwords ------------------------------------------------------------------------------
     "login-failed": M(
@@ -109,17 +109,17 @@ _SERVICE_MESSAGES: dict[str, Message] = {
         "{failures} failed attempts.",
         "Wait, or ask the site administrator to reset your password.",
         "用户名或密码错误。账户“{username}”因 {failures} 次登录失败，现已锁定 {minutes} 分钟。",
-        "请等待，或请站点管理员重置您的密码。"),
+        "请等待，或请中心管理员重置您的密码。"),
     "account-locked": M(
         "The account '{username}' is locked after {failures} failed logins until {until}.",
         "Wait until then, or ask the site administrator to reset your password.",
         "账户“{username}”因 {failures} 次登录失败被锁定，直至 {until}。",
-        "请等到该时间，或请站点管理员重置您的密码。"),
+        "请等到该时间，或请中心管理员重置您的密码。"),
     "account-inactive": M(
         "The account '{username}' is not active at this site.",
         "Ask the site administrator.",
-        "账户“{username}”在本站点未启用。",
-        "请联系站点管理员。"),
+        "账户“{username}”在本中心未启用。",
+        "请联系中心管理员。"),
     "password-too-short": M(
         "The password is too short.",
         "Use at least {min_length} characters.",
@@ -144,7 +144,7 @@ _SERVICE_MESSAGES: dict[str, Message] = {
         "The recovery code is wrong.",
         "Type it exactly as printed at site setup.",
         "恢复码错误。",
-        "请按站点设置时打印的内容准确输入。"),
+        "请按中心设置时打印的内容准确输入。"),
     # -- users ---------------------------------------------------------------------------------------------
     "role-unknown": M(
         "'{role}' is not a role.",
@@ -154,7 +154,7 @@ _SERVICE_MESSAGES: dict[str, Message] = {
     "user-not-found": M(
         "There is no user '{username}' at this site.",
         "Check the username; `ecrf users list` shows who there is.",
-        "本站点没有用户“{username}”。",
+        "本中心没有用户“{username}”。",
         "请检查用户名；`ecrf users list` 可列出所有用户。"),
     "full-name-required": M(
         "The full name is missing; it appears in the audit trail and on signatures.",
@@ -180,7 +180,7 @@ _SERVICE_MESSAGES: dict[str, Message] = {
         "You cannot deactivate your own account.",
         "Ask another site administrator.",
         "您不能停用自己的账户。",
-        "请联系另一位站点管理员。"),
+        "请联系另一位中心管理员。"),
     "user-already-inactive": M(
         "'{username}' is already deactivated.",
         "Nothing needs to be done.",
@@ -190,7 +190,7 @@ _SERVICE_MESSAGES: dict[str, Message] = {
         "You cannot change your own role.",
         "Ask another site administrator.",
         "您不能修改自己的角色。",
-        "请联系另一位站点管理员。"),
+        "请联系另一位中心管理员。"),
     "role-reason-required": M(
         "There is no reason for changing the role.",
         "Give a reason for changing the role.",
@@ -200,7 +200,7 @@ _SERVICE_MESSAGES: dict[str, Message] = {
     "site-code-invalid": M(
         "'{site_code}' cannot be a site code.",
         "Use 2–10 capital letters or digits, e.g. CN01.",
-        "“{site_code}”不能作为站点代码。",
+        "“{site_code}”不能作为中心编号。",
         "请使用 2–10 个大写字母或数字，例如 CN01。"),
     "admin-full-name-required": M(
         "The administrator's full name is missing; it appears in the audit trail.",
@@ -216,13 +216,13 @@ _SERVICE_MESSAGES: dict[str, Message] = {
         "This site has no signing key yet.",
         "It is made at the first export, or when an investigator, a study nurse or the site administrator "
         "asks for the certificate.",
-        "本站点还没有签名密钥。",
-        "签名密钥会在首次导出时生成，或在研究者、研究护士或站点管理员查看证书时生成。"),
+        "本中心还没有签名密钥。",
+        "签名密钥会在首次导出时生成，或在研究者、研究护士或中心管理员查看证书时生成。"),
     # -- subjects and allocation ---------------------------------------------------------------------------
     "subject-not-found": M(
         "There is no subject '{label}' at this site.",
         "Use the subject id or the screening number.",
-        "本站点没有受试者“{label}”。",
+        "本中心没有受试者“{label}”。",
         "请使用受试者编号或筛选号。"),
     "allocation-list-exists": M(
         "The allocation list was imported already and cannot be replaced.",
@@ -258,7 +258,7 @@ _SERVICE_MESSAGES: dict[str, Message] = {
         "No allocation list has been imported.",
         "The site administrator imports it first.",
         "尚未导入随机分配表。",
-        "请站点管理员先导入。"),
+        "请中心管理员先导入。"),
     "manual-allocation-reason-required": M(
         "Manual allocation needs a reason (why the allocation list was not used).",
         "Give the reason.",
@@ -476,13 +476,13 @@ _SERVICE_MESSAGES: dict[str, Message] = {
     "restore-not-admin": M(
         "Only a site administrator (or the recovery code) can restore a backup.",
         "Ask the site administrator.",
-        "只有站点管理员（或使用恢复码）才能恢复备份。",
-        "请联系站点管理员。"),
+        "只有中心管理员（或使用恢复码）才能恢复备份。",
+        "请联系中心管理员。"),
     # -- export --------------------------------------------------------------------------------------------
     "nothing-to-export": M(
         "There is nothing to export yet: no subject has been screened at this site.",
         "Export after the first subject is screened.",
-        "尚无可导出的内容：本站点还没有筛选任何受试者。",
+        "尚无可导出的内容：本中心还没有筛选任何受试者。",
         "请在筛选第一位受试者后再导出。"),
     "export-overtaken": M(
         "Another export finished while this one was running; nothing was kept.",

@@ -45,7 +45,7 @@ STORE_MESSAGES: dict[str, Message] = {
         "{db} is already open in another ecrf window or process on this computer.",
         "Close it there first (only one program may write to a site at a time).",
         "{db} 已在本机另一个 ecrf 窗口或进程中打开。",
-        "请先在那里关闭（同一时间只允许一个程序写入站点数据）。"),
+        "请先在那里关闭（同一时间只允许一个程序写入中心数据）。"),
     "lock-failed": M(
         "Cannot lock {db} for use ({reason}).",
         "Check that its folder is writable.",
@@ -55,40 +55,40 @@ STORE_MESSAGES: dict[str, Message] = {
         "{db} already exists.",
         "Choose another --db path, or move the old site away first.",
         "{db} 已存在。",
-        "请选择其他 --db 路径，或先将旧站点移走。"),
+        "请选择其他 --db 路径，或先将旧中心移走。"),
     "no-site": M(
         "There is no site database at {db}.",
         "Create one with `ecrf init`, open the demo with `ecrf demo`, or give the right --db path.",
-        "{db} 处没有站点数据库。",
-        "请用 `ecrf init` 创建，用 `ecrf demo` 打开演示站点，或给出正确的 --db 路径。"),
+        "{db} 处没有中心数据库。",
+        "请用 `ecrf init` 创建，用 `ecrf demo` 打开演示中心，或给出正确的 --db 路径。"),
     "database-folder-missing": M(
         "The folder {folder} of the site database does not exist (a removed USB drive or network share, a "
         "deleted or renamed folder, or a wrong path), so {db} cannot be opened.",
         "Reconnect the drive or restore the folder from your backup, then try again; or give the right --db "
         "path (`ecrf init` makes a new site).",
-        "站点数据库所在的文件夹 {folder} 不存在（U 盘或网络共享被移除、文件夹被删除或改名，或路径有误），"
+        "中心数据库所在的文件夹 {folder} 不存在（U 盘或网络共享被移除、文件夹被删除或改名，或路径有误），"
         "因此无法打开 {db}。",
-        "请重新连接该驱动器或从备份恢复该文件夹，然后重试；或给出正确的 --db 路径（`ecrf init` 可新建站点）。"),
+        "请重新连接该驱动器或从备份恢复该文件夹，然后重试；或给出正确的 --db 路径（`ecrf init` 可新建中心）。"),
     "database-empty": M(
         "{db} is empty, so it is not an ecrf site database.",
         "Restore the database from your backup, or give the right --db path.",
-        "{db} 是空文件，不是 ecrf 站点数据库。",
+        "{db} 是空文件，不是 ecrf 中心数据库。",
         "请从备份恢复数据库，或给出正确的 --db 路径。"),
     "key-file-does-not-open-database": M(
         "The key file {keys} does not open {db}: the two do not belong together (the key file of another "
         "site, or one of them was replaced or damaged).",
         "Put the .keys file that was made with this database beside it, e.g. restore both from the same backup.",
-        "密钥文件 {keys} 无法打开 {db}：两者不匹配（可能是其他站点的密钥文件，或其中之一被替换或损坏）。",
+        "密钥文件 {keys} 无法打开 {db}：两者不匹配（可能是其他中心的密钥文件，或其中之一被替换或损坏）。",
         "请将与此数据库一同生成的 .keys 文件放在其旁边，例如从同一份备份中同时恢复两者。"),
     "no-site-in-database": M(
         "{db} has no ecrf site in it.",
         "Check that the database and its .keys file belong together.",
-        "{db} 中没有 ecrf 站点。",
+        "{db} 中没有 ecrf 中心。",
         "请检查数据库与其 .keys 文件是否配套。"),
     "key-file-of-another-site": M(
         "{keys} belongs to another site database than {db}.",
         "Put the .keys file that was made with this database beside it.",
-        "{keys} 属于另一个站点数据库，而不是 {db}。",
+        "{keys} 属于另一个中心数据库，而不是 {db}。",
         "请将与此数据库一同生成的 .keys 文件放在其旁边。"),
     "not-a-database": M(
         "{path} is not an ecrf database, or the key does not open it.",
@@ -119,7 +119,7 @@ STORE_MESSAGES: dict[str, Message] = {
         "The database {path} reported an error: {detail}.",
         "Try again; if it happens again, tell the site administrator.",
         "数据库 {path} 报告错误：{detail}。",
-        "请重试；如再次出现，请告知站点管理员。"),
+        "请重试；如再次出现，请告知中心管理员。"),
     # -- the key file (site.keys) --------------------------------------------------------------------------
     "key-file-missing": M(
         "The key file {path} is missing, so the database cannot be opened.",
@@ -140,7 +140,7 @@ STORE_MESSAGES: dict[str, Message] = {
         "There is no key slot '{slot}' in {path}.",
         "Check the user name, or ask the site administrator to add one.",
         "{path} 中没有密钥槽“{slot}”。",
-        "请检查用户名，或请站点管理员添加。"),
+        "请检查用户名，或请中心管理员添加。"),
     "wrong-password": M(
         "The password does not open key slot '{slot}'.",
         "Check the password (and Caps Lock) and try again.",

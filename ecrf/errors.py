@@ -52,6 +52,20 @@ class Entry:
 REGISTRY: dict[str, Entry] = {}
 
 
+@dataclass(frozen=True)
+class Localized:
+    """A parameter that has its own words in each language (a role, an action): the message picks its own."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if is_chinese(lang) else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
 class Bug(Exception):
     """A broken internal contract (a caller passed what no user input can produce). Never an EcrfError:
     reaching the user means a bug in ecrf, so the last-resort handler logs it with its traceback."""
@@ -91,6 +105,14 @@ def render(code: str, params: Mapping[str, Any], lang: str = "en") -> str:
         return f"{entry.message.template(lang)} ({_listed(params)})"
 
 
+def _in_language(value: Any, lang: str) -> Any:
+    if isinstance(value, EcrfError):
+        return value.text(lang)
+    if isinstance(value, Localized):
+        return value.get(lang)
+    return value
+
+
 def _listed(params: Mapping[str, Any]) -> str:
     return ", ".join(f"{key}={value}" for key, value in params.items())
 
@@ -114,7 +136,7 @@ class EcrfError(Exception):
     def params_for(self, lang: str) -> Mapping[str, Any]:
         """The parameters in `lang`: a nested error (the reason inside a refusal) speaks the same language;
         a category with other translatable parts (findings) overrides this."""
-        return {key: value.text(lang) if isinstance(value, EcrfError) else value for key, value in self.params.items()}
+        return {key: _in_language(value, lang) for key, value in self.params.items()}
 
     @property
     def message(self) -> str:

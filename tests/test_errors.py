@@ -178,3 +178,15 @@ def test_every_registered_code_is_used() -> None:
     text = "".join(path.read_text(encoding="utf-8") for path in ECRF.rglob("*.py"))
     unused = [code for code in REGISTRY if code != UNCATALOGUED and text.count(f'"{code}"') < 2]
     assert unused == [], "catalogued but never raised: remove them (and run scripts/error_codes.py update)"
+
+
+def test_permission_refusals_name_roles_and_actions_in_the_message_language() -> None:
+    from ecrf.services.errors import PermissionDenied
+    from ecrf.services.permissions import ACTIONS_ZH, ALLOWED, ROLE_NAMES_ZH, Do, require
+
+    assert set(ACTIONS_ZH) == set(Do) and set(ROLE_NAMES_ZH) == set(ALLOWED)
+    with pytest.raises(PermissionDenied) as refused:
+        require("monitor", Do.ENTER_DATA)
+    assert refused.value.message == ("As a monitor you may not enter or change data. "
+                                     "Ask a user with the role investigator or study nurse.")
+    assert "监查员" in refused.value.text("zh") and "monitor" not in refused.value.text("zh")

@@ -70,6 +70,11 @@ register("cli", {
         "Start `ecrf gui` from a desktop session; the command-line tools (`ecrf --help`) work anywhere.",
         "没有可显示程序的屏幕（未设置 DISPLAY 或 WAYLAND_DISPLAY）。",
         "请在桌面会话中启动 `ecrf gui`；命令行工具（`ecrf --help`）在任何环境下都可使用。"),
+    "language-not-in-study": M(
+        "Language '{lang}' is not in this study.",
+        "Use one of: {languages}.",
+        "本研究没有语言“{lang}”。",
+        "请使用以下之一：{languages}。"),
     "forms-folder-missing": M(
         "There is no study definition folder at {folder}.",
         "Give one with --forms DIR.",

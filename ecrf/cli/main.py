@@ -19,6 +19,7 @@ from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled
+from ecrf.cli.errors import CliError
 from ecrf.crashlog import report_crash
 from ecrf.errors import EcrfError
 from ecrf.paths import default_forms_dir
@@ -175,9 +176,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     if args.lang not in study.info.languages:
-        print(f"Language '{args.lang}' is not in this study; use one of: {', '.join(study.info.languages)}.",
-              file=sys.stderr)
-        return EXIT_ERROR
+        raise CliError("language-not-in-study", lang=args.lang, languages=", ".join(study.info.languages))
     print(describe(study, args.lang))
     return EXIT_OK
 

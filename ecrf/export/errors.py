@@ -1,8 +1,9 @@
 """Why an export stopped, and why a bundle does not verify: the export's categories and catalogues.
 
 Verification reasons are verdicts, printed as `NOT VERIFIED: <file>: <reason>`: each message starts with
-the file it is about and says what is wrong; what to do about a refused bundle (ask the site for a new
-export, do not use this one) is said once by `ecrf verify`, so these entries carry no action of their own.
+the file it is about and says what is wrong. What to do is the same for every one of them (do not use the
+bundle; ask the site for a new export), so it is said once, in docs/errors.md, and these entries carry no
+action of their own: the verdict line keeps its shape.
 """
 from __future__ import annotations
 

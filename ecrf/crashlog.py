@@ -56,14 +56,14 @@ def crash_message(exc: BaseException, report: CrashReport, lang: str = "en") -> 
     """The short message for the user: what happened, where the details are, what to do."""
     what = f"{type(exc).__name__}"
     if is_chinese(lang):
-        where = (f"详细信息已写入 {report.log}。" if report.log else
-                 f"详细信息无法写入日志文件（{report.why}）。")
-        return (f"ecrf 出现意外错误（{what}），这是程序缺陷。出错的步骤没有保存任何内容。{where}"
-                "请将此文件和您当时的操作告知中心管理员。")
-    where = (f"The details are in {report.log}." if report.log else
-             f"The details could not be written to a log file ({report.why}).")
-    return (f"ecrf met an unexpected error ({what}); this is a bug. Nothing was saved by the step that failed. "
-            f"{where} Send that file, with what you were doing, to the site administrator.")
+        where = (f"详细信息已写入 {report.log}：请将该文件连同您当时的操作发给中心管理员。" if report.log else
+                 f"详细信息无法写入日志文件（{report.why}）：请将您当时的操作告知中心管理员。")
+        return f"ecrf 出现意外错误（{what}），这是程序缺陷。出错的步骤没有保存任何内容。{where}"
+    where = (f"The details are in {report.log}: send that file, with what you were doing, to the site "
+             "administrator." if report.log else
+             f"The details could not be written to a log file ({report.why}): tell the site administrator "
+             "what you were doing.")
+    return f"ecrf met an unexpected error ({what}); this is a bug. Nothing was saved by the step that failed. {where}"
 
 
 def report_crash(exc: BaseException, lang: str = "en") -> str:

@@ -46,14 +46,16 @@ def crash_text(exc: BaseException) -> str:
     report = write_crash_log(exc)
     log.error("unexpected error (%s), crash log: %s", type(exc).__name__, report.log or report.why)
     if report.log is not None:
-        where = QCoreApplication.translate("dialogs", "The details are in {0}.").format(report.log)
+        where = QCoreApplication.translate(
+            "dialogs", "The details are in {0}: send that file, with what you were doing, to the site "
+                       "administrator.").format(report.log)
     else:
         where = QCoreApplication.translate(
-            "dialogs", "The details could not be written to a log file ({0}).").format(report.why)
+            "dialogs", "The details could not be written to a log file ({0}): tell the site administrator what "
+                       "you were doing.").format(report.why)
     return QCoreApplication.translate(
         "dialogs", "Something unexpected went wrong ({0}); this is a bug in ecrf. Nothing was saved by the step "
-                   "that failed. {1} Send that file, with what you were doing, to the site administrator."
-    ).format(type(exc).__name__, where)
+                   "that failed. {1}").format(type(exc).__name__, where)
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ecrf.cli.errors import CliError
+from ecrf.errors import Localized
 from ecrf.paths import default_forms_dir, default_site_db
 from ecrf.services.auth import login
 from ecrf.services.session import SiteSession
@@ -31,7 +32,7 @@ class Secrets:
     def ask(self, prompt: str, what: str = "password") -> str:
         secret = self._line(what) if self.from_stdin else self._typed(prompt)
         if not secret:
-            raise CliError("no-secret-given", what=what)
+            raise CliError("no-secret-given", what=_named(what))
         return secret
 
     def ask_new(self, prompt: str, what: str = "new password") -> str:
@@ -40,14 +41,14 @@ class Secrets:
             return self.ask(prompt, what)
         first = self.ask(prompt, what)
         if self._typed("Type it again: ") != first:
-            raise CliError("secrets-differ", what=what)
+            raise CliError("secrets-differ", what=_named(what))
         return first
 
     @staticmethod
     def _line(what: str) -> str:
         line = sys.stdin.readline()
         if not line:
-            raise CliError("stdin-ended", what=what)
+            raise CliError("stdin-ended", what=_named(what))
         return line.removesuffix("\n").removesuffix("\r")
 
     @staticmethod
@@ -56,6 +57,14 @@ class Secrets:
             return getpass.getpass(prompt)
         except (KeyboardInterrupt, EOFError):
             raise Cancelled() from None
+
+
+_SECRETS_ZH = {"password": "密码", "new password": "新密码", "current password": "当前密码", "recovery code": "恢复码"}
+
+
+def _named(what: str) -> Localized:
+    """The secret's name in the message's language."""
+    return Localized(what, _SECRETS_ZH.get(what, what))
 
 
 def secrets_of(args: argparse.Namespace) -> Secrets:

@@ -124,3 +124,14 @@ def test_a_crash_log_that_cannot_be_written_is_said_so(ecrf: Run, monkeypatch: p
     code, _, err = ecrf("describe")
     assert code == 2
     assert "could not be written to a log file" in err and "KeyError" in err
+
+
+def test_ecrf_debug_also_prints_the_traceback(ecrf: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def broken(_args: object) -> int:
+        raise ZeroDivisionError("a bug in a command")
+
+    monkeypatch.setenv("ECRF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ECRF_DEBUG", "1")
+    monkeypatch.setattr(cli_main, "cmd_describe", broken)
+    code, _, err = ecrf("describe")
+    assert code == 2 and "crash-" in err and "Traceback" in err

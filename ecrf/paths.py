@@ -18,29 +18,44 @@ from pathlib import Path
 
 import platformdirs
 
+from ecrf.errors import Bug, EcrfError, Message, register
+
 _PACKAGE = Path(__file__).resolve().parent
 BUNDLED_DATA = _PACKAGE / "_data"  # filled by the wheel build only; absent (and ignored by git) in a checkout
 CHECKOUT_MARKER = "pyproject.toml"  # a source checkout's root holds it; site-packages does not
 SHIPPED = ("forms", "resources")
 
 
-class ShippedDataMissing(Exception):
+class ShippedDataMissing(EcrfError):
     """The app's own `forms/` or `resources/` folder is in none of the places an install puts it."""
 
     def __init__(self, name: str, looked_in: list[Path]) -> None:
         self.name, self.looked_in = name, looked_in
-        self.message = (
-            f"The app's own '{name}' folder was not found (looked in: {', '.join(map(str, looked_in))}). "
-            "The installation is incomplete: reinstall ecrf (from a source checkout: pip install -e .)"
-            + (", or name a study definition with --forms DIR or $ECRF_FORMS." if name == "forms" else "."))
-        super().__init__(self.message)
+        code = "shipped-forms-missing" if name == "forms" else "shipped-data-missing"
+        super().__init__(code, name=name, looked_in=", ".join(map(str, looked_in)))
+
+
+register("core", {
+    "shipped-forms-missing": Message(
+        "The app's own study definition folder 'forms' was not found (looked in: {looked_in}).",
+        "The installation is incomplete: reinstall ecrf (from a source checkout: pip install -e .), or name a "
+        "study definition with --forms DIR or $ECRF_FORMS.",
+        "未找到应用自带的研究定义文件夹“forms”（已查找：{looked_in}）。",
+        "安装不完整：请重新安装 ecrf（从源代码目录：pip install -e .），"
+        "或用 --forms DIR 或 $ECRF_FORMS 指定研究定义。"),
+    "shipped-data-missing": Message(
+        "The app's own '{name}' folder was not found (looked in: {looked_in}).",
+        "The installation is incomplete: reinstall ecrf (from a source checkout: pip install -e .).",
+        "未找到应用自带的“{name}”文件夹（已查找：{looked_in}）。",
+        "安装不完整：请重新安装 ecrf（从源代码目录：pip install -e .）。"),
+})
 
 
 def shipped_dir(name: str) -> Path:
     """The shipped top-level folder `name` ('forms' or 'resources') of this installation; raises
     ShippedDataMissing, naming every place looked in, when no install layout holds it."""
     if name not in SHIPPED:
-        raise ValueError(f"not a shipped folder: {name!r}")
+        raise Bug(f"not a shipped folder: {name!r}")
     candidates = _candidates(name)
     for folder in candidates:
         if folder.is_dir():

@@ -98,9 +98,9 @@ def test_describe_in_chinese(capsys):
 
 
 def test_describe_with_an_unknown_language(capsys):
-    assert main(["describe", "--lang", "fr"]) == 2
+    assert main(["describe", "--lang", "fr"]) == 1  # a refusal with its code; 2 is for bugs
     captured = capsys.readouterr()
-    assert "Language 'fr' is not in this study" in captured.err
+    assert "error [language-not-in-study]: Language 'fr' is not in this study" in captured.err
     assert "en, zh" in captured.err
     assert "Traceback" not in captured.out + captured.err
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrf.errors import Bug
 from ecrf.study.crossrefs import form_visits
 from ecrf.study.expr import Expression, Namespace, evaluate_text
 from ecrf.study.expr.parser import ExprSyntaxError, parse
@@ -172,7 +173,7 @@ def test_unknown_callables_are_reference_problems(text, vs_namespace):
     assert issues, f"{text!r} was accepted"
     assert issues[0].kind == "reference"
     assert not expr.is_bound
-    with pytest.raises(RuntimeError, match="not bound"):
+    with pytest.raises(Bug, match="not bound"):
         expr.evaluate(None)
 
 

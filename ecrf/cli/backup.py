@@ -18,7 +18,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     if not args.backup.expanduser().is_file():
-        raise CliError(f"There is no backup file at {args.backup}; give the path of a file made by `ecrf backup`.")
+        raise CliError("backup-missing", path=args.backup)
     what = "recovery code" if args.user == "recovery" else "password"
     prompt = "Recovery code: " if args.user == "recovery" else f"Password of {args.user} when the backup was made: "
     secret = secrets_of(args).ask(prompt, what=what)

@@ -8,20 +8,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ecrf.cli.errors import CliError
+from ecrf.errors import Localized
 from ecrf.paths import default_forms_dir, default_site_db
 from ecrf.services.auth import login
 from ecrf.services.session import SiteSession
 from ecrf.study.loader import load_study
 from ecrf.study.model import Study
 from ecrf.study.problems import DefinitionError
-
-
-class CliError(Exception):
-    """A refusal of the command line itself (a bad file, passwords that differ); `message` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class Cancelled(Exception):
@@ -38,7 +32,7 @@ class Secrets:
     def ask(self, prompt: str, what: str = "password") -> str:
         secret = self._line(what) if self.from_stdin else self._typed(prompt)
         if not secret:
-            raise CliError(f"No {what} was given; nothing was done.")
+            raise CliError("no-secret-given", what=_named(what))
         return secret
 
     def ask_new(self, prompt: str, what: str = "new password") -> str:
@@ -47,14 +41,14 @@ class Secrets:
             return self.ask(prompt, what)
         first = self.ask(prompt, what)
         if self._typed("Type it again: ") != first:
-            raise CliError(f"The two entries of the {what} differ; nothing was changed. Run the command again.")
+            raise CliError("secrets-differ", what=_named(what))
         return first
 
     @staticmethod
     def _line(what: str) -> str:
         line = sys.stdin.readline()
         if not line:
-            raise CliError(f"Standard input ended before the {what} (--password-stdin reads one per line).")
+            raise CliError("stdin-ended", what=_named(what))
         return line.removesuffix("\n").removesuffix("\r")
 
     @staticmethod
@@ -63,6 +57,14 @@ class Secrets:
             return getpass.getpass(prompt)
         except (KeyboardInterrupt, EOFError):
             raise Cancelled() from None
+
+
+_SECRETS_ZH = {"password": "密码", "new password": "新密码", "current password": "当前密码", "recovery code": "恢复码"}
+
+
+def _named(what: str) -> Localized:
+    """The secret's name in the message's language."""
+    return Localized(what, _SECRETS_ZH.get(what, what))
 
 
 def secrets_of(args: argparse.Namespace) -> Secrets:
@@ -79,17 +81,16 @@ def site_study(args: argparse.Namespace) -> Study:
     try:
         return load_study(folder)
     except DefinitionError as exc:
-        raise CliError(definition_problems(folder, exc)) from None
+        raise CliError("definition-has-problems", folder=folder, count=len(exc.problems),
+                       first=first_problems(exc)) from None
 
 
-def definition_problems(folder: Path, exc: DefinitionError, shown: int = 3) -> str:
-    """The first problems of a definition that cannot be used (coded, with file and line), and where to
-    see them all: enough to act on without flooding a site command's output."""
-    lines = [f"The study definition in {folder} has {len(exc.problems)} problem(s):"]
-    lines += [f"  {problem}" for problem in exc.problems[:shown]]
+def first_problems(exc: DefinitionError, shown: int = 3) -> str:
+    """The first problems of a definition that cannot be used (coded, with file and line): enough to act on
+    without flooding a site command's output."""
+    lines = [f"  {problem}" for problem in exc.problems[:shown]]
     if len(exc.problems) > shown:
         lines.append(f"  … and {len(exc.problems) - shown} more")
-    lines.append(f"Run `ecrf check-forms {folder}` to see them all; the study cannot be used until they are fixed.")
     return "\n".join(lines)
 
 

@@ -14,15 +14,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:  # imported here so that every other command works without it
         from ecrf.services.demo import create_demo
     except ImportError:
-        raise CliError("The demo site is not available in this version of ecrf.") from None
+        raise CliError("demo-unavailable") from None
     db_path = (args.db or default_demo_db()).expanduser()
     study = site_study(args)
     if args.force:
         for path in remove_site(db_path):
             print(f"removed {path}")
     elif SitePaths(db_path).db.exists():
-        raise CliError(f"A demo site exists already at {db_path}. Use it with `--db {shell_path(db_path)}`, "
-                       "or make a new one with `ecrf demo --force`.")
+        raise CliError("demo-exists", db=db_path, db_arg=shell_path(db_path))
     demo = create_demo(db_path, study, subjects=args.subjects, today=args.today)
     print(f"Demo site of study {study.info.oid} with {len(demo.subject_ids)} subject(s). Its users:\n")
     print(table(None, [(u.username, u.role, u.password) for u in demo.users]))
@@ -35,8 +34,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def remove_site(db_path: Path) -> list[Path]:
     """Delete the files of the site at `db_path` (not while it is open); returns what was removed."""
     if db_path.resolve() == default_site_db().resolve():
-        raise CliError(f"{db_path} is the real site's database; `ecrf demo --force` does not delete it. "
-                       "Give the demo another --db path.")
+        raise CliError("demo-force-real-site", db=db_path)
     paths = SitePaths(db_path)
     removed: list[Path] = []
     if not db_path.parent.is_dir():
@@ -49,7 +47,7 @@ def remove_site(db_path: Path) -> list[Path]:
                 path.unlink()
                 removed.append(path)
     except OSError as exc:
-        raise CliError(f"Cannot delete {exc.filename}: {exc.strerror}. Nothing more was removed.") from None
+        raise CliError("demo-delete-failed", path=exc.filename, reason=exc.strerror) from None
     finally:
         lock.release()
     with contextlib.suppress(OSError):

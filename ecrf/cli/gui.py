@@ -14,14 +14,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:  # Qt is only needed by this command
         from ecrf.ui.app import main
     except ImportError as exc:
-        raise CliError(f"The desktop app cannot start: {exc}. Reinstall ecrf with its dependencies "
-                       "(pip install -e .).") from None
+        raise CliError("gui-cannot-start", detail=exc) from None
     if _no_display():
-        raise CliError("There is no screen to show the app on (no DISPLAY or WAYLAND_DISPLAY is set). Start "
-                       "`ecrf gui` from a desktop session; the command-line tools (`ecrf --help`) work anywhere.")
+        raise CliError("no-display")
     forms = (args.forms or default_forms_dir()).expanduser()
     if not forms.is_dir():
-        raise CliError(f"There is no study definition folder at {forms}; give one with --forms DIR.")
+        raise CliError("forms-folder-missing", folder=forms)
     return main((args.db or default_site_db()).expanduser(), forms, demo=args.demo)
 
 

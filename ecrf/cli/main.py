@@ -18,12 +18,12 @@ from ecrf.cli import gui as cli_gui
 from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
-from ecrf.cli.common import Cancelled, CliError, definition_problems
-from ecrf.paths import ShippedDataMissing, default_forms_dir
-from ecrf.services.errors import ServiceError
+from ecrf.cli.common import Cancelled, first_problems
+from ecrf.cli.errors import CliError
+from ecrf.crashlog import report_crash
+from ecrf.errors import EcrfError
+from ecrf.paths import default_forms_dir
 from ecrf.services.permissions import ALLOWED
-from ecrf.store.errors import StoreError
-from ecrf.store.keyslots import KeySlotError
 from ecrf.study.describe import describe
 from ecrf.study.loader import load_study
 from ecrf.study.problems import DefinitionError
@@ -172,12 +172,10 @@ def cmd_describe(args: argparse.Namespace) -> int:
     try:
         study = load_study(folder)
     except DefinitionError as exc:
-        print(definition_problems(folder, exc), file=sys.stderr)
-        return EXIT_PROBLEMS
+        raise CliError("definition-has-problems", folder=folder, count=len(exc.problems),
+                       first=first_problems(exc)) from None
     if args.lang not in study.info.languages:
-        print(f"Language '{args.lang}' is not in this study; use one of: {', '.join(study.info.languages)}.",
-              file=sys.stderr)
-        return EXIT_ERROR
+        raise CliError("language-not-in-study", lang=args.lang, languages=", ".join(study.info.languages))
     print(describe(study, args.lang))
     return EXIT_OK
 
@@ -191,8 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
     try:
         return int(args.run(args))
-    except (ServiceError, StoreError, KeySlotError, CliError, ShippedDataMissing) as exc:
-        print(exc.message, file=sys.stderr)  # a refusal or a fault the user can act on: never a traceback
+    except EcrfError as exc:  # a refusal or a fault the user can act on: its code and message, never a traceback
+        _print_error(exc)
         return EXIT_PROBLEMS
     except Cancelled:
         print("Cancelled.", file=sys.stderr)
@@ -202,13 +200,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
-        print(f"ecrf: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, the user gets the log's path
+        print(report_crash(exc, cli_language()), file=sys.stderr)
         if os.environ.get("ECRF_DEBUG"):
             traceback.print_exc()
-        else:
-            print("Set ECRF_DEBUG=1 and run again to see the details, and report them.", file=sys.stderr)
         return EXIT_ERROR
+
+
+def cli_language() -> str:
+    """'zh' when the environment asks for Chinese messages (LANGUAGE, LC_ALL, LC_MESSAGES or LANG), else 'en'."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _print_error(exc: EcrfError) -> None:
+    if isinstance(exc, DefinitionError):  # every problem, as `ecrf check-forms` lists them
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    print(f"error [{exc.code}]: {exc.text(cli_language())}", file=sys.stderr)
 
 
 def _tolerant_output() -> None:

@@ -53,9 +53,9 @@ def cmd_allocation_import(args: argparse.Namespace) -> int:
     try:
         text = args.file.expanduser().read_text(encoding="utf-8")
     except OSError as exc:
-        raise CliError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
+        raise CliError("allocation-file-unreadable", path=args.file, reason=exc.strerror or exc) from None
     except UnicodeDecodeError:
-        raise CliError(f"{args.file} is not UTF-8 text; save the allocation list as a UTF-8 CSV file.") from None
+        raise CliError("allocation-file-not-utf8", path=args.file) from None
     with site_session(args) as session:
         count = subjects.import_allocation_list(session, text)
     print(f"Allocation list imported: {count} entries from {args.file}.")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ecrf.errors import Bug
 from ecrf.services.errors import (
     AccountLocked,
     InvalidInput,
     LoginFailed,
     NotFound,
-    ServiceError,
 )
 from ecrf.services.permissions import Do
 from ecrf.services.session import Actor, SiteSession, Tx, slot_of
@@ -58,8 +58,7 @@ def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
         at_utc, _ = clock.stamp()
         ledger.record_failure(username, at_utc, clock.workstation, "account locked", until, counts=False)
         local = parse_utc(until).astimezone(clock.now().tzinfo).strftime("%H:%M")
-        raise AccountLocked(f"The account '{username}' is locked after {MAX_FAILURES} failed logins until {local}. "
-                            "Wait until then, or ask the site administrator to reset your password.")
+        raise AccountLocked("account-locked", username=username, failures=MAX_FAILURES, until=local)
 
 
 def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | AccountLocked:
@@ -73,17 +72,16 @@ def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | A
     ledger.record_failure(username, at_utc, clock.workstation, "wrong username or password", locked_until)
     if locked_until:
         minutes = int((parse_utc(locked_until) - clock.now()).total_seconds() // 60) or 1
-        return AccountLocked(f"Wrong username or password. The account '{username}' is now locked for "
-                             f"{minutes} minute(s) after {failures} failed attempts.")
+        return AccountLocked("login-failed-now-locked", username=username, minutes=minutes, failures=failures)
     left = MAX_FAILURES - failures
-    return LoginFailed(f"Wrong username or password. {left} attempt(s) left before the account is locked.")
+    return LoginFailed("login-failed", left=left)
 
 
 def _start_session(database: Database, study: Study, username: str, clock: Clock, ledger: LoginLedger) -> SiteSession:
     with database.read() as db:
         user = db.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        raise LoginFailed(f"The account '{username}' is not active at this site. Ask the site administrator.")
+        raise LoginFailed("account-inactive", username=username)
     session = SiteSession(database, study, Actor(user.username, user.full_name, user.role,
                                                  user.must_change_password), clock)
     pending = ledger.pending()
@@ -148,16 +146,16 @@ def log_out(session: SiteSession) -> None:
 
 def check_password_rules(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+        raise InvalidInput("password-too-short", min_length=MIN_PASSWORD)
     if password.strip().lower() == username.lower():
-        raise InvalidInput("The password must not be the username.")
+        raise InvalidInput("password-is-username")
 
 
 def change_own_password(session: SiteSession, old_password: str, new_password: str) -> None:
     """Rewrap this user's key slot under the new password; the old one stops working at once."""
     check_password_rules(session.actor.username, new_password)
     if old_password == new_password:
-        raise InvalidInput("The new password is the same as the old one; choose a different one.")
+        raise InvalidInput("password-unchanged")
     slots = session.database.slots
     assert slots is not None
     slot = slot_of(session.actor.username)
@@ -165,7 +163,7 @@ def change_own_password(session: SiteSession, old_password: str, new_password: s
         try:
             slots.change_secret(slot, old_password, new_password)
         except (WrongSecret, NoSuchSlot):
-            raise LoginFailed("The current password is wrong; the password was not changed.") from None
+            raise LoginFailed("current-password-wrong") from None
         user = tx.db.scalar(select(User).where(User.username == session.actor.username))
         assert user is not None
         user.password_changed_at, user.must_change_password = tx.now_text(), False
@@ -183,12 +181,12 @@ def recover_password(db_path: Path, recovery_code: str, username: str, new_passw
     try:
         database = open_database(db_path, RECOVERY_SLOT, normalise_recovery_code(recovery_code))
     except WrongSecret:
-        raise LoginFailed("The recovery code is wrong. Type it exactly as printed at site setup.") from None
+        raise LoginFailed("recovery-code-wrong") from None
     try:
         with database.write() as db:
             user = db.scalar(select(User).where(User.username == username))
             if user is None:
-                raise NotFound(f"There is no user '{username}' at this site.")
+                raise NotFound("user-not-found", username=username)
             tx = Tx(db, database, clock, Actor("recovery", "Recovery code", "site_admin"))
             was = "active" if user.active else "inactive"
             set_password(tx, user, new_password, temporary=False)
@@ -205,7 +203,7 @@ def set_password(tx: Tx, user: User, password: str, *, temporary: bool) -> None:
     database = tx.database
     slots, key = database.slots, database.data_key
     if slots is None or key is None:  # pragma: no cover - sessions always have both
-        raise ServiceError("The site is not unlocked.")
+        raise Bug("set_password needs an unlocked site (a session's database)")
     user.slot_public_key = slots.add_slot(slot_of(user.username), password, key)
     user.password_changed_at = tx.now_text()
     user.must_change_password = temporary

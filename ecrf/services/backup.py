@@ -48,7 +48,7 @@ def backup(session: SiteSession, out: Path) -> BackupInfo:
     """Write `out` (a zip holding the encrypted database and its key slots), verified before it is named."""
     out = out.expanduser()
     if out.exists():
-        raise InvalidInput(f"{out} exists already; choose a new file name for the backup.")
+        raise InvalidInput("backup-target-exists", path=out)
     with session.write(Do.BACKUP) as tx:
         tx.audit(Change("backup", new_value=out.name))
     work = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
@@ -60,8 +60,7 @@ def backup(session: SiteSession, out: Path) -> BackupInfo:
         _record_failed_backup(session, out, exc)
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(f"The backup could not be written to {out}: {exc.strerror or exc}. "
-                         "Nothing was written; free space or choose another place.") from None
+        raise StoreError("backup-write-failed", path=out, reason=exc.strerror or exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BackupInfo(out, out.stat().st_size, manifest["audit_head_seq"], manifest["created_utc"])
@@ -104,7 +103,7 @@ def _check_copy(db_file: Path, key: bytes | None, db_id: str) -> dict:
         copy.engine.dispose()
     if problems or not chain.ok or not facts or (db_id and facts["db_id"] != db_id):
         why = "; ".join(problems[:3]) or chain.problem or "it is not this site's database"
-        raise DatabaseDamaged(f"The copy failed its checks ({why}).")
+        raise DatabaseDamaged("backup-copy-failed-checks", why=why)
     return {**facts, "audit_head_seq": chain.head_seq, "audit_head_hash": chain.head_hash,
             "created_utc": Clock().stamp()[0]}
 
@@ -150,7 +149,7 @@ def restore(backup_file: Path, db_path: Path, username: str, password: str, cloc
     clock = clock or Clock()
     db_path = db_path.expanduser()
     if not backup_file.is_file():
-        raise StoreError(f"There is no backup file at {backup_file}. Nothing was restored.")
+        raise StoreError("backup-missing", path=backup_file)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     work = db_path.parent / f".restore-{uuid.uuid4().hex[:8]}"
     lock = InstanceLock(SitePaths(db_path))
@@ -161,11 +160,10 @@ def restore(backup_file: Path, db_path: Path, username: str, password: str, cloc
         key, db_id = _unlock_copy(work, username, password)
         checked = _check_copy(work / "site.db", key, db_id)
         if checked["audit_head_hash"] != manifest.get("audit_head_hash"):
-            raise DatabaseDamaged(f"{backup_file} does not match its own manifest (audit head differs).")
+            raise DatabaseDamaged("backup-manifest-mismatch", path=backup_file)
         set_aside = _swap_in(work, db_path, clock)
     except OSError as exc:
-        raise StoreError(f"The backup could not be restored to {db_path}: {exc.strerror or exc}. "
-                         "The existing database was not changed.") from None
+        raise StoreError("restore-failed", path=db_path, reason=exc.strerror or exc) from None
     finally:
         lock.release()
         shutil.rmtree(work, ignore_errors=True)
@@ -174,22 +172,21 @@ def restore(backup_file: Path, db_path: Path, username: str, password: str, cloc
 
 
 def _extract(backup_file: Path, work: Path) -> dict:
-    refuse = f"{backup_file} is not a usable ecrf backup"
     try:
         with zipfile.ZipFile(backup_file) as archive:
             infos = {info.filename: info for info in archive.infolist()}
             if sorted(infos) != sorted(MEMBERS) or any(i.file_size > MAX_MEMBER for i in infos.values()):
-                raise DatabaseDamaged(f"{refuse}: it does not hold exactly {', '.join(MEMBERS)}.")
+                raise DatabaseDamaged("backup-wrong-members", path=backup_file, members=", ".join(MEMBERS))
             manifest = json.loads(archive.read("backup.json"))
             if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-                raise DatabaseDamaged(f"{refuse}: unknown format.")
+                raise DatabaseDamaged("backup-unknown-format", path=backup_file)
             for name in ("site.db", "site.keys"):
                 with archive.open(name) as src, open(work / name, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
                 if _digest(work / name) != manifest["files"][name]:
-                    raise DatabaseDamaged(f"{refuse}: {name} does not match its checksum (damaged or altered).")
+                    raise DatabaseDamaged("backup-checksum-mismatch", path=backup_file, member=name)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
-        raise DatabaseDamaged(f"{refuse} ({exc}); it may be truncated or damaged. Nothing was restored.") from None
+        raise DatabaseDamaged("backup-unreadable", path=backup_file, detail=exc) from None
     return manifest
 
 
@@ -199,8 +196,7 @@ def _unlock_copy(work: Path, username: str, password: str) -> tuple[bytes, str]:
     try:
         key = slots.unlock(slot, password)
     except (NoSuchSlot, WrongSecret):
-        raise LoginFailed("Wrong username or password for this backup (use the password valid when the "
-                          "backup was made, or the recovery code with user 'recovery').") from None
+        raise LoginFailed("backup-login-failed") from None
     if slot != RECOVERY_SLOT:
         copy = Database(SitePaths(work / "site.db"), key, slots, None)
         try:
@@ -209,7 +205,7 @@ def _unlock_copy(work: Path, username: str, password: str) -> tuple[bytes, str]:
         finally:
             copy.engine.dispose()
         if role is None or not may(role, Do.BACKUP):
-            raise PermissionDenied("Only a site administrator (or the recovery code) can restore a backup.")
+            raise PermissionDenied("restore-not-admin")
     return key, slots.db_id
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from ecrf.services.errors import NotFound, ServiceError
+from ecrf.services.errors import NotFound, ServiceError, WrongState
 from ecrf.services.forms import COMPLETED, form_allowed
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
@@ -39,7 +39,8 @@ class FormState:
     subject: SubjectData = field(default_factory=SubjectData)
     where: Where = field(default_factory=Where)
     editable: bool = False
-    why_not: str = ""  # why the user may not change it (empty when editable)
+    why_not: str = ""  # why the user may not change it, in English (empty when editable)
+    refusal: ServiceError | None = None  # the same as an error, for its text in the user's language
     updated_at: str = ""
     updated_by: str = ""
 
@@ -62,12 +63,12 @@ def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> 
     with session.read(Do.READ_DATA) as db:
         subject = find_subject(db, ref.subject)
         if ref.form not in study.forms:
-            raise NotFound(f"There is no form '{ref.form}' in this study.")
+            raise NotFound("form-unknown", form=ref.form)
         form = study.form(ref.form)
         # A new log entry has no repeat number yet; the rules are those of any entry of that log.
         check_ref = replace(ref, repeat=1) if ref.visit == "" and ref.repeat == 0 else ref
         instance = None if ref.visit == "" and ref.repeat == 0 else find_instance(db, subject, ref)
-        why_not = _why_not(session, study, subject, check_ref, instance)
+        refusal = _refusal(session, study, subject, check_ref, instance)
         data = load_subject_data(db, study, subject)
         rows = list(instance.values) if instance is not None else []
         confirmed = {row.item_code: frozenset(filter(None, row.confirmed.split("\n"))) for row in rows
@@ -77,24 +78,25 @@ def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> 
             status=FormStatus(instance.status) if instance is not None else FormStatus.NOT_STARTED,
             values=typed_values(form, rows), confirmed=confirmed, subject=data,
             where=Where(ref.visit, ref.timepoint, today or session.clock.now().date()),
-            editable=not why_not, why_not=why_not,
+            editable=refusal is None, why_not=refusal.message if refusal else "", refusal=refusal,
             updated_at=instance.updated_at if instance is not None else "",
             updated_by=instance.updated_by if instance is not None else "")
 
 
-def _why_not(session: SiteSession, study: Study, subject: Subject, ref: FormRef, instance: FormInstance | None) -> str:
-    """The sentence save_form would refuse with, checked up front so the editor can show read-only."""
+def _refusal(session: SiteSession, study: Study, subject: Subject, ref: FormRef,
+             instance: FormInstance | None) -> ServiceError | None:
+    """What save_form would refuse with, checked up front so the editor can show read-only; None if editable."""
     if not may(session.actor.role, Do.ENTER_DATA):
         try:
             session.require(Do.ENTER_DATA)
         except ServiceError as exc:
-            return exc.message
+            return exc
     if instance is not None and instance.status == FormStatus.LOCKED:
-        return "This form is locked; locked data cannot be changed."
+        return WrongState("form-locked", ref=ref)
     if instance is not None and instance.deleted:
-        return f"This entry was removed ({instance.deleted_reason}); it cannot be changed."
+        return WrongState("form-removed", ref=ref, reason=instance.deleted_reason)
     try:
         form_allowed(study, subject, ref)
     except ServiceError as exc:
-        return exc.message
-    return ""
+        return exc
+    return None

@@ -60,7 +60,7 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
     with session.read(Do.EXPORT) as db:
         count = export_records.subject_count(db)
         if count == 0:
-            raise InvalidInput("There is nothing to export yet: no subject has been screened at this site.")
+            raise InvalidInput("nothing-to-export")
         found = stored_identity(db)
         identity, key_id = found or (make_identity(db.get_one(Site, 1), session.clock), 0)
         last = _last(db)
@@ -84,9 +84,9 @@ def _write(ctx: ExportContext, db: Session, session: SiteSession, out_dir: Path,
         return write_bundle(ctx, export_records.iter_subjects(db, session.study), export_records.iter_audit(db),
                             out_dir, previous_sha256=previous, progress=progress, cancelled=cancelled)
     except BundleCancelled as exc:
-        raise ExportCancelled(exc.message) from None
+        raise ExportCancelled(exc.code, **exc.params) from None
     except ExportError as exc:
-        raise ExportFailed(exc.message) from None
+        raise ExportFailed(exc.code, **exc.params) from None
 
 
 def _record(session: SiteSession, ctx: ExportContext, pending: PendingBundle, identity: SigningIdentity,
@@ -94,8 +94,7 @@ def _record(session: SiteSession, ctx: ExportContext, pending: PendingBundle, id
     with session.write(Do.EXPORT) as tx:
         last = _last(tx.db)
         if (last.seq if last else 0) + 1 != ctx.export_seq:
-            raise ExportFailed("Another export finished while this one was running; nothing was kept. "
-                               "Export again to include everything.")
+            raise ExportFailed("export-overtaken")
         if key_id == 0:
             key_id = store_identity(tx, identity)
         tx.db.add(ExportLog(seq=ctx.export_seq, file_name=pending.final.name, manifest_sha256=pending.manifest_sha256,
@@ -107,7 +106,7 @@ def _record(session: SiteSession, ctx: ExportContext, pending: PendingBundle, id
         try:
             pending.publish()  # inside the transaction: a failed rename rolls the log back
         except ExportError as exc:
-            raise ExportFailed(exc.message) from None
+            raise ExportFailed(exc.code, **exc.params) from None
 
 
 def _last(db: Session) -> ExportLog | None:

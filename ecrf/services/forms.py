@@ -12,7 +12,6 @@ from ecrf.services.errors import (
     ReasonRequired,
     ValuesRefused,
     WrongState,
-    findings_text,
 )
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
@@ -67,9 +66,9 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     form = form_allowed(study, subject, ref)
     instance = find_instance(tx.db, subject, ref)
     if instance is not None and instance.status == FormStatus.LOCKED:
-        raise WrongState(f"{ref} is locked; locked data cannot be changed.")
+        raise WrongState("form-locked", ref=ref)
     if instance is not None and instance.deleted:
-        raise WrongState(f"{ref} was removed ({instance.deleted_reason}); it cannot be changed.")
+        raise WrongState("form-removed", ref=ref, reason=instance.deleted_reason)
     rows = {row.item_code: row for row in instance.values} if instance else {}
     stored = typed_values(form, list(rows.values()))
     # Items not given keep their stored value; calculated ones are always recomputed.
@@ -90,8 +89,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     status = _next_status(FormStatus(instance.status) if instance else FormStatus.NOT_STARTED, check, complete,
                           bool(changes), ref)
     if instance is not None and instance.status in COMPLETED and changes and not (reason or "").strip():
-        raise ReasonRequired(f"{ref} was saved as complete: give a reason for changing "
-                             f"{', '.join(changes)}.")
+        raise ReasonRequired("change-reason-required", ref=ref, items=", ".join(changes))
     if not changes and status == (instance.status if instance else FormStatus.NOT_STARTED):
         return SaveResult(status, [], check.soft + check.incomplete)  # nothing to store, nothing to audit
     instance = instance or _new_instance(tx, study, subject, ref)
@@ -141,17 +139,15 @@ def _carried_confirmations(rows: Mapping[str, ItemValue], changed: set[str]) -> 
 
 def _refuse_findings(ref: FormRef, check: FormCheck) -> None:
     if check.hard:
-        raise ValuesRefused(f"{ref} was not saved: {findings_text(check.hard)}", check.hard)
+        raise ValuesRefused("values-refused", check.hard, ref=ref)
     if check.unconfirmed:
-        raise NeedsConfirmation(f"{ref}: confirm these warnings to save: {findings_text(check.unconfirmed)}",
-                                check.unconfirmed)
+        raise NeedsConfirmation("needs-confirmation", check.unconfirmed, ref=ref)
 
 
 def _next_status(current: FormStatus, check: FormCheck, complete: bool, changed: bool, ref: FormRef) -> FormStatus:
     if complete:
         if not check.can_complete:
-            raise ValuesRefused(f"{ref} cannot be marked complete: {findings_text(check.incomplete)}",
-                                check.incomplete)
+            raise ValuesRefused("form-incomplete", check.incomplete, ref=ref)
         return current if current in COMPLETED and not changed else FormStatus.COMPLETE
     if not changed:
         return current
@@ -164,20 +160,21 @@ def form_allowed(study: Study, subject: Subject, ref: FormRef) -> Form:
     """The form must belong to this visit (and arm and timepoint) or be a log entry; raises the reason
     (InvalidInput, WrongState) when data cannot be entered there. Also used by the form editor."""
     if ref.form not in study.forms:
-        raise InvalidInput(f"There is no form '{ref.form}' in this study.")
+        raise InvalidInput("form-unknown", form=ref.form)
     if ref.visit == "":
         if ref.form not in study.logs or ref.repeat < 1:
-            raise InvalidInput(f"{ref.form} is not a log form; give the visit it belongs to.")
+            raise InvalidInput("not-a-log-form", form=ref.form)
         _require_enrolled(subject, ref)
         return study.form(ref.form)
     if ref.visit not in {v.code for v in study.visits}:
-        raise InvalidInput(f"There is no visit '{ref.visit}' in this study.")
+        raise InvalidInput("visit-unknown", visit=ref.visit)
     visit = study.visit(ref.visit)
     matches = [vf for vf in visit.forms_for(subject.arm) if vf.form == ref.form
                and ref.timepoint in (vf.timepoints or ("",))]
     if not matches or ref.repeat != 0:
-        raise InvalidInput(f"{ref.form}{' at ' + ref.timepoint if ref.timepoint else ''} is not asked for at "
-                           f"visit {ref.visit} for {'arm ' + subject.arm if subject.arm else 'this subject'}.")
+        raise InvalidInput("form-not-at-visit", form=ref.form,
+                           timepoint=f" at {ref.timepoint}" if ref.timepoint else "", visit=ref.visit,
+                           whom=f"arm {subject.arm}" if subject.arm else "this subject")
     if not visit.before_day0:
         _require_enrolled(subject, ref)
         _require_visit_open(subject, ref, study)
@@ -186,7 +183,7 @@ def form_allowed(study: Study, subject: Subject, ref: FormRef) -> Form:
 
 def _require_enrolled(subject: Subject, ref: FormRef) -> None:
     if subject.day0 is None:
-        raise WrongState(f"{subject.label} is not allocated yet: {ref} can be entered after allocation (Day 0).")
+        raise WrongState("subject-not-allocated", label=subject.label, ref=ref)
 
 
 def _require_visit_open(subject: Subject, ref: FormRef, study: Study) -> None:
@@ -196,8 +193,8 @@ def _require_visit_open(subject: Subject, ref: FormRef, study: Study) -> None:
     records_death = subject.status == SubjectStatus.DIED and any(
         (item.cdash or "").upper() == "DTHDAT" for item in study.form(ref.form).items)
     if ref.visit in cancelled and ref.form != study.end_of_study_form and not records_death:
-        raise WrongState(f"Visit {ref.visit} of {subject.label} was cancelled when the subject's participation "
-                         f"ended ({subject.status}, {subject.ended_on}); it takes no more data.")
+        raise WrongState("visit-cancelled", visit=ref.visit, label=subject.label, status=subject.status,
+                         ended_on=subject.ended_on)
 
 
 def _new_instance(tx: Tx, study: Study, subject: Subject, ref: FormRef) -> FormInstance:

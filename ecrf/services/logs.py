@@ -22,7 +22,7 @@ def add_log_entry(session: SiteSession, subject_label: str, form: str, values: M
                   today: date | None = None) -> tuple[int, SaveResult]:
     """A new entry (the next repeat number) of a log form; returns (repeat, result)."""
     if form not in session.study.logs:
-        raise InvalidInput(f"{form} is not a log form of this study ({', '.join(session.study.logs)}).")
+        raise InvalidInput("log-form-unknown", form=form, logs=", ".join(session.study.logs))
     with session.write(Do.ENTER_DATA) as tx:
         subject = find_subject(tx.db, subject_label)
         last = tx.db.scalar(select(func.max(FormInstance.repeat)).where(
@@ -31,7 +31,7 @@ def add_log_entry(session: SiteSession, subject_label: str, form: str, values: M
         result = store_form(tx, session.study, subject, FormRef(subject.label, "", form, "", repeat), values,
                             confirm=confirm, complete=complete, today=today or tx.clock.now().date())
         if find_instance(tx.db, subject, FormRef(subject.label, "", form, "", repeat)) is None:
-            raise InvalidInput(f"The new {form} entry has no values; enter at least one, then save.")
+            raise InvalidInput("log-entry-empty", form=form)
         tx.audit(Change("log_entry_added", subject=subject.label, form=form, repeat=repeat))
     return repeat, result
 
@@ -39,16 +39,16 @@ def add_log_entry(session: SiteSession, subject_label: str, form: str, values: M
 def remove_log_entry(session: SiteSession, subject_label: str, form: str, repeat: int, reason: str) -> None:
     """Marked removed with the reason; its values and history stay in the database and the exports."""
     if not reason.strip():
-        raise InvalidInput("Give a reason for removing the entry (e.g. entered for the wrong subject).")
+        raise InvalidInput("log-remove-reason-required")
     with session.write(Do.ENTER_DATA) as tx:
         subject = find_subject(tx.db, subject_label)
         instance = find_instance(tx.db, subject, FormRef(subject.label, "", form, "", repeat))
         if instance is None:
-            raise NotFound(f"{subject.label} has no {form} entry #{repeat}.")
+            raise NotFound("log-entry-not-found", label=subject.label, form=form, repeat=repeat)
         if instance.deleted:
-            raise WrongState(f"{form} entry #{repeat} of {subject.label} was removed already.")
+            raise WrongState("log-entry-already-removed", form=form, repeat=repeat, label=subject.label)
         if instance.status == FormStatus.LOCKED:
-            raise WrongState(f"{form} entry #{repeat} of {subject.label} is locked and cannot be removed.")
+            raise WrongState("log-entry-locked", form=form, repeat=repeat, label=subject.label)
         instance.deleted, instance.deleted_reason = True, reason.strip()
         instance.updated_at, instance.updated_by = tx.now_text(), tx.actor.username
         tx.audit(Change("log_entry_removed", subject=subject.label, form=form, repeat=repeat,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ecrf.errors import Localized
 from ecrf.services.errors import PermissionDenied
 
 
@@ -42,12 +43,28 @@ ROLE_NAMES = {"site_admin": "a site administrator", "investigator": "an investig
               "monitor": "a monitor", "read_only": "a read-only user"}
 
 
+ROLE_NAMES_ZH = {"site_admin": "中心管理员", "investigator": "研究者", "nurse": "研究护士", "monitor": "监查员",
+                 "read_only": "只读用户"}
+ACTIONS_ZH = {
+    Do.MANAGE_USERS: "管理用户", Do.MANAGE_SITE: "修改中心设置", Do.BACKUP: "备份", Do.REKEY: "更换数据库密钥",
+    Do.IMPORT_ALLOCATION: "导入随机分配表", Do.READ_DATA: "查看试验数据", Do.READ_AUDIT: "查看稽查轨迹",
+    Do.VERIFY_AUDIT: "验证稽查轨迹", Do.SCREEN: "筛选受试者", Do.ENTER_DATA: "录入或修改数据",
+    Do.ALLOCATE: "为受试者分配组别", Do.ALLOCATE_MANUALLY: "手工分配受试者",
+    Do.END_PARTICIPATION: "记录退出、死亡或完成",
+    Do.CHANGE_OWN_PASSWORD: "修改自己的密码", Do.EXPORT: "导出签名数据包",
+}
+
+
 def may(role: str, action: Do) -> bool:
     return action in ALLOWED.get(role, frozenset())
 
 
 def require(role: str, action: Do) -> None:
     if not may(role, action):
-        who = sorted(ROLE_NAMES[r].split(" ", 1)[1] for r in ALLOWED if action in ALLOWED[r])
-        raise PermissionDenied(f"As {ROLE_NAMES.get(role, role)} you may not {action.value}. "
-                               f"Ask a user with the role {' or '.join(who)}.")
+        allowed = sorted(r for r in ALLOWED if action in ALLOWED[r])
+        raise PermissionDenied(
+            "permission-denied",
+            role=Localized(ROLE_NAMES.get(role, role), ROLE_NAMES_ZH.get(role, role)),
+            action=Localized(action.value, ACTIONS_ZH[action]),
+            roles=Localized(" or ".join(sorted(ROLE_NAMES[r].split(" ", 1)[1] for r in allowed)),
+                            "或".join(ROLE_NAMES_ZH[r] for r in allowed)))

@@ -68,18 +68,15 @@ class SiteSession:
             assert site is not None
             self.site_code, self.idle_lock_minutes = site.site_code, site.idle_lock_minutes
             if site.study_oid != study.info.oid:
-                raise WrongStudy(f"This site database belongs to study {site.study_oid}, but the study definition "
-                                 f"loaded is {study.info.oid}. Start ecrf with the forms of {site.study_oid}.")
+                raise WrongStudy("wrong-study", site_study=site.study_oid, loaded_study=study.info.oid)
 
     # -- permission and transactions ------------------------------------------------------
 
     def require(self, action: Do) -> None:
         if self.locked:
-            raise PermissionDenied("The session is locked after a period without activity. "
-                                   "Enter your password to continue.")
+            raise PermissionDenied("session-locked")
         if self.actor.must_change_password and action is not Do.CHANGE_OWN_PASSWORD:
-            raise PermissionDenied("Your password is a temporary one set by the site administrator. "
-                                   "Change it first (`ecrf users passwd`, or the dialog in the app).")
+            raise PermissionDenied("temporary-password")
         require(self.actor.role, action)
 
     @contextmanager

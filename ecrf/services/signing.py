@@ -57,9 +57,7 @@ def site_certificate(session: SiteSession) -> CertificateInfo:
     if found is None:
         action = next((a for a in (Do.EXPORT, Do.MANAGE_SITE) if may(session.actor.role, a)), None)
         if action is None:
-            raise PermissionDenied("This site has no signing key yet. It is made at the first export, or when "
-                                   "an investigator, a study nurse or the site administrator asks for the "
-                                   "certificate.")
+            raise PermissionDenied("no-signing-key")
         with session.write(action) as tx:
             identity = make_identity(tx.site, session.clock)
             store_identity(tx, identity)

@@ -57,8 +57,7 @@ def site_info(session: SiteSession) -> SiteInfo:
 def set_idle_lock_minutes(session: SiteSession, minutes: int) -> None:
     """Change after how many idle minutes the app covers itself; audited, and in effect at once."""
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not IDLE_LOCK_MIN <= minutes <= IDLE_LOCK_MAX:
-        raise InvalidInput(f"The idle lock must be between {IDLE_LOCK_MIN} and {IDLE_LOCK_MAX} minutes "
-                           f"(you gave {minutes}).")
+        raise InvalidInput("idle-lock-out-of-range", low=IDLE_LOCK_MIN, high=IDLE_LOCK_MAX, minutes=minutes)
     with session.write(Do.MANAGE_SITE) as tx:
         site = tx.site
         if site.idle_lock_minutes == minutes:

@@ -34,8 +34,7 @@ class NewSite:
 
 def check_username(username: str) -> None:
     if not USERNAME.match(username):
-        raise InvalidInput(f"'{username}' cannot be a username: use 2–32 lower-case letters, digits, '.', '_' "
-                           "or '-', starting with a letter.")
+        raise InvalidInput("username-invalid", username=username)
 
 
 def create_site(db_path: Path, study: Study, site_code: str, site_name: str, admin_username: str,
@@ -43,11 +42,11 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
     """Create the site database and log its administrator in. Nothing is left behind if any step fails."""
     clock = clock or Clock()
     if not SITE_CODE.match(site_code):
-        raise InvalidInput(f"'{site_code}' cannot be a site code: use 2–10 capital letters or digits, e.g. CN01.")
+        raise InvalidInput("site-code-invalid", site_code=site_code)
     check_username(admin_username)
     check_password_rules(admin_username, admin_password)
     if not admin_full_name.strip():
-        raise InvalidInput("Give the administrator's full name; it appears in the audit trail.")
+        raise InvalidInput("admin-full-name-required")
     database, data_key = create_database(db_path)
     try:
         db_id, recovery_code = str(uuid.uuid4()), new_recovery_code()

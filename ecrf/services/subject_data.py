@@ -35,7 +35,7 @@ class FormRef:
 def find_subject(db: Session, label: str) -> Subject:
     subject = db.scalar(select(Subject).where((Subject.subject_id == label) | (Subject.screening_no == label)))
     if subject is None:
-        raise NotFound(f"There is no subject '{label}' at this site (use the subject id or screening number).")
+        raise NotFound("subject-not-found", label=label)
     return subject
 
 

@@ -65,8 +65,7 @@ def import_allocation_list(session: SiteSession, csv_text: str) -> int:
     digest = hashlib.sha256(csv_text.encode("utf-8")).hexdigest()
     with session.write(Do.IMPORT_ALLOCATION) as tx:
         if tx.site.allocation_list_sha256 is not None:
-            raise WrongState("The allocation list was imported already and cannot be replaced; "
-                             "ask the sponsor how to continue if it is used up or wrong.")
+            raise WrongState("allocation-list-exists")
         for seq, (rand_no, arm) in enumerate(rows, start=1):
             tx.db.add(AllocationSlot(seq=seq, rand_no=rand_no, arm=arm))
         tx.site.allocation_list_sha256 = digest
@@ -77,20 +76,18 @@ def import_allocation_list(session: SiteSession, csv_text: str) -> int:
 def _parse_allocation_csv(study: Study, csv_text: str) -> list[tuple[str, str]]:
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     if reader.fieldnames is None or not {"rand_no", "arm"} <= {f.strip() for f in reader.fieldnames}:
-        raise InvalidInput("The allocation list must be a CSV file with the columns rand_no and arm.")
+        raise InvalidInput("allocation-list-not-csv")
     arms, rows, seen = {a.code for a in study.arms}, [], set()
     for line, row in enumerate(reader, start=2):
         rand_no, arm = (row.get("rand_no") or "").strip(), (row.get("arm") or "").strip()
         if arm not in arms:
-            raise InvalidInput(f"Line {line} of the allocation list: '{arm}' is not an arm of this study "
-                               f"({', '.join(sorted(arms))}). Nothing was imported.")
+            raise InvalidInput("allocation-arm-unknown", line=line, arm=arm, arms=", ".join(sorted(arms)))
         if not rand_no or rand_no in seen:
-            raise InvalidInput(f"Line {line} of the allocation list: the number '{rand_no}' is empty or repeated. "
-                               "Nothing was imported.")
+            raise InvalidInput("allocation-number-invalid", line=line, rand_no=rand_no)
         seen.add(rand_no)
         rows.append((rand_no, arm))
     if not rows:
-        raise InvalidInput("The allocation list has no entries. Nothing was imported.")
+        raise InvalidInput("allocation-list-empty")
     return rows
 
 
@@ -102,8 +99,7 @@ def allocate(session: SiteSession, subject_label: str, day0: date | None = None)
                             .order_by(AllocationSlot.seq).limit(1))
         if slot is None:
             imported = tx.site.allocation_list_sha256 is not None
-            raise WrongState("The allocation list is used up; ask the sponsor." if imported else
-                             "No allocation list has been imported; the site administrator imports it first.")
+            raise WrongState("allocation-list-used-up" if imported else "allocation-list-missing")
         slot.subject_pk, slot.used_at = subject.id, tx.now_text()
         return _enrol(tx, session.study, subject, slot.arm, slot.rand_no, day0, f"allocation list entry {slot.seq}")
 
@@ -113,13 +109,13 @@ def allocate_manually(session: SiteSession, subject_label: str, arm: str, rand_n
     """Allocation outside the list (e.g. an envelope used during an outage): investigators only, with reason."""
     session.require(Do.ALLOCATE_MANUALLY)
     if not reason.strip():
-        raise InvalidInput("Manual allocation needs a reason (why the allocation list was not used).")
+        raise InvalidInput("manual-allocation-reason-required")
     if arm not in {a.code for a in session.study.arms}:
-        raise InvalidInput(f"'{arm}' is not an arm of this study.")
+        raise InvalidInput("arm-unknown", arm=arm, arms=", ".join(a.code for a in session.study.arms))
     with session.write(Do.ALLOCATE_MANUALLY) as tx:
         subject = _allocatable(tx, session.study, subject_label)
         if tx.db.scalar(select(func.count()).select_from(Subject).where(Subject.rand_no == rand_no.strip())):
-            raise InvalidInput(f"The allocation number '{rand_no}' is already used.")
+            raise InvalidInput("allocation-number-used", rand_no=rand_no)
         _use_list_entry(tx, subject, arm, rand_no.strip())
         return _enrol(tx, session.study, subject, arm, rand_no.strip(), day0, f"manual: {reason.strip()}")
 
@@ -130,23 +126,21 @@ def _use_list_entry(tx: Tx, subject: Subject, arm: str, rand_no: str) -> None:
     if slot is None:
         return
     if slot.subject_pk is not None:
-        raise InvalidInput(f"The allocation number '{rand_no}' is already used.")
+        raise InvalidInput("allocation-number-used", rand_no=rand_no)
     if slot.arm != arm:
-        raise InvalidInput(f"The allocation list gives number '{rand_no}' to arm {slot.arm}, not {arm}; "
-                           "check the envelope.")
+        raise InvalidInput("allocation-arm-mismatch", rand_no=rand_no, list_arm=slot.arm, arm=arm)
     slot.subject_pk, slot.used_at = subject.id, tx.now_text()
 
 
 def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
     subject = find_subject(tx.db, label)
     if subject.status != SubjectStatus.SCREENING:
-        raise WrongState(f"{subject.label} is {subject.status.replace('_', ' ')}, not in screening; "
-                         "only subjects in screening can be allocated.")
+        raise WrongState("subject-not-in-screening", label=subject.label, status=subject.status.replace("_", " "))
     verdict = _eligibility(study, tx.db, subject, tx.clock.now().date())
     if verdict.eligible is not True:
         open_or_failed = verdict.reasons or verdict.open
-        raise WrongState(f"{subject.label} cannot be allocated: "
-                         + ("; ".join(str(r) for r in open_or_failed) or "eligibility is not established") + ".")
+        raise WrongState("subject-not-eligible", label=subject.label,
+                         reasons="; ".join(str(r) for r in open_or_failed) or "eligibility is not established")
     return subject
 
 
@@ -193,9 +187,9 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
     """Withdrawal, death or completion: the subject's remaining visits are cancelled (kept, marked)."""
     if status not in (SubjectStatus.WITHDRAWN, SubjectStatus.DIED, SubjectStatus.COMPLETED,
                       SubjectStatus.SCREEN_FAILURE):
-        raise InvalidInput(f"'{status}' does not end participation.")
+        raise InvalidInput("end-status-invalid", status=status)
     if not reason.strip():
-        raise InvalidInput("Give the reason (e.g. the subject's decision, cause of death, last visit done).")
+        raise InvalidInput("end-reason-required")
     with session.write(Do.END_PARTICIPATION) as tx:
         subject = find_subject(tx.db, subject_label)
         _check_end(subject, status, on)
@@ -213,15 +207,15 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
 def _not_future(day: date, tx: Tx) -> None:
     today = tx.clock.now().date()
     if day > today:
-        raise InvalidInput(f"The date {day.isoformat()} is in the future (today is {today.isoformat()}).")
+        raise InvalidInput("date-in-future", day=day.isoformat(), today=today.isoformat())
 
 
 def _check_end(subject: Subject, status: SubjectStatus, on: date) -> None:
     if subject.status not in (SubjectStatus.SCREENING, SubjectStatus.ENROLLED):
-        raise WrongState(f"{subject.label}'s participation has already ended ({subject.status.replace('_', ' ')}).")
+        raise WrongState("participation-already-ended", label=subject.label, status=subject.status.replace("_", " "))
     if status is SubjectStatus.SCREEN_FAILURE and subject.status != SubjectStatus.SCREENING:
-        raise WrongState(f"{subject.label} is enrolled; a screen failure is only possible before allocation.")
+        raise WrongState("screen-failure-after-allocation", label=subject.label)
     if status is not SubjectStatus.SCREEN_FAILURE and subject.status == SubjectStatus.SCREENING:
-        raise WrongState(f"{subject.label} is still in screening: record a screen failure instead.")
+        raise WrongState("still-in-screening", label=subject.label)
     if subject.day0 and on.isoformat() < subject.day0:
-        raise InvalidInput(f"The date {on.isoformat()} is before {subject.label}'s Day 0 ({subject.day0}).")
+        raise InvalidInput("date-before-day0", day=on.isoformat(), label=subject.label, day0=subject.day0)

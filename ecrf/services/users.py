@@ -39,13 +39,13 @@ def list_users(session: SiteSession) -> list[UserInfo]:
 
 def _check_role(role: str) -> None:
     if role not in ALLOWED:
-        raise InvalidInput(f"'{role}' is not a role; use one of: {', '.join(ALLOWED)}.")
+        raise InvalidInput("role-unknown", role=role, roles=", ".join(ALLOWED))
 
 
 def _user(tx: Tx, username: str) -> User:
     user = tx.db.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"There is no user '{username}' at this site; `ecrf users list` shows who there is.")
+        raise NotFound("user-not-found", username=username)
     return user
 
 
@@ -55,11 +55,11 @@ def add_user(session: SiteSession, username: str, full_name: str, role: str, pas
     check_username(username)
     _check_role(role)
     if not full_name.strip():
-        raise InvalidInput("Give the user's full name; it appears in the audit trail and on signatures.")
+        raise InvalidInput("full-name-required")
     chosen = password or temporary_password()
     with session.write(Do.MANAGE_USERS) as tx:
         if tx.db.scalar(select(User).where(User.username == username)) is not None:
-            raise InvalidInput(f"The username '{username}' is taken (usernames are never reused); choose another.")
+            raise InvalidInput("username-taken", username=username)
         now = tx.now_text()
         user = User(username=username, full_name=full_name.strip(), role=role, active=True,
                     password_changed_at=now, must_change_password=password is None, created_at=now)
@@ -72,13 +72,13 @@ def add_user(session: SiteSession, username: str, full_name: str, role: str, pas
 def deactivate_user(session: SiteSession, username: str, reason: str) -> None:
     """The account stays (its name is in the audit trail) but its key slot is removed: it cannot log in."""
     if not reason.strip():
-        raise InvalidInput("Give a reason for deactivating the account.")
+        raise InvalidInput("deactivate-reason-required")
     if username == session.actor.username:
-        raise WrongState("You cannot deactivate your own account; ask another site administrator.")
+        raise WrongState("deactivate-own-account")
     with session.write(Do.MANAGE_USERS) as tx:
         user = _user(tx, username)
         if not user.active:
-            raise WrongState(f"'{username}' is already deactivated.")
+            raise WrongState("user-already-inactive", username=username)
         user.active, user.slot_public_key = False, None
         tx.audit(Change("user_deactivated", item=username, old_value="active", new_value="inactive",
                         reason=reason.strip()))
@@ -107,9 +107,9 @@ def reset_password(session: SiteSession, username: str,
 def change_role(session: SiteSession, username: str, role: str, reason: str) -> None:
     _check_role(role)
     if username == session.actor.username and role != "site_admin":
-        raise WrongState("You cannot change your own role; ask another site administrator.")
+        raise WrongState("change-own-role")
     if not reason.strip():
-        raise InvalidInput("Give a reason for changing the role.")
+        raise InvalidInput("role-reason-required")
     with session.write(Do.MANAGE_USERS) as tx:
         user = _user(tx, username)
         if user.role == role:

@@ -83,7 +83,7 @@ def create_database(db_path: Path) -> tuple[Database, bytes]:
     """A new, empty database with a fresh random data key (the caller writes site row and slots)."""
     paths = SitePaths(db_path)
     if paths.db.exists() or paths.keys.exists():
-        raise SiteExists(f"{paths.db} already exists. Choose another --db path, or move the old site away first.")
+        raise SiteExists("site-exists", db=paths.db)
     paths.db.parent.mkdir(parents=True, exist_ok=True)
     lock = InstanceLock(paths)
     lock.acquire()
@@ -108,12 +108,12 @@ def remove_site_files(paths: SitePaths) -> None:
 def open_database(db_path: Path, slot_id: str, secret: str) -> Database:
     """Lock, unlock the slot with the password (or recovery code), open, migrate."""
     paths = SitePaths(db_path)
+    if not paths.db.parent.is_dir():
+        raise NoSite("database-folder-missing", folder=paths.db.parent, db=paths.db)
     if not paths.db.exists():
-        raise NoSite(f"There is no site database at {paths.db}. Create one with `ecrf init`, "
-                     "open the demo with `ecrf demo`, or give the right --db path.")
+        raise NoSite("no-site", db=paths.db)
     if paths.db.stat().st_size == 0:
-        raise NotOurDatabase(f"{paths.db} is empty, so it is not an ecrf site database. "
-                             "Restore the database from your backup, or give the right --db path.")
+        raise NotOurDatabase("database-empty", db=paths.db)
     lock = InstanceLock(paths)
     lock.acquire()
     try:
@@ -138,7 +138,8 @@ def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> 
         _probe(database)
     except NotOurDatabase:
         if not paths.next_keys.exists():
-            raise
+            # The slot opened, so the key file is a sound one: it and the database were not made together.
+            raise NotOurDatabase("key-file-does-not-open-database", keys=paths.keys, db=paths.db) from None
         return _finish_rekey(paths, slot_id, secret, lock)
     with contextlib.suppress(FileNotFoundError):
         paths.next_keys.unlink()  # a rekey that never reached the database: its new slots are void
@@ -149,7 +150,7 @@ def _finish_rekey(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLoc
     try:
         slots = KeySlots.load(paths.next_keys)
     except SlotFileMissing:
-        raise NotOurDatabase(f"The key slots in {paths.keys} do not open {paths.db}.") from None
+        raise NotOurDatabase("key-file-does-not-open-database", keys=paths.keys, db=paths.db) from None
     key = slots.unlock(slot_id, secret)
     database = Database(paths, key, slots, lock)
     _probe(database)
@@ -170,9 +171,7 @@ def _check_pairing(database: Database) -> None:
             db_id = None
     if db_id is None:
         database.engine.dispose()
-        raise NotOurDatabase(f"{database.paths.db} has no ecrf site in it. "
-                             "Check that the database and its .keys file belong together.")
+        raise NotOurDatabase("no-site-in-database", db=database.paths.db)
     if database.slots is not None and db_id != database.slots.db_id:
         database.engine.dispose()
-        raise NotOurDatabase(f"{database.paths.keys} belongs to another site database than {database.paths.db}. "
-                             "Put the .keys file that was made with this database beside it.")
+        raise NotOurDatabase("key-file-of-another-site", keys=database.paths.keys, db=database.paths.db)

@@ -19,6 +19,7 @@ from sqlalchemy.pool import QueuePool
 from ecrf.store.errors import (
     DatabaseDamaged,
     DiskFull,
+    NoSite,
     NotOurDatabase,
     ReadOnly,
     StoreError,
@@ -66,19 +67,18 @@ def translate(exc: BaseException, path: Path) -> StoreError:
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     text_ = str(original).lower()
     if "file is not a database" in text_ or "not a database" in text_:
-        return NotOurDatabase(f"{path} is not an ecrf database, or the key does not open it. "
-                              "Check that the database and its .keys file belong together.")
+        return NotOurDatabase("not-a-database", path=path)
     if "disk is full" in text_ or "database or disk is full" in text_:
-        return DiskFull(f"The disk holding {path} is full; the change was not saved. "
-                        "Free some space and try again.")
+        return DiskFull("disk-full", path=path)
+    if not path.parent.is_dir():  # the folder went away under us (a pulled USB drive, a deleted folder)
+        return NoSite("database-folder-missing", folder=path.parent, db=path)
     if "readonly" in text_ or "read-only" in text_ or "unable to open" in text_:
-        return ReadOnly(f"{path} cannot be written (read-only file, folder or medium). "
-                        "Move the database to a writable folder or fix its permissions; nothing was saved.")
+        return ReadOnly("read-only", path=path)
     if "malformed" in text_ or "corrupt" in text_ or "disk i/o error" in text_:
-        return DatabaseDamaged(f"{path} is damaged ({original}). Restore the latest backup with `ecrf restore`.")
+        return DatabaseDamaged("database-damaged", path=path, detail=original)
     if "locked" in text_ or "busy" in text_:
-        return StoreError(f"{path} is busy in another process; try again in a moment.")
-    return StoreError(f"The database {path} reported an error: {original}")
+        return StoreError("database-busy", path=path)
+    return StoreError("database-error", path=path, detail=original)
 
 
 @contextmanager

@@ -55,11 +55,9 @@ class InstanceLock:
         try:
             self._lock.acquire()
         except Timeout:
-            raise AlreadyOpen(f"{self._db} is already open in another ecrf window or process on this computer. "
-                              "Close it there first (only one program may write to a site at a time).") from None
+            raise AlreadyOpen("already-open", db=self._db) from None
         except OSError as exc:
-            raise AlreadyOpen(f"Cannot lock {self._db} for use ({exc.strerror}). "
-                              "Check that its folder is writable.") from None
+            raise AlreadyOpen("lock-failed", db=self._db, reason=exc.strerror or exc) from None
 
     def release(self) -> None:
         self._lock.release()

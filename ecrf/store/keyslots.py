@@ -34,6 +34,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import (
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ecrf.errors import Bug
+from ecrf.store.errors import StoreError
 from ecrf.store.files import write_atomic
 
 RECOVERY_SLOT = "recovery"
@@ -54,7 +56,7 @@ class KdfParams:
         # Argon2's own limits, plus caps so a tampered file cannot make unlock eat memory (1 GiB) or time.
         if not (1 <= self.time_cost <= _MAX_TIME_COST and 1 <= self.parallelism <= 16
                 and 8 * self.parallelism <= self.memory_cost <= 1 << 20 and 8 <= len(self.salt) <= 64):
-            raise ValueError("Argon2id parameters out of range")
+            raise ValueError("Argon2id parameters out of range")  # _parse_slot reports it as a damaged file
 
     def derive(self, secret: str) -> bytes:
         """The 32-byte key-encryption key. NFC first, so a password typed on another OS/keyboard matches."""
@@ -104,10 +106,8 @@ def normalise_recovery_code(text: str) -> str:
     return "".join(text.split()).replace("-", "").upper().translate(str.maketrans("OIL", "011"))
 
 
-class KeySlotError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message  # a sentence for the user: what is wrong and what to do
+class KeySlotError(StoreError):
+    """A problem with the key file (codes in ecrf.store.errors)."""
 
 
 class SlotFileMissing(KeySlotError):
@@ -141,7 +141,7 @@ class _Slot:
 
 def _key_check(data_key: bytes) -> str:
     if len(data_key) != _KEY:
-        raise ValueError("a data key must be 32 bytes")
+        raise Bug("a data key must be 32 bytes")
     return hmac.new(data_key, b"ecrf key check", hashlib.sha256).digest()[:16].hex()
 
 
@@ -207,8 +207,12 @@ def _slot_json(s: _Slot) -> dict[str, object]:
 
 
 def _corrupt(path: Path | None, detail: str) -> SlotFileCorrupt:
-    return SlotFileCorrupt(f"The key file{f' {path}' if path else ''} is damaged or has been altered "
-                           f"({detail}). Restore it from your backup; do not edit it by hand.")
+    return SlotFileCorrupt("key-file-damaged", path=_named(path), detail=detail)
+
+
+def _named(path: Path | None) -> str:
+    """How messages name a key file that may not have been saved anywhere yet."""
+    return str(path) if path else "(not saved yet)"
 
 
 class KeySlots:
@@ -221,7 +225,7 @@ class KeySlots:
     @classmethod
     def new(cls, db_id: str, data_key: bytes) -> KeySlots:
         if not db_id:
-            raise ValueError("a database id must not be empty")
+            raise Bug("a database id must not be empty")
         return cls(db_id, 1, _key_check(data_key))
 
     @classmethod
@@ -240,11 +244,9 @@ class KeySlots:
                 raise _Bad("a slot id is empty")
             return cls(db_id, generation, key_check, slots, path)
         except FileNotFoundError:
-            raise SlotFileMissing(f"The key file {path} is missing, so the database cannot be opened. "
-                                  "Restore it from your backup next to the database.") from None
+            raise SlotFileMissing("key-file-missing", path=path) from None
         except OSError as exc:
-            raise KeySlotError(f"The key file {path} could not be read ({exc.strerror}). "
-                               "Check that it is accessible and try again.") from None
+            raise KeySlotError("key-file-unreadable", path=path, reason=exc.strerror or exc) from None
         except (ValueError, RecursionError):  # includes UnicodeDecodeError and JSONDecodeError
             raise _corrupt(path, "it is not valid JSON") from None
         except _Bad as bad:
@@ -266,9 +268,9 @@ class KeySlots:
 
     def add_slot(self, slot_id: str, secret: str, data_key: bytes, kdf: KdfParams | None = None) -> bytes:
         if not slot_id:
-            raise ValueError("a slot id must not be empty")
+            raise Bug("a slot id must not be empty")
         if not self.matches(data_key):
-            raise ValueError("this data key is not the one this key file protects")
+            raise Bug("this data key is not the one this key file protects")
         private = X25519PrivateKey.generate()
         public = private.public_key().public_bytes_raw()
         kdf = kdf or calibrate_kdf()
@@ -324,16 +326,14 @@ class KeySlots:
 
     def _slot(self, slot_id: str) -> _Slot:
         if slot_id not in self._slots:
-            where = f" in {self._source}" if self._source else ""
-            raise NoSuchSlot(f"There is no key slot '{slot_id}'{where}. Check the user name, "
-                             "or ask the site administrator to add one.")
+            raise NoSuchSlot("key-slot-missing", slot=slot_id, path=_named(self._source))
         return self._slots[slot_id]
 
     def _kek(self, slot_id: str, secret: str, kdf: KdfParams) -> tuple[AESGCM, bytes]:
         # The recovery code is normalised so it can be typed loosely; passwords are taken as typed.
         secret = normalise_recovery_code(secret) if slot_id == RECOVERY_SLOT else secret
         if not secret:
-            raise ValueError("an empty password or recovery code cannot protect a key slot")
+            raise WrongSecret("empty-secret", slot=slot_id)
         return AESGCM(kdf.derive(secret)), _aad(self.db_id, slot_id, "private")  # no generation: rekey keeps it
 
     def _seal_private(self, slot_id: str, private: X25519PrivateKey, secret: str,
@@ -343,13 +343,12 @@ class KeySlots:
         return nonce, aead.encrypt(nonce, private.private_bytes_raw(), aad)
 
     def _open_private(self, slot_id: str, slot: _Slot, secret: str) -> X25519PrivateKey:
-        what = "recovery code" if slot_id == RECOVERY_SLOT else "password"
         try:
             aead, aad = self._kek(slot_id, secret, slot.kdf)
             private = X25519PrivateKey.from_private_bytes(aead.decrypt(*slot.private, aad))
         except (InvalidTag, ValueError):
-            raise WrongSecret(f"The {what} does not open key slot '{slot_id}'. "
-                              f"Check the {what} (and Caps Lock) and try again.") from None
+            raise WrongSecret("wrong-recovery-code" if slot_id == RECOVERY_SLOT else "wrong-password",
+                              slot=slot_id) from None
         if private.public_key().public_bytes_raw() != slot.public_key:
             raise _corrupt(self._source, f"the public key of slot '{slot_id}' does not match its private key")
         return private

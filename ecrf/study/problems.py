@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ecrf.errors import EcrfError, Message, register
+
 
 class P(StrEnum):
     """Definition problem codes. Each has a message template in MESSAGES."""
@@ -118,11 +120,20 @@ class Problems:
         return sorted(set(self.items), key=lambda p: (p.file, p.line, p.code.value, p.where, p.message))
 
 
-class DefinitionError(Exception):
-    """The definition has problems; `problems` lists all of them."""
+class DefinitionError(EcrfError):
+    """The definition has problems; `problems` lists all of them (each with its own code, above)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         first = str(problems[0]) if problems else "unknown problem"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        super().__init__("definition-problems", count=len(problems), first=first + more)
+
+
+register("study", {
+    "definition-problems": Message(
+        "The study definition has {count} problem(s): {first}.",
+        "Run `ecrf check-forms` on the definition folder to see them all, fix them, then start again.",
+        "研究定义有 {count} 个问题：{first}。",
+        "请对定义文件夹运行 `ecrf check-forms` 查看全部问题，修正后重新启动。"),
+})

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -252,11 +254,35 @@ def create_app(argv: list[str]) -> QApplication:
     return app
 
 
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
+
+
+def last_resort_hook(fallback: ExceptHook) -> ExceptHook:
+    """An excepthook for exceptions that escape a Qt slot (Qt would only print them and carry on): the
+    user sees what `dialogs.error_text` says (a bug: with the crash log's path), nothing is lost."""
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            fallback(exc_type, exc, tb)
+            return
+        try:
+            text = dialogs.error_text(exc.with_traceback(tb))
+            dialogs.show_error(QApplication.activeWindow(), QCoreApplication.translate("app", "Error"), text)
+        except Exception:  # noqa: BLE001 - the hook of last resort must not fail in its turn
+            fallback(exc_type, exc, tb)
+
+    return hook
+
+
+def install_last_resort_hook() -> None:
+    sys.excepthook = last_resort_hook(sys.excepthook)
+
+
 def main(db_path: Path, forms_dir: Path, *, demo: bool = False) -> int:
     """Run the app until its last window closes; returns the exit code."""
     from ecrf.paths import default_demo_db
 
     app = create_app(sys.argv[:1])
+    install_last_resort_hook()
     settings = AppSettings()
     install_language(settings.language)
     controller = AppController(default_demo_db() if demo else db_path, forms_dir, settings)

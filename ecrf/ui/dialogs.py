@@ -5,7 +5,6 @@ Callers use the module attribute (`dialogs.show_error(...)`), never `from ... im
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -22,34 +21,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecrf.crashlog import write_crash_log
+from ecrf.errors import EcrfError
 from ecrf.ui.background import Cancelled, Operation, Progress
+from ecrf.ui.i18n import text_lang
 
 log = logging.getLogger("ecrf.ui")
 
 
 def error_text(exc: BaseException) -> str:
-    """What to tell the user: our errors carry a message; anything else is a fault of ours, logged."""
-    # Imported late: the login window shows before the database layer is loaded.
-    from ecrf.paths import ShippedDataMissing
-    from ecrf.services.errors import ServiceError
-    from ecrf.store.errors import StoreError
-    from ecrf.study.problems import DefinitionError
-
-    if isinstance(exc, (ServiceError, StoreError, ShippedDataMissing)):
-        return exc.message
-    if isinstance(exc, DefinitionError):  # its text is the first coded problem: file:line: [code] ...
-        return QCoreApplication.translate(
-            "dialogs", "{0}\nRun “ecrf check-forms” on the study folder to list every problem; fix them, then "
-                       "start the app again.").format(exc)
+    """What to tell the user, the one place the app turns an exception into words: our errors say what is
+    wrong and what to do in the current language; anything else is a bug, written to a crash log."""
+    if isinstance(exc, EcrfError):
+        return exc.text(text_lang())
     if isinstance(exc, OSError):
         return QCoreApplication.translate(
             "dialogs", "The file could not be read or written: {0}. Check that the drive is present and "
                        "not full, then try again.").format(exc.strerror or exc)
-    log.error("unexpected error: %s", "".join(traceback.format_exception(exc)))
+    return crash_text(exc)
+
+
+def crash_text(exc: BaseException) -> str:
+    """Log a bug with its traceback (data folder/logs) and say where the log is."""
+    report = write_crash_log(exc)
+    log.error("unexpected error (%s), crash log: %s", type(exc).__name__, report.log or report.why)
+    if report.log is not None:
+        where = QCoreApplication.translate(
+            "dialogs", "The details are in {0}: send that file, with what you were doing, to the site "
+                       "administrator.").format(report.log)
+    else:
+        where = QCoreApplication.translate(
+            "dialogs", "The details could not be written to a log file ({0}): tell the site administrator what "
+                       "you were doing.").format(report.why)
     return QCoreApplication.translate(
-        "dialogs", "Something unexpected went wrong ({0}). Nothing was saved by the step that failed. "
-                   "Try again; if it happens again, note what you did and tell the site administrator."
-    ).format(type(exc).__name__)
+        "dialogs", "Something unexpected went wrong ({0}); this is a bug in ecrf. Nothing was saved by the step "
+                   "that failed. {1}").format(type(exc).__name__, where)
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

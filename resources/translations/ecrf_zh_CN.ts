@@ -1714,20 +1714,29 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
     </message>
 </context>
 <context>
-    <name>dialogs</name>
+    <name>app</name>
     <message>
-        <source>{0}
-Run “ecrf check-forms” on the study folder to list every problem; fix them, then start the app again.</source>
-        <translation>{0}
-请对研究定义文件夹运行“ecrf check-forms”以列出全部问题；修正后重新启动应用。</translation>
+        <source>Error</source>
+        <translation>错误</translation>
     </message>
+</context>
+<context>
+    <name>dialogs</name>
     <message>
         <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
         <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
     </message>
     <message>
-        <source>Something unexpected went wrong ({0}). Nothing was saved by the step that failed. Try again; if it happens again, note what you did and tell the site administrator.</source>
-        <translation>发生意外错误（{0}）。失败的这一步没有保存任何内容。请重试；如果再次出现，请记下您的操作并告知中心管理员。</translation>
+        <source>The details are in {0}: send that file, with what you were doing, to the site administrator.</source>
+        <translation>详细信息已写入 {0}：请将该文件连同您当时的操作发给中心管理员。</translation>
+    </message>
+    <message>
+        <source>The details could not be written to a log file ({0}): tell the site administrator what you were doing.</source>
+        <translation>详细信息无法写入日志文件（{0}）：请将您当时的操作告知中心管理员。</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong ({0}); this is a bug in ecrf. Nothing was saved by the step that failed. {1}</source>
+        <translation>发生意外错误（{0}），这是 ecrf 的程序缺陷。失败的这一步没有保存任何内容。{1}</translation>
     </message>
     <message>
         <source>e.g. transcription error corrected from the source document</source>

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrf.errors import Bug
 from ecrf.export.bundle import layout
 from ecrf.export.csv.part import CsvPart
 from ecrf.export.csv.safe import restore
@@ -186,7 +187,7 @@ def test_audit_events_out_of_order_are_refused(export_context: ExportContext, de
     try:
         part.begin(export_context)
         part.add_audit_event(demo_records.audit[1])
-        with pytest.raises(ValueError, match="arrived after"):
+        with pytest.raises(Bug, match="arrived after"):
             part.add_audit_event(demo_records.audit[0])
     finally:
         part.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrf.errors import Bug
 from ecrf.export.csv.safe import FORMULA_RULE, CsvFile, cell_text, neutralise, restore
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+2", "@SUM(A1)", "-2+3", "\tx", "\rx", "=1", "-", "+", "-5\n", "-٥"]
@@ -66,5 +67,5 @@ def test_file_is_utf8_rfc4180_and_neutralised(tmp_path: Path) -> None:
 
 
 def test_a_row_of_the_wrong_width_is_refused(tmp_path: Path) -> None:
-    with CsvFile(tmp_path / "t.csv", ("a", "b")) as out, pytest.raises(ValueError, match="2"):
+    with CsvFile(tmp_path / "t.csv", ("a", "b")) as out, pytest.raises(Bug, match="2"):
         out.write(("only one",))

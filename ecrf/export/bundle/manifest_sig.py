@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from asn1crypto import cms, tsp  # noqa: F401 - tsp is imported for its side effect: see below
 from cryptography import x509
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from ecrf.export.bundle.identity import SigningIdentity
+from ecrf.export.errors import VerificationRefused
 
 # Importing asn1crypto.tsp adds names such as signing_certificate_v2 to CMSAttributeType._map, but asn1crypto
 # builds the name -> OID map once, at the first parse. Were our parse first, pyHanko could no longer sign a PDF
@@ -27,13 +29,16 @@ _DIGESTS: dict[str, hashes.HashAlgorithm] = {"sha256": hashes.SHA256(), "sha384"
                                              "sha512": hashes.SHA512()}
 
 
-class ManifestSignatureError(Exception):
+class ManifestSignatureError(VerificationRefused):
     """manifest.sig does not prove that the certificate inside it signed these manifest bytes."""
 
-    def __init__(self, reason: str, manifest_changed: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, code: str, /, *, manifest_changed: bool = False, **params: Any) -> None:
+        super().__init__(code, **params)
         self.manifest_changed = manifest_changed  # the signature is sound, the manifest bytes are not the signed ones
+
+    @property
+    def reason(self) -> str:
+        return self.message
 
 
 def sign_manifest(manifest: bytes, identity: SigningIdentity) -> bytes:
@@ -57,7 +62,7 @@ def manifest_signer(manifest: bytes, signature: bytes) -> x509.Certificate:
     except ManifestSignatureError:
         raise
     except Exception as exc:  # noqa: BLE001 - a well-formed CMS can still hold a malformed certificate or value
-        raise ManifestSignatureError(f"it is malformed ({type(exc).__name__}: {exc})") from None
+        raise ManifestSignatureError("signature-malformed", detail=f"{type(exc).__name__}: {exc}") from None
     return certificate
 
 
@@ -65,46 +70,43 @@ def _signed_data(signature: bytes) -> cms.SignedData:
     try:
         info = cms.ContentInfo.load(signature, strict=True)
         if info["content_type"].native != "signed_data":
-            raise ManifestSignatureError(f"it is a CMS {info['content_type'].native}, not a signature (SignedData)")
+            raise ManifestSignatureError("signature-not-signed-data", content_type=info["content_type"].native)
         signed_data = info["content"]
         signed_data.native  # noqa: B018 - parses the whole structure now, so damage is reported here
     except ManifestSignatureError:
         raise
     except Exception:  # noqa: BLE001 - asn1crypto raises many kinds of error for garbage
-        raise ManifestSignatureError("it is not a CMS signature (DER SignedData); the file is damaged or "
-                                     "was replaced") from None
+        raise ManifestSignatureError("signature-not-cms") from None
     if signed_data["version"].native not in ("v1", "v3"):  # RFC 5652 §5.1: what a plain signature can be
-        raise ManifestSignatureError(f"it has SignedData version {signed_data['version'].native}, not v1 or v3")
+        raise ManifestSignatureError("signature-version", version=signed_data["version"].native)
     if signed_data["encap_content_info"]["content_type"].native != "data":
-        raise ManifestSignatureError("it signs content of another type than data (the manifest bytes)")
+        raise ManifestSignatureError("signature-content-type")
     if signed_data["encap_content_info"]["content"].native is not None:
-        raise ManifestSignatureError("it carries content of its own; a bundle's signature must be detached "
-                                     "(over manifest.json)")
+        raise ManifestSignatureError("signature-not-detached")
     return signed_data
 
 
 def _only_signer(signed_data: cms.SignedData) -> cms.SignerInfo:
     signers = signed_data["signer_infos"]
     if len(signers) == 0:
-        raise ManifestSignatureError("it has no signer")
+        raise ManifestSignatureError("signature-no-signer")
     if len(signers) > 1:
-        raise ManifestSignatureError(f"it has {len(signers)} signers; a bundle is signed by its site alone")
+        raise ManifestSignatureError("signature-many-signers", count=len(signers))
     return signers[0]
 
 
 def _signer_certificate(signed_data: cms.SignedData, signer: cms.SignerInfo) -> x509.Certificate:
     if signer["version"].native != ("v1" if signer["sid"].name == "issuer_and_serial_number" else "v3"):
-        raise ManifestSignatureError("its signer version does not fit how the signer is identified (RFC 5652 §5.3)")
+        raise ManifestSignatureError("signature-signer-version")
     choices = signed_data["certificates"]  # a Void (iterates as empty) when the field is absent
     certificates = [choice.chosen for choice in choices if choice.name == "certificate"]
     if not certificates:
-        raise ManifestSignatureError("it does not include the signer's certificate")
+        raise ManifestSignatureError("signature-no-certificate")
     sid = signer["sid"]
     for candidate in certificates:
         if _identifies(sid, candidate):
             return x509.load_der_x509_certificate(candidate.dump())
-    raise ManifestSignatureError("the certificate it includes is not the one that signed (signer identifier "
-                                 "differs); the certificate was swapped")
+    raise ManifestSignatureError("signature-certificate-swapped")
 
 
 def _identifies(sid: cms.SignerIdentifier, certificate: object) -> bool:
@@ -118,9 +120,9 @@ def _identifies(sid: cms.SignerIdentifier, certificate: object) -> bool:
 def _digest_algorithm(signed_data: cms.SignedData, signer: cms.SignerInfo) -> hashes.HashAlgorithm:
     name = signer["digest_algorithm"]["algorithm"].native
     if name not in _DIGESTS:
-        raise ManifestSignatureError(f"it uses the digest {name}; only SHA-256 (or SHA-384/512) is accepted")
+        raise ManifestSignatureError("signature-digest-refused", name=name)
     if name not in [algorithm["algorithm"].native for algorithm in signed_data["digest_algorithms"]]:
-        raise ManifestSignatureError("its list of digest algorithms does not name the signer's")
+        raise ManifestSignatureError("signature-digest-unlisted")
     return _DIGESTS[name]
 
 
@@ -132,20 +134,19 @@ def _signed_content(signer: cms.SignerInfo, manifest: bytes) -> tuple[bytes, byt
         return manifest, None
     types = [attr["type"].native for attr in attributes]
     if len(set(types)) != len(types):
-        raise ManifestSignatureError("its signed attributes name the same attribute twice")
+        raise ManifestSignatureError("signature-attribute-twice")
     values = {attr["type"].native: attr["values"] for attr in attributes}
     if "message_digest" not in values or len(values["message_digest"]) != 1:
-        raise ManifestSignatureError("its signed attributes lack the message digest")
+        raise ManifestSignatureError("signature-no-message-digest")
     if "content_type" not in values or values["content_type"][0].native != "data":
-        raise ManifestSignatureError("its signed content type is missing or not data")
+        raise ManifestSignatureError("signature-content-type-missing")
     # RFC 5652 §5.4: the [0] IMPLICIT tag becomes SET OF for signing
     return b"\x31" + attributes.dump()[1:], values["message_digest"][0].native
 
 
 def _check_digest(signed_digest: bytes, manifest: bytes, digest: hashes.HashAlgorithm) -> None:
     if not hmac.compare_digest(signed_digest, hashlib.new(digest.name, manifest).digest()):
-        raise ManifestSignatureError("manifest.json is not what was signed (its digest differs from the one "
-                                     "signed): the manifest was edited after signing", manifest_changed=True)
+        raise ManifestSignatureError("signature-manifest-changed", manifest_changed=True)
 
 
 def _check_signature(certificate: x509.Certificate, signer: cms.SignerInfo, signed: bytes,
@@ -158,8 +159,7 @@ def _check_signature(certificate: x509.Certificate, signer: cms.SignerInfo, sign
         elif isinstance(key, rsa.RSAPublicKey) and algorithm == "rsassa_pkcs1v15":
             key.verify(value, signed, padding.PKCS1v15(), digest)
         else:
-            raise ManifestSignatureError(f"it is a {algorithm} signature by a {type(key).__name__}; only ECDSA "
-                                         "or RSA (PKCS #1 v1.5) signatures by the matching key are accepted")
+            raise ManifestSignatureError("signature-algorithm-refused", algorithm=algorithm,
+                                         key_type=type(key).__name__)
     except InvalidSignature:
-        raise ManifestSignatureError("the signature does not verify with the included certificate's key: "
-                                     "manifest.sig was damaged or forged, or its certificate swapped") from None
+        raise ManifestSignatureError("signature-invalid") from None

@@ -36,12 +36,11 @@ class PendingBundle:
 
     def publish(self) -> Path:
         if self.final.exists():
-            raise ExportError(f"{self.final} already exists. Move it away or choose another folder, then export "
-                              "again.")
+            raise ExportError("bundle-exists", path=self.final)
         try:
             os.replace(self.partial, self.final)
         except OSError as exc:
-            raise ExportError(disk_message(exc, self.final.parent)) from None
+            raise disk_error(exc, self.final.parent) from None
         _sync_folder(self.final.parent)
         return self.final
 
@@ -82,12 +81,12 @@ def write_bundle(ctx: ExportContext, subjects: Iterable[SubjectRecord], audit: I
         (staging / MANIFEST_SIG).write_bytes(_sign(manifest, ctx))
         _zip(staging, partial)
         if cancelled and cancelled():
-            raise ExportCancelled("Export cancelled; no bundle was written.")
+            raise ExportCancelled("export-cancelled")
         return PendingBundle(partial, final, sha256_hex(manifest), counts)
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        raise ExportError(disk_message(exc, out_dir)) from None
+        raise disk_error(exc, out_dir) from None
     except BaseException:
         with contextlib.suppress(OSError):
             partial.unlink()
@@ -138,7 +137,7 @@ def _count(counts: dict[str, int], subject: SubjectRecord) -> None:
 
 def _check(cancelled: Cancelled) -> None:
     if cancelled():
-        raise ExportCancelled("Export cancelled; no bundle was written.")
+        raise ExportCancelled("export-cancelled")
 
 
 def _zip(staging: Path, target: Path) -> None:
@@ -168,22 +167,20 @@ def _formula_rule() -> str:
 
 def check_folder(out_dir: Path) -> None:
     if not out_dir.exists():
-        raise ExportError(f"The folder {out_dir} does not exist. Choose an existing folder (or create it first).")
+        raise ExportError("export-folder-missing", folder=out_dir)
     if not out_dir.is_dir():
-        raise ExportError(f"{out_dir} is a file, not a folder. Choose the folder to write the bundle into.")
+        raise ExportError("export-folder-is-file", folder=out_dir)
     if not os.access(out_dir, os.W_OK):
-        raise ExportError(f"The folder {out_dir} cannot be written (read-only medium or no permission). "
-                          "Choose another folder, e.g. on a writable USB stick.")
+        raise ExportError("export-folder-read-only", folder=out_dir)
 
 
-def disk_message(exc: OSError, folder: Path) -> str:
+def disk_error(exc: OSError, folder: Path) -> ExportError:
+    """The export's message for a failed write into `folder`."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (f"The disk holding {folder} is full; the export was stopped and nothing was kept. "
-                "Free some space or choose another folder, then export again.")
+        return ExportError("export-disk-full", folder=folder)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"The folder {folder} cannot be written (read-only medium or no permission); nothing was kept. "
-                "Choose another folder.")
-    return f"The bundle could not be written to {folder} ({exc.strerror or exc}); nothing was kept. Try again."
+        return ExportError("export-folder-read-only", folder=folder)
+    return ExportError("export-write-failed", folder=folder, reason=exc.strerror or exc)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import astuple, fields
 from pathlib import Path
 
+from ecrf.errors import Bug
 from ecrf.export.bundle import layout
 from ecrf.export.csv.dictionary import write_dictionary
 from ecrf.export.csv.long import LONG_HEADER, LongRows
@@ -63,7 +64,7 @@ class CsvPart:
 
     def add_subject(self, subject: SubjectRecord) -> None:
         if self._long is None:
-            raise RuntimeError("CsvPart.add_subject before begin")
+            raise Bug("CsvPart.add_subject before begin")
         self._files[layout.SUBJECTS].write([getattr(subject, name) for name in SUBJECT_FIELDS])
         for visit in subject.visits:
             self._files[layout.VISITS].write((subject.label, *astuple(visit)))
@@ -80,7 +81,7 @@ class CsvPart:
 
     def add_audit_event(self, event: AuditRecord) -> None:
         if event.seq <= self._last_seq:  # the exporter's promise; a broken order would hide a gap in the chain
-            raise ValueError(f"audit event {event.seq} arrived after {self._last_seq}")
+            raise Bug(f"audit event {event.seq} arrived after {self._last_seq}")
         self._last_seq = event.seq
         self._files[layout.AUDIT_TRAIL].write(astuple(event))
 
@@ -98,7 +99,7 @@ class CsvPart:
 
     def _open(self, path: str, header: Sequence[str]) -> CsvFile:
         if path in self._files:  # two form codes that make the same file name
-            raise ValueError(f"two CSV files would be written to {path}")
+            raise Bug(f"two CSV files would be written to {path}")
         self._files[path] = out = CsvFile(self._staging / Path(path), header)
         return out
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self, TextIO
 
+from ecrf.errors import Bug
+
 FORMULA_RULE = (
     "A cell whose text starts with '=', '+', '-', '@', a TAB or a carriage return and is not a plain number "
     "(optional sign, digits, optional decimal part, optional exponent), or starts with an apostrophe followed by "
@@ -67,7 +69,7 @@ class CsvFile:
 
     def write(self, row: Sequence[Cell]) -> None:
         if len(row) != len(self.header):  # a programming error: a column would shift silently
-            raise ValueError(f"{self.path.name}: row has {len(row)} cells, header has {len(self.header)}")
+            raise Bug(f"{self.path.name}: row has {len(row)} cells, header has {len(self.header)}")
         self._writer.writerow([cell_text(value) for value in row])
         self.rows += 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from ecrf.errors import Bug
 from ecrf.export.csv.safe import Cell
 from ecrf.export.records import FormRecord
 from ecrf.study.model import Form
@@ -37,7 +38,7 @@ class WideLayout:
         self.header: tuple[str, ...] = (*FIXED_COLUMNS, *self._value_columns())
         if len(set(self.header)) != len(self.header):
             duplicates = sorted(name for name, n in Counter(self.header).items() if n > 1)
-            raise ValueError(f"form {form.code}: wide CSV columns collide: {', '.join(duplicates)}")
+            raise Bug(f"form {form.code}: wide CSV columns collide: {', '.join(duplicates)}")
         self._slot = {name: n for n, name in enumerate(self.header)}
 
     def _value_columns(self) -> list[str]:

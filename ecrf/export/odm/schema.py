@@ -13,12 +13,14 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from ecrf.export.errors import ExportError
+
 SCHEMA_FILE = ("schemas", "odm", "1.3.2", "ODM1-3-2.xsd")
 _SUBJECT = "{http://www.cdisc.org/ns/odm/v1.3}SubjectData"
 
 
-class SchemaUnavailable(Exception):
-    pass
+class SchemaUnavailable(ExportError):
+    """The ODM schema that validation needs is not installed or cannot be read."""
 
 
 def schema_path() -> Path | None:
@@ -34,14 +36,12 @@ def schema_path() -> Path | None:
 def odm_schema() -> etree.XMLSchema:
     path = schema_path()
     if path is None:
-        raise SchemaUnavailable("The CDISC ODM 1.3.2 schema was not found: the 'odmlib' package that ships it is "
-                                "not installed. Reinstall ecrf with its dependencies.")
+        raise SchemaUnavailable("odm-schema-missing")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         return etree.XMLSchema(etree.parse(str(path), parser))
     except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:
-        raise SchemaUnavailable(f"The CDISC ODM 1.3.2 schema at {path} cannot be read ({exc}). "
-                                "Reinstall ecrf with its dependencies.") from exc
+        raise SchemaUnavailable("odm-schema-unreadable", path=path, detail=exc) from exc
 
 
 def schema_problems(source: Path | BinaryIO, limit: int = 5) -> list[str]:

@@ -6,6 +6,7 @@ study definition only and is written once, when the export finishes.
 """
 from __future__ import annotations
 
+from ecrf.errors import Bug
 from ecrf.export.bundle import layout
 from ecrf.export.pdf.blank_crf import blank_crf_pdf
 from ecrf.export.pdf.casebook import casebook_pdf
@@ -71,7 +72,7 @@ class BlankCrfPart:
 
 def _started(ctx: ExportContext | None, part: object) -> ExportContext:
     if ctx is None:
-        raise RuntimeError(f"{type(part).__name__}.begin was not called")
+        raise Bug(f"{type(part).__name__}.begin was not called")
     return ctx
 
 

@@ -17,9 +17,10 @@ from cryptography import x509
 from ecrf.export.bundle.identity import certificate_fingerprint, format_fingerprint
 from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, ODM
 from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_signer
+from ecrf.export.errors import VerificationRefused
 from ecrf.export.verify.manifest import BundleRefused, Listed, certificate_sha256, listed_files, parse_manifest
 from ecrf.export.verify.manifest import field as manifest_field
-from ecrf.export.verify.trust import Trust, TrustError, parse_trust
+from ecrf.export.verify.trust import Trust, parse_trust
 from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits
 
 MAX_MANIFEST = 64 << 20  # 100,000 files listed take about 15 MB
@@ -63,14 +64,11 @@ def verify_bundle(path: Path, trust: str | None = None, limits: ZipLimits | None
         verdict.trust = parse_trust(trust) if trust is not None else None
         if verdict.bundle.name.endswith(PARTIAL_SUFFIX):
             # Never published: its export was not logged, so its sequence number will be used again.
-            raise BundleRefused(f"{verdict.bundle.name}: an unfinished export (a {PARTIAL_SUFFIX} file is never a "
-                                "bundle, whatever it holds); delete it and export again")
+            raise BundleRefused("bundle-unfinished", name=verdict.bundle.name, suffix=PARTIAL_SUFFIX)
         with SafeZip(verdict.bundle, limits) as bundle:
             _verify(bundle, verdict)
-    except (TrustError, BundleRefused) as exc:
+    except VerificationRefused as exc:  # TrustError, BundleRefused, UnsafeZip: the verdict's reason
         verdict.problems.append(exc.message)
-    except UnsafeZip as exc:
-        verdict.problems.append(exc.reason)
     except Exception as exc:  # noqa: BLE001 - a bundle must never crash the verifier: it is a refusal too
         verdict.problems.append(f"{verdict.bundle.name}: verification stopped by an unexpected error "
                                 f"({type(exc).__name__}: {exc}); the bundle is not verified — please report this")
@@ -78,10 +76,10 @@ def verify_bundle(path: Path, trust: str | None = None, limits: ZipLimits | None
 
 
 def _verify(bundle: SafeZip, verdict: Verdict) -> None:
-    manifest_bytes = _read_small(bundle, MANIFEST, MAX_MANIFEST, "the bundle has no manifest")
+    manifest_bytes = _read_small(bundle, MANIFEST, MAX_MANIFEST, "manifest-missing")
     manifest = parse_manifest(manifest_bytes)
     _note_facts(verdict, manifest)
-    signature = _read_small(bundle, MANIFEST_SIG, MAX_SIGNATURE, "the bundle is not signed")
+    signature = _read_small(bundle, MANIFEST_SIG, MAX_SIGNATURE, "signature-missing")
     certificate = _signer(manifest_bytes, signature, certificate_sha256(manifest))
     verdict.fingerprint = certificate_fingerprint(certificate)
     if verdict.trust is not None and not verdict.trust.matches(verdict.fingerprint):
@@ -99,11 +97,11 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
     verdict.finished = True
 
 
-def _read_small(bundle: SafeZip, name: str, limit: int, absent: str) -> bytes:
+def _read_small(bundle: SafeZip, name: str, limit: int, absent_code: str) -> bytes:
     if name not in bundle.names():
-        raise BundleRefused(f"{name}: missing; {absent}")
+        raise BundleRefused(absent_code, name=name)
     if bundle.declared_size(name) > limit:
-        raise BundleRefused(f"{name}: {bundle.declared_size(name):,} bytes, too large to be a bundle's {name}")
+        raise BundleRefused("bundle-member-too-large", name=name, size=f"{bundle.declared_size(name):,}")
     return bundle.read(name)
 
 
@@ -112,14 +110,12 @@ def _signer(manifest: bytes, signature: bytes, named_sha256: str) -> x509.Certif
         certificate = manifest_signer(manifest, signature)
     except ManifestSignatureError as exc:
         if exc.manifest_changed:
-            raise BundleRefused(f"{MANIFEST}: not the bytes that {MANIFEST_SIG} signed (their SHA-256 differs): the "
-                                "manifest was edited after signing") from None
-        raise BundleRefused(f"{MANIFEST_SIG}: {exc.reason}") from None
+            raise BundleRefused("manifest-edited", file=MANIFEST, signature=MANIFEST_SIG) from None
+        raise BundleRefused("signature-refused", file=MANIFEST_SIG, reason=exc) from None
     actual = certificate_fingerprint(certificate)
     if actual != named_sha256:
-        raise BundleRefused(f"{MANIFEST_SIG}: signed by certificate {format_fingerprint(actual)}, but the manifest "
-                            f"names the site certificate {format_fingerprint(named_sha256)}: the manifest was "
-                            "re-signed by another key, or the certificate swapped")
+        raise BundleRefused("signature-certificate-mismatch", file=MANIFEST_SIG, actual=format_fingerprint(actual),
+                            named=format_fingerprint(named_sha256))
     return certificate
 
 

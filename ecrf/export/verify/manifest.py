@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG
+from ecrf.export.errors import VerificationRefused
 
 FORMAT_NAME = "ecrf-bundle"
 SUPPORTED_MAJOR = 1
@@ -14,12 +15,8 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-class BundleRefused(Exception):
-    """One reason the bundle cannot be verified; `message` starts with the file it is about."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class BundleRefused(VerificationRefused):
+    """One reason the bundle cannot be verified; its message starts with the file it is about."""
 
 
 @dataclass(frozen=True)
@@ -33,23 +30,23 @@ def parse_manifest(data: bytes) -> dict[str, Any]:
     try:
         manifest = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise BundleRefused(f"{MANIFEST}: not UTF-8 text; the file is damaged or not a bundle manifest") from None
+        raise BundleRefused("manifest-not-utf8", file=MANIFEST) from None
     except json.JSONDecodeError as exc:
-        raise BundleRefused(f"{MANIFEST}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise BundleRefused("manifest-not-json", file=MANIFEST, line=exc.lineno, column=exc.colno,
+                            detail=exc.msg) from None
     except RecursionError:
-        raise BundleRefused(f"{MANIFEST}: nested too deeply to be a bundle manifest") from None
+        raise BundleRefused("manifest-too-deep", file=MANIFEST) from None
     if not isinstance(manifest, dict):
-        raise BundleRefused(f"{MANIFEST}: not a JSON object; this is not a bundle manifest")
+        raise BundleRefused("manifest-not-object", file=MANIFEST)
     if manifest.get("format") != FORMAT_NAME:
-        raise BundleRefused(f"{MANIFEST}: its format is {manifest.get('format')!r}, not {FORMAT_NAME!r}; this is "
-                            "not an ecrf bundle")
+        raise BundleRefused("manifest-wrong-format", file=MANIFEST, format=repr(manifest.get("format")),
+                            expected=repr(FORMAT_NAME))
     version = manifest.get("format_version")
     match = _VERSION.match(version) if isinstance(version, str) else None
     if match is None:
-        raise BundleRefused(f"{MANIFEST}: its format_version {version!r} is not a version number like '1.0'")
+        raise BundleRefused("manifest-bad-version", file=MANIFEST, version=repr(version))
     if int(match.group(1)) != SUPPORTED_MAJOR:
-        raise BundleRefused(f"{MANIFEST}: bundle format {version} is not supported by this ecrf, which reads "
-                            f"{SUPPORTED_MAJOR}.x; use the ecrf version that made the bundle or a newer one")
+        raise BundleRefused("manifest-unsupported-version", file=MANIFEST, version=version, major=SUPPORTED_MAJOR)
     return manifest
 
 
@@ -62,7 +59,7 @@ def field(manifest: dict[str, Any], section: str, key: str) -> Any:
 def certificate_sha256(manifest: dict[str, Any]) -> str:
     value = field(manifest, "site", "certificate_sha256")
     if not isinstance(value, str) or not _SHA256.match(value.lower()):
-        raise BundleRefused(f"{MANIFEST}: site.certificate_sha256 is missing or not a SHA-256 fingerprint")
+        raise BundleRefused("manifest-no-certificate", file=MANIFEST)
     return value.lower()
 
 
@@ -70,21 +67,21 @@ def listed_files(manifest: dict[str, Any]) -> dict[str, Listed]:
     """path → (sha256, size) for every file the manifest vouches for; a malformed entry is a refusal."""
     files = manifest.get("files")
     if not isinstance(files, list):
-        raise BundleRefused(f"{MANIFEST}: has no 'files' list")
+        raise BundleRefused("manifest-no-files", file=MANIFEST)
     listed: dict[str, Listed] = {}
     for index, entry in enumerate(files):
         entry = entry if isinstance(entry, dict) else {}
         path, sha256, size = entry.get("path"), entry.get("sha256"), entry.get("size")
         where = f"{MANIFEST}: files[{index}]"
         if not isinstance(path, str) or not path:
-            raise BundleRefused(f"{where} has no path")
+            raise BundleRefused("manifest-entry-no-path", where=where)
         if path in listed:
-            raise BundleRefused(f"{where} lists {path} a second time")
+            raise BundleRefused("manifest-entry-twice", where=where, path=path)
         if path in (MANIFEST, MANIFEST_SIG):
-            raise BundleRefused(f"{where} lists {path}, which the manifest cannot vouch for")
+            raise BundleRefused("manifest-entry-self", where=where, path=path)
         if not isinstance(sha256, str) or not _SHA256.match(sha256):
-            raise BundleRefused(f"{where} ({path}) has no valid SHA-256")
+            raise BundleRefused("manifest-entry-no-sha256", where=where, path=path)
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise BundleRefused(f"{where} ({path}) has no valid size")
+            raise BundleRefused("manifest-entry-no-size", where=where, path=path)
         listed[path] = Listed(sha256, size)
     return listed

@@ -12,6 +12,7 @@ from pathlib import Path
 from cryptography import x509
 
 from ecrf.export.bundle.identity import certificate_fingerprint, format_fingerprint
+from ecrf.export.errors import VerificationRefused
 
 MAX_CERTIFICATE_FILE = 1 << 20
 # Accepts `ab12...`, `AB:12:...` and what `openssl x509 -fingerprint -sha256` prints: `sha256 Fingerprint=AB:12...`.
@@ -19,10 +20,8 @@ _PREFIX = re.compile(r"^(sha-?256)?\s*(fingerprint)?\s*[=:]?\s*")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-class TrustError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class TrustError(VerificationRefused):
+    """The --trust argument names no usable certificate or fingerprint."""
 
 
 @dataclass(frozen=True)
@@ -48,22 +47,20 @@ def parse_trust(spec: str) -> Trust:
     if _HEX64.match(text):
         return Trust(frozenset({text}), "fingerprint given with --trust")
     if "/" in spec or "\\" in spec or spec.lower().endswith((".pem", ".crt", ".cer", ".der")):
-        raise TrustError(f"--trust {spec}: there is no such certificate file")
-    raise TrustError(f"--trust {spec}: neither a certificate file (PEM or DER) nor a SHA-256 fingerprint "
-                     "(64 hex digits, colons allowed), e.g. as printed by `ecrf site certificate`")
+        raise TrustError("trust-file-missing", spec=spec)
+    raise TrustError("trust-not-recognised", spec=spec)
 
 
 def _certificates(path: Path, spec: str) -> list[x509.Certificate]:
     try:
         if path.stat().st_size > MAX_CERTIFICATE_FILE:
-            raise TrustError(f"--trust {spec}: too large to be a certificate file")
+            raise TrustError("trust-file-too-large", spec=spec)
         data = path.read_bytes()
     except OSError as exc:
-        raise TrustError(f"--trust {spec}: cannot be read ({exc.strerror or exc})") from None
+        raise TrustError("trust-file-unreadable", spec=spec, reason=exc.strerror or exc) from None
     try:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_certificates(data)
         return [x509.load_der_x509_certificate(data)]
     except ValueError:
-        raise TrustError(f"--trust {spec}: not a certificate (PEM or DER); give the site's certificate file or its "
-                         "SHA-256 fingerprint") from None
+        raise TrustError("trust-not-certificate", spec=spec) from None

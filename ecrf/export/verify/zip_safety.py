@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO, Self
 
+from ecrf.export.errors import VerificationRefused
+
 CHUNK = 1 << 20
 _LOCAL_HEADER = 30  # fixed part of a local file header; the name follows it
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
@@ -38,10 +40,12 @@ class ZipLimits:
     ratio_floor: int = 16 << 20  # below this size an entry is never refused for its ratio
 
 
-class UnsafeZip(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class UnsafeZip(VerificationRefused):
+    """The zip is damaged or hostile; the reason starts with the entry (or the zip) it is about."""
+
+    @property
+    def reason(self) -> str:
+        return self.message
 
 
 def name_problem(name: str) -> str | None:
@@ -103,7 +107,7 @@ class SafeZip:
         try:
             raw = self._zip.open(info)
         except _READ_ERRORS as exc:
-            raise UnsafeZip(f"{name}: damaged in the zip ({_why(exc)})") from None
+            raise UnsafeZip("zip-entry-damaged", name=name, why=_why(exc)) from None
         return io.BufferedReader(_GuardedEntry(self, info, raw), CHUNK)
 
     def stream(self, name: str) -> Iterator[bytes]:
@@ -126,25 +130,23 @@ class SafeZip:
         try:
             return self._infos[name]
         except KeyError:
-            raise UnsafeZip(f"{name}: not in the bundle") from None
+            raise UnsafeZip("zip-entry-missing", name=name) from None
 
     def _count(self, info: zipfile.ZipInfo, read_so_far: int) -> None:
         """Called as an entry streams: stop a lying header or a bomb at the limit, not after."""
         name, limits = info.filename, self.limits
         if read_so_far > info.file_size:
-            raise UnsafeZip(f"{name}: holds more than the {info.file_size:,} bytes its header declares (a zip bomb "
-                            "trick); refused")
+            raise UnsafeZip("zip-entry-larger-than-declared", name=name, size=f"{info.file_size:,}")
         if read_so_far > limits.max_entry_size:
-            raise UnsafeZip(f"{name}: larger than {limits.max_entry_size:,} bytes; refused as a possible zip bomb")
+            raise UnsafeZip("zip-entry-too-large", name=name, limit=f"{limits.max_entry_size:,}")
         if read_so_far > limits.ratio_floor and read_so_far > limits.max_ratio * max(info.compress_size, 1):
-            raise UnsafeZip(f"{name}: expands more than {limits.max_ratio} times; refused as a possible zip bomb")
+            raise UnsafeZip("zip-entry-ratio", name=name, ratio=limits.max_ratio)
         previous = self._read_by_entry.get(name, 0)
         if read_so_far > previous:  # reading an entry twice does not count twice
             self._read_by_entry[name] = read_so_far
             self._read_total += read_so_far - previous
         if self._read_total > limits.max_total_size:
-            raise UnsafeZip(f"{self.label}: expands to more than {limits.max_total_size:,} bytes in all; refused "
-                            "as a possible zip bomb")
+            raise UnsafeZip("zip-total-too-large", label=self.label, limit=f"{limits.max_total_size:,}")
 
 
 class _GuardedEntry(io.RawIOBase):
@@ -158,7 +160,7 @@ class _GuardedEntry(io.RawIOBase):
         try:
             data = self._raw.read(min(len(buffer), CHUNK))
         except _READ_ERRORS as exc:
-            raise UnsafeZip(f"{self._info.filename}: damaged in the zip ({_why(exc)})") from None
+            raise UnsafeZip("zip-entry-damaged", name=self._info.filename, why=_why(exc)) from None
         self._done += len(data)
         self._owner._count(self._info, self._done)
         buffer[:len(data)] = data
@@ -172,27 +174,25 @@ class _GuardedEntry(io.RawIOBase):
 def _open_zip(path: Path) -> zipfile.ZipFile:
     label = path.name or str(path)
     if not path.exists():
-        raise UnsafeZip(f"{label}: no such file")
+        raise UnsafeZip("bundle-file-missing", label=label)
     if path.is_dir():
-        raise UnsafeZip(f"{label}: is a folder, not a bundle zip")
+        raise UnsafeZip("bundle-is-folder", label=label)
     try:
         if path.stat().st_size == 0:
-            raise UnsafeZip(f"{label}: the file is empty; it is not a bundle (an interrupted copy?)")
+            raise UnsafeZip("bundle-file-empty", label=label)
         return zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise UnsafeZip(f"{label}: not a zip file, or truncated (its zip directory is missing or damaged: "
-                        f"{_why(exc)})") from None
+        raise UnsafeZip("bundle-not-zip", label=label, why=_why(exc)) from None
     except OSError as exc:
-        raise UnsafeZip(f"{label}: cannot be read ({exc.strerror or exc})") from None
+        raise UnsafeZip("bundle-unreadable", label=label, reason=exc.strerror or exc) from None
     except (ValueError, NotImplementedError, RuntimeError, EOFError) as exc:
-        raise UnsafeZip(f"{label}: not a readable zip file ({_why(exc)})") from None
+        raise UnsafeZip("bundle-zip-unreadable", label=label, why=_why(exc)) from None
 
 
 def _checked_entries(archive: zipfile.ZipFile, limits: ZipLimits, label: str) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
-        raise UnsafeZip(f"{label}: has {len(infos):,} entries, more than the {limits.max_entries:,} a bundle may "
-                        "hold; refused")
+        raise UnsafeZip("zip-too-many-entries", label=label, count=f"{len(infos):,}", limit=f"{limits.max_entries:,}")
     entries: dict[str, zipfile.ZipInfo] = {}
     declared_total = 0
     for info in infos:
@@ -201,13 +201,13 @@ def _checked_entries(archive: zipfile.ZipFile, limits: ZipLimits, label: str) ->
         if problem is None and name in entries:
             problem = "appears twice in the zip"
         if problem:  # a name with control characters is shown quoted, so the terminal shows what is there
-            raise UnsafeZip(f"{name!r}: {problem}; the bundle is refused" if _CONTROL.search(name) else
-                            f"{name}: {problem}; the bundle is refused")
+            raise UnsafeZip("zip-entry-name-refused", name=repr(name) if _CONTROL.search(name) else name,
+                            problem=problem)
         entries[name] = info
         declared_total += info.file_size
     if declared_total > limits.max_total_size:
-        raise UnsafeZip(f"{label}: its entries declare {declared_total:,} bytes in all, more than "
-                        f"{limits.max_total_size:,}; refused as a possible zip bomb")
+        raise UnsafeZip("zip-declared-too-large", label=label, total=f"{declared_total:,}",
+                        limit=f"{limits.max_total_size:,}")
     _check_folders_are_not_files(entries)
     _check_no_overlap(archive, infos, label)
     return entries
@@ -240,7 +240,7 @@ def _check_folders_are_not_files(entries: dict[str, zipfile.ZipInfo]) -> None:
     folders = {name[:at] for name in entries for at, char in enumerate(name) if char == "/"}  # every parent
     clash = sorted(folders & entries.keys())
     if clash:
-        raise UnsafeZip(f"{clash[0]}: is both a file and a folder in the zip; the bundle is refused")
+        raise UnsafeZip("zip-file-and-folder", name=clash[0])
 
 
 def _check_no_overlap(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str) -> None:
@@ -251,8 +251,7 @@ def _check_no_overlap(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], la
         name_length = len(info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437",
                                                     errors="replace"))
         if info.header_offset < 0 or info.header_offset + _LOCAL_HEADER + name_length + info.compress_size > next_start:
-            raise UnsafeZip(f"{info.orig_filename}: its data overlaps another entry or the zip directory (a zip "
-                            f"bomb trick, or a damaged {label}); the bundle is refused")
+            raise UnsafeZip("zip-entries-overlap", name=info.orig_filename, label=label)
 
 
 def _why(exc: BaseException) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecrf.errors import Bug
 from ecrf.study.expr import ast
 from ecrf.study.expr.analyze import Analysis, Analyzer, Issue, ItemKey, Namespace
 from ecrf.study.expr.compiler import Env, Fn, compile_node
@@ -49,7 +50,7 @@ class Expression:
 
     def evaluate(self, env: Env) -> Any:
         if self._fn is None:
-            raise RuntimeError(f"expression {self.text!r} was not bound to a study")
+            raise Bug(f"expression {self.text!r} was not bound to a study")
         return self._fn(env)
 
     def local_refs(self) -> tuple[str, ...]:

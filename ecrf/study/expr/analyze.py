@@ -114,7 +114,8 @@ class Analyzer:
         if code not in self.ns.forms:
             raise Issue("reference", f"there is no form {code}")
         if code in self.ns.logs and code != self.ns.form:
-            raise Issue("reference", f"form {code} is a log with many entries; another form cannot refer to one of them")
+            raise Issue("reference",
+                        f"form {code} is a log with many entries; another form cannot refer to one of them")
         return self.ns.forms[code]
 
     def _item(self, form: Form, code: str) -> Item:

@@ -139,7 +139,8 @@ class FormEditorPage(Page):
         self.complete_button.setVisible(state.editable)
         self.header.show_state(state, self.title(), self.lang)
         if not state.editable:
-            self.banner.say(self.tr("Read only: {0}").format(state.why_not), "incomplete")
+            why_not = state.refusal.text(self.lang) if state.refusal is not None else state.why_not
+            self.banner.say(self.tr("Read only: {0}").format(why_not), "incomplete")
         self.refresh_live()
 
     # -- the page contract -------------------------------------------------------------------

@@ -5,6 +5,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ecrf.errors import Bug
 from ecrf.ui.screenshots.render import SIZE, Demo, Shooter, framed, settle, tab_name
 
 
@@ -90,7 +91,7 @@ def _subject_tabs(s: Shooter, main, label: str) -> None:  # type: ignore[no-unty
     main.show_subject(label)
     settle()
     if len(main._history) == depth:
-        raise RuntimeError(f"the subject {label} did not open (see the note above)")
+        raise Bug(f"the subject {label} did not open (see the note above)")
     tabs = main.page.findChild(QTabWidget) if main.page is not None else None
     if tabs is None:
         s.shot("05-subject", lambda: framed(main))
@@ -131,7 +132,7 @@ def _form_screens(s: Shooter, main, label: str, visit_form, ae_repeat: int) -> N
             main.open_form(ref)
             settle()
             if len(main._history) == depth:
-                raise RuntimeError(f"the form {ref} did not open (see the note above)")
+                raise Bug(f"the form {ref} did not open (see the note above)")
             if change is not None:
                 change(main.page)
                 settle()

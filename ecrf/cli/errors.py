@@ -1,0 +1,83 @@
+"""Refusals of the command line itself (a bad file, passwords that differ): the category and its codes."""
+from __future__ import annotations
+
+from ecrf.errors import EcrfError, Message, register
+
+
+class CliError(EcrfError):
+    """A refusal of the command line itself; the services' and the store's errors pass through unchanged."""
+
+
+M = Message
+register("cli", {
+    "no-secret-given": M(
+        "No {what} was given; nothing was done.",
+        "Run the command again and type it (or give it on standard input with --password-stdin).",
+        "未提供{what}；未执行任何操作。",
+        "请重新运行命令并输入（或使用 --password-stdin 从标准输入提供）。"),
+    "secrets-differ": M(
+        "The two entries of the {what} differ; nothing was changed.",
+        "Run the command again and type the same text twice.",
+        "两次输入的{what}不一致；未修改任何内容。",
+        "请重新运行命令，并两次输入相同的内容。"),
+    "stdin-ended": M(
+        "Standard input ended before the {what} (--password-stdin reads one per line).",
+        "Give one line for every password or code the command asks for.",
+        "在读取{what}之前标准输入已结束（--password-stdin 每行读取一项）。",
+        "请为命令所需的每个密码或代码各提供一行。"),
+    "definition-has-problems": M(
+        "The study definition in {folder} has {count} problem(s):\n{first}\n",
+        "Run `ecrf check-forms {folder}` to see them all; the study cannot be used until they are fixed.",
+        "{folder} 中的研究定义有 {count} 个问题：\n{first}\n",
+        "请运行 `ecrf check-forms {folder}` 查看全部问题；修正之前无法使用该研究。"),
+    "allocation-file-unreadable": M(
+        "Cannot read {path}: {reason}.",
+        "Check the path and that the file can be opened.",
+        "无法读取 {path}：{reason}。",
+        "请检查路径以及该文件能否打开。"),
+    "allocation-file-not-utf8": M(
+        "{path} is not UTF-8 text.",
+        "Save the allocation list as a UTF-8 CSV file.",
+        "{path} 不是 UTF-8 文本。",
+        "请将随机分配表保存为 UTF-8 编码的 CSV 文件。"),
+    "demo-unavailable": M(
+        "The demo site is not available in this version of ecrf.",
+        "Install ecrf with its demo (pip install -e .) to make one.",
+        "此版本的 ecrf 不提供演示中心。",
+        "请安装含演示功能的 ecrf（pip install -e .）。"),
+    "demo-exists": M(
+        "A demo site exists already at {db}.",
+        "Use it with `--db {db_arg}`, or make a new one with `ecrf demo --force`.",
+        "{db} 处已有演示中心。",
+        "请用 `--db {db_arg}` 使用它，或用 `ecrf demo --force` 新建一个。"),
+    "demo-force-real-site": M(
+        "{db} is the real site's database; `ecrf demo --force` does not delete it.",
+        "Give the demo another --db path.",
+        "{db} 是正式中心的数据库；`ecrf demo --force` 不会删除它。",
+        "请为演示中心指定其他 --db 路径。"),
+    "demo-delete-failed": M(
+        "Cannot delete {path}: {reason}. Nothing more was removed.",
+        "Close the app or command that uses it, or fix the permissions, then try again.",
+        "无法删除 {path}：{reason}。未再删除其他内容。",
+        "请关闭正在使用它的程序或命令，或修正权限，然后重试。"),
+    "gui-cannot-start": M(
+        "The desktop app cannot start: {detail}.",
+        "Reinstall ecrf with its dependencies (pip install -e .).",
+        "桌面程序无法启动：{detail}。",
+        "请连同依赖一起重新安装 ecrf（pip install -e .）。"),
+    "no-display": M(
+        "There is no screen to show the app on (no DISPLAY or WAYLAND_DISPLAY is set).",
+        "Start `ecrf gui` from a desktop session; the command-line tools (`ecrf --help`) work anywhere.",
+        "没有可显示程序的屏幕（未设置 DISPLAY 或 WAYLAND_DISPLAY）。",
+        "请在桌面会话中启动 `ecrf gui`；命令行工具（`ecrf --help`）在任何环境下都可使用。"),
+    "language-not-in-study": M(
+        "Language '{lang}' is not in this study.",
+        "Use one of: {languages}.",
+        "本研究没有语言“{lang}”。",
+        "请使用以下之一：{languages}。"),
+    "forms-folder-missing": M(
+        "There is no study definition folder at {folder}.",
+        "Give one with --forms DIR.",
+        "{folder} 处没有研究定义文件夹。",
+        "请用 --forms DIR 指定。"),
+})

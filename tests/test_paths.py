@@ -79,4 +79,4 @@ def test_the_cli_shows_the_message_not_a_traceback(monkeypatch, tmp_path, capsys
     monkeypatch.setattr(paths, "CHECKOUT_MARKER", "no-such-marker.toml")
     assert main(["describe"]) == 1
     err = capsys.readouterr().err
-    assert "The app's own 'forms' folder was not found" in err and "Traceback" not in err
+    assert "The app's own study definition folder 'forms' was not found" in err and "Traceback" not in err

@@ -86,12 +86,12 @@ def site_study(args: argparse.Namespace) -> Study:
 
 
 def first_problems(exc: DefinitionError, shown: int = 3) -> str:
-    """The first problems of a definition that cannot be used (coded, with file and line): enough to act on
-    without flooding a site command's output."""
+    """The first problems of a definition that cannot be used (coded, with file and line), one per line:
+    enough to act on without flooding a site command's output."""
     lines = [f"  {problem}" for problem in exc.problems[:shown]]
     if len(exc.problems) > shown:
         lines.append(f"  … and {len(exc.problems) - shown} more")
-    return "\n".join(lines)
+    return "".join(f"\n{line}" for line in lines) + "\n"
 
 
 @contextmanager

@@ -26,9 +26,9 @@ register("cli", {
         "在读取{what}之前标准输入已结束（--password-stdin 每行读取一项）。",
         "请为命令所需的每个密码或代码各提供一行。"),
     "definition-has-problems": M(
-        "The study definition in {folder} has {count} problem(s):\n{first}\n",
+        "The study definition in {folder} has {count} problem(s):{first}",
         "Run `ecrf check-forms {folder}` to see them all; the study cannot be used until they are fixed.",
-        "{folder} 中的研究定义有 {count} 个问题：\n{first}\n",
+        "{folder} 中的研究定义有 {count} 个问题：{first}",
         "请运行 `ecrf check-forms {folder}` 查看全部问题；修正之前无法使用该研究。"),
     "allocation-file-unreadable": M(
         "Cannot read {path}: {reason}.",

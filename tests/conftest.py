@@ -118,11 +118,29 @@ def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-d
                              lambda folder: create_demo(folder / "site.db", study, subjects=20))
 
 
+@pytest.fixture(scope="session")
+def small_demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
+    """A demo site of 4 subjects, made once per run: for tests that need a site with data, not the whole demo."""
+    from ecrf.services.demo import create_demo
+
+    return made_once_per_run(tmp_path_factory, "small-demo-template",
+                             lambda folder: create_demo(folder / "site.db", study, subjects=4))
+
+
+def copy_of(template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "demo"
+    shutil.copytree(template, folder)
+    return DemoCopy(folder / "site.db", study)
+
+
 @pytest.fixture
 def demo(demo_template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "demo"
-    shutil.copytree(demo_template, folder)
-    return DemoCopy(folder / "site.db", study)
+    return copy_of(demo_template, tmp_path, study)
+
+
+@pytest.fixture
+def small_demo(small_demo_template: Path, tmp_path: Path, study) -> DemoCopy:  # type: ignore[no-untyped-def]
+    return copy_of(small_demo_template, tmp_path, study)
 
 
 @pytest.fixture

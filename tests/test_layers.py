@@ -42,3 +42,33 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = next(line for line in readme.splitlines() if "pip install -e '.[test]'" in line)
     assert test_command.strip() in ci
+
+
+def _layout_entries() -> dict[str, str]:
+    """The README's Layout block as {path: its line}: top-level paths, and `  sub/` lines under the one above."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    entries: dict[str, str] = {}
+    parent = ""
+    for line in block.splitlines():
+        name = line.split(" ", 3)[2] if line.startswith("  ") and not line.startswith("   ") else line.split(" ", 1)[0]
+        if not name:
+            continue
+        if line.startswith("  "):
+            entries[parent + name] = line
+        else:
+            parent = name
+            entries[name] = line
+    return entries
+
+
+def test_the_readme_layout_matches_the_tree():
+    """Every path the Layout names exists, and every package and module of ecrf/ (and the export's rooms) is named."""
+    entries = _layout_entries()
+    assert [path for path in entries if not (ROOT / path).exists()] == []
+    package = ROOT / "ecrf"
+    rooms = [p for p in package.iterdir() if (p / "__init__.py").exists()]
+    modules = [p for p in package.glob("*.py") if p.name not in ("__init__.py", "__main__.py")]
+    rooms += [p for p in (package / "export").iterdir() if (p / "__init__.py").exists()]
+    named = {str(p.relative_to(ROOT)) + ("/" if p.is_dir() else "") for p in rooms + modules}
+    assert sorted(named - set(entries)) == []

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.req("EXPORT-ATOMIC")
 
 
 @pytest.fixture
+def demo(small_demo):  # type: ignore[no-untyped-def]
+    """A few subjects are enough for what an export does with them (the whole demo's bundle: demo_bundle)."""
+    return small_demo
+
+
+@pytest.fixture
 def out(tmp_path: Path) -> Path:
     """The export folder (tmp_path itself also holds the demo site's copy)."""
     folder = tmp_path / "out"

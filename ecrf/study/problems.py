@@ -38,6 +38,13 @@ class P(StrEnum):
     LOG_AT_VISIT = "log-at-visit"
     VISIT_ORDER = "visit-order"
     NO_CRITERIA = "no-criteria"
+    # The demo scenario (forms/demo/scenario.yaml), checked by ecrf.demo.scenario_check.
+    DEMO_UNKNOWN_FATE = "demo-unknown-fate"
+    DEMO_BAD_SPEC = "demo-bad-spec"
+    DEMO_OUT_OF_RANGE = "demo-out-of-range"
+    DEMO_NOT_IN_CODELIST = "demo-not-in-codelist"
+    DEMO_NOT_A_LOG = "demo-not-a-log"
+    DEMO_BAD_EVENT = "demo-bad-event"
 
 
 MESSAGES: dict[P, str] = {
@@ -71,6 +78,12 @@ MESSAGES: dict[P, str] = {
     P.LOG_AT_VISIT: "form '{form}' is a log (repeating) and cannot be scheduled at visit {visit}",
     P.VISIT_ORDER: "visit {visit} (day {day}) comes after visit {prev} (day {prev_day}); list visits in chronological order",
     P.NO_CRITERIA: "{detail}",
+    P.DEMO_UNKNOWN_FATE: "fate '{fate}' is not known; fates are: {allowed}",
+    P.DEMO_BAD_SPEC: "value spec of {item}: {detail} (see 'Demo scenario' in docs/forms-format.md)",
+    P.DEMO_OUT_OF_RANGE: "{item}: {value} lies outside the item's hard range {range}; the demo could never save it",
+    P.DEMO_NOT_IN_CODELIST: "{item}: '{value}' is not a code of its codelist {codelist} (codes: {allowed})",
+    P.DEMO_NOT_A_LOG: "form '{form}' is not a log of the study (logs: {allowed}); only logs take entries",
+    P.DEMO_BAD_EVENT: "event '{event}': {detail}",
 }
 
 

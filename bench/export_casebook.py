@@ -75,7 +75,7 @@ def run(quick: bool = False) -> list[Result]:
 def _demo_records(subjects: int) -> tuple[ExportContext, list[SubjectRecord]]:
     from ecrf.services import export_records
     from ecrf.services.auth import login
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
 
     study = load_study(REPO / "forms")
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):

@@ -16,7 +16,7 @@ from bench.result import Result
 from bench.timing import REPO
 from ecrf.services import export_records
 from ecrf.services.auth import login
-from ecrf.services.demo import create_demo
+from ecrf.demo import create_demo
 from ecrf.services.export import export_bundle
 from ecrf.study.loader import load_study
 

@@ -81,7 +81,7 @@ def _child(count: int, site_db: Path, out: Path) -> dict[str, float]:
 
 def run(quick: bool = False) -> list[Result]:
     small, big = (10, 40) if quick else (100, 1000)
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
     from ecrf.study.loader import load_study
 
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

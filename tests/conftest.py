@@ -107,7 +107,7 @@ class DemoCopy:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
 
     folder = tmp_path_factory.mktemp("demo-template")
     create_demo(folder / "site.db", study, subjects=20)

@@ -19,6 +19,7 @@ from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled, CliError
+from ecrf.demo.scenario_check import check_scenario
 from ecrf.paths import default_forms_dir
 from ecrf.services.errors import ServiceError
 from ecrf.services.permissions import ALLOWED
@@ -160,6 +161,11 @@ def cmd_check_forms(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem)
         print(f"\n{len(exc.problems)} problem(s) in {folder}; the study cannot be used until they are fixed.")
+        return EXIT_PROBLEMS
+    if scenario_problems := check_scenario(study):
+        print("\n".join(map(str, scenario_problems)))
+        print(f"\n{len(scenario_problems)} problem(s) in the demo scenario of {folder}; `ecrf demo` refuses it "
+              "until they are fixed (the study itself is sound).")
         return EXIT_PROBLEMS
     n_items = sum(len(f.items) for f in study.forms.values())
     print(f"{folder}: OK — study {study.info.oid} version {study.info.version}: {len(study.arms)} arms, "

@@ -30,7 +30,10 @@ MODIFIER_KEYS = ("plus", "times", "noise", "map", "steps", "cases", "then", "els
 ANCHORS = ("visit", "consent", "day0", "end", "start", "today")
 SELECTORS = ("fate", "arm", "timepoint", "visit")
 TRENDS = ("lower", "same", "higher", "none")
-ADULT_YEARS = (25.0, 65.0)  # a birth date (CDASH BRTHDAT) without a spec: an adult
+ADULT_YEARS = (25.0, 65.0)
+GENERIC_YES = 0.25
+FATE_WORDS = {"completed": ("COMPLET",), "withdrawn": ("WITHDRAWAL BY SUBJECT", "WDSUBJ", "WITHDR", "WD"),
+              "died": ("DEATH", "DIED", "DTH")}  # a birth date (CDASH BRTHDAT) without a spec: an adult
 
 
 @dataclass
@@ -464,14 +467,25 @@ def generic_value(item: Item, moment: Moment, rng: Random) -> Any:
         high = bounds.high if bounds and bounds.high is not None else low + 100
         return fit_number(item, rng.uniform(float(low), float(high)))
     codes = item.codelist.codes() if item.codelist else ()
-    if kind is ItemType.YES_NO:
-        return "N"
+    if item.cdash == "DSDECOD" and _code_for_fate(codes, moment.plan.fate.value):
+        return _code_for_fate(codes, moment.plan.fate.value)
+    if kind is ItemType.YES_NO:  # mostly No, sometimes Yes: the items a Yes shows appear too
+        return "Y" if rng.random() < GENERIC_YES else "N"
     if kind is ItemType.SINGLE_CHOICE and codes:
         return rng.choice(codes)
     if kind is ItemType.MULTI_CHOICE and codes:
         return (codes[0],)
     if kind is ItemType.TEXT:
         return "Synthetic demo entry"[:item.max_length]
+    return None
+
+
+def _code_for_fate(codes: tuple[str | int, ...], fate: str) -> str | int | None:
+    """The disposition code (CDISC NCOMPLT terms or their short forms) that says how a subject ended."""
+    for stem in FATE_WORDS.get(fate, ()):
+        for code in codes:
+            if str(code).upper().startswith(stem):
+                return code
     return None
 
 

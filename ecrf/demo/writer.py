@@ -186,21 +186,21 @@ class Writer:
                 return
 
     def _correct_a_value(self, session: SiteSession, plans: list[Plan]) -> None:
-        """A completed number corrected against the source, so the item history shows old → new and why."""
+        """A completed number corrected against the source, so the item history shows old → new and why.
+
+        In the scenario's visit and form, else in the first visit (and subject) that has a number."""
         fix = self.scenario.correction
-        visit = self.study.visit(fix.visit) if fix.visit else next((v for v in self.study.visits if v.before_day0),
-                                                                    None)
-        if visit is None:
-            return
-        for plan in _allocated(plans):
-            on = plan.consent if visit.before_day0 else plan.visits.get(visit.code)
-            target = self._correctable(plan, visit, on) if on else None
-            if target is not None:
-                form, item, value = target
-                new = value + (round(fix.plus) if isinstance(value, int) else Decimal(str(fix.plus)))
-                save(session, FormRef(plan.label, visit.code, form), {item: new}, today=self.today,
-                     reason=fix.reason)
-                return
+        visits = [self.study.visit(fix.visit)] if fix.visit else list(self.study.visits)
+        for visit in visits:
+            for plan in _allocated(plans):
+                on = plan.consent if visit.before_day0 else plan.visits.get(visit.code)
+                target = self._correctable(plan, visit, on) if on else None
+                if target is not None:
+                    form, item, value = target
+                    new = value + (round(fix.plus) if isinstance(value, int) else Decimal(str(fix.plus)))
+                    save(session, FormRef(plan.label, visit.code, form), {item: new}, today=self.today,
+                         reason=fix.reason)
+                    return
 
     def _correctable(self, plan: Plan, visit: Visit, on: date) -> tuple[str, str, Any] | None:
         fix = self.scenario.correction

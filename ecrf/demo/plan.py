@@ -65,11 +65,6 @@ class Plan:
     def allocated(self) -> bool:
         return self.day0 is not None and self.fate not in (Fate.SCREENING, Fate.SCREEN_FAILURE)
 
-    @property
-    def last_day(self) -> date | None:
-        """The last date this subject's data can have (its end, or None: up to today)."""
-        return self.end
-
     def dated_visits(self, study: Study) -> list[tuple[Visit, date]]:
         """Every visit that took place, screening (on the consent date) first."""
         before = [(v, self.consent) for v in study.visits if v.before_day0]
@@ -81,7 +76,7 @@ class Plan:
 
 def allocation_rows(study: Study, subjects: int) -> list[tuple[str, str]]:
     """A block-randomised list (each block holds every arm twice), long enough for the demo subjects."""
-    arms, rng, rows = [a.code for a in study.arms], Random(SEED), []
+    arms, rng, rows = [a.code for a in study.arms], Random(SEED), list[str]()
     while arms and len(rows) < max(subjects, study.info.planned_subjects or 0, 1):
         block = arms * 2
         rng.shuffle(block)

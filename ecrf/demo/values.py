@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from random import Random
 from typing import Any
 
@@ -330,8 +331,8 @@ class SpecRun:
 
 def _positive(value: Any) -> bool:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return value > 0
-    return value == "Y"
+        return bool(value > 0)
+    return bool(value == "Y")
 
 
 def _key(value: Any) -> Any:
@@ -367,7 +368,7 @@ def course_at(points: Mapping[Any, Any], day: int, severity: float) -> float:
     marks = sorted((int(d), _at_severity(v, severity)) for d, v in points.items())
     if day <= marks[0][0]:
         return marks[0][1]
-    for (d0, v0), (d1, v1) in zip(marks, marks[1:]):
+    for (d0, v0), (d1, v1) in pairwise(marks):
         if day <= d1:
             return v0 + (v1 - v0) * (day - d0) / (d1 - d0)
     return marks[-1][1]

@@ -11,14 +11,16 @@ from random import Random
 from typing import Any
 
 from ecrf.demo.plan import SEED, LogEntry, Plan
-from ecrf.demo.scenario import Event, LogRoles
+from ecrf.demo.scenario import Event, Group, LogRoles, Scenario
 from ecrf.study.model import Study
 
 
-def place_events(study: Study, events: tuple[Event, ...], plans: list[Plan], today: date) -> None:
+def place_events(study: Study, scenario: Scenario, plans: list[Plan], today: date) -> None:
     allocated = sorted((p for p in plans if p.allocated), key=lambda p: (p.day0, p.index))
     arm_types = {a.code: a.type for a in study.arms}
-    for event in events:
+    for event in scenario.events:
+        if event.group is not None:
+            continue
         candidates = [p for p in allocated if _qualifies(event, p, arm_types)]
         if event.subjects is None:
             for plan in candidates:
@@ -35,6 +37,21 @@ def place_events(study: Study, events: tuple[Event, ...], plans: list[Plan], tod
             if _place(study, event, plan, today, Random(f"{SEED}:{plan.index}:{event.name}")):
                 given += 1
                 plan.counted_events += 1
+
+
+    for name, group in scenario.groups.items():
+        members = [e for e in scenario.events if e.group == name]
+        for plan in allocated:
+            _place_from_group(study, name, group, [e for e in members if _qualifies(e, plan, arm_types)], plan,
+                              today)
+
+
+def _place_from_group(study: Study, name: str, group: Group, events: list[Event], plan: Plan, today: date) -> None:
+    rng = Random(f"{SEED}:{plan.index}:group:{name}")
+    if not events or rng.random() >= group.chance:
+        return
+    for event in rng.sample(events, min(len(events), _days(group.per_subject, rng))):
+        _place(study, event, plan, today, Random(f"{SEED}:{plan.index}:{event.name}"))
 
 
 def announce_entries(study: Study, roles: dict[str, LogRoles], plans: list[Plan]) -> None:

@@ -59,6 +59,16 @@ class Event:
     values: Mapping[str, Mapping[str, Spec]] = field(default_factory=dict)  # form → item → spec at `at`
     in_progress: tuple[str, ...] = ()  # forms at `at` saved unfinished
     log: Mapping[str, tuple[Mapping[str, Spec], ...]] = field(default_factory=dict)
+    group: str | None = None  # one of a catalogue: the group says how many of its events a subject gets
+
+
+@dataclass(frozen=True)
+class Group:
+    """A catalogue of events (e.g. the ward's usual medications): each subject, with `chance`, gets
+    `per_subject` of them (a number or [fewest, most]), picked at random among those that qualify."""
+
+    chance: float = 1.0
+    per_subject: Any = 1
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ class Scenario:
     forms: Mapping[str, Mapping[str, Spec]] = field(default_factory=dict)
     logs: Mapping[str, LogRoles] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
+    groups: Mapping[str, Group] = field(default_factory=dict)
     correction: Correction = Correction()
     source: str = ""  # where it was read from, for messages
 
@@ -137,11 +148,13 @@ def build_scenario(raw: Mapping[str, Any], source: str = "") -> Scenario:
     logs = {code: LogRoles(**{k: v for k, v in roles.items() if k in ("start", "end", "ongoing", "check")})
             for code, roles in _mapping(raw.get("logs")).items() if isinstance(roles, Mapping)}
     events = tuple(_event(e, i) for i, e in enumerate(raw.get("events") or ()) if isinstance(e, Mapping))
+    groups = {name: Group(float(g.get("chance", 1)), g.get("per_subject", 1))
+              for name, g in _mapping(raw.get("groups")).items() if isinstance(g, Mapping)}
     fix = _mapping(raw.get("correction"))
     correction = Correction(fix.get("visit"), fix.get("form"), fix.get("item"), fix.get("plus", 1),
                             fix.get("reason", Correction.reason))
-    return Scenario(MappingProxyType(fates), MappingProxyType(forms), MappingProxyType(logs), events, correction,
-                    source)
+    return Scenario(MappingProxyType(fates), MappingProxyType(forms), MappingProxyType(logs), events,
+                    MappingProxyType(groups), correction, source)
 
 
 def _event(raw: Mapping[str, Any], index: int) -> Event:
@@ -155,7 +168,7 @@ def _event(raw: Mapping[str, Any], index: int) -> Event:
         lasts=raw.get("lasts"), values=MappingProxyType({f: MappingProxyType(dict(v))
                                                         for f, v in _mapping(raw.get("values")).items()
                                                         if isinstance(v, Mapping)}),
-        in_progress=tuple(raw.get("in_progress") or ()), log=MappingProxyType(log))
+        in_progress=tuple(raw.get("in_progress") or ()), log=MappingProxyType(log), group=raw.get("group"))
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -17,10 +17,12 @@ from ecrf.study.problems import P, Problem, Problems
 from ecrf.study.reader import did_you_mean
 from ecrf.study.yamlsource import LineList, LineMap, YamlSyntaxError
 
-TOP_KEYS = ("fates", "forms", "logs", "events", "correction")
+TOP_KEYS = ("fates", "forms", "logs", "events", "groups", "correction")
+GROUP_KEYS = ("chance", "per_subject")
 FATE_KEYS = ("share", "day", "reason", "forms_at_end")
 LOG_KEYS = ("start", "end", "ongoing", "check")
-EVENT_KEYS = ("name", "subjects", "chance", "pick", "arms", "fates", "at", "lasts", "values", "in_progress", "log")
+EVENT_KEYS = ("name", "subjects", "chance", "pick", "arms", "fates", "at", "lasts", "values", "in_progress", "log",
+              "group")
 AT_KEYS = ("day", "from", "form", "visit", "nth", "partial")
 CORRECTION_KEYS = ("visit", "form", "item", "plus", "reason")
 
@@ -84,8 +86,10 @@ class _Checker:
             self.add(_line(top, "events"), P.WRONG_SHAPE, "events", what="events", expected="a list",
                      got=type(events).__name__)
             events = []
+        groups = self.mapping(top.get("groups"), _line(top, "groups"), "groups")
+        self.groups(groups)
         for i, event in enumerate(events):
-            self.event(event, _line(events, i))
+            self.event(event, _line(events, i), groups)
         self.correction(self.mapping(top.get("correction"), _line(top, "correction"), "correction"))
 
     def fates(self, fates: Mapping[Any, Any]) -> None:
@@ -129,10 +133,25 @@ class _Checker:
             if item is not None:
                 self.spec(form, item, spec, _line(items, code))
 
-    def event(self, event: Any, line: int) -> None:
+    def groups(self, groups: Mapping[Any, Any]) -> None:
+        for name, group in groups.items():
+            group = self.mapping(group, _line(groups, name), f"group {name}")
+            self.keys(group, GROUP_KEYS, f"group {name}")
+            chance = group.get("chance", 1)
+            if not isinstance(chance, (int, float)) or not 0 <= chance <= 1:
+                self.add(_line(group, "chance"), P.BAD_VALUE, f"group {name}", what="chance",
+                         detail=f"{chance!r} is not a probability between 0 and 1")
+            if not _days(group.get("per_subject", 1)):
+                self.add(_line(group, "per_subject"), P.BAD_VALUE, f"group {name}", what="per_subject",
+                         detail="give a number of events or [fewest, most]")
+
+    def event(self, event: Any, line: int, groups: Mapping[Any, Any]) -> None:
         event = self.mapping(event, line, "an event")
         name = str(event.get("name", f"at line {line}"))
         self.keys(event, EVENT_KEYS, f"event {name}")
+        if "group" in event and event["group"] not in groups:
+            self.add(_line(event, "group"), P.DEMO_BAD_EVENT, name, event=name,
+                     detail=f"group '{event['group']}' is not defined under groups: ({', '.join(map(str, groups))})")
         if "subjects" in event and not (isinstance(event["subjects"], int) and event["subjects"] >= 0):
             self.add(_line(event, "subjects"), P.DEMO_BAD_EVENT, name, event=name,
                      detail="subjects: must be a whole number of subjects")
@@ -140,7 +159,7 @@ class _Checker:
         if not isinstance(chance, (int, float)) or not 0 <= chance <= 1:
             self.add(_line(event, "chance"), P.DEMO_BAD_EVENT, name, event=name,
                      detail="chance: must be a probability between 0 and 1")
-        if "subjects" not in event and "chance" not in event:
+        if "subjects" not in event and "chance" not in event and "group" not in event:
             self.add(line, P.DEMO_BAD_EVENT, name, event=name, detail="give subjects: (how many) or chance:")
         for fate in event.get("fates") or ():
             if fate not in FATES:

@@ -60,7 +60,7 @@ def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date 
     rows = allocation_rows(study, subjects)
     plans = plan_subjects(study, scenario, subjects, today, [arm for _, arm in rows])
     writer = Writer(study, scenario, today)
-    place_events(study, scenario.events, plans, today)
+    place_events(study, scenario, plans, today)
     announce_entries(study, writer.maker.log_roles, plans)
     recovery_code = _set_up_site(db_path, study, rows, clock)
     writer.run(Login(db_path, study, clock, {u.username: u.password for u in DEMO_USERS}), plans)

@@ -19,7 +19,6 @@ from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled, CliError
-from ecrf.demo.scenario_check import check_scenario
 from ecrf.paths import default_forms_dir
 from ecrf.services.errors import ServiceError
 from ecrf.services.permissions import ALLOWED
@@ -162,6 +161,8 @@ def cmd_check_forms(args: argparse.Namespace) -> int:
             print(problem)
         print(f"\n{len(exc.problems)} problem(s) in {folder}; the study cannot be used until they are fixed.")
         return EXIT_PROBLEMS
+    from ecrf.demo.scenario_check import check_scenario  # like `ecrf demo`: the demo package loads on demand
+
     if scenario_problems := check_scenario(study):
         print("\n".join(map(str, scenario_problems)))
         print(f"\n{len(scenario_problems)} problem(s) in the demo scenario of {folder}; `ecrf demo` refuses it "

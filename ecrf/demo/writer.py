@@ -15,9 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ecrf.demo.moment import Moment, study_day
 from ecrf.demo.plan import Fate, LogEntry, Plan
 from ecrf.demo.scenario import Scenario
-from ecrf.demo.values import Moment, ValueMaker, study_day
+from ecrf.demo.values import ValueMaker
 from ecrf.services.auth import login
 from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
 from ecrf.services.forms import save_form

@@ -1,6 +1,6 @@
 """`ecrf demo`: making the demonstration site (users, subjects, their data) with the real study.
 
-Figure: median wall time of `ecrf.services.demo.create_demo(db_path, study, subjects=20)` (quick: 2
+Figure: median wall time of `ecrf.demo.create_demo(db_path, study, subjects=20)` (quick: 2
 subjects) in a fresh folder. Floor: `create_site` of an empty site in the same run (the part of the demo
 no site can skip: new database, schema, key slots, first audit events). Both run with the real Argon2id
 calibration, as `ecrf demo` does for a user (ECRF_KDF_PROFILE is removed while this runs). Goal: ≤ 5 s,
@@ -31,9 +31,9 @@ GOAL_S = 5.0
 def _create_demo() -> Callable[..., Any] | str:
     """create_demo, or why it cannot be used (a sentence)."""
     try:
-        from ecrf.services.demo import create_demo
+        from ecrf.demo import create_demo
     except Exception as exc:  # noqa: BLE001 - any import failure means "not there yet", never a crash here
-        return f"ecrf.services.demo.create_demo is not importable yet ({type(exc).__name__}: {exc})"
+        return f"ecrf.demo.create_demo is not importable yet ({type(exc).__name__}: {exc})"
     return create_demo  # type: ignore[no-any-return]
 
 

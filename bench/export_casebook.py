@@ -74,9 +74,9 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
 
 
 def _demo_records(subjects: int) -> tuple[ExportContext, list[SubjectRecord]]:
+    from ecrf.demo import create_demo
     from ecrf.services import export_records
     from ecrf.services.auth import login
-    from ecrf.services.demo import create_demo
 
     study = load_study(FORMS_DIR)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):

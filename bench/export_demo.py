@@ -15,9 +15,9 @@ from pathlib import Path
 from bench.result import Result
 from bench.scale import Scale
 from bench.timing import FORMS_DIR
+from ecrf.demo import create_demo
 from ecrf.services import export_records
 from ecrf.services.auth import login
-from ecrf.services.demo import create_demo
 from ecrf.services.export import export_bundle
 from ecrf.study.loader import load_study
 

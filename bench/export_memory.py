@@ -83,7 +83,7 @@ def _child(count: int, site_db: Path, out: Path) -> dict[str, float]:
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     small, big = scale.pick(full=(100, 1000), quick=(10, 40), smoke=(2, 4))
     demo_subjects = scale.pick(full=20, quick=20, smoke=2)
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
     from ecrf.study.loader import load_study
 
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:

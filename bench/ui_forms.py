@@ -152,8 +152,8 @@ def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-d
 
 
 def _measure(page_class: Callable[..., Any], scale: Scale) -> list[Result]:
+    from ecrf.demo import create_demo
     from ecrf.services.auth import login
-    from ecrf.services.demo import create_demo
     from ecrf.study.loader import load_study
 
     study = load_study(FORMS_DIR)

@@ -112,7 +112,7 @@ class DemoCopy:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
     """The 20-subject demo site, made once per run; tests copy it (`demo`) or only read it."""
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
 
     return made_once_per_run(tmp_path_factory, "demo-template",
                              lambda folder: create_demo(folder / "site.db", study, subjects=20))
@@ -121,7 +121,7 @@ def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-d
 @pytest.fixture(scope="session")
 def small_demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
     """A demo site of 4 subjects, made once per run: for tests that need a site with data, not the whole demo."""
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
 
     return made_once_per_run(tmp_path_factory, "small-demo-template",
                              lambda folder: create_demo(folder / "site.db", study, subjects=4))

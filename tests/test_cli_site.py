@@ -279,7 +279,7 @@ def test_demo_force_removes_only_site_files_and_never_the_real_site(ecrf: Run, t
 
 
 def _fake_demo_module(made: list[dict[str, object]]) -> types.ModuleType:
-    """A stand-in for ecrf.services.demo with its interface: checks the command's side on its own."""
+    """A stand-in for ecrf.demo with its interface: checks the command's side on its own."""
     from ecrf.services.site_setup import create_site
     from ecrf.services.users import add_user
 
@@ -296,14 +296,14 @@ def _fake_demo_module(made: list[dict[str, object]]) -> types.ModuleType:
         return types.SimpleNamespace(db_path=db_path, recovery_code=new.recovery_code, users=users,
                                      subject_ids=tuple(f"DEMO-{n:03d}" for n in range(1, subjects + 1)))
 
-    module = types.ModuleType("ecrf.services.demo")
+    module = types.ModuleType("ecrf.demo")
     module.create_demo = create_demo  # type: ignore[attr-defined]
     return module
 
 
 def test_demo_command_with_a_stand_in(ecrf: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[dict[str, object]] = []
-    monkeypatch.setitem(sys.modules, "ecrf.services.demo", _fake_demo_module(made))
+    monkeypatch.setitem(sys.modules, "ecrf.demo", _fake_demo_module(made))
     monkeypatch.setenv("ECRF_DATA_DIR", str(tmp_path / "data"))
     code, out, _ = ecrf("demo", "--subjects", "2", "--today", "2024-03-01")
     db = tmp_path / "data" / "demo" / "site.db"

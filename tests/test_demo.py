@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ecrf.demo import DEMO_USERS, DemoSite, create_demo
 from ecrf.services.audit_trail import item_history
 from ecrf.services.auth import login
-from ecrf.services.demo import DEMO_USERS, DemoSite, create_demo
 from ecrf.services.errors import InvalidInput
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, load_subject_data
@@ -66,7 +66,7 @@ def test_every_demo_user_logs_in_with_the_printed_password_and_role(tmp_path, st
 
 def test_the_same_today_gives_the_same_values(tmp_path, study, demo, caplog):  # type: ignore[no-untyped-def]
     site, session = demo
-    with caplog.at_level(logging.WARNING, logger="ecrf.services.demo"):
+    with caplog.at_level(logging.WARNING, logger="ecrf.demo"):
         again = create_demo(tmp_path / "again.db", study, today=TODAY)
     assert not caplog.records, "every form of this study should be filled without falling back"
     other = _open(again, study)

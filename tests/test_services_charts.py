@@ -20,7 +20,7 @@ CHARTED = ["VS.TEMP", "VS.OXYSAT", "VS.RESP", "CS.WHOSCALE", "LB.LYMPH", "CT.CTT
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
-    from ecrf.services.demo import create_demo
+    from ecrf.demo import create_demo
 
     path = tmp_path_factory.mktemp("charts-demo") / "site.db"
     create_demo(path, study, subjects=6)

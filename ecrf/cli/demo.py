@@ -12,7 +12,7 @@ from ecrf.store.files import InstanceLock, SitePaths
 
 def cmd_demo(args: argparse.Namespace) -> int:
     try:  # imported here so that every other command works without it
-        from ecrf.services.demo import create_demo
+        from ecrf.demo import create_demo
     except ImportError:
         raise CliError("demo-unavailable") from None
     db_path = (args.db or default_demo_db()).expanduser()

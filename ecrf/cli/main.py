@@ -161,6 +161,13 @@ def cmd_check_forms(args: argparse.Namespace) -> int:
             print(problem)
         print(f"\n{len(exc.problems)} problem(s) in {folder}; the study cannot be used until they are fixed.")
         return EXIT_PROBLEMS
+    from ecrf.demo.scenario_check import check_scenario  # like `ecrf demo`: the demo package loads on demand
+
+    if scenario_problems := check_scenario(study):
+        print("\n".join(map(str, scenario_problems)))
+        print(f"\n{len(scenario_problems)} problem(s) in the demo scenario of {folder}; `ecrf demo` refuses it "
+              "until they are fixed (the study itself is sound).")
+        return EXIT_PROBLEMS
     n_items = sum(len(f.items) for f in study.forms.values())
     print(f"{folder}: OK — study {study.info.oid} version {study.info.version}: {len(study.arms)} arms, "
           f"{len(study.visits)} visits, {len(study.forms)} forms, {n_items} items, no problems.")

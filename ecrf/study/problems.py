@@ -45,6 +45,13 @@ class P(StrEnum):
     CHART_NOT_NUMERIC = "chart-not-numeric"
     CHART_BAD_AXIS = "chart-bad-axis"
     CHART_INFUSION_ITEM = "chart-infusion-item"
+    # The demo scenario (forms/demo/scenario.yaml), checked by ecrf.demo.scenario_check.
+    DEMO_UNKNOWN_FATE = "demo-unknown-fate"
+    DEMO_BAD_SPEC = "demo-bad-spec"
+    DEMO_OUT_OF_RANGE = "demo-out-of-range"
+    DEMO_NOT_IN_CODELIST = "demo-not-in-codelist"
+    DEMO_NOT_A_LOG = "demo-not-a-log"
+    DEMO_BAD_EVENT = "demo-bad-event"
 
 
 MESSAGES: dict[P, str] = {
@@ -88,6 +95,12 @@ MESSAGES: dict[P, str] = {
                          "choice with whole-number codes",
     P.CHART_BAD_AXIS: "'axis' must be [low, high] with two numbers and low < high, not {got}",
     P.CHART_INFUSION_ITEM: "'{key}' must name a {expected} item; {form}.{item} is a {type} item",
+    P.DEMO_UNKNOWN_FATE: "fate '{fate}' is not known; fates are: {allowed}",
+    P.DEMO_BAD_SPEC: "value spec of {item}: {detail} (see 'Demo scenario' in docs/forms-format.md)",
+    P.DEMO_OUT_OF_RANGE: "{item}: {value} lies outside the item's hard range {range}; the demo could never save it",
+    P.DEMO_NOT_IN_CODELIST: "{item}: '{value}' is not a code of its codelist {codelist} (codes: {allowed})",
+    P.DEMO_NOT_A_LOG: "form '{form}' is not a log of the study (logs: {allowed}); only logs take entries",
+    P.DEMO_BAD_EVENT: "event '{event}': {detail}",
 }
 
 

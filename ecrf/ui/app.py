@@ -102,7 +102,7 @@ class AppController(QObject):
             self.db_path = demo
             self.show_login()
             return
-        from ecrf.services.demo import create_demo
+        from ecrf.demo import create_demo
 
         def work(_progress):  # type: ignore[no-untyped-def]
             site = create_demo(demo, self.study)

@@ -22,6 +22,15 @@ def _page(qtbot, session, label: str) -> SubjectPage:  # type: ignore[no-untyped
     return page
 
 
+def _with_entries(session, log: str, count: int = 2) -> str:  # type: ignore[no-untyped-def]
+    """An enrolled subject with `count` or more entries in a log and none removed (the demo's story decides who)."""
+    for row in overview.subject_rows(session):
+        if row.status is SubjectStatus.ENROLLED and row.log_counts.get(log, 0) >= count:
+            if not any(e.deleted for e in overview.subject_detail(session, row.label).logs[log]):
+                return row.label
+    raise AssertionError(f"the demo has no enrolled subject with {count} {log} entries")
+
+
 def _shown(page: SubjectPage, name: str) -> bool:
     button = page.findChild(QPushButton, name)
     return button is not None and not button.isHidden()
@@ -104,35 +113,39 @@ def test_schedule_and_logs_ask_for_forms(qtbot, session) -> None:  # type: ignor
     with qtbot.waitSignal(page.formRequested) as asked:
         schedule.tree.activated.emit(index)
     assert asked.args == [FormRef("DEMO-015", "D28", "VS", "")]
+    label = _with_entries(session, "CM")
+    page = _page(qtbot, session, label)
     cm = page.log_tabs["CM"]
     with qtbot.waitSignal(page.formRequested) as asked:
         cm.add_button.click()
-    assert asked.args == [FormRef("DEMO-015", "", "CM", "", 0)]
+    assert asked.args == [FormRef(label, "", "CM", "", 0)]
     cm.select_repeat(2)
     with qtbot.waitSignal(page.formRequested) as asked:
         cm.open_button.click()
-    assert asked.args == [FormRef("DEMO-015", "", "CM", "", 2)]
+    assert asked.args == [FormRef(label, "", "CM", "", 2)]
 
 
 @pytest.mark.req("DATA-NO-ERASE")
 def test_removing_a_log_entry_needs_a_reason_and_keeps_it(qtbot, session, dialogs) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, session, "DEMO-015")
+    label = _with_entries(session, "CM")
+    entries = len(overview.subject_detail(session, label).logs["CM"])
+    page = _page(qtbot, session, label)
     cm = page.log_tabs["CM"]
-    assert page.tabs.tabText(2) == "Concomitant medications (3)"
+    assert page.tabs.tabText(2) == f"Concomitant medications ({entries})"
     cm.select_repeat(1)
     dialogs.reasons.append(None)  # cancelled: nothing happens
     cm.remove_button.click()
-    assert not any(e.deleted for e in overview.subject_detail(session, "DEMO-015").logs["CM"])
+    assert not any(e.deleted for e in overview.subject_detail(session, label).logs["CM"])
     dialogs.reasons.append("entered for the wrong subject")
     cm.remove_button.click()
-    assert "entry #1 of DEMO-015" in dialogs.questions[-1]
-    assert page.tabs.tabText(2) == "Concomitant medications (2)"
+    assert f"entry #1 of {label}" in dialogs.questions[-1]
+    assert page.tabs.tabText(2) == f"Concomitant medications ({entries - 1})"
     removed = cm.model.item(0, cm.model.columnCount() - 1)
     assert removed.text() == "Removed: entered for the wrong subject"
     assert cm.model.item(0, 1).font().strikeOut() and cm.model.item(0, 1).text()  # shown, struck through
     cm.select_repeat(1)
     assert not cm.remove_button.isEnabled()
-    entry = overview.subject_detail(session, "DEMO-015").logs["CM"][0]
+    entry = overview.subject_detail(session, label).logs["CM"][0]
     assert entry.deleted and entry.deleted_reason == "entered for the wrong subject"
 
 

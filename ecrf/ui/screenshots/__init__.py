@@ -58,8 +58,8 @@ def quiet_dialogs() -> None:
 
 
 def make_demo(folder: Path):  # type: ignore[no-untyped-def]
+    from ecrf.demo import create_demo
     from ecrf.paths import default_forms_dir
-    from ecrf.services.demo import create_demo
     from ecrf.study.loader import load_study
 
     study = load_study(default_forms_dir())

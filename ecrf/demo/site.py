@@ -1,0 +1,92 @@
+"""The demo site: a new site filled with synthetic subjects through the public services only, so every
+value is validated, confirmed and audited exactly as if staff had typed it. Deterministic for a given
+number of subjects and `today` (values come from fixed seeds; only audit times and keys differ)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ecrf.demo.events import announce_entries, place_events
+from ecrf.demo.plan import allocation_rows, plan_subjects
+from ecrf.demo.scenario import Scenario, load_scenario, scenario_file
+from ecrf.demo.scenario_check import check_scenario
+from ecrf.demo.writer import Login, Writer
+from ecrf.services.errors import InvalidInput
+from ecrf.services.site_setup import create_site
+from ecrf.services.subjects import import_allocation_list
+from ecrf.services.users import add_user
+from ecrf.store.clock import Clock  # the services' clock type: the demo passes one clock to every session
+from ecrf.study.model import Study
+
+SITE_CODE, SITE_NAME = "DEMO", "Demo hospital (synthetic data)"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    full_name: str
+    password: str
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    db_path: Path
+    recovery_code: str
+    users: tuple[DemoUser, ...]
+    subject_ids: tuple[str, ...]  # subject ids, or screening numbers of subjects never allocated
+
+
+DEMO_USERS = (
+    DemoUser("admin", "site_admin", "Ada Admin (demo)", "demo-admin-2020"),
+    DemoUser("investigator", "investigator", "Dr Lin Zhao (demo)", "demo-investigator-2020"),
+    DemoUser("nurse", "nurse", "Mei Chen (demo nurse)", "demo-nurse-2020"),
+    DemoUser("monitor", "monitor", "Sam Patel (demo monitor)", "demo-monitor-2020"),
+    DemoUser("reader", "read_only", "Jo Kim (demo reader)", "demo-reader-2020"),
+)
+
+
+def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date | None = None,
+                clock: Clock | None = None) -> DemoSite:
+    """Create the demo site at `db_path` (SiteExists if there is one already) and fill it with `subjects`."""
+    if subjects < 0:
+        raise InvalidInput("The number of demo subjects cannot be negative.")
+    clock = clock or Clock()
+    today = today or clock.now().date()
+    if today > clock.now().date():  # allocation and end dates are checked against the computer's date
+        raise InvalidInput(f"The demo's today ({today.isoformat()}) cannot be after the computer's date.")
+    scenario = checked_scenario(study)
+    rows = allocation_rows(study, subjects)
+    plans = plan_subjects(study, scenario, subjects, today, [arm for _, arm in rows])
+    writer = Writer(study, scenario, today)
+    place_events(study, scenario, plans, today)
+    announce_entries(study, writer.maker.log_roles, plans)
+    recovery_code = _set_up_site(db_path, study, rows, clock)
+    writer.run(Login(db_path, study, clock, {u.username: u.password for u in DEMO_USERS}), plans)
+    labels = tuple(p.label for p in sorted(plans, key=lambda p: (p.consent, p.index)))
+    return DemoSite(db_path, recovery_code, DEMO_USERS, labels)
+
+
+def checked_scenario(study: Study) -> Scenario:
+    """The study's scenario; a scenario with problems is refused with the first of them."""
+    problems = check_scenario(study)
+    if problems:
+        path = scenario_file(study)
+        raise InvalidInput(f"The demo scenario {path} has {len(problems)} problem(s), the first: {problems[0]}. "
+                           f"Run `ecrf check-forms` on the study folder and fix them.")
+    return load_scenario(study)
+
+
+def _set_up_site(db_path: Path, study: Study, rows: list[tuple[str, str]], clock: Clock) -> str:
+    admin = DEMO_USERS[0]
+    new = create_site(db_path, study, SITE_CODE, SITE_NAME, admin.username, admin.full_name, admin.password,
+                      clock=clock)
+    try:
+        for user in DEMO_USERS[1:]:
+            add_user(new.session, user.username, user.full_name, user.role, password=user.password)
+        if rows:
+            import_allocation_list(new.session, "rand_no,arm\n" + "".join(f"{n},{arm}\n" for n, arm in rows))
+    finally:
+        new.session.close()
+    return new.recovery_code

@@ -1,0 +1,259 @@
+"""Write the planned subjects through the public services, one user's session per phase.
+
+Every value is validated, confirmed and audited as if staff had typed it: warnings on real-looking
+values are confirmed as staff do; a value the definition refuses (a definition this generator has no
+plausible value for) is left out and the form stays in progress, with a warning in the log.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ecrf.demo.moment import Moment, study_day
+from ecrf.demo.plan import Fate, LogEntry, Plan
+from ecrf.demo.scenario import Scenario
+from ecrf.demo.values import ValueMaker
+from ecrf.services.auth import login
+from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
+from ecrf.services.forms import save_form
+from ecrf.services.logs import add_log_entry, remove_log_entry
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import FormRef
+from ecrf.services.subjects import allocate, end_participation, screen_subject
+from ecrf.store.clock import Clock
+from ecrf.study.findings import Severity
+from ecrf.study.model import Study, Visit
+from ecrf.study.schedule import window_of
+from ecrf.study.status import SubjectStatus
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_REASON = "Entered twice by mistake; see entry #1"
+END_STATUS = {Fate.DIED: SubjectStatus.DIED, Fate.WITHDRAWN: SubjectStatus.WITHDRAWN}
+END_REASON = {Fate.DIED: "Died", Fate.WITHDRAWN: "Withdrew consent", Fate.COMPLETED: "Last study visit done"}
+
+
+@dataclass(frozen=True)
+class Login:
+    """Who to log in as for a phase (a site opens in one session at a time)."""
+
+    db_path: Path
+    study: Study
+    clock: Clock
+    passwords: Mapping[str, str]
+
+    @contextmanager
+    def session(self, username: str) -> Iterator[SiteSession]:
+        session = login(self.db_path, self.study, username, self.passwords[username], self.clock)
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+class Writer:
+    """The demo's data entry: screening, allocation, visits, logs and the end of participation."""
+
+    def __init__(self, study: Study, scenario: Scenario, today: date) -> None:
+        self.study, self.scenario, self.today = study, scenario, today
+        self.maker = ValueMaker(study, scenario)
+
+    def run(self, site: Login, plans: list[Plan]) -> None:
+        # The study nurse screens, allocates from the list (the role may) and enters the visits; the
+        # investigator records screen failures, the log entries and the ends of participation. Two
+        # logins, not one per step: each costs a key derivation (~0.3 s).
+        with site.session("nurse") as nurse:
+            self.screen(nurse, plans)
+            self.allocate(nurse, plans)
+            self.follow_up(nurse, plans)
+        with site.session("investigator") as investigator:
+            self.close_out(investigator, plans)
+
+    # -- phases ---------------------------------------------------------------------------------
+
+    def screen(self, session: SiteSession, plans: list[Plan]) -> None:
+        for plan in sorted(plans, key=lambda p: (p.consent, p.index)):
+            plan.label = screen_subject(session)
+            for visit in (v for v in self.study.visits if v.before_day0):
+                forms = list(self._forms_at(visit, None))
+                if plan.fate is Fate.SCREENING:
+                    forms = forms[:self._screening_progress(forms)]
+                for form, timepoint in forms:
+                    self.enter(session, plan, visit, plan.consent, form, timepoint)
+
+    def _screening_progress(self, forms: list[tuple[str, str]]) -> int:
+        """A subject still in screening has the forms up to the eligibility form and one more."""
+        codes = [form for form, _ in forms]
+        eligibility = self.study.eligibility_form
+        return codes.index(eligibility) + 2 if eligibility in codes else 1
+
+    def allocate(self, session: SiteSession, plans: list[Plan]) -> None:
+        for plan in _allocated(plans):
+            try:
+                allocation = allocate(session, plan.label, day0=plan.day0)
+            except ServiceError as exc:  # a definition whose eligibility rules the generic values do not meet
+                log.warning("Demo: %s stays in screening: %s", plan.label, exc.message)
+                plan.fate, plan.day0 = Fate.SCREENING, None
+                continue
+            plan.label, plan.arm = allocation.subject_id, allocation.arm
+
+    def _failure_reason(self, plan: Plan) -> str:
+        if self.study.eligibility_form and plan.failed_item:
+            return f"Not eligible: {self.study.form(self.study.eligibility_form).item(plan.failed_item).label.en}"
+        return "Not eligible"
+
+    def follow_up(self, session: SiteSession, plans: list[Plan]) -> None:
+        for plan in _allocated(plans):
+            for code, on in plan.visits.items():
+                visit = self.study.visit(code)
+                for form, timepoint in self._forms_at(visit, plan.arm):
+                    self.enter(session, plan, visit, on, form, timepoint)
+        self._correct_a_value(session, plans)
+
+    def close_out(self, session: SiteSession, plans: list[Plan]) -> None:
+        for plan in plans:
+            if plan.fate is Fate.SCREEN_FAILURE:
+                end_participation(session, plan.label, SubjectStatus.SCREEN_FAILURE, plan.consent,
+                                  self._failure_reason(plan))
+        for plan in _allocated(plans):
+            for entry in plan.entries:
+                if entry.form in self.study.logs:
+                    self.add_entry(session, plan, entry)
+        self._remove_a_duplicate(session, plans)
+        for plan in _allocated(plans):
+            if plan.end is not None:
+                self._end_participation(session, plan)
+
+    # -- entering -------------------------------------------------------------------------------
+
+    def _forms_at(self, visit: Visit, arm: str | None) -> Iterator[tuple[str, str]]:
+        """Forms staff fill at a visit (allocation fills its own form; end of study is recorded at the end)."""
+        for visit_form in visit.forms_for(arm):
+            if visit_form.form not in (self.study.allocation_form, self.study.end_of_study_form):
+                for timepoint in visit_form.timepoints or ("",):
+                    yield visit_form.form, timepoint
+
+    def moment(self, plan: Plan, visit: Visit, on: date, timepoint: str = "") -> Moment:
+        return Moment(plan, visit.code, on, study_day(visit, plan, on), self.today, timepoint,
+                      key=f"{visit.code}:{timepoint}", end=plan.end)
+
+    def enter(self, session: SiteSession, plan: Plan, visit: Visit, on: date, form: str, timepoint: str) -> None:
+        values = self.maker.form_values(self.study.form(form), self.moment(plan, visit, on, timepoint))
+        unfinished = (visit.code, form) in plan.in_progress or (
+            plan.fate is Fate.SCREENING and form == self.study.eligibility_form)
+        save(session, FormRef(plan.label, visit.code, form, timepoint), values, today=self.today,
+             complete=not unfinished)
+
+    def add_entry(self, session: SiteSession, plan: Plan, entry: LogEntry) -> int | None:
+        moment = Moment(plan, "", entry.start, _day_of(plan, entry.start), self.today,
+                        key=f"{entry.form}:{entry.name}:{entry.start}", end=entry.end, specs=entry.specs,
+                        partial_start=entry.partial_start)
+        values = self.maker.form_values(self.study.form(entry.form), moment)
+        return add_entry(session, plan.label, entry.form, values, self.today)
+
+    def _end_participation(self, session: SiteSession, plan: Plan) -> None:
+        """Forms the fate asks for at its end (e.g. 28-day mortality), end of study, then the status."""
+        end = plan.end
+        assert end is not None and plan.day0 is not None
+        rule = self.scenario.fates.get(plan.fate.value)
+        for form in rule.forms_at_end if rule else ():
+            visits = self.study.visits_of_form(form)
+            if visits and visits[0] not in plan.visits:
+                # Recorded at its visit, dated that visit's target once it has passed, else the end.
+                target = window_of(self.study.visit(visits[0]), plan.day0)[0]
+                self.enter(session, plan, self.study.visit(visits[0]), target if target <= self.today else end,
+                           form, "")
+        eos_form, eos_visit = self.study.end_of_study_form, self.study.end_of_study_visit
+        eos_visit = eos_visit or next(iter(self.study.visits_of_form(eos_form or "")), None)
+        if eos_form and eos_visit:
+            self.enter(session, plan, self.study.visit(eos_visit), end, eos_form, "")
+        reason = (rule.reason if rule and rule.reason else None) or END_REASON.get(plan.fate, "Ended")
+        end_participation(session, plan.label, END_STATUS.get(plan.fate, SubjectStatus.COMPLETED), end, reason)
+
+    def _remove_a_duplicate(self, session: SiteSession, plans: list[Plan]) -> None:
+        """A log entry entered twice, then removed with a reason: the removal shows in the audit trail."""
+        for plan in _allocated(plans):
+            entries = [e for e in plan.entries if e.form in self.study.logs]
+            if entries:
+                repeat = self.add_entry(session, plan, entries[0])
+                if repeat:
+                    remove_log_entry(session, plan.label, entries[0].form, repeat, DUPLICATE_REASON)
+                return
+
+    def _correct_a_value(self, session: SiteSession, plans: list[Plan]) -> None:
+        """A completed number corrected against the source, so the item history shows old → new and why.
+
+        In the scenario's visit and form, else in the first visit (and subject) that has a number."""
+        fix = self.scenario.correction
+        visits = [self.study.visit(fix.visit)] if fix.visit else list(self.study.visits)
+        for visit in visits:
+            for plan in _allocated(plans):
+                on = plan.consent if visit.before_day0 else plan.visits.get(visit.code)
+                target = self._correctable(plan, visit, on) if on else None
+                if target is not None:
+                    form, item, value = target
+                    new = value + (round(fix.plus) if isinstance(value, int) else Decimal(str(fix.plus)))
+                    save(session, FormRef(plan.label, visit.code, form), {item: new}, today=self.today,
+                         reason=fix.reason)
+                    return
+
+    def _correctable(self, plan: Plan, visit: Visit, on: date) -> tuple[str, str, Any] | None:
+        fix = self.scenario.correction
+        for form, timepoint in self._forms_at(visit, plan.arm):
+            if timepoint or (fix.form and form != fix.form) or (visit.code, form) in plan.in_progress:
+                continue
+            values = self.maker.form_values(self.study.form(form), self.moment(plan, visit, on))
+            for item in self.study.form(form).items:
+                value = values.get(item.code)
+                if (fix.item is None or item.code == fix.item) and isinstance(value, (int, Decimal)):
+                    return form, item.code, value
+        return None
+
+
+def _allocated(plans: list[Plan]) -> list[Plan]:
+    return sorted((p for p in plans if p.allocated), key=lambda p: (p.day0, p.index))
+
+
+def _day_of(plan: Plan, on: date) -> int:
+    return (on - plan.day0).days if plan.day0 else -1
+
+
+def save(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, today: date, complete: bool = True,
+         reason: str | None = None) -> None:
+    """Save like staff do: confirm the warnings shown; leave out what is refused (and keep the form open)."""
+    confirm: set[str] = set()
+    for _ in range(5):
+        try:
+            save_form(session, ref, values, confirm=confirm, complete=complete, reason=reason, today=today)
+            return
+        except NeedsConfirmation as exc:
+            confirm |= {f.key for f in exc.findings}
+        except ValuesRefused as exc:
+            values, complete = _without_refused(ref, values, exc), False
+    log.warning("Demo: %s could not be saved.", ref)
+
+
+def add_entry(session: SiteSession, label: str, form: str, values: Mapping[str, Any], today: date) -> int | None:
+    """A new log entry, saved like a form (see save); its repeat number, or None if it could not be saved."""
+    values, confirm, complete = {k: v for k, v in values.items() if v is not None}, set[str](), True
+    for _ in range(5):
+        try:
+            return add_log_entry(session, label, form, values, confirm=confirm, complete=complete, today=today)[0]
+        except NeedsConfirmation as exc:
+            confirm |= {f.key for f in exc.findings}
+        except ValuesRefused as exc:
+            values, complete = _without_refused(FormRef(label, "", form), values, exc), False
+    log.warning("Demo: a %s entry of %s could not be saved.", form, label)
+    return None
+
+
+def _without_refused(ref: FormRef, values: Mapping[str, Any], exc: ValuesRefused) -> dict[str, Any]:
+    log.warning("Demo: %s left in progress: %s", ref, exc.message)
+    refused = {code for f in exc.findings if f.severity is Severity.HARD for code in f.items}
+    return {k: v for k, v in values.items() if k not in refused}

@@ -25,8 +25,9 @@ LAYERS = {
     "study": ("The study definition", "`ecrf/study/problems.py` (each problem has its own code)"),
     "export": ("Writing an export bundle", "`ecrf/export/errors.py`"),
     "verify": ("Verifying a bundle (`ecrf verify`, the export's self-check)", "`ecrf/export/errors.py`"),
+    "demo": ("Making a demo site", "`ecrf/demo/errors.py`"),
     "cli": ("The command line", "`ecrf/cli/errors.py`"),
-    "core": ("Not yet catalogued", "`ecrf/errors.py`"),
+    "core": ("The installation (the app's own files)", "`ecrf/paths.py`, `ecrf/errors.py`"),
 }
 
 INTRO = """# Error codes

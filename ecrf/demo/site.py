@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ecrf.demo import errors as _errors  # noqa: F401 - registers the demo's codes
 from ecrf.demo.events import announce_entries, place_events
 from ecrf.demo.plan import allocation_rows, plan_subjects
 from ecrf.demo.scenario import Scenario, load_scenario, scenario_file
@@ -51,11 +52,11 @@ def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date 
                 clock: Clock | None = None) -> DemoSite:
     """Create the demo site at `db_path` (SiteExists if there is one already) and fill it with `subjects`."""
     if subjects < 0:
-        raise InvalidInput("The number of demo subjects cannot be negative.")
+        raise InvalidInput("demo-subjects-negative", count=subjects)
     clock = clock or Clock()
     today = today or clock.now().date()
     if today > clock.now().date():  # allocation and end dates are checked against the computer's date
-        raise InvalidInput(f"The demo's today ({today.isoformat()}) cannot be after the computer's date.")
+        raise InvalidInput("demo-today-in-future", today=today.isoformat(), now=clock.now().date().isoformat())
     scenario = checked_scenario(study)
     rows = allocation_rows(study, subjects)
     plans = plan_subjects(study, scenario, subjects, today, [arm for _, arm in rows])
@@ -73,8 +74,7 @@ def checked_scenario(study: Study) -> Scenario:
     problems = check_scenario(study)
     if problems:
         path = scenario_file(study)
-        raise InvalidInput(f"The demo scenario {path} has {len(problems)} problem(s), the first: {problems[0]}. "
-                           f"Run `ecrf check-forms` on the study folder and fix them.")
+        raise InvalidInput("demo-scenario-has-problems", path=path, count=len(problems), first=problems[0])
     return load_scenario(study)
 
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 # The order and the words of the doc's sections; a layer missing here fails `update` (add it).
 LAYERS = {
     "store": ("The site database and its key file", "`ecrf/store/errors.py`"),
-    "services": ("Refusals of the services (permissions, workflow, input)", "`ecrf/services/errors.py`"),
+    "services": ("Refusals of the services (permissions, workflow, input)", "`ecrf/services/error_messages.py`"),
     "study": ("The study definition", "`ecrf/study/problems.py` (each problem has its own code)"),
     "export": ("Writing an export bundle", "`ecrf/export/errors.py`"),
     "verify": ("Verifying a bundle (`ecrf verify`, the export's self-check)", "`ecrf/export/errors.py`"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 import tempfile
@@ -149,3 +150,17 @@ def session(demo):  # type: ignore[no-untyped-def]
     s = demo.login("nurse")
     yield s
     s.close()
+
+
+@pytest.fixture
+def ecrf(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """`ecrf(*argv, stdin="...")` runs the CLI in-process: (exit code, stdout, stderr)."""
+    from ecrf.cli.main import main
+
+    def run(*argv: str | Path, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -3,31 +3,18 @@ exit 1), never "unexpected"; a bug gives a crash log and exit 2. The GUI side is
 from __future__ import annotations
 
 import importlib
-import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ecrf.cli.main import main
 from tests.conftest import ADMIN_PASSWORD
 
 Run = Callable[..., tuple[int, str, str]]
 cli_main = importlib.import_module("ecrf.cli.main")  # the module (ecrf.cli re-exports its `main` function)
 
 
-@pytest.fixture
-def ecrf(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """`ecrf(*argv, stdin=...)` runs the CLI in-process: (exit code, stdout, stderr)."""
-
-    def run(*argv: str | Path, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def list_users(ecrf: Run, db: Path) -> tuple[int, str, str]:

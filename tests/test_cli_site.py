@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import collections
-import io
 import os
 import re
 import sys
@@ -28,13 +27,11 @@ ADMIN_PASSWORD = "admin-password-1"  # the `sites` fixture's admin (tests/confte
 
 
 @pytest.fixture
-def ecrf(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """`ecrf(*argv, stdin="...")` runs the CLI in-process: (exit code, stdout, stderr)."""
+def ecrf(ecrf: Run) -> Run:  # type: ignore[no-redef]
+    """The shared in-process CLI runner (tests/conftest.py), which here also refuses any sign of a crash."""
 
     def run(*argv: str | Path, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
+        code, out, err = ecrf(*argv, stdin=stdin)
         assert "Traceback" not in out + err and "unexpected error" not in err
         return code, out, err
 

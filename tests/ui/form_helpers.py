@@ -87,3 +87,13 @@ def d3_answers(form: str, day: date = TODAY) -> dict[str, str | list[str]]:
                "CHESTTIG": "N", "FATIGUE": "Y", "MYALGIA": "N", "HEADACHE": "N", "SORETHR": "N", "DIARRHEA": "N",
                "ANOSMIA": "N", "ICU": "N", "O2SUP": "Room"},
     }[form]
+
+
+def fill_new_site(dialog) -> int:  # type: ignore[no-untyped-def]
+    """Stands in for `CreateSiteDialog.exec`: fills the new site's form (site CN07, admin boss) and accepts it."""
+    from ecrf.ui import login
+
+    for name, value in (("site_code", "CN07"), ("site_name", "Test Hospital"), ("admin_username", "boss"),
+                        ("admin_full_name", "Bo Ss"), ("password", "boss-password-1"), ("again", "boss-password-1")):
+        getattr(dialog, name).setText(value)
+    return login.CreateSiteDialog.DialogCode.Accepted.value

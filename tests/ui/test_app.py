@@ -13,7 +13,7 @@ from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.main_window import MainWindow
 from ecrf.ui.settings import AppSettings
 from tests.conftest import FORMS
-from tests.ui.form_helpers import d3_subject
+from tests.ui.form_helpers import d3_subject, fill_new_site
 
 
 @pytest.fixture
@@ -64,14 +64,8 @@ def test_creating_a_site_shows_the_recovery_code_and_logs_the_admin_in(controlle
 
     codes: list[str] = []
 
-    def fill(dialog) -> int:  # type: ignore[no-untyped-def]
-        for name, value in (("site_code", "CN07"), ("site_name", "Test Hospital"), ("admin_username", "boss"),
-                            ("admin_full_name", "Bo Ss"), ("password", "boss-password-1"),
-                            ("again", "boss-password-1")):
-            getattr(dialog, name).setText(value)
-        return login.CreateSiteDialog.DialogCode.Accepted.value
 
-    monkeypatch.setattr(login.CreateSiteDialog, "exec", fill)
+    monkeypatch.setattr(login.CreateSiteDialog, "exec", fill_new_site)
     monkeypatch.setattr(login.RecoveryCodeDialog, "exec",
                         lambda d: codes.append(d.findChild(QLabel, "code").text()) or 1)
     app = controller(tmp_path / "new" / "site.db")

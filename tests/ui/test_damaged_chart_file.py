@@ -13,6 +13,7 @@ from ecrf.ui.app import AppController
 from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.settings import AppSettings
 from tests.conftest import FORMS
+from tests.ui.form_helpers import fill_new_site
 
 DAMAGED = {
     "yaml-syntax": ("study: MSC-COVID19\ncharts:\n  - {form: VS, item: TEMP\n", "charts.yaml:4: [yaml-syntax]"),
@@ -70,15 +71,9 @@ def test_the_login_window_shows_the_coded_problem(damaged, controller, tmp_path,
 
 def test_creating_a_site_on_it_shows_the_coded_problem(damaged, controller, tmp_path, qtbot, monkeypatch,
                                                        dialogs):  # type: ignore[no-untyped-def]
-    def fill(dialog) -> int:  # type: ignore[no-untyped-def]
-        for name, value in (("site_code", "CN07"), ("site_name", "Test Hospital"), ("admin_username", "boss"),
-                            ("admin_full_name", "Bo Ss"), ("password", "boss-password-1"),
-                            ("again", "boss-password-1")):
-            getattr(dialog, name).setText(value)
-        return login.CreateSiteDialog.DialogCode.Accepted.value
 
     forms, expected = damaged
-    monkeypatch.setattr(login.CreateSiteDialog, "exec", fill)
+    monkeypatch.setattr(login.CreateSiteDialog, "exec", fill_new_site)
     app = controller(tmp_path / "new" / "site.db", forms)
     assert isinstance(app.window, StartWindow)
     app.create_site()

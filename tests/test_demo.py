@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ecrf.demo import DEMO_USERS, DemoSite, create_demo
 from ecrf.services.audit_trail import item_history
 from ecrf.services.auth import login
-from ecrf.demo import DEMO_USERS, DemoSite, create_demo
 from ecrf.services.errors import InvalidInput
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, load_subject_data
 from ecrf.store.errors import SiteExists
 from ecrf.store.models import AuditEvent, FormInstance, Subject
-from ecrf.study.status import FormStatus
 from ecrf.study.schedule import VisitStatus, subject_schedule
+from ecrf.study.status import FormStatus
 
 TODAY = date(2024, 6, 1)
 Row = tuple[str, str, str, str, int, str, str | None, str | None]

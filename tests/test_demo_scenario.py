@@ -111,3 +111,10 @@ def test_a_scenario_shapes_another_studys_demo(tmp_path):  # type: ignore[no-unt
         assert stored["RESCUE"] == "N" and "RESCDOSE" not in stored
         scores[form.visit_code].append(int(stored["SCORE"]))
     assert min(scores["W0"]) >= 5 and max(scores["W6"]) <= 3
+
+
+def test_an_event_of_an_undefined_group_is_a_problem(broken):  # type: ignore[no-untyped-def]
+    (broken / "demo" / "scenario.yaml").write_text(
+        "groups:\n  meds: {per_subject: [1, 2]}\nevents:\n  - name: X\n    group: mends\n", encoding="utf-8")
+    problems = check_scenario(load_study(broken))
+    assert [(p.line, p.code) for p in problems] == [(5, P.DEMO_BAD_EVENT)] and "meds" in problems[0].message

@@ -3,6 +3,8 @@ value is validated, confirmed and audited exactly as if staff had typed it. Dete
 number of subjects and `today` (values come from fixed seeds; only audit times and keys differ)."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,8 +14,10 @@ from ecrf.demo.events import announce_entries, place_events
 from ecrf.demo.plan import allocation_rows, plan_subjects
 from ecrf.demo.scenario import Scenario, load_scenario, scenario_file
 from ecrf.demo.scenario_check import check_scenario
-from ecrf.demo.writer import Login, Writer
+from ecrf.demo.writer import Writer
+from ecrf.services.auth import login
 from ecrf.services.errors import InvalidInput
+from ecrf.services.session import SiteSession
 from ecrf.services.site_setup import create_site
 from ecrf.services.subjects import import_allocation_list
 from ecrf.services.users import add_user
@@ -46,6 +50,24 @@ DEMO_USERS = (
     DemoUser("monitor", "monitor", "Sam Patel (demo monitor)", "demo-monitor-2020"),
     DemoUser("reader", "read_only", "Jo Kim (demo reader)", "demo-reader-2020"),
 )
+
+
+@dataclass(frozen=True)
+class Login:
+    """The demo users' sessions on the new site, all on one clock."""
+
+    db_path: Path
+    study: Study
+    clock: Clock
+    passwords: Mapping[str, str]
+
+    @contextmanager
+    def session(self, username: str) -> Iterator[SiteSession]:
+        session = login(self.db_path, self.study, username, self.passwords[username], self.clock)
+        try:
+            yield session
+        finally:
+            session.close()
 
 
 def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date | None = None,

@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ecrf.demo.moment import Moment, study_day
 from ecrf.demo.plan import Fate, LogEntry, Plan
 from ecrf.demo.scenario import Scenario
 from ecrf.demo.values import ValueMaker
-from ecrf.services.auth import login
 from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
 from ecrf.services.forms import save_form
 from ecrf.services.logs import add_log_entry, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.services.subjects import allocate, end_participation, screen_subject
-from ecrf.store.clock import Clock
 from ecrf.study.findings import Severity
 from ecrf.study.model import Study, Visit
 from ecrf.study.schedule import window_of
@@ -39,22 +35,10 @@ END_STATUS = {Fate.DIED: SubjectStatus.DIED, Fate.WITHDRAWN: SubjectStatus.WITHD
 END_REASON = {Fate.DIED: "Died", Fate.WITHDRAWN: "Withdrew consent", Fate.COMPLETED: "Last study visit done"}
 
 
-@dataclass(frozen=True)
-class Login:
-    """Who to log in as for a phase (a site opens in one session at a time)."""
+class Sessions(Protocol):
+    """Logs a demo user in for one phase (a site opens in one session at a time)."""
 
-    db_path: Path
-    study: Study
-    clock: Clock
-    passwords: Mapping[str, str]
-
-    @contextmanager
-    def session(self, username: str) -> Iterator[SiteSession]:
-        session = login(self.db_path, self.study, username, self.passwords[username], self.clock)
-        try:
-            yield session
-        finally:
-            session.close()
+    def session(self, username: str) -> AbstractContextManager[SiteSession]: ...
 
 
 class Writer:
@@ -64,7 +48,7 @@ class Writer:
         self.study, self.scenario, self.today = study, scenario, today
         self.maker = ValueMaker(study, scenario)
 
-    def run(self, site: Login, plans: list[Plan]) -> None:
+    def run(self, site: Sessions, plans: list[Plan]) -> None:
         # The study nurse screens, allocates from the list (the role may) and enters the visits; the
         # investigator records screen failures, the log entries and the ends of participation. Two
         # logins, not one per step: each costs a key derivation (~0.3 s).

@@ -25,9 +25,9 @@ def _page(qtbot, session, label: str) -> SubjectPage:  # type: ignore[no-untyped
 def _with_entries(session, log: str, count: int = 2) -> str:  # type: ignore[no-untyped-def]
     """An enrolled subject with `count` or more entries in a log and none removed (the demo's story decides who)."""
     for row in overview.subject_rows(session):
-        if row.status is SubjectStatus.ENROLLED and row.log_counts.get(log, 0) >= count:
-            if not any(e.deleted for e in overview.subject_detail(session, row.label).logs[log]):
-                return row.label
+        enough = row.status is SubjectStatus.ENROLLED and row.log_counts.get(log, 0) >= count
+        if enough and not any(e.deleted for e in overview.subject_detail(session, row.label).logs[log]):
+            return row.label
     raise AssertionError(f"the demo has no enrolled subject with {count} {log} entries")
 
 

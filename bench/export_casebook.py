@@ -28,6 +28,7 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from bench.demo_copy import demo_copy
 from bench.result import Result
 from bench.scale import Scale
 from bench.timing import FORMS_DIR
@@ -74,14 +75,12 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
 
 
 def _demo_records(subjects: int) -> tuple[ExportContext, list[SubjectRecord]]:
-    from ecrf.demo import create_demo
     from ecrf.services import export_records
     from ecrf.services.auth import login
 
     study = load_study(FORMS_DIR)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp, kdf_profile("fast"):
-        create_demo(Path(tmp) / "site.db", study, subjects=subjects)
-        session = login(Path(tmp) / "site.db", study, "nurse", "demo-nurse-2020")
+        session = login(demo_copy(subjects, Path(tmp)), study, "nurse", "demo-nurse-2020")
         try:
             with session.read() as db:
                 site, users = export_records.site_facts(db), export_records.users(db)

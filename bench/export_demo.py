@@ -6,16 +6,15 @@ before it writes a byte), in the same run. Goal: ≤ 3 s.
 """
 from __future__ import annotations
 
-import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.demo_copy import demo_copy
 from bench.result import Result
 from bench.scale import Scale
 from bench.timing import FORMS_DIR
-from ecrf.demo import create_demo
 from ecrf.services import export_records
 from ecrf.services.auth import login
 from ecrf.services.export import export_bundle
@@ -31,11 +30,9 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     exports: list[float] = []
     reads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
-        template = Path(tmp) / "template"
-        create_demo(template / "site.db", study, subjects=subjects)
         for i in range(runs):
             site = Path(tmp) / f"site{i}"
-            shutil.copytree(template, site)
+            demo_copy(subjects, site)
             out = Path(tmp) / f"out{i}"
             out.mkdir()
             session = login(site / "site.db", study, "nurse", "demo-nurse-2020")

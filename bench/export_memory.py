@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.demo_copy import demo_copy
 from bench.result import Result
 from bench.scale import Scale
 from bench.timing import FORMS_DIR, REPO
@@ -83,12 +84,8 @@ def _child(count: int, site_db: Path, out: Path) -> dict[str, float]:
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     small, big = scale.pick(full=(100, 1000), quick=(10, 40), smoke=(2, 4))
     demo_subjects = scale.pick(full=20, quick=20, smoke=2)
-    from ecrf.demo import create_demo
-    from ecrf.study.loader import load_study
-
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
-        site_db = Path(tmp) / "demo" / "site.db"
-        create_demo(site_db, load_study(FORMS_DIR), subjects=demo_subjects)
+        site_db = demo_copy(demo_subjects, Path(tmp) / "demo")
         out = Path(tmp) / "out"
         out.mkdir()
         floor = _child(small, site_db, out)

@@ -164,3 +164,15 @@ def ecrf(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  
         return code, out, err
 
     return run
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With the suite on several cores, a worker that needs the shared demo site while another is making it
+    waits. So one file that needs it runs first (its worker makes the demo), then every file that does not
+    (the other workers stay busy), then the rest. The order within a file is kept; no test depends on order."""
+    def uses_demo(item: pytest.Item) -> bool:
+        return "demo_template" in getattr(item, "fixturenames", ())
+
+    first = next((item.path for item in items if uses_demo(item)), None)
+    needs = {item.path for item in items if uses_demo(item)}
+    items.sort(key=lambda item: 0 if item.path == first else 2 if item.path in needs else 1)

@@ -68,12 +68,11 @@ def demo(tmp_path_factory, study) -> Iterator[tuple[DemoSite, SiteSession]]:  # 
     session.close()
 
 
-def test_every_demo_user_logs_in_with_the_printed_password_and_role(tmp_path, study):  # type: ignore[no-untyped-def]
-    site = create_demo(tmp_path / "site.db", study, subjects=3, today=TODAY)
-    assert {u.role for u in site.users} == {"site_admin", "investigator", "nurse", "monitor", "read_only"}
-    for user in site.users:
+def test_every_demo_user_logs_in_with_the_printed_password_and_role(small_demo, study):  # type: ignore[no-untyped-def]
+    assert {u.role for u in DEMO_USERS} == {"site_admin", "investigator", "nurse", "monitor", "read_only"}
+    for user in DEMO_USERS:
         assert len(user.password) >= 8 and user.password != user.username
-        session = login(site.db_path, study, user.username, user.password)
+        session = login(small_demo.db_path, study, user.username, user.password)
         try:
             assert (session.actor.role, session.actor.must_change_password) == (user.role, False)
             assert session.site_code == "DEMO"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import os
 import shutil
 import tempfile
@@ -44,6 +45,7 @@ def _fixed_clock() -> dt.date:
 
 TODAY = _fixed_clock()
 FORMS = REPO / "forms"
+DEMO_WARNINGS = "demo-warnings.txt"  # beside the shared demo site: what its generator logged
 
 
 @pytest.fixture(scope="session")
@@ -115,8 +117,18 @@ def demo_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-d
     """The 20-subject demo site, made once per run; tests copy it (`demo`) or only read it."""
     from ecrf.demo import create_demo
 
-    return made_once_per_run(tmp_path_factory, "demo-template",
-                             lambda folder: create_demo(folder / "site.db", study, subjects=20))
+    def make(folder: Path) -> None:
+        # What the generator logs (a form it could not fill from the definition) is kept for tests/test_demo.py.
+        handler = logging.FileHandler(folder / DEMO_WARNINGS, encoding="utf-8")
+        handler.setLevel(logging.WARNING)
+        logging.getLogger("ecrf.demo").addHandler(handler)
+        try:
+            create_demo(folder / "site.db", study, subjects=20)
+        finally:
+            logging.getLogger("ecrf.demo").removeHandler(handler)
+            handler.close()
+
+    return made_once_per_run(tmp_path_factory, "demo-template", make)
 
 
 @pytest.fixture(scope="session")

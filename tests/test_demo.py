@@ -1,12 +1,13 @@
 """The demo site: made through the public services, deterministic, showing every state the UI must show."""
 from __future__ import annotations
 
-import logging
+import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_WARNINGS
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -43,28 +44,13 @@ def _values(session: SiteSession) -> set[Row]:
         return rows
 
 
-class _Recorded(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-FALLBACKS = _Recorded()  # what the demo logged while the module's demo was made
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, study) -> Iterator[tuple[DemoSite, SiteSession]]:  # type: ignore[no-untyped-def]
-    logger = logging.getLogger("ecrf.demo")
-    logger.addHandler(FALLBACKS)
-    try:
-        site = create_demo(tmp_path_factory.mktemp("demo") / "site.db", study, today=TODAY)
-    finally:
-        logger.removeHandler(FALLBACKS)
-    session = _open(site, study)
-    yield site, session
+def demo(demo_template: Path, tmp_path_factory, study) -> Iterator[tuple[Path, SiteSession]]:  # type: ignore[no-untyped-def]
+    """The run's 20-subject demo (made once per run with the run's today), copied for this module."""
+    folder = tmp_path_factory.mktemp("demo") / "site"
+    shutil.copytree(demo_template, folder)
+    session = login(folder / "site.db", study, "monitor", "demo-monitor-2020")
+    yield folder, session
     session.close()
 
 
@@ -81,9 +67,10 @@ def test_every_demo_user_logs_in_with_the_printed_password_and_role(small_demo, 
 
 
 def test_every_form_of_this_study_is_filled_without_falling_back(demo):  # type: ignore[no-untyped-def]
-    site, _ = demo
-    assert len(site.subject_ids) == 20
-    assert [r.getMessage() for r in FALLBACKS.records] == []
+    folder, session = demo
+    with session.read() as db:
+        assert len(db.scalars(select(Subject)).all()) == 20
+    assert (folder / DEMO_WARNINGS).read_text(encoding="utf-8") == ""  # what ecrf.demo logged while making it
 
 
 def test_the_same_today_gives_the_same_values(tmp_path, study):  # type: ignore[no-untyped-def]
@@ -114,7 +101,8 @@ def test_the_schedule_shows_visits_done_due_overdue_upcoming_and_cancelled(demo,
         for subject in db.scalars(select(Subject).where(Subject.day0.is_not(None))):
             data = load_subject_data(db, study, subject)
             ended = date.fromisoformat(subject.ended_on) if subject.status in ("died", "withdrawn") else None
-            seen |= {v.status for v in subject_schedule(study, data.day0, TODAY, data.visit_dates, ended)}
+            seen |= {v.status for v in subject_schedule(study, data.day0, app_clock.today(), data.visit_dates,
+                                                        ended)}
     assert {VisitStatus.DONE, VisitStatus.DUE, VisitStatus.OVERDUE, VisitStatus.UPCOMING,
             VisitStatus.CANCELLED, VisitStatus.OUT_OF_WINDOW} <= seen
 

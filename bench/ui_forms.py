@@ -34,19 +34,6 @@ GOAL_MB = 250.0
 FORMS = ("VS", "LB")
 
 
-def _page_class() -> Callable[..., Any] | str:
-    try:
-        from ecrf.ui.form_editor.page import FormEditorPage
-    except Exception as exc:  # noqa: BLE001 - any import failure means "not there yet"
-        return f"ecrf.ui.form_editor.page.FormEditorPage is not importable yet ({type(exc).__name__}: {exc})"
-    return FormEditorPage  # type: ignore[no-any-return]
-
-
-def skipped() -> str | None:
-    found = _page_class()
-    return found if isinstance(found, str) else None
-
-
 def rss_mb() -> float:
     """Resident memory of this process now (Linux /proc), else the peak from getrusage."""
     try:
@@ -112,10 +99,6 @@ def _refs(session) -> list[Any]:  # type: ignore[no-untyped-def]
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     """Measured in a fresh process, so the memory figure is the app's own (not this benchmark run's, after
     other benchmarks) and a crash of Qt cannot take the benchmark table with it."""
-    reason = skipped()
-    if reason:
-        print(f"ui_forms: skipped: {reason}")
-        return []
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     done = subprocess.run([sys.executable, "-c", CHILD, scale.value], capture_output=True, text=True,
                           check=False, cwd=REPO, env=env)
@@ -135,15 +118,14 @@ print(json.dumps([dataclasses.asdict(r) for r in child(Scale(sys.argv[1]))]))
 
 def child(scale: Scale) -> list[Result]:
     """The measurement itself, in the subprocess."""
-    page_class = _page_class()
-    assert not isinstance(page_class, str), page_class
     from PySide6.QtCore import qInstallMessageHandler
 
     from ecrf.ui.app import create_app
+    from ecrf.ui.form_editor.page import FormEditorPage
 
     create_app([])
     qInstallMessageHandler(_quiet_qt)
-    return _measure(page_class, scale)
+    return _measure(FormEditorPage, scale)
 
 
 def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,20 +22,6 @@ from ecrf.ui.main_window import MainWindow
 from ecrf.ui.settings import AppSettings
 
 
-def _writers_written() -> bool:
-    """The real export needs every part writer the bundle uses (ODM and PDFs came last)."""
-    from ecrf.export.bundle.writer import default_parts
-
-    try:
-        default_parts()
-    except ImportError:
-        return False
-    return True
-
-
-needs_writers = pytest.mark.skipif(not _writers_written(), reason="a bundle part writer is not written yet")
-
-
 @pytest.fixture
 def settings(tmp_path: Path) -> AppSettings:
     return AppSettings(tmp_path / "ui.ini")
@@ -250,7 +236,6 @@ def test_a_site_without_subjects_says_there_is_nothing_to_export(qtbot, sites, s
         nurse.close()
 
 
-@needs_writers
 @pytest.mark.req("EXPORT-ATOMIC")
 def test_cancelling_leaves_no_zip_and_no_partial_file(qtbot, dialog, dialogs, monkeypatch, out):
     real = export.export_bundle
@@ -276,7 +261,6 @@ def test_cancelling_leaves_no_zip_and_no_partial_file(qtbot, dialog, dialogs, mo
     assert dialog.values["next"].text() == "No. 1"
 
 
-@needs_writers
 @pytest.mark.req("EXPORT-COMPLETE")
 def test_the_demo_exports_one_bundle_into_the_chosen_folder(qtbot, dialog, dialogs, out, session):
     from ecrf.export.verify.bundle import verify_bundle

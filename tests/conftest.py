@@ -1,6 +1,7 @@
 """Test set-up: no test touches the user's real folders, needs a display, or the network."""
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import io
 import logging
@@ -14,8 +15,15 @@ from pathlib import Path
 import pytest
 from run_once import made_once_per_run
 
+# Test files live in memory where the system offers it (/dev/shm on Linux): the suite writes hundreds of site
+# databases with synchronous=FULL, and a disk's fsync is a third of their cost. Durability is the crash test's
+# business (a killed writer, not a lost disk), which holds in memory too. pyproject keeps only failed tests' files.
+_MEMORY = Path("/dev/shm")
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and _MEMORY.is_dir() and os.access(_MEMORY, os.W_OK):
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = str(_MEMORY)  # where pytest makes tmp_path (tests/ and workers)
 # Keep lark's grammar cache and anything else the app would put in the user's folders out of $HOME.
-_SANDBOX = Path(tempfile.mkdtemp(prefix="ecrf-tests-"))
+_SANDBOX = Path(tempfile.mkdtemp(prefix="ecrf-tests-", dir=os.environ.get("PYTEST_DEBUG_TEMPROOT")))
+atexit.register(shutil.rmtree, _SANDBOX, True)
 os.environ["ECRF_CACHE_DIR"] = str(_SANDBOX / "cache")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANG"] = "C.UTF-8"

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ADMIN_PASSWORD
+from conftest import ADMIN_PASSWORD
 
 Run = Callable[..., tuple[int, str, str]]
 cli_main = importlib.import_module("ecrf.cli.main")  # the module (ecrf.cli re-exports its `main` function)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FORMS
 from PySide6.QtWidgets import QLabel
 
 from ecrf.services.subject_data import FormRef
@@ -12,7 +13,6 @@ from ecrf.ui.form_editor.page import FormEditorPage
 from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.main_window import MainWindow
 from ecrf.ui.settings import AppSettings
-from tests.conftest import FORMS
 from tests.ui.form_helpers import d3_subject, fill_new_site
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ADMIN_PASSWORD, FORMS
 from PySide6.QtCore import Qt
 
 from ecrf.store.keyslots import SlotFileMissing
@@ -16,7 +17,6 @@ from ecrf.ui.app import AppController, last_resort_hook
 from ecrf.ui.i18n import install_language
 from ecrf.ui.login import LoginWindow
 from ecrf.ui.settings import AppSettings
-from tests.conftest import ADMIN_PASSWORD, FORMS
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FORMS
 
 from ecrf.study.charts import CHARTS_FILE
 from ecrf.ui import login
 from ecrf.ui.app import AppController
 from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.settings import AppSettings
-from tests.conftest import FORMS
 from tests.ui.form_helpers import fill_new_site
 
 DAMAGED = {

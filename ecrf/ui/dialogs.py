@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.crashlog import write_crash_log
+from ecrf.crashlog import report_crash
 from ecrf.errors import EcrfError
 from ecrf.ui.background import Cancelled, Operation, Progress
 from ecrf.ui.i18n import text_lang
@@ -42,20 +42,9 @@ def error_text(exc: BaseException) -> str:
 
 
 def crash_text(exc: BaseException) -> str:
-    """Log a bug with its traceback (data folder/logs) and say where the log is."""
-    report = write_crash_log(exc)
-    log.error("unexpected error (%s), crash log: %s", type(exc).__name__, report.log or report.why)
-    if report.log is not None:
-        where = QCoreApplication.translate(
-            "dialogs", "The details are in {0}: send that file, with what you were doing, to the site "
-                       "administrator.").format(report.log)
-    else:
-        where = QCoreApplication.translate(
-            "dialogs", "The details could not be written to a log file ({0}): tell the site administrator what "
-                       "you were doing.").format(report.why)
-    return QCoreApplication.translate(
-        "dialogs", "Something unexpected went wrong ({0}); this is a bug in ecrf. Nothing was saved by the step "
-                   "that failed. {1}").format(type(exc).__name__, where)
+    """Log a bug with its traceback (data folder/logs) and say where the log is, in the app's language."""
+    log.error("unexpected error (%s), written to a crash log", type(exc).__name__)
+    return report_crash(exc, text_lang())
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

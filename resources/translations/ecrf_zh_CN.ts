@@ -1727,18 +1727,6 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
         <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
     </message>
     <message>
-        <source>The details are in {0}: send that file, with what you were doing, to the site administrator.</source>
-        <translation>详细信息已写入 {0}：请将该文件连同您当时的操作发给中心管理员。</translation>
-    </message>
-    <message>
-        <source>The details could not be written to a log file ({0}): tell the site administrator what you were doing.</source>
-        <translation>详细信息无法写入日志文件（{0}）：请将您当时的操作告知中心管理员。</translation>
-    </message>
-    <message>
-        <source>Something unexpected went wrong ({0}); this is a bug in ecrf. Nothing was saved by the step that failed. {1}</source>
-        <translation>发生意外错误（{0}），这是 ecrf 的程序缺陷。失败的这一步没有保存任何内容。{1}</translation>
-    </message>
-    <message>
         <source>e.g. transcription error corrected from the source document</source>
         <translation>例如：根据原始文件更正转录错误</translation>
     </message>

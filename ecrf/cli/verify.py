@@ -33,6 +33,7 @@ def report(verdict: Verdict) -> str:
     lines = ["VERIFIED" if verdict.ok else f"NOT VERIFIED: {first}"]
     lines += _facts(verdict)
     lines += _trust_lines(verdict)
+    lines += [f"  note:      {note}" for note in verdict.notes]
     more = verdict.problems[1:]
     if more:
         lines.append(f"Other problems ({len(more)}):")
@@ -57,6 +58,9 @@ def _facts(verdict: Verdict) -> list[str]:
     if verdict.files is not None:
         checked = ", each with the size and SHA-256 the manifest states" if verdict.ok else ""
         facts.append(("files", f"{verdict.files} besides the manifest{checked}"))
+    if verdict.events is not None:
+        checked = ": chain, seals, keys and the replay of every value checked" if verdict.ok else ""
+        facts.append(("trail", f"{verdict.events} events, {verdict.seals} seals{checked}"))
     if verdict.fingerprint_shown:
         facts.append(("signed by", f"certificate SHA-256 {verdict.fingerprint_shown}"))
     lines = [f"  {label + ':':<11}{value}" for label, value in facts]

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from ecrf.export.bundle.identity import SigningIdentity
     from ecrf.study.model import Study
+    from ecrf.trail.seals import KeyCertificate, Seal
 
 
 @dataclass(frozen=True)
@@ -184,3 +187,26 @@ class ExportContext:
     app_version: str
     subject_count: int
     extras: dict[str, str] = field(default_factory=dict)
+    evidence: BundleEvidence | None = None  # seals, key certificates, findings, the exporting user's key
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Problems the site's own trail check found, and the administrator's recorded reason for going on."""
+
+    digest: str
+    problems: tuple[str, ...]
+    acknowledged_by: str
+    acknowledged_at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BundleEvidence:
+    """What a verifier needs, besides the trail, to check it from the bundle alone (`ecrf.trail`)."""
+
+    seals: tuple[Seal, ...]
+    certificates: tuple[KeyCertificate, ...]
+    signer: str  # the exporting user, who also signs the manifest with their personal key
+    signer_key: Ed25519PrivateKey
+    finding: Finding | None = None

@@ -18,12 +18,14 @@ from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.export.bundle.writer import Cancelled, PendingBundle, Progress, write_bundle
 from ecrf.export.errors import ExportCancelled as BundleCancelled
 from ecrf.export.errors import ExportError
-from ecrf.export.records import ExportContext
-from ecrf.services import export_records
+from ecrf.errors import Bug
+from ecrf.export.records import BundleEvidence, ExportContext, Finding
+from ecrf.services import export_records, integrity
 from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput, PermissionDenied
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.signing import make_identity, store_identity, stored_identity
+from ecrf.store import audit
 from ecrf.store.audit import Change
 from ecrf.store.models import ExportLog, Site
 
@@ -57,6 +59,8 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
                   cancelled: Cancelled | None = None) -> ExportResult:
     """Write the next bundle into `out_dir`. Raises InvalidInput (nothing to export), ExportCancelled or
     ExportFailed (disk full, read-only, ...) with the database unchanged and no finished-looking file."""
+    session.require(Do.EXPORT)
+    checked = integrity.require_exportable(session)  # refuses a trail with unacknowledged problems
     with session.read(Do.EXPORT) as db:
         count = export_records.subject_count(db)
         if count == 0:
@@ -70,7 +74,8 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
         ctx = ExportContext(
             study=session.study, site=export_records.site_facts(db), users=export_records.users(db),
             identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
-            created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count)
+            created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count,
+            evidence=_evidence(db, session, checked))
         pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, progress, cancelled)
     try:
         _record(session, ctx, pending, identity, key_id)
@@ -111,6 +116,17 @@ def _record(session: SiteSession, ctx: ExportContext, pending: PendingBundle, id
             pending.publish()  # inside the transaction: a failed rename rolls the log back
         except ExportError as exc:
             raise ExportFailed(exc.code, **exc.params) from None
+
+
+def _evidence(db: Session, session: SiteSession, found: integrity.Integrity) -> BundleEvidence:
+    """Seals and key certificates from the same snapshot as the trail, the exporter's key, the finding."""
+    if session.actor.signing_key is None:
+        raise Bug("a logged-in user has a personal signing key")
+    ack = found.acknowledged
+    finding = None if found.ok or ack is None else Finding(
+        ack.digest, tuple(found.report.problems), ack.by, ack.at_utc, ack.reason)
+    return BundleEvidence(tuple(audit.seals(db)), tuple(audit.certificates(db)), session.actor.username,
+                          session.actor.signing_key, finding)
 
 
 def _last(db: Session) -> ExportLog | None:

@@ -77,8 +77,8 @@ def certify_own_key(tx: Tx, opened: OpenedSlot) -> None:
 def certify_key(tx: Tx, username: str, public: str, site_kek: bytes) -> None:
     exists = tx.db.scalar(select(KeyCertificateRow.id).where(KeyCertificateRow.username == username,
                                                              KeyCertificateRow.public_key == public).limit(1))
-    if exists is not None:
-        return
+    if exists is not None or tx.db.scalar(select(SigningKey.id).limit(1)) is None:
+        return  # certified already, or the site has no key yet (made at its first export; certified after)
     identity, row = site_identity(tx, site_kek)
     tx.audit(Change("key_certified", item=username, new_value=public,
                     reason=f"certified by the site key {row.fingerprint[:16]}"))
@@ -119,14 +119,17 @@ def seal_clear_site_keys(tx: Tx, slots: KeySlots, opened: OpenedSlot) -> OpenedS
     """A site from before this version keeps its site key in clear inside the database, where any password
     reaches it: seal it and grant the sealing key to the slots of the roles that may sign bundles."""
     clear = tx.db.scalars(select(SigningKey).where(SigningKey.sealed_key.is_(None))).all()
-    if not clear:
+    someone_holds_it = any(slots.has_site_key(slot) for slot in slots.slot_ids)
+    if someone_holds_it and (not clear or opened.site_kek is None):
         return opened
+    # No slot holds a site key yet (a site from before this version): make the key that will seal it.
     site_kek = opened.site_kek or secrets.token_bytes(32)
     tx.db.connection().exec_driver_sql("PRAGMA secure_delete = ON")  # overwrite the clear key's old bytes
     for row in clear:
         row.sealed_key, row.key_der = seal_site_key(row.key_der, site_kek, row.fingerprint), b""
     grant_site_key_to_roles(tx, slots, site_kek)
-    tx.audit(Change("site_key_sealed", reason="the site signing key is now sealed to the roles that may export"))
+    if clear:
+        tx.audit(Change("site_key_sealed", reason="the site signing key is now sealed to the roles that may export"))
     return OpenedSlot(opened.slot_id, opened.data_key, opened.signing_key,
                       site_kek if slots.has_site_key(opened.slot_id) else None, opened.kek)
 

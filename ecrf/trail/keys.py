@@ -11,6 +11,7 @@ KEY_ISSUED, SEALS_STARTED = "key_issued", "seals_started"
 # Events written for someone who was not logged in: the attempted account is named, the seal is the recorder's.
 RECORDED_ACTIONS = frozenset({"login_failed", "recovery_code_failed"})
 ISSUER_ROLES = frozenset({"site_admin"})
+EXPORT_ROLES = frozenset({"investigator", "nurse"})  # kept equal to the permission table by a test
 
 
 @dataclass

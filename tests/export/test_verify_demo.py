@@ -18,7 +18,8 @@ from tests.export.test_verify import entries_of, flip_middle_byte, sha256
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {  # every entry of the bundle falls in exactly one group
-    "manifest": lambda name: name in ("manifest.json", "manifest.sig"),
+    "manifest": lambda name: name in ("manifest.json", "manifest.sig", "manifest.signer.json"),
+    "audit": lambda name: name.startswith("audit/"),
     "odm": lambda name: name == "odm.xml",
     "csv": lambda name: name.startswith("csv/") and not name.startswith("csv/forms/"),
     "form csv": lambda name: name.startswith("csv/forms/"),
@@ -53,7 +54,8 @@ def site_certificate_pem(demo_entries: dict[str, bytes], tmp_path_factory: pytes
 def test_the_demo_bundle_verifies(demo_bundle: Path, demo_entries: dict[str, bytes], site_certificate_pem: Path):
     verdict = verify_bundle(demo_bundle)
     assert verdict.ok, verdict.problems
-    assert verdict.files == len(demo_entries) - 2 and verdict.subjects == 20
+    assert verdict.files == len(demo_entries) - 3 and verdict.subjects == 20
+    assert verdict.events and verdict.seals and not verdict.notes  # a site sealed from its first event
     assert any(name.startswith("pdf/casebooks/") for name in demo_entries)
     verdict = verify_bundle(demo_bundle, str(site_certificate_pem))
     assert verdict.ok and verdict.trust_checked, verdict.problems

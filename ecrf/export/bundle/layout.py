@@ -7,6 +7,10 @@ FORMAT_VERSION = "1.0"
 
 MANIFEST = "manifest.json"
 MANIFEST_SIG = "manifest.sig"
+MANIFEST_SIGNER = "manifest.signer.json"  # the exporting user's personal signature over the manifest
+TRAIL = "audit/trail.jsonl"  # every event exactly as chained (the CSV is for reading; this is for checking)
+SEALS = "audit/seals.jsonl"
+KEY_CERTIFICATES = "audit/key_certificates.jsonl"
 ODM = "odm.xml"
 CSV_DIR = "csv"
 ITEMS_LONG = "csv/items_long.csv"

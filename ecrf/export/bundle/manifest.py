@@ -57,12 +57,24 @@ def build_manifest(ctx: ExportContext, previous_sha256: str | None, counts: dict
         "export": {"sequence": ctx.export_seq, "previous_manifest_sha256": previous_sha256,
                    "created_at": ctx.created_at, "data_as_of": site.as_of, "app": APP_NAME,
                    "app_version": ctx.app_version},
-        "audit": {"head_seq": site.audit_head_seq, "head_hash": site.audit_head_hash},
+        "audit": {"head_seq": site.audit_head_seq, "head_hash": site.audit_head_hash, **_evidence(ctx)},
         "counts": dict(sorted(counts.items())),
         "csv": {"encoding": "UTF-8", "dialect": "RFC 4180", "formula_rule": formula_rule},
         "files": [entry.as_json() for entry in sorted(files, key=lambda e: e.path)],
     }
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def _evidence(ctx: ExportContext) -> dict[str, Any]:
+    """Who exported (their personal key signs the manifest too) and the site's own finding, if any."""
+    evidence = ctx.evidence
+    if evidence is None:
+        return {}
+    finding = evidence.finding
+    return {"exported_by": evidence.signer,
+            "finding": None if finding is None else {
+                "digest": finding.digest, "problems": list(finding.problems), "acknowledged_by": finding.acknowledged_by,
+                "acknowledged_at": finding.acknowledged_at, "reason": finding.reason}}
 
 
 def sha256_hex(data: bytes) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, safe_name
+from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER, safe_name
 from ecrf.export.bundle.manifest import build_manifest, sha256_hex, staged_files
 from ecrf.export.errors import ExportCancelled, ExportError
 from ecrf.export.parts import BundlePart
@@ -55,11 +55,12 @@ def bundle_name(ctx: ExportContext) -> str:
 
 
 def default_parts() -> list[BundlePart]:
+    from ecrf.export.bundle.evidence import EvidencePart
     from ecrf.export.csv.part import CsvPart
     from ecrf.export.odm.writer import OdmPart
     from ecrf.export.pdf.parts import BlankCrfPart, CasebookPart
 
-    return [CsvPart(), OdmPart(), BlankCrfPart(), CasebookPart()]
+    return [CsvPart(), OdmPart(), BlankCrfPart(), CasebookPart(), EvidencePart()]
 
 
 def write_bundle(ctx: ExportContext, subjects: Iterable[SubjectRecord], audit: Iterable[AuditRecord], out_dir: Path,
@@ -79,6 +80,10 @@ def write_bundle(ctx: ExportContext, subjects: Iterable[SubjectRecord], audit: I
         manifest = build_manifest(ctx, previous_sha256, counts, staged_files(staging), _formula_rule())
         (staging / MANIFEST).write_bytes(manifest)
         (staging / MANIFEST_SIG).write_bytes(_sign(manifest, ctx))
+        if ctx.evidence is not None:
+            from ecrf.export.bundle.evidence import signer_document
+
+            (staging / MANIFEST_SIGNER).write_bytes(signer_document(ctx, sha256_hex(manifest)))
         _zip(staging, partial)
         if cancelled and cancelled():
             raise ExportCancelled("export-cancelled")
@@ -143,7 +148,7 @@ def _check(cancelled: Cancelled) -> None:
 def _zip(staging: Path, target: Path) -> None:
     """Manifest first (a reader sees what to expect before anything else), then files by path."""
     names = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
-    names.sort(key=lambda name: (name not in (MANIFEST, MANIFEST_SIG), name))
+    names.sort(key=lambda name: (name not in (MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER), name))
     with open(target, "xb") as raw:
         with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
             for name in names:

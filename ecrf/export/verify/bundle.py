@@ -15,11 +15,13 @@ from typing import Any, BinaryIO
 from cryptography import x509
 
 from ecrf.export.bundle.identity import certificate_fingerprint, format_fingerprint
-from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, ODM
+from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER, ODM
+from ecrf.export.bundle.manifest import sha256_hex
 from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_signer
 from ecrf.export.errors import VerificationRefused
 from ecrf.export.verify.manifest import BundleRefused, Listed, certificate_sha256, listed_files, parse_manifest
 from ecrf.export.verify.manifest import field as manifest_field
+from ecrf.export.verify.trail import verify_trail
 from ecrf.export.verify.trust import Trust, parse_trust
 from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits
 
@@ -43,6 +45,9 @@ class Verdict:
     files: int | None = None
     fingerprint: str | None = None  # SHA-256 of the certificate that signed manifest.sig
     trust: Trust | None = None  # what the signer was compared with; None: not compared
+    notes: list[str] = field(default_factory=list)  # facts to weigh the verdict (events before seals, a finding)
+    events: int | None = None
+    seals: int | None = None
     finished: bool = False  # every check ran (guards against a verdict of OK from a check that was skipped)
 
     @property
@@ -94,6 +99,11 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
     if not integrity:  # a tampered file is already refused; its PDF or XML would only add noise
         verdict.problems.extend(_pdf_problems(bundle, listed, certificate))
         verdict.problems.extend(_odm_problems(bundle))
+        trail = verify_trail(bundle, manifest, sha256_hex(manifest_bytes), certificate)
+        verdict.problems.extend(trail.problems)
+        verdict.notes.extend(trail.notes)
+        verdict.events = trail.report.events if trail.report else None
+        verdict.seals = trail.report.seals if trail.report else None
     verdict.finished = True
 
 
@@ -137,7 +147,7 @@ def _note_facts(verdict: Verdict, manifest: dict[str, Any]) -> None:
 
 
 def _entry_problems(bundle: SafeZip, listed: dict[str, Listed]) -> list[str]:
-    present = set(bundle.names()) - {MANIFEST, MANIFEST_SIG}
+    present = set(bundle.names()) - {MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER}
     missing, extra = sorted(listed.keys() - present), sorted(present - listed.keys())
     problems = [f"{path}: listed in the manifest but missing from the bundle" for path in missing]
     problems += [f"{path}: in the bundle but not listed in the manifest (added after signing)"

@@ -3,11 +3,18 @@ reproduces the input that used to crash, hang or mislead, then checks the coded 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
+from subject_helpers import screen, stored
 
+from ecrf.services import forms
+from ecrf.services.errors import InvalidInput, ValuesRefused
+from ecrf.services.subject_data import FormRef
 from ecrf.study.loader import check_definition
+from ecrf.study.parsing import MAX_DIGITS, parse_entry
+from ecrf.study.values import PartialDate
 from ecrf.study.yamlsource import MAX_ALIASES, YamlAliasBomb, YamlSyntaxError, parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,3 +53,62 @@ def test_check_forms_reports_an_alias_bomb_with_its_code(tmp_path, ecrf):
     assert "aliases" in problems[0].message
     code, out, err = ecrf("check-forms", forms)
     assert code != 0 and "[yaml-alias-bomb]" in out + err and "Traceback" not in out + err
+
+
+# ---- values: huge integers, lone surrogates, typed dates outside 1900–2100 ------------------------------
+
+HUGE = "1" * 4301  # one digit past Python's int() limit for text
+
+
+def _item(study, form: str, code: str):  # type: ignore[no-untyped-def]
+    return study.forms[form].item(code)
+
+
+@pytest.mark.req("VAL-HARD")
+@pytest.mark.parametrize(("form", "code", "raw", "finding"), [
+    ("CT", "SCRUL", HUGE, "too-many-digits"),  # typed or pasted: int() used to raise
+    ("CT", "SCRUL", 10**5000, "too-many-digits"),  # given as a number: str() used to raise when stored
+    ("CM", "CMDOSE", HUGE, "too-many-digits"),
+    ("CM", "CMDOSE", 10**4400, "too-many-digits"),
+    ("AE", "AETERM", "fever \ud83d", "broken-character"),  # half an emoji: cannot be encoded as UTF-8
+    ("CT", "SCRUL", "\udc00", "broken-character"),
+    ("AE", "AESCRIT", ("\ud800",), "broken-character"),
+    ("CS", "CSDAT", date(1, 1, 1), "impossible-date"),  # a typed date used to skip the year check
+    ("AE", "AESTDAT", PartialDate(1), "impossible-date"),
+], ids=["int-text", "int-typed", "dec-text", "dec-typed", "text", "int-surrogate", "multi", "date", "partial"])
+def test_bad_values_are_refused_with_a_field_level_finding(study, form, code, raw, finding):  # type: ignore[no-untyped-def]
+    value, findings = parse_entry(_item(study, form, code), raw)
+    assert value is None
+    assert [(f.code.value, f.item) for f in findings] == [(finding, code)]
+    for lang in ("en", "zh"):
+        text = findings[0].text(lang)
+        text.encode("utf-8")  # printable: the broken text itself is never echoed
+        assert len(text) < 300  # a 4,301-digit paste is shown by its start only
+
+
+def test_numbers_up_to_the_cap_still_parse(study):  # type: ignore[no-untyped-def]
+    assert parse_entry(_item(study, "CT", "SCRUL"), "3") == (3, [])
+    value, findings = parse_entry(_item(study, "CM", "CMDOSE"), "1" * MAX_DIGITS)
+    assert findings == [] or findings[0].code.value != "too-many-digits"
+
+
+@pytest.mark.req("VAL-HARD")
+def test_save_refuses_bad_values_and_stores_nothing(sites, study):  # type: ignore[no-untyped-def]
+    db, _ = sites.make()
+    session = sites.login(db, "nurse")
+    try:
+        label = screen(session)
+        ref = FormRef(label, "SCR", "DM")
+        before = stored(session, ref)
+        bad = {"HEIGHT": 10**5000, "BRTHDAT": date(1, 1, 1), "ICVER": "V1 \udfff"}
+        with pytest.raises(ValuesRefused) as refused:
+            forms.save_form(session, ref, bad, reason="typo")
+        assert {(f.item, f.code.value) for f in refused.value.findings} == {
+            ("HEIGHT", "too-many-digits"), ("BRTHDAT", "impossible-date"), ("ICVER", "broken-character")}
+        refused.value.text("zh").encode("utf-8")
+        with pytest.raises(InvalidInput) as broken_reason:
+            forms.save_form(session, ref, {"HEIGHT": "170.0"}, reason="typo \ud800")
+        assert broken_reason.value.code == "reason-broken-character"
+        assert stored(session, ref) == before
+    finally:
+        session.close()

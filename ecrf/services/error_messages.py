@@ -269,6 +269,12 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Give a reason for the change.",
         "{ref} 已保存为完成：修改 {items} 需要填写原因。",
         "请填写修改原因。"),
+    "reason-broken-character": M(
+        "The reason for changing {ref} contains a broken character (half of an emoji or of a rare character, "
+        "often from a paste); nothing was saved.",
+        "Delete that character from the reason and type it again.",
+        "修改 {ref} 的原因含有残缺字符（半个表情符号或生僻字，常见于粘贴）；未保存任何内容。",
+        "请从原因中删除该字符后重新输入。"),
     "values-refused": M(
         "{ref} was not saved: {findings}",
         "Correct these values and save again.",

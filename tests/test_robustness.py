@@ -2,16 +2,23 @@
 reproduces the input that used to crash, hang or mislead, then checks the coded message that replaces it."""
 from __future__ import annotations
 
+import errno
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlcipher3
+from conftest import ADMIN_PASSWORD
 from subject_helpers import screen, stored
 
 from ecrf.services import forms
+from ecrf.services.auth import login
 from ecrf.services.errors import InvalidInput, ValuesRefused
 from ecrf.services.subject_data import FormRef
+from ecrf.store import engine
+from ecrf.store.errors import DatabaseDamaged, DiskFull
 from ecrf.study.loader import check_definition
 from ecrf.study.parsing import MAX_DIGITS, parse_entry
 from ecrf.study.values import PartialDate
@@ -112,3 +119,53 @@ def test_save_refuses_bad_values_and_stores_nothing(sites, study):  # type: igno
         assert stored(session, ref) == before
     finally:
         session.close()
+
+
+# ---- a full disk at login ------------------------------------------------------------------------------
+
+class _NoRoomForWal:
+    """A driver connection on a full disk: reading works, but SQLite cannot grow the WAL index (-shm), which
+    it reports as a plain "disk I/O error" (seen on a full tmpfs)."""
+
+    def __init__(self, conn) -> None:  # type: ignore[no-untyped-def]
+        self._conn = conn
+
+    def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+        if "journal_mode" in sql:
+            raise sqlcipher3.dbapi2.OperationalError("disk I/O error")
+        return self._conn.execute(sql, *args)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _disk_full_at_open(monkeypatch, free: int) -> None:  # type: ignore[no-untyped-def]
+    real_connect = sqlcipher3.dbapi2.connect
+    monkeypatch.setattr(sqlcipher3.dbapi2, "connect", lambda *a, **k: _NoRoomForWal(real_connect(*a, **k)))
+    monkeypatch.setattr(engine, "free_space", lambda folder: free)
+
+
+@pytest.mark.req("STORE-FAULTS")
+def test_a_full_disk_at_login_says_disk_full_not_damaged(sites, study, monkeypatch):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    _disk_full_at_open(monkeypatch, free=0)
+    with pytest.raises(DiskFull) as caught:
+        login(db, study, "admin", ADMIN_PASSWORD)
+    assert caught.value.code == "disk-full"
+    assert "full" in caught.value.text("en") and "not damaged" in caught.value.text("en")
+    assert "restore" not in caught.value.text("en").lower()
+    monkeypatch.undo()
+    sites.login(db).close()  # space freed: the site opens as before
+
+
+def test_an_io_error_with_free_space_is_still_reported_as_damage(sites, study, monkeypatch):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    _disk_full_at_open(monkeypatch, free=10**12)
+    with pytest.raises(DatabaseDamaged):
+        login(db, study, "admin", ADMIN_PASSWORD)
+
+
+def test_driver_and_os_full_disk_errors_translate_to_disk_full(tmp_path):  # type: ignore[no-untyped-def]
+    full = sqlite3.OperationalError("database or disk is full")
+    assert engine.translate(full, tmp_path / "site.db").code == "disk-full"
+    assert engine.translate(OSError(errno.ENOSPC, "No space left on device"), tmp_path / "site.db").code == "disk-full"

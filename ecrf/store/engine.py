@@ -5,6 +5,8 @@ every open: the password KDF is paid once, in the key slot.
 """
 from __future__ import annotations
 
+import errno
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +28,11 @@ from ecrf.store.errors import (
 )
 
 DRIVER_ERRORS = (sqlcipher3.dbapi2.Error, sqlite3.Error)
+SQLITE_FULL = 13
+# SQLite reports a full disk as "disk I/O error" when it cannot grow the WAL index (-shm) or write the WAL at
+# open: the error code alone cannot tell that from a failing disk. With less than this free beside the
+# database, the full disk is the cause (a site database and its WAL need more than this to work at all).
+LOW_FREE_SPACE = 8 * 1024 * 1024
 
 
 def raw_connect(path: Path, key: bytes | None) -> Any:
@@ -68,7 +75,7 @@ def translate(exc: BaseException, path: Path) -> StoreError:
     text_ = str(original).lower()
     if "file is not a database" in text_ or "not a database" in text_:
         return NotOurDatabase("not-a-database", path=path)
-    if "disk is full" in text_ or "database or disk is full" in text_:
+    if _disk_full(original, text_, path):
         return DiskFull("disk-full", path=path)
     if not path.parent.is_dir():  # the folder went away under us (a pulled USB drive, a deleted folder)
         return NoSite("database-folder-missing", folder=path.parent, db=path)
@@ -79,6 +86,22 @@ def translate(exc: BaseException, path: Path) -> StoreError:
     if "locked" in text_ or "busy" in text_:
         return StoreError("database-busy", path=path)
     return StoreError("database-error", path=path, detail=original)
+
+
+def _disk_full(original: BaseException, text_: str, path: Path) -> bool:
+    if "disk is full" in text_ or getattr(original, "sqlite_errorcode", None) == SQLITE_FULL:
+        return True
+    if isinstance(original, OSError) and original.errno == errno.ENOSPC:
+        return True
+    return "disk i/o error" in text_ and free_space(path.parent) < LOW_FREE_SPACE
+
+
+def free_space(folder: Path) -> int:
+    """Bytes free for this user on the disk of `folder` (a large number when it cannot be told)."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return LOW_FREE_SPACE  # unknown: do not call a failing disk full
 
 
 @contextmanager

@@ -96,10 +96,11 @@ STORE_MESSAGES: dict[str, Message] = {
         "{path} 不是 ecrf 数据库，或密钥无法打开它。",
         "请检查数据库与其 .keys 文件是否配套。"),
     "disk-full": M(
-        "The disk holding {path} is full; the change was not saved.",
-        "Free some space and try again.",
-        "{path} 所在的磁盘已满；更改未保存。",
-        "请释放一些空间后重试。"),
+        "The disk holding {path} is full: nothing was saved, and the site cannot even be opened while the "
+        "disk has no room for the database's working files.",
+        "Free some space on that disk (or copy the site to another one) and try again; the data is not damaged.",
+        "{path} 所在的磁盘已满：未保存任何内容；磁盘没有空间存放数据库的工作文件时，连打开中心也无法进行。",
+        "请在该磁盘上释放一些空间（或将中心复制到其他磁盘）后重试；数据并未损坏。"),
     "read-only": M(
         "{path} cannot be written (read-only file, folder or medium); nothing was saved.",
         "Move the database to a writable folder or fix its permissions.",

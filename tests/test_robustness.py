@@ -13,6 +13,7 @@ import sqlcipher3
 from conftest import ADMIN_PASSWORD
 from subject_helpers import screen, stored
 
+from ecrf.cli import site as cli_site
 from ecrf.services import forms
 from ecrf.services.auth import login
 from ecrf.services.errors import InvalidInput, ValuesRefused
@@ -169,3 +170,80 @@ def test_driver_and_os_full_disk_errors_translate_to_disk_full(tmp_path):  # typ
     full = sqlite3.OperationalError("database or disk is full")
     assert engine.translate(full, tmp_path / "site.db").code == "disk-full"
     assert engine.translate(OSError(errno.ENOSPC, "No space left on device"), tmp_path / "site.db").code == "disk-full"
+
+
+# ---- the command line: paths, --limit, endless files, a --db that is not a site ---------------------------
+
+def _coded(result: tuple[int, str, str], code: str) -> str:
+    exit_code, out, err = result
+    assert exit_code == 1, out + err
+    assert f"error [{code}]: " in err, err
+    assert "unexpected" not in err and "Traceback" not in err and "crash-" not in err
+    return err
+
+
+def _list_users(ecrf, db: Path | str):  # type: ignore[no-untyped-def]
+    return ecrf("users", "list", "--db", db, "--user", "admin", "--password-stdin", stdin=f"{ADMIN_PASSWORD}\n")
+
+
+@pytest.mark.req("STORE-FAULTS")
+@pytest.mark.parametrize(("db", "code"), [
+    ("/tmp/" + "a" * 300 + "/site.db", "db-path-unusable"),  # ENAMETOOLONG
+    ("/", "db-path-is-folder"),
+    ("~nosuchuser-ecrf-test/x.db", "db-path-unusable"),
+], ids=["too-long", "root", "unknown-user"])
+def test_unusable_db_paths_get_a_coded_message(ecrf, db, code):  # type: ignore[no-untyped-def]
+    _coded(_list_users(ecrf, db), code)
+
+
+def test_a_too_long_output_path_is_a_file_error_not_a_bug(ecrf, sites):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    out = db.parent / ("b" * 300) / "backup.zip"
+    result = ecrf("backup", "--db", db, "--user", "admin", "--password-stdin", "--out", out,
+                  stdin=f"{ADMIN_PASSWORD}\n")
+    assert "too long" in _coded(result, "file-error")
+
+
+def test_a_huge_limit_is_refused_by_the_argument_parser(ecrf, sites):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    with pytest.raises(SystemExit) as exited:
+        ecrf("audit", "show", "--db", db, "--user", "admin", "--password-stdin", "--limit", str(10**30),
+             stdin=f"{ADMIN_PASSWORD}\n")
+    assert exited.value.code == 2  # argparse's usage error: "too large; give at most 1,000,000,000"
+    code, out, err = ecrf("audit", "show", "--db", db, "--user", "admin", "--password-stdin", "--limit",
+                          "1000000000", stdin=f"{ADMIN_PASSWORD}\n")
+    assert code == 0, err
+
+
+def test_allocation_import_refuses_a_device_and_a_huge_file(ecrf, sites, tmp_path):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+
+    def import_(path: Path | str):  # type: ignore[no-untyped-def]
+        return ecrf("allocation", "import", path, "--db", db, "--user", "admin", "--password-stdin",
+                    stdin=f"{ADMIN_PASSWORD}\n")
+
+    _coded(import_("/dev/zero"), "allocation-file-not-a-file")  # used to grow until the kernel killed it
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as handle:  # sparse: no disk space used
+        handle.truncate(cli_site.MAX_ALLOCATION_BYTES + 1)
+    _coded(import_(huge), "allocation-file-too-large")
+    _coded(import_(tmp_path / "none.csv"), "allocation-file-unreadable")
+
+
+@pytest.mark.req("STORE-FAULTS")
+@pytest.mark.parametrize("kind", ["text", "plain-sqlite", "no-keys", "device"])
+def test_a_db_that_is_not_a_site_gets_no_lock_file_beside_it(ecrf, tmp_path, kind):  # type: ignore[no-untyped-def]
+    target = tmp_path / "victim"
+    if kind == "text":
+        target.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    elif kind == "plain-sqlite":
+        sqlite3.connect(target).execute("CREATE TABLE t (x)").connection.close()
+    elif kind == "no-keys":
+        target.write_bytes(bytes(range(200, 256)) * 20)  # looks encrypted, but no .keys beside it
+    before = sorted(tmp_path.iterdir())
+    db = Path("/dev/zero") if kind == "device" else target
+    code = {"no-keys": "key-file-missing"}.get(kind, "not-a-site-file")
+    _coded(_list_users(ecrf, db), code)
+    assert sorted(tmp_path.iterdir()) == before  # no victim.lock, no victim.logins
+    _coded(ecrf("demo", "--force", "--db", db), code)  # --force never deletes a file that is not a site
+    assert sorted(tmp_path.iterdir()) == before

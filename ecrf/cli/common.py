@@ -72,7 +72,25 @@ def secrets_of(args: argparse.Namespace) -> Secrets:
 
 
 def site_db(args: argparse.Namespace) -> Path:
-    return (args.db or default_site_db()).expanduser()
+    """The --db path (or the default), refused with a message when it cannot name a database file."""
+    return usable_db_path(args.db or default_site_db())
+
+
+def usable_db_path(given: Path) -> Path:
+    """`given` with ~ expanded; refused when it names a folder (`--db /`), an unknown user's home
+    (`~nosuchuser/x`) or a name the system cannot hold (too long), instead of failing later as a bug."""
+    try:
+        path = given.expanduser()
+    except RuntimeError:  # pathlib's word for a ~user that does not exist
+        raise CliError("db-path-unusable", path=given, reason=Localized(
+            "there is no such user's home folder", "没有该用户的主文件夹")) from None
+    try:
+        is_folder = path.name == "" or path.is_dir()
+    except OSError as exc:  # ENAMETOOLONG, ELOOP, EACCES ... from stat()
+        raise CliError("db-path-unusable", path=path, reason=exc.strerror or exc) from None
+    if is_folder:
+        raise CliError("db-path-is-folder", path=path, example=path / "site.db")
+    return path
 
 
 def site_study(args: argparse.Namespace) -> Study:

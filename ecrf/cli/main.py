@@ -139,9 +139,14 @@ def _add_site_commands(sub: Subparsers) -> None:
     recover.add_argument("--username", required=True, help="whose password to set")
 
 
+MAX_COUNT = 1_000_000_000  # far beyond any site's events or subjects, and within SQLite's 64-bit integers
+
+
 def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:  # isascii: int() refuses some Unicode digits
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    if len(text) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is too large; give at most {MAX_COUNT:,}")
     return int(text)
 
 
@@ -207,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a path the system refuses (too long, gone, no permission, no space): say which
+        _print_error(CliError("file-error", path=exc.filename or "?", reason=exc.strerror or exc))
+        return EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, the user gets the log's path
         print(report_crash(exc, cli_language()), file=sys.stderr)
         if os.environ.get("ECRF_DEBUG"):

@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ecrf.errors import Localized
 from ecrf.store import migrate
 from ecrf.store.audit import ChainReport, events_in_order, verify_chain
 from ecrf.store.engine import integrity_problems, make_engine, translated
-from ecrf.store.errors import NoSite, NotOurDatabase, SiteExists
+from ecrf.store.errors import NoSite, NotOurDatabase, SiteExists, StoreError
 from ecrf.store.files import InstanceLock, SitePaths
 from ecrf.store.keyslots import KeySlots, SlotFileMissing, new_data_key
 from ecrf.store.models import Site
@@ -112,8 +113,7 @@ def open_database(db_path: Path, slot_id: str, secret: str) -> Database:
         raise NoSite("database-folder-missing", folder=paths.db.parent, db=paths.db)
     if not paths.db.exists():
         raise NoSite("no-site", db=paths.db)
-    if paths.db.stat().st_size == 0:
-        raise NotOurDatabase("database-empty", db=paths.db)
+    refuse_non_site(paths)
     lock = InstanceLock(paths)
     lock.acquire()
     try:
@@ -125,6 +125,33 @@ def open_database(db_path: Path, slot_id: str, secret: str) -> Database:
         lock.release()
         raise
     return database
+
+
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"  # a site's database is encrypted from its first byte
+_TEXT_BYTES = frozenset(b"\t\n\r") | frozenset(range(0x20, 0x7F))
+
+
+def refuse_non_site(paths: SitePaths) -> None:
+    """Refuse a path that cannot be a site's database before anything is made beside it (the lock file):
+    `--db /etc/passwd` must not leave `/etc/passwd.lock`. Without the key the file cannot be read, but a
+    site's database is a regular file, encrypted from its first byte, with its key file beside it."""
+    if not paths.db.is_file():
+        raise NotOurDatabase("not-a-site-file", db=paths.db, why=Localized(
+            "it is a folder, a device or a pipe, not a file", "它是文件夹、设备或管道，而不是文件"))
+    if paths.db.stat().st_size == 0:
+        raise NotOurDatabase("database-empty", db=paths.db)
+    try:
+        with open(paths.db, "rb") as handle:
+            header = handle.read(len(PLAIN_SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError("database-unreadable", db=paths.db, reason=exc.strerror or exc) from None
+    if header == PLAIN_SQLITE_HEADER:
+        raise NotOurDatabase("not-a-site-file", db=paths.db, why=Localized(
+            "an unencrypted SQLite database", "未加密的 SQLite 数据库"))
+    if set(header) <= _TEXT_BYTES:  # 16 random bytes are all printable once in ten million
+        raise NotOurDatabase("not-a-site-file", db=paths.db, why=Localized("a text file", "文本文件"))
+    if not paths.keys.exists() and not paths.next_keys.exists():
+        raise SlotFileMissing("key-file-missing", path=paths.keys)
 
 
 def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> Database:

@@ -74,6 +74,16 @@ STORE_MESSAGES: dict[str, Message] = {
         "Restore the database from your backup, or give the right --db path.",
         "{db} 是空文件，不是 ecrf 中心数据库。",
         "请从备份恢复数据库，或给出正确的 --db 路径。"),
+    "database-unreadable": M(
+        "The site database {db} cannot be read ({reason}).",
+        "Check that the drive is present and that your account may read the file, then try again.",
+        "无法读取中心数据库 {db}（{reason}）。",
+        "请检查驱动器是否已连接、您的账户能否读取该文件，然后重试。"),
+    "not-a-site-file": M(
+        "{db} is not an ecrf site database ({why}); nothing was opened and no file was made beside it.",
+        "Give the --db path of a site's database (the file next to its .keys file).",
+        "{db} 不是 ecrf 中心数据库（{why}）；未打开任何文件，也未在其旁边创建文件。",
+        "请给出中心数据库的 --db 路径（与其 .keys 文件放在一起的那个文件）。"),
     "key-file-does-not-open-database": M(
         "The key file {keys} does not open {db}: the two do not belong together (the key file of another "
         "site, or one of them was replaced or damaged).",

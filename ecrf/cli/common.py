@@ -11,7 +11,7 @@ from pathlib import Path
 from ecrf.cli.errors import CliError
 from ecrf.errors import Localized
 from ecrf.paths import default_forms_dir, default_site_db
-from ecrf.services.auth import login
+from ecrf.services.read_only import login, read_only_notice
 from ecrf.services.session import SiteSession
 from ecrf.study.loader import load_study
 from ecrf.study.model import Study
@@ -119,6 +119,10 @@ def site_session(args: argparse.Namespace, password: str | None = None) -> Itera
     if password is None:
         password = secrets_of(args).ask(f"Password for {args.user}: ")
     session = login(site_db(args), study, args.user, password)
+    if (notice := read_only_notice(session)) is not None:  # on stderr: a command's output stays as it is
+        from ecrf.cli.main import cli_language  # main imports this module
+
+        print(f"note [{notice.code}]: {notice.text(cli_language())}", file=sys.stderr)
     try:
         yield session
     finally:

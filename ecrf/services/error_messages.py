@@ -33,6 +33,12 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "{left} attempt(s) left before the account is locked; check the username, the password and Caps Lock.",
         "用户名或密码错误。",
         "账户锁定前还可尝试 {left} 次；请检查用户名、密码以及大写锁定键。"),
+    "login-failed-read-only": M(
+        "Wrong username or password.",
+        "The site is on read-only media, so this attempt cannot be recorded or counted; check the username, the "
+        "password and Caps Lock.",
+        "用户名或密码错误。",
+        "此中心位于只读介质上，本次尝试无法记录或计数；请检查用户名、密码以及大写锁定键。"),
     "login-failed-now-locked": M(
         "Wrong username or password. The account '{username}' is now locked for {minutes} minute(s) after "
         "{failures} failed attempts.",

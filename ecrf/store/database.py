@@ -14,31 +14,38 @@ from ecrf.errors import Localized
 from ecrf.store import migrate
 from ecrf.store.audit import ChainReport, events_in_order, verify_chain
 from ecrf.store.engine import integrity_problems, make_engine, translated
-from ecrf.store.errors import NoSite, NotOurDatabase, SiteExists, StoreError
+from ecrf.store.errors import NoSite, NotOurDatabase, ReadOnly, SiteExists, StoreError
 from ecrf.store.files import InstanceLock, SitePaths
 from ecrf.store.keyslots import KeySlots, SlotFileMissing, new_data_key
 from ecrf.store.models import Site
 
 
 class Database:
-    """An open, unlocked site database. Holds the instance lock until `close()`."""
+    """An open, unlocked site database. Holds the instance lock until `close()`; a site on read-only media
+    (`read_only`) has no lock (nobody can write it) and refuses every write."""
 
     def __init__(self, paths: SitePaths, data_key: bytes | None, slots: KeySlots | None,
-                 lock: InstanceLock | None) -> None:
+                 lock: InstanceLock | None, read_only: bool = False) -> None:
         self.paths = paths
         self.slots = slots
+        self.read_only = read_only
         self._data_key = data_key
         self._lock = lock
-        self.engine: Engine = make_engine(paths.db, data_key)
+        self.engine: Engine = make_engine(paths.db, data_key, read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def data_key(self) -> bytes | None:
         return self._data_key
 
+    def refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnly("site-opened-read-only", db=self.paths.db)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction holding the write lock: commits all or nothing, driver errors as messages."""
+        self.refuse_if_read_only()
         with translated(self.paths.db), self._sessions() as db, db.begin():
             yield db
 
@@ -48,6 +55,7 @@ class Database:
             yield db
 
     def save_slots(self, slots: KeySlots) -> None:
+        self.refuse_if_read_only()
         slots.save(self.paths.keys)
         self.slots = slots
 
@@ -64,6 +72,7 @@ class Database:
     def rekey(self, new_slots: KeySlots, new_key: bytes) -> None:
         """Re-encrypt with `new_key`. The new slots are saved first as `.keys.next`, so a crash between
         the steps leaves a pair that `open_database` can still open (it finishes the swap)."""
+        self.refuse_if_read_only()
         new_slots.save(self.paths.next_keys)
         self.engine.dispose()
         with translated(self.paths.db), self.engine.connect() as conn:
@@ -107,24 +116,59 @@ def remove_site_files(paths: SitePaths) -> None:
 
 
 def open_database(db_path: Path, slot_id: str, secret: str) -> Database:
-    """Lock, unlock the slot with the password (or recovery code), open, migrate."""
+    """Lock, unlock the slot with the password (or recovery code), open, migrate. A site on read-only media is
+    opened for reading: no lock file, no migration, every write refused (see `site_is_read_only`)."""
     paths = SitePaths(db_path)
     if not paths.db.parent.is_dir():
         raise NoSite("database-folder-missing", folder=paths.db.parent, db=paths.db)
     if not paths.db.exists():
         raise NoSite("no-site", db=paths.db)
     refuse_non_site(paths)
-    lock = InstanceLock(paths)
-    lock.acquire()
+    read_only = site_is_read_only(paths)
+    # Nobody can write read-only media, so there is no second writer to keep out (and no lock file to make).
+    lock = None if read_only else InstanceLock(paths)
+    if lock is not None:
+        lock.acquire()
     try:
-        database = _unlock(paths, slot_id, secret, lock)
+        database = _unlock(paths, slot_id, secret, lock, read_only)
         with translated(paths.db):
             _check_pairing(database)
-            migrate.upgrade(database.engine)
+            if read_only:
+                _require_current_schema(database)
+            else:
+                migrate.upgrade(database.engine)
     except BaseException:
-        lock.release()
+        if lock is not None:
+            lock.release()
         raise
     return database
+
+
+def site_is_read_only(paths: SitePaths) -> bool:
+    """True when this process cannot change the site's files: read-only media (a write-protected USB drive,
+    a DVD, a read-only share or mount) or a database file or folder without write permission. Such a site
+    is opened for reading only, so its data and audit trail can still be read and verified."""
+    folder = paths.db.parent
+    if _mounted_read_only(folder):
+        return True
+    return not (os.access(paths.db, os.W_OK) and os.access(folder, os.W_OK))
+
+
+def _mounted_read_only(folder: Path) -> bool:
+    statvfs = getattr(os, "statvfs", None)  # POSIX only; on Windows the permission check above decides
+    if statvfs is None:
+        return False
+    try:
+        return bool(statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _require_current_schema(database: Database) -> None:
+    """A read-only site cannot be migrated: it opens only when its schema is this version's."""
+    if migrate.current_revision(database.engine) != migrate.head_revision():
+        database.engine.dispose()
+        raise ReadOnly("read-only-site-needs-upgrade", db=database.paths.db)
 
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"  # a site's database is encrypted from its first byte
@@ -154,34 +198,38 @@ def refuse_non_site(paths: SitePaths) -> None:
         raise SlotFileMissing("key-file-missing", path=paths.keys)
 
 
-def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> Database:
+def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock | None,
+            read_only: bool = False) -> Database:
     slots = KeySlots.load(paths.keys) if paths.keys.exists() or not paths.next_keys.exists() else None
     if slots is None:
         # A rekey stopped between its two steps: only the new slots are there.
-        return _finish_rekey(paths, slot_id, secret, lock)
+        return _finish_rekey(paths, slot_id, secret, lock, read_only)
     key = slots.unlock(slot_id, secret)
     try:
-        database = Database(paths, key, slots, lock)
+        database = Database(paths, key, slots, lock, read_only)
         _probe(database)
     except NotOurDatabase:
         if not paths.next_keys.exists():
             # The slot opened, so the key file is a sound one: it and the database were not made together.
             raise NotOurDatabase("key-file-does-not-open-database", keys=paths.keys, db=paths.db) from None
-        return _finish_rekey(paths, slot_id, secret, lock)
-    with contextlib.suppress(FileNotFoundError):
-        paths.next_keys.unlink()  # a rekey that never reached the database: its new slots are void
+        return _finish_rekey(paths, slot_id, secret, lock, read_only)
+    if not read_only:  # read-only media keep the leftover; it is cleared where the site can be written
+        with contextlib.suppress(FileNotFoundError):
+            paths.next_keys.unlink()  # a rekey that never reached the database: its new slots are void
     return database
 
 
-def _finish_rekey(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock) -> Database:
+def _finish_rekey(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock | None,
+                  read_only: bool = False) -> Database:
     try:
         slots = KeySlots.load(paths.next_keys)
     except SlotFileMissing:
         raise NotOurDatabase("key-file-does-not-open-database", keys=paths.keys, db=paths.db) from None
     key = slots.unlock(slot_id, secret)
-    database = Database(paths, key, slots, lock)
+    database = Database(paths, key, slots, lock, read_only)
     _probe(database)
-    os.replace(paths.next_keys, paths.keys)
+    if not read_only:  # on read-only media the new slots are read where they are; the swap waits
+        os.replace(paths.next_keys, paths.keys)
     return database
 
 

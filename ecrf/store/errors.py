@@ -116,6 +116,28 @@ STORE_MESSAGES: dict[str, Message] = {
         "Move the database to a writable folder or fix its permissions.",
         "{path} 无法写入（文件、文件夹或介质为只读）；未保存任何内容。",
         "请将数据库移到可写的文件夹，或修正其权限。"),
+    "site-opened-read-only": M(
+        "This site is opened read-only: {db} is on read-only media or in a folder you may not write, so "
+        "nothing can be changed (the data and the audit trail can be read and verified).",
+        "Copy the site folder (the .db and .keys files) to a writable folder and open it there to change "
+        "anything.",
+        "此中心以只读方式打开：{db} 位于只读介质上或您无权写入的文件夹中，因此不能修改任何内容"
+        "（可以查看和核验数据与稽查轨迹）。",
+        "如需修改，请将中心文件夹（.db 和 .keys 文件）复制到可写的文件夹，并在那里打开。"),
+    "opened-read-only": M(
+        "{db} is on read-only media or in a folder you may not write, so it is opened read-only: you can read "
+        "the data and the audit trail, and this login is not recorded in the audit trail.",
+        "Copy the site folder (the .db and .keys files) to a writable folder and open it there to change "
+        "anything.",
+        "{db} 位于只读介质上或您无权写入的文件夹中，因此以只读方式打开：可以查看数据和稽查轨迹，"
+        "本次登录不会记入稽查轨迹。",
+        "如需修改，请将中心文件夹（.db 和 .keys 文件）复制到可写的文件夹，并在那里打开。"),
+    "read-only-site-needs-upgrade": M(
+        "{db} was made by another version of ecrf and must be upgraded before it can be opened, which "
+        "cannot be done on read-only media.",
+        "Copy the site folder (the .db and .keys files) to a writable folder and open it there.",
+        "{db} 由其他版本的 ecrf 创建，需先升级才能打开，而只读介质上无法升级。",
+        "请将中心文件夹（.db 和 .keys 文件）复制到可写的文件夹，并在那里打开。"),
     "database-damaged": M(
         "{path} is damaged ({detail}).",
         "Restore the latest backup with `ecrf restore`.",

@@ -106,7 +106,7 @@ def translate(exc: BaseException, path: Path) -> StoreError:
     return StoreError("database-error", path=path, detail=original)
 
 
-def _disk_full(original: BaseException, text_: str, path: Path) -> bool:
+def _disk_full(original: BaseException | None, text_: str, path: Path) -> bool:
     if "disk is full" in text_ or getattr(original, "sqlite_errorcode", None) == SQLITE_FULL:
         return True
     if isinstance(original, OSError) and original.errno == errno.ENOSPC:

@@ -1,5 +1,6 @@
-"""The form editor never swallows a fault: a 4,301-digit paste gets a message under its field (a lone surrogate
-cannot reach the editor: Qt drops it; the service refuses it, see tests/test_robustness.py), and any unexpected fault in a step before the service call is shown (issue 12, robustness)."""
+"""The form editor never swallows a fault (issue 12, robustness): a 4,301-digit paste gets a message under its
+field, and any unexpected fault in a step before the service call is shown. A lone surrogate cannot reach the
+editor (Qt drops it); the service refuses it (tests/test_robustness.py)."""
 from __future__ import annotations
 
 import pytest

@@ -247,3 +247,21 @@ def test_a_db_that_is_not_a_site_gets_no_lock_file_beside_it(ecrf, tmp_path, kin
     assert sorted(tmp_path.iterdir()) == before  # no victim.lock, no victim.logins
     _coded(ecrf("demo", "--force", "--db", db), code)  # --force never deletes a file that is not a site
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_restore_never_replaces_a_file_that_is_not_a_site(ecrf, sites, tmp_path):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    backup_file = tmp_path / "site-backup.zip"
+    code, _, err = ecrf("backup", "--db", db, "--user", "admin", "--password-stdin", "--out", backup_file,
+                        stdin=f"{ADMIN_PASSWORD}\n")
+    assert code == 0, err
+    victim = tmp_path / "notes" / "notes.txt"
+    victim.parent.mkdir()
+    victim.write_text("my notes\n")
+    _coded(ecrf("restore", backup_file, "--db", victim, "--user", "admin", "--password-stdin",
+                stdin=f"{ADMIN_PASSWORD}\n"), "not-a-site-file")
+    assert [p.name for p in victim.parent.iterdir()] == ["notes.txt"] and victim.read_text() == "my notes\n"
+    db.with_suffix(".keys").unlink()  # a site that lost its key file is still restored over (kept aside)
+    code, out, err = ecrf("restore", backup_file, "--db", db, "--user", "admin", "--password-stdin",
+                          stdin=f"{ADMIN_PASSWORD}\n")
+    assert code == 0 and "kept as" in out, err

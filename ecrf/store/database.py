@@ -175,14 +175,17 @@ PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"  # a site's database is encrypted f
 _TEXT_BYTES = frozenset(b"\t\n\r") | frozenset(range(0x20, 0x7F))
 
 
-def refuse_non_site(paths: SitePaths) -> None:
+def refuse_non_site(paths: SitePaths, *, damaged_ok: bool = False) -> None:
     """Refuse a path that cannot be a site's database before anything is made beside it (the lock file):
     `--db /etc/passwd` must not leave `/etc/passwd.lock`. Without the key the file cannot be read, but a
-    site's database is a regular file, encrypted from its first byte, with its key file beside it."""
+    site's database is a regular file, encrypted from its first byte, with its key file beside it.
+    `damaged_ok` (a restore over it): an emptied database or a lost key file is a site to replace."""
     if not paths.db.is_file():
         raise NotOurDatabase("not-a-site-file", db=paths.db, why=Localized(
             "it is a folder, a device or a pipe, not a file", "它是文件夹、设备或管道，而不是文件"))
     if paths.db.stat().st_size == 0:
+        if damaged_ok:
+            return
         raise NotOurDatabase("database-empty", db=paths.db)
     try:
         with open(paths.db, "rb") as handle:
@@ -194,7 +197,7 @@ def refuse_non_site(paths: SitePaths) -> None:
             "an unencrypted SQLite database", "未加密的 SQLite 数据库"))
     if set(header) <= _TEXT_BYTES:  # 16 random bytes are all printable once in ten million
         raise NotOurDatabase("not-a-site-file", db=paths.db, why=Localized("a text file", "文本文件"))
-    if not paths.keys.exists() and not paths.next_keys.exists():
+    if not damaged_ok and not paths.keys.exists() and not paths.next_keys.exists():
         raise SlotFileMissing("key-file-missing", path=paths.keys)
 
 

@@ -265,3 +265,11 @@ def test_restore_never_replaces_a_file_that_is_not_a_site(ecrf, sites, tmp_path)
     code, out, err = ecrf("restore", backup_file, "--db", db, "--user", "admin", "--password-stdin",
                           stdin=f"{ADMIN_PASSWORD}\n")
     assert code == 0 and "kept as" in out, err
+
+
+def test_a_text_argument_with_undecodable_bytes_is_refused(ecrf, sites):  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    full_name = b"Bob \xff".decode("utf-8", "surrogateescape")  # what Python makes of a Latin-1 byte in argv
+    result = ecrf("users", "add", "--db", db, "--user", "admin", "--password-stdin", "--username", "bob",
+                  "--full-name", full_name, "--role", "nurse", stdin=f"{ADMIN_PASSWORD}\n")
+    assert "--full-name" in _coded(result, "argument-not-text")

@@ -40,6 +40,11 @@ register("cli", {
         "Give the database file in it, e.g. --db {example}.",
         "--db 路径 {path} 是文件夹，而不是数据库文件。",
         "请给出其中的数据库文件，例如 --db {example}。"),
+    "argument-not-text": M(
+        "The value of {option} is not valid text (bytes the system's encoding cannot read); nothing was done.",
+        "Type it again in a UTF-8 terminal, or leave out the character that could not be read.",
+        "{option} 的值不是有效文本（含系统编码无法读取的字节）；未执行任何操作。",
+        "请在 UTF-8 终端中重新输入，或去掉无法读取的字符。"),
     "file-error": M(
         "A file could not be read or written: {path}: {reason}.",
         "Check the path (its length, the drive, the permissions and the free space) and try again.",

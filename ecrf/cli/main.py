@@ -26,6 +26,7 @@ from ecrf.paths import default_forms_dir
 from ecrf.services.permissions import ALLOWED
 from ecrf.study.describe import describe
 from ecrf.study.loader import load_study
+from ecrf.study.parsing import has_broken_character
 from ecrf.study.problems import DefinitionError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -200,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     _tolerant_output()
     try:
+        _refuse_broken_text(args)
         return int(args.run(args))
     except EcrfError as exc:  # a refusal or a fault the user can act on: its code and message, never a traceback
         _print_error(exc)
@@ -220,6 +222,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ECRF_DEBUG"):
             traceback.print_exc()
         return EXIT_ERROR
+
+
+def _refuse_broken_text(args: argparse.Namespace) -> None:
+    """A name, reason or other text argument with bytes the system's encoding cannot decode arrives with lone
+    surrogates (Python's surrogateescape), which no UTF-8 database or audit event can hold. Paths may: the OS
+    takes them back as the same bytes."""
+    for name, value in vars(args).items():
+        if isinstance(value, str) and has_broken_character(value):
+            raise CliError("argument-not-text", option="--" + name.replace("_", "-"))
 
 
 def cli_language() -> str:

@@ -94,10 +94,10 @@ def test_file_layout(path, data_key):
     text = path.read_text("utf-8")
     doc = json.loads(text)
     assert text == json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    assert (doc["format"], doc["version"], doc["db_id"], doc["generation"]) == ("ecrf-keyslots", 1, DB_ID, 1)
+    assert (doc["format"], doc["version"], doc["db_id"], doc["generation"]) == ("ecrf-keyslots", 2, DB_ID, 1)
     assert doc["key_check"] == hmac.new(data_key, b"ecrf key check", hashlib.sha256).digest()[:16].hex()
     slot = doc["slots"]["alice"]
-    assert set(slot) == {"kdf", "public_key", "private_key", "data_key", "created"}
+    assert set(slot) == {"kdf", "public_key", "private_key", "data_key", "created", "signing_key", "signing_public"}
     assert slot["kdf"]["name"] == "argon2id" and len(base64.b64decode(slot["kdf"]["salt"])) == 16
     assert set(slot["data_key"]) == {"ephemeral", "nonce", "ciphertext"}
     assert slot["created"].endswith("+00:00")
@@ -302,7 +302,7 @@ LOAD_DAMAGE = {
     "truncated": _truncated,
     "json list": _edit(lambda d: d.clear()),
     "wrong format": _edit(lambda d: d.update(format="something-else")),
-    "wrong version": _edit(lambda d: d.update(version=2)),
+    "wrong version": _edit(lambda d: d.update(version=3)),
     "missing field": _edit(lambda d: d["slots"]["bob"].pop("private_key")),
     "bad base64": _edit(lambda d: d["slots"]["bob"]["private_key"].update(nonce="not*base64!")),
     "wrong key length": _edit(lambda d: d["slots"]["bob"].update(public_key=base64.b64encode(b"short").decode())),
@@ -392,3 +392,37 @@ def test_caller_supplied_kdf_round_trips(tmp_path, data_key):
     ks.add_slot("alice", "pw", data_key, KdfParams(time_cost=2, memory_cost=8192, parallelism=2, salt=bytes(32)))
     ks.save(tmp_path / "site.keys")
     assert KeySlots.load(tmp_path / "site.keys").unlock("alice", "pw") == data_key
+
+
+def test_each_slot_seals_a_personal_signing_key_that_survives_password_change_and_rekey(slots, path, data_key):
+    opened = slots.open("alice", PASSWORDS["alice"])
+    public = slots.signing_public("alice")
+    assert opened.signing_public_hex == public and opened.site_kek is None
+    slots.change_secret("alice", PASSWORDS["alice"], "a brand new passphrase")
+    new_key = new_data_key()
+    rekeyed = slots.rewrapped(new_key, {sid: slots.public_key(sid) for sid in slots.slot_ids})
+    assert rekeyed.open("alice", "a brand new passphrase").signing_public_hex == public
+    assert slots.signing_public("bob") != public  # every slot its own key
+
+
+def test_site_key_is_sealed_only_to_granted_slots(slots):
+    site_kek = new_data_key()
+    slots.grant_site_key("alice", site_kek)
+    assert slots.open("alice", PASSWORDS["alice"]).site_kek == site_kek
+    assert slots.open("bob", PASSWORDS["bob"]).site_kek is None
+    slots.revoke_site_key("alice")
+    assert slots.open("alice", PASSWORDS["alice"]).site_kek is None
+
+
+def test_a_version_1_slot_opens_and_gets_a_signing_key(slots, path):
+    doc = json.loads(path.read_text("utf-8"))
+    doc["version"] = 1
+    for slot in doc["slots"].values():
+        slot.pop("signing_key"), slot.pop("signing_public")
+    path.write_text(json.dumps(doc), "utf-8")
+    old = KeySlots.load(path)
+    opened = old.open("alice", PASSWORDS["alice"])
+    assert opened.signing_key is None and old.signing_public("alice") is None
+    opened = old.add_signing_key(opened)
+    old.save(path)
+    assert KeySlots.load(path).open("alice", PASSWORDS["alice"]).signing_public_hex == opened.signing_public_hex

@@ -17,7 +17,8 @@ from ecrf.services import audit_trail, auth, backup, forms, subjects, users
 from ecrf.services.errors import LoginFailed, PermissionDenied, ServiceError
 from ecrf.services.subject_data import FormRef
 from ecrf.store import database as store_database
-from ecrf.store.audit import CHAINED_FIELDS, ChainReport, event_hash
+from ecrf.store.audit import CHAINED_FIELDS, event_hash
+from ecrf.trail.check import TrailReport as ChainReport
 from ecrf.store.database import open_database
 from ecrf.store.engine import raw_connect
 from ecrf.store.errors import NotOurDatabase, StoreError
@@ -214,7 +215,8 @@ def test_verify_names_an_edited_event(sites):
     report = chain_report(db_path)
     assert not report.ok
     assert report.problem == f"event {seq} does not match its hash: its contents were changed"
-    assert report.events == seq - 1  # the intact events before the first broken link
+    # The replay sees it too: the edited event leads to a value that is not the one stored.
+    assert any("is stored, but the trail leads to 'edited afterwards'" in p for p in report.problems)
     # the services report it too, to anyone allowed to verify
     session = sites.login(db_path, "monitor")
     try:
@@ -253,8 +255,9 @@ def test_verify_reports_events_cut_off_the_end(sites):
     last = head_seq(db_path, key)
     raw(db_path, key, "DROP TRIGGER audit_events_no_delete", f"DELETE FROM audit_events WHERE seq > {last - 2}")
     report = chain_report(db_path)
-    assert not report.ok and report.events == last - 2 and report.head_seq == last
-    assert f"ends at event {last - 2}" in report.problem and f"head says {last}" in report.problem
+    assert not report.ok and report.events == last - 2 and report.head_seq == last - 2
+    assert f"ends at event {last - 2}" in report.problem and f"records event {last} as the last" in report.problem
+    assert any(f"a seal covers event {last}, past the end of the trail" in p for p in report.problems)
 
 
 @pytest.mark.req("P11.10e")

@@ -1,11 +1,11 @@
-"""`ecrf audit verify` (walk the hash chain) and `ecrf audit show` (the trail as a readable table)."""
+"""`ecrf audit verify` (the whole trail check), `ecrf audit acknowledge` and `ecrf audit show` (a table)."""
 from __future__ import annotations
 
 import argparse
 from datetime import timedelta
 
 from ecrf.cli.common import site_session, table
-from ecrf.services import audit_trail
+from ecrf.services import audit_trail, integrity
 from ecrf.services.audit_trail import EventView
 from ecrf.store.clock import parse_utc
 
@@ -13,14 +13,44 @@ HEADER = ("seq", "local time (UTC offset)", "user", "role", "action", "subject/v
           "reason", "clock note")
 
 
+PROBLEMS_SHOWN = 20
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     with site_session(args) as session:
-        report = audit_trail.verify(session)
+        found = integrity.check(session)
+        copy = integrity.against(session, args.against.expanduser()) if args.against else None
+    print("\n".join(verify_lines(found, copy)))
+    return 0 if found.ok and (copy is None or copy[1] is None) else 1
+
+
+def verify_lines(found: integrity.Integrity, copy: tuple[integrity.CopyHead, str | None] | None) -> list[str]:
+    report = found.report
+    facts = (f"{report.events} events, {report.seals} seals, head {report.head_hash}")
     if report.ok:
-        print(f"audit trail OK: {report.events} events, head {report.head_hash}")
-        return 0
-    print(f"audit trail BROKEN: {report.problem}")
-    return 1
+        lines = [f"audit trail OK: {facts}"]
+    else:
+        lines = [f"audit trail BROKEN: {report.problem}", f"  ({facts})"]
+        lines += [f"  problem: {p}" for p in report.problems[1:PROBLEMS_SHOWN]]
+        if len(report.problems) > PROBLEMS_SHOWN:
+            lines.append(f"  ... and {len(report.problems) - PROBLEMS_SHOWN} more")
+        ack = found.acknowledged
+        lines.append(f"  acknowledged by {ack.by} at {ack.at_utc}: {ack.reason}" if ack else
+                     "  not acknowledged: export is blocked until a site administrator runs "
+                     "`ecrf audit acknowledge --reason TEXT`")
+    lines += [f"  note: {note}" for note in report.notes]
+    if copy is not None:
+        head, problem = copy
+        lines.append(f"against {head.source}: " + (f"NOT HELD: {problem}" if problem else
+                                                     f"the trail still holds its head (event {head.seq})"))
+    return lines
+
+
+def cmd_acknowledge(args: argparse.Namespace) -> int:
+    with site_session(args) as session:
+        ack = integrity.acknowledge(session, args.reason)
+    print(f"finding acknowledged ({ack.digest[:16]}): export is possible again; bundles carry the finding")
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

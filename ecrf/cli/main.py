@@ -110,8 +110,15 @@ def _add_site_commands(sub: Subparsers) -> None:
     role.add_argument("--reason", required=True)
     _site(users, "passwd", "change your own password (current, then new)", cli_users.cmd_passwd)
 
-    audit = _group(sub, "audit", "the audit trail: verify, show")
-    _site(audit, "verify", "check the audit trail's hash chain; exit 1 if it is broken", cli_audit.cmd_verify)
+    audit = _group(sub, "audit", "the audit trail: verify, acknowledge, show")
+    verify = _site(audit, "verify", "check the audit trail: hash chain, seals, personal keys, and the replay of "
+                   "every stored value; exit 1 if anything is wrong", cli_audit.cmd_verify)
+    verify.add_argument("--against", type=Path, metavar="BUNDLE|BACKUP",
+                        help="also check that the trail still holds the head of this copy (a bundle or backup made "
+                             "earlier): catches events cut after the copy left the PC")
+    ack = _site(audit, "acknowledge", "record why the site goes on despite an audit trail finding (site "
+                "administrator); export is then possible and bundles carry the finding", cli_audit.cmd_acknowledge)
+    ack.add_argument("--reason", required=True)
     show = _site(audit, "show", "print the audit trail as a table", cli_audit.cmd_show)
     show.add_argument("--subject", metavar="ID", help="only this subject (id or screening number)")
     show.add_argument("--limit", type=_count, metavar="N", help="only the last N events")

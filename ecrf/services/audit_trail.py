@@ -9,13 +9,13 @@ from ecrf.services.export_records import audit_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_subject
-from ecrf.store.audit import ChainReport as _StoreChainReport
 from ecrf.store.models import AuditEvent
+from ecrf.trail.check import TrailReport
 
 # One audit event as plain values (safe to hand to the UI or print): the export bundle's record of it.
 EventView = AuditRecord
-# The verdict of a walk along the hash chain (frozen values), named here so the UI need not import the store.
-ChainReport = _StoreChainReport
+# The verdict of the whole trail check (chain, seals, keys, replay), named here for the UI and CLI.
+ChainReport = TrailReport
 
 
 def _view(event: AuditEvent) -> EventView:
@@ -30,7 +30,7 @@ def _labels(db: Session, label: str) -> list[str]:
 
 def verify(session: SiteSession) -> ChainReport:
     session.require(Do.VERIFY_AUDIT)
-    return session.database.verify_audit()
+    return session.database.check_trail()
 
 
 def events(session: SiteSession, subject: str | None = None, limit: int | None = None) -> list[EventView]:

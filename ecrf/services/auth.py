@@ -3,6 +3,7 @@
 A password is checked by opening its key slot: there is no password hash in the database to steal."""
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from ecrf.services.errors import (
     LoginFailed,
     NotFound,
 )
+from ecrf.services import keys
 from ecrf.services.permissions import Do
 from ecrf.services.session import Actor, SiteSession, Tx, slot_of
-from ecrf.store.audit import Change
+from ecrf.store.audit import Change, Stamp
 from ecrf.store.clock import Clock, parse_utc, utc_text
 from ecrf.store.database import Database, open_database
 from ecrf.store.files import LoginLedger, SitePaths
@@ -55,8 +57,9 @@ def login(db_path: Path, study: Study, username: str, password: str, clock: Cloc
 def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
     until = ledger.account(username).get("locked_until")
     if until and parse_utc(until) > clock.now():
-        at_utc, _ = clock.stamp()
-        ledger.record_failure(username, at_utc, clock.workstation, "account locked", until, counts=False)
+        at_utc, offset = clock.stamp()
+        ledger.record_failure(username, at_utc, clock.workstation, "account locked", until, counts=False,
+                              utc_offset_min=offset)
         local = parse_utc(until).astimezone(clock.now().tzinfo).strftime("%H:%M")
         raise AccountLocked("account-locked", username=username, failures=MAX_FAILURES, until=local)
 
@@ -68,10 +71,12 @@ def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | A
         # The wait doubles with every further failure: 1, 2, 4 ... minutes, at most an hour.
         wait = min(FIRST_LOCK * 2 ** (failures - MAX_FAILURES), LONGEST_LOCK)
         locked_until = utc_text(clock.now() + wait)
-    at_utc, _ = clock.stamp()
-    ledger.record_failure(username, at_utc, clock.workstation, "wrong username or password", locked_until)
+    at_utc, offset = clock.stamp()
+    what = "wrong recovery code" if username == RECOVERY_SLOT else "wrong username or password"
+    ledger.record_failure(username, at_utc, clock.workstation, what, locked_until, utc_offset_min=offset)
     if locked_until:
-        minutes = int((parse_utc(locked_until) - clock.now()).total_seconds() // 60) or 1
+        # Rounded up: a 2-minute lock read a moment later is still "2 minutes", not "1".
+        minutes = max(1, math.ceil((parse_utc(locked_until) - clock.now()).total_seconds() / 60))
         return AccountLocked("login-failed-now-locked", username=username, minutes=minutes, failures=failures)
     left = MAX_FAILURES - failures
     return LoginFailed("login-failed", left=left)
@@ -87,11 +92,30 @@ def _start_session(database: Database, study: Study, username: str, clock: Clock
     pending = ledger.pending()
     with database.write() as db:
         tx = Tx(db, database, clock, session.actor)
+        session_keys(tx)
         _record_failed_logins(tx, pending)
         tx.audit(Change("login"))
+        tx.seal()
     ledger.drop_pending(len(pending))
     ledger.clear(username)
     return session
+
+
+def session_keys(tx: Tx) -> None:
+    """At the start of a session: the site key sealed (a site from before seals), the user's personal key
+    checked against the trail (made and registered for a slot from before personal keys) and certified by the
+    site key when the user holds it. The slot file is saved before the commit: a key the trail does not
+    know yet is registered at the next login, whereas a registered key missing from the file could not be."""
+    database = tx.database
+    slots, opened = database.slots, database.opened
+    if slots is None or opened is None:
+        raise Bug("a site opened by a password has its key slots")
+    opened = keys.seal_clear_site_keys(tx, slots, opened)
+    opened = keys.personal_key_at_login(tx, slots, opened)
+    keys.certify_own_key(tx, opened)
+    tx.db.flush()
+    database.save_slots(slots)
+    database.opened = opened
 
 
 def _record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:
@@ -103,9 +127,15 @@ def _record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:
             continue
         tx.db.add(FailedLogin(username=record["username"], at_utc=record["at_utc"],
                               workstation=record["workstation"], reason=record["reason"], ledger_id=ledger_id))
-        tx.audit(Change("login_failed", item=record["username"], new_value=record["at_utc"],
-                        reason=f"{record['reason']} at {record['workstation']}"
-                               + (f"; locked until {record['locked_until']}" if record.get("locked_until") else "")))
+        # The event names the attempted account and keeps the attempt's own time and workstation; the seal
+        # of this transaction is the recorder's, and the reason says so.
+        offset = record.get("utc_offset_min")
+        tx.record(record["username"], Change(
+            "login_failed", item=record["username"], new_value=record["at_utc"],
+            reason=f"{record['reason']} at {record['workstation']}"
+                   + (f"; locked until {record['locked_until']}" if record.get("locked_until") else "")
+                   + f"; recorded at the login of {tx.actor.username}"),
+            Stamp(record["at_utc"], offset if isinstance(offset, int) else 0, record["workstation"]))
 
 
 def reauthenticate(session: SiteSession, password: str) -> None:
@@ -178,33 +208,56 @@ def recover_password(db_path: Path, recovery_code: str, username: str, new_passw
     """The recovery code (shown once at site setup) sets a new password for one user, e.g. a lost admin."""
     clock = clock or Clock()
     check_password_rules(username, new_password)
+    # Recovery-code guesses are counted, locked out and audited like login failures (as account "recovery").
+    ledger = LoginLedger(SitePaths(db_path).logins)
+    _refuse_if_locked(ledger, RECOVERY_SLOT, clock)
     try:
         database = open_database(db_path, RECOVERY_SLOT, normalise_recovery_code(recovery_code))
     except WrongSecret:
-        raise LoginFailed("recovery-code-wrong") from None
+        failure = _failed(ledger, RECOVERY_SLOT, clock)
+        raise (failure if isinstance(failure, AccountLocked) else LoginFailed("recovery-code-wrong")) from None
     try:
         with database.write() as db:
             user = db.scalar(select(User).where(User.username == username))
             if user is None:
                 raise NotFound("user-not-found", username=username)
             tx = Tx(db, database, clock, Actor("recovery", "Recovery code", "site_admin"))
+            _recovery_key(tx)
             was = "active" if user.active else "inactive"
             set_password(tx, user, new_password, temporary=False)
             user.active = True
             tx.audit(Change("password_recovered", item=username, old_value=was, new_value="active",
                             reason="recovery code used"))
-        LoginLedger(database.paths.logins).clear(username)
+            tx.seal()
+        ledger.clear(username)
+        ledger.clear(RECOVERY_SLOT)
     finally:
         database.close()
 
 
+def _recovery_key(tx: Tx) -> None:
+    """The recovery slot seals a key too (it issues the recovered user's new key); a recovery slot from before
+    personal keys gets one now, registered by itself."""
+    database = tx.database
+    if database.slots is None or database.opened is None:
+        raise Bug("recovery needs the recovery slot opened")
+    database.opened = keys.personal_key_at_login(tx, database.slots, database.opened)
+
+
 def set_password(tx: Tx, user: User, password: str, *, temporary: bool) -> None:
-    """A new key slot for `user` (inside the caller's transaction; the slot file is written last)."""
+    """A new key slot for `user`, with a new personal key that the acting administrator (or the recovery code)
+    issues in the trail, and the site key if the role may sign bundles (inside the caller's transaction; the
+    slot file is written last)."""
     database = tx.database
     slots, key = database.slots, database.data_key
     if slots is None or key is None:  # pragma: no cover - sessions always have both
         raise Bug("set_password needs an unlocked site (a session's database)")
-    user.slot_public_key = slots.add_slot(slot_of(user.username), password, key)
+    slot = slot_of(user.username)
+    user.slot_public_key = slots.add_slot(slot, password, key)
+    public = slots.signing_public(slot)
+    assert public is not None
+    keys.issue_key(tx, user.username, public, f"new key slot set by {tx.actor.username}")
+    keys.grant_for_role(slots, user.username, user.role, database.opened.site_kek if database.opened else None)
     user.password_changed_at = tx.now_text()
     user.must_change_password = temporary
     tx.db.flush()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ecrf.services.auth import session_keys
 from ecrf.services.errors import InvalidInput, LoginFailed, PermissionDenied
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import Actor, SiteSession, Tx, slot_of
@@ -95,17 +96,18 @@ def _check_copy(db_file: Path, key: bytes | None, db_id: str) -> dict:
     copy = Database(SitePaths(db_file), key, None, None)
     try:
         problems = copy.integrity_problems()
-        chain = copy.verify_audit()
+        chain = copy.check_trail()
         with copy.read() as db:
             site = db.get(Site, 1)
             facts = {"study": site.study_oid, "site": site.site_code, "db_id": site.db_id} if site else {}
     finally:
         copy.engine.dispose()
-    if problems or not chain.ok or not facts or (db_id and facts["db_id"] != db_id):
-        why = "; ".join(problems[:3]) or chain.problem or "it is not this site's database"
+    if problems or not facts or (db_id and facts["db_id"] != db_id):
+        why = "; ".join(problems[:3]) or "it is not this site's database"
         raise DatabaseDamaged("backup-copy-failed-checks", why=why)
+    # A trail with findings is still backed up (the copy is evidence); the manifest says what was found.
     return {**facts, "audit_head_seq": chain.head_seq, "audit_head_hash": chain.head_hash,
-            "created_utc": Clock().stamp()[0]}
+            "audit_problems": len(chain.problems), "created_utc": Clock().stamp()[0]}
 
 
 def _digest(path: Path) -> dict:
@@ -239,9 +241,11 @@ def _record_restore(db_path: Path, username: str, password: str, backup_file: Pa
         with database.write() as db:
             user = db.scalar(select(User).where(User.username == username))
             actor = Actor(username, user.full_name if user else "Recovery code", user.role if user else "site_admin")
-            Tx(db, database, clock, actor).audit(Change(
-                "restored", new_value=backup_file.name,
-                reason=f"backup made {manifest['created_utc']} at audit event {manifest['audit_head_seq']}"))
+            tx = Tx(db, database, clock, actor)
+            session_keys(tx)
+            tx.audit(Change("restored", new_value=backup_file.name,
+                            reason=f"backup made {manifest['created_utc']} at audit event {manifest['audit_head_seq']}"))
+            tx.seal()
     finally:
         database.close()
 

@@ -431,3 +431,12 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "本次导出进行时另一次导出已完成；未保留任何内容。",
         "请重新导出，以包含全部内容。"),
 }
+
+
+def _merge_integrity() -> None:
+    from ecrf.services.integrity_messages import INTEGRITY_MESSAGES
+
+    SERVICE_MESSAGES.update(INTEGRITY_MESSAGES)
+
+
+_merge_integrity()

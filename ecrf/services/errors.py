@@ -68,6 +68,10 @@ def findings_text(findings: Sequence[Finding], lang: str = "en") -> str:
     return "; ".join(f"{f.item or 'form'}: {f.text(lang)}" for f in findings)
 
 
+class IntegrityAlarm(ServiceError):
+    """The trail, a seal or a personal key shows tampering: the action is refused until it is dealt with."""
+
+
 class ExportCancelled(ServiceError):
     """The user cancelled an export: no bundle was written and the database is unchanged."""
 

@@ -20,7 +20,7 @@ from ecrf.export.errors import ExportCancelled as BundleCancelled
 from ecrf.export.errors import ExportError
 from ecrf.export.records import ExportContext
 from ecrf.services import export_records
-from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput
+from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput, PermissionDenied
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.signing import make_identity, store_identity, stored_identity
@@ -61,7 +61,10 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
         count = export_records.subject_count(db)
         if count == 0:
             raise InvalidInput("nothing-to-export")
-        found = stored_identity(db)
+        site_kek = session.database.opened.site_kek if session.database.opened else None
+        found = stored_identity(db, site_kek)
+        if site_kek is None:
+            raise PermissionDenied("no-site-key-access")
         identity, key_id = found or (make_identity(db.get_one(Site, 1), session.clock), 0)
         last = _last(db)
         ctx = ExportContext(
@@ -96,7 +99,8 @@ def _record(session: SiteSession, ctx: ExportContext, pending: PendingBundle, id
         if (last.seq if last else 0) + 1 != ctx.export_seq:
             raise ExportFailed("export-overtaken")
         if key_id == 0:
-            key_id = store_identity(tx, identity)
+            assert session.database.opened is not None and session.database.opened.site_kek is not None
+            key_id = store_identity(tx, identity, session.database.opened.site_kek)
         tx.db.add(ExportLog(seq=ctx.export_seq, file_name=pending.final.name, manifest_sha256=pending.manifest_sha256,
                             audit_head_seq=ctx.site.audit_head_seq, signing_key_id=key_id,
                             created_at=ctx.created_at, created_by=session.actor.username))

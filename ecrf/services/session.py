@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from ecrf.services.errors import PermissionDenied, WrongStudy
 from ecrf.services.permissions import Do, require
 from ecrf.store import audit
-from ecrf.store.audit import Change
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ecrf.store.audit import Change, Stamp
 from ecrf.store.clock import Clock
 from ecrf.store.database import Database
 from ecrf.store.models import Site
@@ -28,6 +30,11 @@ class Actor:
     full_name: str
     role: str
     must_change_password: bool = False
+    # The personal key that seals this user's transactions; unsealed from their key slot at login.
+    signing_key: Ed25519PrivateKey | None = None
+
+    def __repr__(self) -> str:  # never print a key
+        return f"Actor({self.username!r}, role={self.role!r})"
 
 
 class Tx:
@@ -41,6 +48,16 @@ class Tx:
 
     def audit(self, change: Change) -> None:
         audit.append(self.db, self.clock, self.actor.username, self.actor.role, change)
+
+    def record(self, username: str, change: Change, stamp: Stamp) -> None:
+        """An event that happened to someone not logged in (a failed login): it names the attempted account
+        and keeps its own time; the seal at the end of this transaction is the recorder's."""
+        audit.append(self.db, self.clock, username, "", change, stamp)
+
+    def seal(self) -> None:
+        """The last step of every write transaction: the actor signs the head it leaves."""
+        if self.actor.signing_key is not None:
+            audit.seal(self.db, self.clock, self.actor.username, self.actor.signing_key)
 
     def now_text(self) -> str:
         return self.clock.stamp()[0]
@@ -85,7 +102,9 @@ class SiteSession:
         self.require(action)
         self.touch()
         with self.database.write() as db:
-            yield Tx(db, self.database, self.clock, self.actor)
+            tx = Tx(db, self.database, self.clock, self.actor)
+            yield tx
+            tx.seal()
 
     @contextmanager
     def read(self, action: Do = Do.READ_DATA) -> Iterator[Session]:

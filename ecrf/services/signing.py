@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf.export.bundle.identity import SigningIdentity, certificate_fingerprint, new_identity
 from ecrf.services.errors import PermissionDenied
+from ecrf.services.keys import open_site_key, seal_site_key
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession, Tx
 from ecrf.store.audit import Change
@@ -26,22 +29,30 @@ class CertificateInfo:
     created_at: str  # when the key was made (UTC)
 
 
-def stored_identity(db: Session) -> tuple[SigningIdentity, int] | None:
-    """The newest signing key and its row id, or None for a site that has none yet."""
+def stored_identity(db: Session, site_kek: bytes | None) -> tuple[SigningIdentity, int] | None:
+    """The newest signing key and its row id, or None for a site that has none yet. The key is sealed:
+    only a slot of a role that may sign bundles holds `site_kek`."""
     row = db.scalar(select(SigningKey).order_by(SigningKey.id.desc()).limit(1))
     if row is None:
         return None
-    return SigningIdentity.from_der(row.key_der, row.certificate_der), row.id
+    if site_kek is None and row.sealed_key is not None:
+        raise PermissionDenied("no-site-key-access")
+    return SigningIdentity.from_der(open_site_key(row, site_kek or b""), row.certificate_der), row.id
+
+
+def certificate_row(db: Session) -> SigningKey | None:
+    return db.scalar(select(SigningKey).order_by(SigningKey.id.desc()).limit(1))
 
 
 def make_identity(site: Site, clock: Clock) -> SigningIdentity:
     return new_identity(site.study_oid, site.site_code, site.site_name, clock.now())
 
 
-def store_identity(tx: Tx, identity: SigningIdentity) -> int:
-    """Keep a new key in the database (same transaction as whatever first needs it) and audit it."""
-    row = SigningKey(key_der=identity.key_der(), certificate_der=identity.certificate_der,
-                     fingerprint=identity.fingerprint, created_at=tx.now_text())
+def store_identity(tx: Tx, identity: SigningIdentity, site_kek: bytes) -> int:
+    """Keep a new key in the database, sealed (same transaction as whatever first needs it), and audit it."""
+    row = SigningKey(key_der=b"", sealed_key=seal_site_key(identity.key_der(), site_kek, identity.fingerprint),
+                     certificate_der=identity.certificate_der, fingerprint=identity.fingerprint,
+                     created_at=tx.now_text())
     tx.db.add(row)
     tx.db.flush()
     tx.audit(Change("signing_key_created", item="certificate_sha256", new_value=identity.fingerprint))
@@ -52,18 +63,19 @@ def site_certificate(session: SiteSession) -> CertificateInfo:
     """The certificate every bundle is signed with; made now if the site has none yet (by a user who may
     export or manage the site), so the sponsor can register it before the first bundle arrives."""
     with session.read(Do.CHANGE_OWN_PASSWORD) as db:  # public facts: every logged-in user may see them
-        found = stored_identity(db)
-        created = db.scalar(select(SigningKey.created_at).order_by(SigningKey.id.desc()).limit(1))
+        row = certificate_row(db)
+        found = (x509.load_der_x509_certificate(row.certificate_der), row.created_at) if row else None
     if found is None:
         action = next((a for a in (Do.EXPORT, Do.MANAGE_SITE) if may(session.actor.role, a)), None)
-        if action is None:
+        site_kek = session.database.opened.site_kek if session.database.opened else None
+        if action is None or site_kek is None:
             raise PermissionDenied("no-signing-key")
         with session.write(action) as tx:
             identity = make_identity(tx.site, session.clock)
-            store_identity(tx, identity)
+            store_identity(tx, identity, site_kek)
             created = tx.now_text()
-        found = identity, 0
-    identity = found[0]
-    cert = identity.certificate
-    return CertificateInfo(identity.certificate_pem, certificate_fingerprint(cert), cert.subject.rfc4514_string(),
+        found = identity.certificate, created
+    cert, created = found
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+    return CertificateInfo(pem, certificate_fingerprint(cert), cert.subject.rfc4514_string(),
                            cert.not_valid_before_utc.isoformat(), cert.not_valid_after_utc.isoformat(), created or "")

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrf.services import keys
 from ecrf.services.auth import check_password_rules
 from ecrf.services.errors import InvalidInput
 from ecrf.services.session import Actor, SiteSession, Tx, slot_of
@@ -16,6 +17,7 @@ from ecrf.store.database import create_database, remove_site_files
 from ecrf.store.keyslots import (
     RECOVERY_SLOT,
     KeySlots,
+    new_data_key,
     new_recovery_code,
     normalise_recovery_code,
 )
@@ -53,8 +55,12 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
         slots = KeySlots.new(db_id, data_key)
         recovery_key = slots.add_slot(RECOVERY_SLOT, normalise_recovery_code(recovery_code), data_key)
         admin_key = slots.add_slot(slot_of(admin_username), admin_password, data_key)
+        site_kek = new_data_key()  # opens the site signing key: sealed to the admin's and the recovery slot
+        for slot in (slot_of(admin_username), RECOVERY_SLOT):
+            slots.grant_site_key(slot, site_kek)
         database.slots = slots
-        actor = Actor(admin_username, admin_full_name.strip(), "site_admin")
+        database.opened = opened = slots.open(slot_of(admin_username), admin_password)
+        actor = Actor(admin_username, admin_full_name.strip(), "site_admin", signing_key=opened.signing_key)
         with database.write() as db:
             now = clock.stamp()[0]
             db.add(Site(id=1, db_id=db_id, study_oid=study.info.oid, site_code=site_code, site_name=site_name.strip(),
@@ -66,11 +72,17 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
                         created_at=now))
             db.flush()
             tx = Tx(db, database, clock, actor)
+            keys.start_sealing(tx, "site created with sealed transactions")
             tx.audit(Change("site_created", new_value=f"{study.info.oid} {site_code} {site_name.strip()}",
                             reason=f"definition {study.info.version} sha256 {study.fingerprint}"))
             tx.audit(Change("user_added", item=admin_username, new_value="site_admin"))
+            keys.issue_key(tx, admin_username, opened.signing_public_hex or "", "the first administrator's key")
             tx.audit(Change("recovery_slot_created"))
-            store_identity(tx, make_identity(tx.site, clock))  # bundles are signed with it
+            keys.issue_key(tx, RECOVERY_SLOT, slots.signing_public(RECOVERY_SLOT) or "", "the recovery code's key")
+            store_identity(tx, make_identity(tx.site, clock), site_kek)  # bundles are signed with it
+            keys.certify_key(tx, admin_username, opened.signing_public_hex or "", site_kek)
+            keys.certify_key(tx, RECOVERY_SLOT, slots.signing_public(RECOVERY_SLOT) or "", site_kek)
+            tx.seal()
             database.save_slots(slots)
         return NewSite(SiteSession(database, study, actor, clock), recovery_code)
     except BaseException:

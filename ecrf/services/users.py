@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ecrf.services import keys
 from ecrf.services.auth import set_password
 from ecrf.services.errors import InvalidInput, NotFound, WrongState
 from ecrf.services.permissions import ALLOWED, Do
@@ -116,3 +117,8 @@ def change_role(session: SiteSession, username: str, role: str, reason: str) -> 
             return
         tx.audit(Change("role_changed", item=username, old_value=user.role, new_value=role, reason=reason.strip()))
         user.role = role
+        slots, opened = tx.database.slots, tx.database.opened
+        if slots is not None:  # the site signing key follows the role
+            keys.grant_for_role(slots, username, role, opened.site_kek if opened else None)
+            tx.db.flush()
+            tx.database.save_slots(slots)

@@ -1,28 +1,28 @@
-"""The audit trail: append-only, hash-chained events (21 CFR 11.10(e)).
+"""The audit trail in the database: append-only, hash-chained events (21 CFR 11.10(e)), and the seals and key
+certificates that vouch for them (`ecrf.trail`).
 
-Each event's hash is SHA-256 over a canonical JSON encoding of all its fields and the previous event's
-hash, so editing, inserting or deleting any event breaks the chain from there on. The site row keeps the
-head (sequence and hash), written in the same transaction, so cutting events off the end is caught too;
-export bundles carry the head outside the database.
+The site row keeps the head (sequence and hash), written in the same transaction; but the head row is an
+ordinary row that anyone with the data key can move, so the checks trust the seals, not the row alone.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf.store.clock import Clock, parse_utc
-from ecrf.store.models import AuditEvent, Site
+from ecrf.store.models import AuditEvent, KeyCertificateRow, SealRow, Site, SigningKey
+from ecrf.trail.chain import CHAINED_FIELDS, GENESIS, event_hash
+from ecrf.trail.check import Evidence, Head
+from ecrf.trail.seals import KeyCertificate, Seal
 
-GENESIS = "0" * 64
-CHAINED_FIELDS = ("seq", "at_utc", "utc_offset_min", "workstation", "username", "role", "action", "subject",
-                  "visit", "form", "timepoint", "repeat", "item", "old_value", "old_missing", "new_value",
-                  "new_missing", "reason", "clock_note", "prev_hash")
+__all__ = ["CHAINED_FIELDS", "GENESIS", "Change", "append", "event_hash", "evidence", "events_in_order", "seal"]
 
 
 @dataclass(frozen=True)
@@ -43,30 +43,61 @@ class Change:
     reason: str | None = None
 
 
-def event_hash(fields: dict[str, object]) -> str:
-    canonical = json.dumps([fields[name] for name in CHAINED_FIELDS], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class Stamp:
+    """When and where an event happened, for events recorded later (failed logins): their own real time."""
+
+    at_utc: str
+    utc_offset_min: int
+    workstation: str
 
 
-def append(db: Session, clock: Clock, username: str, role: str, change: Change) -> AuditEvent:
+def append(db: Session, clock: Clock, username: str, role: str, change: Change,
+           stamp: Stamp | None = None) -> AuditEvent:
     """Add one event to the chain inside the caller's transaction (which holds the write lock)."""
     site = db.get(Site, 1)
     assert site is not None, "the site row is created before any event"
-    at_utc, offset = clock.stamp()
-    last_time = _head_time(db, site.audit_head_seq)
+    at_utc, offset = (stamp.at_utc, stamp.utc_offset_min) if stamp else clock.stamp()
+    # A recorded event keeps its own (earlier) time: that is no sign of a clock set back.
+    note = None if stamp else _clock_note(_head_time(db, site.audit_head_seq), at_utc)
     fields: dict[str, object] = {
         "seq": site.audit_head_seq + 1, "at_utc": at_utc, "utc_offset_min": offset,
-        "workstation": clock.workstation, "username": username, "role": role,
-        **change.__dict__, "clock_note": _clock_note(last_time, at_utc), "prev_hash": site.audit_head_hash,
+        "workstation": stamp.workstation if stamp else clock.workstation, "username": username, "role": role,
+        **change.__dict__, "clock_note": note, "prev_hash": site.audit_head_hash,
     }
     event = AuditEvent(**fields, hash=event_hash(fields))
     db.add(event)
     site.audit_head_seq, site.audit_head_hash = event.seq, event.hash
-    db.info[_HEAD_KEY] = (event.seq, at_utc)
+    if not stamp:
+        db.info[_HEAD_KEY] = (event.seq, at_utc)
+    if change.action == "seals_started":
+        db.info[_STARTED_KEY] = True
     return event
 
 
-_HEAD_KEY = "ecrf.audit_head"
+def seal(db: Session, clock: Clock, signer: str, private: Ed25519PrivateKey) -> SealRow | None:
+    """End a write transaction: the signer's signature over the head it leaves (nothing when it wrote no event)."""
+    site = db.get(Site, 1)
+    assert site is not None
+    last = db.scalar(select(SealRow.head_seq).order_by(SealRow.head_seq.desc()).limit(1)) or 0
+    if site.audit_head_seq <= last or not sealing_started(db):
+        return None
+    made = Seal.make(site.db_id, site.audit_head_seq, site.audit_head_hash, signer, private, clock.stamp()[0])
+    row = SealRow(**made.__dict__)
+    db.add(row)
+    return row
+
+
+def sealing_started(db: Session) -> bool:
+    """A sealed site has a seal from its first sealed transaction on; the one that starts sealing has only
+    its `seals_started` event, still pending (an index lookup, not a scan of the trail)."""
+    if db.info.get(_STARTED_KEY):
+        return True
+    with db.no_autoflush:
+        return db.scalar(select(SealRow.head_seq).limit(1)) is not None
+
+
+_HEAD_KEY, _STARTED_KEY = "ecrf.audit_head", "ecrf.sealing_started"
 
 
 def _head_time(db: Session, head_seq: int) -> str | None:
@@ -94,46 +125,34 @@ def _span(delta: timedelta) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    events: int
-    head_seq: int
-    head_hash: str
-    problem: str | None = None  # the first broken link, in words
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def verify_chain(events: Iterable[AuditEvent], head_seq: int, head_hash: str) -> ChainReport:
-    """Walk the events in sequence order; report the first broken link."""
-    prev, count, expected_seq = GENESIS, 0, 1
-    for event in events:
-        fields = {name: getattr(event, name) for name in CHAINED_FIELDS}
-        problem = _link_problem(event, fields, expected_seq, prev)
-        if problem:
-            return ChainReport(count, head_seq, head_hash, problem)
-        prev, count, expected_seq = event.hash, count + 1, event.seq + 1
-    if count > head_seq:
-        return ChainReport(count, head_seq, head_hash, f"the trail goes on to event {count} past the database "
-                           f"head (event {head_seq}): events were added outside ecrf")
-    if count != head_seq or prev != (head_hash if count else GENESIS):
-        return ChainReport(count, head_seq, head_hash,
-                           f"the trail ends at event {count} but the database head says {head_seq}: "
-                           "events were removed from the end")
-    return ChainReport(count, head_seq, head_hash)
-
-
-def _link_problem(event: AuditEvent, fields: dict[str, object], expected_seq: int, prev: str) -> str | None:
-    if event.seq != expected_seq:
-        return f"event {expected_seq} is missing (the next is {event.seq}): events were deleted"
-    if event.prev_hash != prev:
-        return f"event {event.seq} does not link to event {event.seq - 1}: the chain was rewritten"
-    if event_hash(fields) != event.hash:
-        return f"event {event.seq} does not match its hash: its contents were changed"
-    return None
-
-
 def events_in_order(db: Session) -> Iterable[AuditEvent]:
-    return db.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000)
+    return db.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000)
+
+
+def seals(db: Session) -> list[Seal]:
+    return [Seal(r.head_seq, r.head_hash, r.signer, r.key_id, r.signature, r.at_utc)
+            for r in db.scalars(select(SealRow).order_by(SealRow.head_seq))]
+
+
+def certificates(db: Session) -> list[KeyCertificate]:
+    return [KeyCertificate(r.username, r.public_key, r.head_seq, r.head_hash, r.site_certificate_sha256,
+                           r.signature, r.at_utc)
+            for r in db.scalars(select(KeyCertificateRow).order_by(KeyCertificateRow.id))]
+
+
+def site_public_keys(db: Session) -> dict[str, ec.EllipticCurvePublicKey]:
+    """Every site certificate's public key by fingerprint (public facts: no key needed to read them)."""
+    found: dict[str, ec.EllipticCurvePublicKey] = {}
+    for row in db.scalars(select(SigningKey)):
+        public = x509.load_der_x509_certificate(row.certificate_der).public_key()
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            found[row.fingerprint] = public
+    return found
+
+
+def evidence(db: Session) -> tuple[Evidence, Iterator[AuditEvent]]:
+    """What the trail check reads from the database, and the events in order."""
+    site = db.get_one(Site, 1)
+    found = Evidence(site.db_id, seals(db), certificates(db), site_public_keys(db),
+                     Head(site.audit_head_seq, site.audit_head_hash, "the database's head row"))
+    return found, iter(events_in_order(db))

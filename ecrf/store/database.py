@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,12 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ecrf.errors import Localized
 from ecrf.store import migrate
-from ecrf.store.audit import ChainReport, events_in_order, verify_chain
+from ecrf.store import audit
 from ecrf.store.engine import integrity_problems, make_engine, translated
 from ecrf.store.errors import NoSite, NotOurDatabase, ReadOnly, SiteExists, StoreError
 from ecrf.store.files import InstanceLock, SitePaths
-from ecrf.store.keyslots import KeySlots, SlotFileMissing, new_data_key
+from ecrf.store.keyslots import KeySlots, OpenedSlot, SlotFileMissing, new_data_key
 from ecrf.store.models import Site
+from ecrf.store.state import stored_state
+from ecrf.trail.check import TrailReport, check_trail
 
 
 class Database:
@@ -31,6 +34,7 @@ class Database:
         self.read_only = read_only
         self._data_key = data_key
         self._lock = lock
+        self.opened: OpenedSlot | None = None  # what the password that opened it unlocked (keys for seals)
         self.engine: Engine = make_engine(paths.db, data_key, read_only)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -59,11 +63,14 @@ class Database:
         slots.save(self.paths.keys)
         self.slots = slots
 
-    def verify_audit(self) -> ChainReport:
+    def check_trail(self) -> TrailReport:
+        """Chain, seals, keys and the replay of every value against what is stored, in one snapshot."""
         with self.read() as db:
-            site = db.get(Site, 1)
-            head_seq, head_hash = (site.audit_head_seq, site.audit_head_hash) if site else (0, "")
-            return verify_chain(events_in_order(db), head_seq, head_hash)
+            found, events = audit.evidence(db)
+            found = dataclasses.replace(found, stored=stored_state(db))
+            return check_trail(events, found)
+
+    verify_audit = check_trail
 
     def integrity_problems(self) -> list[str]:
         with translated(self.paths.db):
@@ -207,9 +214,10 @@ def _unlock(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLock | No
     if slots is None:
         # A rekey stopped between its two steps: only the new slots are there.
         return _finish_rekey(paths, slot_id, secret, lock, read_only)
-    key = slots.unlock(slot_id, secret)
+    opened = slots.open(slot_id, secret)
     try:
-        database = Database(paths, key, slots, lock, read_only)
+        database = Database(paths, opened.data_key, slots, lock, read_only)
+        database.opened = opened
         _probe(database)
     except NotOurDatabase:
         if not paths.next_keys.exists():
@@ -228,8 +236,9 @@ def _finish_rekey(paths: SitePaths, slot_id: str, secret: str, lock: InstanceLoc
         slots = KeySlots.load(paths.next_keys)
     except SlotFileMissing:
         raise NotOurDatabase("key-file-does-not-open-database", keys=paths.keys, db=paths.db) from None
-    key = slots.unlock(slot_id, secret)
-    database = Database(paths, key, slots, lock, read_only)
+    opened = slots.open(slot_id, secret)
+    database = Database(paths, opened.data_key, slots, lock, read_only)
+    database.opened = opened
     _probe(database)
     if not read_only:  # on read-only media the new slots are read where they are; the swap waits
         os.replace(paths.next_keys, paths.keys)

@@ -114,7 +114,7 @@ class LoginLedger:
         return self._read()["accounts"].get(username, {"failures": 0, "locked_until": None})
 
     def record_failure(self, username: str, at_utc: str, workstation: str, reason: str,
-                       locked_until: str | None, counts: bool = True) -> int:
+                       locked_until: str | None, counts: bool = True, utc_offset_min: int = 0) -> int:
         """Queue the attempt for the audit trail; `counts` adds it to the lockout counter (an attempt
         refused because the account is locked is recorded but does not lengthen the lock)."""
         data = self._read()
@@ -123,7 +123,8 @@ class LoginLedger:
             account["failures"] += 1
             account["locked_until"] = locked_until
         data["pending"].append({"id": str(uuid.uuid4()), "username": username, "at_utc": at_utc,
-                                "workstation": workstation, "reason": reason, "locked_until": locked_until})
+                                "utc_offset_min": utc_offset_min, "workstation": workstation, "reason": reason,
+                                "locked_until": locked_until})
         self._write(data)
         return int(account["failures"])
 

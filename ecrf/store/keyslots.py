@@ -27,6 +27,7 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import (
     X25519PrivateKey,
     X25519PublicKey,
@@ -39,7 +40,8 @@ from ecrf.store.errors import StoreError
 from ecrf.store.files import write_atomic
 
 RECOVERY_SLOT = "recovery"
-FORMAT, VERSION = "ecrf-keyslots", 1
+FORMAT, VERSION = "ecrf-keyslots", 2
+READABLE_VERSIONS = (1, 2)  # 1: before personal signing keys; such slots get one at their next login
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY, _NONCE, _SEALED = 32, 12, 48  # sealed = a 32-byte key plus the 16-byte GCM tag
 _MAX_TIME_COST = 20
@@ -137,6 +139,27 @@ class _Slot:
     private: tuple[bytes, bytes]  # nonce, ciphertext
     data: tuple[bytes, bytes, bytes]  # ephemeral public key, nonce, ciphertext
     created: str
+    # The user's personal Ed25519 signing key, sealed under the password like `private` (version 2).
+    signing: tuple[bytes, bytes] | None = None  # nonce, ciphertext
+    signing_public: bytes | None = None
+    # The key that opens the site signing key, sealed to this slot: only roles that may export, and admins.
+    site_key: tuple[bytes, bytes, bytes] | None = None
+
+
+@dataclass(frozen=True)
+class OpenedSlot:
+    """What one password opens: the data key, the personal signing key (None in a slot made before they
+    existed), and the key to the site signing key (None for roles that may not sign bundles)."""
+
+    slot_id: str
+    data_key: bytes
+    signing_key: Ed25519PrivateKey | None
+    site_kek: bytes | None
+    kek: bytes  # the password-derived key, kept to seal a new signing key into a version-1 slot
+
+    @property
+    def signing_public_hex(self) -> str | None:
+        return self.signing_key.public_key().public_bytes_raw().hex() if self.signing_key else None
 
 
 def _key_check(data_key: bytes) -> str:
@@ -191,7 +214,21 @@ def _parse_slot(doc: object) -> _Slot:
     return _Slot(params, _raw(doc, "public_key", _KEY),
                  (_raw(priv, "nonce", _NONCE), _raw(priv, "ciphertext", _SEALED)),
                  (_raw(data, "ephemeral", _KEY), _raw(data, "nonce", _NONCE), _raw(data, "ciphertext", _SEALED)),
-                 _get(doc, "created", str))
+                 _get(doc, "created", str), *_parse_signing(doc), _parse_site_key(doc))
+
+
+def _parse_signing(doc: object) -> tuple[tuple[bytes, bytes] | None, bytes | None]:
+    if not isinstance(doc, dict) or "signing_key" not in doc:
+        return None, None
+    sealed = _get(doc, "signing_key", dict)
+    return (_raw(sealed, "nonce", _NONCE), _raw(sealed, "ciphertext", _SEALED)), _raw(doc, "signing_public", _KEY)
+
+
+def _parse_site_key(doc: object) -> tuple[bytes, bytes, bytes] | None:
+    if not isinstance(doc, dict) or "site_key" not in doc:
+        return None
+    sealed = _get(doc, "site_key", dict)
+    return _raw(sealed, "ephemeral", _KEY), _raw(sealed, "nonce", _NONCE), _raw(sealed, "ciphertext", _SEALED)
 
 
 def _b64(raw: bytes) -> str:
@@ -201,9 +238,16 @@ def _b64(raw: bytes) -> str:
 def _slot_json(s: _Slot) -> dict[str, object]:
     kdf = {"name": "argon2id", "time_cost": s.kdf.time_cost, "memory_cost": s.kdf.memory_cost,
            "parallelism": s.kdf.parallelism, "salt": _b64(s.kdf.salt)}
-    return {"kdf": kdf, "public_key": _b64(s.public_key), "created": s.created,
-            "private_key": dict(zip(("nonce", "ciphertext"), map(_b64, s.private), strict=True)),
-            "data_key": dict(zip(("ephemeral", "nonce", "ciphertext"), map(_b64, s.data), strict=True))}
+    doc: dict[str, object] = {
+        "kdf": kdf, "public_key": _b64(s.public_key), "created": s.created,
+        "private_key": dict(zip(("nonce", "ciphertext"), map(_b64, s.private), strict=True)),
+        "data_key": dict(zip(("ephemeral", "nonce", "ciphertext"), map(_b64, s.data), strict=True))}
+    if s.signing is not None and s.signing_public is not None:
+        doc["signing_key"] = dict(zip(("nonce", "ciphertext"), map(_b64, s.signing), strict=True))
+        doc["signing_public"] = _b64(s.signing_public)
+    if s.site_key is not None:
+        doc["site_key"] = dict(zip(("ephemeral", "nonce", "ciphertext"), map(_b64, s.site_key), strict=True))
+    return doc
 
 
 def _corrupt(path: Path | None, detail: str) -> SlotFileCorrupt:
@@ -233,7 +277,7 @@ class KeySlots:
         path = Path(path)
         try:
             doc = json.loads(path.read_bytes().decode("utf-8"))
-            if _get(doc, "format", str) != FORMAT or _get(doc, "version", int) != VERSION:
+            if _get(doc, "format", str) != FORMAT or _get(doc, "version", int) not in READABLE_VERSIONS:
                 raise _Bad("it is not an ecrf key file of a version this program reads")
             key_check, db_id = _get(doc, "key_check", str), _get(doc, "db_id", str)
             generation = _get(doc, "generation", int)
@@ -276,29 +320,67 @@ class KeySlots:
         kdf = kdf or calibrate_kdf()
         sealed = _seal_to(public, data_key, _aad(self.db_id, slot_id, "data", self.generation))
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        private_sealed = self._seal_private(slot_id, private, secret, kdf)
-        self._slots[slot_id] = _Slot(kdf, public, private_sealed, sealed, created)
+        kek = kdf.derive(self._secret(slot_id, secret))
+        private_sealed = self._seal_raw(slot_id, kek, "private", private.private_bytes_raw())
+        signing = Ed25519PrivateKey.generate()  # a new password set by someone else: a new personal key
+        signing_sealed = self._seal_raw(slot_id, kek, "signing", signing.private_bytes_raw())
+        self._slots[slot_id] = _Slot(kdf, public, private_sealed, sealed, created, signing_sealed,
+                                     signing.public_key().public_bytes_raw())
         return public
 
     def unlock(self, slot_id: str, secret: str) -> bytes:
+        return self.open(slot_id, secret).data_key
+
+    def open(self, slot_id: str, secret: str) -> OpenedSlot:
+        """Everything the password opens, with one key derivation."""
+        if slot_id not in self._slots and self._slots:
+            # As slow as a real attempt: a quick refusal would tell an outsider which usernames exist.
+            next(iter(self._slots.values())).kdf.derive(secret or "-")
         slot = self._slot(slot_id)
-        private = self._open_private(slot_id, slot, secret)
-        (eph, nonce, ciphertext), aad = slot.data, _aad(self.db_id, slot_id, "data", self.generation)
-        try:  # the private key opened, so a failure here is damage or tampering, not a wrong password
-            key = _ecies_key(private.exchange(X25519PublicKey.from_public_bytes(eph)), eph, slot.public_key)
-            data_key = AESGCM(key).decrypt(nonce, ciphertext, aad)
-        except (InvalidTag, ValueError):
-            raise _corrupt(self._source, f"the data key in slot '{slot_id}' does not decrypt") from None
+        kek = slot.kdf.derive(self._secret(slot_id, secret))
+        private = self._open_private(slot_id, slot, kek)
+        data_key = self._open_sealed_to(slot_id, slot, private, slot.data, "data", self.generation)
         if not self.matches(data_key):
             raise _corrupt(self._source, f"slot '{slot_id}' holds a key that fails the key check")
-        return data_key
+        site_kek = (self._open_sealed_to(slot_id, slot, private, slot.site_key, "site-key", None)
+                    if slot.site_key else None)
+        return OpenedSlot(slot_id, data_key, self._open_signing(slot_id, slot, kek), site_kek, kek)
+
+    def signing_public(self, slot_id: str) -> str | None:
+        """The slot's personal public key (hex), readable without the password; None before version 2."""
+        found = self._slot(slot_id).signing_public
+        return found.hex() if found else None
+
+    def add_signing_key(self, opened: OpenedSlot) -> OpenedSlot:
+        """Give a version-1 slot its personal key (at its owner's first login after the upgrade)."""
+        slot = self._slot(opened.slot_id)
+        signing = Ed25519PrivateKey.generate()
+        sealed = self._seal_raw(opened.slot_id, opened.kek, "signing", signing.private_bytes_raw())
+        self._slots[opened.slot_id] = replace(slot, signing=sealed, signing_public=signing.public_key().public_bytes_raw())
+        return replace(opened, signing_key=signing)
+
+    def grant_site_key(self, slot_id: str, site_kek: bytes) -> None:
+        slot = self._slot(slot_id)
+        self._slots[slot_id] = replace(slot, site_key=_seal_to(slot.public_key, site_kek,
+                                                               _aad(self.db_id, slot_id, "site-key")))
+
+    def revoke_site_key(self, slot_id: str) -> None:
+        if slot_id in self._slots:
+            self._slots[slot_id] = replace(self._slots[slot_id], site_key=None)
+
+    def has_site_key(self, slot_id: str) -> bool:
+        return slot_id in self._slots and self._slots[slot_id].site_key is not None
 
     def change_secret(self, slot_id: str, old_secret: str, new_secret: str) -> None:
         slot = self._slot(slot_id)
-        private = self._open_private(slot_id, slot, old_secret)
+        old_kek = slot.kdf.derive(self._secret(slot_id, old_secret))
+        private = self._open_private(slot_id, slot, old_kek)
+        signing = self._open_signing(slot_id, slot, old_kek)
         kdf = calibrate_kdf()  # a fresh salt, and parameters fit for today's hardware
-        sealed = self._seal_private(slot_id, private, new_secret, kdf)
-        self._slots[slot_id] = replace(slot, kdf=kdf, private=sealed)
+        kek = kdf.derive(self._secret(slot_id, new_secret))
+        sealed = self._seal_raw(slot_id, kek, "private", private.private_bytes_raw())
+        signing_sealed = self._seal_raw(slot_id, kek, "signing", signing.private_bytes_raw()) if signing else None
+        self._slots[slot_id] = replace(slot, kdf=kdf, private=sealed, signing=signing_sealed)
 
     def remove_slot(self, slot_id: str) -> None:
         self._slot(slot_id)
@@ -329,26 +411,45 @@ class KeySlots:
             raise NoSuchSlot("key-slot-missing", slot=slot_id, path=_named(self._source))
         return self._slots[slot_id]
 
-    def _kek(self, slot_id: str, secret: str, kdf: KdfParams) -> tuple[AESGCM, bytes]:
+    def _secret(self, slot_id: str, secret: str) -> str:
         # The recovery code is normalised so it can be typed loosely; passwords are taken as typed.
         secret = normalise_recovery_code(secret) if slot_id == RECOVERY_SLOT else secret
         if not secret:
             raise WrongSecret("empty-secret", slot=slot_id)
-        return AESGCM(kdf.derive(secret)), _aad(self.db_id, slot_id, "private")  # no generation: rekey keeps it
+        return secret
 
-    def _seal_private(self, slot_id: str, private: X25519PrivateKey, secret: str,
-                      kdf: KdfParams) -> tuple[bytes, bytes]:
-        aead, aad = self._kek(slot_id, secret, kdf)
-        nonce = secrets.token_bytes(_NONCE)
-        return nonce, aead.encrypt(nonce, private.private_bytes_raw(), aad)
+    def _seal_raw(self, slot_id: str, kek: bytes, purpose: str, raw: bytes) -> tuple[bytes, bytes]:
+        nonce = secrets.token_bytes(_NONCE)  # no generation in the associated data: rekey keeps these
+        return nonce, AESGCM(kek).encrypt(nonce, raw, _aad(self.db_id, slot_id, purpose))
 
-    def _open_private(self, slot_id: str, slot: _Slot, secret: str) -> X25519PrivateKey:
+    def _open_private(self, slot_id: str, slot: _Slot, kek: bytes) -> X25519PrivateKey:
         try:
-            aead, aad = self._kek(slot_id, secret, slot.kdf)
-            private = X25519PrivateKey.from_private_bytes(aead.decrypt(*slot.private, aad))
+            private = X25519PrivateKey.from_private_bytes(
+                AESGCM(kek).decrypt(*slot.private, _aad(self.db_id, slot_id, "private")))
         except (InvalidTag, ValueError):
             raise WrongSecret("wrong-recovery-code" if slot_id == RECOVERY_SLOT else "wrong-password",
                               slot=slot_id) from None
         if private.public_key().public_bytes_raw() != slot.public_key:
             raise _corrupt(self._source, f"the public key of slot '{slot_id}' does not match its private key")
         return private
+
+    def _open_signing(self, slot_id: str, slot: _Slot, kek: bytes) -> Ed25519PrivateKey | None:
+        if slot.signing is None:
+            return None
+        try:  # the password opened the slot, so a failure here is damage or tampering
+            signing = Ed25519PrivateKey.from_private_bytes(
+                AESGCM(kek).decrypt(*slot.signing, _aad(self.db_id, slot_id, "signing")))
+        except (InvalidTag, ValueError):
+            raise _corrupt(self._source, f"the signing key in slot '{slot_id}' does not decrypt") from None
+        if signing.public_key().public_bytes_raw() != slot.signing_public:
+            raise _corrupt(self._source, f"the signing key of slot '{slot_id}' does not match its public key")
+        return signing
+
+    def _open_sealed_to(self, slot_id: str, slot: _Slot, private: X25519PrivateKey,
+                        sealed: tuple[bytes, bytes, bytes], purpose: str, generation: int | None) -> bytes:
+        eph, nonce, ciphertext = sealed
+        try:  # the private key opened, so a failure here is damage or tampering, not a wrong password
+            key = _ecies_key(private.exchange(X25519PublicKey.from_public_bytes(eph)), eph, slot.public_key)
+            return AESGCM(key).decrypt(nonce, ciphertext, _aad(self.db_id, slot_id, purpose, generation))
+        except (InvalidTag, ValueError):
+            raise _corrupt(self._source, f"the {purpose} key in slot '{slot_id}' does not decrypt") from None

@@ -188,12 +188,14 @@ class FailedLogin(Base):
 
 
 class SigningKey(Base):
-    """The site's signing key and self-signed certificate; the newest row signs. Never changed or deleted."""
+    """The site's signing key and self-signed certificate; the newest row signs. Never deleted; the key is
+    sealed (`sealed_key`, AES-GCM under the key that export roles' slots hold) and `key_der` is then empty."""
 
     __tablename__ = "signing_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key_der: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     certificate_der: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[str] = mapped_column(String(32))
@@ -211,3 +213,31 @@ class ExportLog(Base):
     signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(64))
+
+
+class SealRow(Base):
+    """A write transaction's seal: its user's signature over the head it left (`ecrf.trail.seals`)."""
+
+    __tablename__ = "seals"
+
+    head_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signer: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+    at_utc: Mapped[str] = mapped_column(String(32))
+
+
+class KeyCertificateRow(Base):
+    """The site key's signature over a user's personal public key and the head at that time."""
+
+    __tablename__ = "key_certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    public_key: Mapped[str] = mapped_column(String(64))
+    head_seq: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    site_certificate_sha256: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(200))
+    at_utc: Mapped[str] = mapped_column(String(32))

@@ -5,6 +5,8 @@ import argparse
 
 from ecrf.cli.common import CliError, secrets_of, site_db, site_session
 from ecrf.services import backup
+from ecrf.store.database import refuse_non_site
+from ecrf.store.files import SitePaths
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -22,7 +24,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     what = "recovery code" if args.user == "recovery" else "password"
     prompt = "Recovery code: " if args.user == "recovery" else f"Password of {args.user} when the backup was made: "
     secret = secrets_of(args).ask(prompt, what=what)
-    info = backup.restore(args.backup.expanduser(), site_db(args), args.user, secret)
+    db_path = site_db(args)
+    if db_path.exists():  # a restore replaces a site (kept aside), never another file named by --db
+        refuse_non_site(SitePaths(db_path), damaged_ok=True)
+    info = backup.restore(args.backup.expanduser(), db_path, args.user, secret)
     print(f"Restored {args.backup} to {info.db_path}: backup made {info.created_utc}, "
           f"audit trail up to event {info.audit_head_seq}.")
     if info.set_aside:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ecrf.cli.errors import CliError
 from ecrf.errors import Localized
 from ecrf.paths import default_forms_dir, default_site_db
-from ecrf.services.auth import login
+from ecrf.services.read_only import login, read_only_notice
 from ecrf.services.session import SiteSession
 from ecrf.study.loader import load_study
 from ecrf.study.model import Study
@@ -72,7 +72,25 @@ def secrets_of(args: argparse.Namespace) -> Secrets:
 
 
 def site_db(args: argparse.Namespace) -> Path:
-    return (args.db or default_site_db()).expanduser()
+    """The --db path (or the default), refused with a message when it cannot name a database file."""
+    return usable_db_path(args.db or default_site_db())
+
+
+def usable_db_path(given: Path) -> Path:
+    """`given` with ~ expanded; refused when it names a folder (`--db /`), an unknown user's home
+    (`~nosuchuser/x`) or a name the system cannot hold (too long), instead of failing later as a bug."""
+    try:
+        path = given.expanduser()
+    except RuntimeError:  # pathlib's word for a ~user that does not exist
+        raise CliError("db-path-unusable", path=given, reason=Localized(
+            "there is no such user's home folder", "没有该用户的主文件夹")) from None
+    try:
+        is_folder = path.name == "" or path.is_dir()
+    except OSError as exc:  # ENAMETOOLONG, ELOOP, EACCES ... from stat()
+        raise CliError("db-path-unusable", path=path, reason=exc.strerror or exc) from None
+    if is_folder:
+        raise CliError("db-path-is-folder", path=path, example=path / "site.db")
+    return path
 
 
 def site_study(args: argparse.Namespace) -> Study:
@@ -101,6 +119,10 @@ def site_session(args: argparse.Namespace, password: str | None = None) -> Itera
     if password is None:
         password = secrets_of(args).ask(f"Password for {args.user}: ")
     session = login(site_db(args), study, args.user, password)
+    if (notice := read_only_notice(session)) is not None:  # on stderr: a command's output stays as it is
+        from ecrf.cli.main import cli_language  # main imports this module
+
+        print(f"note [{notice.code}]: {notice.text(cli_language())}", file=sys.stderr)
     try:
         yield session
     finally:

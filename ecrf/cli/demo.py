@@ -5,8 +5,9 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from ecrf.cli.common import CliError, shell_path, site_study, table
+from ecrf.cli.common import CliError, shell_path, site_study, table, usable_db_path
 from ecrf.paths import default_demo_db, default_site_db
+from ecrf.store.database import refuse_non_site
 from ecrf.store.files import InstanceLock, SitePaths
 
 
@@ -15,7 +16,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from ecrf.demo import create_demo
     except ImportError:
         raise CliError("demo-unavailable") from None
-    db_path = (args.db or default_demo_db()).expanduser()
+    db_path = usable_db_path(args.db or default_demo_db())
     study = site_study(args)
     if args.force:
         for path in remove_site(db_path):
@@ -39,6 +40,8 @@ def remove_site(db_path: Path) -> list[Path]:
     removed: list[Path] = []
     if not db_path.parent.is_dir():
         return removed
+    if paths.db.exists():
+        refuse_non_site(paths)  # --force deletes a site's files only, never `--db /etc/passwd`
     lock = InstanceLock(paths)
     lock.acquire()  # refuses while the demo is open in the app or another command
     try:

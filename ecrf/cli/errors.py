@@ -30,6 +30,36 @@ register("cli", {
         "Run `ecrf check-forms {folder}` to see them all; the study cannot be used until they are fixed.",
         "{folder} 中的研究定义有 {count} 个问题：{first}",
         "请运行 `ecrf check-forms {folder}` 查看全部问题；修正之前无法使用该研究。"),
+    "db-path-unusable": M(
+        "The --db path {path} cannot be used: {reason}.",
+        "Give the path of the site database file, e.g. --db D:/trial/site.db.",
+        "--db 路径 {path} 无法使用：{reason}。",
+        "请给出中心数据库文件的路径，例如 --db D:/trial/site.db。"),
+    "db-path-is-folder": M(
+        "The --db path {path} is a folder, not a database file.",
+        "Give the database file in it, e.g. --db {example}.",
+        "--db 路径 {path} 是文件夹，而不是数据库文件。",
+        "请给出其中的数据库文件，例如 --db {example}。"),
+    "argument-not-text": M(
+        "The value of {option} is not valid text (bytes the system's encoding cannot read); nothing was done.",
+        "Type it again in a UTF-8 terminal, or leave out the character that could not be read.",
+        "{option} 的值不是有效文本（含系统编码无法读取的字节）；未执行任何操作。",
+        "请在 UTF-8 终端中重新输入，或去掉无法读取的字符。"),
+    "file-error": M(
+        "A file could not be read or written: {path}: {reason}.",
+        "Check the path (its length, the drive, the permissions and the free space) and try again.",
+        "无法读取或写入文件：{path}：{reason}。",
+        "请检查路径（长度、驱动器、权限和剩余空间）后重试。"),
+    "allocation-file-not-a-file": M(
+        "{path} is not a regular file (a folder, a device or a pipe).",
+        "Give the allocation list's CSV file.",
+        "{path} 不是普通文件（而是文件夹、设备或管道）。",
+        "请给出随机分配表的 CSV 文件。"),
+    "allocation-file-too-large": M(
+        "{path} is larger than {limit_mb} MB, far more than any allocation list; nothing was imported.",
+        "Check that this is the allocation list (CSV: rand_no,arm).",
+        "{path} 大于 {limit_mb} MB，远超任何随机分配表；未导入任何内容。",
+        "请确认这是随机分配表（CSV：rand_no,arm）。"),
     "allocation-file-unreadable": M(
         "Cannot read {path}: {reason}.",
         "Check the path and that the file can be opened.",

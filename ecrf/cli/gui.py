@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from ecrf.cli.common import CliError
+from ecrf.cli.common import CliError, usable_db_path
 from ecrf.paths import default_forms_dir, default_site_db
 
 
@@ -20,7 +20,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     forms = (args.forms or default_forms_dir()).expanduser()
     if not forms.is_dir():
         raise CliError("forms-folder-missing", folder=forms)
-    return main((args.db or default_site_db()).expanduser(), forms, demo=args.demo)
+    return main(usable_db_path(args.db or default_site_db()), forms, demo=args.demo)
 
 
 def _no_display() -> bool:

@@ -26,6 +26,7 @@ from ecrf.paths import default_forms_dir
 from ecrf.services.permissions import ALLOWED
 from ecrf.study.describe import describe
 from ecrf.study.loader import load_study
+from ecrf.study.parsing import has_broken_character
 from ecrf.study.problems import DefinitionError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -146,9 +147,14 @@ def _add_site_commands(sub: Subparsers) -> None:
     recover.add_argument("--username", required=True, help="whose password to set")
 
 
+MAX_COUNT = 1_000_000_000  # far beyond any site's events or subjects, and within SQLite's 64-bit integers
+
+
 def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:  # isascii: int() refuses some Unicode digits
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    if len(text) > len(str(MAX_COUNT)) or int(text) > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is too large; give at most {MAX_COUNT:,}")
     return int(text)
 
 
@@ -202,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     _tolerant_output()
     try:
+        _refuse_broken_text(args)
         return int(args.run(args))
     except EcrfError as exc:  # a refusal or a fault the user can act on: its code and message, never a traceback
         _print_error(exc)
@@ -214,11 +221,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a path the system refuses (too long, gone, no permission, no space): say which
+        _print_error(CliError("file-error", path=exc.filename or "?", reason=exc.strerror or exc))
+        return EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, the user gets the log's path
         print(report_crash(exc, cli_language()), file=sys.stderr)
         if os.environ.get("ECRF_DEBUG"):
             traceback.print_exc()
         return EXIT_ERROR
+
+
+def _refuse_broken_text(args: argparse.Namespace) -> None:
+    """A name, reason or other text argument with bytes the system's encoding cannot decode arrives with lone
+    surrogates (Python's surrogateescape), which no UTF-8 database or audit event can hold. Paths may: the OS
+    takes them back as the same bytes."""
+    for name, value in vars(args).items():
+        if isinstance(value, str) and has_broken_character(value):
+            raise CliError("argument-not-text", option="--" + name.replace("_", "-"))
 
 
 def cli_language() -> str:

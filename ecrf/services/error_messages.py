@@ -33,6 +33,12 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "{left} attempt(s) left before the account is locked; check the username, the password and Caps Lock.",
         "用户名或密码错误。",
         "账户锁定前还可尝试 {left} 次；请检查用户名、密码以及大写锁定键。"),
+    "login-failed-read-only": M(
+        "Wrong username or password.",
+        "The site is on read-only media, so this attempt cannot be recorded or counted; check the username, the "
+        "password and Caps Lock.",
+        "用户名或密码错误。",
+        "此中心位于只读介质上，本次尝试无法记录或计数；请检查用户名、密码以及大写锁定键。"),
     "login-failed-now-locked": M(
         "Wrong username or password. The account '{username}' is now locked for {minutes} minute(s) after "
         "{failures} failed attempts.",
@@ -269,6 +275,12 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Give a reason for the change.",
         "{ref} 已保存为完成：修改 {items} 需要填写原因。",
         "请填写修改原因。"),
+    "reason-broken-character": M(
+        "The reason for changing {ref} contains a broken character (half of an emoji or of a rare character, "
+        "often from a paste); nothing was saved.",
+        "Delete that character from the reason and type it again.",
+        "修改 {ref} 的原因含有残缺字符（半个表情符号或生僻字，常见于粘贴）；未保存任何内容。",
+        "请从原因中删除该字符后重新输入。"),
     "values-refused": M(
         "{ref} was not saved: {findings}",
         "Correct these values and save again.",

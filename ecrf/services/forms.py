@@ -33,6 +33,7 @@ from ecrf.store.models import (
 from ecrf.study.codec import to_text
 from ecrf.study.findings import Finding
 from ecrf.study.model import Form, Study
+from ecrf.study.parsing import has_broken_character
 from ecrf.study.subject import Where
 from ecrf.study.validate import FormCheck, validate_form
 from ecrf.study.values import Missing
@@ -90,6 +91,8 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
                           bool(changes), ref)
     if instance is not None and instance.status in COMPLETED and changes and not (reason or "").strip():
         raise ReasonRequired("change-reason-required", ref=ref, items=", ".join(changes))
+    if reason is not None and has_broken_character(reason):  # it could not be written to the audit trail
+        raise InvalidInput("reason-broken-character", ref=ref)
     if not changes and status == (instance.status if instance else FormStatus.NOT_STARTED):
         return SaveResult(status, [], check.soft + check.incomplete)  # nothing to store, nothing to audit
     instance = instance or _new_instance(tx, study, subject, ref)
@@ -118,8 +121,8 @@ def _entry_pair(value: Any) -> tuple[str | None, str | None]:
         return value.strip() or None, None
     try:
         return to_text(value), None
-    except TypeError:
-        return repr(value), None
+    except (TypeError, ValueError):  # ValueError: an int past Python's 4,300-digit str() limit (refused later)
+        return repr(type(value)), None
 
 
 def _stored_pair(value: Any) -> tuple[str | None, str | None]:

@@ -62,7 +62,8 @@ def check(session: SiteSession, record: bool = True) -> Integrity:
     report = session.database.check_trail()
     digest = problems_digest(report.problems) if report.problems else None
     result = Integrity(report, digest, _acknowledgement(session, digest))
-    if digest and record and not _already_recorded(session, digest):
+    # A site on read-only media cannot record the finding: it is reported, and recorded where it is writable.
+    if digest and record and not session.database.read_only and not _already_recorded(session, digest):
         _record_finding(session, report, digest)
     return result
 

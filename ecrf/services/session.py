@@ -98,6 +98,7 @@ class SiteSession:
 
     @contextmanager
     def write(self, action: Do) -> Iterator[Tx]:
+        self.database.refuse_if_read_only()  # a site on read-only media: refused whatever the role
         self.require(action)
         self.touch()
         with self.database.write() as db:

@@ -5,6 +5,8 @@ every open: the password KDF is paid once, in the key slot.
 """
 from __future__ import annotations
 
+import errno
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,19 +28,27 @@ from ecrf.store.errors import (
 )
 
 DRIVER_ERRORS = (sqlcipher3.dbapi2.Error, sqlite3.Error)
+SQLITE_FULL = 13
+# SQLite reports a full disk as "disk I/O error" when it cannot grow the WAL index (-shm) or write the WAL at
+# open: the error code alone cannot tell that from a failing disk. With less than this free beside the
+# database, the full disk is the cause (a site database and its WAL need more than this to work at all).
+LOW_FREE_SPACE = 8 * 1024 * 1024
 
 
-def raw_connect(path: Path, key: bytes | None) -> Any:
-    """A DB-API connection with the key applied and the durability pragmas set."""
+def raw_connect(path: Path, key: bytes | None, read_only: bool = False) -> Any:
+    """A DB-API connection with the key applied and the durability pragmas set; `read_only` opens a site on
+    read-only media (no journal mode to set, no -wal or -shm file to make)."""
     module = sqlcipher3.dbapi2 if key is not None else sqlite3
-    conn = module.connect(str(path), isolation_level=None, check_same_thread=False)
+    target = read_only_uri(path) if read_only else str(path)
+    conn = module.connect(target, isolation_level=None, check_same_thread=False, uri=read_only)
     try:
         if key is not None:
             conn.execute("PRAGMA cipher_log_level = NONE")  # errors reach the user as messages, not stderr noise
             conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key fails here
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
     except DRIVER_ERRORS as exc:
@@ -47,10 +57,25 @@ def raw_connect(path: Path, key: bytes | None) -> Any:
     return conn
 
 
-def make_engine(path: Path, key: bytes | None) -> Engine:
+def read_only_uri(path: Path) -> str:
+    """SQLite's URI for reading a database that nobody can write: `immutable` needs no lock and no -shm file
+    (which read-only media cannot hold). A -wal file left beside it (the app was killed before it could fold
+    the WAL back) holds committed changes that `immutable` would not see, so then only `mode=ro`."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = Path(f"{path}-wal")
+    try:
+        has_wal = wal.stat().st_size > 0
+    except OSError:
+        has_wal = False
+    return uri if has_wal else uri + "&immutable=1"
+
+
+def make_engine(path: Path, key: bytes | None, read_only: bool = False) -> Engine:
     """An engine whose every connection is keyed; ``key=None`` gives plain SQLite (benchmarks only)."""
-    engine = create_engine("sqlite://", creator=lambda: raw_connect(path, key), poolclass=QueuePool,
-                           pool_size=2, max_overflow=4)
+    def creator() -> Any:  # raw_connect is looked up at each call: tests wrap it to inject driver faults
+        return raw_connect(path, key, read_only=True) if read_only else raw_connect(path, key)
+
+    engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool, pool_size=2, max_overflow=4)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -68,7 +93,7 @@ def translate(exc: BaseException, path: Path) -> StoreError:
     text_ = str(original).lower()
     if "file is not a database" in text_ or "not a database" in text_:
         return NotOurDatabase("not-a-database", path=path)
-    if "disk is full" in text_ or "database or disk is full" in text_:
+    if _disk_full(original, text_, path):
         return DiskFull("disk-full", path=path)
     if not path.parent.is_dir():  # the folder went away under us (a pulled USB drive, a deleted folder)
         return NoSite("database-folder-missing", folder=path.parent, db=path)
@@ -79,6 +104,22 @@ def translate(exc: BaseException, path: Path) -> StoreError:
     if "locked" in text_ or "busy" in text_:
         return StoreError("database-busy", path=path)
     return StoreError("database-error", path=path, detail=original)
+
+
+def _disk_full(original: BaseException | None, text_: str, path: Path) -> bool:
+    if "disk is full" in text_ or getattr(original, "sqlite_errorcode", None) == SQLITE_FULL:
+        return True
+    if isinstance(original, OSError) and original.errno == errno.ENOSPC:
+        return True
+    return "disk i/o error" in text_ and free_space(path.parent) < LOW_FREE_SPACE
+
+
+def free_space(folder: Path) -> int:
+    """Bytes free for this user on the disk of `folder` (a large number when it cannot be told)."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return LOW_FREE_SPACE  # unknown: do not call a failing disk full
 
 
 @contextmanager

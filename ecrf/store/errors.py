@@ -74,6 +74,16 @@ STORE_MESSAGES: dict[str, Message] = {
         "Restore the database from your backup, or give the right --db path.",
         "{db} 是空文件，不是 ecrf 中心数据库。",
         "请从备份恢复数据库，或给出正确的 --db 路径。"),
+    "database-unreadable": M(
+        "The site database {db} cannot be read ({reason}).",
+        "Check that the drive is present and that your account may read the file, then try again.",
+        "无法读取中心数据库 {db}（{reason}）。",
+        "请检查驱动器是否已连接、您的账户能否读取该文件，然后重试。"),
+    "not-a-site-file": M(
+        "{db} is not an ecrf site database ({why}); nothing was opened and no file was made beside it.",
+        "Give the --db path of a site's database (the file next to its .keys file).",
+        "{db} 不是 ecrf 中心数据库（{why}）；未打开任何文件，也未在其旁边创建文件。",
+        "请给出中心数据库的 --db 路径（与其 .keys 文件放在一起的那个文件）。"),
     "key-file-does-not-open-database": M(
         "The key file {keys} does not open {db}: the two do not belong together (the key file of another "
         "site, or one of them was replaced or damaged).",
@@ -96,15 +106,38 @@ STORE_MESSAGES: dict[str, Message] = {
         "{path} 不是 ecrf 数据库，或密钥无法打开它。",
         "请检查数据库与其 .keys 文件是否配套。"),
     "disk-full": M(
-        "The disk holding {path} is full; the change was not saved.",
-        "Free some space and try again.",
-        "{path} 所在的磁盘已满；更改未保存。",
-        "请释放一些空间后重试。"),
+        "The disk holding {path} is full: nothing was saved, and the site cannot even be opened while the "
+        "disk has no room for the database's working files.",
+        "Free some space on that disk (or copy the site to another one) and try again; the data is not damaged.",
+        "{path} 所在的磁盘已满：未保存任何内容；磁盘没有空间存放数据库的工作文件时，连打开中心也无法进行。",
+        "请在该磁盘上释放一些空间（或将中心复制到其他磁盘）后重试；数据并未损坏。"),
     "read-only": M(
         "{path} cannot be written (read-only file, folder or medium); nothing was saved.",
         "Move the database to a writable folder or fix its permissions.",
         "{path} 无法写入（文件、文件夹或介质为只读）；未保存任何内容。",
         "请将数据库移到可写的文件夹，或修正其权限。"),
+    "site-opened-read-only": M(
+        "This site is opened read-only: {db} is on read-only media or in a folder you may not write, so "
+        "nothing can be changed (the data and the audit trail can be read and verified).",
+        "Copy the site folder (the .db and .keys files) to a writable folder and open it there to change "
+        "anything.",
+        "此中心以只读方式打开：{db} 位于只读介质上或您无权写入的文件夹中，因此不能修改任何内容"
+        "（可以查看和核验数据与稽查轨迹）。",
+        "如需修改，请将中心文件夹（.db 和 .keys 文件）复制到可写的文件夹，并在那里打开。"),
+    "opened-read-only": M(
+        "{db} is on read-only media or in a folder you may not write, so it is opened read-only: you can read "
+        "the data and the audit trail, and this login is not recorded in the audit trail.",
+        "Copy the site folder (the .db and .keys files) to a writable folder and open it there to change "
+        "anything.",
+        "{db} 位于只读介质上或您无权写入的文件夹中，因此以只读方式打开：可以查看数据和稽查轨迹，"
+        "本次登录不会记入稽查轨迹。",
+        "如需修改，请将中心文件夹（.db 和 .keys 文件）复制到可写的文件夹，并在那里打开。"),
+    "read-only-site-needs-upgrade": M(
+        "{db} was made by another version of ecrf and must be upgraded before it can be opened, which "
+        "cannot be done on read-only media.",
+        "Copy the site folder (the .db and .keys files) to a writable folder and open it there.",
+        "{db} 由其他版本的 ecrf 创建，需先升级才能打开，而只读介质上无法升级。",
+        "请将中心文件夹（.db 和 .keys 文件）复制到可写的文件夹，并在那里打开。"),
     "database-damaged": M(
         "{path} is damaged ({detail}).",
         "Restore the latest backup with `ecrf restore`.",

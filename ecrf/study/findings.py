@@ -36,6 +36,8 @@ class F(StrEnum):
     DUPLICATE_CHOICE = "duplicate-choice"
     TOO_LONG = "too-long"
     CONTROL_CHARACTER = "control-character"
+    BROKEN_CHARACTER = "broken-character"
+    TOO_MANY_DIGITS = "too-many-digits"
     WRONG_VALUE_TYPE = "wrong-value-type"
     BELOW_HARD = "below-hard-range"
     ABOVE_HARD = "above-hard-range"
@@ -78,6 +80,12 @@ MESSAGES: dict[F, tuple[str, str]] = {
                  "{label}：共 {length} 个字符，最多允许 {max_length} 个，请缩短。"),
     F.CONTROL_CHARACTER: ("{label}: the text contains an invisible control character; retype it.",
                           "{label}：文本含有不可见的控制字符，请重新输入。"),
+    F.BROKEN_CHARACTER: ("{label}: the entry contains a broken character (half of an emoji or of a rare "
+                         "character, often from a paste); delete it and type it again.",
+                         "{label}：输入内容含有残缺字符（半个表情符号或生僻字，常见于粘贴）；请删除后重新输入。"),
+    F.TOO_MANY_DIGITS: ("{label}: '{raw}' has {digits} digits; a number here has at most {max_digits}. "
+                        "Check the entry.",
+                        "{label}：“{raw}”共 {digits} 位数字；此处数字最多 {max_digits} 位，请核对。"),
     F.WRONG_VALUE_TYPE: ("{label}: a {got} was given where a {want} is expected.",
                          "{label}：需要 {want}，实际为 {got}。"),
     F.BELOW_HARD: ("{label}: {value} {unit} is below the lowest possible value {low}; check the entry.",

@@ -24,7 +24,14 @@ from ecrf.study.model import (
 )
 from ecrf.study.problems import DefinitionError, P, Problem, Problems
 from ecrf.study.reader import OID_RE, Reader, did_you_mean, shape_name
-from ecrf.study.yamlsource import LineMap, YamlSyntaxError, parse_yaml
+from ecrf.study.yamlsource import (
+    MAX_ALIASES,
+    MAX_EXPANDED_VALUES,
+    LineMap,
+    YamlAliasBomb,
+    YamlSyntaxError,
+    parse_yaml,
+)
 
 STUDY_FILE = "study.yaml"
 CODELIST_FILE = "codelists.yaml"
@@ -102,6 +109,10 @@ class _StudyLoader:
             if digest is not None:
                 digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
             data = parse_yaml(raw)
+        except YamlAliasBomb as exc:
+            self.problems.add(self.rel(path), exc.line, P.YAML_ALIAS_BOMB, detail=exc.message,
+                              max_aliases=MAX_ALIASES, max_values=MAX_EXPANDED_VALUES)
+            return None
         except YamlSyntaxError as exc:
             self.problems.add(self.rel(path), exc.line, P.YAML_SYNTAX, detail=exc.message)
             return None

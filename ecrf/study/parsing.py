@@ -6,6 +6,7 @@ typed with a Chinese input method (３７．５) are read as ASCII.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from datetime import date, datetime, time
@@ -22,7 +23,14 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2}|UNK?))?(?:-(\d{1,2}|UNK?))?$", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 surrogate pair (a paste cut inside an emoji): no UTF-8 text can hold it, so it could be
+# neither stored nor written to the audit trail.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# No measurement has more digits; far below Python's int() limit of 4,300 digits, and short enough that
+# every export format (ODM, CSV read by SAS/R, XPT) holds the number exactly.
+MAX_DIGITS = 30
+_SHOWN_CHARS = 32  # of a refused entry in its message
 
 Parsed = tuple[Any, list[Finding]]
 
@@ -33,6 +41,8 @@ def parse_entry(item: Item, raw: Any) -> Parsed:
         return raw, []
     if item.is_calculated:
         return (None, []) if raw == "" else _bad(F.CALCULATED_READ_ONLY, item)
+    if has_broken_character(raw):
+        return _bad(F.BROKEN_CHARACTER, item)  # the text itself is not shown: it could not be printed
     if isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip() if item.value_type is not ItemType.TEXT else raw
         if text == "":
@@ -48,12 +58,35 @@ def parse_stored(item: Item, text: str) -> Parsed:
 
 
 def _bad(code: F, item: Item, **params: Any) -> Parsed:
+    raw = params.get("raw")
+    if isinstance(raw, str) and len(raw) > _SHOWN_CHARS:  # a huge paste: its start is enough to recognise it
+        params["raw"] = raw[:_SHOWN_CHARS] + "…"
     return None, [make(code, Severity.HARD, item.code, label=item.label, **params)]
+
+
+def has_broken_character(raw: Any) -> bool:
+    """A lone surrogate in a text or in any text of a list of choices."""
+    if isinstance(raw, str):
+        return _SURROGATE.search(raw) is not None
+    if isinstance(raw, (list, tuple, set, frozenset)):
+        return any(isinstance(part, str) and _SURROGATE.search(part) for part in raw)
+    return False
+
+
+def _too_many_digits(item: Item, text: str) -> Parsed | None:
+    """A refusal for a number longer than any measurement (checked before int(), which raises past 4,300)."""
+    digits = sum(ch.isdigit() for ch in text)
+    if digits <= MAX_DIGITS:
+        return None
+    return _bad(F.TOO_MANY_DIGITS, item, raw=text, digits=digits, max_digits=MAX_DIGITS)
 
 
 # -- numbers -----------------------------------------------------------------------------
 
 def _parse_integer(item: Item, text: str) -> Parsed:
+    too_long = _too_many_digits(item, text)
+    if too_long is not None:
+        return too_long
     if _INT.match(text):
         return int(text), []
     if _DEC.match(text.replace(",", ".")):
@@ -66,6 +99,9 @@ def _parse_decimal(item: Item, text: str) -> Parsed:
         if "," in text and _DEC.match(text.replace(",", ".", 1)):
             return _bad(F.DECIMAL_COMMA, item, raw=text, suggestion=text.replace(",", ".", 1))
         return _bad(F.NOT_A_NUMBER, item, raw=text, example="37.5")
+    too_long = _too_many_digits(item, text)
+    if too_long is not None:
+        return too_long
     value = Decimal(text)
     return _fit_precision(item, value, text)
 
@@ -156,7 +192,7 @@ def _parse_code(item: Item, text: str) -> Parsed:
     if codelist is None:  # pragma: no cover - the loader guarantees a codelist
         return text, []
     if codelist.data_type == "integer":
-        code: Any = int(text) if _INT.match(text) else text
+        code: Any = int(text) if _INT.match(text) and len(text) <= MAX_DIGITS else text
     else:
         code = text.upper() if item.value_type is ItemType.YES_NO else text
     if code not in codelist.codes():
@@ -194,19 +230,19 @@ def _accept_typed(item: Item, value: Any) -> Parsed:
     if isinstance(value, bool):
         return _wrong(item, value)
     if t is ItemType.INTEGER and isinstance(value, int):
-        return value, []
+        return _typed_number(item, value) or (value, [])
     if t is ItemType.DECIMAL and isinstance(value, (int, Decimal, float)):
         if isinstance(value, float) and value != value:  # NaN
             return _wrong(item, value)
-        return _fit_precision(item, Decimal(str(value)), str(value))
+        return _typed_number(item, value) or _fit_precision(item, Decimal(str(value)), str(value))
     if t is ItemType.DATE and type(value) is date:
-        return value, []
+        return _typed_date(item, value)
     if t is ItemType.PARTIAL_DATE and (type(value) is date or isinstance(value, PartialDate)):
-        return value, []
+        return _typed_date(item, value)
     if t is ItemType.TIME and isinstance(value, time):
         return value, []
     if t is ItemType.DATETIME and isinstance(value, datetime):
-        return value, []
+        return _typed_date(item, value)
     if t is ItemType.MULTI_CHOICE and isinstance(value, (list, tuple, set, frozenset)):
         return _accept_multi(item, tuple(value))
     if t in (ItemType.SINGLE_CHOICE, ItemType.YES_NO) and isinstance(value, (str, int)):
@@ -216,12 +252,35 @@ def _accept_typed(item: Item, value: Any) -> Parsed:
     return _wrong(item, value)
 
 
+def _typed_number(item: Item, value: int | Decimal | float) -> Parsed | None:
+    """A refusal for a typed number with more digits than any measurement, else None (floats: their text
+    is short). An int is measured without str(), which raises past 4,300 digits."""
+    if isinstance(value, int):
+        if abs(value) < 10**MAX_DIGITS:
+            return None
+        digits = int(value.bit_length() * math.log10(2)) + 1  # within one of the exact count
+        return _bad(F.TOO_MANY_DIGITS, item, raw=f"~10^{digits - 1}", digits=digits, max_digits=MAX_DIGITS)
+    if isinstance(value, Decimal) and value.is_finite() and len(value.as_tuple().digits) > MAX_DIGITS:
+        return _too_many_digits(item, str(value))
+    return None
+
+
+def _typed_date(item: Item, value: date | datetime | PartialDate) -> Parsed:
+    """A typed date passes the same 1900–2100 check as a typed-in one, so what is stored reads back."""
+    problem = _date_problem(value.year, None, None)
+    if problem:
+        shown = value.entry_text() if isinstance(value, PartialDate) else value.isoformat()
+        return _bad(F.IMPOSSIBLE_DATE, item, raw=shown, detail=problem)
+    return value, []
+
+
 def _accept_multi(item: Item, chosen: tuple[Any, ...]) -> Parsed:
     codelist = item.codelist
     codes = codelist.codes() if codelist else ()
     picked: list[Any] = []
     for raw in chosen:
-        integer_code = codelist and codelist.data_type == "integer" and isinstance(raw, str) and _INT.match(raw)
+        integer_code = (codelist and codelist.data_type == "integer" and isinstance(raw, str) and _INT.match(raw)
+                        and len(raw) <= MAX_DIGITS)
         code = int(raw) if integer_code else raw
         if code not in codes:
             return _bad(F.NOT_IN_CODELIST, item, raw=raw, choices=", ".join(str(c) for c in codes))

@@ -12,6 +12,7 @@ class P(StrEnum):
 
     FILE_MISSING = "file-missing"
     YAML_SYNTAX = "yaml-syntax"
+    YAML_ALIAS_BOMB = "yaml-alias-bomb"
     DUPLICATE_KEY = "duplicate-key"
     WRONG_SHAPE = "wrong-shape"
     UNKNOWN_KEY = "unknown-key"
@@ -57,6 +58,8 @@ class P(StrEnum):
 MESSAGES: dict[P, str] = {
     P.FILE_MISSING: "{what} is missing: {hint}",
     P.YAML_SYNTAX: "{detail}; fix the YAML at this line (indentation, a missing ':' or an unclosed quote)",
+    P.YAML_ALIAS_BOMB: "{detail}, far more than any study definition needs (at most {max_aliases} aliases and "
+                       "{max_values:,} values); write the values out or use fewer anchors and aliases (*name)",
     P.DUPLICATE_KEY: "key '{key}' is given twice; YAML would silently keep only the last one — remove one",
     P.WRONG_SHAPE: "{what} must be {expected}, not {got}",
     P.UNKNOWN_KEY: "unknown key '{key}' in {what}{hint}; allowed keys: {allowed}",

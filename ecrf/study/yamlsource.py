@@ -85,6 +85,69 @@ class YamlSyntaxError(Exception):
         self.message = message
 
 
+class YamlAliasBomb(YamlSyntaxError):
+    """Aliases that would expand the file far beyond any real definition (a "billion laughs")."""
+
+    def __init__(self, line: int, aliases: int, expanded: int) -> None:
+        super().__init__(line, f"{aliases} alias(es) would expand to {expanded:,} values")
+        self.aliases = aliases
+        self.expanded = expanded
+
+
+# A whole real study expands to a few thousand YAML values and uses a handful of aliases; these caps are
+# generous for any definition yet stop a file whose aliases multiply (each level doubling or more) before
+# anything walks the expanded data, which would take longer than the age of the universe.
+MAX_ALIASES = 1_000
+MAX_EXPANDED_VALUES = 200_000
+
+
+def _refuse_alias_bomb(root: yaml.Node) -> None:
+    """Count the values the document would have with every alias expanded, without expanding it: each
+    node's expanded size is computed once (memoised by identity), so the check is linear in the file."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    aliases, first_alias_line = 0, 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            in_progress.discard(id(node))
+            # a child still in progress is a recursive alias back to an ancestor: count it once
+            sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+            continue
+        if id(node) in sizes or id(node) in in_progress:  # reached again: an alias of this node
+            aliases += 1
+            first_alias_line = first_alias_line or node.start_mark.line + 1
+            continue
+        in_progress.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    expanded = sizes[id(root)]
+    if aliases > MAX_ALIASES or expanded > MAX_EXPANDED_VALUES:
+        raise YamlAliasBomb(first_alias_line or 1, aliases, expanded)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _load(text: str) -> Any:
+    """`yaml.load`, with the alias check between composing the node graph and building Python objects."""
+    loader = _LineLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _refuse_alias_bomb(root)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(data: bytes) -> Any:
     """Parse YAML bytes (UTF-8); raise YamlSyntaxError with a line number and a readable reason."""
     try:
@@ -92,7 +155,7 @@ def parse_yaml(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -155,7 +155,7 @@ class AppController(QObject):
             login.failed(self.tr("The study definition could not be loaded: {0}").format(dialogs.error_text(exc)))
 
     def log_in(self, username: str, password: str) -> None:
-        from ecrf.services.auth import login
+        from ecrf.services.read_only import login  # auth.login, or a session that only reads on read-only media
 
         window = self.window
         assert isinstance(window, LoginWindow)
@@ -176,6 +176,10 @@ class AppController(QObject):
         main.languageRequested.connect(self.switch_language_in_session)
         main.restoreRequested.connect(self.restore)
         self._show(main)
+        from ecrf.services.read_only import read_only_notice
+
+        if (notice := read_only_notice(session)) is not None:
+            dialogs.show_info(main, "ecrf", notice.text(text_lang()))  # the catalogue's words, both languages
         if session.actor.must_change_password and not main.change_password(forced=True):
             self.log_out()
 

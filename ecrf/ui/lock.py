@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import auth
+from ecrf.services import read_only
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 
@@ -116,7 +116,7 @@ class LockCover(QFrame):
 
     def try_unlock(self) -> None:
         try:
-            auth.reauthenticate(self.session, self.password.text())
+            read_only.reauthenticate(self.session, self.password.text())  # auth's, or no write on read-only media
         except Exception as exc:  # noqa: BLE001 - wrong password, locked account, missing drive: a message
             self.password.clear()
             self.error.setText(dialogs.error_text(exc))

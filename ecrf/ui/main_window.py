@@ -10,7 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
-from ecrf.services import auth
+from ecrf.services import read_only
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         if self.cover.isVisible():
             return
         try:
-            auth.lock(self.session)
+            read_only.lock(self.session)  # auth.lock, or no audit write on read-only media
         except Exception as exc:  # noqa: BLE001 - the cover goes up even if the audit write failed
             dialogs.error_text(exc)
             self.session.locked = True

@@ -30,7 +30,21 @@ def listed(findings: list[Finding], lang: str) -> str:
 
 
 def save(page: FormEditorPage, complete: bool) -> SaveResult | None:
-    """Run one save from the page; the result, or None when refused, cancelled or failed."""
+    """Run one save from the page; the result, or None when refused, cancelled or failed. A fault in any step
+    (the checks on screen included) is shown, never lost in a Qt slot where Save would seem to do nothing."""
+    try:
+        return _save(page, complete)
+    except Exception as exc:  # noqa: BLE001 - shown (a bug also goes to the crash log); the typing stays
+        _not_saved(page, exc)
+        return None
+
+
+def _not_saved(page: FormEditorPage, exc: BaseException) -> None:
+    page.banner.say(translate("FormSave", "Not saved. Everything you typed is still on screen."), "hard")
+    dialogs.show_error(page, translate("FormSave", "Not saved"), dialogs.error_text(exc))
+
+
+def _save(page: FormEditorPage, complete: bool) -> SaveResult | None:
     state = page.state
     if state is None or not state.editable:
         return None
@@ -100,8 +114,7 @@ def _send(page: FormEditorPage, values: dict[str, Entry], confirm: set[str], rea
                             "hard")
             return None
         except Exception as exc:  # noqa: BLE001 - a fault (database gone, disk full) keeps the typing
-            page.banner.say(translate("FormSave", "Not saved. Everything you typed is still on screen."), "hard")
-            dialogs.show_error(page, translate("FormSave", "Not saved"), dialogs.error_text(exc))
+            _not_saved(page, exc)
             return None
         page.confirmed_now = confirm
         return result

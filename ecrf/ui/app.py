@@ -178,6 +178,8 @@ class AppController(QObject):
         self._show(main)
         if session.actor.must_change_password and not main.change_password(forced=True):
             self.log_out()
+            return
+        main.check_trail()  # after a forced password change: a temporary password may not read the trail
 
     def log_out(self) -> None:
         from ecrf.ui.main_window import MainWindow

@@ -18,6 +18,7 @@ class AdminPage(Page):
     (the database cannot be swapped while open) and then call `ecrf.ui.admin.restore`."""
 
     restoreRequested = Signal(str)
+    trailChecked = Signal(object)  # the audit tab checked the trail (an Integrity): the window's banner follows
 
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -38,6 +39,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.site, self.tr("Site"))
         if may(role, Do.READ_AUDIT) or may(role, Do.VERIFY_AUDIT):
             self.audit = AuditTab(session)
+            self.audit.trailChecked.connect(self.trailChecked)
             self.tabs.addTab(self.audit, self.tr("Audit trail"))
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         # After a temporary password the tabs stay empty until the forced change: reload then.

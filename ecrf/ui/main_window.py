@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.stack = QStackedWidget()
         self.trail_banner = TrailBanner(session)
+        self.trail_banner.checked.connect(self._trail_checked)
         self.setCentralWidget(self._central())
         self._history: list[Page] = []
         self.export_dialog: ExportDialog | None = None
@@ -70,6 +71,11 @@ class MainWindow(QMainWindow):
     def check_trail(self) -> None:
         """The check at open (DESIGN.md, Audit trail): on a worker once the window shows, for every user."""
         self.trail_banner.start_check()
+
+    def _trail_checked(self, found: object) -> None:
+        for page in self._history:  # pages that show a trail report of their own follow the banner
+            if hasattr(page, "show_trail_check"):
+                page.show_trail_check(found)
 
     # -- navigation -------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ def shortened(text: str, limit: int = FIRST_PROBLEM_CHARS) -> str:
 
 def acknowledged_text(ack: Acknowledgement) -> str:
     return translate("TrailReport", "Audit trail finding acknowledged by {0} on {1}: {2} — bundles carry "
-                                    "it").format(ack.by, ack.at_utc[:10], ack.reason)
+                                    "it").format(ack.by, ack.at_utc[:10], shortened(ack.reason))
 
 
 def banner_text(found: Integrity) -> str:

@@ -178,6 +178,11 @@ class AuditTab(QWidget):
                                                    on_failure=failed)
 
     def _verified(self, found: Integrity) -> None:
+        self.show_found(found)
+        self.trailChecked.emit(found)
+
+    def show_found(self, found: Integrity) -> None:
+        """Show a check's result: this tab's own, or the window banner's (so the two never disagree)."""
         self.verify_button.setEnabled(True)
         self.found, self.report = found, found.report
         self.result.setText(trail_report.summary_text(found))
@@ -186,7 +191,6 @@ class AuditTab(QWidget):
         self.details.setPlainText("\n".join(trail_report.report_lines(found)))
         self.details.show()
         self.reason_button.setVisible(trail_report.may_acknowledge(self.session, found))
-        self.trailChecked.emit(found)
         self.refresh()
 
     def record_reason(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ecrf.services.integrity import Integrity
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui.admin.audit_tab import AuditTab
@@ -60,6 +61,11 @@ class AdminPage(Page):
         for tab in (self.users, self.site, self.audit):
             if tab is not None:
                 tab.refresh()
+
+    def show_trail_check(self, found: Integrity) -> None:
+        """The window's banner checked the trail: an audit tab that shows a report follows it."""
+        if self.audit is not None and self.audit.found is not None:
+            self.audit.show_found(found)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

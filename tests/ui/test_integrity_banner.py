@@ -239,3 +239,35 @@ def test_login_starts_the_check_once_the_window_shows(qtbot, tmp_path, study, ta
         if app.window is not None:
             app.window.hide()
             app.window.deleteLater()
+
+
+def test_a_check_stopped_by_the_idle_lock_runs_once_unlocked(qtbot, tampered, monkeypatch):
+    started = []
+    real_check = integrity.check
+    monkeypatch.setattr(integrity, "check", lambda session: started.append(1) or real_check(session))
+    window = MainWindow(tampered.login("nurse"), idle_check_ms=60000)
+    qtbot.addWidget(window)
+    window.session.locked = True  # as the idle lock leaves it: every service call is refused
+    window.check_trail()
+    qtbot.waitUntil(lambda: not window.trail_banner.is_checking(), timeout=CHECK_TIMEOUT_MS)
+    assert started and window.trail_banner.found is None and window.trail_banner.kind() is None
+    window.session.locked = False
+    window._unlocked()  # what the lock cover calls after the password
+    wait_checked(qtbot, window)
+    assert window.trail_banner.kind() == "red" and len(started) == 2
+    window.watcher.stop()
+    window.session.close()
+
+
+def test_a_check_that_cannot_run_says_why(qtbot, small_demo, open_window, monkeypatch):
+    from ecrf.services.errors import PermissionDenied
+
+    def refused(session):  # type: ignore[no-untyped-def]
+        raise PermissionDenied("temporary-password")
+
+    monkeypatch.setattr(integrity, "check", refused)
+    window = open_window(small_demo, "nurse")
+    qtbot.waitUntil(lambda: window.trail_banner.kind() == "red", timeout=CHECK_TIMEOUT_MS)
+    expected = PermissionDenied("temporary-password").text("en")
+    assert window.trail_banner.text.text() == f"The audit trail check could not run: {expected}"
+    assert not window.trail_banner.details_button.isVisibleTo(window.trail_banner)

@@ -64,7 +64,7 @@ class AdminPage(Page):
 
     def show_trail_check(self, found: Integrity) -> None:
         """The window's banner checked the trail: an audit tab that shows a report follows it."""
-        if self.audit is not None and self.audit.found is not None:
+        if self.audit is not None and self.audit.found not in (None, found):  # `found`: its own result, shown
             self.audit.show_found(found)
 
     def changeEvent(self, event: QEvent) -> None:

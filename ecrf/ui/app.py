@@ -182,6 +182,8 @@ class AppController(QObject):
             dialogs.show_info(main, "ecrf", notice.text(text_lang()))  # the catalogue's words, both languages
         if session.actor.must_change_password and not main.change_password(forced=True):
             self.log_out()
+            return
+        main.check_trail()  # after a forced password change: a temporary password may not read the trail
 
     def log_out(self) -> None:
         from ecrf.ui.main_window import MainWindow

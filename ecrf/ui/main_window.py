@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from ecrf.services import read_only
 from ecrf.services.permissions import Do, may
@@ -20,6 +20,7 @@ from ecrf.ui.lock import IdleWatcher, LockCover
 from ecrf.ui.page import Page
 from ecrf.ui.password import ChangePasswordDialog
 from ecrf.ui.settings import LANGUAGES
+from ecrf.ui.trail_banner import TrailBanner
 
 if TYPE_CHECKING:
     from ecrf.ui.export_dialog import ExportDialog
@@ -43,7 +44,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ecrf – {session.study.info.short_title.get(text_lang())} – {session.site_code}")
         self.resize(1280, 800)
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        self.trail_banner = TrailBanner(session)
+        self.trail_banner.checked.connect(self._trail_checked)
+        self.setCentralWidget(self._central())
         self._history: list[Page] = []
         self.export_dialog: ExportDialog | None = None
         self._build_menus()
@@ -54,6 +57,25 @@ class MainWindow(QMainWindow):
         self.watcher = IdleWatcher(session, self, idle_check_ms)
         self.watcher.idle.connect(self.lock)
         self.show_home()
+
+    def _central(self) -> QWidget:
+        """The audit trail banner across the top (hidden while the trail is sound), the pages below it."""
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.trail_banner)
+        layout.addWidget(self.stack, 1)
+        return central
+
+    def check_trail(self) -> None:
+        """The check at open (DESIGN.md, Audit trail): on a worker once the window shows, for every user."""
+        self.trail_banner.start_check()
+
+    def _trail_checked(self, found: object) -> None:
+        for page in self._history:  # pages that show a trail report of their own follow the banner
+            if hasattr(page, "show_trail_check"):
+                page.show_trail_check(found)
 
     # -- navigation -------------------------------------------------------------------------
 
@@ -139,7 +161,8 @@ class MainWindow(QMainWindow):
         for signal, slot in (("subjectActivated", self.show_subject), ("formRequested", self.open_form),
                              ("closed", self.back), ("homeRequested", self.show_home),
                              ("restoreRequested", self.restoreRequested.emit),
-                             ("titleChanged", self._update_back), ("saved", lambda _r: self._update_back())):
+                             ("titleChanged", self._update_back), ("saved", lambda _r: self._update_back()),
+                             ("trailChecked", self.trail_banner.show_result)):
             if hasattr(page, signal):
                 getattr(page, signal).connect(slot)
 
@@ -213,6 +236,7 @@ class MainWindow(QMainWindow):
         self.cover.cover()
 
     def _unlocked(self) -> None:
+        self.trail_banner.resume()
         if self.page is not None:
             self.page.setFocus()
 

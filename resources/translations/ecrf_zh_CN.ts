@@ -97,8 +97,12 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <source>Checks that no event was changed, removed or inserted since it was written.</source>
-        <translation>检查自写入以来没有任何事件被修改、删除或插入。</translation>
+        <source>Checks that no event was changed, removed or inserted since it was written, that each is sealed by its user, and that every stored value follows from the trail.</source>
+        <translation>检查自写入以来没有任何事件被修改、删除或插入，每条事件都有其用户的封签，且每个已存储的值都由稽查轨迹推得。</translation>
+    </message>
+    <message>
+        <source>Record a reason…</source>
+        <translation>登记原因…</translation>
     </message>
     <message>
         <source>The latest {0} events, newest first.</source>
@@ -113,12 +117,8 @@
         <translation>正在核验稽查轨迹…</translation>
     </message>
     <message>
-        <source>The audit trail is intact: {0} events, each linked to the one before (last hash {1}…).</source>
-        <translation>稽查轨迹完整：共 {0} 条事件，每条都与前一条相链接（最后的哈希值 {1}…）。</translation>
-    </message>
-    <message>
-        <source>The audit trail is BROKEN: {0}. Do not enter more data; tell the sponsor and keep this PC as it is.</source>
-        <translation>稽查轨迹已损坏：{0}。请勿再录入数据；请通知申办方，并保持本电脑现状。</translation>
+        <source>Record a reason</source>
+        <translation>登记原因</translation>
     </message>
 </context>
 <context>
@@ -1585,6 +1585,88 @@ Day 0: {5}</source>
     <message>
         <source>End participation</source>
         <translation>结束参与</translation>
+    </message>
+</context>
+<context>
+    <name>TrailBanner</name>
+    <message>
+        <source>Details…</source>
+        <translation>详情…</translation>
+    </message>
+    <message>
+        <source>Record a reason…</source>
+        <translation>登记原因…</translation>
+    </message>
+    <message>
+        <source>The audit trail check could not run: {0}</source>
+        <translation>稽查轨迹检查无法运行：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TrailReport</name>
+    <message>
+        <source>Record a reason</source>
+        <translation>登记原因</translation>
+    </message>
+    <message>
+        <source>Audit trail finding acknowledged by {0} on {1}: {2} — bundles carry it</source>
+        <translation>稽查轨迹发现已由 {0} 于 {1} 确认：{2}——数据包将附带此发现</translation>
+    </message>
+    <message>
+        <source>The audit trail check found {0} problem(s): {1}. Tell the site administrator and the sponsor; keep this PC as it is.</source>
+        <translation>稽查轨迹检查发现 {0} 个问题：{1}。请告知中心管理员和申办方，并保持本电脑现状。</translation>
+    </message>
+    <message>
+        <source>The audit trail is intact: {0} events, {1} seals, every stored value follows from the trail (last hash {2}…).</source>
+        <translation>稽查轨迹完整：共 {0} 条事件、{1} 个封签，每个已存储的值都由稽查轨迹推得（最后的哈希值 {2}…）。</translation>
+    </message>
+    <message>
+        <source>The audit trail is BROKEN: {0}. Do not enter more data; tell the sponsor and keep this PC as it is.</source>
+        <translation>稽查轨迹已损坏：{0}。请勿再录入数据；请通知申办方，并保持本电脑现状。</translation>
+    </message>
+    <message>
+        <source>Result: intact</source>
+        <translation>结果：完整</translation>
+    </message>
+    <message>
+        <source>Result: {0} problem(s)</source>
+        <translation>结果：{0} 个问题</translation>
+    </message>
+    <message>
+        <source>Events: {0} ({1} from before seals); seals: {2}</source>
+        <translation>事件：{0} 条（其中 {1} 条早于封签）；封签：{2} 个</translation>
+    </message>
+    <message>
+        <source>Last event: {0}, hash {1}</source>
+        <translation>最后一条事件：{0}，哈希值 {1}</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <source>Not acknowledged: export is refused until a site administrator records a reason.</source>
+        <translation>未确认：在中心管理员登记原因之前，导出将被拒绝。</translation>
+    </message>
+    <message>
+        <source>Acknowledged by {0} at {1} UTC: {2}</source>
+        <translation>已由 {0} 于 {1} UTC 确认：{2}</translation>
+    </message>
+    <message>
+        <source>Audit trail check</source>
+        <translation>稽查轨迹检查</translation>
+    </message>
+    <message>
+        <source>The audit trail check found problems. Record why the site goes on: who was told, what was found, what was done. Export is possible again and every bundle carries the finding with this reason.</source>
+        <translation>稽查轨迹检查发现了问题。请登记本中心继续工作的原因：通知了谁、发现了什么、采取了什么措施。之后可以再次导出，每个数据包都将附带此发现及该原因。</translation>
+    </message>
+    <message>
+        <source>Recording the reason…</source>
+        <translation>正在登记原因…</translation>
     </message>
 </context>
 <context>

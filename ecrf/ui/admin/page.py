@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from ecrf.services.integrity import Integrity
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui.admin.audit_tab import AuditTab
@@ -18,6 +19,7 @@ class AdminPage(Page):
     (the database cannot be swapped while open) and then call `ecrf.ui.admin.restore`."""
 
     restoreRequested = Signal(str)
+    trailChecked = Signal(object)  # the audit tab checked the trail (an Integrity): the window's banner follows
 
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -38,6 +40,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.site, self.tr("Site"))
         if may(role, Do.READ_AUDIT) or may(role, Do.VERIFY_AUDIT):
             self.audit = AuditTab(session)
+            self.audit.trailChecked.connect(self.trailChecked)
             self.tabs.addTab(self.audit, self.tr("Audit trail"))
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         # After a temporary password the tabs stay empty until the forced change: reload then.
@@ -58,6 +61,11 @@ class AdminPage(Page):
         for tab in (self.users, self.site, self.audit):
             if tab is not None:
                 tab.refresh()
+
+    def show_trail_check(self, found: Integrity) -> None:
+        """The window's banner checked the trail: an audit tab that shows a report follows it."""
+        if self.audit is not None and self.audit.found not in (None, found):  # `found`: its own result, shown
+            self.audit.show_found(found)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -18,12 +18,12 @@ from ecrf.services.errors import LoginFailed, PermissionDenied, ServiceError
 from ecrf.services.subject_data import FormRef
 from ecrf.store import database as store_database
 from ecrf.store.audit import CHAINED_FIELDS, event_hash
-from ecrf.trail.check import TrailReport as ChainReport
 from ecrf.store.database import open_database
 from ecrf.store.engine import raw_connect
 from ecrf.store.errors import NotOurDatabase, StoreError
 from ecrf.store.keyslots import RECOVERY_SLOT, KeySlotError, KeySlots
 from ecrf.store.models import AuditEvent, FormInstance, ItemValue, Subject
+from ecrf.trail.check import TrailReport as ChainReport
 
 APPEND_ONLY = ("audit_events", "failed_logins")
 NEVER_DELETED = ("subjects", "form_instances", "item_values", "users", "allocation_list")

@@ -115,6 +115,8 @@ VERIFY_MESSAGES: dict[str, Message] = {
                            "{file}：不是 UTF-8 文本；文件已损坏或不是数据包清单"),
     "manifest-not-json": V("{file}: not valid JSON (line {line}, column {column}: {detail})",
                            "{file}：不是有效的 JSON（第 {line} 行，第 {column} 列：{detail}）"),
+    "trail-evidence-unreadable": V("{file}: cannot be read as the trail's evidence ({detail})",
+                                   "{file}：无法作为稽查轨迹证据读取（{detail}）"),
     "manifest-too-deep": V("{file}: nested too deeply to be a bundle manifest", "{file}：嵌套过深，不是数据包清单"),
     "manifest-not-object": V("{file}: not a JSON object; this is not a bundle manifest",
                              "{file}：不是 JSON 对象；这不是数据包清单"),

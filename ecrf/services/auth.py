@@ -10,13 +10,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ecrf.errors import Bug
+from ecrf.services import keys
 from ecrf.services.errors import (
     AccountLocked,
     InvalidInput,
     LoginFailed,
     NotFound,
 )
-from ecrf.services import keys
 from ecrf.services.permissions import Do
 from ecrf.services.session import Actor, SiteSession, Tx, slot_of
 from ecrf.store.audit import Change, Stamp
@@ -61,6 +61,8 @@ def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
         ledger.record_failure(username, at_utc, clock.workstation, "account locked", until, counts=False,
                               utc_offset_min=offset)
         local = parse_utc(until).astimezone(clock.now().tzinfo).strftime("%H:%M")
+        if username == RECOVERY_SLOT:
+            raise AccountLocked("recovery-code-locked", failures=MAX_FAILURES, until=local)
         raise AccountLocked("account-locked", username=username, failures=MAX_FAILURES, until=local)
 
 
@@ -77,6 +79,9 @@ def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | A
     if locked_until:
         # Rounded up: a 2-minute lock read a moment later is still "2 minutes", not "1".
         minutes = max(1, math.ceil((parse_utc(locked_until) - clock.now()).total_seconds() / 60))
+        if username == RECOVERY_SLOT:
+            local = parse_utc(locked_until).astimezone(clock.now().tzinfo).strftime("%H:%M")
+            return AccountLocked("recovery-code-locked", failures=failures, until=local)
         return AccountLocked("login-failed-now-locked", username=username, minutes=minutes, failures=failures)
     left = MAX_FAILURES - failures
     return LoginFailed("login-failed", left=left)

@@ -243,8 +243,8 @@ def _record_restore(db_path: Path, username: str, password: str, backup_file: Pa
             actor = Actor(username, user.full_name if user else "Recovery code", user.role if user else "site_admin")
             tx = Tx(db, database, clock, actor)
             session_keys(tx)
-            tx.audit(Change("restored", new_value=backup_file.name,
-                            reason=f"backup made {manifest['created_utc']} at audit event {manifest['audit_head_seq']}"))
+            made = f"backup made {manifest['created_utc']} at audit event {manifest['audit_head_seq']}"
+            tx.audit(Change("restored", new_value=backup_file.name, reason=made))
             tx.seal()
     finally:
         database.close()

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf import __version__
+from ecrf.errors import Bug
 from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.export.bundle.writer import Cancelled, PendingBundle, Progress, write_bundle
 from ecrf.export.errors import ExportCancelled as BundleCancelled
 from ecrf.export.errors import ExportError
-from ecrf.errors import Bug
 from ecrf.export.records import BundleEvidence, ExportContext, Finding
 from ecrf.services import export_records, integrity
 from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput, PermissionDenied

@@ -157,7 +157,7 @@ def read_copy_head(session: SiteSession, copy: Path) -> CopyHead:
 
 def _member(archive: zipfile.ZipFile, name: str) -> bytes:
     if archive.getinfo(name).file_size > MAX_COPY_MEMBER:
-        raise ValueError(f"{name} is too large")
+        raise zipfile.BadZipFile(f"{name} is too large")
     return archive.read(name)
 
 

@@ -24,8 +24,8 @@ INTEGRITY_MESSAGES: dict[str, Message] = {
         "Keep this PC as it is and tell the sponsor. A site administrator records the reason (Administration › "
         "Audit trail, or `ecrf audit acknowledge --reason TEXT`); the bundle then carries the finding.",
         "稽查轨迹检查发现 {count} 个尚无管理员登记原因的问题；第一个：{problem}",
-        "请保持此电脑现状并告知申办方。由中心管理员登记原因（管理 › 稽查轨迹，或 `ecrf audit acknowledge --reason 文字`）；"
-        "之后导出的数据包将附带此发现。"),
+        "请保持此电脑现状并告知申办方。由中心管理员登记原因（管理 › 稽查轨迹，"
+        "或 `ecrf audit acknowledge --reason 文字`）；之后导出的数据包将附带此发现。"),
     "finding-reason-required": M(
         "A reason is required to record an audit trail finding.",
         "Say what is known: who was told, what was found, what was done.",

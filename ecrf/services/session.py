@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from ecrf.services.errors import PermissionDenied, WrongStudy
 from ecrf.services.permissions import Do, require
 from ecrf.store import audit
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from ecrf.store.audit import Change, Stamp
 from ecrf.store.clock import Clock
 from ecrf.store.database import Database

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf.store.clock import Clock, parse_utc
-from ecrf.store.models import AuditEvent, KeyCertificateRow, SealRow, Site, SigningKey
+from ecrf.store.models import AuditEvent, KeyCertificateRow, SealRow, SigningKey, Site
 from ecrf.trail.chain import CHAINED_FIELDS, GENESIS, event_hash
 from ecrf.trail.check import Evidence, Head
 from ecrf.trail.seals import KeyCertificate, Seal

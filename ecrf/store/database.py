@@ -12,8 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecrf.errors import Localized
-from ecrf.store import migrate
-from ecrf.store import audit
+from ecrf.store import audit, migrate
 from ecrf.store.engine import integrity_problems, make_engine, translated
 from ecrf.store.errors import NoSite, NotOurDatabase, ReadOnly, SiteExists, StoreError
 from ecrf.store.files import InstanceLock, SitePaths

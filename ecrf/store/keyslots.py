@@ -356,7 +356,8 @@ class KeySlots:
         slot = self._slot(opened.slot_id)
         signing = Ed25519PrivateKey.generate()
         sealed = self._seal_raw(opened.slot_id, opened.kek, "signing", signing.private_bytes_raw())
-        self._slots[opened.slot_id] = replace(slot, signing=sealed, signing_public=signing.public_key().public_bytes_raw())
+        public = signing.public_key().public_bytes_raw()
+        self._slots[opened.slot_id] = replace(slot, signing=sealed, signing_public=public)
         return replace(opened, signing_key=signing)
 
     def grant_site_key(self, slot_id: str, site_kek: bytes) -> None:

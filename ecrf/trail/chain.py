@@ -18,26 +18,62 @@ CHAINED_FIELDS = ("seq", "at_utc", "utc_offset_min", "workstation", "username", 
 
 
 class Event(Protocol):
-    """One audit event as the store keeps it and a bundle carries it (every chained field plus its hash)."""
+    """One audit event as the store keeps it and a bundle carries it (every chained field plus its hash);
+    read-only, so frozen records and ORM rows both fit."""
 
-    seq: int
-    at_utc: str
-    username: str
-    role: str
-    action: str
-    subject: str | None
-    visit: str | None
-    form: str | None
-    timepoint: str | None
-    repeat: int | None
-    item: str | None
-    old_value: str | None
-    old_missing: str | None
-    new_value: str | None
-    new_missing: str | None
-    reason: str | None
-    prev_hash: str
-    hash: str
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def at_utc(self) -> str: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def subject(self) -> str | None: ...
+
+    @property
+    def visit(self) -> str | None: ...
+
+    @property
+    def form(self) -> str | None: ...
+
+    @property
+    def timepoint(self) -> str | None: ...
+
+    @property
+    def repeat(self) -> int | None: ...
+
+    @property
+    def item(self) -> str | None: ...
+
+    @property
+    def old_value(self) -> str | None: ...
+
+    @property
+    def old_missing(self) -> str | None: ...
+
+    @property
+    def new_value(self) -> str | None: ...
+
+    @property
+    def new_missing(self) -> str | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def prev_hash(self) -> str: ...
+
+    @property
+    def hash(self) -> str: ...
 
 
 def event_hash(fields: dict[str, object]) -> str:

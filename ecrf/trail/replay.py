@@ -78,7 +78,8 @@ def _value(replay: Replay, event: Event) -> None:
     key = (*replay.form_key(event), event.item or "")
     before = replay.state.values.get(key, (None, None))
     if before != (event.old_value, event.old_missing):
-        replay.problems.append(f"event {event.seq} changes {_where(key)} from {_shown((event.old_value, event.old_missing))}, "
+        claimed = _shown((event.old_value, event.old_missing))
+        replay.problems.append(f"event {event.seq} changes {_where(key)} from {claimed}, "
                                f"but the trail before it leads to {_shown(before)}")
     replay.state.values[key] = (event.new_value, event.new_missing)
 
@@ -103,10 +104,12 @@ def compare(expected: Stored, stored: Stored) -> list[str]:
     """Every difference between what the trail leads to and what is stored."""
     problems = _compare_values(expected, stored)
     form_keys = stored.forms.keys() if stored.partial_forms else expected.forms.keys() | stored.forms.keys()
-    for key in sorted(form_keys):
-        want, have = expected.forms.get(key, (NOT_STARTED, False)), stored.forms.get(key, (NOT_STARTED, False))
+    for form_key in sorted(form_keys):
+        want, have = (expected.forms.get(form_key, (NOT_STARTED, False)),
+                      stored.forms.get(form_key, (NOT_STARTED, False)))
         if want != have:
-            problems.append(f"{_where(key)}: stored as {_form_state(have)}, but the trail leads to {_form_state(want)}")
+            problems.append(f"{_where(form_key)}: stored as {_form_state(have)}, but the trail leads to "
+                            f"{_form_state(want)}")
     for key in sorted(expected.subjects.keys() | stored.subjects.keys()):
         want_subject, have_subject = expected.subjects.get(key), stored.subjects.get(key)
         if want_subject != have_subject:

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from ecrf.export.verify.trail import TrailVerdict
-
 from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint, new_identity
 from ecrf.export.bundle.manifest_sig import sign_manifest
 from ecrf.export.verify import bundle as verify
 from ecrf.export.verify.bundle import verify_bundle
+from ecrf.export.verify.trail import TrailVerdict
 
 FILES = {
     "odm.xml": b'<?xml version="1.0" encoding="UTF-8"?>\n<ODM/>\n',

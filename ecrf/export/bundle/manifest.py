@@ -73,8 +73,9 @@ def _evidence(ctx: ExportContext) -> dict[str, Any]:
     finding = evidence.finding
     return {"exported_by": evidence.signer,
             "finding": None if finding is None else {
-                "digest": finding.digest, "problems": list(finding.problems), "acknowledged_by": finding.acknowledged_by,
-                "acknowledged_at": finding.acknowledged_at, "reason": finding.reason}}
+                "digest": finding.digest, "problems": list(finding.problems),
+                "acknowledged_by": finding.acknowledged_by, "acknowledged_at": finding.acknowledged_at,
+                "reason": finding.reason}}
 
 
 def sha256_hex(data: bytes) -> str:

@@ -27,6 +27,7 @@ from ecrf.export.bundle.layout import (
 )
 from ecrf.export.csv.safe import cell_text, restore
 from ecrf.export.records import AuditRecord
+from ecrf.export.verify.manifest import BundleRefused
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.trail.chain import CHAINED_FIELDS
 from ecrf.trail.check import Evidence, Head, TrailReport, check_trail
@@ -55,7 +56,10 @@ def verify_trail(bundle: SafeZip, manifest: dict[str, Any], manifest_sha256: str
         return verdict
     try:
         report = _check(bundle, manifest, certificate)
-    except (ValueError, TypeError, KeyError) as exc:
+    except BundleRefused as exc:
+        verdict.problems.append(exc.message)
+        return verdict
+    except (ValueError, TypeError, KeyError) as exc:  # malformed JSON or CSV, a field of the wrong type
         verdict.problems.append(f"{TRAIL}: cannot be read as a trail ({type(exc).__name__}: {exc})")
         return verdict
     verdict.report = report
@@ -86,7 +90,7 @@ def _json_lines(bundle: SafeZip, name: str) -> Iterator[dict[str, Any]]:
     for line in _lines(bundle, name):
         row = json.loads(line)
         if not isinstance(row, dict):
-            raise ValueError(f"{name}: a line is not a JSON object")
+            raise BundleRefused("trail-evidence-unreadable", file=name, detail="a line is not a JSON object")
         yield row
 
 
@@ -94,7 +98,8 @@ def _events(bundle: SafeZip) -> Iterator[AuditRecord]:
     for line in _lines(bundle, TRAIL):
         row = json.loads(line)
         if not isinstance(row, list) or len(row) != len(CHAINED_FIELDS) + 1:
-            raise ValueError(f"a line of {TRAIL} does not hold the {len(CHAINED_FIELDS) + 1} fields of an event")
+            raise BundleRefused("trail-evidence-unreadable", file=TRAIL,
+                                detail=f"a line does not hold the {len(CHAINED_FIELDS) + 1} fields of an event")
         yield AuditRecord(*row)
 
 

@@ -124,6 +124,7 @@ def test_an_event_sealed_with_the_insiders_own_key_in_another_name_is_caught(sit
 
 
 @pytest.mark.req("P11.10e")
+@pytest.mark.req("TRAIL-SEALED")
 def test_a_rewritten_history_with_a_recomputed_chain_breaks_the_seals(sites, site: Path):
     rows = sql(site, f"SELECT {', '.join(CHAINED_FIELDS)}, hash FROM audit_events ORDER BY seq")
     target = next(i for i, row in enumerate(rows) if row[CHAINED_FIELDS.index("action")] == "value")
@@ -156,7 +157,7 @@ def test_moving_the_head_row_back_is_caught(sites, site: Path):
     assert any("past the end of the trail" in p for p in problems(sites, site))
 
 
-@pytest.mark.req("P11.10e")
+@pytest.mark.req("TRAIL-SEALED")
 def test_the_residual_cut_is_caught_against_an_earlier_bundle(sites, site: Path, tmp_path: Path):
     """Cutting the newest events together with their seals and the head leaves a consistent, shorter trail:
     the one thing no offline check can see. The copy that left the PC (a bundle, a backup) catches it."""
@@ -211,7 +212,7 @@ def test_an_acknowledged_finding_lets_the_export_go_and_the_bundle_carries_it(si
     assert any("the site recorded this finding" in note for note in verdict.notes)
 
 
-@pytest.mark.req("P11.10e")
+@pytest.mark.req("TRAIL-SEALED")
 def test_a_bundle_of_a_sound_site_verifies_with_its_trail(sites, site: Path, tmp_path: Path):
     session = sites.login(site, "nurse")
     try:

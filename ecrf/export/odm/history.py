@@ -79,8 +79,10 @@ def annotation(parent: etree._Element, seq: int, flags: Iterable[tuple[str, str]
 
 def item_transactions(group: etree._Element, form: str, code: str, item: Item | None, events: Sequence[AuditRecord],
                       current: ValueRecord | None, location: str) -> None:
-    """Every change of one item, in audit order, ending on its current value. If the events do not lead to
-    the stored value (data from before the audit trail), one last Update from the value's saved_at/by does."""
+    """Every change of one item, in audit order, ending on its current value. If the events do not lead to the
+    stored value (the trail check's finding, which the export only passes once an administrator acknowledged
+    it), the stored value follows with no audit record of its own: none is invented for it, and a comment
+    says why."""
     oid = k.item_oid(form, code)
     state: tuple[str | None, str | None] | None = None  # (value, missing) after the transactions so far
     for event in events:
@@ -93,18 +95,23 @@ def item_transactions(group: etree._Element, form: str, code: str, item: Item | 
             node = _item_data(group, oid, "Context", item, state or (None, None), Stamp.of(event, ""), location)
             annotation(node, 2, [("WARNING", "confirmed")], _warning_text(event))
     if current is not None and state != (current.value, current.missing):
-        stamp = Stamp(current.saved_by, current.saved_at)
-        _item_data(group, oid, "Insert" if state is None else "Update", item, (current.value, current.missing),
-                   stamp, location)
+        node = _item_data(group, oid, "Insert" if state is None else "Update", item,
+                          (current.value, current.missing), None, location)
+        annotation(node, 2, [], NOT_IN_TRAIL)
+
+
+NOT_IN_TRAIL = ("The stored value is not reached by the audit trail: no audit record exists for it. See the "
+                "site's finding in manifest.json.")
 
 
 def _item_data(group: etree._Element, oid: str, kind: str, item: Item | None,
-               state: tuple[str | None, str | None], stamp: Stamp, location: str) -> etree._Element:
+               state: tuple[str | None, str | None], stamp: Stamp | None, location: str) -> etree._Element:
     value, missing = state
     node = sub(group, "ItemData", {"ItemOID": oid, "TransactionType": kind,
                                    "IsNull": "Yes" if value is None else None,
                                    "Value": to_odm(item, value) if value is not None else None})
-    audit_record(node, stamp, location)
+    if stamp is not None:
+        audit_record(node, stamp, location)
     if missing:
         annotation(node, 1, [("MISSING", missing)])
     return node

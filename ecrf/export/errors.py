@@ -193,7 +193,15 @@ VERIFY_MESSAGES: dict[str, Message] = {
         "{file}: signed by certificate {actual}, but the manifest names the site certificate {named}: the "
         "manifest was re-signed by another key, or the certificate swapped",
         "{file}：由证书 {actual} 签名，但清单指明的中心证书是 {named}：清单被其他密钥重新签名，或证书被替换"),
-    # -- --trust (ecrf/export/verify/trust.py) -------------------------------------------------------------
+    # -- --trust and the signer's identity (ecrf/export/verify/trust.py) -------------------------------------
+    "signer-names-other-site": V(
+        "{file}: signed by the certificate of {signer}, but the manifest claims {claimed}: a bundle signed with "
+        "another site's key",
+        "{file}：由{signer}的证书签名，但清单声称来自{claimed}：数据包是用其他中心的密钥签名的"),
+    "signer-not-trusted": V(
+        "{file}: signed by certificate {fingerprint}, not by the trusted site certificate ({trusted}); this bundle "
+        "was not signed by the registered site key",
+        "{file}：由证书 {fingerprint} 签名，而不是由受信任的中心证书（{trusted}）签名；此数据包不是由已登记的中心密钥签名的"),
     "trust-file-missing": V("--trust {spec}: there is no such certificate file", "--trust {spec}：没有这个证书文件"),
     "trust-not-recognised": V(
         "--trust {spec}: neither a certificate file (PEM or DER) nor a SHA-256 fingerprint (64 hex digits, "

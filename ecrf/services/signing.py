@@ -35,7 +35,7 @@ def stored_identity(db: Session) -> tuple[SigningIdentity, int] | None:
 
 
 def make_identity(site: Site, clock: Clock) -> SigningIdentity:
-    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now())
+    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now(), installation_id=site.db_id)
 
 
 def store_identity(tx: Tx, identity: SigningIdentity) -> int:

@@ -20,7 +20,7 @@ from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_sig
 from ecrf.export.errors import VerificationRefused
 from ecrf.export.verify.manifest import BundleRefused, Listed, certificate_sha256, listed_files, parse_manifest
 from ecrf.export.verify.manifest import field as manifest_field
-from ecrf.export.verify.trust import Trust, parse_trust
+from ecrf.export.verify.trust import Trust, claimed_site, parse_trust, signer_problems
 from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits
 
 MAX_MANIFEST = 64 << 20  # 100,000 files listed take about 15 MB
@@ -43,6 +43,7 @@ class Verdict:
     files: int | None = None
     fingerprint: str | None = None  # SHA-256 of the certificate that signed manifest.sig
     trust: Trust | None = None  # what the signer was compared with; None: not compared
+    signer_trusted: bool = False  # a --trust certificate registered for the study and site the manifest claims
     finished: bool = False  # every check ran (guards against a verdict of OK from a check that was skipped)
 
     @property
@@ -82,11 +83,7 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
     signature = _read_small(bundle, MANIFEST_SIG, MAX_SIGNATURE, "signature-missing")
     certificate = _signer(manifest_bytes, signature, certificate_sha256(manifest))
     verdict.fingerprint = certificate_fingerprint(certificate)
-    if verdict.trust is not None and not verdict.trust.matches(verdict.fingerprint):
-        # Not fatal: the integrity checks below still tell the user what else is wrong.
-        verdict.problems.append(f"{MANIFEST_SIG}: signed by certificate {verdict.fingerprint_shown}, not by the "
-                                f"trusted site certificate ({verdict.trust.shown()}); this bundle was not signed by "
-                                "the registered site key")
+    verdict.problems.extend(_signer_identity_problems(verdict, certificate, manifest))
     listed = listed_files(manifest)
     verdict.files = len(listed)
     integrity = _entry_problems(bundle, listed) + _content_problems(bundle, listed)
@@ -95,6 +92,14 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
         verdict.problems.extend(_pdf_problems(bundle, listed, certificate))
         verdict.problems.extend(_odm_problems(bundle))
     verdict.finished = True
+
+
+def _signer_identity_problems(verdict: Verdict, certificate: x509.Certificate, manifest: dict[str, Any]) -> list[str]:
+    """The signer must name the site the manifest claims, and with --trust be registered for it. Not fatal:
+    the integrity checks after it still tell the user what else is wrong."""
+    claim = claimed_site(manifest)
+    verdict.signer_trusted = verdict.trust is not None and verdict.trust.trusts(certificate, claim)
+    return signer_problems(certificate, claim, verdict.trust)
 
 
 def _read_small(bundle: SafeZip, name: str, limit: int, absent_code: str) -> bytes:

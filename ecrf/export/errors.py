@@ -201,7 +201,8 @@ VERIFY_MESSAGES: dict[str, Message] = {
     "signer-not-trusted": V(
         "{file}: signed by certificate {fingerprint}, not by the trusted site certificate ({trusted}); this bundle "
         "was not signed by the registered site key",
-        "{file}：由证书 {fingerprint} 签名，而不是由受信任的中心证书（{trusted}）签名；此数据包不是由已登记的中心密钥签名的"),
+        "{file}：由证书 {fingerprint} 签名，而不是由受信任的中心证书（{trusted}）签名；"
+        "此数据包不是由已登记的中心密钥签名的"),
     "trust-file-missing": V("--trust {spec}: there is no such certificate file", "--trust {spec}：没有这个证书文件"),
     "trust-not-recognised": V(
         "--trust {spec}: neither a certificate file (PEM or DER) nor a SHA-256 fingerprint (64 hex digits, "

@@ -14,8 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ecrf.cli.verify import add_verify_command
-from ecrf.export.bundle.identity import (SigningIdentity, SiteNaming, certificate_naming, names_site,
-                                         new_identity)
+from ecrf.export.bundle.identity import SigningIdentity, SiteNaming, certificate_naming, names_site, new_identity
 from ecrf.export.verify.bundle import verify_bundle
 from tests.export import test_verify as shared
 from tests.export.test_verify import FILES, dump, make_bundle, manifest_for

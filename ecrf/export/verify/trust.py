@@ -16,8 +16,13 @@ from typing import Any
 
 from cryptography import x509
 
-from ecrf.export.bundle.identity import (SiteNaming, certificate_fingerprint, format_fingerprint, names_site,
-                                        naming_shown)
+from ecrf.export.bundle.identity import (
+    SiteNaming,
+    certificate_fingerprint,
+    format_fingerprint,
+    names_site,
+    naming_shown,
+)
 from ecrf.export.bundle.layout import MANIFEST_SIG
 from ecrf.export.errors import VerificationRefused
 from ecrf.export.verify.manifest import field

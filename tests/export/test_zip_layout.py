@@ -128,14 +128,18 @@ def test_a_member_comment_is_refused(good: Path, tmp_path: Path):
     assert refusal(bad) == "odm.xml: carries a comment in the zip directory; a bundle's files carry none"
 
 
-def test_an_extra_field_is_refused(good: Path, tmp_path: Path):
+@pytest.mark.parametrize(("field", "expected"), [
+    (struct.pack("<HHB", 0x5455, 1, 0), "its directory record carries an extra field (0x5455)"),  # a timestamp
+    (struct.pack("<HH", 0x0001, 0), "its directory record carries zip64 sizes that a file of its size does not need"),
+])
+def test_an_extra_field_is_refused(good: Path, tmp_path: Path, field: bytes, expected: str):
     def extra(info: zipfile.ZipInfo) -> None:
         if info.filename == "csv/subjects.csv":
-            info.extra = struct.pack("<HHB", 0x5455, 1, 0)  # an 'extended timestamp' field
+            info.extra = field
 
     bad = rewritten(good, tmp_path / "extra.zip", extra)
     assert zipfile_reads_it(bad)
-    assert refusal(bad).startswith("csv/subjects.csv: its directory record carries an extra field (0x5455)")
+    assert refusal(bad).startswith(f"csv/subjects.csv: {expected}")
 
 
 def test_zip64_sizes_where_no_size_needs_them_are_refused(good: Path, tmp_path: Path):

@@ -116,8 +116,8 @@ def _read_end64(file: BinaryIO, end_at: int, end: tuple[int, int, int], label: s
 # -- the directory -----------------------------------------------------------------------------------------
 
 def _read_directory(file: BinaryIO, directory: _Directory, label: str) -> list[_Entry]:
-    if directory.start < 0:
-        raise UnsafeZip("zip-structure-damaged", label=label, why="the directory is larger than the file")
+    if directory.start < 0 or directory.offset_field > directory.start:
+        raise UnsafeZip("zip-structure-damaged", label=label, why="the directory is not where the end record says")
     if directory.offset_field != directory.start:  # offsets written for a file that began elsewhere
         raise UnsafeZip("zip-bytes-before-first-entry", label=label,
                         count=f"{directory.start - directory.offset_field:,}")
@@ -164,6 +164,8 @@ def _zip64_values(name: str, extra: bytes, marked: list[bool], values: tuple[int
     if field != _ZIP64_FIELD:
         raise UnsafeZip("zip-entry-extra-field", name=name, header=header, field=f"0x{field:04x}")
     count = sum(marked)
+    if count == 0:  # a zip64 field with nothing to carry: bytes no file needs
+        raise UnsafeZip("zip-entry-zip64-unneeded", name=name, header=header)
     if length != 8 * count or len(extra) != 4 + length:
         raise UnsafeZip("zip-entry-zip64-damaged", name=name, header=header)
     wide = iter(struct.unpack_from(f"<{count}Q", extra, 4))

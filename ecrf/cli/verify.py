@@ -75,6 +75,6 @@ def _trust_lines(verdict: Verdict) -> list[str]:
     if verdict.trust is None:
         return ["  trust:     NOT CHECKED: the signer was not compared with a registered site certificate. Compare",
                 "             the fingerprint above with the one the site registered, or run again with --trust."]
-    if verdict.trust.matches(verdict.fingerprint):
+    if verdict.signer_trusted:
         return [f"  trust:     the signer is the trusted site certificate ({verdict.trust.source})"]
     return [f"  trust:     MISMATCH: trusted {verdict.trust.shown()} ({verdict.trust.source})"]

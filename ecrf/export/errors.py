@@ -110,6 +110,45 @@ VERIFY_MESSAGES: dict[str, Message] = {
         "{name}: its data overlaps another entry or the zip directory (a zip bomb trick, or a damaged {label}); "
         "the bundle is refused",
         "{name}：其数据与其他条目或 zip 目录重叠（zip 炸弹手法，或 {label} 已损坏）；数据包已拒绝"),
+    # -- bytes outside the members (ecrf/export/verify/zip_layout.py) ---------------------------------------
+    "zip-structure-damaged": V("{label}: its zip structure is damaged ({why}); the bundle is refused",
+                               "{label}：其 zip 结构已损坏（{why}）；数据包已拒绝"),
+    "zip-bytes-before-first-entry": V(
+        "{label}: {count} bytes before its first file (e.g. a script prepended to the zip); only the signed "
+        "files may be in a bundle",
+        "{label}：第一个文件之前有 {count} 字节（例如在 zip 前附加的脚本）；数据包中只能有已签名的文件"),
+    "zip-bytes-after-end": V(
+        "{label}: {count} bytes after the end of the zip directory (data appended to the zip); only the signed "
+        "files may be in a bundle",
+        "{label}：zip 目录结束之后还有 {count} 字节（附加在 zip 后的数据）；数据包中只能有已签名的文件"),
+    "zip-comment": V("{label}: carries a zip comment of {count} bytes; a bundle carries none",
+                     "{label}：带有 {count} 字节的 zip 注释；数据包不带任何注释"),
+    "zip-end-record-mismatch": V(
+        "{label}: its end-of-directory record does not agree with the zip directory ({what}); the zip was altered",
+        "{label}：其目录结束记录与 zip 目录不一致（{what}）；zip 已被改动"),
+    "zip64-end-unneeded": V("{label}: carries a zip64 end record that a zip of its size does not need; refused",
+                            "{label}：带有其大小并不需要的 zip64 结束记录；已拒绝"),
+    "zip-entry-comment": V("{name}: carries a comment in the zip directory; a bundle's files carry none",
+                           "{name}：在 zip 目录中带有注释；数据包中的文件不带注释"),
+    "zip-entry-extra-field": V(
+        "{name}: its {header} carries an extra field ({field}); a bundle's files carry none but the zip64 sizes "
+        "a large file needs",
+        "{name}：其{header}带有额外字段（{field}）；数据包中的文件只带大文件所需的 zip64 大小字段"),
+    "zip-entry-zip64-unneeded": V("{name}: its {header} carries zip64 sizes that a file of its size does not need",
+                                  "{name}：其{header}带有该大小的文件并不需要的 zip64 大小字段"),
+    "zip-entry-zip64-damaged": V(
+        "{name}: the zip64 field of its {header} does not hold exactly the sizes and offset it should",
+        "{name}：其{header}的 zip64 字段未准确包含应有的大小和偏移量"),
+    "zip-entry-data-descriptor": V(
+        "{name}: followed by a data descriptor; a bundle's files carry their sizes in their headers",
+        "{name}：其后带有数据描述符；数据包中的文件在文件头中给出大小"),
+    "zip-entry-no-local-header": V("{name}: no local header where the zip directory says the file starts",
+                                   "{name}：在 zip 目录所指的文件起始位置没有本地文件头"),
+    "zip-entry-header-mismatch": V(
+        "{name}: its local header and the zip directory disagree on its {what}; the zip was altered",
+        "{name}：其本地文件头与 zip 目录的{what}不一致；zip 已被改动"),
+    "zip-gap-after-entry": V("{name}: followed by {count} bytes that belong to no file (hidden data?)",
+                             "{name}：其后有 {count} 字节不属于任何文件（隐藏数据？）"),
     # -- the manifest (ecrf/export/verify/manifest.py) -----------------------------------------------------
     "manifest-not-utf8": V("{file}: not UTF-8 text; the file is damaged or not a bundle manifest",
                            "{file}：不是 UTF-8 文本；文件已损坏或不是数据包清单"),
@@ -156,7 +195,16 @@ VERIFY_MESSAGES: dict[str, Message] = {
         "{file}: signed by certificate {actual}, but the manifest names the site certificate {named}: the "
         "manifest was re-signed by another key, or the certificate swapped",
         "{file}：由证书 {actual} 签名，但清单指明的中心证书是 {named}：清单被其他密钥重新签名，或证书被替换"),
-    # -- --trust (ecrf/export/verify/trust.py) -------------------------------------------------------------
+    # -- --trust and the signer's identity (ecrf/export/verify/trust.py) -------------------------------------
+    "signer-names-other-site": V(
+        "{file}: signed by the certificate of {signer}, but the manifest claims {claimed}: a bundle signed with "
+        "another site's key",
+        "{file}：由{signer}的证书签名，但清单声称来自{claimed}：数据包是用其他中心的密钥签名的"),
+    "signer-not-trusted": V(
+        "{file}: signed by certificate {fingerprint}, not by the trusted site certificate ({trusted}); this bundle "
+        "was not signed by the registered site key",
+        "{file}：由证书 {fingerprint} 签名，而不是由受信任的中心证书（{trusted}）签名；"
+        "此数据包不是由已登记的中心密钥签名的"),
     "trust-file-missing": V("--trust {spec}: there is no such certificate file", "--trust {spec}：没有这个证书文件"),
     "trust-not-recognised": V(
         "--trust {spec}: neither a certificate file (PEM or DER) nor a SHA-256 fingerprint (64 hex digits, "

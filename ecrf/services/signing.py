@@ -45,7 +45,7 @@ def certificate_row(db: Session) -> SigningKey | None:
 
 
 def make_identity(site: Site, clock: Clock) -> SigningIdentity:
-    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now())
+    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now(), installation_id=site.db_id)
 
 
 def store_identity(tx: Tx, identity: SigningIdentity, site_kek: bytes) -> int:

@@ -99,3 +99,20 @@ def test_bytes_appended_after_signing_are_refused(signed: bytes, identity: Signi
 def test_garbage_gives_a_reason_never_an_exception(data: bytes, identity: SigningIdentity) -> None:
     reason = pdf_signature_problem(data, identity.certificate)
     assert isinstance(reason, str) and reason
+
+
+def test_a_changed_copy_of_the_certificate_inside_the_signature_is_found(signed: bytes,
+                                                                        identity: SigningIdentity) -> None:
+    """pyHanko embeds the certificate twice and validates with one copy; no signature covers the other, so
+    every copy must be the site's certificate."""
+    contents = signed.index(b"/Contents <") + len(b"/Contents <")
+    cms = bytes.fromhex(signed[contents:signed.index(b">", contents)].decode())
+    copies = [cms.find(identity.certificate_der), cms.rfind(identity.certificate_der)]
+    assert copies[0] < copies[1]
+    problems = set()
+    for copy in copies:
+        at = contents + 2 * (copy + len(identity.certificate_der) - 80)  # inside the subject's names
+        changed = signed[:at] + bytes([signed[at] ^ 0x01]) + signed[at + 1:]
+        problems.add(pdf_signature_problem(changed, identity.certificate))
+    assert None not in problems
+    assert "the PDF signature carries a certificate other than the site's (changed after signing)" in problems

@@ -35,9 +35,11 @@ def refusal(path: Path, limits: ZipLimits | None = None) -> str:
 
 
 def lie_about_size(path: Path, file_size: int) -> None:
-    """Rewrite the uncompressed size the central directory declares for a one-entry zip (a lying header)."""
+    """Rewrite the uncompressed size a one-entry zip declares, in its directory and its local header alike
+    (a lying header that agrees with itself, so only the streaming count can catch it)."""
     data = bytearray(path.read_bytes())
     struct.pack_into("<I", data, data.index(b"PK\x01\x02") + 24, file_size)
+    struct.pack_into("<I", data, data.index(b"PK\x03\x04") + 22, file_size)
     path.write_bytes(bytes(data))
 
 

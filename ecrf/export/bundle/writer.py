@@ -1,14 +1,14 @@
-"""Writing one bundle: the parts stream into a hidden staging folder, the manifest hashes and signs what
-they wrote, and everything is zipped under a temporary name. Only `PendingBundle.publish()` gives the
-zip its real name, so a cancelled, failed or killed export never leaves a file that looks finished.
+"""Writing one bundle: the parts stream into a private staging folder on this PC (`staging`: clear text
+never reaches the output medium), the manifest hashes and signs what they wrote, and everything is zipped
+into the output folder under a hidden temporary name. Only `PendingBundle.publish()` gives the zip its real
+name, so a cancelled, failed or killed export never leaves a file that looks finished, and the next export
+removes what a killed one left behind.
 """
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
-import shutil
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER, safe_name
 from ecrf.export.bundle.manifest import build_manifest, sha256_hex, staged_files
+from ecrf.export.bundle.staging import Staging, default_staging_root, remove_stale
 from ecrf.export.errors import ExportCancelled, ExportError
 from ecrf.export.parts import BundlePart
 from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
@@ -33,25 +34,39 @@ class PendingBundle:
     final: Path
     manifest_sha256: str
     counts: dict[str, int]
+    staging: Staging | None = None  # held until published or discarded, so no other export removes the zip
 
     def publish(self) -> Path:
-        if self.final.exists():
-            raise ExportError("bundle-exists", path=self.final)
         try:
-            os.replace(self.partial, self.final)
-        except OSError as exc:
-            raise disk_error(exc, self.final.parent) from None
-        _sync_folder(self.final.parent)
-        return self.final
+            if self.final.exists():
+                raise ExportError("bundle-exists", path=self.final)
+            try:
+                os.replace(self.partial, self.final)
+            except OSError as exc:
+                raise disk_error(exc, self.final.parent) from None
+            _sync_folder(self.final.parent)
+            return self.final
+        finally:
+            self._release()
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):
             self.partial.unlink()
+        self._release()
+
+    def _release(self) -> None:
+        if self.staging is not None:
+            self.staging.release()
 
 
 def bundle_name(ctx: ExportContext) -> str:
     day = ctx.created_at[:10].replace("-", "")
-    return f"{safe_name(ctx.site.study_oid)}_{safe_name(ctx.site.site_code)}_export{ctx.export_seq:04d}_{day}.zip"
+    return f"{bundle_prefix(ctx)}{ctx.export_seq:04d}_{day}.zip"
+
+
+def bundle_prefix(ctx: ExportContext) -> str:
+    """What every bundle name of this study and site starts with."""
+    return f"{safe_name(ctx.site.study_oid)}_{safe_name(ctx.site.site_code)}_export"
 
 
 def default_parts() -> list[BundlePart]:
@@ -65,39 +80,54 @@ def default_parts() -> list[BundlePart]:
 
 def write_bundle(ctx: ExportContext, subjects: Iterable[SubjectRecord], audit: Iterable[AuditRecord], out_dir: Path,
                  *, previous_sha256: str | None, parts: Sequence[BundlePart] | None = None,
-                 progress: Progress | None = None, cancelled: Cancelled | None = None) -> PendingBundle:
-    """Write the whole bundle to `out_dir` under a temporary name; `ctx.staging` is ignored (a fresh hidden
-    folder in `out_dir` is used, so the final rename never crosses disks)."""
+                 progress: Progress | None = None, cancelled: Cancelled | None = None,
+                 staging_root: Path | None = None) -> PendingBundle:
+    """Write the whole bundle to `out_dir` under a temporary name. `ctx.staging` is ignored: the parts write
+    into a fresh private folder under `staging_root` (default: the app's data folder), removed at the end."""
     check_folder(out_dir)
-    staging = out_dir / f".ecrf-export-{uuid.uuid4().hex}.partial"
     final = out_dir / bundle_name(ctx)
-    partial = out_dir / f".{final.name}.{uuid.uuid4().hex[:8]}.partial"
+    root = staging_root or default_staging_root()
     try:
-        staging.mkdir()
-        ctx = replace(ctx, staging=staging)
+        remove_stale(root, out_dir, bundle_prefix(ctx))
+        staging = Staging(root)
+    except OSError as exc:
+        raise disk_error(exc, root) from None
+    partial = out_dir / staging.partial_name(final.name)
+    try:
+        ctx = replace(ctx, staging=staging.folder)
         counts = _run_parts(ctx, list(parts if parts is not None else default_parts()), subjects, audit,
                             progress or _quiet, cancelled or _never)
-        manifest = build_manifest(ctx, previous_sha256, counts, staged_files(staging), _formula_rule())
-        (staging / MANIFEST).write_bytes(manifest)
-        (staging / MANIFEST_SIG).write_bytes(_sign(manifest, ctx))
+        manifest = build_manifest(ctx, previous_sha256, counts, staged_files(staging.folder), _formula_rule())
+        (staging.folder / MANIFEST).write_bytes(manifest)
+        (staging.folder / MANIFEST_SIG).write_bytes(_sign(manifest, ctx))
         if ctx.evidence is not None:
             from ecrf.export.bundle.evidence import signer_document
 
-            (staging / MANIFEST_SIGNER).write_bytes(signer_document(ctx, sha256_hex(manifest)))
-        _zip(staging, partial)
+            (staging.folder / MANIFEST_SIGNER).write_bytes(signer_document(ctx, sha256_hex(manifest)))
+        _zip(staging.folder, partial)
         if cancelled and cancelled():
             raise ExportCancelled("export-cancelled")
-        return PendingBundle(partial, final, sha256_hex(manifest), counts)
+        staging.remove_folder()  # the clear text goes now; the lock stays until the zip is published
+        return PendingBundle(partial, final, sha256_hex(manifest), counts, staging)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise disk_error(exc, out_dir) from None
+        _abandon(staging, partial)
+        raise disk_error(exc, _failed_folder(exc, staging, out_dir)) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+        _abandon(staging, partial)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _failed_folder(exc: OSError, staging: Staging, out_dir: Path) -> Path:
+    """The folder a failed write was in, for the message: the PC's staging folder or the output folder."""
+    if exc.filename and Path(os.fsdecode(exc.filename)).is_relative_to(staging.folder):
+        return staging.folder.parent
+    return out_dir
+
+
+def _abandon(staging: Staging, partial: Path) -> None:
+    with contextlib.suppress(OSError):
+        partial.unlink()
+    staging.release()
 
 
 def _run_parts(ctx: ExportContext, parts: list[BundlePart], subjects: Iterable[SubjectRecord],

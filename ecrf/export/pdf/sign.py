@@ -74,6 +74,10 @@ def _problem(pdf: bytes, certificate: x509.Certificate) -> str | None:
     expected = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
     if embedded.signer_cert is None or embedded.signer_cert.dump() != expected.dump():
         return "the PDF is signed with another certificate than the site's"
+    # No signature covers the CMS's certificate set, and pyHanko validates with one copy of the certificate:
+    # a changed byte in another copy would pass unseen.
+    if any(certificate.dump() != expected.dump() for certificate in embedded.signed_data["certificates"]):
+        return "the PDF signature carries a certificate other than the site's (changed after signing)"
     context = ValidationContext(trust_roots=[expected], allow_fetching=False)
     status = validate_pdf_signature(embedded, context, skip_diff=True)
     if not status.intact:

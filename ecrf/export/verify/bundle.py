@@ -22,7 +22,7 @@ from ecrf.export.errors import VerificationRefused
 from ecrf.export.verify.manifest import BundleRefused, Listed, certificate_sha256, listed_files, parse_manifest
 from ecrf.export.verify.manifest import field as manifest_field
 from ecrf.export.verify.trail import verify_trail
-from ecrf.export.verify.trust import Trust, parse_trust
+from ecrf.export.verify.trust import Trust, claimed_site, parse_trust, signer_problems
 from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits
 
 MAX_MANIFEST = 64 << 20  # 100,000 files listed take about 15 MB
@@ -48,6 +48,7 @@ class Verdict:
     notes: list[str] = field(default_factory=list)  # facts to weigh the verdict (events before seals, a finding)
     events: int | None = None
     seals: int | None = None
+    signer_trusted: bool = False  # a --trust certificate registered for the study and site the manifest claims
     finished: bool = False  # every check ran (guards against a verdict of OK from a check that was skipped)
 
     @property
@@ -87,11 +88,7 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
     signature = _read_small(bundle, MANIFEST_SIG, MAX_SIGNATURE, "signature-missing")
     certificate = _signer(manifest_bytes, signature, certificate_sha256(manifest))
     verdict.fingerprint = certificate_fingerprint(certificate)
-    if verdict.trust is not None and not verdict.trust.matches(verdict.fingerprint):
-        # Not fatal: the integrity checks below still tell the user what else is wrong.
-        verdict.problems.append(f"{MANIFEST_SIG}: signed by certificate {verdict.fingerprint_shown}, not by the "
-                                f"trusted site certificate ({verdict.trust.shown()}); this bundle was not signed by "
-                                "the registered site key")
+    verdict.problems.extend(_signer_identity_problems(verdict, certificate, manifest))
     listed = listed_files(manifest)
     verdict.files = len(listed)
     integrity = _entry_problems(bundle, listed) + _content_problems(bundle, listed)
@@ -105,6 +102,14 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
         verdict.events = trail.report.events if trail.report else None
         verdict.seals = trail.report.seals if trail.report else None
     verdict.finished = True
+
+
+def _signer_identity_problems(verdict: Verdict, certificate: x509.Certificate, manifest: dict[str, Any]) -> list[str]:
+    """The signer must name the site the manifest claims, and with --trust be registered for it. Not fatal:
+    the integrity checks after it still tell the user what else is wrong."""
+    claim = claimed_site(manifest)
+    verdict.signer_trusted = verdict.trust is not None and verdict.trust.trusts(certificate, claim)
+    return signer_problems(certificate, claim, verdict.trust)
 
 
 def _read_small(bundle: SafeZip, name: str, limit: int, absent_code: str) -> bytes:

@@ -1,7 +1,8 @@
 """Reading a bundle zip that may be hostile: damaged, truncated, a zip bomb or full of tricky names.
 
 Nothing is ever extracted to disk. The central directory is checked as a whole before any entry is read
-(entry count, names, kinds, declared sizes and ratios, overlapping entries), and every read is counted as
+(entry count, names, kinds, declared sizes and ratios, overlapping entries), then the bytes around the
+entries (`zip_layout`: nothing but the signed members may be in the file), and every read is counted as
 it streams, so an entry whose header lies about its size is stopped at the limit, not after.
 Every refusal is an `UnsafeZip` whose reason starts with the entry (or the zip) it is about.
 """
@@ -81,6 +82,7 @@ class SafeZip:
         self._zip = _open_zip(path)
         try:
             self._infos = _checked_entries(self._zip, self.limits, self.label)
+            _check_only_members(path, self.label)
         except BaseException:
             self._zip.close()
             raise
@@ -252,6 +254,17 @@ def _check_no_overlap(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], la
                                                     errors="replace"))
         if info.header_offset < 0 or info.header_offset + _LOCAL_HEADER + name_length + info.compress_size > next_start:
             raise UnsafeZip("zip-entries-overlap", name=info.orig_filename, label=label)
+
+
+def _check_only_members(path: Path, label: str) -> None:
+    """Nothing but the entries and the zip's own structure: no prepended, hidden or trailing bytes."""
+    from ecrf.export.verify.zip_layout import check_layout  # it raises this module's UnsafeZip
+
+    try:
+        with path.open("rb") as raw:
+            check_layout(raw, path.stat().st_size, label)
+    except OSError as exc:
+        raise UnsafeZip("bundle-unreadable", label=label, reason=exc.strerror or exc) from None
 
 
 def _why(exc: BaseException) -> str:

@@ -29,7 +29,7 @@ from ecrf.store.keyslots import (
     WrongSecret,
     normalise_recovery_code,
 )
-from ecrf.store.models import FailedLogin, User
+from ecrf.store.models import AuditEvent, FailedLogin, User
 from ecrf.study.model import Study
 
 MAX_FAILURES = 5
@@ -98,9 +98,11 @@ def _start_session(database: Database, study: Study, username: str, clock: Clock
     with database.write() as db:
         tx = Tx(db, database, clock, session.actor)
         session_keys(tx)
+        reached = _check_ledger(tx, ledger)
         _record_failed_logins(tx, pending)
-        tx.audit(Change("login"))
+        tx.audit(Change("login", new_value=f"{LEDGER_MARK}{reached}"))
         tx.seal()
+    ledger.restart_at(reached)
     ledger.drop_pending(len(pending))
     ledger.clear(username)
     return session
@@ -121,6 +123,26 @@ def session_keys(tx: Tx) -> None:
     tx.db.flush()
     database.save_slots(slots)
     database.opened = opened
+
+
+LEDGER_MARK = "failed-login record "
+
+
+def _check_ledger(tx: Tx, ledger: LoginLedger) -> int:
+    """Is the file of failed logins the one the last login left (its serial not gone back)? A damaged,
+    deleted or replaced file is audited; returns the serial numbering goes on from."""
+    last = tx.db.scalar(select(AuditEvent.new_value).where(AuditEvent.action == "login",
+                                                           AuditEvent.new_value.like(f"{LEDGER_MARK}%"))
+                        .order_by(AuditEvent.seq.desc()).limit(1))
+    reached = int(last[len(LEDGER_MARK):]) if last and last[len(LEDGER_MARK):].isdigit() else 0
+    now = ledger.serial
+    if ledger.damaged:
+        tx.audit(Change("login_ledger_damaged", item=ledger.path.name, old_value=str(reached),
+                        reason="the file of failed logins could not be read; what it held is lost"))
+    elif now < reached:
+        tx.audit(Change("login_ledger_reset", item=ledger.path.name, old_value=str(reached), new_value=str(now),
+                        reason="the file of failed logins was deleted or replaced since the last login"))
+    return max(now, reached)
 
 
 def _record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:

@@ -41,6 +41,12 @@ class NoSite(StoreError):
 M = Message
 STORE_MESSAGES: dict[str, Message] = {
     # -- the database file ---------------------------------------------------------------------------------
+    "login-ledger-unwritable": M(
+        "The file of failed logins {path} cannot be written ({reason}).",
+        "Make sure it is an ordinary file in a writable folder (move away anything else of that name), then "
+        "try again.",
+        "登录失败记录文件 {path} 无法写入（{reason}）。",
+        "请确认它是可写文件夹中的普通文件（移走同名的其他内容），然后重试。"),
     "already-open": M(
         "{db} is already open in another ecrf window or process on this computer.",
         "Close it there first (only one program may write to a site at a time).",

@@ -11,7 +11,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ecrf.store.errors import AlreadyOpen
+from ecrf.store.errors import AlreadyOpen, StoreError
 
 
 @dataclass(frozen=True)
@@ -89,25 +89,53 @@ class LoginLedger:
     """Failed logins, kept beside the database because a wrong password cannot open the database.
 
     Holds usernames and times only. They are moved into the database's audit trail at the next
-    successful login. Deleting this file resets the lockout counters; that does not help an attacker who
-    has the files, since offline guessing is slowed by the key slots' Argon2id, not by the lockout."""
+    successful login. Every record gets the next `serial`, which never goes back; each login records the
+    serial it reached in the trail, so a file deleted or replaced since is noticed (and audited) at the next
+    login. Someone who edits the serial consistently is not stopped: the file has no secret (docs/storage.md).
+    A damaged file (not JSON, wrong types) is read as empty and reported as damaged, never as an error
+    that locks everyone out."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.damaged = False  # the last read found a file it could not use
 
     def _read(self) -> dict[str, Any]:
+        empty: dict[str, Any] = {"accounts": {}, "pending": [], "serial": 0}
         try:
             data = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return {"accounts": {}, "pending": []}
-        if not isinstance(data, dict):
-            return {"accounts": {}, "pending": []}
-        data.setdefault("accounts", {})
-        data.setdefault("pending", [])
+        except FileNotFoundError:
+            return empty
+        except (OSError, ValueError, RecursionError):
+            data = None
+        if not _well_formed(data):
+            # Kept as a mark in the repaired file, so the next successful login audits it.
+            self.damaged = True
+            return {**empty, "damaged": True}
+        data.setdefault("serial", len(data["pending"]))
+        self.damaged = self.damaged or bool(data.get("damaged"))
         return data
 
     def _write(self, data: dict[str, Any]) -> None:
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        try:
+            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        except OSError as exc:
+            raise StoreError("login-ledger-unwritable", path=self.path, reason=exc.strerror or exc) from None
+
+    @property
+    def serial(self) -> int:
+        """How many failed logins this file has ever recorded (continues across logins)."""
+        return int(self._read()["serial"])
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def restart_at(self, serial: int) -> None:
+        """After a reset was noticed: go on numbering from where the trail says the file had reached."""
+        data = self._read()
+        data["serial"] = max(int(data["serial"]), serial)
+        data.pop("damaged", None)
+        self.damaged = False
+        self._write(data)
 
     def account(self, username: str) -> dict[str, Any]:
         """{'failures': consecutive failures, 'locked_until': UTC text or None}."""
@@ -122,6 +150,7 @@ class LoginLedger:
         if counts:
             account["failures"] += 1
             account["locked_until"] = locked_until
+        data["serial"] = int(data["serial"]) + 1
         data["pending"].append({"id": str(uuid.uuid4()), "username": username, "at_utc": at_utc,
                                 "utc_offset_min": utc_offset_min, "workstation": workstation, "reason": reason,
                                 "locked_until": locked_until})
@@ -141,3 +170,19 @@ class LoginLedger:
         data = self._read()
         data["pending"] = data["pending"][count:]
         self._write(data)
+
+
+def _well_formed(data: object) -> bool:
+    """The shape `LoginLedger` writes: anything else is a damaged file."""
+    if not isinstance(data, dict) or not isinstance(data.get("accounts", {}), dict):
+        return False
+    data.setdefault("accounts", {})
+    data.setdefault("pending", [])
+    if not isinstance(data["pending"], list) or not isinstance(data.get("serial", 0), int):
+        return False
+    for account in data["accounts"].values():
+        if not (isinstance(account, dict) and isinstance(account.get("failures"), int)
+                and isinstance(account.get("locked_until"), str | None)):
+            return False
+    text = ("username", "at_utc", "workstation", "reason")
+    return all(isinstance(r, dict) and all(isinstance(r.get(k), str) for k in text) for r in data["pending"])

@@ -113,3 +113,18 @@ def test_an_unknown_username_costs_a_key_derivation_like_a_known_one(tmp_path: P
     with pytest.raises(NoSuchSlot):
         slots.open("user:nobody", "a guess")
     assert calls == ["a guess"]  # as slow as a wrong password: the refusal does not tell which names exist
+
+
+@pytest.mark.req("P11.300")
+def test_a_slot_made_with_the_weak_test_profile_is_strengthened_at_the_next_real_login(sites, study, monkeypatch):
+    db, _ = sites.make(users=False, allocation=False)
+    assert KeySlots.load(db.with_suffix(".keys")).weak("user:admin")
+    monkeypatch.delenv("ECRF_KDF_PROFILE")
+    monkeypatch.setattr("ecrf.store.keyslots._timed", lambda params: 0.25 * params.time_cost)  # t=1, no real timing
+    session = auth.login(db, study, "admin", ADMIN_PASSWORD)
+    try:
+        assert actions(session, 1) == ["key_slot_strengthened"] and audit_trail.verify(session).ok
+    finally:
+        session.close()
+    slots = KeySlots.load(db.with_suffix(".keys"))
+    assert not slots.weak("user:admin") and slots.weak("recovery")  # each slot at its own owner's login

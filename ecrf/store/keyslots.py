@@ -45,6 +45,7 @@ READABLE_VERSIONS = (1, 2)  # 1: before personal signing keys; such slots get on
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY, _NONCE, _SEALED = 32, 12, 48  # sealed = a 32-byte key plus the 16-byte GCM tag
 _MAX_TIME_COST = 20
+PRODUCTION_MEMORY_KIB = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,13 @@ def calibrate_kdf(target_seconds: float = 0.25) -> KdfParams:
     measured on this PC so that one derivation takes about `target_seconds`.
 
     If the environment variable ECRF_KDF_PROFILE is "fast" (for the test suite and crash tests only)
-    this returns minimal, *weak* parameters (t=1, 8 MiB, one lane) without measuring anything.
+    this returns minimal, *weak* parameters (t=1, 8 MiB, one lane) without measuring anything. Such a slot
+    is strengthened at its owner's next login without that variable (`ecrf.services.auth.login`).
     """
     salt = secrets.token_bytes(16)
     if os.environ.get("ECRF_KDF_PROFILE") == "fast":
         return KdfParams(time_cost=1, memory_cost=8192, parallelism=1, salt=salt)
-    probe = KdfParams(time_cost=1, memory_cost=64 * 1024, parallelism=1, salt=salt)
+    probe = KdfParams(time_cost=1, memory_cost=PRODUCTION_MEMORY_KIB, parallelism=1, salt=salt)
     # A derivation costs a fixed part (allocating and filling the memory) plus a part per pass, so one
     # t=1 probe overestimates the pass and undershoots the target; two probes separate the two.
     one, three = _timed(probe), _timed(replace(probe, time_cost=3))
@@ -345,6 +347,10 @@ class KeySlots:
         site_kek = (self._open_sealed_to(slot_id, slot, private, slot.site_key, "site-key", None)
                     if slot.site_key else None)
         return OpenedSlot(slot_id, data_key, self._open_signing(slot_id, slot, kek), site_kek, kek)
+
+    def weak(self, slot_id: str) -> bool:
+        """Made with the test suite's fast parameters (ECRF_KDF_PROFILE=fast): to be strengthened at login."""
+        return self._slot(slot_id).kdf.memory_cost < PRODUCTION_MEMORY_KIB
 
     def signing_public(self, slot_id: str) -> str | None:
         """The slot's personal public key (hex), readable without the password; None before version 2."""

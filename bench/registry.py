@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "load_study": "bench.load_study",
     "validate_form": "bench.validate_form",
     "save_form": "bench.save_form",
+    "seals": "bench.seals",
     "unlock": "bench.unlock",
     "demo": "bench.demo_site",
     "ui_matrix": "bench.ui_matrix",

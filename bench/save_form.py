@@ -162,12 +162,17 @@ def plain_site(db_path: Path, study: Study, clock: Clock) -> Database:
     return database
 
 
-def enrolled_subject(database: Database, study: Study, clock: Clock) -> tuple[SiteSession, FormRef]:
-    """Screen a subject, make it eligible, allocate it; the investigator's session and the form to save."""
-    admin = SiteSession(database, study, ADMIN, clock)
+def enrolled_subject(database: Database, study: Study, clock: Clock,
+                     actors: tuple[Actor, Actor] = (ADMIN, INVESTIGATOR)) -> tuple[SiteSession, FormRef]:
+    """Screen a subject, make it eligible, allocate it; the investigator's session and the form to save.
+    `actors` (admin, investigator) may carry personal keys, so that every transaction is sealed."""
+    admin = SiteSession(database, study, actors[0], clock)
     rows = "".join(f"R{n:03d},{'MSC' if n % 2 else 'CTRL'}\n" for n in range(1, 11))
-    import_allocation_list(admin, "rand_no,arm\n" + rows)
-    session = SiteSession(database, study, INVESTIGATOR, clock)
+    with database.read() as db:
+        imported = db.scalar(select(func.count()).select_from(AllocationSlot))
+    if not imported:  # one list per site; a second subject on the same site uses its next entry
+        import_allocation_list(admin, "rand_no,arm\n" + rows)
+    session = SiteSession(database, study, actors[1], clock)
     label = screen_subject(session)
     consent = clock.now().date() - timedelta(days=1)
     save_form(session, FormRef(label, "SCR", "DM"), {

@@ -28,8 +28,12 @@ RECOVERY_SIGNER = "recovery"  # the recovery slot's key: it may issue a key to t
 
 
 def key_id(public_key_hex: str) -> str:
-    """A short name for a public key, as the trail and the bundle print it."""
-    return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:16]
+    """A short name for a public key, as the trail and the bundle print it ("invalid" for one that is not hex:
+    a key written by hand into a trail names no one)."""
+    try:
+        return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:16]
+    except (ValueError, TypeError):
+        return "invalid"
 
 
 def public_hex(private: Ed25519PrivateKey) -> str:

@@ -142,7 +142,12 @@ def _signer_problems(bundle: SafeZip, manifest: dict[str, Any], manifest_sha256:
                      report: TrailReport) -> list[str]:
     if bundle.declared_size(MANIFEST_SIGNER) > MAX_SIGNER:
         return [f"{MANIFEST_SIGNER}: too large"]
-    doc = json.loads(bundle.read(MANIFEST_SIGNER))
+    try:
+        doc = json.loads(bundle.read(MANIFEST_SIGNER))
+    except (ValueError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict):
+        return [f"{MANIFEST_SIGNER}: not a JSON object naming the exporter, their key and signature"]
     username, kid, public = str(doc.get("username")), str(doc.get("key_id")), str(doc.get("public_key"))
     head = int((manifest.get("audit") or {}).get("head_seq", 0))
     if doc.get("manifest_sha256") != manifest_sha256 or key_id(public) != kid or not ed25519_valid(

@@ -76,13 +76,28 @@ class Event(Protocol):
     def hash(self) -> str: ...
 
 
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps with these, made once
+
+
 def event_hash(fields: dict[str, object]) -> str:
-    canonical = json.dumps([fields[name] for name in CHAINED_FIELDS], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return values_hash([fields[name] for name in CHAINED_FIELDS])
+
+
+def values_hash(values: list[object]) -> str:
+    """The hash of an event given its chained fields in CHAINED_FIELDS order."""
+    return hashlib.sha256(_CANONICAL.encode(values).encode("utf-8")).hexdigest()
 
 
 def fields_of(event: object) -> dict[str, object]:
     return {name: getattr(event, name) for name in CHAINED_FIELDS}
+
+
+def chained_values(event: object) -> list[object]:
+    """The chained fields in order; a database row selected as CHAINED_FIELDS + hash gives them directly."""
+    as_tuple = getattr(event, "_tuple", None)
+    if as_tuple is not None:
+        return list(as_tuple()[:len(CHAINED_FIELDS)])
+    return [getattr(event, name) for name in CHAINED_FIELDS]
 
 
 def link_problems(events: Iterable[Event]) -> tuple[list[str], list[Event]]:
@@ -99,7 +114,7 @@ def link_problems(events: Iterable[Event]) -> tuple[list[str], list[Event]]:
                             if event.seq > expected_seq else f"event {event.seq} comes twice or out of order")
         elif event.prev_hash != prev:
             problems.append(f"event {event.seq} does not link to event {event.seq - 1}: the chain was rewritten")
-        if event_hash(fields_of(event)) != event.hash:
+        if values_hash(chained_values(event)) != event.hash:
             problems.append(f"event {event.seq} does not match its hash: its contents were changed")
         prev, expected_seq = event.hash, event.seq + 1
         seen.append(event)

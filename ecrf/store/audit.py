@@ -161,4 +161,4 @@ def evidence(db: Session) -> tuple[Evidence, Iterator[Event]]:
 def event_rows(db: Session) -> Iterator[Event]:
     """The events as plain rows, not ORM objects: the check reads 10,000 of them at every open."""
     columns = [AuditEvent.__table__.c[name] for name in (*CHAINED_FIELDS, "hash")]
-    return iter(db.execute(select(*columns).order_by(AuditEvent.seq)).yield_per(5000))  # type: ignore[arg-type]
+    return iter(db.execute(select(*columns).order_by(AuditEvent.seq)).yield_per(5000))

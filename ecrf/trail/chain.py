@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 GENESIS = "0" * 64
@@ -94,9 +94,8 @@ def fields_of(event: object) -> dict[str, object]:
 
 def chained_values(event: object) -> list[object]:
     """The chained fields in order; a database row selected as CHAINED_FIELDS + hash gives them directly."""
-    as_tuple = getattr(event, "_tuple", None)
-    if as_tuple is not None:
-        return list(as_tuple()[:len(CHAINED_FIELDS)])
+    if isinstance(event, Sequence):
+        return list(event[:len(CHAINED_FIELDS)])
     return [getattr(event, name) for name in CHAINED_FIELDS]
 
 

@@ -68,6 +68,7 @@ def append(db: Session, clock: Clock, username: str, role: str, change: Change,
     event = AuditEvent(**fields, hash=event_hash(fields))
     db.add(event)
     site.audit_head_seq, site.audit_head_hash = event.seq, event.hash
+    db.info[_APPENDED_KEY] = True
     if not stamp:
         db.info[_HEAD_KEY] = (event.seq, at_utc)
     if change.action == "seals_started":
@@ -77,11 +78,13 @@ def append(db: Session, clock: Clock, username: str, role: str, change: Change,
 
 def seal(db: Session, clock: Clock, signer: str, private: Ed25519PrivateKey) -> SealRow | None:
     """End a write transaction: the signer's signature over the head it leaves (nothing when it wrote no event)."""
+    if not db.info.get(_APPENDED_KEY) or not sealing_started(db):
+        return None  # no event written in this transaction: nothing to seal
     site = db.get(Site, 1)
     assert site is not None
     last = db.scalar(select(SealRow.head_seq).order_by(SealRow.head_seq.desc()).limit(1)) or 0
-    if site.audit_head_seq <= last or not sealing_started(db):
-        return None
+    if site.audit_head_seq <= last:
+        return None  # a head moved back behind an existing seal (tampering): the trail check reports it
     made = Seal.make(site.db_id, site.audit_head_seq, site.audit_head_hash, signer, private, clock.stamp()[0])
     row = SealRow(**made.__dict__)
     db.add(row)
@@ -94,10 +97,12 @@ def sealing_started(db: Session) -> bool:
     if db.info.get(_STARTED_KEY):
         return True
     with db.no_autoflush:
-        return db.scalar(select(SealRow.head_seq).limit(1)) is not None
+        started = db.scalar(select(SealRow.head_seq).limit(1)) is not None
+    db.info[_STARTED_KEY] = started or None
+    return started
 
 
-_HEAD_KEY, _STARTED_KEY = "ecrf.audit_head", "ecrf.sealing_started"
+_HEAD_KEY, _STARTED_KEY, _APPENDED_KEY = "ecrf.audit_head", "ecrf.sealing_started", "ecrf.appended"
 
 
 def _head_time(db: Session, head_seq: int) -> str | None:

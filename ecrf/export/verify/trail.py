@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography import x509
@@ -95,12 +95,17 @@ def _json_lines(bundle: SafeZip, name: str) -> Iterator[dict[str, Any]]:
 
 
 def _events(bundle: SafeZip) -> Iterator[AuditRecord]:
+    for row in _event_rows(bundle):
+        yield AuditRecord(*row)
+
+
+def _event_rows(bundle: SafeZip) -> Iterator[list[Any]]:
     for line in _lines(bundle, TRAIL):
         row = json.loads(line)
         if not isinstance(row, list) or len(row) != len(CHAINED_FIELDS) + 1:
             raise BundleRefused("trail-evidence-unreadable", file=TRAIL,
                                 detail=f"a line does not hold the {len(CHAINED_FIELDS) + 1} fields of an event")
-        yield AuditRecord(*row)
+        yield row
 
 
 def _csv_rows(bundle: SafeZip, name: str) -> Iterator[dict[str, str]]:
@@ -129,10 +134,10 @@ def _csv_matches(bundle: SafeZip) -> list[str]:
     with bundle.open(AUDIT_TRAIL) as raw:
         reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
         next(reader, None)
-        for event in _events(bundle):
+        for event in _event_rows(bundle):  # the CSV has the AuditRecord's fields: the chained ones, then hash
             row = next(reader, None)
-            if row != [cell_text(value) for value in astuple(event)]:
-                return [f"{AUDIT_TRAIL}: the row of event {event.seq} differs from {TRAIL}"]
+            if row != [cell_text(value) for value in event]:
+                return [f"{AUDIT_TRAIL}: the row of event {event[0]} differs from {TRAIL}"]
         if next(reader, None) is not None:
             return [f"{AUDIT_TRAIL}: has rows past the end of {TRAIL}"]
     return []

@@ -20,10 +20,10 @@ INTEGRITY_MESSAGES: dict[str, Message] = {
         "只有研究者、研究护士和中心管理员持有该密钥；如果您是其中之一，请中心管理员重置您的密码以重新授予。"),
     "export-blocked-by-finding": M(
         "The audit trail check found {count} problem(s) that no administrator has recorded a reason for; the first: "
-        "{problem}",
+        "{problem}.",
         "Keep this PC as it is and tell the sponsor. A site administrator records the reason (Administration › "
         "Audit trail, or `ecrf audit acknowledge --reason TEXT`); the bundle then carries the finding.",
-        "稽查轨迹检查发现 {count} 个尚无管理员登记原因的问题；第一个：{problem}",
+        "稽查轨迹检查发现 {count} 个尚无管理员登记原因的问题；第一个：{problem}。",
         "请保持此电脑现状并告知申办方。由中心管理员登记原因（管理 › 稽查轨迹，"
         "或 `ecrf audit acknowledge --reason 文字`）；之后导出的数据包将附带此发现。"),
     "finding-reason-required": M(

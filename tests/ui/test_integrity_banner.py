@@ -195,18 +195,11 @@ def test_the_audit_tab_follows_a_reason_recorded_from_the_banner(qtbot, tampered
 
 
 def test_the_export_dialog_says_why_export_is_refused(qtbot, tampered, dialogs, monkeypatch):
-    from ecrf.services import export
     from ecrf.ui.export_dialog import ExportDialog
 
     session = tampered.login("nurse")
     try:
         found = integrity.check(session)
-
-        def refuse(*_args, **_kwargs):  # type: ignore[no-untyped-def]
-            integrity.require_exportable(session)  # what the export service runs first
-            raise AssertionError("the export went on")
-
-        monkeypatch.setattr(export, "export_bundle", refuse)
         dialog = ExportDialog(session, settings=AppSettings(Path(tampered.db_path).parent / "ui.ini"))
         qtbot.addWidget(dialog)
         dialog.folder.setText(str(Path(tampered.db_path).parent / "out"))
@@ -217,6 +210,8 @@ def test_the_export_dialog_says_why_export_is_refused(qtbot, tampered, dialogs, 
         assert dialogs.last_error() == expected
         assert "no administrator has recorded a reason" in expected
         assert dialog.status.text() == f"The export failed: {expected}"
+        assert not (Path(tampered.db_path).parent / "out").exists() or not any(
+            (Path(tampered.db_path).parent / "out").iterdir())  # the real export service refused: nothing written
     finally:
         session.close()
 

@@ -225,3 +225,39 @@ def test_a_bundle_of_a_sound_site_verifies_with_its_trail(sites, site: Path, tmp
     # An edit of the exact trail inside the bundle, with the manifest re-hashed, is a different bundle: the
     # site signature refuses it; re-signing it needs the site key.
     assert json.loads(zipfile.ZipFile(path).read("manifest.signer.json"))["username"] == "nurse"
+
+
+@pytest.mark.req("P11.300")
+@pytest.mark.req("TRAIL-SEALED")
+def test_keys_survive_password_change_reset_rekey_and_end_at_deactivation(sites, site: Path, tmp_path: Path):
+    from ecrf.services import auth, backup, users
+
+    nurse = sites.login(site, "nurse")
+    try:
+        auth.change_own_password(nurse, "nurse-password-1", "nurse-password-2")  # the same personal key
+    finally:
+        nurse.close()
+    admin = sites.login(site, "admin")
+    try:
+        temporary = users.reset_password(admin, "investigator")  # a new key, issued by the admin
+        backup.rekey(admin)  # a new data key: every personal key stays
+        users.deactivate_user(admin, "reader", "left the site")  # the reader's key signs nothing from here on
+    finally:
+        admin.close()
+    investigator = sites.login(site, "investigator", temporary)
+    try:
+        auth.change_own_password(investigator, temporary, "investigator-password-2")
+    finally:
+        investigator.close()
+    nurse = sites.login(site, "nurse", "nurse-password-2")
+    try:
+        report = audit_trail.verify(nurse)
+        assert report.ok, report.problems
+        issued = [p for p in report.keys.periods if p.username in ("investigator", "reader")]
+        assert [p.username for p in issued if p.revoked_seq is not None] == ["investigator", "reader"]
+        out = tmp_path / "out"
+        out.mkdir()
+        verdict = verify_bundle(export.export_bundle(nurse, out).path)
+        assert verdict.ok, verdict.problems
+    finally:
+        nurse.close()

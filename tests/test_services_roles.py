@@ -12,7 +12,7 @@ from conftest import ADMIN_PASSWORD, SiteMaker
 from subject_helpers import (
     enrol,
     events_after,
-    head,
+    last_seq,
     password_of,
     screen,
 )
@@ -216,7 +216,7 @@ CALLS = [
 @pytest.mark.parametrize("role", list(USERNAME))
 def test_role_may_or_may_not_make_the_call(worlds, role, call):
     w = worlds(role)
-    before = head(w.session)
+    before = last_seq(w.session)
     if call.action in ALLOWED[role]:
         call.run(w)
         new = events_after(w.session, before)
@@ -233,7 +233,7 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
         for allowed_role, actions in ALLOWED.items():
             if call.action in actions:
                 assert ROLE_NAMES[allowed_role].split(" ", 1)[1] in message
-        assert head(w.session) == before, "a refused call wrote to the audit trail"
+        assert last_seq(w.session) == before, "a refused call wrote to the audit trail"
         assert events_after(w.session, before) == []
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
@@ -280,10 +280,10 @@ def test_temporary_password_allows_only_changing_it(sites, study):
         admin.close()
     nurse = sites.login(db, "nurse", temporary)
     try:
-        before = head(nurse)
+        before = last_seq(nurse)
         with pytest.raises(PermissionDenied, match="temporary one"):
             subjects.screen_subject(nurse)
-        assert head(nurse) == before
+        assert last_seq(nurse) == before
         auth.change_own_password(nurse, temporary, "nurse-password-2")
         assert subjects.screen_subject(nurse) == "CN01-S001"
     finally:

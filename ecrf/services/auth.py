@@ -121,7 +121,8 @@ def _start_session(database: Database, study: Study, username: str, clock: Clock
         _record_failed_logins(tx, pending)
         tx.audit(Change("login", new_value=f"{LEDGER_MARK}{reached}"))
         tx.seal()
-    ledger.restart_at(reached)
+    if ledger.damaged or ledger.serial != reached:
+        ledger.restart_at(reached)
     ledger.drop_pending(len(pending))
     ledger.clear(username)
     return session
@@ -136,11 +137,13 @@ def session_keys(tx: Tx) -> None:
     slots, opened = database.slots, database.opened
     if slots is None or opened is None:
         raise Bug("a site opened by a password has its key slots")
+    before = slots.fingerprint()
     opened = keys.seal_clear_site_keys(tx, slots, opened)
     opened = keys.personal_key_at_login(tx, slots, opened)
     keys.certify_own_key(tx, opened)
-    tx.db.flush()
-    database.save_slots(slots)
+    if slots.fingerprint() != before:
+        tx.db.flush()
+        database.save_slots(slots)
     database.opened = opened
 
 

@@ -167,6 +167,8 @@ class LoginLedger:
 
     def drop_pending(self, count: int) -> None:
         """Forget the first `count` pending records once they are committed to the database."""
+        if count == 0:
+            return
         data = self._read()
         data["pending"] = data["pending"][count:]
         self._write(data)

@@ -348,6 +348,10 @@ class KeySlots:
                     if slot.site_key else None)
         return OpenedSlot(slot_id, data_key, self._open_signing(slot_id, slot, kek), site_kek, kek)
 
+    def fingerprint(self) -> int:
+        """Changes whenever a slot does: to save the file only when something changed."""
+        return hash(tuple(sorted(self._slots.items())))
+
     def weak(self, slot_id: str) -> bool:
         """Made with the test suite's fast parameters (ECRF_KDF_PROFILE=fast): to be strengthened at login."""
         return self._slot(slot_id).kdf.memory_cost < PRODUCTION_MEMORY_KIB

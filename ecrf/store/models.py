@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -152,6 +153,8 @@ class AuditEvent(Base):
     """Append-only (triggers refuse UPDATE and DELETE) and hash-chained: see `ecrf.store.audit`."""
 
     __tablename__ = "audit_events"
+    # Logins and the trail check look events up by action (a user's key, the last login, a finding).
+    __table_args__ = (Index("ix_audit_events_action_item", "action", "item"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at_utc: Mapped[str] = mapped_column(String(32))

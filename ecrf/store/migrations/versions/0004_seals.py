@@ -51,6 +51,8 @@ def upgrade() -> None:
                    f"WHEN EXISTS (SELECT 1 FROM {table} AS old WHERE old.{key} = NEW.{key}) "
                    f"BEGIN SELECT RAISE(ABORT, '{table}: a row cannot be replaced'); END")
     op.add_column("signing_keys", sa.Column("sealed_key", sa.LargeBinary, nullable=True))
+    # Logins and the trail check look events up by action (a user's key, the last login, a finding).
+    op.create_index("ix_audit_events_action_item", "audit_events", ["action", "item"])
     op.execute("DROP TRIGGER signing_keys_no_update")
     # The one change allowed: a clear key is replaced by its sealed form (a site made before this revision).
     op.execute("CREATE TRIGGER signing_keys_no_update BEFORE UPDATE ON signing_keys "

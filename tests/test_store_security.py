@@ -323,7 +323,7 @@ def test_no_plaintext_clinical_data_in_any_file_of_the_site(sites):
         session.close()
     assert _plaintext_hits(db_path.parent, clinical) == []
     names = sorted(p.name for p in db_path.parent.iterdir())
-    assert {"site.db", "site.keys", "site.logins"} <= set(names), names
+    assert {"site.db", "site.keys"} <= set(names) <= {"site.db", "site.keys", "site.logins", "site.lock"}, names
     assert not db_path.read_bytes().startswith(b"SQLite format 3")
     # the side files hold slot ids ("user:<name>") and usernames only
     keys = json.loads(db_path.with_suffix(".keys").read_text("utf-8"))

@@ -204,7 +204,8 @@ def test_the_export_dialog_says_why_export_is_refused(qtbot, tampered, dialogs, 
         qtbot.addWidget(dialog)
         dialog.folder.setText(str(Path(tampered.db_path).parent / "out"))
         dialog.start_export()
-        qtbot.waitUntil(lambda: not dialog.is_running(), timeout=CHECK_TIMEOUT_MS)
+        # The worker marks itself done before the dialog hears of the failure: wait for the message itself.
+        qtbot.waitUntil(lambda: bool(dialogs.errors) and not dialog.is_running(), timeout=CHECK_TIMEOUT_MS)
         expected = IntegrityAlarm("export-blocked-by-finding", count=len(found.report.problems),
                                   problem=found.report.problems[0]).text("en")
         assert dialogs.last_error() == expected

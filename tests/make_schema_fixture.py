@@ -107,7 +107,7 @@ def expected(db_path: Path) -> dict[str, object]:
     """What the test must read back from the fixture: plain values, independent of the ORM of later code."""
     database = open_database(db_path, "user:admin", ADMIN_PASSWORD)
     try:
-        report = database.verify_audit()
+        report = database.check_trail()
         assert report.ok, report.problem
         assert migrate.current_revision(database.engine) == REVISION
         with database.read() as db:

@@ -47,7 +47,7 @@ def contents(db_path: Path, password: str = ADMIN_PASSWORD) -> dict[str, list[tu
     """Everything that matters, read without logging in (a login would append an event)."""
     database = open_database(db_path, "user:admin", password)
     try:
-        assert database.verify_audit().ok
+        assert database.check_trail().ok
         with database.read() as db:
             return {
                 "site": [(s.db_id, s.site_code, s.audit_head_seq, s.audit_head_hash) for s in db.scalars(select(Site))],

@@ -149,7 +149,7 @@ def _check_after_kill(session, enrolled: str, committed: list[str],  # type: ign
     """Every reported save is there, the files and the chain are sound.
     Returns (calls found committed but not reported, calls found committed)."""
     assert session.database.integrity_problems() == []
-    report = session.database.verify_audit()
+    report = session.database.check_trail()
     assert report.ok, report.problem
     calls, values = _stored(session, enrolled)
     reported = set()
@@ -231,7 +231,7 @@ def test_login_killed_after_commit_records_each_failure_once(sites) -> None:  # 
         with session.read() as db:
             failures = db.scalar(select(func.count()).select_from(FailedLogin))
             events = db.scalars(select(AuditEvent.new_value).where(AuditEvent.action == "login_failed")).all()
-        assert session.database.verify_audit().ok
+        assert session.database.check_trail().ok
     finally:
         session.close()
     assert (failures, len(events)) == (1, 1), events

@@ -142,7 +142,7 @@ def test_adverse_events_and_a_removed_log_entry(demo):  # type: ignore[no-untype
 @pytest.mark.req("P11.10e")
 def test_the_demo_audit_trail_verifies_and_records_a_correction_and_a_removal(demo):  # type: ignore[no-untyped-def]
     _, session = demo
-    assert session.database.verify_audit().ok
+    assert session.database.check_trail().ok
     history = item_history(session, FormRef("DEMO-001", "SCR", "VS"), "PULSE")
     assert len(history) == 2 and history[1].old_value == history[0].new_value
     assert history[1].reason == "Transcription error: corrected from the nursing chart"
@@ -160,7 +160,7 @@ def test_three_subjects(tmp_path, study):  # type: ignore[no-untyped-def]
         with session.read() as db:
             statuses = sorted(s.status for s in db.scalars(select(Subject)))
         assert statuses == ["completed", "enrolled", "screen_failure"]
-        assert session.database.verify_audit().ok
+        assert session.database.check_trail().ok
     finally:
         session.close()
 

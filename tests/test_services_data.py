@@ -348,7 +348,7 @@ def test_the_audit_trail_cannot_be_updated_and_deactivated_users_stay(sites):
         users.deactivate_user(admin, "monitor", "left")
         with pytest.raises(StoreError, match="append-only"), admin.database.write() as db:
             db.execute(text("UPDATE audit_events SET reason = 'tampered' WHERE seq = 1"))
-        assert admin.database.verify_audit().ok
+        assert admin.database.check_trail().ok
         with admin.database.read() as db:
             monitor = db.scalar(select(User).where(User.username == "monitor"))
             assert monitor is not None and monitor.active is False and monitor.slot_public_key is None

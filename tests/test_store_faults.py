@@ -59,7 +59,7 @@ def state(db_path: Path) -> tuple[list[tuple], list[tuple], tuple[int, str]]:
             subjects_ = [(s.id, s.screening_no, s.status) for s in db.scalars(select(Subject).order_by(Subject.id))]
             values = [(v.id, v.item_code, v.value) for v in db.scalars(select(ItemValue).order_by(ItemValue.id))]
             last = db.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
-        report = database.verify_audit()
+        report = database.check_trail()
         assert report.ok, report.problem
         return subjects_, values, (last.seq, last.hash)
     finally:

@@ -69,7 +69,7 @@ def open_as_admin(db_path: Path, password: str = ADMIN_PASSWORD):  # type: ignor
 def chain_report(db_path: Path) -> ChainReport:
     database = open_as_admin(db_path)
     try:
-        return database.verify_audit()
+        return database.check_trail()
     finally:
         database.close()
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ecrf.export.bundle.identity import certificate_fingerprint
+from ecrf.export.bundle.manifest_sig import manifest_signer
 from ecrf.services.errors import IntegrityAlarm, InvalidInput, WrongState
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
@@ -163,9 +165,6 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
 
 def _bundle_head(session: SiteSession, archive: zipfile.ZipFile, copy: Path) -> CopyHead:
     """A bundle's head counts only if this site's key signed its manifest."""
-    from ecrf.export.bundle.identity import certificate_fingerprint
-    from ecrf.export.bundle.manifest_sig import manifest_signer
-
     manifest = _member(archive, "manifest.json")
     signer = certificate_fingerprint(manifest_signer(manifest, _member(archive, "manifest.sig")))
     with session.database.read() as db:

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import secrets
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
-from ecrf.errors import Bug
-from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.services.errors import IntegrityAlarm
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import Tx, slot_of
+from ecrf.services.signing import seal_site_key, stored_identity
 from ecrf.store.audit import Change, sealing_started
 from ecrf.store.keyslots import RECOVERY_SLOT, KeySlots, OpenedSlot
 from ecrf.store.models import AuditEvent, KeyCertificateRow, SigningKey, User
 from ecrf.trail.keys import KEY_ISSUED, SEALS_STARTED
 from ecrf.trail.seals import KeyCertificate
-
-_NONCE = 12
 
 
 def may_hold_site_key(role: str) -> bool:
@@ -77,42 +72,16 @@ def certify_own_key(tx: Tx, opened: OpenedSlot) -> None:
 def certify_key(tx: Tx, username: str, public: str, site_kek: bytes) -> None:
     exists = tx.db.scalar(select(KeyCertificateRow.id).where(KeyCertificateRow.username == username,
                                                              KeyCertificateRow.public_key == public).limit(1))
-    if exists is not None or tx.db.scalar(select(SigningKey.id).limit(1)) is None:
+    found = None if exists is not None else stored_identity(tx.db, site_kek)
+    if found is None:
         return  # certified already, or the site has no key yet (made at its first export; certified after)
-    identity, row = site_identity(tx, site_kek)
+    identity = found[0]
     tx.audit(Change("key_certified", item=username, new_value=public,
-                    reason=f"certified by the site key {row.fingerprint[:16]}"))
+                    reason=f"certified by the site key {identity.fingerprint[:16]}"))
     site = tx.site
     cert = KeyCertificate.make(site.db_id, username, public, site.audit_head_seq, site.audit_head_hash,
-                               identity.key, row.fingerprint, tx.now_text())
+                               identity.key, identity.fingerprint, tx.now_text())
     tx.db.add(KeyCertificateRow(**cert.__dict__))
-
-
-# -- the site signing key, sealed ------------------------------------------------------------------------
-
-def _aad(fingerprint: str) -> bytes:
-    return f"ecrf site signing key {fingerprint}".encode()
-
-
-def seal_site_key(key_der: bytes, site_kek: bytes, fingerprint: str) -> bytes:
-    nonce = secrets.token_bytes(_NONCE)
-    return nonce + AESGCM(site_kek).encrypt(nonce, key_der, _aad(fingerprint))
-
-
-def open_site_key(row: SigningKey, site_kek: bytes) -> bytes:
-    if row.sealed_key is None:
-        return row.key_der
-    try:
-        return AESGCM(site_kek).decrypt(row.sealed_key[:_NONCE], row.sealed_key[_NONCE:], _aad(row.fingerprint))
-    except (InvalidTag, ValueError):
-        raise IntegrityAlarm("no-site-key-access") from None
-
-
-def site_identity(tx: Tx, site_kek: bytes) -> tuple[SigningIdentity, SigningKey]:
-    row = tx.db.scalar(select(SigningKey).order_by(SigningKey.id.desc()).limit(1))
-    if row is None:
-        raise Bug("certify_own_key before the site has a signing key")
-    return SigningIdentity.from_der(open_site_key(row, site_kek), row.certificate_der), row
 
 
 def seal_clear_site_keys(tx: Tx, slots: KeySlots, opened: OpenedSlot) -> OpenedSlot:

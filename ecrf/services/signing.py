@@ -2,21 +2,46 @@
 existed), kept inside the encrypted database, its certificate printed for the sponsor to register."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrf.export.bundle.identity import SigningIdentity, certificate_fingerprint, new_identity
-from ecrf.services.errors import PermissionDenied
-from ecrf.services.keys import open_site_key, seal_site_key
+from ecrf.services.errors import IntegrityAlarm, PermissionDenied
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession, Tx
 from ecrf.store.audit import Change
 from ecrf.store.clock import Clock
 from ecrf.store.models import SigningKey, Site
+
+_NONCE = 12
+
+
+# -- the site signing key, sealed to the roles that may sign bundles (ecrf.services.keys grants them) --
+
+def _aad(fingerprint: str) -> bytes:
+    return f"ecrf site signing key {fingerprint}".encode()
+
+
+def seal_site_key(key_der: bytes, site_kek: bytes, fingerprint: str) -> bytes:
+    nonce = secrets.token_bytes(_NONCE)
+    return nonce + AESGCM(site_kek).encrypt(nonce, key_der, _aad(fingerprint))
+
+
+def open_site_key(row: SigningKey, site_kek: bytes) -> bytes:
+    if row.sealed_key is None:
+        return row.key_der
+    try:
+        return AESGCM(site_kek).decrypt(row.sealed_key[:_NONCE], row.sealed_key[_NONCE:], _aad(row.fingerprint))
+    except (InvalidTag, ValueError):
+        raise IntegrityAlarm("no-site-key-access") from None
+
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,6 @@ class Database:
             found = dataclasses.replace(found, stored=stored_state(db))
             return check_trail(events, found)
 
-    verify_audit = check_trail
-
     def integrity_problems(self) -> list[str]:
         with translated(self.paths.db):
             return integrity_problems(self.engine)

@@ -126,9 +126,6 @@ class LoginLedger:
         """How many failed logins this file has ever recorded (continues across logins)."""
         return int(self._read()["serial"])
 
-    def exists(self) -> bool:
-        return self.path.exists()
-
     def restart_at(self, serial: int) -> None:
         """After a reset was noticed: go on numbering from where the trail says the file had reached."""
         data = self._read()

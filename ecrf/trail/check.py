@@ -38,6 +38,7 @@ class TrailReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     keys: KeyBook = field(default_factory=KeyBook)
+    certified: list[KeyCertificate] = field(default_factory=list)  # the certificates the site key really signed
 
     @property
     def ok(self) -> bool:
@@ -101,6 +102,7 @@ def _check_certificates(report: TrailReport, evidence: Evidence, by_seq: Mapping
         if site_key is None or not cert.valid(evidence.db_id, site_key):
             report.add([f"the key certificate of {cert.username} is not signed by the site key"])
             continue
+        report.certified.append(cert)
         event = by_seq.get(cert.head_seq)
         if cert.head_seq and (event is None or event.hash != cert.head_hash):
             report.add([f"the trail up to event {cert.head_seq}, which the site key certified with the key of "
@@ -122,7 +124,7 @@ def _check_seals(report: TrailReport, evidence: Evidence, seen: Sequence[Event],
         if seals:
             report.add(["the trail has seals but no event that starts them: its beginning was rewritten"])
         return
-    _check_anchor(report, evidence, started)
+    _check_anchor(report, started)
     previous = 0
     for seal in seals:
         if seal.head_seq <= previous:
@@ -138,11 +140,8 @@ def _check_seals(report: TrailReport, evidence: Evidence, seen: Sequence[Event],
         report.add([f"a seal covers event {previous}, past the end of the trail (event {last}): events were cut"])
 
 
-def _check_anchor(report: TrailReport, evidence: Evidence, started: int) -> None:
-    anchored = any(c.head_seq >= started and evidence.site_keys.get(c.site_certificate_sha256) is not None
-                   and c.valid(evidence.db_id, evidence.site_keys[c.site_certificate_sha256])
-                   for c in evidence.certificates)
-    if not anchored:
+def _check_anchor(report: TrailReport, started: int) -> None:
+    if not any(cert.head_seq >= started for cert in report.certified):
         report.notes.append(f"sealing started at event {started} but no key certified by the site key vouches for "
                             "it yet (it will at the next login of a user who may export or administer the site)")
 
@@ -184,7 +183,7 @@ def _check_issue(report: TrailReport, evidence: Evidence, seal: Seal, event: Eve
         period.issued_by = issuer
     if issuer == RECOVERY_SIGNER or report.keys.role_at(issuer, event.seq) in ISSUER_ROLES:
         return
-    certified = any(c.username == user and c.public_key == event.new_value for c in evidence.certificates)
+    certified = any(c.username == user and c.public_key == event.new_value for c in report.certified)
     if issuer == user and (certified or not report.keys.earlier_key(user, event.seq)):
         if not certified:
             report.notes.append(f"{user} registered their own first key at event {event.seq} (site upgraded in place)")

@@ -19,7 +19,7 @@ from ecrf.services.errors import (
     NotFound,
 )
 from ecrf.services.permissions import Do
-from ecrf.services.session import Actor, SiteSession, Tx, slot_of
+from ecrf.services.session import Actor, SiteSession, Tx, sealed_write, slot_of
 from ecrf.store.audit import Change, Stamp
 from ecrf.store.clock import Clock, parse_utc, utc_text
 from ecrf.store.database import Database, open_database
@@ -63,13 +63,11 @@ def _strengthen_weak_slot(session: SiteSession, password: str) -> None:
     slots, slot = session.database.slots, slot_of(session.actor.username)
     if slots is None or os.environ.get("ECRF_KDF_PROFILE") == "fast" or not slots.weak(slot):
         return
-    with session.database.write() as db:
-        tx = Tx(db, session.database, session.clock, session.actor)
+    with sealed_write(session.database, session.clock, session.actor) as tx:
         slots.change_secret(slot, password, password)
         tx.audit(Change("key_slot_strengthened", item=session.actor.username,
                         reason="key derivation parameters calibrated on this PC replace weak test parameters"))
-        tx.seal()
-        db.flush()
+        tx.db.flush()
         session.database.save_slots(slots)
 
 
@@ -114,13 +112,11 @@ def _start_session(database: Database, study: Study, username: str, clock: Clock
     session = SiteSession(database, study, Actor(user.username, user.full_name, user.role,
                                                  user.must_change_password), clock)
     pending = ledger.pending()
-    with database.write() as db:
-        tx = Tx(db, database, clock, session.actor)
+    with sealed_write(database, clock, session.actor) as tx:
         session_keys(tx)
         reached = _check_ledger(tx, ledger)
         _record_failed_logins(tx, pending)
         tx.audit(Change("login", new_value=f"{LEDGER_MARK}{reached}"))
-        tx.seal()
     if ledger.damaged or ledger.serial != reached:
         ledger.restart_at(reached)
     ledger.drop_pending(len(pending))

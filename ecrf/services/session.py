@@ -68,6 +68,15 @@ class Tx:
         return site
 
 
+@contextmanager
+def sealed_write(database: Database, clock: Clock, actor: Actor) -> Iterator[Tx]:
+    """One write transaction that ends with the actor's seal (nothing is sealed if the body raises)."""
+    with database.write() as db:
+        tx = Tx(db, database, clock, actor)
+        yield tx
+        tx.seal()
+
+
 class SiteSession:
     """What the UI and CLI hold after login. `touch()` on user activity; the UI asks `idle_expired()`
     on a timer and, when true, covers the window and calls `reauthenticate()` (see ecrf.services.auth)."""
@@ -100,10 +109,8 @@ class SiteSession:
         self.database.refuse_if_read_only()  # a site on read-only media: refused whatever the role
         self.require(action)
         self.touch()
-        with self.database.write() as db:
-            tx = Tx(db, self.database, self.clock, self.actor)
+        with sealed_write(self.database, self.clock, self.actor) as tx:
             yield tx
-            tx.seal()
 
     @contextmanager
     def read(self, action: Do = Do.READ_DATA) -> Iterator[Session]:

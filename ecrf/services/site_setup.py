@@ -9,7 +9,7 @@ from pathlib import Path
 from ecrf.services import keys
 from ecrf.services.auth import check_password_rules
 from ecrf.services.errors import InvalidInput
-from ecrf.services.session import Actor, SiteSession, Tx, slot_of
+from ecrf.services.session import Actor, SiteSession, sealed_write, slot_of
 from ecrf.services.signing import make_identity, store_identity
 from ecrf.store.audit import GENESIS, Change
 from ecrf.store.clock import Clock
@@ -61,8 +61,8 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
         database.slots = slots
         database.opened = opened = slots.open(slot_of(admin_username), admin_password)
         actor = Actor(admin_username, admin_full_name.strip(), "site_admin", signing_key=opened.signing_key)
-        with database.write() as db:
-            now = clock.stamp()[0]
+        with sealed_write(database, clock, actor) as tx:
+            db, now = tx.db, clock.stamp()[0]
             db.add(Site(id=1, db_id=db_id, study_oid=study.info.oid, site_code=site_code, site_name=site_name.strip(),
                         definition_version=study.info.version, definition_fingerprint=study.fingerprint,
                         recovery_public_key=recovery_key, created_at=now, idle_lock_minutes=10,
@@ -71,7 +71,6 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
                         slot_public_key=admin_key, password_changed_at=now, must_change_password=False,
                         created_at=now))
             db.flush()
-            tx = Tx(db, database, clock, actor)
             keys.start_sealing(tx, "site created with sealed transactions")
             tx.audit(Change("site_created", new_value=f"{study.info.oid} {site_code} {site_name.strip()}",
                             reason=f"definition {study.info.version} sha256 {study.fingerprint}"))
@@ -82,7 +81,6 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
             store_identity(tx, make_identity(tx.site, clock), site_kek)  # bundles are signed with it
             keys.certify_key(tx, admin_username, opened.signing_public_hex or "", site_kek)
             keys.certify_key(tx, RECOVERY_SLOT, slots.signing_public(RECOVERY_SLOT) or "", site_kek)
-            tx.seal()
             database.save_slots(slots)
         return NewSite(SiteSession(database, study, actor, clock), recovery_code)
     except BaseException:

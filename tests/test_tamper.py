@@ -261,3 +261,11 @@ def test_keys_survive_password_change_reset_rekey_and_end_at_deactivation(sites,
         assert verdict.ok, verdict.problems
     finally:
         nurse.close()
+
+
+@pytest.mark.req("P11.10g")
+def test_a_role_written_into_the_users_table_is_refused_at_login(sites, site: Path):
+    sql(site, "UPDATE users SET role = 'site_admin' WHERE username = 'reader'")
+    with pytest.raises(IntegrityAlarm) as refused:
+        sites.login(site, "reader")
+    assert refused.value.code == "role-mismatch" and "the audit trail gave it read_only" in refused.value.message

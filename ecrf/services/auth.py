@@ -134,6 +134,7 @@ def session_keys(tx: Tx) -> None:
     if slots is None or opened is None:
         raise Bug("a site opened by a password has its key slots")
     before = slots.fingerprint()
+    keys.check_role(tx)
     opened = keys.seal_clear_site_keys(tx, slots, opened)
     opened = keys.personal_key_at_login(tx, slots, opened)
     keys.certify_own_key(tx, opened)

@@ -12,6 +12,13 @@ INTEGRITY_MESSAGES: dict[str, Message] = {
         "key, audited), and report it to the sponsor.",
         "您密钥槽中的个人签名密钥与稽查轨迹为“{username}”登记的密钥不一致：密钥文件或稽查轨迹已被他人修改。",
         "请勿使用此账户。请告知中心管理员重置您的密码（将为您签发新密钥并记入稽查轨迹），并报告申办方。"),
+    "role-mismatch": M(
+        "The account '{username}' has the role {stored} in the database, but the audit trail gave it {trail}: "
+        "the role was changed outside ecrf.",
+        "Do not use this account. Tell the site administrator, who sets the role again (audited), and report it "
+        "to the sponsor.",
+        "账户“{username}”在数据库中的角色为 {stored}，但稽查轨迹记录的角色为 {trail}：该角色在 ecrf 之外被修改。",
+        "请勿使用此账户。请告知中心管理员重新设置角色（记入稽查轨迹），并报告申办方。"),
     "no-site-key-access": M(
         "Your key slot does not hold the site signing key, so you cannot sign a bundle.",
         "Only investigators, study nurses and the site administrator hold it; if you are one of them, ask the "

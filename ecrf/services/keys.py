@@ -35,6 +35,18 @@ def registered_key(tx: Tx, username: str) -> str | None:
                             .order_by(AuditEvent.seq.desc()).limit(1))
 
 
+def check_role(tx: Tx) -> None:
+    """The role in the users table must be the one the trail last gave: a role written into the table
+    outside ecrf (with the data key) would otherwise grant its powers for as long as the session lasts."""
+    username = tx.actor.username
+    with tx.db.no_autoflush:
+        trail_role = tx.db.scalar(select(AuditEvent.new_value).where(
+            AuditEvent.action.in_(("user_added", "role_changed")), AuditEvent.item == username)
+            .order_by(AuditEvent.seq.desc()).limit(1))
+    if trail_role is not None and trail_role != tx.actor.role:
+        raise IntegrityAlarm("role-mismatch", username=username, stored=tx.actor.role, trail=trail_role)
+
+
 def start_sealing(tx: Tx, why: str) -> None:
     if not sealing_started(tx.db):
         tx.audit(Change(SEALS_STARTED, reason=why))

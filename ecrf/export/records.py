@@ -3,8 +3,8 @@
 Plain frozen records, so the writers never touch the database and can be tested with hand-made data.
 Times are UTC ISO 8601 text as stored (`2026-01-15T08:30:00.000000Z`); dates are ISO `YYYY-MM-DD`;
 item values are the canonical stored text (`ecrf.study.codec.to_text`), a missing code beside them.
-Queries, source data verification and signatures come with the monitoring issue: their records are
-defined now so the bundle format (CSV columns, ODM elements) does not break when they arrive.
+Monitoring (queries with their threads, source data verification, electronic signatures, locks) travels per
+subject beside the data.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class SiteFacts:
     audit_head_seq: int
     audit_head_hash: str
     as_of: str  # UTC time of the audit head event: the moment the exported state was reached
+    state: str = "open"  # ecrf.study.status.SiteState value: open, frozen (before the final export), locked
 
 
 @dataclass(frozen=True)
@@ -106,51 +107,98 @@ class VisitRecord:
 
 
 @dataclass(frozen=True)
-class QueryRecord:
+class QueryMessageRecord:
+    """One step of a query's thread: raised, answered, closed, cancelled, reopened (or a note)."""
+
     query_id: str
+    kind: str
+    author: str
+    role: str
+    at_utc: str
+    text: str
+    response_code: str | None  # answers only: ecrf.study.status.ResponseCode value
+
+
+@dataclass(frozen=True)
+class QueryRecord:
+    """A query on an item, a form or a visit (`scope`; the place's finer fields are '' / 0 above it)."""
+
+    query_id: str  # Q-0001
+    subject: str
+    scope: str  # ecrf.study.status.Scope value: item, form or visit
+    visit: str
+    form: str
+    timepoint: str
+    repeat: int
+    item: str
+    origin: str  # ecrf.study.status.QueryOrigin value: manual | auto
+    check_key: str  # an automatic query's check ('' for a manual one)
+    state: str  # ecrf.study.status.QueryState value: open | answered | closed | cancelled
+    raised_by: str
+    raised_role: str
+    raised_at: str
+    updated_at: str
+    messages: tuple[QueryMessageRecord, ...] = ()  # the thread, oldest first (queries.csv leaves it out)
+
+
+@dataclass(frozen=True)
+class SdvRecord:
+    """One verified item (items never verified have no record; the plan says which ones must be)."""
+
     subject: str
     visit: str
     form: str
     timepoint: str
     repeat: int
     item: str
-    origin: str  # "monitor" | "auto" (an unresolved soft check)
-    status: str  # "open" | "answered" | "closed"
-    text: str
-    raised_at: str
-    raised_by: str
-    answer: str | None = None
-    answered_at: str | None = None
-    answered_by: str | None = None
-    closed_at: str | None = None
-    closed_by: str | None = None
-
-
-@dataclass(frozen=True)
-class SdvRecord:
-    subject: str
-    visit: str
-    form: str
-    timepoint: str
-    repeat: int
+    state: str  # ecrf.study.status.SdvState value: verified | changed_since_verified
     verified_at: str
     verified_by: str
-    full_name: str
+    changed_at: str | None
 
 
 @dataclass(frozen=True)
 class SignatureRecord:
+    """One electronic signature row: per form signed, and one for the visit or subject signed as a whole.
+    `signature` is the signer's Ed25519 signature (base64) over `ecrf.trail.esign.message(...)` of these
+    fields; `public_key` (hex) is the signer's personal key, certified in the audit trail."""
+
+    ceremony: str
     subject: str
+    scope: str  # form, visit or subject
     visit: str
     form: str
     timepoint: str
     repeat: int
     username: str
     full_name: str
-    meaning: str
+    meaning_en: str
+    meaning_zh: str
+    meaning_version: str
     signed_at: str
-    data_hash: str  # SHA-256 of the signed data
-    valid: bool  # False once the data were changed after signing (the break is in the audit trail)
+    data_hash: str  # SHA-256 of the covered clinical data (ecrf.trail.esign.data_hash)
+    key_id: str
+    public_key: str
+    signature: str
+    state: str  # valid | broken (the covered data changed after signing; the break is in the audit trail)
+    broken_at: str | None
+    broken_reason: str | None
+
+
+@dataclass(frozen=True)
+class LockRecord:
+    subject: str
+    scope: str  # form, visit or subject
+    visit: str
+    form: str
+    timepoint: str
+    repeat: int
+    locked_at: str
+    locked_by: str
+    active: bool
+    unlocked_at: str | None
+    unlocked_by: str | None
+    unlock_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -171,6 +219,7 @@ class SubjectRecord:
     queries: tuple[QueryRecord, ...] = ()
     sdv: tuple[SdvRecord, ...] = ()
     signatures: tuple[SignatureRecord, ...] = ()
+    locks: tuple[LockRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from ecrf.services import locks
 from ecrf.services.errors import NotFound, ServiceError, WrongState
 from ecrf.services.forms import COMPLETED, form_allowed
 from ecrf.services.permissions import Do, may
@@ -68,7 +71,7 @@ def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> 
         # A new log entry has no repeat number yet; the rules are those of any entry of that log.
         check_ref = replace(ref, repeat=1) if ref.visit == "" and ref.repeat == 0 else ref
         instance = None if ref.visit == "" and ref.repeat == 0 else find_instance(db, subject, ref)
-        refusal = _refusal(session, study, subject, check_ref, instance)
+        refusal = _refusal(session, db, study, subject, check_ref, instance)
         data = load_subject_data(db, study, subject)
         rows = list(instance.values) if instance is not None else []
         confirmed = {row.item_code: frozenset(filter(None, row.confirmed.split("\n"))) for row in rows
@@ -83,7 +86,7 @@ def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> 
             updated_by=instance.updated_by if instance is not None else "")
 
 
-def _refusal(session: SiteSession, study: Study, subject: Subject, ref: FormRef,
+def _refusal(session: SiteSession, db: Session, study: Study, subject: Subject, ref: FormRef,
              instance: FormInstance | None) -> ServiceError | None:
     """What save_form would refuse with, checked up front so the editor can show read-only; None if editable."""
     if not may(session.actor.role, Do.ENTER_DATA):
@@ -91,8 +94,9 @@ def _refusal(session: SiteSession, study: Study, subject: Subject, ref: FormRef,
             session.require(Do.ENTER_DATA)
         except ServiceError as exc:
             return exc
-    if instance is not None and instance.status == FormStatus.LOCKED:
-        return WrongState("form-locked", ref=ref)
+    locked = locks.change_refusal(db, subject, ref)
+    if locked is not None:
+        return locked
     if instance is not None and instance.deleted:
         return WrongState("form-removed", ref=ref, reason=instance.deleted_reason)
     try:

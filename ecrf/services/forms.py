@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ecrf.services import monitoring
 from ecrf.services.errors import (
     InvalidInput,
     NeedsConfirmation,
@@ -38,7 +39,7 @@ from ecrf.study.subject import Where
 from ecrf.study.validate import FormCheck, validate_form
 from ecrf.study.values import Missing
 
-COMPLETED = frozenset({FormStatus.COMPLETE, FormStatus.SDV_DONE, FormStatus.SIGNED, FormStatus.LOCKED})
+COMPLETED = frozenset({FormStatus.COMPLETE})
 
 
 @dataclass
@@ -65,9 +66,8 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
                today: date, confirm_all: bool = False) -> SaveResult:
     """The save inside an open transaction (also used by allocation, which fills its form itself)."""
     form = form_allowed(study, subject, ref)
+    monitoring.guard_change(tx, subject, ref)
     instance = find_instance(tx.db, subject, ref)
-    if instance is not None and instance.status == FormStatus.LOCKED:
-        raise WrongState("form-locked", ref=ref)
     if instance is not None and instance.deleted:
         raise WrongState("form-removed", ref=ref, reason=instance.deleted_reason)
     rows = {row.item_code: row for row in instance.values} if instance else {}
@@ -100,6 +100,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     _set_status(tx, instance, status, subject, reason)
     if changes:
         instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
+    monitoring.after_change(tx, study, subject, instance, changes, check, reason)
     return SaveResult(status, changes, check.soft + check.incomplete)
 
 
@@ -257,9 +258,6 @@ def _set_status(tx: Tx, instance: FormInstance, status: FormStatus, subject: Sub
     instance.updated_at, instance.updated_by = tx.now_text(), tx.actor.username
     if instance.status == status:
         return
-    if instance.status in (FormStatus.SIGNED, FormStatus.SDV_DONE):
-        tx.audit(Change("signature_broken" if instance.status == FormStatus.SIGNED else "sdv_reset",
-                        **_audit_where(subject, instance), old_value=instance.status, new_value=status, reason=reason))
     tx.audit(Change("form_status", **_audit_where(subject, instance), old_value=instance.status,
                     new_value=status, reason=reason))
     instance.status = status

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ecrf.services import monitoring
 from ecrf.services.errors import InvalidInput, NotFound, WrongState
 from ecrf.services.forms import SaveResult, store_form
 from ecrf.services.permissions import Do
@@ -14,7 +15,6 @@ from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_instance, find_subject
 from ecrf.store.audit import Change
 from ecrf.store.models import FormInstance
-from ecrf.study.status import FormStatus
 
 
 def add_log_entry(session: SiteSession, subject_label: str, form: str, values: Mapping[str, Any], *,
@@ -47,9 +47,9 @@ def remove_log_entry(session: SiteSession, subject_label: str, form: str, repeat
             raise NotFound("log-entry-not-found", label=subject.label, form=form, repeat=repeat)
         if instance.deleted:
             raise WrongState("log-entry-already-removed", form=form, repeat=repeat, label=subject.label)
-        if instance.status == FormStatus.LOCKED:
-            raise WrongState("log-entry-locked", form=form, repeat=repeat, label=subject.label)
+        monitoring.guard_change(tx, subject, FormRef(subject.label, "", form, "", repeat))
         instance.deleted, instance.deleted_reason = True, reason.strip()
         instance.updated_at, instance.updated_by = tx.now_text(), tx.actor.username
         tx.audit(Change("log_entry_removed", subject=subject.label, form=form, repeat=repeat,
                         old_value="present", new_value="removed", reason=reason.strip()))
+        monitoring.after_change(tx, session.study, subject, instance, ("",), None, reason.strip())

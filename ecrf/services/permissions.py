@@ -23,19 +23,28 @@ class Do(StrEnum):
     END_PARTICIPATION = "record withdrawal, death or completion"
     CHANGE_OWN_PASSWORD = "change own password"
     EXPORT = "export a signed data bundle"
+    VERIFY_SOURCE = "verify data against the source documents"
+    RAISE_QUERY = "raise a query"
+    ANSWER_QUERY = "answer a query"
+    CLOSE_QUERY = "close, cancel or re-open a query"
+    SIGN = "sign data electronically"
+    LOCK = "lock or unlock data"
+    FREEZE_SITE = "freeze or lock the whole site"
 
 
 _ENTRY = {Do.READ_DATA, Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.SCREEN, Do.ENTER_DATA, Do.ALLOCATE,
-          Do.END_PARTICIPATION, Do.CHANGE_OWN_PASSWORD}
+          Do.END_PARTICIPATION, Do.CHANGE_OWN_PASSWORD, Do.ANSWER_QUERY}
 
 ALLOWED: dict[str, frozenset[Do]] = {
     "site_admin": frozenset({Do.MANAGE_USERS, Do.MANAGE_SITE, Do.BACKUP, Do.REKEY, Do.IMPORT_ALLOCATION,
-                             Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD}),
+                             Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD, Do.LOCK, Do.FREEZE_SITE}),
     # Exporting is the site staff's job (the bundle is the site's copy of record); the site admin sees no
     # clinical data and the monitor takes bundles from the site, not makes them.
-    "investigator": frozenset(_ENTRY | {Do.ALLOCATE_MANUALLY, Do.EXPORT}),
+    "investigator": frozenset(_ENTRY | {Do.ALLOCATE_MANUALLY, Do.EXPORT, Do.SIGN, Do.LOCK}),
     "nurse": frozenset(_ENTRY | {Do.EXPORT}),
-    "monitor": frozenset({Do.READ_DATA, Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD}),
+    # The monitor reads, verifies and queries; closing is further limited to the role that raised a query.
+    "monitor": frozenset({Do.READ_DATA, Do.READ_AUDIT, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD, Do.VERIFY_SOURCE,
+                          Do.RAISE_QUERY, Do.CLOSE_QUERY}),
     "read_only": frozenset({Do.READ_DATA, Do.VERIFY_AUDIT, Do.CHANGE_OWN_PASSWORD}),
 }
 
@@ -52,6 +61,9 @@ ACTIONS_ZH = {
     Do.ALLOCATE: "为受试者分配组别", Do.ALLOCATE_MANUALLY: "手工分配受试者",
     Do.END_PARTICIPATION: "记录退出、死亡或完成",
     Do.CHANGE_OWN_PASSWORD: "修改自己的密码", Do.EXPORT: "导出签名数据包",
+    Do.VERIFY_SOURCE: "对照原始资料核查数据", Do.RAISE_QUERY: "发起质疑", Do.ANSWER_QUERY: "回复质疑",
+    Do.CLOSE_QUERY: "关闭、取消或重新打开质疑", Do.SIGN: "电子签名", Do.LOCK: "锁定或解锁数据",
+    Do.FREEZE_SITE: "冻结或锁定整个中心",
 }
 
 

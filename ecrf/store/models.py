@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from ecrf.study.status import FormStatus, SubjectStatus
+from ecrf.study.status import FormStatus, SiteState, SubjectStatus
 
 
 class Base(DeclarativeBase):
@@ -43,6 +43,7 @@ class Site(Base):
     allocation_list_sha256: Mapped[str | None] = mapped_column(String(64))
     audit_head_seq: Mapped[int] = mapped_column(Integer, default=0)
     audit_head_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(10), default=SiteState.OPEN, server_default="open")  # / frozen / locked
 
 
 class User(Base):
@@ -244,3 +245,122 @@ class KeyCertificateRow(Base):
     site_certificate_sha256: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(200))
     at_utc: Mapped[str] = mapped_column(String(32))
+
+
+# -- monitoring (DESIGN.md, Workflow and roles): every row written with its audit event ------------------------
+
+
+class SdvMark(Base):
+    """One item's source data verification. No row: not verified (or not required, as the plan says);
+    `state` is verified, or changed_since_verified once its value changed after verification."""
+
+    __tablename__ = "sdv_marks"
+    __table_args__ = (UniqueConstraint("form_pk", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_pk: Mapped[int] = mapped_column(ForeignKey("form_instances.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(30))
+    verified_at: Mapped[str] = mapped_column(String(32))
+    verified_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class QueryRow(Base):
+    """A query on an item, a form or a visit (`scope`); its messages are the thread. Never deleted."""
+
+    __tablename__ = "queries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # shown as Q-0001
+    subject_pk: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    visit_code: Mapped[str] = mapped_column(String(20), default="")
+    form_code: Mapped[str] = mapped_column(String(20), default="")
+    timepoint: Mapped[str] = mapped_column(String(20), default="")
+    repeat: Mapped[int] = mapped_column(Integer, default=0)
+    item_code: Mapped[str] = mapped_column(String(20), default="")
+    origin: Mapped[str] = mapped_column(String(10))
+    check_key: Mapped[str] = mapped_column(String(200), default="")  # an automatic query's check (once per place)
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    raised_by: Mapped[str] = mapped_column(String(64))
+    raised_role: Mapped[str] = mapped_column(String(20))
+    raised_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+    messages: Mapped[list[QueryMessage]] = relationship(back_populates="query", order_by="QueryMessage.id")
+
+
+class QueryMessage(Base):
+    __tablename__ = "query_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query_pk: Mapped[int] = mapped_column(ForeignKey("queries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # raised, answered, closed, cancelled, reopened, note
+    author: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    at_utc: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    response_code: Mapped[str | None] = mapped_column(String(20))
+
+    query: Mapped[QueryRow] = relationship(back_populates="messages")
+
+
+class SignatureRow(Base):
+    """One electronic signature: a row per form signed, plus one for the visit or subject signed as a whole
+    (`scope`), all of one ceremony. `signature` is the signer's Ed25519 signature (personal key) over the
+    message `ecrf.trail.esign` builds from these fields and `data_hash`, the covered clinical data's hash."""
+
+    __tablename__ = "signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ceremony: Mapped[str] = mapped_column(String(36), index=True)
+    subject_pk: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    visit_code: Mapped[str] = mapped_column(String(20), default="")
+    form_code: Mapped[str] = mapped_column(String(20), default="")
+    timepoint: Mapped[str] = mapped_column(String(20), default="")
+    repeat: Mapped[int] = mapped_column(Integer, default=0)
+    username: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(200))
+    meaning_en: Mapped[str] = mapped_column(Text)
+    meaning_zh: Mapped[str] = mapped_column(Text)
+    meaning_version: Mapped[str] = mapped_column(String(50))
+    signed_at: Mapped[str] = mapped_column(String(32))
+    data_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(10))
+    broken_at: Mapped[str | None] = mapped_column(String(32))
+    broken_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SignatureCertification(Base):
+    """A user's one-time certification that their electronic signature binds like a handwritten one
+    (21 CFR 11.100(c)); the statement's text as they accepted it."""
+
+    __tablename__ = "esign_certifications"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    certified_at: Mapped[str] = mapped_column(String(32))
+    statement: Mapped[str] = mapped_column(Text)
+
+
+class LockRow(Base):
+    """A lock on a form, a visit or a subject (`scope`). Unlocking keeps the row, with who, when and why."""
+
+    __tablename__ = "locks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_pk: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    visit_code: Mapped[str] = mapped_column(String(20), default="")
+    form_code: Mapped[str] = mapped_column(String(20), default="")
+    timepoint: Mapped[str] = mapped_column(String(20), default="")
+    repeat: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[str] = mapped_column(String(32))
+    locked_by: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unlocked_at: Mapped[str | None] = mapped_column(String(32))
+    unlocked_by: Mapped[str | None] = mapped_column(String(64))
+    unlock_reason: Mapped[str | None] = mapped_column(Text)

@@ -22,6 +22,8 @@ from ecrf.study.model import (
     Visit,
     VisitForm,
 )
+from ecrf.study.monitoring import MONITORING_FILE
+from ecrf.study.monitoring_loader import read_monitoring
 from ecrf.study.problems import DefinitionError, P, Problem, Problems
 from ecrf.study.reader import OID_RE, Reader, did_you_mean, shape_name
 from ecrf.study.yamlsource import (
@@ -69,6 +71,7 @@ class _StudyLoader:
     def load(self) -> Study:
         docs = self._read_files()
         study_doc = docs.pop(STUDY_FILE, None)
+        monitoring_doc = docs.pop(MONITORING_FILE, None)
         languages = self._languages(study_doc)
         r = Reader(self.problems, self.rel(self.folder / STUDY_FILE), languages)
         missing_codes = self._text_map(r, study_doc, "missing_codes") if study_doc else {}
@@ -77,6 +80,12 @@ class _StudyLoader:
         study = self._study(r, study_doc, languages, missing_codes, codelists, drafts) if study_doc else None
         if study is not None:
             pending: list[PendingExpr] = [p for d in drafts.values() for p in d.expressions]
+            if monitoring_doc is not None:
+                damaged = {problem.file for problem in self.problems.items}
+                plan, conditions = read_monitoring(
+                    monitoring_doc, study, Reader(self.problems, self.rel(self.folder / MONITORING_FILE), languages),
+                    damaged)
+                study, pending = replace(study, monitoring=plan), pending + conditions
             check_study(study, pending, self.problems, r.file)
             study = replace(study, charts=self._charts(study))
         if self.problems or study is None:

@@ -14,6 +14,7 @@ from ecrf.study.charts import NO_CHARTS, ChartSet
 
 if TYPE_CHECKING:
     from ecrf.study.expr import Expression
+    from ecrf.study.monitoring import MonitoringPlan
 
 
 class ItemType(StrEnum):
@@ -273,6 +274,12 @@ class StudyInfo:
     languages: tuple[str, ...]
 
 
+def _no_monitoring() -> MonitoringPlan:
+    from ecrf.study.monitoring import NO_MONITORING  # the plan's module builds on this one
+
+    return NO_MONITORING
+
+
 @dataclass(frozen=True, eq=False)
 class Study:
     info: StudyInfo
@@ -291,6 +298,8 @@ class Study:
     fingerprint: str = ""  # SHA-256 over every definition file: two sites on the same forms agree on it
     folder: Path | None = field(default=None, compare=False)  # where it was loaded from (display files beside it)
     charts: ChartSet = field(default=NO_CHARTS, compare=False)  # display/charts.yaml: display only, not fingerprinted
+    # monitoring.yaml: SDV plan, automatic queries, signature meaning, lock needs (part of the fingerprint)
+    monitoring: MonitoringPlan = field(default_factory=_no_monitoring, compare=False)
 
     def __post_init__(self) -> None:
         # Read-only views: a loaded definition cannot be changed behind the validator's back.

@@ -20,11 +20,66 @@ ENDED_STATUSES = frozenset({SubjectStatus.SCREEN_FAILURE, SubjectStatus.COMPLETE
 
 
 class FormStatus(StrEnum):
+    """How far data entry went. Verification, signature and lock are states of their own (below): a signed
+    form can be not yet verified, and a verified one unsigned, so one linear status could not hold both."""
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETE = "complete"
-    SDV_DONE = "sdv_done"
-    SIGNED = "signed"
+
+
+class SdvState(StrEnum):
+    """Source data verification of one item, and rolled up to form, visit, subject and site."""
+
+    NOT_REQUIRED = "not_required"
+    NOT_VERIFIED = "not_verified"
+    VERIFIED = "verified"
+    CHANGED = "changed_since_verified"
+
+
+class QueryState(StrEnum):
+    """CDISC ODM 2.0 query states: open -> answered -> closed, or cancelled; answered or closed re-open."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class QueryOrigin(StrEnum):
+    MANUAL = "manual"
+    AUTO = "auto"  # raised by the eCRF itself: an overridden soft check, or required data overdue
+
+
+class ResponseCode(StrEnum):
+    """What an answer to a query says happened."""
+
+    DATA_MISSING = "data_missing"
+    TYPING_ERROR = "typing_error"
+    WRONG_SOURCE = "wrong_source"
+    CONFIRMED_CORRECT = "confirmed_correct"
+    OTHER = "other"
+
+
+class Scope(StrEnum):
+    """What a query, a signature or a lock is about."""
+
+    ITEM = "item"
+    FORM = "form"
+    VISIT = "visit"
+    SUBJECT = "subject"
+
+
+class SignatureState(StrEnum):
+    VALID = "valid"
+    BROKEN = "broken"  # covered data changed after signing (the break is in the audit trail)
+
+
+class SiteState(StrEnum):
+    """A frozen site takes no data entry but answers queries and is verified; a locked one is read-only."""
+
+    OPEN = "open"
+    FROZEN = "frozen"
     LOCKED = "locked"
 
 
@@ -34,7 +89,16 @@ SUBJECT_STATUS_TEXT: dict[SubjectStatus, str] = {
     SubjectStatus.ENROLLED: "Enrolled", SubjectStatus.COMPLETED: "Completed",
     SubjectStatus.WITHDRAWN: "Withdrawn", SubjectStatus.DIED: "Died"}
 FORM_STATUS_TEXT: dict[FormStatus, str] = {
-    FormStatus.NOT_STARTED: "Not started", FormStatus.IN_PROGRESS: "In progress", FormStatus.COMPLETE: "Complete",
-    FormStatus.SDV_DONE: "Source data verified", FormStatus.SIGNED: "Signed", FormStatus.LOCKED: "Locked"}
-# A form past these has been saved as complete (and may have moved on to SDV, signature, lock).
+    FormStatus.NOT_STARTED: "Not started", FormStatus.IN_PROGRESS: "In progress", FormStatus.COMPLETE: "Complete"}
+SDV_STATE_TEXT: dict[SdvState, str] = {
+    SdvState.NOT_REQUIRED: "Not required", SdvState.NOT_VERIFIED: "Not verified", SdvState.VERIFIED: "Verified",
+    SdvState.CHANGED: "Changed since verified"}
+QUERY_STATE_TEXT: dict[QueryState, str] = {
+    QueryState.OPEN: "Open", QueryState.ANSWERED: "Answered", QueryState.CLOSED: "Closed",
+    QueryState.CANCELLED: "Cancelled"}
+RESPONSE_TEXT: dict[ResponseCode, str] = {
+    ResponseCode.DATA_MISSING: "Data missing", ResponseCode.TYPING_ERROR: "Typing error",
+    ResponseCode.WRONG_SOURCE: "Wrong source", ResponseCode.CONFIRMED_CORRECT: "Confirmed correct",
+    ResponseCode.OTHER: "Other"}
+# A form saved as complete: a change needs a reason.
 UNFINISHED_FORM_STATUSES = frozenset({FormStatus.NOT_STARTED, FormStatus.IN_PROGRESS})

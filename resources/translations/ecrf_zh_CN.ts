@@ -676,18 +676,6 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <source>Complete</source>
         <translation>已完成</translation>
     </message>
-    <message>
-        <source>Source data verified</source>
-        <translation>已源数据核查</translation>
-    </message>
-    <message>
-        <source>Signed</source>
-        <translation>已签名</translation>
-    </message>
-    <message>
-        <source>Locked</source>
-        <translation>已锁定</translation>
-    </message>
 </context>
 <context>
     <name>Header</name>
@@ -1390,18 +1378,6 @@ Create the site database once, as the site administrator, before the trial start
     <message>
         <source>not due</source>
         <translation>未到期</translation>
-    </message>
-    <message>
-        <source>source verified</source>
-        <translation>已源数据核查</translation>
-    </message>
-    <message>
-        <source>signed</source>
-        <translation>已签名</translation>
-    </message>
-    <message>
-        <source>locked</source>
-        <translation>已锁定</translation>
     </message>
     <message>
         <source>no Day 0 yet</source>

@@ -97,16 +97,15 @@ class FormWriter:
             updates.append(((signature.signed_at, 1, n), self._signature(signature)))
         for n, sdv in enumerate(monitoring.sdv):
             stamp = Stamp(sdv.verified_by, sdv.verified_at)
-            updates.append(((sdv.verified_at, 1, 1000 + n), self._flagged(stamp, k.SDV_SEQ, [("SDV", "verified")],
-                                                                          f"Source data verified by {sdv.full_name}")))
+            updates.append(((sdv.verified_at, 1, 1000 + n), self._flagged(stamp, k.SDV_SEQ, [("SDV", sdv.state)],
+                                                                          f"{sdv.item}: source data verified")))
         queries = sorted(monitoring.queries, key=lambda q: (q.raised_at, q.query_id))
         for n, query in enumerate(queries):
-            for at, by, status in _query_steps(query):
-                comment = f"{query.query_id} [{query.item}] {query.text}"
-                if query.answer and status != "open":
-                    comment += f"\nAnswer: {query.answer}"
+            for step in query.messages:
+                at, by, status = step.at_utc, step.author, step.kind
+                comment = f"{query.query_id} [{query.item or query.form or query.visit}] {step.text}"
                 flags = [("QUERY_STATUS", status), ("QUERY_ORIGIN", query.origin)]
-                who = "Sponsor" if query.origin == "monitor" else "Site"
+                who = "Sponsor" if step.role == "monitor" else "Site"
                 updates.append(((at, 1, 2000 + n), self._flagged(Stamp(by, at), k.QUERY_SEQ_BASE + n, flags, comment,
                                                                  who)))
 
@@ -125,9 +124,8 @@ class FormWriter:
             sub(signed, "LocationRef", {"LocationOID": self.location})
             sub(signed, "SignatureRef", {"SignatureOID": k.INVESTIGATOR_SIGNATURE})
             sub(signed, "DateTimeStamp", text=signature.signed_at)
-            state = "valid" if signature.valid else "broken"  # as of the export (AsOfDateTime)
-            annotation(node, k.SIGNATURE_SEQ, [("SIGNATURE", state)],
-                       f"{signature.meaning} (SHA-256 of the signed data: {signature.data_hash})")
+            annotation(node, k.SIGNATURE_SEQ, [("SIGNATURE", signature.state)],  # as of the export (AsOfDateTime)
+                       f"{signature.meaning_en} (SHA-256 of the signed data: {signature.data_hash})")
         return build
 
     def _removal(self, record: FormRecord, events: Sequence[AuditRecord]) -> etree._Element:
@@ -137,12 +135,3 @@ class FormWriter:
         stamp = Stamp.of(removed[-1], reason) if removed else Stamp(record.updated_by, record.updated_at, reason=reason)
         audit_record(node, stamp, self.location)
         return node
-
-
-def _query_steps(query: QueryRecord) -> list[tuple[str, str, str]]:
-    steps = [(query.raised_at, query.raised_by, "open")]
-    if query.answered_at and query.answered_by:
-        steps.append((query.answered_at, query.answered_by, "answered"))
-    if query.closed_at and query.closed_by:
-        steps.append((query.closed_at, query.closed_by, "closed"))
-    return steps

@@ -13,10 +13,10 @@ from ecrf.export.pdf.fonts import text_width
 from ecrf.export.pdf.style import PAD, REMOVED, SMALL, cell, columns, heading, note, table
 from ecrf.export.records import FormRecord, SubjectRecord, ValueRecord, VisitRecord
 from ecrf.study.model import Form, Item, Study
-from ecrf.study.status import FORM_STATUS_TEXT, FormStatus
+from ecrf.study.status import FORM_STATUS_TEXT
 
 ITEM_COLUMNS = columns(21, 58, 42, 59)  # code (fits the longest item code, ORF1AB_CT), question, 问题, answer
-STATUS = {**{s.value: text.lower() for s, text in FORM_STATUS_TEXT.items()}, FormStatus.SDV_DONE.value: "SDV done"}
+STATUS = {s.value: text.lower() for s, text in FORM_STATUS_TEXT.items()}
 LOG_COLUMNS_MAX = 8  # wider log forms are split over several tables, each with the entry number
 
 

@@ -57,10 +57,10 @@ def monitoring_blocks(subject: SubjectRecord) -> list[Flowable]:
         rows: list[list[object]] = [["Query", "Where", "Status", "Raised", "Question", "Answer / closed"]]
         for q in subject.queries:
             where = _where(q.visit, q.form, q.timepoint, q.repeat) + f" {q.item}"
-            answer = " · ".join(p for p in (q.answer or "", _stamp(q.answered_at, q.answered_by),
-                                            "closed " + _stamp(q.closed_at, q.closed_by) if q.closed_at else "") if p)
-            rows.append([cell(q.query_id, widths[0]), cell(where, widths[1]), f"{q.status}\n{q.origin}",
-                         cell(_stamp(q.raised_at, q.raised_by), widths[3]), cell(q.text, widths[4]),
+            question = q.messages[0].text if q.messages else ""
+            answer = " · ".join(f"{m.kind} {_stamp(m.at_utc, m.author)}: {m.text}" for m in q.messages[1:])
+            rows.append([cell(q.query_id, widths[0]), cell(where, widths[1]), f"{q.state}\n{q.origin}",
+                         cell(_stamp(q.raised_at, q.raised_by), widths[3]), cell(question, widths[4]),
                          cell(answer, widths[5])])
         out.append(table(rows, widths))
     else:
@@ -70,7 +70,7 @@ def monitoring_blocks(subject: SubjectRecord) -> list[Flowable]:
         widths = columns(50, 40, 90)
         rows = [["Form", "Verified at", "Verified by"]]
         rows += [[cell(_where(s.visit, s.form, s.timepoint, s.repeat), widths[0]), utc_text(s.verified_at),
-                  cell(f"{s.full_name} ({s.verified_by})", widths[2])] for s in subject.sdv]
+                  cell(f"{s.item} {s.state} ({s.verified_by})", widths[2])] for s in subject.sdv]
         out.append(table(rows, widths))
     else:
         out.append(note(NONE))
@@ -79,8 +79,9 @@ def monitoring_blocks(subject: SubjectRecord) -> list[Flowable]:
         widths = columns(34, 36, 28, 62, 20)
         rows = [["Form", "Signed by", "Time", "Meaning", "Valid"]]
         rows += [[cell(_where(s.visit, s.form, s.timepoint, s.repeat), widths[0]),
-                  cell(f"{s.full_name} ({s.username})", widths[1]), utc_text(s.signed_at), cell(s.meaning, widths[3]),
-                  "yes" if s.valid else "no: data changed after signing"] for s in subject.signatures]
+                  cell(f"{s.full_name} ({s.username})", widths[1]), utc_text(s.signed_at),
+                  cell(s.meaning_en, widths[3]),
+                  "yes" if s.state == "valid" else "no: data changed after signing"] for s in subject.signatures]
         out.append(table(rows, widths))
     else:
         out.append(note(NONE))

@@ -15,10 +15,7 @@ def status_text(status: FormStatus | str) -> str:
     translate = QCoreApplication.translate
     names = {FormStatus.NOT_STARTED: translate("FormStatus", "Not started"),
              FormStatus.IN_PROGRESS: translate("FormStatus", "In progress"),
-             FormStatus.COMPLETE: translate("FormStatus", "Complete"),
-             FormStatus.SDV_DONE: translate("FormStatus", "Source data verified"),
-             FormStatus.SIGNED: translate("FormStatus", "Signed"),
-             FormStatus.LOCKED: translate("FormStatus", "Locked")}
+             FormStatus.COMPLETE: translate("FormStatus", "Complete")}
     return names.get(FormStatus(status), str(status))
 
 

@@ -68,8 +68,7 @@ class SubjectMatrixModel(QAbstractTableModel):
             CellState.NOT_DUE: self.tr("not due")}
         self.form_status_names = {
             FormStatus.NOT_STARTED: self.tr("not started"), FormStatus.IN_PROGRESS: self.tr("in progress"),
-            FormStatus.COMPLETE: self.tr("complete"), FormStatus.SDV_DONE: self.tr("source verified"),
-            FormStatus.SIGNED: self.tr("signed"), FormStatus.LOCKED: self.tr("locked")}
+            FormStatus.COMPLETE: self.tr("complete")}
         self.schedule_names = {
             VisitStatus.NOT_SCHEDULED: self.tr("no Day 0 yet"),
             VisitStatus.UPCOMING: self.tr("upcoming"), VisitStatus.DUE: self.tr("due now"),

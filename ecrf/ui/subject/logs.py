@@ -21,7 +21,6 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study.model import Item, ItemType
-from ecrf.study.status import FormStatus
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.model import SubjectMatrixModel
@@ -126,8 +125,7 @@ class LogTab(QWidget):
         entry = self.selected_entry()
         self.open_button.setEnabled(entry is not None)
         if self.remove_button is not None:
-            self.remove_button.setEnabled(entry is not None and not entry.deleted
-                                          and entry.status is not FormStatus.LOCKED)
+            self.remove_button.setEnabled(entry is not None and not entry.deleted)
 
     def add_entry(self) -> None:
         self.formRequested.emit(FormRef(self.label, "", self.form.code, "", 0))  # repeat 0: a new entry

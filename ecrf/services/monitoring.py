@@ -1,0 +1,30 @@
+"""Where data entry meets monitoring: every change of clinical data passes `guard_change` first (locks and the
+site's freeze) and `after_change` in the same transaction (verified items become "changed since verified",
+covered signatures break, automatic queries close or re-open). One place, so no write path can skip them."""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from ecrf.services import esign, locks, queries, sdv
+from ecrf.services.session import Tx
+from ecrf.services.subject_data import FormRef
+from ecrf.store.models import FormInstance, Subject
+from ecrf.study.model import Study
+from ecrf.study.validate import FormCheck
+
+
+def guard_change(tx: Tx, subject: Subject, ref: FormRef) -> None:
+    """Refuse a change of clinical data at `ref` (a form, or the subject itself with form '') when the site
+    is frozen or locked, or a lock covers it."""
+    locks.refuse_change(tx, subject, ref)
+
+
+def after_change(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
+                 check: FormCheck | None, reason: str | None) -> None:
+    """What a saved change means for monitoring, inside the saving transaction. `changed` are the item codes
+    whose value or missing code changed ('' for the form as a whole, e.g. a log entry removed); `check` is
+    the validation of the form as saved (None when no values were validated)."""
+    if changed:
+        sdv.values_changed(tx, subject, instance, changed)
+        esign.data_changed(tx, subject, instance, changed, reason)
+    queries.form_saved(tx, study, subject, instance, changed, check)

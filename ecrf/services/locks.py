@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -151,7 +152,7 @@ def _lock_place(study: Study, scope: Scope, visit: str, ref: FormRef | None) -> 
     raise InvalidInput("lock-scope-invalid", scope=scope)
 
 
-def _audit_place(subject: Subject, place: Place) -> dict[str, object]:
+def _audit_place(subject: Subject, place: Place) -> dict[str, Any]:
     return {"subject": subject.label, "visit": place.visit or None, "form": place.form or None,
             "timepoint": place.timepoint or None, "repeat": place.repeat or None}
 

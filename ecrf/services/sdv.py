@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ecrf.services.site_state import refuse_if_site_locked
 from ecrf.services.errors import InvalidInput, NotFound, WrongState
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
+from ecrf.services.site_state import refuse_if_site_locked
 from ecrf.services.subject_data import FormRef, find_instance, find_subject, typed_values
 from ecrf.store.audit import Change
 from ecrf.store.models import FormInstance, FormStatus, SdvMark, Subject

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ecrf.services import sdv
@@ -25,7 +25,7 @@ from ecrf.services.subject_data import find_subject
 from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SdvMark, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
-from ecrf.study.status import FormStatus, Scope, SignatureState
+from ecrf.study.status import FormStatus, Scope, SdvState, SignatureState
 
 FormKey = tuple[str, str, str, int]  # visit ('' for a log entry), form, timepoint, repeat
 
@@ -59,15 +59,116 @@ def form_states(session: SiteSession, subject_label: str) -> SubjectMonitoring:
 
 def matrix_states(session: SiteSession) -> dict[tuple[str, str], MonitoringState]:
     """Every subject x visit (visit '' for the log entries), keyed by (subject label, visit code); a subject
-    without any form entered has no key. The SDV matrix and the subject matrix read this."""
+    without any form entered has no key. The SDV matrix and the subject matrix read this.
+
+    Whole visits only: the forms are summed in the database (their SDV counts are kept on the form rows), and
+    only forms whose SDV rule has a `when` are read one by one. A visit is locked when a visit or subject lock
+    covers it (form locks show on the subject page)."""
+    study = session.study
     with session.read(Do.READ_DATA) as db:
-        facts = _Facts.read(db, session.study, None)
-        matrix: dict[tuple[str, str], MonitoringState] = {}
-        for pk, label in facts.labels.items():
-            forms = facts.form_states(pk)
-            for visit, state in _visits(forms, facts, pk).items():
-                matrix[(label, visit)] = state
+        labels = {pk: sid or sno for pk, sid, sno in db.execute(
+            select(Subject.id, Subject.subject_id, Subject.screening_no))}
+        conditional = sorted(_conditional_forms(study))
+        totals = _visit_totals(db, study, conditional)
+        for key, parts in _conditional_visit_parts(db, study, conditional).items():
+            count, complete, summary = totals.get(key, (0, 0, sdv.NOT_REQUIRED))
+            totals[key] = (count + parts[0], complete + parts[1], roll_up([summary, parts[2]]))
+        queries = _visit_queries(db)
+        locks, signatures = _locks(db, None), _signatures(db, None)
+        matrix = {}
+        for (pk, visit), (count, complete, summary) in totals.items():
+            places = locks.get(pk, [])
+            matrix[(labels[pk], visit)] = MonitoringState(
+                summary, queries.get((pk, visit), 0), _visit_signature(visit, count, signatures.get(pk, [])),
+                bool(visit) and any(lock.contains(Place(visit)) for lock in places) or
+                any(lock.scope is Scope.SUBJECT for lock in places), complete == count)
         return matrix
+
+
+def _conditional_forms(study: Study) -> set[str]:
+    """Forms whose SDV rule, at some visit or as a log, depends on the form's values (`when`)."""
+    return {code for code in study.forms
+            if any(sdv.needs_values(study, visit, code) for visit in ("", *(v.code for v in study.visits)))}
+
+
+def _required_count(study: Study) -> Any:
+    """SQL for the number of items to verify on a form row (rules without `when`; per-visit rules nested)."""
+    per_form: dict[str, Any] = {}
+    for code in study.forms:
+        counts = {v.code: len(sdv.required_items(study, v.code, code, None)) for v in study.visits}
+        counts[""] = len(sdv.required_items(study, "", code, None))
+        common = max(set(counts.values()), key=list(counts.values()).count)
+        odd = {visit: n for visit, n in counts.items() if n != common}
+        per_form[code] = case(odd, value=FormInstance.visit_code, else_=common) if odd else common
+    return case(per_form, value=FormInstance.form_code, else_=0)
+
+
+def _visit_totals(db: Session, study: Study,
+                  conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
+    """(subject pk, visit) -> (forms, forms complete, SDV), summed in the database over the forms whose
+    required items are fixed."""
+    required = _required_count(study)
+    fi = FormInstance
+    query = select(fi.subject_pk, fi.visit_code, func.count(),
+                   func.sum(case((fi.status == FormStatus.COMPLETE, 1), else_=0)), func.sum(required),
+                   func.sum(func.min(fi.sdv_verified, required)), func.sum(func.min(fi.sdv_changed, required))
+                   ).where(fi.deleted.is_(False), fi.form_code.not_in(conditional)).group_by(fi.subject_pk,
+                                                                                              fi.visit_code)
+    totals = {}
+    for pk, visit, count, complete, needed, verified, changed in db.execute(query):
+        summary = sdv.NOT_REQUIRED if not needed else SdvSummary(
+            SdvState.CHANGED if changed else SdvState.VERIFIED if verified >= needed else SdvState.NOT_VERIFIED,
+            verified, needed, changed)
+        totals[(pk, visit)] = (count, complete, summary)
+    return totals
+
+
+def _conditional_visit_parts(db: Session, study: Study,
+                             conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
+    """The same for the forms whose rule has a `when`, evaluated form by form on their values."""
+    if not conditional:
+        return {}
+    fi = FormInstance
+    rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status).where(
+        fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
+    values = _conditional_values(db, study, None)
+    marks: dict[int, dict[str, str]] = defaultdict(dict)
+    forms = select(fi.id).where(fi.form_code.in_(conditional)).scalar_subquery()
+    for form_pk, item, state in db.execute(select(SdvMark.form_pk, SdvMark.item_code, SdvMark.state).where(
+            SdvMark.form_pk.in_(forms), SdvMark.state.in_(tuple(sdv.MARKED)))):
+        marks[form_pk][item] = state
+    parts: dict[tuple[int, str], list[Any]] = {}
+    for form_pk, pk, visit, form, status in rows:
+        required = sdv.required_items(study, visit, form, values.get(form_pk, {}))
+        summary = sdv.form_summary(required, marks.get(form_pk, {})) if required else sdv.NOT_REQUIRED
+        part = parts.setdefault((pk, visit), [0, 0, []])
+        part[0] += 1
+        part[1] += status == FormStatus.COMPLETE
+        part[2].append(summary)
+    return {key: (count, complete, roll_up(summaries)) for key, (count, complete, summaries) in parts.items()}
+
+
+def _visit_queries(db: Session) -> dict[tuple[int, str], int]:
+    query = select(QueryRow.subject_pk, QueryRow.visit_code, func.count()).where(
+        QueryRow.state.in_(PENDING_QUERY_STATES)).group_by(QueryRow.subject_pk, QueryRow.visit_code)
+    return {(pk, visit): count for pk, visit, count in db.execute(query)}
+
+
+def _visit_signature(visit: str, forms: int, signatures: list[tuple[Place, SignatureState]]) -> SignatureState | None:
+    """A visit is signed when a valid signature covers it whole (subject or visit) or each of its forms;
+    broken when a broken one covers part of it and no valid one heals it."""
+    whole = {state for where, state in signatures if visit and where.contains(Place(visit))
+             or where.scope is Scope.SUBJECT}
+    if SignatureState.VALID in whole:
+        return SignatureState.VALID
+    inside: dict[Place, set[SignatureState]] = defaultdict(set)
+    for where, state in signatures:
+        if where.scope is Scope.FORM and where.visit == visit:
+            inside[where].add(state)
+    if SignatureState.BROKEN in whole or any(states == {SignatureState.BROKEN} for states in inside.values()):
+        return SignatureState.BROKEN
+    signed = sum(SignatureState.VALID in states for states in inside.values())
+    return SignatureState.VALID if forms and signed >= forms else None
 
 
 def subject_totals(matrix: Mapping[tuple[str, str], MonitoringState]) -> dict[str, MonitoringState]:

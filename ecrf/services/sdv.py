@@ -20,7 +20,8 @@ from ecrf.services.subject_data import FormRef, find_instance, find_subject, typ
 from ecrf.store.audit import Change
 from ecrf.store.models import FormInstance, FormStatus, SdvMark, Subject
 from ecrf.study.expr.compiler import Env
-from ecrf.study.model import Study
+from ecrf.study.model import Form, Study
+from ecrf.study.monitoring import SdvRule
 from ecrf.study.parsing import has_broken_character
 from ecrf.study.status import SdvState
 
@@ -37,7 +38,19 @@ def required_items(study: Study, visit: str, form: str, values: Mapping[str, Any
         return ()
     if rule.when is not None and values is not None and rule.when.evaluate(Env(values)) is False:
         return ()
-    return rule.covers(study.form(form))
+    return _covered(rule, study.form(form))
+
+
+_COVERED: dict[tuple[int, int], tuple[SdvRule, Form, tuple[str, ...]]] = {}
+
+
+def _covered(rule: SdvRule, form: Form) -> tuple[str, ...]:
+    """`rule.covers(form)`, remembered (the matrix asks it for thousands of forms; rule and form never change;
+    both are kept in the entry so their ids stay theirs)."""
+    key = (id(rule), id(form))
+    if key not in _COVERED:
+        _COVERED[key] = (rule, form, rule.covers(form))
+    return _COVERED[key][2]
 
 
 def needs_values(study: Study, visit: str, form: str) -> bool:
@@ -87,7 +100,13 @@ def item_states(required: Sequence[str], marks: Mapping[str, str]) -> dict[str, 
 
 
 def form_summary(required: Sequence[str], marks: Mapping[str, str]) -> SdvSummary:
-    return roll_up(item_summary(state) for state in item_states(required, marks).values())
+    """The form's state from its required items' marks (counted directly: the SDV matrix calls this often)."""
+    if not required:
+        return NOT_REQUIRED
+    states = [marks.get(code) for code in required]
+    verified, changed = states.count(SdvState.VERIFIED), states.count(SdvState.CHANGED)
+    state = SdvState.CHANGED if changed else SdvState.VERIFIED if verified == len(required) else SdvState.NOT_VERIFIED
+    return SdvSummary(state, verified, len(required), changed)
 
 
 # -- reading one form ------------------------------------------------------------------------------------
@@ -213,6 +232,8 @@ def _verify(tx: Tx, subject: Subject, instance: FormInstance, codes: Sequence[st
             SdvState.VERIFIED, now, tx.actor.username, None
         tx.audit(Change("sdv_verified", **_where(subject, instance), item=code, old_value=old,
                         new_value=SdvState.VERIFIED))
+        _count(instance, old, -1)
+        _count(instance, SdvState.VERIFIED, +1)
         verified.append(code)
     return verified
 
@@ -240,6 +261,7 @@ def unverify(session: SiteSession, ref: FormRef, items: Collection[str], reason:
             mark = marks[code]
             tx.audit(Change("sdv_unverified", **_where(subject, instance), item=code, old_value=mark.state,
                             new_value=SdvState.NOT_VERIFIED, reason=reason))
+            _count(instance, SdvState(mark.state), -1)
             mark.state, mark.changed_at = SdvState.NOT_VERIFIED, tx.now_text()
 
 
@@ -257,6 +279,16 @@ def values_changed(tx: Tx, subject: Subject, instance: FormInstance, changed: Co
                             old_value=SdvState.VERIFIED, new_value=SdvState.CHANGED,
                             reason="value changed after verification"))
             mark.state, mark.changed_at = SdvState.CHANGED, tx.now_text()
+            _count(instance, SdvState.VERIFIED, -1)
+            _count(instance, SdvState.CHANGED, +1)
+
+
+def _count(instance: FormInstance, state: SdvState, step: int) -> None:
+    """Keep the form's counts of marks by state (read by the SDV matrix) in step with the marks."""
+    if state is SdvState.VERIFIED:
+        instance.sdv_verified = (instance.sdv_verified or 0) + step
+    elif state is SdvState.CHANGED:
+        instance.sdv_changed = (instance.sdv_changed or 0) + step
 
 
 def _where(subject: Subject, instance: FormInstance) -> dict[str, Any]:

@@ -169,3 +169,31 @@ def test_a_frozen_site_is_still_verified_a_locked_one_is_not(site):
         assert refused.value.code == "site-locked"
         with pytest.raises(WrongState):
             sdv.unverify(monitor, site.ref("SCR", "DM"), ["ICVER"], "mistake")
+
+
+def test_the_forms_mark_counts_follow_the_marks(site):
+    """The SDV matrix sums the counts kept on the form rows: they must agree with the marks at every step."""
+    from sqlalchemy import func, select
+
+    from ecrf.store.models import FormInstance, SdvMark
+
+    def counts(session):  # type: ignore[no-untyped-def]
+        with session.database.read() as db:
+            kept = {(f.id, "verified"): f.sdv_verified for f in db.scalars(select(FormInstance))}
+            kept |= {(f.id, "changed_since_verified"): f.sdv_changed for f in db.scalars(select(FormInstance))}
+            marked = dict.fromkeys(kept, 0)
+            for form_pk, state, n in db.execute(select(SdvMark.form_pk, SdvMark.state, func.count())
+                                                .group_by(SdvMark.form_pk, SdvMark.state)):
+                if (form_pk, state) in marked:
+                    marked[(form_pk, state)] = n
+            return kept, marked
+
+    with site.user("monitor") as monitor:
+        sdv.verify_form(monitor, site.ref("SCR", "DM"))
+        sdv.verify_items(monitor, site.ref("SCR", "IE"), ["IEIN01", "IEIN02"])
+        sdv.unverify(monitor, site.ref("SCR", "IE"), ["IEIN02"], "wrong page")
+    with site.user("nurse") as nurse:
+        forms.save_form(nurse, site.ref("SCR", "DM"), {"ICVER": "V3"}, reason="typo", complete=True)
+        kept, marked = counts(nurse)
+    assert kept == marked
+    assert sum(kept.values()) == 3

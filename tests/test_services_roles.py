@@ -25,8 +25,11 @@ from ecrf.services import (
     editing,
     export,
     forms,
+    locks,
     logs,
+    monitoring_view,
     overview,
+    sdv,
     signing,
     site_settings,
     subjects,
@@ -37,7 +40,7 @@ from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study import clock as app_clock
-from ecrf.study.status import SubjectStatus
+from ecrf.study.status import Scope, SubjectStatus
 
 pytestmark = pytest.mark.req("P11.10g")
 
@@ -75,6 +78,11 @@ def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
         logs.add_log_entry(investigator, enrolled[1], "AE", {"AETERM": "Headache"})
     finally:
         investigator.close()
+    monitor = maker.login(db_path, "monitor")
+    try:  # source data verified, so that the form can be locked
+        sdv.verify_form(monitor, FormRef(enrolled[1], "SCR", "DM"))
+    finally:
+        monitor.close()
     username = USERNAME[role]
     return World(role, maker.login(db_path, username, password_of(username)), password_of(username), folder,
                  screened, enrolled)
@@ -147,6 +155,23 @@ def _list_users(w: World) -> None:
     assert {"admin", "nurse", "reader"} <= {u.username for u in users.list_users(w.session)}
 
 
+def _unverify(w: World) -> None:
+    sdv.verify_items(w.session, FormRef(w.enrolled[0], "SCR", "DM"), ["RFICDAT"])
+    sdv.unverify(w.session, FormRef(w.enrolled[0], "SCR", "DM"), ["RFICDAT"], "wrong source document")
+
+
+def _lock_and_unlock_form(w: World) -> None:
+    lock_id = locks.lock(w.session, w.enrolled[1], Scope.FORM, ref=FormRef(w.enrolled[1], "SCR", "DM"))
+    assert [info.id for info in locks.active_locks(w.session, w.enrolled[1])] == [lock_id]
+    locks.unlock(w.session, lock_id, "correction needed")
+
+
+def _freeze_lock_reopen_site(w: World) -> None:
+    locks.freeze_site(w.session, "before the final export")
+    locks.lock_site(w.session, "final export done")
+    locks.reopen_site(w.session, "the sponsor asked for a correction")
+
+
 @dataclass(frozen=True)
 class Call:
     name: str  # the service function(s), module.function
@@ -207,6 +232,21 @@ CALLS = [
          lambda w: site_settings.set_idle_lock_minutes(w.session, 7), "site_setting_changed"),
     Call("export.export_bundle", Do.EXPORT, _export, "bundle_exported"),
     Call("export.last_export", Do.EXPORT, lambda w: export.last_export(w.session), None),
+    Call("sdv.verify_items", Do.VERIFY_SOURCE,
+         lambda w: sdv.verify_items(w.session, FormRef(w.enrolled[1], "SCR", "IE"), ["IEIN01"]), "sdv_verified"),
+    Call("sdv.verify_form", Do.VERIFY_SOURCE,
+         lambda w: sdv.verify_form(w.session, FormRef(w.enrolled[1], "SCR", "RAND")), "sdv_verified"),
+    Call("sdv.verify_visit", Do.VERIFY_SOURCE, lambda w: sdv.verify_visit(w.session, w.screened[0], "SCR"),
+         "sdv_verified"),
+    Call("sdv.unverify", Do.VERIFY_SOURCE, _unverify, "sdv_unverified"),
+    Call("sdv.form_sdv", Do.READ_DATA, lambda w: sdv.form_sdv(w.session, FormRef(w.enrolled[1], "SCR", "DM")), None),
+    Call("locks.lock+locks.active_locks+locks.unlock", Do.LOCK, _lock_and_unlock_form, "locked"),
+    Call("locks.freeze_site+locks.lock_site+locks.reopen_site", Do.FREEZE_SITE, _freeze_lock_reopen_site,
+         "site_frozen"),
+    Call("locks.current_site_state", Do.CHANGE_OWN_PASSWORD, lambda w: locks.current_site_state(w.session), None),
+    Call("monitoring_view.form_states", Do.READ_DATA,
+         lambda w: monitoring_view.form_states(w.session, w.enrolled[1]), None),
+    Call("monitoring_view.matrix_states", Do.READ_DATA, lambda w: monitoring_view.matrix_states(w.session), None),
     Call("signing.site_certificate", Do.CHANGE_OWN_PASSWORD,
          lambda w: signing.site_certificate(w.session).fingerprint, None),
 ]
@@ -238,8 +278,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, backup, charts, editing, export, forms, logs, overview, signing, site_settings,
-                   subjects, users)
+SESSION_MODULES = (audit_trail, auth, backup, charts, editing, export, forms, locks, logs, monitoring_view, overview,
+                   sdv, signing, site_settings, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ecrf.services import monitoring, site_state
 from ecrf.services.errors import InvalidInput, WrongState
 from ecrf.services.forms import store_form
 from ecrf.services.permissions import Do
@@ -36,6 +37,7 @@ class Allocation:
 def screen_subject(session: SiteSession) -> str:
     """Register a new subject in screening; returns the screening number (SITE-Snnn)."""
     with session.write(Do.SCREEN) as tx:
+        site_state.refuse_data_entry(tx)  # a frozen or locked site takes no new subjects
         site = tx.site
         number = f"{site.site_code}-S{site.next_screening_no:03d}"
         site.next_screening_no += 1
@@ -134,6 +136,7 @@ def _use_list_entry(tx: Tx, subject: Subject, arm: str, rand_no: str) -> None:
 
 def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
     subject = find_subject(tx.db, label)
+    _guard_subject(tx, subject)
     if subject.status != SubjectStatus.SCREENING:
         raise WrongState("subject-not-in-screening", label=subject.label, status=subject.status.replace("_", " "))
     verdict = _eligibility(study, tx.db, subject, tx.clock.now().date())
@@ -192,6 +195,7 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
         raise InvalidInput("end-reason-required")
     with session.write(Do.END_PARTICIPATION) as tx:
         subject = find_subject(tx.db, subject_label)
+        _guard_subject(tx, subject)
         _check_end(subject, status, on)
         _not_future(on, tx)
         tx.audit(Change("participation_ended", subject=subject.label, old_value=subject.status, new_value=status,
@@ -202,6 +206,12 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
                 visit.cancelled = True
                 tx.audit(Change("visit_cancelled", subject=subject.label, visit=visit.visit_code,
                                 reason=f"participation ended: {status}"))
+
+
+def _guard_subject(tx: Tx, subject: Subject) -> None:
+    """A change of the subject itself (allocation, end of participation): refused while the site is frozen or
+    locked, or the subject is locked."""
+    monitoring.guard_change(tx, subject, FormRef(subject.label, "", "", "", 0))
 
 
 def _not_future(day: date, tx: Tx) -> None:

@@ -118,6 +118,9 @@ class FormInstance(Base):
     deleted_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[str] = mapped_column(String(32))
     updated_by: Mapped[str] = mapped_column(String(64))
+    # Counts of this form's SDV marks by state, kept by ecrf.services.sdv (for the SDV matrix's speed).
+    sdv_verified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sdv_changed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     values: Mapped[list[ItemValue]] = relationship(back_populates="form", cascade="all")
 

@@ -99,6 +99,11 @@ class MainWindow(QMainWindow):
 
         self._push(FormEditorPage(self.session, ref))
 
+    def show_sdv_matrix(self) -> None:
+        from ecrf.ui.sdv_matrix import SdvMatrixPage
+
+        self._push(SdvMatrixPage(self.session))
+
     def show_admin(self) -> None:
         from ecrf.ui.admin.page import AdminPage
 
@@ -187,6 +192,8 @@ class MainWindow(QMainWindow):
         self.back_action = self._action(bar, self.tr("Back"), self.back, QKeySequence.StandardKey.Back, "back")
         self.home_action = self._action(bar, self.tr("Subjects") if may(role, Do.READ_DATA) else
                                         self.tr("Administration"), self.show_home, "Ctrl+Home", "home")
+        if may(role, Do.VERIFY_SOURCE):
+            self._action(bar, self.tr("SDV progress"), self.show_sdv_matrix, None, "sdv_matrix")
         if may(role, Do.MANAGE_USERS) and may(role, Do.READ_DATA):  # else the home page is administration
             self._action(bar, self.tr("Administration"), self.show_admin, None, "admin")
         self.where = QLabel()

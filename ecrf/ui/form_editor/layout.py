@@ -80,10 +80,15 @@ class ItemRow(QWidget):
         entry.addWidget(self.field)
         entry.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
         entry.addStretch(1)
+        self._entry = entry
         grid.addWidget(self.label, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(entry, 0, 1)
         grid.addLayout(below, 1, 1)
         grid.setColumnStretch(1, 1)
+
+    def add_marker(self, widget: QWidget) -> None:
+        """A mark beside the field's "…" button (source data verification)."""
+        self._entry.insertWidget(2, widget, 0, Qt.AlignmentFlag.AlignTop)
 
     def _menu_from_button(self) -> None:
         self.menuRequested.emit(self.item.code, self.more.mapToGlobal(self.more.rect().bottomLeft()))

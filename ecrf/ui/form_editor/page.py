@@ -9,18 +9,21 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from ecrf.services import audit_trail
+from ecrf.services import audit_trail, monitoring_view, sdv
 from ecrf.services.editing import FormState, open_form
 from ecrf.services.forms import SaveResult
+from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study.findings import Finding, Severity
+from ecrf.study.status import SdvState
 from ecrf.study.validate import FormCheck
 from ecrf.study.values import Missing
 from ecrf.ui import dialogs
@@ -33,7 +36,9 @@ from ecrf.ui.form_editor.keys import FieldKeys
 from ecrf.ui.form_editor.layout import ItemRow, form_help
 from ecrf.ui.form_editor.live import Entry, changed, live_check, loaded_entries
 from ecrf.ui.form_editor.missing_menu import choice_of, item_menu
+from ecrf.ui.form_editor.sdv_marks import SdvMarker
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
 
 
@@ -50,6 +55,8 @@ class FormEditorPage(Page):
         self.rows: dict[str, ItemRow] = {}
         self.touched: set[str] = set()
         self._show_all = self._show_required = self._shown_once = False
+        self.can_verify = may(session.actor.role, Do.VERIFY_SOURCE)
+        self.sdv_markers: dict[str, SdvMarker] = {}
         self._build()
         self._load()
 
@@ -59,7 +66,11 @@ class FormEditorPage(Page):
         layout = QVBoxLayout(self)
         self.header = Header()
         self.banner = Banner()
+        self.monitoring_line = QLabel()
+        self.monitoring_line.setObjectName("form_monitoring")
+        self.monitoring_line.setWordWrap(True)
         layout.addWidget(self.header)
+        layout.addWidget(self.monitoring_line)
         layout.addWidget(self.banner)
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("form_scroll")
@@ -77,6 +88,15 @@ class FormEditorPage(Page):
         self.complete_button.clicked.connect(lambda: self.save(True))
         bar.addWidget(self.close_button)
         bar.addStretch(1)
+        self.verify_button = QPushButton(self.tr("Verify form"))
+        self.verify_button.setObjectName("verify_form")
+        self.verify_button.clicked.connect(self.verify_form)
+        self.unverify_button = QPushButton(self.tr("Un-verify ticked items…"))
+        self.unverify_button.setObjectName("unverify")
+        self.unverify_button.clicked.connect(self.unverify_all)
+        for button in (self.verify_button, self.unverify_button):
+            button.setVisible(False)
+            bar.addWidget(button)
         bar.addWidget(self.save_button)
         bar.addWidget(self.complete_button)
         layout.addLayout(bar)
@@ -101,6 +121,11 @@ class FormEditorPage(Page):
             for widget in row.field.focus_widgets():
                 widget.installEventFilter(keys)
             self.rows[item.code] = row
+            marker = SdvMarker(item.code, self.can_verify)
+            marker.toggled.connect(self._sdv_ticked)
+            marker.hide()
+            row.add_marker(marker)
+            self.sdv_markers[item.code] = marker
             column.addWidget(row)
         column.addStretch(1)
         self.scroll_area.setWidget(body)
@@ -138,6 +163,7 @@ class FormEditorPage(Page):
         self.save_button.setVisible(state.editable)
         self.complete_button.setVisible(state.editable)
         self.header.show_state(state, self.title(), self.lang)
+        self.show_monitoring()
         if not state.editable:
             why_not = state.refusal.text(self.lang) if state.refusal is not None else state.why_not
             self.banner.say(self.tr("Read only: {0}").format(why_not), "incomplete")
@@ -257,6 +283,60 @@ class FormEditorPage(Page):
         if row is not None and row.isVisible() and row.field.focus_widgets():
             row.field.focus_proxy().setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll_area.ensureWidgetVisible(row)
+
+    # -- monitoring ---------------------------------------------------------------------------
+
+    def show_monitoring(self) -> None:
+        """The form's verification per item, and its monitoring state under the header."""
+        state = self.state
+        if state is None or not state.exists:
+            self.monitoring_line.hide()
+            return
+        try:
+            form_sdv = sdv.form_sdv(self.session, self.ref)
+            view = monitoring_view.form_states(self.session, self.ref.subject)
+        except Exception as exc:  # noqa: BLE001 - the form stays usable; the line says why it is missing
+            self.monitoring_line.setText(dialogs.error_text(exc))
+            return
+        for code, marker in self.sdv_markers.items():
+            marker.show_state(form_sdv.items.get(code, SdvState.NOT_REQUIRED), form_sdv.complete)
+        here = view.forms.get((self.ref.visit, self.ref.form, self.ref.timepoint, self.ref.repeat))
+        text = f"{symbols(here)}  {describe(here)}".strip() if here is not None else ""
+        self.monitoring_line.setText(text)
+        self.monitoring_line.setVisible(bool(text))
+        needs = form_sdv.summary.required > 0
+        self.verify_button.setVisible(self.can_verify and needs)
+        self.verify_button.setEnabled(form_sdv.complete and form_sdv.summary.state is not SdvState.VERIFIED)
+        self.unverify_button.setVisible(self.can_verify and needs)
+        self.unverify_button.setEnabled(form_sdv.summary.verified + form_sdv.summary.changed > 0)
+
+    def verify_form(self) -> None:
+        self._monitoring_step(lambda: sdv.verify_form(self.session, self.ref))
+
+    def _sdv_ticked(self, code: str, ticked: bool) -> None:
+        if ticked:
+            self._monitoring_step(lambda: sdv.verify_items(self.session, self.ref, [code]))
+        else:
+            self._unverify([code])
+
+    def unverify_all(self) -> None:
+        self._unverify([code for code, marker in self.sdv_markers.items()
+                        if marker.state in (SdvState.VERIFIED, SdvState.CHANGED)])
+
+    def _unverify(self, codes: list[str]) -> None:
+        reason = dialogs.ask_reason(self, self.tr("Un-verify"), self.tr(
+            "Why is the verification of these items taken back?\n{0}").format(self.item_labels(codes)))
+        if reason is None:
+            self.show_monitoring()  # the tick goes back
+            return
+        self._monitoring_step(lambda: sdv.unverify(self.session, self.ref, codes, reason))
+
+    def _monitoring_step(self, step) -> None:  # type: ignore[no-untyped-def]
+        try:
+            step()
+        except Exception as exc:  # noqa: BLE001 - refusals are shown, never raised to the user
+            dialogs.show_error(self, self.tr("Source data verification"), dialogs.error_text(exc))
+        self.show_monitoring()
 
     # -- item menu ----------------------------------------------------------------------------
 

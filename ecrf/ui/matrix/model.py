@@ -15,11 +15,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from ecrf.services.forms import COMPLETED
+from ecrf.services.monitoring_view import MonitoringState
 from ecrf.services.overview import CellState, SubjectRow, VisitCell
 from ecrf.study.model import Study
 from ecrf.study.schedule import VisitStatus
 from ecrf.study.status import ENDED_STATUSES, FormStatus, SubjectStatus
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.monitoring_symbols import describe, symbols
 
 COL_SUBJECT, COL_ARM, COL_STATUS, COL_DAY0 = range(4)
 FIXED_COLUMNS = 4  # then one column per visit, then one per log form
@@ -54,6 +56,7 @@ class SubjectMatrixModel(QAbstractTableModel):
         self._search_keys: list[str] = []
         self._visits = study.visits
         self._logs = study.logs
+        self._monitoring: dict[tuple[str, str], MonitoringState] = {}
         self._texts()
 
     def _texts(self) -> None:
@@ -85,6 +88,12 @@ class SubjectMatrixModel(QAbstractTableModel):
         # Every number a user may type to find the subject, in one lower-cased string per row.
         self._search_keys = ["\n".join(n.casefold() for n in (r.label, r.screening_no, r.subject_id, r.rand_no) if n)
                              for r in self._rows]
+        self.endResetModel()
+
+    def set_monitoring(self, states: dict[tuple[str, str], MonitoringState]) -> None:
+        """SDV, query, signature and lock states per (subject, visit), shown as symbols in the visit cells."""
+        self.beginResetModel()
+        self._monitoring = states
         self.endResetModel()
 
     def rows(self) -> list[SubjectRow]:
@@ -126,7 +135,7 @@ class SubjectMatrixModel(QAbstractTableModel):
             return row.label
         visit_at = column - FIXED_COLUMNS
         if 0 <= visit_at < len(self._visits):
-            return self._visit_data(row.cells[visit_at], role)
+            return self._visit_data(row.cells[visit_at], role, row.label)
         if column >= FIXED_COLUMNS:
             return self._log_data(row, self._logs[visit_at - len(self._visits)], role)
         return self._fixed_data(row, column, role)
@@ -156,9 +165,9 @@ class SubjectMatrixModel(QAbstractTableModel):
             lines.append(self.tr("{0} on {1}").format(self.status_names[row.status], row.ended_on.isoformat()))
         return "\n".join(lines)
 
-    def _visit_data(self, cell: VisitCell, role: int) -> Any:
+    def _visit_data(self, cell: VisitCell, role: int, label: str = "") -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(cell)
+            return self.cell_text(cell, label)
         # Plain strings, not the enums: Python objects inside QVariants are slow and fragile in PySide.
         if role == StateRole:
             return cell.state.value
@@ -173,11 +182,18 @@ class SubjectMatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.cell_tip(cell)
+            return self.cell_tip(cell, label)
         return None
 
-    def cell_text(self, cell: VisitCell) -> str:
-        """Symbol, forms done / forms to do while work is open, and the overdue / out-of-window mark."""
+    def cell_text(self, cell: VisitCell, label: str = "") -> str:
+        """Symbol, forms done / forms to do while work is open, the overdue / out-of-window mark, and the
+        monitoring symbols (verified, changed, queries, signed, locked)."""
+        text = self._entry_text(cell)
+        monitoring = self._monitoring.get((label, cell.code))
+        marks = symbols(monitoring) if monitoring is not None else ""
+        return f"{text} {marks}" if marks else text
+
+    def _entry_text(self, cell: VisitCell) -> str:
         if cell.schedule.status is VisitStatus.CANCELLED and cell.state is CellState.NOT_DUE:
             return CANCELLED_SYMBOL
         text = STATE_SYMBOL[cell.state]
@@ -191,9 +207,12 @@ class SubjectMatrixModel(QAbstractTableModel):
             text += f" {cell.schedule.days_off:+d}d"
         return text
 
-    def cell_tip(self, cell: VisitCell) -> str:
+    def cell_tip(self, cell: VisitCell, label: str = "") -> str:
         lang, schedule = text_lang(), cell.schedule
         lines = [f"{cell.code} – {schedule.visit.label.get(lang)}", self.state_names[cell.state]]
+        monitoring = self._monitoring.get((label, cell.code))
+        if monitoring is not None and describe(monitoring):
+            lines.append(describe(monitoring))
         if schedule.target is not None:
             lines.append(self.tr("Target {0}, window {1} – {2}").format(
                 schedule.target.isoformat(), schedule.earliest.isoformat() if schedule.earliest else "",

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import overview, subjects
+from ecrf.services import monitoring_view, overview, subjects
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.study.status import SubjectStatus
@@ -30,6 +30,7 @@ from ecrf.ui.matrix.model import (
 )
 from ecrf.ui.matrix.proxy import ACTIVE, SubjectFilterProxy
 from ecrf.ui.matrix.view import FrozenColumnTable
+from ecrf.ui.monitoring_symbols import MonitoringLegend
 from ecrf.ui.page import Page
 
 
@@ -128,7 +129,10 @@ class MatrixPage(Page):
 
     def _footer(self) -> QHBoxLayout:
         footer = QHBoxLayout()
-        footer.addWidget(Legend())
+        legends = QVBoxLayout()
+        legends.addWidget(Legend())
+        legends.addWidget(MonitoringLegend())
+        footer.addLayout(legends)
         footer.addStretch(1)
         return footer
 
@@ -143,6 +147,10 @@ class MatrixPage(Page):
             dialogs.show_error(self, self.tr("Cannot show the subjects"), dialogs.error_text(exc))
             rows = []
         self.model.set_rows(rows)
+        try:
+            self.model.set_monitoring(monitoring_view.matrix_states(self.session))
+        except Exception as exc:  # noqa: BLE001 - the matrix still shows entry progress
+            dialogs.show_error(self, self.tr("Cannot show the monitoring states"), dialogs.error_text(exc))
         if selected:
             self.select_label(selected)
         self._update_count()

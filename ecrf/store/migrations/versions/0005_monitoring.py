@@ -34,6 +34,10 @@ def _place() -> list[sa.Column]:
 
 def upgrade() -> None:
     op.add_column("site", sa.Column("state", sa.String(10), nullable=False, server_default="open"))
+    # How many of a form's SDV marks are verified / changed since verified, kept with the form by the SDV
+    # service, so the SDV matrix of thousands of subjects reads the forms alone, not every mark.
+    op.add_column("form_instances", sa.Column("sdv_verified", sa.Integer, nullable=False, server_default="0"))
+    op.add_column("form_instances", sa.Column("sdv_changed", sa.Integer, nullable=False, server_default="0"))
     op.create_table(
         "sdv_marks",
         sa.Column("id", sa.Integer, primary_key=True),

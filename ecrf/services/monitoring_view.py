@@ -1,0 +1,342 @@
+"""One read model of monitoring for the screens: per form instance, rolled up per visit and per subject, its
+source data verification ("n of m verified"), open or answered queries, signature state and lock. Used by the
+subject matrix, the SDV matrix, the subject page, the form header and the investigator's "ready for signature"
+list, so every screen shows the same states.
+
+Built with a fixed handful of queries whatever the number of subjects (no per-subject round trips): the marks,
+locks, queries and signatures are read in bulk and joined in Python. Nothing here writes."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from ecrf.services import sdv
+from ecrf.services.locks import PENDING_QUERY_STATES
+from ecrf.services.permissions import Do
+from ecrf.services.places import Place
+from ecrf.services.sdv import SdvSummary, roll_up
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import find_subject
+from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SdvMark, SignatureRow, Subject
+from ecrf.study.codec import from_text
+from ecrf.study.model import Study
+from ecrf.study.status import FormStatus, Scope, SdvState, SignatureState
+
+FormKey = tuple[str, str, str, int]  # visit ('' for a log entry), form, timepoint, repeat
+
+
+@dataclass(frozen=True)
+class MonitoringState:
+    """What a symbol on the matrix, the subject page or the form header shows."""
+
+    sdv: SdvSummary = sdv.NOT_REQUIRED
+    queries: int = 0  # open or answered: waiting for the site or for the monitor
+    signature: SignatureState | None = None  # valid or broken signature covering it; None: not signed
+    locked: bool = False
+    complete: bool = False  # forms: saved as complete; visits and subjects: every form they hold is
+
+
+@dataclass(frozen=True)
+class SubjectMonitoring:
+    forms: Mapping[FormKey, MonitoringState]
+    visits: Mapping[str, MonitoringState]  # visit '' holds the log entries
+    subject: MonitoringState
+
+
+def form_states(session: SiteSession, subject_label: str) -> SubjectMonitoring:
+    """One subject: every form instance, each visit, and the subject as a whole."""
+    with session.read(Do.READ_DATA) as db:
+        subject = find_subject(db, subject_label)
+        facts = _Facts.read(db, session.study, subject.id)
+        forms = facts.form_states(subject.id)
+        return SubjectMonitoring(forms, _visits(forms, facts, subject.id), _subject(forms, facts, subject.id))
+
+
+def matrix_states(session: SiteSession) -> dict[tuple[str, str], MonitoringState]:
+    """Every subject x visit (visit '' for the log entries), keyed by (subject label, visit code); a subject
+    without any form entered has no key. The SDV matrix and the subject matrix read this.
+
+    Whole visits only: the forms are summed in the database (their SDV counts are kept on the form rows), and
+    only forms whose SDV rule has a `when` are read one by one. A visit is locked when a visit or subject lock
+    covers it (form locks show on the subject page)."""
+    study = session.study
+    with session.read(Do.READ_DATA) as db:
+        labels = {pk: sid or sno for pk, sid, sno in db.execute(
+            select(Subject.id, Subject.subject_id, Subject.screening_no))}
+        conditional = sorted(_conditional_forms(study))
+        totals = _visit_totals(db, study, conditional)
+        for key, parts in _conditional_visit_parts(db, study, conditional).items():
+            count, complete, summary = totals.get(key, (0, 0, sdv.NOT_REQUIRED))
+            totals[key] = (count + parts[0], complete + parts[1], roll_up([summary, parts[2]]))
+        queries = _visit_queries(db)
+        locks, signatures = _locks(db, None), _signatures(db, None)
+        matrix = {}
+        for (pk, visit), (count, complete, summary) in totals.items():
+            places = locks.get(pk, [])
+            matrix[(labels[pk], visit)] = MonitoringState(
+                summary, queries.get((pk, visit), 0), _visit_signature(visit, count, signatures.get(pk, [])),
+                bool(visit) and any(lock.contains(Place(visit)) for lock in places) or
+                any(lock.scope is Scope.SUBJECT for lock in places), complete == count)
+        return matrix
+
+
+def _conditional_forms(study: Study) -> set[str]:
+    """Forms whose SDV rule, at some visit or as a log, depends on the form's values (`when`)."""
+    return {code for code in study.forms
+            if any(sdv.needs_values(study, visit, code) for visit in ("", *(v.code for v in study.visits)))}
+
+
+def _required_count(study: Study) -> Any:
+    """SQL for the number of items to verify on a form row (rules without `when`; per-visit rules nested)."""
+    per_form: dict[str, Any] = {}
+    for code in study.forms:
+        counts = {v.code: len(sdv.required_items(study, v.code, code, None)) for v in study.visits}
+        counts[""] = len(sdv.required_items(study, "", code, None))
+        common = max(set(counts.values()), key=list(counts.values()).count)
+        odd = {visit: n for visit, n in counts.items() if n != common}
+        per_form[code] = case(odd, value=FormInstance.visit_code, else_=common) if odd else common
+    return case(per_form, value=FormInstance.form_code, else_=0)
+
+
+def _visit_totals(db: Session, study: Study,
+                  conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
+    """(subject pk, visit) -> (forms, forms complete, SDV), summed in the database over the forms whose
+    required items are fixed."""
+    required = _required_count(study)
+    fi = FormInstance
+    query = select(fi.subject_pk, fi.visit_code, func.count(),
+                   func.sum(case((fi.status == FormStatus.COMPLETE, 1), else_=0)), func.sum(required),
+                   func.sum(func.min(fi.sdv_verified, required)), func.sum(func.min(fi.sdv_changed, required))
+                   ).where(fi.deleted.is_(False), fi.form_code.not_in(conditional)).group_by(fi.subject_pk,
+                                                                                              fi.visit_code)
+    totals = {}
+    for pk, visit, count, complete, needed, verified, changed in db.execute(query):
+        summary = sdv.NOT_REQUIRED if not needed else SdvSummary(
+            SdvState.CHANGED if changed else SdvState.VERIFIED if verified >= needed else SdvState.NOT_VERIFIED,
+            verified, needed, changed)
+        totals[(pk, visit)] = (count, complete, summary)
+    return totals
+
+
+def _conditional_visit_parts(db: Session, study: Study,
+                             conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
+    """The same for the forms whose rule has a `when`, evaluated form by form on their values."""
+    if not conditional:
+        return {}
+    fi = FormInstance
+    rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status).where(
+        fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
+    values = _conditional_values(db, study, None)
+    marks: dict[int, dict[str, str]] = defaultdict(dict)
+    forms = select(fi.id).where(fi.form_code.in_(conditional)).scalar_subquery()
+    for form_pk, item, state in db.execute(select(SdvMark.form_pk, SdvMark.item_code, SdvMark.state).where(
+            SdvMark.form_pk.in_(forms), SdvMark.state.in_(tuple(sdv.MARKED)))):
+        marks[form_pk][item] = state
+    parts: dict[tuple[int, str], list[Any]] = {}
+    for form_pk, pk, visit, form, status in rows:
+        required = sdv.required_items(study, visit, form, values.get(form_pk, {}))
+        summary = sdv.form_summary(required, marks.get(form_pk, {})) if required else sdv.NOT_REQUIRED
+        part = parts.setdefault((pk, visit), [0, 0, []])
+        part[0] += 1
+        part[1] += status == FormStatus.COMPLETE
+        part[2].append(summary)
+    return {key: (count, complete, roll_up(summaries)) for key, (count, complete, summaries) in parts.items()}
+
+
+def _visit_queries(db: Session) -> dict[tuple[int, str], int]:
+    query = select(QueryRow.subject_pk, QueryRow.visit_code, func.count()).where(
+        QueryRow.state.in_(PENDING_QUERY_STATES)).group_by(QueryRow.subject_pk, QueryRow.visit_code)
+    return {(pk, visit): count for pk, visit, count in db.execute(query)}
+
+
+def _visit_signature(visit: str, forms: int, signatures: list[tuple[Place, SignatureState]]) -> SignatureState | None:
+    """A visit is signed when a valid signature covers it whole (subject or visit) or each of its forms;
+    broken when a broken one covers part of it and no valid one heals it."""
+    whole = {state for where, state in signatures if visit and where.contains(Place(visit))
+             or where.scope is Scope.SUBJECT}
+    if SignatureState.VALID in whole:
+        return SignatureState.VALID
+    inside: dict[Place, set[SignatureState]] = defaultdict(set)
+    for where, state in signatures:
+        if where.scope is Scope.FORM and where.visit == visit:
+            inside[where].add(state)
+    if SignatureState.BROKEN in whole or any(states == {SignatureState.BROKEN} for states in inside.values()):
+        return SignatureState.BROKEN
+    signed = sum(SignatureState.VALID in states for states in inside.values())
+    return SignatureState.VALID if forms and signed >= forms else None
+
+
+def subject_totals(matrix: Mapping[tuple[str, str], MonitoringState]) -> dict[str, MonitoringState]:
+    """The matrix rolled up per subject (lock and signature as in `roll_up_states`)."""
+    by_subject: dict[str, list[MonitoringState]] = defaultdict(list)
+    for (label, _), state in matrix.items():
+        by_subject[label].append(state)
+    return {label: roll_up_states(states) for label, states in by_subject.items()}
+
+
+def roll_up_states(parts: Iterable[MonitoringState], *, locked: bool | None = None,
+                   signature: SignatureState | None = None) -> MonitoringState:
+    """Several places as one: SDV rolled up, queries added; locked when every part is (or `locked`); signed
+    when every part is (broken when any part is), unless `signature` (a signature over the whole) is given."""
+    parts = list(parts)
+    if not parts:
+        return MonitoringState(locked=bool(locked), signature=signature)
+    states = {p.signature for p in parts}
+    if signature is None:
+        signature = SignatureState.BROKEN if SignatureState.BROKEN in states else \
+            SignatureState.VALID if states == {SignatureState.VALID} else None
+    return MonitoringState(roll_up(p.sdv for p in parts), sum(p.queries for p in parts), signature,
+                           all(p.locked for p in parts) if locked is None else locked,
+                           all(p.complete for p in parts))
+
+
+# -- the bulk read ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Facts:
+    study: Study
+    labels: dict[int, str]
+    instances: dict[int, list[tuple[int, FormKey, str]]]  # subject pk -> (form pk, key, status)
+    marks: dict[int, dict[str, str]]  # form pk -> item -> verified / changed
+    values: dict[int, dict[str, Any]]  # form pk -> typed values (only forms whose SDV rule has a `when`)
+    queries: dict[int, dict[FormKey, int]]  # subject pk -> place -> open or answered count
+    locks: dict[int, list[Place]]
+    signatures: dict[int, list[tuple[Place, SignatureState]]]
+    _required: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, db: Session, study: Study, subject_pk: int | None) -> _Facts:
+        def only(query: Any, column: Any) -> Any:
+            return query if subject_pk is None else query.where(column == subject_pk)
+
+        labels = {pk: sid or sno for pk, sid, sno in db.execute(
+            only(select(Subject.id, Subject.subject_id, Subject.screening_no), Subject.id))}
+        instances: dict[int, list[tuple[int, FormKey, str]]] = defaultdict(list)
+        for pk, spk, visit, form, tp, repeat, status in db.execute(only(select(
+                FormInstance.id, FormInstance.subject_pk, FormInstance.visit_code, FormInstance.form_code,
+                FormInstance.timepoint, FormInstance.repeat, FormInstance.status)
+                .where(FormInstance.deleted.is_(False)), FormInstance.subject_pk)):
+            instances[spk].append((pk, (visit, form, tp, repeat), status))
+        marks: dict[int, dict[str, str]] = defaultdict(dict)
+        mark_query = select(SdvMark.form_pk, SdvMark.item_code, SdvMark.state).where(
+            SdvMark.state.in_(tuple(sdv.MARKED)))
+        if subject_pk is not None:
+            mark_query = mark_query.join(FormInstance, FormInstance.id == SdvMark.form_pk).where(
+                FormInstance.subject_pk == subject_pk)
+        for form_pk, item, state in db.execute(mark_query):
+            marks[form_pk][item] = state
+        return cls(study, labels, instances, marks, _conditional_values(db, study, subject_pk),
+                   _pending_queries(db, subject_pk), _locks(db, subject_pk), _signatures(db, subject_pk))
+
+    def required(self, form_pk: int, visit: str, form: str) -> tuple[str, ...]:
+        if sdv.needs_values(self.study, visit, form):
+            return sdv.required_items(self.study, visit, form, self.values.get(form_pk, {}))
+        key = (visit, form)
+        if key not in self._required:
+            self._required[key] = sdv.required_items(self.study, visit, form, None)
+        return self._required[key]
+
+    def form_states(self, subject_pk: int) -> dict[FormKey, MonitoringState]:
+        locks, signatures = self.locks.get(subject_pk, []), self.signatures.get(subject_pk, [])
+        queries = self.queries.get(subject_pk, {})
+        states = {}
+        for form_pk, key, status in self.instances.get(subject_pk, []):
+            place = Place(*key)
+            required = self.required(form_pk, key[0], key[1])
+            states[key] = MonitoringState(
+                sdv.form_summary(required, self.marks.get(form_pk, {})) if required else sdv.NOT_REQUIRED,
+                queries.get(key, 0), _signature_over(place, signatures),
+                any(lock.contains(place) for lock in locks), status == FormStatus.COMPLETE)
+        return states
+
+
+def _visits(forms: Mapping[FormKey, MonitoringState], facts: _Facts, subject_pk: int) -> dict[str, MonitoringState]:
+    by_visit: dict[str, list[MonitoringState]] = defaultdict(list)
+    for key, state in forms.items():
+        by_visit[key[0]].append(state)
+    locks = facts.locks.get(subject_pk, [])
+    visit_queries = facts.queries.get(subject_pk, {})
+    result = {}
+    for visit, states in by_visit.items():
+        rolled = roll_up_states(states, locked=any(lock.contains(Place(visit)) for lock in locks) if visit else None)
+        extra = visit_queries.get((visit, "", "", 0), 0) if visit else 0  # queries on the visit as a whole
+        result[visit] = MonitoringState(rolled.sdv, rolled.queries + extra, rolled.signature, rolled.locked,
+                                        rolled.complete)
+    return result
+
+
+def _subject(forms: Mapping[FormKey, MonitoringState], facts: _Facts, subject_pk: int) -> MonitoringState:
+    locked = any(lock.scope is Scope.SUBJECT for lock in facts.locks.get(subject_pk, []))
+    return roll_up_states(_visits(forms, facts, subject_pk).values(), locked=locked)
+
+
+def _signature_over(place: Place, signatures: list[tuple[Place, SignatureState]]) -> SignatureState | None:
+    """Valid when a valid signature covers the place (a re-signature heals an older broken one), broken when
+    only broken ones do."""
+    covering = {state for where, state in signatures if where.contains(place)}
+    if SignatureState.VALID in covering:
+        return SignatureState.VALID
+    return SignatureState.BROKEN if covering else None
+
+
+def _conditional_values(db: Session, study: Study, subject_pk: int | None) -> dict[int, dict[str, Any]]:
+    """Typed values of the items `when` conditions read, for the forms whose rule has one (e.g. serious or
+    severe adverse events): one query for all of them."""
+    plan = study.monitoring.sdv
+    rules = [rule for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
+    items = {code for rule in rules for code in rule.when.local_refs()}  # type: ignore[union-attr]
+    forms = {code for code in study.forms if any(sdv.needs_values(study, v.code, code) for v in study.visits)
+             or sdv.needs_values(study, "", code)}
+    if not items or not forms:
+        return {}
+    query = select(ItemValue.form_pk, FormInstance.form_code, ItemValue.item_code, ItemValue.value,
+                   ItemValue.missing).join(FormInstance, FormInstance.id == ItemValue.form_pk).where(
+        FormInstance.form_code.in_(sorted(forms)), ItemValue.item_code.in_(sorted(items)),
+        FormInstance.deleted.is_(False))
+    if subject_pk is not None:
+        query = query.where(FormInstance.subject_pk == subject_pk)
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    for form_pk, form_code, item, value, missing in db.execute(query):
+        form = study.form(form_code)
+        if form.has_item(item):
+            values[form_pk][item] = from_text(form.item(item), value, missing)
+    return values
+
+
+def _pending_queries(db: Session, subject_pk: int | None) -> dict[int, dict[FormKey, int]]:
+    query = select(QueryRow.subject_pk, QueryRow.visit_code, QueryRow.form_code, QueryRow.timepoint,
+                   QueryRow.repeat, func.count()).where(QueryRow.state.in_(PENDING_QUERY_STATES)).group_by(
+        QueryRow.subject_pk, QueryRow.visit_code, QueryRow.form_code, QueryRow.timepoint, QueryRow.repeat)
+    if subject_pk is not None:
+        query = query.where(QueryRow.subject_pk == subject_pk)
+    counts: dict[int, dict[FormKey, int]] = defaultdict(dict)
+    for spk, visit, form, tp, repeat, count in db.execute(query):
+        counts[spk][(visit, form, tp, repeat)] = count
+    return counts
+
+
+def _locks(db: Session, subject_pk: int | None) -> dict[int, list[Place]]:
+    query = select(LockRow.subject_pk, LockRow.visit_code, LockRow.form_code, LockRow.timepoint,
+                   LockRow.repeat).where(LockRow.active.is_(True))
+    if subject_pk is not None:
+        query = query.where(LockRow.subject_pk == subject_pk)
+    result: dict[int, list[Place]] = defaultdict(list)
+    for spk, visit, form, timepoint, repeat in db.execute(query):
+        result[spk].append(Place(visit, form, timepoint, repeat))
+    return result
+
+
+def _signatures(db: Session, subject_pk: int | None) -> dict[int, list[tuple[Place, SignatureState]]]:
+    query = select(SignatureRow.subject_pk, SignatureRow.visit_code, SignatureRow.form_code,
+                   SignatureRow.timepoint, SignatureRow.repeat, SignatureRow.state)
+    if subject_pk is not None:
+        query = query.where(SignatureRow.subject_pk == subject_pk)
+    result: dict[int, list[tuple[Place, SignatureState]]] = defaultdict(list)
+    for spk, visit, form, tp, repeat, state in db.execute(query):
+        result[spk].append((Place(visit, form, tp, repeat), SignatureState(state)))
+    return result

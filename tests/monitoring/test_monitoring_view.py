@@ -1,0 +1,56 @@
+"""The monitoring read model: per form, visit and subject, the SDV state with "n of m verified", open or answered
+queries, signature and lock, the same for the subject page (`form_states`) and the matrices (`matrix_states`)."""
+from __future__ import annotations
+
+import pytest
+
+from ecrf.services import forms, locks, monitoring_view, sdv
+from ecrf.services.sdv import SdvSummary
+from ecrf.study.status import Scope, SdvState, SignatureState
+from tests.monitoring.helpers import add_query, add_signature, site_with_subject
+
+pytestmark = pytest.mark.req("SDV")
+
+
+@pytest.fixture
+def site(sites):  # type: ignore[no-untyped-def]
+    return site_with_subject(sites)
+
+
+def test_states_per_form_visit_and_subject(site):
+    with site.user("monitor") as monitor:
+        sdv.verify_form(monitor, site.ref("SCR", "DM"))
+        sdv.verify_items(monitor, site.ref("SCR", "IE"), ["IEIN01"])
+        add_query(monitor, site.ref("SCR", "IE"), item="IEIN02")
+        add_query(monitor, site.ref("SCR", "IE"), state="closed")
+        add_signature(monitor, site.subject, "form", "SCR", "RAND")
+    with site.user("investigator") as investigator:
+        locks.lock(investigator, site.subject, Scope.FORM, ref=site.ref("SCR", "DM"))
+        view = monitoring_view.form_states(investigator, site.subject)
+        matrix = monitoring_view.matrix_states(investigator)
+    dm, ie, rand = (view.forms[("SCR", code, "", 0)] for code in ("DM", "IE", "RAND"))
+    assert (dm.sdv, dm.locked, dm.queries, dm.complete) == (SdvSummary(SdvState.VERIFIED, 2, 2, 0), True, 0, True)
+    assert (ie.sdv.state, ie.sdv.verified, ie.queries, ie.locked) == (SdvState.NOT_VERIFIED, 1, 1, False)
+    assert (rand.signature, dm.signature) == (SignatureState.VALID, None)
+    scr = view.visits["SCR"]
+    assert (scr.sdv.verified, scr.sdv.required, scr.queries, scr.locked, scr.signature) == (
+        3, 2 + 9 + 3, 1, False, None)
+    assert view.subject.sdv == scr.sdv
+    assert matrix[(site.subject, "SCR")] == scr
+    assert monitoring_view.subject_totals(matrix)[site.subject].sdv == scr.sdv
+
+
+def test_a_change_shows_as_changed_and_a_broken_signature_as_broken(site):
+    with site.user("monitor") as monitor:
+        sdv.verify_form(monitor, site.ref("SCR", "DM"))
+        add_signature(monitor, site.subject, "subject")
+    with site.user("nurse") as nurse:
+        forms.save_form(nurse, site.ref("SCR", "DM"), {"ICVER": "V2"}, reason="typo", complete=True)
+        with nurse.database.write() as db:  # what the e-signature service does on the change
+            from ecrf.store.models import SignatureRow
+            db.query(SignatureRow).update({"state": "broken", "broken_at": "x", "broken_reason": "changed"})
+        view = monitoring_view.form_states(nurse, site.subject)
+    dm = view.forms[("SCR", "DM", "", 0)]
+    assert dm.sdv == SdvSummary(SdvState.CHANGED, 1, 2, 1)
+    assert (dm.signature, view.visits["SCR"].signature, view.subject.signature) == (SignatureState.BROKEN,) * 3
+    assert view.visits["SCR"].sdv.state is SdvState.CHANGED

@@ -1,0 +1,58 @@
+"""A monitor verifies a form in the editor (the whole form, then takes one item back with a reason); the SDV
+matrix shows the progress, and its filter finds the subject once a value changed after verification."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ecrf.services import forms
+from ecrf.services.subject_data import FormRef
+from ecrf.study.status import SdvState
+from ecrf.ui.form_editor.page import FormEditorPage
+from ecrf.ui.sdv_matrix import SdvMatrixPage
+from tests.monitoring.helpers import site_with_subject
+
+pytestmark = pytest.mark.req("SDV")
+
+
+def test_monitor_verifies_a_form_and_the_matrix_shows_it(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
+    site = site_with_subject(sites)
+    ref = FormRef(site.subject, "SCR", "DM")
+    with site.user("monitor") as monitor:
+        page = FormEditorPage(monitor, ref)
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        assert not page.state.editable  # a monitor reads, never edits
+        assert page.verify_button.isVisible() and page.verify_button.isEnabled()
+        assert page.sdv_markers["RFICDAT"].isVisible() and not page.sdv_markers["SEX"].isVisible()
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+        assert dialogs.errors == []
+        assert page.sdv_markers["ICVER"].box.isChecked()
+        assert "2 of 2 verified" in page.monitoring_line.text()
+        assert not page.verify_button.isEnabled()
+        dialogs.reasons.append("checked against the wrong consent form")
+        page.sdv_markers["ICVER"].box.click()  # un-tick: asks the reason
+        assert page.sdv_markers["ICVER"].state is SdvState.NOT_VERIFIED
+        assert "1 of 2 verified" in page.monitoring_line.text()
+        page.sdv_markers["ICVER"].box.click()
+        assert page.sdv_markers["ICVER"].state is SdvState.VERIFIED
+
+        matrix = SdvMatrixPage(monitor)
+        qtbot.addWidget(matrix)
+        row = matrix.visible_subjects().index(site.subject)
+        column = [v.code for v in monitor.study.visits].index("SCR")
+        assert matrix.table.item(row, column).text().startswith("2/14")  # DM 2 + IE 9 + RAND 3
+        matrix.changed_only.setChecked(True)
+        assert matrix.visible_subjects() == []
+    with site.user("nurse") as nurse:
+        forms.save_form(nurse, ref, {"ICVER": "V2"}, reason="typing error", complete=True)
+    with site.user("monitor") as monitor:
+        matrix = SdvMatrixPage(monitor)
+        qtbot.addWidget(matrix)
+        matrix.changed_only.setChecked(True)
+        assert matrix.visible_subjects() == [site.subject]
+        page = FormEditorPage(monitor, ref)
+        qtbot.addWidget(page)
+        assert page.sdv_markers["ICVER"].state is SdvState.CHANGED
+        assert "changed since verified" in page.sdv_markers["ICVER"].label.text()

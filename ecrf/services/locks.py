@@ -19,3 +19,8 @@ def refuse_change(tx: Tx, subject: Subject, ref: FormRef) -> None:
     refusal = change_refusal(tx.db, subject, ref)
     if refusal is not None:
         raise refusal
+
+
+def refuse_if_site_locked(tx: Tx) -> None:
+    """Refuse a monitoring step (a signature, a verification) on a locked site (placeholder until the locks
+    owner's branch is merged)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ecrf.export.records import SignatureRecord
 from ecrf.services import auth, locks
 from ecrf.services.errors import InvalidInput, ServiceError, WrongState
 from ecrf.services.permissions import Do
@@ -364,3 +365,12 @@ def ready_for_signature(session: SiteSession) -> list[ReadyToSign]:
         if total == complete and SignatureState.VALID not in states:
             ready.append(ReadyToSign(labels[pk], Scope(scope), visit, total, SignatureState.BROKEN in states))
     return ready
+
+
+def signature_records(db: Session, subject: Subject) -> tuple[SignatureRecord, ...]:
+    """The subject's signatures as the bundle carries them (csv/signatures.csv; for the export records)."""
+    rows = db.scalars(select(SignatureRow).where(SignatureRow.subject_pk == subject.id).order_by(SignatureRow.id))
+    return tuple(SignatureRecord(
+        r.ceremony, subject.label, r.scope, r.visit_code, r.form_code, r.timepoint, r.repeat, r.username,
+        r.full_name, r.meaning_en, r.meaning_zh, r.meaning_version, r.signed_at, r.data_hash, r.key_id, r.public_key,
+        r.signature, r.state, r.broken_at, r.broken_reason) for r in rows)

@@ -120,7 +120,8 @@ class SignaturesTab(QWidget):
             row = self.table.rowCount()
             self.table.insertRow(row)
             broken = view.state is SignatureState.BROKEN
-            state = f"{BROKEN} {self.tr('broken')}" if broken else f"{VALID} {self.tr('valid')}"
+            word = self.tr("broken") if broken else self.tr("valid")
+            state = f"{BROKEN if broken else VALID} {word}"
             texts = [state, signed_place(view), f"{view.full_name} ({view.username})",
                      view.signed_at[:19].replace("T", " "), f"{view.meaning.get(lang)} (v{view.meaning_version})",
                      view.broken_reason or ""]

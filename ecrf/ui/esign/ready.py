@@ -71,7 +71,8 @@ class ReadyDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             what = self.tr("Casebook") if entry.scope is Scope.SUBJECT else self.tr("Visit {0}").format(entry.visit)
-            state = f"{BROKEN} {self.tr('broken: sign again')}" if entry.broken else self.tr("not signed")
+            again = self.tr("broken: sign again")
+            state = f"{BROKEN} {again}" if entry.broken else self.tr("not signed")
             for column, text in enumerate((entry.subject, what, str(entry.forms), state)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

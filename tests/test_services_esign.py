@@ -219,3 +219,15 @@ def test_the_data_hash_is_the_same_from_plain_tuples_in_any_order():
     visit = signed_data.data_hash("S1", "visit", Place("SCR", ""), forms)
     assert visit == signed_data.data_hash("S1", "visit", Place("SCR", ""), dict(reversed(forms.items())))
     assert visit != signed_data.data_hash("S1", "subject", Place("", ""), forms)
+
+
+def test_ready_for_signature_lists_complete_casebooks_and_visits_not_validly_signed(site):
+    session, label, _ = site
+    esign.certify(session, INV_PASSWORD)
+
+    def mine() -> set[tuple[Scope, str]]:
+        return {(r.scope, r.visit) for r in esign.ready_for_signature(session) if r.subject == label}
+
+    assert {(Scope.SUBJECT, ""), (Scope.VISIT, "SCR")} <= mine()
+    esign.sign(session, label, Scope.SUBJECT, username="investigator", password=INV_PASSWORD)
+    assert mine() == set()  # the casebook signature covers its visits too

@@ -339,8 +339,8 @@ class ReadyToSign:
 
 
 def ready_for_signature(session: SiteSession) -> list[ReadyToSign]:
-    """Subjects (their casebook) and visits ready for the investigator's signature, in subject order; reads
-    three plain column queries, so it stays fast for a whole site."""
+    """Subjects (their casebook) and visits ready for the investigator's signature, in subject order (a visit
+    under a valid casebook signature is not listed); three plain column queries, fast for a whole site."""
     with session.read(Do.SIGN) as db:
         labels = {pk: sid or sno for pk, sid, sno in db.execute(
             select(Subject.id, Subject.subject_id, Subject.screening_no).order_by(Subject.id))}
@@ -362,6 +362,8 @@ def ready_for_signature(session: SiteSession) -> list[ReadyToSign]:
     for (pk, scope, visit), (total, complete) in sorted(totals.items(),
                                                         key=lambda kv: (kv[0][0], kv[0][1] != Scope.SUBJECT, kv[0][2])):
         states = state.get((pk, scope, visit), set())
+        if scope == Scope.VISIT and SignatureState.VALID in state.get((pk, Scope.SUBJECT, ""), set()):
+            continue  # a valid casebook signature covers its visits
         if total == complete and SignatureState.VALID not in states:
             ready.append(ReadyToSign(labels[pk], Scope(scope), visit, total, SignatureState.BROKEN in states))
     return ready

@@ -111,3 +111,14 @@ def _screening(session, label: str) -> str:  # type: ignore[no-untyped-def]
 
     with session.database.read() as db:
         return find_subject(db, label).screening_no
+
+
+def test_a_removed_log_entry_is_not_covered_and_the_casebook_signed_after_it_verifies(signed, tmp_path):
+    from ecrf.services import logs
+
+    session, label, _ = signed
+    logs.add_log_entry(session, label, "AE", {"AETERM": "Headache"})
+    logs.remove_log_entry(session, label, "AE", 1, "entered for the wrong subject")
+    esign.sign(session, label, Scope.SUBJECT, password=PASSWORD)
+    verdict = verify_bundle(_bundle(session, tmp_path / "out"))
+    assert verdict.ok, verdict.problems

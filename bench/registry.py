@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, str] = {
     "export_casebook": "bench.export_casebook",
     "export_memory": "bench.export_memory",
     "sdv_matrix": "bench.sdv_matrix",
+    "esign": "bench.esign",
 }
 
 

@@ -23,6 +23,7 @@ from ecrf.services import (
     backup,
     charts,
     editing,
+    esign,
     export,
     forms,
     locks,
@@ -41,6 +42,7 @@ from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study import clock as app_clock
 from ecrf.study.status import Scope, SubjectStatus
+from ecrf.trail.esign import Place
 
 pytestmark = pytest.mark.req("P11.10g")
 
@@ -151,6 +153,17 @@ def _export(w: World) -> None:
     assert export.export_bundle(w.session, out).path.exists()
 
 
+def _certify_and_sign(w: World) -> None:
+    esign.certify(w.session, w.password)
+    esign.preview(w.session, w.enrolled[1], Scope.FORM, ref=Place("SCR", "DM"))
+    esign.sign(w.session, w.enrolled[1], Scope.FORM, ref=Place("SCR", "DM"), username=w.session.actor.username,
+               password=w.password)
+
+
+def _confirm_password(w: World) -> None:
+    auth.confirm_password(w.session, w.password, "a test")
+
+
 def _list_users(w: World) -> None:
     assert {"admin", "nurse", "reader"} <= {u.username for u in users.list_users(w.session)}
 
@@ -222,6 +235,12 @@ CALLS = [
     Call("auth.change_own_password", Do.CHANGE_OWN_PASSWORD, _change_own_password, "password_changed"),
     Call("auth.lock+auth.reauthenticate", Do.CHANGE_OWN_PASSWORD, _lock_and_unlock, "unlock"),
     Call("auth.log_out", Do.CHANGE_OWN_PASSWORD, _log_out_and_in, "logout"),
+    Call("auth.confirm_password", Do.CHANGE_OWN_PASSWORD, _confirm_password, None),
+    Call("esign.certify+esign.preview+esign.sign", Do.SIGN, _certify_and_sign, "signed"),
+    Call("esign.certification", Do.SIGN, lambda w: esign.certification(w.session), None),
+    Call("esign.ready_for_signature", Do.SIGN, lambda w: esign.ready_for_signature(w.session), None),
+    Call("esign.signatures_of", Do.READ_DATA, lambda w: esign.signatures_of(w.session, w.enrolled[1]), None),
+    Call("esign.needs_username", Do.SIGN, lambda w: esign.needs_username(w.session), None),
     Call("overview.subject_rows", Do.READ_DATA, lambda w: overview.subject_rows(w.session), None),
     Call("overview.subject_detail", Do.READ_DATA, lambda w: overview.subject_detail(w.session, w.enrolled[1]), None),
     Call("editing.open_form", Do.READ_DATA,
@@ -278,8 +297,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, backup, charts, editing, export, forms, locks, logs, monitoring_view, overview,
-                   sdv, signing, site_settings, subjects, users)
+SESSION_MODULES = (audit_trail, auth, backup, charts, editing, esign, export, forms, locks, logs, monitoring_view,
+                   overview, sdv, signing, site_settings, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

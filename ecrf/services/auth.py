@@ -83,7 +83,8 @@ def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
         raise AccountLocked("account-locked", username=username, failures=MAX_FAILURES, until=local)
 
 
-def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | AccountLocked:
+def _failed(ledger: LoginLedger, username: str, clock: Clock,
+            what: str | None = None) -> LoginFailed | AccountLocked:
     failures = int(ledger.account(username)["failures"]) + 1
     locked_until = None
     if failures >= MAX_FAILURES:
@@ -91,7 +92,7 @@ def _failed(ledger: LoginLedger, username: str, clock: Clock) -> LoginFailed | A
         wait = min(FIRST_LOCK * 2 ** (failures - MAX_FAILURES), LONGEST_LOCK)
         locked_until = utc_text(clock.now() + wait)
     at_utc, offset = clock.stamp()
-    what = "wrong recovery code" if username == RECOVERY_SLOT else "wrong username or password"
+    what = what or ("wrong recovery code" if username == RECOVERY_SLOT else "wrong username or password")
     ledger.record_failure(username, at_utc, clock.workstation, what, locked_until, utc_offset_min=offset)
     if locked_until:
         # Rounded up: a 2-minute lock read a moment later is still "2 minutes", not "1".
@@ -195,6 +196,7 @@ def reauthenticate(session: SiteSession, password: str) -> None:
     except (NoSuchSlot, WrongSecret):
         raise _failed(ledger, session.actor.username, session.clock) from None
     session.locked = False
+    session.esign_open = False
     pending = ledger.pending()
     with session.write(Do.CHANGE_OWN_PASSWORD) as tx:  # every role may; it only writes audit events
         _record_failed_logins(tx, pending)
@@ -203,15 +205,43 @@ def reauthenticate(session: SiteSession, password: str) -> None:
     ledger.clear(session.actor.username)
 
 
+def confirm_password(session: SiteSession, password: str, what: str, *, username: str | None = None) -> None:
+    """The logged-in user proves who they are again (an electronic signature, 21 CFR 11.200): `password`, and
+    `username` when given, must be theirs. A failure counts toward the lockout exactly like a failed login and
+    joins the audit trail at once (the session is open)."""
+    session.require(Do.CHANGE_OWN_PASSWORD)  # every role may; refused while the session is locked
+    slots = session.database.slots
+    assert slots is not None
+    own = session.actor.username
+    ledger = LoginLedger(session.database.paths.logins)
+    _refuse_if_locked(ledger, own, session.clock)
+    proven = username is None or username.strip() == own  # another user's name fails like a wrong password
+    try:
+        if proven:
+            slots.unlock(slot_of(own), password)
+    except (NoSuchSlot, WrongSecret):
+        proven = False
+    if not proven:
+        failure = _failed(ledger, own, session.clock, what)
+        pending = ledger.pending()
+        with session.write(Do.CHANGE_OWN_PASSWORD) as tx:  # every role may; it only writes audit events
+            _record_failed_logins(tx, pending)
+        ledger.drop_pending(len(pending))
+        raise failure
+    ledger.clear(own)
+
+
 def lock(session: SiteSession) -> None:
     """Cover the session (idle timeout or the user's own choice); audited."""
     with session.write(Do.CHANGE_OWN_PASSWORD) as tx:
         tx.audit(Change("idle_lock"))
     session.locked = True
+    session.esign_open = False
 
 
 def log_out(session: SiteSession) -> None:
     """End the session: audited (when the database is still reachable), then the database is closed."""
+    session.esign_open = False
     try:
         if not session.locked:
             with session.write(Do.CHANGE_OWN_PASSWORD) as tx:

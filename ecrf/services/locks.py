@@ -22,7 +22,7 @@ from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongStat
 from ecrf.services.permissions import Do
 from ecrf.services.places import Place
 from ecrf.services.session import SiteSession, Tx
-from ecrf.services.signature_breaks import break_signatures
+from ecrf.services.signature_breaks import break_signatures_within
 from ecrf.services.site_state import data_entry_refusal, refuse_if_site_locked, site_state
 from ecrf.services.subject_data import FormRef, find_subject, typed_values
 from ecrf.store.audit import Change
@@ -135,7 +135,7 @@ def unlock(session: SiteSession, lock_id: int, reason: str) -> list[int]:
             False, tx.now_text(), tx.actor.username, reason
         tx.audit(Change("unlocked", **_audit_place(subject, _place(row)), old_value="locked", new_value="unlocked",
                         reason=reason))
-        return [sig.id for sig in break_signatures(tx, subject, _place(row), f"unlocked: {reason}")]
+        return [sig.id for sig in break_signatures_within(tx, subject, _place(row), f"unlocked: {reason}")]
 
 
 def _lock_place(study: Study, scope: Scope, visit: str, ref: FormRef | None) -> Place:

@@ -87,6 +87,9 @@ class SiteSession:
         self.actor = actor
         self.clock = clock
         self.locked = False
+        # A continuous period of signing (21 CFR 11.200(a)(1)): after its first signature (username and
+        # password) later ones need the password only. Locking, logging out and re-authenticating end it.
+        self.esign_open = False
         self._last_activity = time.monotonic()
         with database.read() as db:
             site = db.get(Site, 1)

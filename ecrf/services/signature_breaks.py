@@ -1,33 +1,55 @@
-"""Breaking electronic signatures: a signature stays valid only while the data it covers may not have changed.
-Shared by the e-signature service (covered data changed) and the locks (unlocking reopens data to change), so
-both break the same signatures the same way: state broken, when and why, and one `signature_broken` event each.
-"""
+"""Breaking electronic signatures: a signature stays valid only while the data it covers is unchanged. A
+change of covered data (ecrf.services.esign.data_changed) or an unlock marks it broken, with one
+`signature_broken` audit event each, until the investigator signs again."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session
 
 from ecrf.services.places import Place
 from ecrf.services.session import Tx
 from ecrf.store.audit import Change
 from ecrf.store.models import SignatureRow, Subject
-from ecrf.study.status import SignatureState
+from ecrf.study.status import Scope, SignatureState
+
+
+def covering(db: Session, subject: Subject, visit: str, form: str, timepoint: str, repeat: int) -> list[SignatureRow]:
+    """The valid signatures whose data includes the form instance at this place: its own form signature, its
+    visit's (log entries have no visit) and the subject's."""
+    at_visit = and_(SignatureRow.scope == Scope.VISIT, SignatureRow.visit_code == visit) if visit else false()
+    at_form = and_(SignatureRow.scope == Scope.FORM, SignatureRow.visit_code == visit,
+                   SignatureRow.form_code == form, SignatureRow.timepoint == timepoint,
+                   SignatureRow.repeat == repeat)
+    return list(db.scalars(select(SignatureRow).where(
+        SignatureRow.subject_pk == subject.id, SignatureRow.state == SignatureState.VALID,
+        or_(SignatureRow.scope == Scope.SUBJECT, at_visit, at_form)).order_by(SignatureRow.id)))
+
+
+def break_signatures(tx: Tx, subject: Subject, signatures: Iterable[SignatureRow], reason: str) -> int:
+    """Mark each signature broken (the only change a signature row ever takes), audited; returns how many."""
+    count = 0
+    for row in signatures:
+        row.state, row.broken_at, row.broken_reason = SignatureState.BROKEN, tx.now_text(), reason
+        tx.audit(Change("signature_broken", subject=subject.label, visit=row.visit_code or None,
+                        form=row.form_code or None, timepoint=row.timepoint or None,
+                        repeat=row.repeat or None, item=row.scope, old_value=SignatureState.VALID,
+                        new_value=SignatureState.BROKEN, reason=reason))
+        count += 1
+    return count
+
+
+def break_signatures_within(tx: Tx, subject: Subject, place: Place, reason: str) -> list[SignatureRow]:
+    """Break every valid signature of `subject` whose covered data overlap `place` (an unlocked form, visit or
+    subject: the form's, its visit's and the casebook's signatures all cover it); returns them."""
+    rows = tx.db.scalars(select(SignatureRow).where(SignatureRow.subject_pk == subject.id,
+                                                    SignatureRow.state == SignatureState.VALID)
+                         .order_by(SignatureRow.id)).all()
+    found = [row for row in rows if signature_place(row).overlaps(place)]
+    break_signatures(tx, subject, found, reason)
+    return found
 
 
 def signature_place(row: SignatureRow) -> Place:
     return Place(row.visit_code, row.form_code, row.timepoint, row.repeat)
-
-
-def break_signatures(tx: Tx, subject: Subject, covering: Place, reason: str) -> list[SignatureRow]:
-    """Mark broken every valid signature of `subject` whose covered data overlap `covering` (a form's
-    signature, its visit's and the subject's casebook signature all cover the form); returns them."""
-    rows = tx.db.scalars(select(SignatureRow).where(SignatureRow.subject_pk == subject.id,
-                                                    SignatureRow.state == SignatureState.VALID)
-                         .order_by(SignatureRow.id)).all()
-    broken = [row for row in rows if signature_place(row).overlaps(covering)]
-    now = tx.now_text()
-    for row in broken:
-        row.state, row.broken_at, row.broken_reason = SignatureState.BROKEN, now, reason
-        tx.audit(Change("signature_broken", subject=subject.label, visit=row.visit_code or None,
-                        form=row.form_code or None, timepoint=row.timepoint or None, repeat=row.repeat or None,
-                        old_value=SignatureState.VALID, new_value=SignatureState.BROKEN, reason=reason))
-    return broken

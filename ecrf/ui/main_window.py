@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
         if may(role, Do.EXPORT):
             data_menu = self.menuBar().addMenu(self.tr("&Data"))
             self._action(data_menu, self.tr("Export bundle…"), self.export_bundle, "Ctrl+E", "export")
+            if may(role, Do.SIGN):
+                self._action(data_menu, self.tr("Ready for signature…"), self.show_ready_for_signature, None,
+                             "ready_for_signature")
 
     def _action(self, owner: QWidget, text: str, slot, shortcut, name: str) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -261,6 +264,15 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: setattr(self, "export_dialog", None))
         self.export_dialog = dialog
         dialog.open()  # window-modal without a nested event loop: the idle lock and the progress keep running
+
+    def show_ready_for_signature(self) -> None:
+        from ecrf.ui.esign.ready import ReadyDialog
+
+        dialog = ReadyDialog(self.session, self)
+        dialog.subjectRequested.connect(self.show_subject)
+        dialog.exec()
+        if self.page is not None:
+            self.page.refresh()
 
     def request_logout(self) -> None:
         if self.cover.isVisible() and any(getattr(p, "has_unsaved", lambda: False)() for p in self._history):

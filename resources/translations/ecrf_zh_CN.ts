@@ -2,6 +2,54 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>Monitoring</source>
+        <comment>SDV: {0} of {1} verified</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>{0} changed since verified</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>{0} open query(ies)</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>signed</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>signature broken (data changed after signing)</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>locked</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>verified</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>changed since verified</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <comment>not verified yet</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Users</source>
@@ -237,6 +285,29 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
 
 请将其发送给申办方，并通过电话向对方念出其 SHA-256 指纹，以便对方确认这是本中心的证书：
 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CertificationDialog</name>
+    <message>
+        <source>Certify your electronic signature</source>
+        <translation>确认您的电子签名</translation>
+    </message>
+    <message>
+        <source>Before your first electronic signature, {0}, please read and certify:</source>
+        <translation>{0}，在您首次电子签名之前，请阅读并确认：</translation>
+    </message>
+    <message>
+        <source>Your password</source>
+        <translation>您的密码</translation>
+    </message>
+    <message>
+        <source>This is recorded once, with the time, in the audit trail.</source>
+        <translation>此确认只需一次，连同时间记入稽查轨迹。</translation>
+    </message>
+    <message>
+        <source>I certify</source>
+        <translation>本人确认</translation>
     </message>
 </context>
 <context>
@@ -548,8 +619,28 @@ ecrf verify &quot;{0}&quot;</translation>
         <translation>保存并标记完成 (Ctrl+Shift+S)</translation>
     </message>
     <message>
+        <source>Verify form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Un-verify ticked items…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign form…</source>
+        <translation>签署表单…</translation>
+    </message>
+    <message>
         <source>Read only: {0}</source>
         <translation>只读：{0}</translation>
+    </message>
+    <message>
+        <source>Sign form</source>
+        <translation>签署表单</translation>
+    </message>
+    <message>
+        <source>Save your changes first: a signature covers the data as stored.</source>
+        <translation>请先保存您的修改：签名所涵盖的是已保存的数据。</translation>
     </message>
     <message>
         <source>{0} · new entry</source>
@@ -570,6 +661,19 @@ ecrf verify &quot;{0}&quot;</translation>
     <message>
         <source>Saved. The form is now: {0}.</source>
         <translation>已保存。表单状态：{0}。</translation>
+    </message>
+    <message>
+        <source>Un-verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why is the verification of these items taken back?
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Source data verification</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>History</source>
@@ -939,6 +1043,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>管理</translation>
     </message>
     <message>
+        <source>SDV progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Session</source>
         <translation>会话(&amp;S)</translation>
     </message>
@@ -969,6 +1077,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Ready for signature…</source>
+        <translation>待签名…</translation>
     </message>
     <message>
         <source>{0} ({1}) · {2} · Site {3}</source>
@@ -1049,6 +1161,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>无法显示受试者</translation>
     </message>
     <message>
+        <source>Cannot show the monitoring states</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{0} of {1} subjects</source>
         <translation>{0} / {1} 名受试者</translation>
     </message>
@@ -1059,6 +1175,37 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Register a new subject in screening? The next screening number is given to the subject now and stays in the records.</source>
         <translation>登记一名新的筛选期受试者？系统将立即分配下一个筛选号，并永久保留在记录中。</translation>
+    </message>
+</context>
+<context>
+    <name>MonitoringLegend</name>
+    <message>
+        <source>n/m: items verified of those to verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed since verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open queries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signature broken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1082,6 +1229,57 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Role</source>
         <translation>角色</translation>
+    </message>
+</context>
+<context>
+    <name>ReadyDialog</name>
+    <message>
+        <source>Ready for signature</source>
+        <translation>待签名</translation>
+    </message>
+    <message>
+        <source>Casebooks and visits whose forms are all complete and that have no valid signature. {0} marks a signature broken by a later change.</source>
+        <translation>所有表单均已完成但尚无有效签名的病例报告表和访视。{0} 表示签名因之后的修改而失效。</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>To sign</source>
+        <translation>待签署</translation>
+    </message>
+    <message>
+        <source>Forms</source>
+        <translation>表单数</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>Open subject</source>
+        <translation>打开受试者</translation>
+    </message>
+    <message>
+        <source>Sign…</source>
+        <translation>签名…</translation>
+    </message>
+    <message>
+        <source>Casebook</source>
+        <translation>病例报告表</translation>
+    </message>
+    <message>
+        <source>Visit {0}</source>
+        <translation>访视 {0}</translation>
+    </message>
+    <message>
+        <source>broken: sign again</source>
+        <translation>已失效：请重新签名</translation>
+    </message>
+    <message>
+        <source>not signed</source>
+        <translation>未签名</translation>
     </message>
 </context>
 <context>
@@ -1209,6 +1407,162 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Allocation needs every eligibility criterion met.</source>
         <translation>所有入选/排除标准均满足后才能分组。</translation>
+    </message>
+</context>
+<context>
+    <name>SdvMarker</name>
+    <message>
+        <source>Verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SdvMatrixPage</name>
+    <message>
+        <source>Source data verification progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only subjects with data changed since verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SDV progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished">受试者</translation>
+    </message>
+    <message>
+        <source>{0} subjects · {1} of {2} items verified · {3} changed since verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignaturesTab</name>
+    <message>
+        <source>Casebook</source>
+        <translation>病例报告表</translation>
+    </message>
+    <message>
+        <source>Visit {0}</source>
+        <translation>访视 {0}</translation>
+    </message>
+    <message>
+        <source>Form {0}</source>
+        <translation>表单 {0}</translation>
+    </message>
+    <message>
+        <source>{0} {1} signature(s) broken by later changes: sign again</source>
+        <translation>{0} 有 {1} 个签名因之后的修改而失效：请重新签名</translation>
+    </message>
+    <message>
+        <source>{0} Casebook signed by {1} on {2} UTC</source>
+        <translation>{0} 病例报告表已由 {1} 于 {2} UTC 签署</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>签署范围</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>签名人</translation>
+    </message>
+    <message>
+        <source>Time (UTC)</source>
+        <translation>时间（UTC）</translation>
+    </message>
+    <message>
+        <source>Meaning</source>
+        <translation>签名含义</translation>
+    </message>
+    <message>
+        <source>Broken because</source>
+        <translation>失效原因</translation>
+    </message>
+    <message>
+        <source>No electronic signature yet.</source>
+        <translation>尚无电子签名。</translation>
+    </message>
+    <message>
+        <source>Sign…</source>
+        <translation>签名…</translation>
+    </message>
+    <message>
+        <source>Sign the whole casebook…</source>
+        <translation>签署整份病例报告表…</translation>
+    </message>
+    <message>
+        <source>Sign a visit</source>
+        <translation>签署访视</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>已失效</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+</context>
+<context>
+    <name>SigningDialog</name>
+    <message>
+        <source>Electronic signature</source>
+        <translation>电子签名</translation>
+    </message>
+    <message>
+        <source>You are signing {0}: {1} form(s).</source>
+        <translation>您正在签署 {0}：共 {1} 个表单。</translation>
+    </message>
+    <message>
+        <source>Printed name</source>
+        <translation>签名人姓名</translation>
+    </message>
+    <message>
+        <source>Meaning (version {0})</source>
+        <translation>签名含义（版本 {0}）</translation>
+    </message>
+    <message>
+        <source>{0} now; the exact time of signing is recorded (UTC).</source>
+        <translation>现在 {0}；将记录签名的确切时间（UTC）。</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>The first signature of a session needs your username and password; later ones need the password only, until the session is locked or you log out.</source>
+        <translation>本次会话的第一次签名需要输入用户名和密码；之后的签名只需密码，直到会话锁定或您退出登录。</translation>
+    </message>
+    <message>
+        <source>You signed earlier in this session: your password is enough.</source>
+        <translation>您在本次会话中已签过名：输入密码即可。</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <source>I have read these warnings and sign anyway</source>
+        <translation>我已阅读这些警告，仍要签名</translation>
     </message>
 </context>
 <context>
@@ -1489,6 +1843,10 @@ Create the site database once, as the site administrator, before the trial start
     <message>
         <source>Visits and forms</source>
         <translation>访视与表单</translation>
+    </message>
+    <message>
+        <source>Signatures</source>
+        <translation>签名</translation>
     </message>
     <message>
         <source>Charts</source>

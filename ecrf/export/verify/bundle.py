@@ -4,7 +4,8 @@ Checks, in order (docs/bundle-format.md, Verifying): the zip is safe to read; ma
 bundle manifest of a supported version; manifest.sig signs exactly those bytes; its certificate is the one
 the manifest names, and (with --trust) the registered site certificate; the zip holds exactly the files
 the manifest lists; each has its size and SHA-256; each PDF is signed by the same certificate; odm.xml
-is valid ODM 1.3.2. A bad bundle never raises: every reason becomes a problem that names its file.
+is valid ODM 1.3.2; every electronic signature verifies (ecrf.export.verify.esign). A bad bundle never
+raises: every reason becomes a problem that names its file.
 """
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER, O
 from ecrf.export.bundle.manifest import sha256_hex
 from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_signer
 from ecrf.export.errors import VerificationRefused
+from ecrf.export.verify.esign import verify_signatures
 from ecrf.export.verify.manifest import BundleRefused, Listed, certificate_sha256, listed_files, parse_manifest
 from ecrf.export.verify.manifest import field as manifest_field
 from ecrf.export.verify.trail import verify_trail
 from ecrf.export.verify.trust import Trust, claimed_site, parse_trust, signer_problems
 from ecrf.export.verify.zip_safety import SafeZip, UnsafeZip, ZipLimits
+from ecrf.trail.keys import KeyBook
 
 MAX_MANIFEST = 64 << 20  # 100,000 files listed take about 15 MB
 MAX_SIGNATURE = 1 << 20
@@ -48,6 +51,7 @@ class Verdict:
     notes: list[str] = field(default_factory=list)  # facts to weigh the verdict (events before seals, a finding)
     events: int | None = None
     seals: int | None = None
+    esignatures: int | None = None  # electronic signatures checked (csv/signatures.csv)
     signer_trusted: bool = False  # a --trust certificate registered for the study and site the manifest claims
     finished: bool = False  # every check ran (guards against a verdict of OK from a check that was skipped)
 
@@ -101,7 +105,18 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
         verdict.notes.extend(trail.notes)
         verdict.events = trail.report.events if trail.report else None
         verdict.seals = trail.report.seals if trail.report else None
+        if trail.report is not None:  # the signers' keys come from the checked trail
+            _check_esignatures(bundle, manifest, trail.report.keys, verdict)
     verdict.finished = True
+
+
+def _check_esignatures(bundle: SafeZip, manifest: dict[str, Any], keys: KeyBook, verdict: Verdict) -> None:
+    found = verify_signatures(bundle, manifest, keys)
+    verdict.esignatures = found.checked
+    verdict.problems.extend(found.problems)
+    if found.broken:
+        verdict.notes.append(f"{found.broken} electronic signature(s) are marked broken: the data they covered "
+                             "changed after signing (the audit trail says when and why)")
 
 
 def _signer_identity_problems(verdict: Verdict, certificate: x509.Certificate, manifest: dict[str, Any]) -> list[str]:

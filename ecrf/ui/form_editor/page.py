@@ -23,10 +23,12 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study.findings import Finding, Severity
-from ecrf.study.status import SdvState
+from ecrf.study.status import FormStatus, Scope, SdvState
 from ecrf.study.validate import FormCheck
 from ecrf.study.values import Missing
+from ecrf.trail.esign import Place
 from ecrf.ui import dialogs
+from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.form_editor import saving
 from ecrf.ui.form_editor.fields import DerivedField
 from ecrf.ui.form_editor.findings_view import Banner
@@ -97,6 +99,12 @@ class FormEditorPage(Page):
         for button in (self.verify_button, self.unverify_button):
             button.setVisible(False)
             bar.addWidget(button)
+        self.sign_button: QPushButton | None = None
+        if may(self.session.actor.role, Do.SIGN):
+            self.sign_button = QPushButton(self.tr("Sign form…"))
+            self.sign_button.setObjectName("sign_form")
+            self.sign_button.clicked.connect(self.sign_form)
+            bar.addWidget(self.sign_button)
         bar.addWidget(self.save_button)
         bar.addWidget(self.complete_button)
         layout.addLayout(bar)
@@ -162,12 +170,24 @@ class FormEditorPage(Page):
         self.touched |= {code for code, entry in self.initial.items() if entry != ""}
         self.save_button.setVisible(state.editable)
         self.complete_button.setVisible(state.editable)
+        if self.sign_button is not None:  # only a complete form is signed on its own
+            self.sign_button.setEnabled(state.status == FormStatus.COMPLETE)
         self.header.show_state(state, self.title(), self.lang)
         self.show_monitoring()
         if not state.editable:
             why_not = state.refusal.text(self.lang) if state.refusal is not None else state.why_not
             self.banner.say(self.tr("Read only: {0}").format(why_not), "incomplete")
         self.refresh_live()
+
+    def sign_form(self) -> bool:
+        """The investigator signs this form (saved first: a signature covers what is stored)."""
+        if self.has_unsaved():
+            dialogs.show_info(self, self.tr("Sign form"), self.tr("Save your changes first: a signature covers "
+                                                                  "the data as stored."))
+            return False
+        ref = self.ref
+        place = Place(ref.visit, ref.form, ref.timepoint, ref.repeat)
+        return sign_with_dialogs(self, self.session, ref.subject, Scope.FORM, ref=place)
 
     # -- the page contract -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
+from ecrf.ui.esign.panel import BROKEN, SignaturesTab, state_line
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.page import Page
 from ecrf.ui.subject import actions
@@ -58,8 +59,11 @@ class SubjectPage(Page):
         self.facts = QLabel()
         self.facts.setObjectName("facts")
         self.facts.setWordWrap(True)
+        self.signature_state = QLabel()
+        self.signature_state.setObjectName("signature_state")
         texts.addWidget(self.heading)
         texts.addWidget(self.facts)
+        texts.addWidget(self.signature_state)
         header.addLayout(texts, 1)
         if may(self.role, Do.END_PARTICIPATION):
             self.end_button: QPushButton | None = QPushButton(self.tr("End participation…"))
@@ -87,6 +91,9 @@ class SubjectPage(Page):
             tab.changed.connect(self.refresh)
             self.log_tabs[form] = tab
             self.tabs.addTab(tab, self.session.study.form(form).label.get(text_lang()))
+        self.signatures = SignaturesTab(self.session)
+        self.signatures.signed.connect(self.refresh)
+        self.tabs.addTab(self.signatures, self.tr("Signatures"))
         self.charts: QWidget | None = None
         self.charts_holder = QWidget()
         QVBoxLayout(self.charts_holder).setContentsMargins(0, 0, 0, 0)
@@ -127,8 +134,16 @@ class SubjectPage(Page):
             tab.show_entries(row.label, entries)
             count = sum(not e.deleted for e in entries)
             self.tabs.setTabText(n, f"{self.session.study.form(form).label.get(text_lang())} ({count})")
+        self._show_signatures(row.label)
         if self.charts is not None and hasattr(self.charts, "refresh"):
             self.charts.refresh()
+
+    def _show_signatures(self, label: str) -> None:
+        """The Signatures tab, and a line in the header that flags broken signatures (✗, not colour alone)."""
+        line = state_line(self.signatures.show_subject(label))
+        self.signature_state.setText(line)
+        self.signature_state.setVisible(bool(line))
+        self.signature_state.setStyleSheet("color: #9b0000;" if line.startswith(BROKEN) else "")
 
     def _show_header(self, row: SubjectRow, end_reason: str | None) -> None:
         names = self.schedule.names

@@ -1,0 +1,1 @@
+"""Electronic signatures on screen: the ceremony dialogs, the subject\x27s signatures, the ready list."""

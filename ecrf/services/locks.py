@@ -19,3 +19,8 @@ def refuse_change(tx: Tx, subject: Subject, ref: FormRef) -> None:
     refusal = change_refusal(tx.db, subject, ref)
     if refusal is not None:
         raise refusal
+
+
+def refuse_if_site_locked(tx: Tx) -> None:
+    """Refuse a monitoring step (a query, a verification) on a locked site; a frozen site allows them.
+    Placeholder of the queries branch until the locks branch defines it (theirs wins at merge)."""

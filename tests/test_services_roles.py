@@ -20,6 +20,7 @@ from subject_helpers import (
 from ecrf.services import (
     audit_trail,
     auth,
+    auto_queries,
     backup,
     charts,
     editing,
@@ -27,6 +28,7 @@ from ecrf.services import (
     forms,
     logs,
     overview,
+    queries,
     signing,
     site_settings,
     subjects,
@@ -34,10 +36,11 @@ from ecrf.services import (
 )
 from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
+from ecrf.services.queries import QueryPlace
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study import clock as app_clock
-from ecrf.study.status import SubjectStatus
+from ecrf.study.status import ResponseCode, SubjectStatus
 
 pytestmark = pytest.mark.req("P11.10g")
 
@@ -75,9 +78,27 @@ def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
         logs.add_log_entry(investigator, enrolled[1], "AE", {"AETERM": "Headache"})
     finally:
         investigator.close()
-    username = USERNAME[role]
+    username, notes = USERNAME[role], _queries(maker, db_path, enrolled[1])
     return World(role, maker.login(db_path, username, password_of(username)), password_of(username), folder,
-                 screened, enrolled)
+                 screened, enrolled, notes)
+
+
+def _queries(maker: SiteMaker, db_path: Path, label: str) -> dict[str, object]:
+    """Queries on the subject's demographics in each state a query step starts from."""
+    monitor = maker.login(db_path, "monitor")
+    try:
+        place = QueryPlace.on_form(FormRef(label, "SCR", "DM"))
+        ids = {name: queries.raise_query(monitor, place, f"Query to {name}.") for name in
+               ("answer", "close", "cancel", "reopen")}
+    finally:
+        monitor.close()
+    nurse = maker.login(db_path, "nurse")
+    try:
+        for name in ("close", "reopen"):
+            queries.answer_query(nurse, ids[name], "Checked.", ResponseCode.CONFIRMED_CORRECT)
+    finally:
+        nurse.close()
+    return dict(ids)
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +228,23 @@ CALLS = [
          lambda w: site_settings.set_idle_lock_minutes(w.session, 7), "site_setting_changed"),
     Call("export.export_bundle", Do.EXPORT, _export, "bundle_exported"),
     Call("export.last_export", Do.EXPORT, lambda w: export.last_export(w.session), None),
+    Call("queries.raise_query", Do.RAISE_QUERY,
+         lambda w: queries.raise_query(w.session, QueryPlace.on_form(FormRef(w.enrolled[1], "SCR", "DM")), "Why?"),
+         "query_raised"),
+    Call("queries.answer_query", Do.ANSWER_QUERY,
+         lambda w: queries.answer_query(w.session, w.notes["answer"], "Checked.", ResponseCode.CONFIRMED_CORRECT),
+         "query_answered"),
+    Call("queries.close_query", Do.CLOSE_QUERY,
+         lambda w: queries.close_query(w.session, w.notes["close"], "Thanks."), "query_closed"),
+    Call("queries.cancel_query", Do.CLOSE_QUERY,
+         lambda w: queries.cancel_query(w.session, w.notes["cancel"], "raised in error"), "query_cancelled"),
+    Call("queries.reopen_query", Do.CLOSE_QUERY,
+         lambda w: queries.reopen_query(w.session, w.notes["reopen"], "Please look again."), "query_reopened"),
+    Call("queries.query_inbox", Do.READ_DATA, lambda w: queries.query_inbox(w.session), None),
+    Call("queries.queries_at", Do.READ_DATA,
+         lambda w: queries.queries_at(w.session, FormRef(w.enrolled[1], "SCR", "DM")), None),
+    Call("queries.query_thread", Do.READ_DATA, lambda w: queries.query_thread(w.session, w.notes["answer"]), None),
+    Call("auto_queries.raise_overdue", Do.READ_DATA, lambda w: auto_queries.raise_overdue(w.session), None),
     Call("signing.site_certificate", Do.CHANGE_OWN_PASSWORD,
          lambda w: signing.site_certificate(w.session).fingerprint, None),
 ]
@@ -238,8 +276,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, backup, charts, editing, export, forms, logs, overview, signing, site_settings,
-                   subjects, users)
+SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, export, forms, logs, overview, queries,
+                   signing, site_settings, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

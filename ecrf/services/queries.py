@@ -236,7 +236,7 @@ def query_inbox(session: SiteSession, state: QueryState | None = None, subject: 
     if older_than_days is not None:
         stmt = stmt.where(QueryRow.raised_at < (today - timedelta(days=older_than_days - 1)).isoformat())
     with session.read() as db:
-        return [_view(row, today) for row in db.execute(stmt.order_by(QueryRow.id.desc()))]
+        return _views(db, stmt.order_by(QueryRow.id.desc()), today)
 
 
 def queries_at(session: SiteSession, ref: FormRef) -> list[QueryThread]:
@@ -247,7 +247,7 @@ def queries_at(session: SiteSession, ref: FormRef) -> list[QueryThread]:
         stmt = _views_select().where(
             QueryRow.subject_pk == subject.id, QueryRow.visit_code == ref.visit, QueryRow.form_code == ref.form,
             QueryRow.timepoint == ref.timepoint, QueryRow.repeat == ref.repeat).order_by(QueryRow.id)
-        views = [_view(row, today) for row in db.execute(stmt)]
+        views = _views(db, stmt, today)
         return [QueryThread(view, _messages(db, view.id)) for view in views]
 
 
@@ -255,28 +255,51 @@ def query_thread(session: SiteSession, query_id: int) -> QueryThread:
     today = _today(session)
     with session.read() as db:
         _query(db, query_id)
-        row = db.execute(_views_select().where(QueryRow.id == query_id)).one()
-        return QueryThread(_view(row, today), _messages(db, query_id))
+        [view] = _views(db, _views_select().where(QueryRow.id == query_id), today)
+        return QueryThread(view, _messages(db, query_id))
 
 
-def _views_select() -> Select[Any]:  # the inbox's columns, in the order _view reads them
-    last = (select(QueryMessage.query_pk, func.max(QueryMessage.id).label("last_id"))
-            .group_by(QueryMessage.query_pk).subquery())
+def _views_select() -> Select[Any]:  # the inbox's columns, in the order _Views reads them
+    # The thread's last message by a correlated max over the (query_pk) index: one row per query, no grouping.
+    last_id = (select(func.max(QueryMessage.id)).where(QueryMessage.query_pk == QueryRow.id)
+               .correlate(QueryRow).scalar_subquery())
     return (select(QueryRow.id, Subject.subject_id, Subject.screening_no, QueryRow.scope, QueryRow.visit_code,
                    QueryRow.form_code, QueryRow.timepoint, QueryRow.repeat, QueryRow.item_code, QueryRow.origin,
                    QueryRow.check_key, QueryRow.state, QueryRow.raised_by, QueryRow.raised_role, QueryRow.raised_at,
                    QueryRow.updated_at, QueryMessage.kind, QueryMessage.author, QueryMessage.text)
             .join(Subject, Subject.id == QueryRow.subject_pk)
-            .join(last, last.c.query_pk == QueryRow.id)
-            .join(QueryMessage, QueryMessage.id == last.c.last_id))  # type: ignore[return-value]
+            .join(QueryMessage, QueryMessage.id == last_id))  # type: ignore[return-value]
 
 
-def _view(row: Any, today: date) -> QueryView:
-    (pk, subject_id, screening_no, scope, visit, form, timepoint, repeat, item, origin, check_key, state,
-     raised_by, raised_role, raised_at, updated_at, kind, author, text) = row
-    place = QueryPlace(subject_id or screening_no, Scope(scope), visit, form, timepoint, repeat, item)
-    return QueryView(pk, place, QueryOrigin(origin), check_key, QueryState(state), raised_by, raised_role, raised_at,
-                     updated_at, max(0, (today - date.fromisoformat(raised_at[:10])).days), kind, author, text)
+class _Views:
+    """Turns result rows into QueryViews; 10,000 of them in the inbox, so enum members and dates are looked up
+    in dictionaries instead of being constructed per row."""
+
+    SCOPES = {s.value: s for s in Scope}
+    ORIGINS = {o.value: o for o in QueryOrigin}
+    STATES = {s.value: s for s in QueryState}
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.ages: dict[str, int] = {}
+
+    def age(self, raised_at: str) -> int:
+        day = raised_at[:10]
+        if day not in self.ages:
+            self.ages[day] = max(0, (self.today - date.fromisoformat(day)).days)
+        return self.ages[day]
+
+    def __call__(self, row: Any) -> QueryView:
+        (pk, subject_id, screening_no, scope, visit, form, timepoint, repeat, item, origin, check_key, state,
+         raised_by, raised_role, raised_at, updated_at, kind, author, text) = row
+        place = QueryPlace(subject_id or screening_no, self.SCOPES[scope], visit, form, timepoint, repeat, item)
+        return QueryView(pk, place, self.ORIGINS[origin], check_key, self.STATES[state], raised_by, raised_role,
+                         raised_at, updated_at, self.age(raised_at), kind, author, text)
+
+
+def _views(db: Session, stmt: Select[Any], today: date) -> list[QueryView]:
+    """Run the statement on the connection itself: plain rows, without the ORM's result processing."""
+    return list(map(_Views(today), db.connection().execute(stmt)))
 
 
 def _messages(db: Session, query_id: int) -> tuple[MessageView, ...]:

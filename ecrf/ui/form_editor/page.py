@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ecrf.services import audit_trail
 from ecrf.services.editing import FormState, open_form
 from ecrf.services.forms import SaveResult
+from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study.findings import Finding, Severity
@@ -35,6 +36,7 @@ from ecrf.ui.form_editor.live import Entry, changed, live_check, loaded_entries
 from ecrf.ui.form_editor.missing_menu import choice_of, item_menu
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.page import Page
+from ecrf.ui.queries.panel import QueryPanel
 
 
 class FormEditorPage(Page):
@@ -59,8 +61,11 @@ class FormEditorPage(Page):
         layout = QVBoxLayout(self)
         self.header = Header()
         self.banner = Banner()
+        self.query_panel = QueryPanel(self.session, self.ref, self.initial.get)
+        self.query_panel.changed.connect(self._load)
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.query_panel)
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("form_scroll")
         self.scroll_area.setWidgetResizable(True)
@@ -98,6 +103,7 @@ class FormEditorPage(Page):
             row.menuRequested.connect(self._show_menu)
             row.field.committed.connect(lambda code=item.code: self._left(code))
             row.field.edited.connect(self._edited)
+            row.query_mark.clicked.connect(lambda _c=False, code=item.code: self.open_query_at(code))
             for widget in row.field.focus_widgets():
                 widget.installEventFilter(keys)
             self.rows[item.code] = row
@@ -135,6 +141,7 @@ class FormEditorPage(Page):
             row.field.blockSignals(False)
             row.more.setVisible(state.editable or state.exists)
         self.touched |= {code for code, entry in self.initial.items() if entry != ""}
+        self.show_queries()
         self.save_button.setVisible(state.editable)
         self.complete_button.setVisible(state.editable)
         self.header.show_state(state, self.title(), self.lang)
@@ -272,7 +279,8 @@ class FormEditorPage(Page):
             return
         row = self.rows[code]
         menu = item_menu(self, row.item, self.session.study.missing_codes, self.lang, current=row.field.missing(),
-                         editable=state.editable, has_history=state.exists)
+                         editable=state.editable, has_history=state.exists,
+                         can_query=may(self.session.actor.role, Do.RAISE_QUERY))
         choice = choice_of(menu.exec(where))
         if choice is not None:
             self.apply_menu_choice(code, choice)
@@ -291,6 +299,9 @@ class FormEditorPage(Page):
         elif what == "history":
             self.show_history(code)
             return
+        elif what == "query":
+            self.query_panel.raise_on(code)
+            return
         self._left(code)
 
     def show_history(self, code: str) -> None:
@@ -302,6 +313,20 @@ class FormEditorPage(Page):
         dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self)
         self.history_dialog = dialog  # kept for tests and so that it is not collected while shown
         dialog.open()
+
+    # -- queries (ecrf.ui.queries) --------------------------------------------------------------
+
+    def show_queries(self) -> None:
+        self.query_panel.current = self.initial.get
+        self.query_panel.load(self.ref)
+        marks = self.query_panel.markers()
+        for code, row in self.rows.items():
+            row.set_query_mark(marks.get(code))
+
+    def open_query_at(self, code: str) -> None:
+        query_id = self.query_panel.thread_for(code)
+        if query_id is not None:
+            self.query_panel.open_thread(query_id)
 
     # -- keyboard -----------------------------------------------------------------------------
 

@@ -64,10 +64,10 @@ class QueryDialog(QDialog):
         self.heading = QLabel()
         self.heading.setObjectName("query_heading")
         self.heading.setWordWrap(True)
-        self.shown_view = QTextBrowser()
-        self.shown_view.setObjectName("query_thread")
+        self.thread_view = QTextBrowser()
+        self.thread_view.setObjectName("query_thread")
         layout.addWidget(self.heading)
-        layout.addWidget(self.shown_view, 1)
+        layout.addWidget(self.thread_view, 1)
         self.shown = queries.query_thread(session, query_id)
         self.new_value: Field | None = None
         role = session.actor.role
@@ -165,7 +165,7 @@ class QueryDialog(QDialog):
         self.heading.setText(f"<b>{view.number}</b> · {escape(state_text(view.state))} · "
                              f"{escape(view.place.subject)} · "
                              f"{escape(place_text(view.place, self.session.study, self.lang))}")
-        self.shown_view.setHtml(thread_html(self.shown))
+        self.thread_view.setHtml(thread_html(self.shown))
         if hasattr(self, "send_answer"):
             self.send_answer.setEnabled(view.state == QueryState.OPEN)
         if hasattr(self, "close_button"):

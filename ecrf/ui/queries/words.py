@@ -19,6 +19,7 @@ RESPONSE_LABELS = {ResponseCode.DATA_MISSING: QT_TRANSLATE_NOOP("QueryWords", "D
                    ResponseCode.WRONG_SOURCE: QT_TRANSLATE_NOOP("QueryWords", "Wrong source"),
                    ResponseCode.CONFIRMED_CORRECT: QT_TRANSLATE_NOOP("QueryWords", "Confirmed correct"),
                    ResponseCode.OTHER: QT_TRANSLATE_NOOP("QueryWords", "Other")}
+_ECRF = QT_TRANSLATE_NOOP("QueryWords", "the eCRF")  # the author of the eCRF's own query steps
 KIND_LABELS = {"raised": QT_TRANSLATE_NOOP("QueryWords", "raised"),
                "answered": QT_TRANSLATE_NOOP("QueryWords", "answered"),
                "closed": QT_TRANSLATE_NOOP("QueryWords", "closed"),
@@ -26,25 +27,25 @@ KIND_LABELS = {"raised": QT_TRANSLATE_NOOP("QueryWords", "raised"),
                "reopened": QT_TRANSLATE_NOOP("QueryWords", "re-opened")}
 
 
-def tr(text: object) -> str:
+def translated(text: object) -> str:
     """Translate a text marked with QT_TRANSLATE_NOOP (its stubs type the mark as object)."""
     return QCoreApplication.translate("QueryWords", str(text))
 
 
 def state_text(state: QueryState) -> str:
-    return f"{STATE_SYMBOLS[state]} {tr(STATE_LABELS[state])}"
+    return f"{STATE_SYMBOLS[state]} {translated(STATE_LABELS[state])}"
 
 
 def response_text(code: ResponseCode) -> str:
-    return tr(RESPONSE_LABELS[code])
+    return translated(RESPONSE_LABELS[code])
 
 
 def kind_text(kind: str) -> str:
-    return tr(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+    return translated(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def author_text(author: str) -> str:
-    return tr("the eCRF") if author == "ecrf" else author
+    return translated(_ECRF) if author == "ecrf" else author
 
 
 def place_text(place: QueryPlace, study: Study, lang: str) -> str:
@@ -67,6 +68,3 @@ def place_text(place: QueryPlace, study: Study, lang: str) -> str:
 def summary(view: QueryView, study: Study, lang: str) -> str:
     return f"{view.number}  {state_text(view.state)}  ·  {place_text(view.place, study, lang)}"
 
-
-# Marked for lupdate; translated in tr() above.
-_ECRF = QT_TRANSLATE_NOOP("QueryWords", "the eCRF")

@@ -28,7 +28,7 @@ from ecrf.study.status import QueryState
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.page import Page
-from ecrf.ui.queries.words import author_text, place_text, state_text
+from ecrf.ui.queries.words import author_text, message_text, place_text, state_text
 
 log = logging.getLogger("ecrf.ui")
 Index = QModelIndex | QPersistentModelIndex
@@ -87,8 +87,8 @@ class InboxModel(QAbstractTableModel):
             return self.tr("automatic") if view.origin == "auto" else self.tr("manual")
         if column == 5:
             return view.age_days
-        first_line = view.last_text.splitlines()[0] if view.last_text else ""
-        return f"{author_text(view.last_author)}: {first_line}"
+        shown = message_text(view.last_author, view.last_text, self.lang).splitlines()
+        return f"{author_text(view.last_author)}: {shown[0] if shown else ''}"
 
 
 class QueryInboxPage(Page):

@@ -7,7 +7,17 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ecrf.services import queries
 from ecrf.services.permissions import Do, may
@@ -19,9 +29,10 @@ from ecrf.ui import dialogs
 from ecrf.ui.form_editor.live import Entry
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.queries.thread import QueryDialog, RaiseQueryDialog
-from ecrf.ui.queries.words import STATE_SYMBOLS, author_text, place_text, state_text
+from ecrf.ui.queries.words import STATE_SYMBOLS, author_text, message_text, place_text, state_text
 
 # The most pressing state of an item's queries is its marker: open before answered before the rest.
+MAX_LINES_HEIGHT = 120  # about four queries; more scroll
 PRESSING = (QueryState.OPEN, QueryState.ANSWERED, QueryState.CLOSED, QueryState.CANCELLED)
 
 
@@ -51,9 +62,17 @@ class QueryPanel(QFrame):
         self.raise_form.setVisible(may(session.actor.role, Do.RAISE_QUERY))
         head.addWidget(self.raise_form)
         outer.addLayout(head)
-        self.grid = QGridLayout()
+        lines = QWidget()
+        lines.setObjectName("query_lines")
+        self.grid = QGridLayout(lines)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setColumnStretch(1, 1)
-        outer.addLayout(self.grid)
+        scroll = QScrollArea()  # many queries scroll here rather than push the form off the screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMaximumHeight(MAX_LINES_HEIGHT)
+        scroll.setWidget(lines)
+        outer.addWidget(scroll)
 
     def load(self, ref: FormRef) -> None:
         self.ref = ref
@@ -76,7 +95,8 @@ class QueryPanel(QFrame):
             view = thread.query
             label = QLabel(f"<b>{view.number}</b> {escape(state_text(view.state))} · "
                            f"{escape(place_text(view.place, self.session.study, self.lang))} — "
-                           f"{escape(author_text(view.last_author))}: {escape(view.last_text.splitlines()[0])}")
+                           f"{escape(author_text(view.last_author))}: "
+                           f"{escape(message_text(view.last_author, view.last_text, self.lang).splitlines()[0])}")
             label.setObjectName(f"query_line_{view.id}")
             label.setWordWrap(True)
             button = QPushButton(self.tr("Open…"))

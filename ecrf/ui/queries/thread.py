@@ -35,7 +35,7 @@ from ecrf.ui.form_editor.choices import make_field
 from ecrf.ui.form_editor.fields import Field
 from ecrf.ui.form_editor.live import Entry
 from ecrf.ui.i18n import text_lang
-from ecrf.ui.queries.words import author_text, kind_text, place_text, response_text, state_text
+from ecrf.ui.queries.words import author_text, kind_text, message_text, place_text, response_text, state_text
 
 
 def thread_html(thread: QueryThread) -> str:
@@ -45,7 +45,8 @@ def thread_html(thread: QueryThread) -> str:
         head = f"<b>{escape(author_text(m.author))}</b> · {escape(kind_text(m.kind))} · {when} UTC"
         if m.response is not None:
             head += f" · <i>{escape(response_text(m.response))}</i>"
-        parts.append(f"<p>{head}<br>{escape(m.text).replace(chr(10), '<br>')}</p>")
+        text = message_text(m.author, m.text, text_lang())
+        parts.append(f"<p>{head}<br>{escape(text).replace(chr(10), '<br>')}</p>")
     return "".join(parts)
 
 

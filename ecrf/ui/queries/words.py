@@ -48,6 +48,15 @@ def author_text(author: str) -> str:
     return translated(_ECRF) if author == "ecrf" else author
 
 
+def message_text(author: str, text: str, lang: str) -> str:
+    """The eCRF writes its own messages in both languages, English on the first line and Chinese on the second:
+    show the one of the interface. People's messages show as written."""
+    lines = text.splitlines()
+    if author == "ecrf" and len(lines) == 2:
+        return lines[1] if lang == "zh" else lines[0]
+    return text
+
+
 def place_text(place: QueryPlace, study: Study, lang: str) -> str:
     """Where a query is, in words: visit · form · item label."""
     parts = [place.visit] if place.visit else []

@@ -41,6 +41,7 @@ CLEARED = "The new value clears the check.\n新的数值已消除该核查提示
 STILL_FAILS = ("The answer said the data were corrected, but the check still fails after the save.\n"
                "回复称数据已更正，但保存后核查仍未通过。")
 FILLED = "The required data are now entered.\n必填数据现已录入。"
+NOTHING_MISSING = "Nothing required is missing here any more.\n此处已无缺失的必填数据。"
 
 
 # -- on every save (called by queries.form_saved, inside the saving transaction) ----------------------------
@@ -159,8 +160,8 @@ def raise_overdue(session: SiteSession, today: date | None = None) -> int:
         for query_id in stale:
             query = tx.db.get(QueryRow, query_id)
             assert query is not None
-            queries.step(tx, query, _subject(tx.db, query.subject_pk), "closed", QueryState.CLOSED, FILLED,
-                         by_system=True)
+            queries.step(tx, query, _subject(tx.db, query.subject_pk), "closed", QueryState.CLOSED,
+                         NOTHING_MISSING, by_system=True)
         for want in wanted:
             queries.new_query(tx, _subject(tx.db, want.subject_pk), want.place, want.text, origin=QueryOrigin.AUTO,
                               check_key=OVERDUE_KEY)

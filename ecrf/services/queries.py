@@ -114,6 +114,7 @@ def close_query(session: SiteSession, query_id: int, text: str) -> None:
 
 def cancel_query(session: SiteSession, query_id: int, reason: str) -> None:
     """The raiser's role withdraws a query raised in error (a reason is required): open or answered -> cancelled."""
+    session.require(Do.CLOSE_QUERY)  # who may comes before what is missing
     if not (reason or "").strip():
         with session.read() as db:
             raise ReasonRequired("query-reason-required", number=number_of(_query(db, query_id).id))

@@ -10,6 +10,7 @@ from subject_helpers import events_after, last_seq, stored
 
 from ecrf.services import queries
 from ecrf.services.errors import InvalidInput, NotFound, PermissionDenied, ReasonRequired, WrongState
+from ecrf.services.permissions import ALLOWED, Do
 from ecrf.services.queries import QueryPlace
 from ecrf.study.status import QueryOrigin, QueryState, ResponseCode, Scope
 from tests.monitoring.query_helpers import vital_signs_site
@@ -181,3 +182,27 @@ def test_the_inbox_filters_by_state_subject_form_and_age(site):
     assert [v.id for v in queries.query_inbox(s("nurse"), older_than_days=11)] == []
     assert {v.id for v in queries.query_inbox(s("nurse"), subject=ref.subject)} == {old, new}
     assert queries.query_inbox(s("nurse"), subject="CN01-999") == []
+
+
+@pytest.mark.req("P11.10g")
+def test_only_the_raisers_role_decides_even_with_the_permission(site, monkeypatch):
+    """Closing, cancelling and re-opening belong to the role that raised the query (the eCRF's own: the monitor's),
+    not to whoever holds the permission."""
+    s, ref, _ = site
+    qid = _raise(s("monitor"), ref)
+    monkeypatch.setitem(ALLOWED, "investigator", ALLOWED["investigator"] | {Do.CLOSE_QUERY})
+    investigator = s("investigator")
+    before = last_seq(investigator)
+    with pytest.raises(PermissionDenied) as refused:
+        queries.close_query(investigator, qid, "Closing it myself.")
+    assert refused.value.code == "query-raiser-only"
+    assert refused.value.message == (f"Query Q-{qid:04d} was raised by a monitor; as an investigator you may not "
+                                     "close it. Only a monitor may close it: ask them.")
+    assert last_seq(investigator) == before
+
+
+def test_cancelling_without_the_permission_says_who_may_before_asking_a_reason(site):
+    s, ref, _ = site
+    qid = _raise(s("monitor"), ref)
+    with pytest.raises(PermissionDenied, match="monitor"):
+        queries.cancel_query(s("nurse"), qid, "")

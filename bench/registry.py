@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, str] = {
     "export_memory": "bench.export_memory",
     "sdv_matrix": "bench.sdv_matrix",
     "esign": "bench.esign",
+    "query_inbox": "bench.query_inbox",
 }
 
 

@@ -20,6 +20,7 @@ from subject_helpers import (
 from ecrf.services import (
     audit_trail,
     auth,
+    auto_queries,
     backup,
     charts,
     editing,
@@ -30,6 +31,7 @@ from ecrf.services import (
     logs,
     monitoring_view,
     overview,
+    queries,
     sdv,
     signing,
     site_settings,
@@ -38,10 +40,11 @@ from ecrf.services import (
 )
 from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
+from ecrf.services.queries import QueryPlace
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.study import clock as app_clock
-from ecrf.study.status import Scope, SubjectStatus
+from ecrf.study.status import ResponseCode, Scope, SubjectStatus
 from ecrf.trail.esign import Place
 
 pytestmark = pytest.mark.req("P11.10g")
@@ -85,9 +88,27 @@ def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
         sdv.verify_form(monitor, FormRef(enrolled[1], "SCR", "DM"))
     finally:
         monitor.close()
-    username = USERNAME[role]
+    username, notes = USERNAME[role], _queries(maker, db_path, enrolled[1])
     return World(role, maker.login(db_path, username, password_of(username)), password_of(username), folder,
-                 screened, enrolled)
+                 screened, enrolled, notes)
+
+
+def _queries(maker: SiteMaker, db_path: Path, label: str) -> dict[str, object]:
+    """Queries on the subject's demographics in each state a query step starts from."""
+    monitor = maker.login(db_path, "monitor")
+    try:
+        place = QueryPlace.on_form(FormRef(label, "SCR", "DM"))
+        ids = {name: queries.raise_query(monitor, place, f"Query to {name}.") for name in
+               ("answer", "close", "cancel", "reopen")}
+    finally:
+        monitor.close()
+    nurse = maker.login(db_path, "nurse")
+    try:
+        for name in ("close", "reopen"):
+            queries.answer_query(nurse, ids[name], "Checked.", ResponseCode.CONFIRMED_CORRECT)
+    finally:
+        nurse.close()
+    return dict(ids)
 
 
 @pytest.fixture(scope="module")
@@ -266,6 +287,23 @@ CALLS = [
     Call("monitoring_view.form_states", Do.READ_DATA,
          lambda w: monitoring_view.form_states(w.session, w.enrolled[1]), None),
     Call("monitoring_view.matrix_states", Do.READ_DATA, lambda w: monitoring_view.matrix_states(w.session), None),
+    Call("queries.raise_query", Do.RAISE_QUERY,
+         lambda w: queries.raise_query(w.session, QueryPlace.on_form(FormRef(w.enrolled[1], "SCR", "DM")), "Why?"),
+         "query_raised"),
+    Call("queries.answer_query", Do.ANSWER_QUERY,
+         lambda w: queries.answer_query(w.session, w.notes["answer"], "Checked.", ResponseCode.CONFIRMED_CORRECT),
+         "query_answered"),
+    Call("queries.close_query", Do.CLOSE_QUERY,
+         lambda w: queries.close_query(w.session, w.notes["close"], "Thanks."), "query_closed"),
+    Call("queries.cancel_query", Do.CLOSE_QUERY,
+         lambda w: queries.cancel_query(w.session, w.notes["cancel"], "raised in error"), "query_cancelled"),
+    Call("queries.reopen_query", Do.CLOSE_QUERY,
+         lambda w: queries.reopen_query(w.session, w.notes["reopen"], "Please look again."), "query_reopened"),
+    Call("queries.query_inbox", Do.READ_DATA, lambda w: queries.query_inbox(w.session), None),
+    Call("queries.queries_at", Do.READ_DATA,
+         lambda w: queries.queries_at(w.session, FormRef(w.enrolled[1], "SCR", "DM")), None),
+    Call("queries.query_thread", Do.READ_DATA, lambda w: queries.query_thread(w.session, w.notes["answer"]), None),
+    Call("auto_queries.raise_overdue", Do.READ_DATA, lambda w: auto_queries.raise_overdue(w.session), None),
     Call("signing.site_certificate", Do.CHANGE_OWN_PASSWORD,
          lambda w: signing.site_certificate(w.session).fingerprint, None),
 ]
@@ -297,8 +335,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, backup, charts, editing, esign, export, forms, locks, logs, monitoring_view,
-                   overview, sdv, signing, site_settings, subjects, users)
+SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, esign, export, forms, locks, logs,
+                   monitoring_view, overview, queries, sdv, signing, site_settings, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

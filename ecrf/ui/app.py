@@ -169,8 +169,10 @@ class AppController(QObject):
 
     def logged_in(self, session: SiteSession) -> None:
         from ecrf.ui.main_window import MainWindow
+        from ecrf.ui.queries.inbox import raise_overdue_quietly
 
         self.session = session
+        raise_overdue_quietly(session)  # overdue required data become queries at each login (monitor, site staff)
         main = MainWindow(session, idle_check_ms=self.idle_check_ms)
         main.logoutRequested.connect(self.log_out)
         main.languageRequested.connect(self.switch_language_in_session)

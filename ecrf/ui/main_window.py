@@ -104,6 +104,19 @@ class MainWindow(QMainWindow):
 
         self._push(SdvMatrixPage(self.session))
 
+    def open_form_at(self, ref: FormRef, item: str) -> None:
+        """The form, with the cursor in `item` (from the query inbox)."""
+        from ecrf.ui.form_editor.page import FormEditorPage
+
+        self._push(FormEditorPage(self.session, ref), lambda page: page.focus_item(item or None))
+
+    def show_queries(self) -> None:
+        from ecrf.ui.queries.inbox import QueryInboxPage
+
+        if not self._leave_all():
+            return
+        self._replace_history(QueryInboxPage(self.session))
+
     def show_admin(self) -> None:
         from ecrf.ui.admin.page import AdminPage
 
@@ -167,7 +180,7 @@ class MainWindow(QMainWindow):
                              ("closed", self.back), ("homeRequested", self.show_home),
                              ("restoreRequested", self.restoreRequested.emit),
                              ("titleChanged", self._update_back), ("saved", lambda _r: self._update_back()),
-                             ("trailChecked", self.trail_banner.show_result)):
+                             ("trailChecked", self.trail_banner.show_result), ("itemRequested", self.open_form_at)):
             if hasattr(page, signal):
                 getattr(page, signal).connect(slot)
 
@@ -194,6 +207,9 @@ class MainWindow(QMainWindow):
                                         self.tr("Administration"), self.show_home, "Ctrl+Home", "home")
         if may(role, Do.VERIFY_SOURCE):
             self._action(bar, self.tr("SDV progress"), self.show_sdv_matrix, None, "sdv_matrix")
+
+        if may(role, Do.RAISE_QUERY) or may(role, Do.ANSWER_QUERY):
+            self._action(bar, self.tr("Queries"), self.show_queries, None, "queries")
         if may(role, Do.MANAGE_USERS) and may(role, Do.READ_DATA):  # else the home page is administration
             self._action(bar, self.tr("Administration"), self.show_admin, None, "admin")
         self.where = QLabel()

@@ -812,6 +812,45 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
+    <name>InboxModel</name>
+    <message>
+        <source>Query</source>
+        <translation>质疑</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Age (days)</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>Last message</source>
+        <translation>最新消息</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>人工</translation>
+    </message>
+</context>
+<context>
     <name>ItemHistory</name>
     <message>
         <source>When</source>
@@ -867,6 +906,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>History of this item…</source>
         <translation>此条目的修改历史…</translation>
+    </message>
+    <message>
+        <source>Raise query…</source>
+        <translation>发起质疑…</translation>
     </message>
 </context>
 <context>
@@ -1045,6 +1088,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>SDV progress</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>质疑</translation>
     </message>
     <message>
         <source>&amp;Session</source>
@@ -1229,6 +1276,235 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Role</source>
         <translation>角色</translation>
+    </message>
+</context>
+<context>
+    <name>QueryDialog</name>
+    <message>
+        <source>Answer</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>回复类型</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Correct the value in the same step</source>
+        <translation>同时更正数值</translation>
+    </message>
+    <message>
+        <source>Reason for the change (required)</source>
+        <translation>修改原因（必填）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Send answer</source>
+        <translation>发送回复</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>Why you close, re-open or cancel the query</source>
+        <translation>关闭、重新打开或取消该质疑的理由</translation>
+    </message>
+    <message>
+        <source>Close query</source>
+        <translation>关闭质疑</translation>
+    </message>
+    <message>
+        <source>Re-open</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>Cancel query (raised in error)</source>
+        <translation>取消质疑（误提）</translation>
+    </message>
+    <message>
+        <source>Query {0}</source>
+        <translation>质疑 {0}</translation>
+    </message>
+    <message>
+        <source>Confirm warnings</source>
+        <translation>确认警告</translation>
+    </message>
+    <message>
+        <source>The new value raises these warnings:
+{0}
+
+Confirm that it is correct?</source>
+        <translation>新数值引发以下警告：
+{0}
+
+确认该数值正确吗？</translation>
+    </message>
+    <message>
+        <source>Not answered</source>
+        <translation>未回复</translation>
+    </message>
+    <message>
+        <source>Not done</source>
+        <translation>未执行</translation>
+    </message>
+</context>
+<context>
+    <name>QueryInboxPage</name>
+    <message>
+        <source>Query inbox</source>
+        <translation>质疑收件箱</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Subject (all)</source>
+        <translation>受试者（全部）</translation>
+    </message>
+    <message>
+        <source>All forms</source>
+        <translation>全部表单</translation>
+    </message>
+    <message>
+        <source>any age</source>
+        <translation>不限天数</translation>
+    </message>
+    <message>
+        <source> days or older</source>
+        <translation> 天及以上</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>质疑</translation>
+    </message>
+    <message>
+        <source>{0} queries shown, {1} open or answered</source>
+        <translation>显示 {0} 条质疑，其中 {1} 条待回复或已回复</translation>
+    </message>
+</context>
+<context>
+    <name>QueryPanel</name>
+    <message>
+        <source>Raise query on this form…</source>
+        <translation>对本表单发起质疑…</translation>
+    </message>
+    <message>
+        <source>Queries on this form: {0} open or answered, {1} in all</source>
+        <translation>本表单的质疑：{0} 条待回复或已回复，共 {1} 条</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+</context>
+<context>
+    <name>QueryWords</name>
+    <message>
+        <source>Open</source>
+        <translation>待回复</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Data missing</source>
+        <translation>数据缺失</translation>
+    </message>
+    <message>
+        <source>Typing error</source>
+        <translation>录入错误</translation>
+    </message>
+    <message>
+        <source>Wrong source</source>
+        <translation>原始资料有误</translation>
+    </message>
+    <message>
+        <source>Confirmed correct</source>
+        <translation>确认无误</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>the eCRF</source>
+        <translation>eCRF 系统</translation>
+    </message>
+    <message>
+        <source>raised</source>
+        <translation>发起</translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>re-opened</source>
+        <translation>重新打开</translation>
+    </message>
+</context>
+<context>
+    <name>RaiseQueryDialog</name>
+    <message>
+        <source>Raise query</source>
+        <translation>发起质疑</translation>
+    </message>
+    <message>
+        <source>Query on {0}</source>
+        <translation>质疑对象：{0}</translation>
+    </message>
+    <message>
+        <source>What should the site check? e.g. The source says 88, not 80.</source>
+        <translation>需要研究中心核对什么？例如：原始资料记录为 88，而不是 80。</translation>
+    </message>
+    <message>
+        <source>Query not raised</source>
+        <translation>未能发起质疑</translation>
     </message>
 </context>
 <context>

@@ -79,6 +79,11 @@ class ItemRow(QWidget):
         entry.setSpacing(4)
         entry.addWidget(self.field)
         entry.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
+        self.query_mark = QToolButton()  # a query on this item: its state's symbol; click opens the thread
+        self.query_mark.setObjectName(f"query_mark_{item.code}")
+        self.query_mark.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.query_mark.hide()
+        entry.addWidget(self.query_mark, 0, Qt.AlignmentFlag.AlignTop)
         entry.addStretch(1)
         self._entry = entry
         grid.addWidget(self.label, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
@@ -95,6 +100,13 @@ class ItemRow(QWidget):
 
     def request_menu(self) -> None:
         self._menu_from_button()
+
+    def set_query_mark(self, mark: tuple[str, str] | None) -> None:
+        """(symbol, tooltip) of the item's most pressing query, or None."""
+        self.query_mark.setVisible(mark is not None)
+        if mark is not None:
+            self.query_mark.setText(mark[0])
+            self.query_mark.setToolTip(mark[1])
 
     def owns(self, widget: QWidget | None) -> bool:
         return widget is not None and (widget is self or self.isAncestorOf(widget))

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from ecrf.study.model import Item, Text
 
-# Action data: (what, missing code) — what is "missing", "unmark", "clear" or "history".
+# Action data: (what, missing code) — what is "missing", "unmark", "clear", "history" or "query".
 MenuChoice = tuple[str, str]
 translate = QCoreApplication.translate
 
 
 def item_menu(parent: QWidget, item: Item, codes: Mapping[str, Text], lang: str, *, current: str | None,
-              editable: bool, has_history: bool) -> QMenu:
+              editable: bool, has_history: bool, can_query: bool = False) -> QMenu:
     menu = QMenu(parent)
     menu.setObjectName(f"menu_{item.code}")
     if editable and not item.is_calculated:
@@ -31,6 +31,8 @@ def item_menu(parent: QWidget, item: Item, codes: Mapping[str, Text], lang: str,
         menu.addSeparator()
     history = _add(menu, translate("ItemMenu", "History of this item…"), ("history", ""))
     history.setEnabled(has_history)
+    if can_query:
+        _add(menu, translate("ItemMenu", "Raise query…"), ("query", ""))
     return menu
 
 

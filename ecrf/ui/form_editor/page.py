@@ -42,6 +42,7 @@ from ecrf.ui.form_editor.sdv_marks import SdvMarker
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
+from ecrf.ui.queries.panel import QueryPanel
 
 
 class FormEditorPage(Page):
@@ -71,9 +72,12 @@ class FormEditorPage(Page):
         self.monitoring_line = QLabel()
         self.monitoring_line.setObjectName("form_monitoring")
         self.monitoring_line.setWordWrap(True)
+        self.query_panel = QueryPanel(self.session, self.ref, self.initial.get)
+        self.query_panel.changed.connect(self._load)
         layout.addWidget(self.header)
         layout.addWidget(self.monitoring_line)
         layout.addWidget(self.banner)
+        layout.addWidget(self.query_panel)
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("form_scroll")
         self.scroll_area.setWidgetResizable(True)
@@ -126,6 +130,7 @@ class FormEditorPage(Page):
             row.menuRequested.connect(self._show_menu)
             row.field.committed.connect(lambda code=item.code: self._left(code))
             row.field.edited.connect(self._edited)
+            row.query_mark.clicked.connect(lambda _c=False, code=item.code: self.open_query_at(code))
             for widget in row.field.focus_widgets():
                 widget.installEventFilter(keys)
             self.rows[item.code] = row
@@ -168,6 +173,7 @@ class FormEditorPage(Page):
             row.field.blockSignals(False)
             row.more.setVisible(state.editable or state.exists)
         self.touched |= {code for code, entry in self.initial.items() if entry != ""}
+        self.show_queries()
         self.save_button.setVisible(state.editable)
         self.complete_button.setVisible(state.editable)
         if self.sign_button is not None:  # only a complete form is signed on its own
@@ -372,7 +378,8 @@ class FormEditorPage(Page):
             return
         row = self.rows[code]
         menu = item_menu(self, row.item, self.session.study.missing_codes, self.lang, current=row.field.missing(),
-                         editable=state.editable, has_history=state.exists)
+                         editable=state.editable, has_history=state.exists,
+                         can_query=may(self.session.actor.role, Do.RAISE_QUERY))
         choice = choice_of(menu.exec(where))
         if choice is not None:
             self.apply_menu_choice(code, choice)
@@ -391,6 +398,9 @@ class FormEditorPage(Page):
         elif what == "history":
             self.show_history(code)
             return
+        elif what == "query":
+            self.query_panel.raise_on(code)
+            return
         self._left(code)
 
     def show_history(self, code: str) -> None:
@@ -402,6 +412,20 @@ class FormEditorPage(Page):
         dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self)
         self.history_dialog = dialog  # kept for tests and so that it is not collected while shown
         dialog.open()
+
+    # -- queries (ecrf.ui.queries) --------------------------------------------------------------
+
+    def show_queries(self) -> None:
+        self.query_panel.current = self.initial.get
+        self.query_panel.load(self.ref)
+        marks = self.query_panel.markers()
+        for code, row in self.rows.items():
+            row.set_query_mark(marks.get(code))
+
+    def open_query_at(self, code: str) -> None:
+        query_id = self.query_panel.thread_for(code)
+        if query_id is not None:
+            self.query_panel.open_thread(query_id)
 
     # -- keyboard -----------------------------------------------------------------------------
 

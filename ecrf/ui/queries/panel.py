@@ -1,0 +1,145 @@
+"""The queries of one form, above its items in the form editor: a line per query (number, state symbol and word,
+where, the last message) with a button to open its thread; hidden while the form has none. It also tells the
+editor which items carry a query (their marker) and raises new ones for a monitor."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecrf.services import queries
+from ecrf.services.permissions import Do, may
+from ecrf.services.queries import QueryPlace, QueryThread
+from ecrf.services.session import SiteSession
+from ecrf.services.subject_data import FormRef
+from ecrf.study.status import QueryState, Scope
+from ecrf.ui import dialogs
+from ecrf.ui.form_editor.live import Entry
+from ecrf.ui.i18n import text_lang
+from ecrf.ui.queries.thread import QueryDialog, RaiseQueryDialog
+from ecrf.ui.queries.words import STATE_SYMBOLS, author_text, message_text, place_text, state_text
+
+# The most pressing state of an item's queries is its marker: open before answered before the rest.
+MAX_LINES_HEIGHT = 120  # about four queries; more scroll
+PRESSING = (QueryState.OPEN, QueryState.ANSWERED, QueryState.CLOSED, QueryState.CANCELLED)
+
+
+class QueryPanel(QFrame):
+    """changed(): a query step was stored (a value may have changed with it: the editor reloads the form)."""
+
+    changed = Signal()
+
+    def __init__(self, session: SiteSession, ref: FormRef, current: Callable[[str], Entry | None],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.ref, self.current, self.lang = session, ref, current, text_lang()
+        self.threads: list[QueryThread] = []
+        self.dialog: QDialog | None = None  # the open dialog, kept for tests and from the garbage collector
+        self.setObjectName("query_panel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#query_panel { background: #fff8e1; }")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 4, 6, 4)
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("query_panel_title")
+        head.addWidget(self.title, 1)
+        self.raise_form = QPushButton(self.tr("Raise query on this form…"))
+        self.raise_form.setObjectName("raise_form_query")
+        self.raise_form.clicked.connect(lambda: self.raise_on(None))
+        self.raise_form.setVisible(may(session.actor.role, Do.RAISE_QUERY))
+        head.addWidget(self.raise_form)
+        outer.addLayout(head)
+        lines = QWidget()
+        lines.setObjectName("query_lines")
+        self.grid = QGridLayout(lines)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setColumnStretch(1, 1)
+        scroll = QScrollArea()  # many queries scroll here rather than push the form off the screen
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMaximumHeight(MAX_LINES_HEIGHT)
+        scroll.setWidget(lines)
+        outer.addWidget(scroll)
+
+    def load(self, ref: FormRef) -> None:
+        self.ref = ref
+        try:
+            self.threads = queries.queries_at(self.session, ref) if ref.visit or ref.repeat else []
+        except Exception as exc:  # noqa: BLE001 - the form still shows; the panel says why it is empty
+            self.threads = []
+            self.title.setText(dialogs.error_text(exc))
+        self._fill()
+
+    def _fill(self) -> None:
+        while (taken := self.grid.takeAt(0)) is not None:
+            widget = taken.widget()
+            if widget is not None:
+                widget.deleteLater()
+        asking = [t for t in self.threads if t.query.state in (QueryState.OPEN, QueryState.ANSWERED)]
+        self.title.setText(self.tr("Queries on this form: {0} open or answered, {1} in all").format(
+            len(asking), len(self.threads)))
+        for n, thread in enumerate(self.threads):
+            view = thread.query
+            label = QLabel(f"<b>{view.number}</b> {escape(state_text(view.state))} · "
+                           f"{escape(place_text(view.place, self.session.study, self.lang))} — "
+                           f"{escape(author_text(view.last_author))}: "
+                           f"{escape(message_text(view.last_author, view.last_text, self.lang).splitlines()[0])}")
+            label.setObjectName(f"query_line_{view.id}")
+            label.setWordWrap(True)
+            button = QPushButton(self.tr("Open…"))
+            button.setObjectName(f"open_query_{view.id}")
+            button.clicked.connect(lambda _c=False, qid=view.id: self.open_thread(qid))
+            self.grid.addWidget(label, n, 1)
+            self.grid.addWidget(button, n, 2)
+        self.setVisible(bool(self.threads) or may(self.session.actor.role, Do.RAISE_QUERY))
+
+    def markers(self) -> dict[str, tuple[str, str]]:
+        """Item code -> (symbol, tooltip) for the items that carry a query."""
+        marks: dict[str, tuple[str, str]] = {}
+        for state in reversed(PRESSING):  # the most pressing state written last wins
+            for thread in self.threads:
+                view = thread.query
+                if view.place.scope == Scope.ITEM and view.state == state:
+                    marks[view.place.item] = (STATE_SYMBOLS[state], f"{view.number} {state_text(state)}")
+        return marks
+
+    def thread_for(self, item: str) -> int | None:
+        """The query to open from an item's marker: its most pressing one."""
+        for state in PRESSING:
+            for thread in self.threads:
+                if thread.query.place.item == item and thread.query.state == state:
+                    return thread.query.id
+        return None
+
+    def open_thread(self, query_id: int) -> QueryDialog:
+        item = next((t.query.place.item for t in self.threads if t.query.id == query_id), "")
+        dialog = QueryDialog(self.session, query_id, self.current(item) if item else None, self)
+        dialog.changed.connect(self._changed)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def raise_on(self, item: str | None) -> RaiseQueryDialog:
+        place = QueryPlace.on_item(self.ref, item) if item else QueryPlace.on_form(self.ref)
+        dialog = RaiseQueryDialog(self.session, place, self)
+        dialog.accepted.connect(self._changed)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _changed(self) -> None:
+        self.load(self.ref)
+        self.changed.emit()

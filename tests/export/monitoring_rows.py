@@ -54,7 +54,8 @@ def add_lock(db, subject: Subject, *, scope: str, when: str, visit: str = "", fo
 def monitor_subject(session: SiteSession, label: str) -> None:
     """A mid-trial subject: every kind of monitoring record once (see the module docstring)."""
     with session.database.write() as db:
-        subject = db.scalars(select(Subject).where((Subject.screening_no == label) | (Subject.subject_id == label))).one()
+        subject = db.scalars(select(Subject).where((Subject.screening_no == label)
+                                                   | (Subject.subject_id == label))).one()
         dm = db.scalars(select(FormInstance).where(FormInstance.subject_pk == subject.id,
                                                    FormInstance.form_code == "DM")).one()
         ie = db.scalars(select(FormInstance).where(FormInstance.subject_pk == subject.id,

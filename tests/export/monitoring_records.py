@@ -37,12 +37,13 @@ def signature(where: dict[str, object], *, scope: str = "form", state: str = "va
         broken_reason="PULSE changed: typing error" if broken else None, **where)  # type: ignore[arg-type]
 
 
-def monitored(subject: SubjectRecord, form_code: str = "VS", visit: str = "SCR") -> SubjectRecord:
-    """`subject` with monitoring on its `form_code` form at `visit`."""
-    form = next(f for f in subject.forms if f.form == form_code and f.visit == visit)
+def monitored(subject: SubjectRecord, visit: str = "SCR") -> SubjectRecord:
+    """`subject` with monitoring on its vital signs at `visit`: TEMP verified, OXYSAT changed since verified (the
+    plan asks for TEMP, OXYSAT and O2SUP), a closed query on TEMP and an open automatic one on the visit."""
+    form = next(f for f in subject.forms if f.form == "VS" and f.visit == visit)
     where: dict[str, object] = {"subject": subject.label, "visit": form.visit, "form": form.form,
                                 "timepoint": form.timepoint, "repeat": form.repeat}
-    item = form.values[0].item
+    item = "TEMP"
     query = QueryRecord(query_id="Q-0001", scope="item", item=item, origin="manual", check_key="", state="closed",
                         raised_by="monitor", raised_role="monitor", raised_at="2026-11-25T01:00:00.000000Z",
                         updated_at="2026-11-25T03:00:00.000000Z", messages=thread("Q-0001"), **where)  # type: ignore[arg-type]
@@ -55,7 +56,7 @@ def monitored(subject: SubjectRecord, form_code: str = "VS", visit: str = "SCR")
                                                            "Required data missing", None),))
     sdv = (SdvRecord(item=item, state="verified", verified_at="2026-11-25T04:00:00.000000Z", verified_by="monitor",
                      changed_at=None, **where),  # type: ignore[arg-type]
-           SdvRecord(item=form.values[1].item, state="changed_since_verified",
+           SdvRecord(item="OXYSAT", state="changed_since_verified",
                      verified_at="2026-11-25T04:00:00.000000Z", verified_by="monitor",
                      changed_at="2026-11-25T06:00:00.000000Z", **where))  # type: ignore[arg-type]
     signatures = (signature(where), signature(where, state="broken", at="2026-11-25T05:30:00.000000Z"),

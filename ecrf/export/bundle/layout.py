@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: monitoring records (docs/bundle-format.md, Format versions)
 
 MANIFEST = "manifest.json"
 MANIFEST_SIG = "manifest.sig"

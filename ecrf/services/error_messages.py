@@ -233,8 +233,9 @@ def _merge_catalogues() -> None:
     """The catalogue lives in three files by subject; the codes are one family."""
     from ecrf.services.data_messages import DATA_MESSAGES
     from ecrf.services.integrity_messages import INTEGRITY_MESSAGES
+    from ecrf.services.report_messages import REPORT_MESSAGES
 
-    for part in (DATA_MESSAGES, INTEGRITY_MESSAGES):
+    for part in (DATA_MESSAGES, INTEGRITY_MESSAGES, REPORT_MESSAGES):
         clash = SERVICE_MESSAGES.keys() & part.keys()
         if clash:
             raise Bug(f"error codes defined twice: {sorted(clash)}")

@@ -79,7 +79,7 @@ def subject_record(db: Session, study: Study, subject: Subject,
         status=subject.status, arm=subject.arm, rand_no=subject.rand_no, day0=subject.day0,
         ended_on=subject.ended_on, end_reason=subject.end_reason, created_at=subject.created_at,
         visits=tuple(_visit_record(v, dates) for v in sorted(visits, key=_schedule_key(study))),
-        forms=tuple(_form_record(study, i) for i in sorted(instances, key=_form_key(study))),
+        forms=tuple(form_record(study, i) for i in sorted(instances, key=_form_key(study))),
         audit=tuple(audit_record(e) for e in events),
         queries=monitoring.queries, sdv=_sdv_in_form_order(study, monitoring, instances),
         signatures=monitoring.signatures, locks=monitoring.locks)
@@ -136,7 +136,7 @@ def _form_key(study: Study) -> Callable[[FormInstance], tuple[object, ...]]:
     return key
 
 
-def _form_record(study: Study, instance: FormInstance) -> FormRecord:
+def form_record(study: Study, instance: FormInstance) -> FormRecord:
     form = study.forms.get(instance.form_code)
     order = {item.code: n for n, item in enumerate(form.items)} if form else {}
     rows = sorted(instance.values, key=lambda v: (order.get(v.item_code, len(order)), v.item_code))

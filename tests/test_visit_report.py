@@ -101,3 +101,19 @@ def test_the_pdf_says_what_was_done_and_that_it_is_not_signed(visited) -> None: 
     assert "Which consent version was signed?" in text and "answered (Typing error): Typo, corrected" in text
     assert "not electronically signed" in text
     assert "Forms to verify 待核查的表单" in text and "Changed since verified 1 of 2 RFICDAT" in text
+
+
+def test_the_command_line_writes_the_report(visited, ecrf, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monitor, _ = visited
+    db_path = monitor.database.paths.db
+    monitor.close()  # one app at a time per site: the command opens it itself
+    out = tmp_path / "visit.pdf"
+    code, text, err = ecrf("monitor", "report", "--db", db_path, "--user", "monitor",
+                           "--password-stdin", "--out", out, "--since", "2026-06-01", "--until", "2026-06-03",
+                           stdin="monitor-password-1\n")
+    assert (code, err) == (0, "")
+    assert "3 items on 2 forms verified, 4 queries raised, 2 answered, 2 closed or cancelled" in text
+    assert "not signed" in text and out.read_bytes().startswith(b"%PDF")
+    code, _, err = ecrf("monitor", "report", "--db", db_path, "--user", "monitor",
+                        "--password-stdin", "--out", out, "--since", "June", stdin="monitor-password-1\n")
+    assert code != 0 and "is not a date like 2026-12-03" in err and "Traceback" not in err

@@ -10,6 +10,11 @@ REPORT_MESSAGES: dict[str, Message] = {
         "Give a start before the end, or leave the start out to report since your first login today.",
         "报告期间的开始时间（{since}）晚于结束时间（{until}）。",
         "请给出早于结束时间的开始时间，或不填开始时间以报告自您今天首次登录以来的情况。"),
+    "report-not-written": M(
+        "The visit report could not be written to {path}: {reason}.",
+        "Choose another folder or file name (a folder you may write to, with free space), then save it again.",
+        "监查访视报告无法写入 {path}：{reason}。",
+        "请选择其他文件夹或文件名（您有写入权限且有剩余空间的文件夹），然后重新保存。"),
     "report-bad-date": M(
         "'{text}' is not a date like 2026-12-03.",
         "Give the date as year-month-day, e.g. --since 2026-12-03.",

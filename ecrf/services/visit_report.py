@@ -13,19 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ecrf.export.pdf.visit_report import visit_report_pdf
 from ecrf.export.records import QueryRecord, SdvRecord
 from ecrf.export.sdv_progress import form_sdv, key_of
 from ecrf.export.visit_records import OutstandingForm, Period, VerifiedForm, VisitReport
-from ecrf.services.errors import InvalidInput
+from ecrf.services.errors import ExportFailed, InvalidInput
 from ecrf.services.export_monitoring import load_monitoring
 from ecrf.services.export_records import form_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.store.clock import utc_text
+from ecrf.store.files import write_atomic
 from ecrf.store.models import AuditEvent, FormInstance, Site, Subject
 from ecrf.study.model import Study
 from ecrf.study.status import FormStatus, QueryState
@@ -55,6 +58,18 @@ def visit_report(session: SiteSession, since: str | None = None, until: str | No
             closed=_with_step(queries, {"closed", "cancelled"}, period),
             open_queries=tuple(q for q in _by_place(queries) if q.state in STILL_OPEN),
             outstanding=_outstanding(db, session.study, labels, marks))
+
+
+def write_visit_report(session: SiteSession, out: Path, since: str | None = None,
+                       until: str | None = None) -> VisitReport:
+    """Make the report and save its PDF at `out` (whole or not at all: written beside it, then renamed)."""
+    report = visit_report(session, since, until)
+    pdf = visit_report_pdf(report)
+    try:
+        write_atomic(out, pdf)
+    except OSError as exc:
+        raise ExportFailed("report-not-written", path=str(out), reason=exc.strerror or str(exc)) from None
+    return report
 
 
 def default_since(db: Session, session: SiteSession) -> str:

@@ -27,7 +27,7 @@ from ecrf.services.export_monitoring import load_monitoring
 from ecrf.services.export_records import form_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
-from ecrf.store.clock import utc_text
+from ecrf.store.clock import parse_utc, utc_text
 from ecrf.store.files import write_atomic
 from ecrf.store.models import AuditEvent, FormInstance, Site, Subject
 from ecrf.study.model import Study
@@ -70,6 +70,22 @@ def write_visit_report(session: SiteSession, out: Path, since: str | None = None
     except OSError as exc:
         raise ExportFailed("report-not-written", path=str(out), reason=exc.strerror or str(exc)) from None
     return report
+
+
+def default_period(session: SiteSession) -> Period:
+    """What the report covers unless told otherwise: from the user's first login today until now."""
+    with session.read(Do.READ_DATA) as db:
+        return Period(default_since(db, session), session.clock.stamp()[0])
+
+
+def utc_of(moment: datetime) -> str:
+    """A moment the user picked (aware, any zone) as the UTC text the report's period is given in."""
+    return utc_text(moment)
+
+
+def moment_of(text: str) -> datetime:
+    """The aware UTC moment of a period boundary (to show it in the user's local time)."""
+    return parse_utc(text)
 
 
 def default_since(db: Session, session: SiteSession) -> str:

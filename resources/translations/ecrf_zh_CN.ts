@@ -971,6 +971,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Monitoring</source>
+        <translation>监查(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Monitoring visit report…</source>
+        <translation>监查访视报告…</translation>
+    </message>
+    <message>
         <source>{0} ({1}) · {2} · Site {3}</source>
         <translation>{0}（{1}）· {2} · 中心 {3}</translation>
     </message>
@@ -1769,6 +1777,47 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
     <message>
         <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
         <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
+    </message>
+</context>
+<context>
+    <name>VisitReportDialog</name>
+    <message>
+        <source>Save the monitoring visit report</source>
+        <translation>保存监查访视报告</translation>
+    </message>
+    <message>
+        <source>Monitoring visit report</source>
+        <translation>监查访视报告</translation>
+    </message>
+    <message>
+        <source>The report lists what you verified during this visit, the queries raised, answered and closed in it, and what is still open: open queries and forms whose source data verification is not done or must be redone. Print it or send it at the end of the visit.</source>
+        <translation>报告列出您在本次访视中核查的内容、本次访视中提出、回复和关闭的质疑，以及尚未完成的事项：未关闭的质疑，以及源数据核查尚未完成或需要重新核查的表单。请在访视结束时打印或发送。</translation>
+    </message>
+    <message>
+        <source>The report is not signed: monitors hold no site signing key. The next export bundle carries the same facts, signed by the site.</source>
+        <translation>本报告未签名：监查员不持有中心签名密钥。下一个导出数据包将包含相同的内容，并由中心签名。</translation>
+    </message>
+    <message>
+        <source>From (local time)</source>
+        <translation>开始（本地时间）</translation>
+    </message>
+    <message>
+        <source>To (local time)</source>
+        <translation>结束（本地时间）</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <source>In this visit: {0} items on {1} forms verified; {2} queries raised, {3} answered, {4} closed or cancelled.
+Still open: {5} queries; {6} forms to verify.</source>
+        <translation>本次访视：已核查 {1} 个表单中的 {0} 个条目；提出 {2} 个质疑，回复 {3} 个，关闭或取消 {4} 个。
+尚未完成：{5} 个质疑；{6} 个表单待核查。</translation>
+    </message>
+    <message>
+        <source>The visit report was saved to {0}.</source>
+        <translation>监查访视报告已保存至 {0}。</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@ from ecrf.cli import backup as cli_backup
 from ecrf.cli import demo as cli_demo
 from ecrf.cli import export as cli_export
 from ecrf.cli import gui as cli_gui
+from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import site as cli_site
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
@@ -136,6 +137,14 @@ def _add_site_commands(sub: Subparsers) -> None:
     site = _group(sub, "site", "the site's identity: certificate")
     _site(site, "certificate", "print the site's signing certificate and its SHA-256 fingerprint",
           cli_export.cmd_certificate)
+
+    monitor = _group(sub, "monitor", "monitoring: the visit report")
+    report = _site(monitor, "report", "write the monitoring visit report (PDF) of your visit: what you verified, "
+                   "queries raised, answered and closed, and what is still open", cli_monitor.cmd_report)
+    report.add_argument("--out", type=Path, required=True, metavar="FILE", help="the PDF file to write")
+    report.add_argument("--since", metavar="YYYY-MM-DD",
+                        help="start of the visit (local day; default: your first login today)")
+    report.add_argument("--until", metavar="YYYY-MM-DD", help="last day of the visit (default: now)")
 
     allocation = _group(sub, "allocation", "the allocation list: import")
     imp = _site(allocation, "import", "import the sponsor's allocation list (CSV: rand_no,arm)",

@@ -186,6 +186,15 @@ class SignatureRecord:
 
 
 @dataclass(frozen=True)
+class SignatureMeaning:
+    """What signing meant, in the words (both languages) and text version the signer saw."""
+
+    version: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
 class LockRecord:
     subject: str
     scope: str  # form, visit or subject
@@ -237,6 +246,7 @@ class ExportContext:
     subject_count: int
     extras: dict[str, str] = field(default_factory=dict)
     evidence: BundleEvidence | None = None  # seals, key certificates, findings, the exporting user's key
+    signature_meanings: tuple[SignatureMeaning, ...] = ()  # every meaning a stored signature was made under
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
             study=session.study, site=export_records.site_facts(db), users=export_records.users(db),
             identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
             created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count,
-            evidence=_evidence(db, session, checked))
+            evidence=_evidence(db, session, checked), signature_meanings=export_records.signature_meanings(db))
         pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, progress, cancelled)
     try:
         _record(session, ctx, pending, identity, key_id)

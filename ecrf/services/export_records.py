@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session, selectinload
 from ecrf.export.records import (
     AuditRecord,
     FormRecord,
+    SdvRecord,
     SiteFacts,
     SubjectRecord,
     UserRecord,
     ValueRecord,
     VisitRecord,
 )
+from ecrf.services.export_monitoring import NOTHING, SubjectMonitoring, load_monitoring
+from ecrf.services.export_monitoring import signature_meanings as signature_meanings
 from ecrf.services.subject_data import typed_values, visit_date
 from ecrf.store.audit import CHAINED_FIELDS
 from ecrf.store.models import AuditEvent, FormInstance, Site, Subject, User, VisitRow
@@ -31,7 +34,7 @@ def site_facts(db: Session) -> SiteFacts:
     site = db.get_one(Site, 1)
     as_of = db.scalar(select(AuditEvent.at_utc).where(AuditEvent.seq == site.audit_head_seq)) or site.created_at
     return SiteFacts(site.study_oid, site.site_code, site.site_name, site.db_id, site.definition_version,
-                     site.definition_fingerprint, site.audit_head_seq, site.audit_head_hash, as_of)
+                     site.definition_fingerprint, site.audit_head_seq, site.audit_head_hash, as_of, site.state)
 
 
 def users(db: Session) -> tuple[UserRecord, ...]:
@@ -44,11 +47,13 @@ def subject_count(db: Session) -> int:
 
 
 def iter_subjects(db: Session, study: Study) -> Iterator[SubjectRecord]:
-    """Every subject, by screening number; only one subject's rows are loaded at a time."""
+    """Every subject, by screening number; only one subject's clinical rows are loaded at a time. The monitoring
+    records (small beside the data) are read up front, one query per table, and handed out per subject."""
     keys = db.execute(select(Subject.id).order_by(Subject.screening_no)).scalars().all()
+    monitoring = load_monitoring(db)
     for pk in keys:
         subject = db.get_one(Subject, pk)
-        yield subject_record(db, study, subject)
+        yield subject_record(db, study, subject, monitoring.get(pk, NOTHING))
         db.expunge_all()  # keep the identity map from growing with the subject count
 
 
@@ -61,7 +66,8 @@ def audit_record(event: AuditEvent) -> AuditRecord:
     return AuditRecord(**{name: getattr(event, name) for name in CHAINED_FIELDS}, hash=event.hash)
 
 
-def subject_record(db: Session, study: Study, subject: Subject) -> SubjectRecord:
+def subject_record(db: Session, study: Study, subject: Subject,
+                   monitoring: SubjectMonitoring = NOTHING) -> SubjectRecord:
     instances = db.scalars(select(FormInstance).options(selectinload(FormInstance.values))
                            .where(FormInstance.subject_pk == subject.id)).all()
     labels = {subject.screening_no, subject.label}
@@ -73,8 +79,23 @@ def subject_record(db: Session, study: Study, subject: Subject) -> SubjectRecord
         status=subject.status, arm=subject.arm, rand_no=subject.rand_no, day0=subject.day0,
         ended_on=subject.ended_on, end_reason=subject.end_reason, created_at=subject.created_at,
         visits=tuple(_visit_record(v, dates) for v in sorted(visits, key=_schedule_key(study))),
-        forms=tuple(_form_record(study, i) for i in sorted(instances, key=_form_key(study))),
-        audit=tuple(audit_record(e) for e in events))
+        forms=tuple(form_record(study, i) for i in sorted(instances, key=_form_key(study))),
+        audit=tuple(audit_record(e) for e in events),
+        queries=monitoring.queries, sdv=_sdv_in_form_order(study, monitoring, instances),
+        signatures=monitoring.signatures, locks=monitoring.locks)
+
+
+def _sdv_in_form_order(study: Study, monitoring: SubjectMonitoring,
+                       instances: Sequence[FormInstance]) -> tuple[SdvRecord, ...]:
+    """SDV marks in the order of the forms (schedule order) and of the items in their form."""
+    position = {(i.visit_code, i.form_code, i.timepoint, i.repeat): n
+                for n, i in enumerate(sorted(instances, key=_form_key(study)))}
+
+    def key(record: SdvRecord) -> tuple[int, int, str]:
+        form = study.forms.get(record.form)
+        item = next((n for n, it in enumerate(form.items) if it.code == record.item), 999) if form else 999
+        return position.get((record.visit, record.form, record.timepoint, record.repeat), 1 << 30), item, record.item
+    return tuple(sorted(monitoring.sdv, key=key))
 
 
 def _visit_dates(study: Study, subject: Subject, instances: Sequence[FormInstance]) -> dict[str, date]:
@@ -115,7 +136,7 @@ def _form_key(study: Study) -> Callable[[FormInstance], tuple[object, ...]]:
     return key
 
 
-def _form_record(study: Study, instance: FormInstance) -> FormRecord:
+def form_record(study: Study, instance: FormInstance) -> FormRecord:
     form = study.forms.get(instance.form_code)
     order = {item.code: n for n, item in enumerate(form.items)} if form else {}
     rows = sorted(instance.values, key=lambda v: (order.get(v.item_code, len(order)), v.item_code))

@@ -24,6 +24,7 @@ from ecrf.ui.trail_banner import TrailBanner
 
 if TYPE_CHECKING:
     from ecrf.ui.export_dialog import ExportDialog
+    from ecrf.ui.visit_report_dialog import VisitReportDialog
 
 # Marked for lupdate here, translated where shown (QCoreApplication.translate("MainWindow", ...)).
 ROLE_LABELS = {"site_admin": QT_TRANSLATE_NOOP("MainWindow", "Site administrator"),
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._central())
         self._history: list[Page] = []
         self.export_dialog: ExportDialog | None = None
+        self.visit_report_dialog: VisitReportDialog | None = None
         self._build_menus()
         self._build_status()
         self.cover = LockCover(session, self)
@@ -230,6 +232,10 @@ class MainWindow(QMainWindow):
             if may(role, Do.SIGN):
                 self._action(data_menu, self.tr("Ready for signature…"), self.show_ready_for_signature, None,
                              "ready_for_signature")
+        if may(role, Do.VERIFY_SOURCE):
+            monitoring_menu = self.menuBar().addMenu(self.tr("&Monitoring"))
+            self._action(monitoring_menu, self.tr("Monitoring visit report…"), self.visit_report, None,
+                         "visit_report")
 
     def _action(self, owner: QWidget, text: str, slot, shortcut, name: str) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -259,6 +265,8 @@ class MainWindow(QMainWindow):
             self.session.locked = True
         if self.export_dialog is not None and not self.export_dialog.is_running():
             self.export_dialog.reject()  # else its window modality would keep the password field from input
+        if self.visit_report_dialog is not None:
+            self.visit_report_dialog.reject()  # likewise, and it shows data
         self.cover.cover()
 
     def _unlocked(self) -> None:
@@ -289,6 +297,15 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if self.page is not None:
             self.page.refresh()
+
+    def visit_report(self) -> None:
+        from ecrf.ui.visit_report_dialog import VisitReportDialog
+
+        dialog = VisitReportDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "visit_report_dialog", None))
+        self.visit_report_dialog = dialog
+        dialog.open()
 
     def request_logout(self) -> None:
         if self.cover.isVisible() and any(getattr(p, "has_unsaved", lambda: False)() for p in self._history):

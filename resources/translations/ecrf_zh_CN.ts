@@ -1,52 +1,52 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='UTF-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name></name>
+    <name/>
     <message>
         <source>Monitoring</source>
         <comment>SDV: {0} of {1} verified</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>{0} changed since verified</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>{0} open query(ies)</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>signed</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>signature broken (data changed after signing)</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>locked</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>verified</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>changed since verified</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Monitoring</source>
         <comment>not verified yet</comment>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
 </context>
 <context>
@@ -200,7 +200,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Restoring puts a backup in place of this site&apos;s database. Everything entered after the backup was made is no longer in use (the replaced database is kept beside it). You are logged out first; then the password of a site administrator as it was when the backup was made is needed.</source>
+        <source>Restoring puts a backup in place of this site's database. Everything entered after the backup was made is no longer in use (the replaced database is kept beside it). You are logged out first; then the password of a site administrator as it was when the backup was made is needed.</source>
         <translation>恢复会用备份替换本中心的数据库。备份之后录入的所有内容将不再使用（被替换的数据库会保留在旁边）。系统会先退出登录，然后需要输入备份时中心管理员的密码。</translation>
     </message>
     <message>
@@ -238,7 +238,7 @@
     <message>
         <source>Restore {0}?
 
-The site&apos;s database is replaced by the backup: data entered after the backup was made will not be in the restored database (the current one is kept beside it, renamed). Everyone must be logged out. You are logged out now and asked for the password valid when the backup was made.</source>
+The site's database is replaced by the backup: data entered after the backup was made will not be in the restored database (the current one is kept beside it, renamed). Everyone must be logged out. You are logged out now and asked for the password valid when the backup was made.</source>
         <translation>恢复 {0}？
 
 中心数据库将被备份替换：备份之后录入的数据不会出现在恢复后的数据库中（当前数据库会改名保留在旁边）。所有人都必须退出登录。现在将退出您的登录，并要求输入备份时有效的密码。</translation>
@@ -278,7 +278,7 @@ The site&apos;s database is replaced by the backup: data entered after the backu
         <source>The certificate was saved to
 {0}
 
-Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so that they know it is this site&apos;s:
+Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so that they know it is this site's:
 {1}</source>
         <translation>证书已保存到
 {0}
@@ -429,7 +429,7 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>结束参与</translation>
     </message>
     <message>
-        <source>Record that {0}&apos;s participation has ended. The visits not yet due are cancelled (kept, marked). This cannot be undone.</source>
+        <source>Record that {0}'s participation has ended. The visits not yet due are cancelled (kept, marked). This cannot be undone.</source>
         <translation>记录 {0} 已结束参与。尚未到期的访视将被取消（保留并标记）。此操作无法撤销。</translation>
     </message>
     <message>
@@ -476,7 +476,7 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>导出数据包</translation>
     </message>
     <message>
-        <source>The bundle is one signed zip file with all data of this site: CSV tables, CDISC ODM, a PDF casebook per subject and the annotated blank CRF. Send it to the sponsor and keep it as the site&apos;s copy of record. It gets its final name only when it is complete.</source>
+        <source>The bundle is one signed zip file with all data of this site: CSV tables, CDISC ODM, a PDF casebook per subject and the annotated blank CRF. Send it to the sponsor and keep it as the site's copy of record. It gets its final name only when it is complete.</source>
         <translation>数据包是一个经过签名的 zip 文件，包含本中心的全部数据：CSV 表格、CDISC ODM、每位受试者的 PDF 病例集以及注释空白 CRF。请将其发送给申办方，并作为本中心的记录副本妥善保存。文件只有在完整写入后才会获得最终名称。</translation>
     </message>
     <message>
@@ -526,7 +526,7 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>第 {0} 次</translation>
     </message>
     <message>
-        <source>None yet: this is the site&apos;s first export</source>
+        <source>None yet: this is the site's first export</source>
         <translation>尚无：这是本中心的首次导出</translation>
     </message>
     <message>
@@ -560,15 +560,15 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
 {0}
 
 Check it with:
-ecrf verify &quot;{0}&quot;</source>
+ecrf verify "{0}"</source>
         <translation>数据包已写入
 {0}
 
 可用以下命令检查：
-ecrf verify &quot;{0}&quot;</translation>
+ecrf verify "{0}"</translation>
     </message>
     <message>
-        <source>This is the first bundle signed with this site&apos;s certificate: send the certificate to the sponsor so that they can register it (Save certificate… in this dialog), and read them its fingerprint on the phone.</source>
+        <source>This is the first bundle signed with this site's certificate: send the certificate to the sponsor so that they can register it (Save certificate… in this dialog), and read them its fingerprint on the phone.</source>
         <translation>这是用本中心证书签名的第一个数据包：请将证书发送给申办方以便登记（使用本对话框中的“保存证书…”），并通过电话向对方念出其指纹。</translation>
     </message>
     <message>
@@ -620,11 +620,11 @@ ecrf verify &quot;{0}&quot;</translation>
     </message>
     <message>
         <source>Verify form</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Un-verify ticked items…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Sign form…</source>
@@ -664,16 +664,16 @@ ecrf verify &quot;{0}&quot;</translation>
     </message>
     <message>
         <source>Un-verify</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Why is the verification of these items taken back?
 {0}</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Source data verification</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>History</source>
@@ -1087,7 +1087,7 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
     <message>
         <source>SDV progress</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Queries</source>
@@ -1128,6 +1128,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Ready for signature…</source>
         <translation>待签名…</translation>
+    </message>
+    <message>
+        <source>&amp;Monitoring</source>
+        <translation>监查(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Monitoring visit report…</source>
+        <translation>监查访视报告…</translation>
     </message>
     <message>
         <source>{0} ({1}) · {2} · Site {3}</source>
@@ -1209,7 +1217,7 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
     <message>
         <source>Cannot show the monitoring states</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>{0} of {1} subjects</source>
@@ -1228,31 +1236,31 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <name>MonitoringLegend</name>
     <message>
         <source>n/m: items verified of those to verify</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>verified</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>changed since verified</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>open queries</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>signed</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>signature broken</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>locked</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
 </context>
 <context>
@@ -1565,7 +1573,7 @@ Confirm that it is correct?</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <source>Write this recovery code on paper and keep it locked away, apart from this computer. It is shown only now. It is the only way back in if every administrator password is lost; anyone who has it can read the site&apos;s data.</source>
+        <source>Write this recovery code on paper and keep it locked away, apart from this computer. It is shown only now. It is the only way back in if every administrator password is lost; anyone who has it can read the site's data.</source>
         <translation>请把此恢复码抄写在纸上，锁好保管，不要与本电脑放在一起。恢复码只显示这一次。如果所有管理员密码都丢失，这是唯一的恢复途径；任何持有它的人都能读取本中心的数据。</translation>
     </message>
     <message>
@@ -1599,8 +1607,8 @@ Confirm that it is correct?</source>
         <translation>恢复备份</translation>
     </message>
     <message>
-        <source>Restoring {0}. Enter a site administrator&apos;s username and the password valid when the backup was made (or the username &apos;recovery&apos; and the recovery code).</source>
-        <translation>正在恢复 {0}。请输入中心管理员的用户名及备份时有效的密码（或用户名 &apos;recovery&apos; 及恢复码）。</translation>
+        <source>Restoring {0}. Enter a site administrator's username and the password valid when the backup was made (or the username 'recovery' and the recovery code).</source>
+        <translation>正在恢复 {0}。请输入中心管理员的用户名及备份时有效的密码（或用户名 'recovery' 及恢复码）。</translation>
     </message>
     <message>
         <source>Username</source>
@@ -1689,26 +1697,26 @@ Confirm that it is correct?</source>
     <name>SdvMarker</name>
     <message>
         <source>Verified</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
 </context>
 <context>
     <name>SdvMatrixPage</name>
     <message>
         <source>Source data verification progress</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Only subjects with data changed since verified</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>SDV progress</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
     <message>
         <source>Subject</source>
@@ -1716,7 +1724,7 @@ Confirm that it is correct?</source>
     </message>
     <message>
         <source>{0} subjects · {1} of {2} items verified · {3} changed since verified</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished"/>
     </message>
 </context>
 <context>
@@ -1848,7 +1856,7 @@ Confirm that it is correct?</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <source>The recovery code was shown once, when this site was set up. Keep it on paper, locked away apart from this PC. It is the only way back into the site if every administrator password is lost: without it, nobody (not even the software&apos;s makers) can open the data. Anyone who has it can read the site&apos;s data, so never store it on the PC, in e-mail or in a photo.</source>
+        <source>The recovery code was shown once, when this site was set up. Keep it on paper, locked away apart from this PC. It is the only way back into the site if every administrator password is lost: without it, nobody (not even the software's makers) can open the data. Anyone who has it can read the site's data, so never store it on the PC, in e-mail or in a photo.</source>
         <translation>恢复码只在建立本中心时显示过一次。请抄写在纸上，锁好保管，不要与本电脑放在一起。如果所有管理员密码都丢失，这是重新进入本中心的唯一途径：没有它，任何人（包括软件开发者）都无法打开数据。持有恢复码的人都能读取本中心的数据，因此切勿存放在电脑、电子邮件或照片中。</translation>
     </message>
     <message>
@@ -1892,7 +1900,7 @@ Confirm that it is correct?</source>
         <translation>签名证书</translation>
     </message>
     <message>
-        <source>Every export bundle is signed with this site&apos;s key. The sponsor registers the certificate once and checks each bundle against it: send them the certificate file and compare this SHA-256 fingerprint with them by phone.</source>
+        <source>Every export bundle is signed with this site's key. The sponsor registers the certificate once and checks each bundle against it: send them the certificate file and compare this SHA-256 fingerprint with them by phone.</source>
         <translation>每个导出数据包都用本中心的密钥签名。申办方只需登记一次证书，之后用它核对每个数据包：请将证书文件发送给对方，并通过电话与对方核对此 SHA-256 指纹。</translation>
     </message>
     <message>
@@ -2403,6 +2411,47 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
     <message>
         <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
         <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
+    </message>
+</context>
+<context>
+    <name>VisitReportDialog</name>
+    <message>
+        <source>Save the monitoring visit report</source>
+        <translation>保存监查访视报告</translation>
+    </message>
+    <message>
+        <source>Monitoring visit report</source>
+        <translation>监查访视报告</translation>
+    </message>
+    <message>
+        <source>The report lists what you verified during this visit, the queries raised, answered and closed in it, and what is still open: open queries and forms whose source data verification is not done or must be redone. Print it or send it at the end of the visit.</source>
+        <translation>报告列出您在本次访视中核查的内容、本次访视中提出、回复和关闭的质疑，以及尚未完成的事项：未关闭的质疑，以及源数据核查尚未完成或需要重新核查的表单。请在访视结束时打印或发送。</translation>
+    </message>
+    <message>
+        <source>The report is not signed: monitors hold no site signing key. The next export bundle carries the same facts, signed by the site.</source>
+        <translation>本报告未签名：监查员不持有中心签名密钥。下一个导出数据包将包含相同的内容，并由中心签名。</translation>
+    </message>
+    <message>
+        <source>From (local time)</source>
+        <translation>开始（本地时间）</translation>
+    </message>
+    <message>
+        <source>To (local time)</source>
+        <translation>结束（本地时间）</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <source>In this visit: {0} items on {1} forms verified; {2} queries raised, {3} answered, {4} closed or cancelled.
+Still open: {5} queries; {6} forms to verify.</source>
+        <translation>本次访视：已核查 {1} 个表单中的 {0} 个条目；提出 {2} 个质疑，回复 {3} 个，关闭或取消 {4} 个。
+尚未完成：{5} 个质疑；{6} 个表单待核查。</translation>
+    </message>
+    <message>
+        <source>The visit report was saved to {0}.</source>
+        <translation>监查访视报告已保存至 {0}。</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import itertools
 from collections import Counter
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,17 @@ from ecrf.export.bundle import layout
 from ecrf.export.csv.part import CsvPart
 from ecrf.export.csv.safe import restore
 from ecrf.export.csv.wide import FIXED_COLUMNS
-from ecrf.export.records import ExportContext, QueryRecord
+from ecrf.export.records import (
+    ExportContext,
+    LockRecord,
+    QueryMessageRecord,
+    QueryRecord,
+    SdvRecord,
+    SignatureRecord,
+)
 from ecrf.store.audit import event_hash
 from tests.export.helpers import DemoRecords, run_part
+from tests.export.monitoring_records import monitored
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -146,19 +154,39 @@ def test_subjects_and_visits(demo_csv: Path, demo_records: DemoRecords) -> None:
                          "actual_date": _text(first.visits[0].actual_date)}
 
 
+@pytest.mark.req("EXPORT-COMPLETE")
 def test_monitoring_files_have_their_headers_and_take_rows(
         export_context: ExportContext, demo_records: DemoRecords) -> None:
-    first = demo_records.subjects[0]
-    query = QueryRecord("Q1", first.label, "SCR", "DM", "", 0, "AGE", "monitor", "open", "Age looks wrong",
-                        "2026-06-01T08:00:00.000000Z", "monitor")
-    subjects = (replace(first, queries=(query,)), *demo_records.subjects[1:])
-    run_part(CsvPart(), export_context, replace(demo_records, subjects=subjects))
+    first = monitored(demo_records.subjects[0])
+    run_part(CsvPart(), export_context, replace(demo_records, subjects=(first, *demo_records.subjects[1:])))
     staging = export_context.staging
-    assert header_of(staging / layout.SDV)[:2] == ["subject", "visit"]
-    assert "data_hash" in header_of(staging / layout.SIGNATURES)
-    assert read_rows(staging / layout.SIGNATURES) == []
-    [row] = read_rows(staging / layout.QUERIES)
-    assert (row["query_id"], row["item"], row["text"], row["answer"]) == ("Q1", "AGE", "Age looks wrong", "")
+    for path, record_type in ((layout.SDV, SdvRecord), (layout.SIGNATURES, SignatureRecord),
+                              (layout.LOCKS, LockRecord), (layout.QUERY_MESSAGES, QueryMessageRecord)):
+        assert header_of(staging / path) == [f.name for f in fields(record_type)], path
+    assert header_of(staging / layout.QUERIES) == [f.name for f in fields(QueryRecord) if f.name != "messages"]
+    queries = read_rows(staging / layout.QUERIES)
+    assert [(r["query_id"], r["scope"], r["state"], r["origin"]) for r in queries] == [
+        ("Q-0001", "item", "closed", "manual"), ("Q-0002", "visit", "open", "auto")]
+    messages = read_rows(staging / layout.QUERY_MESSAGES)
+    assert [(r["query_id"], r["kind"], r["response_code"]) for r in messages] == [
+        ("Q-0001", "raised", ""), ("Q-0001", "answered", "confirmed_correct"), ("Q-0001", "closed", ""),
+        ("Q-0002", "raised", "")]
+    assert messages[1]["text"] == "Checked: correct, 心率正常"
+    sdv = read_rows(staging / layout.SDV)
+    assert [(r["subject"], r["state"], r["changed_at"]) for r in sdv] == [
+        (first.label, "verified", ""), (first.label, "changed_since_verified", "2026-11-25T06:00:00.000000Z")]
+    signatures = read_rows(staging / layout.SIGNATURES)
+    assert [(r["scope"], r["state"]) for r in signatures] == [("form", "valid"), ("form", "broken"),
+                                                             ("subject", "valid")]
+    assert signatures[0]["public_key"] == "cd" * 32 and signatures[0]["meaning_zh"].startswith("本人")
+    [lock] = read_rows(staging / layout.LOCKS)
+    assert (lock["scope"], lock["active"], lock["unlocked_at"]) == ("form", "true", "")
+
+
+def test_monitoring_files_are_header_only_without_monitoring(demo_csv: Path) -> None:
+    for path in (layout.QUERIES, layout.QUERY_MESSAGES, layout.SDV, layout.SIGNATURES, layout.LOCKS):
+        assert read_rows(demo_csv / path) == [], path
+        assert header_of(demo_csv / path), path
 
 
 @pytest.mark.req("EXPORT-COMPLETE")
@@ -201,7 +229,7 @@ def test_same_records_give_byte_identical_files_whatever_the_export_time(
     run_part(CsvPart(), again, demo_records)
     first = {p.relative_to(export_context.staging): p.read_bytes() for p in export_context.staging.rglob("*.csv")}
     second = {p.relative_to(again.staging): p.read_bytes() for p in again.staging.rglob("*.csv")}
-    assert len(first) == 3 + 7 + len(export_context.study.forms)  # dictionary, data files, wide files
+    assert len(first) == 3 + 9 + len(export_context.study.forms)  # dictionary, data files, wide files
     assert first == second
 
 

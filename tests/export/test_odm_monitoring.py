@@ -1,4 +1,4 @@
-"""odm.xml with the records the monitoring issue will fill (queries, SDV, signatures), with a non-UTC workstation,
+"""odm.xml with monitoring (queries with their threads, SDV, signatures, locks), with a non-UTC workstation,
 and with values older than the audit trail: still valid ODM, still read back to the same values."""
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from ecrf.export.odm.keys import ODM_NS
 from ecrf.export.odm.read import read_clinical_values, read_form_states
 from ecrf.export.odm.schema import schema_problems
 from ecrf.export.odm.writer import OdmPart
-from ecrf.export.records import ExportContext, QueryRecord, SdvRecord, SignatureRecord, SubjectRecord
+from ecrf.export.records import ExportContext, SubjectRecord
 from tests.export.helpers import DemoRecords, run_part
+from tests.export.monitoring_records import MEANING_EN, MEANING_ZH, monitored
 
 NS = {"o": ODM_NS}
 
@@ -30,38 +31,53 @@ def export(ctx: ExportContext, records: DemoRecords) -> Path:
     return ctx.staging / layout.ODM
 
 
-def monitored(subject: SubjectRecord) -> SubjectRecord:
-    form = next(f for f in subject.forms if f.form == "VS" and f.visit == "SCR")
-    where = {"subject": subject.label, "visit": form.visit, "form": form.form, "timepoint": form.timepoint,
-             "repeat": form.repeat}
-    query = QueryRecord(query_id="Q-1", item="PULSE", origin="monitor", status="closed", text="Please check the chart",
-                        raised_at="2026-11-25T01:00:00.000000Z", raised_by="monitor", answer="Checked: correct",
-                        answered_at="2026-11-25T02:00:00.000000Z", answered_by="nurse",
-                        closed_at="2026-11-25T03:00:00.000000Z", closed_by="monitor", **where)
-    sdv = SdvRecord(verified_at="2026-11-25T04:00:00.000000Z", verified_by="monitor", full_name="Sam Patel", **where)
-    signature = SignatureRecord(username="investigator", full_name="Dr Lin Zhao", meaning="I confirm that the data "
-                                "are accurate and complete", signed_at="2026-11-25T05:00:00.000000Z",
-                                data_hash="ab" * 32, valid=True, **where)
-    return dataclasses.replace(subject, queries=(query,), sdv=(sdv,), signatures=(signature,))
-
-
 @pytest.mark.req("EXPORT-ODM")
-def test_queries_sdv_and_signatures_are_valid_odm(export_context: ExportContext, demo_records: DemoRecords) -> None:
+@pytest.mark.req("P11.70")
+def test_queries_sdv_signatures_and_locks_are_valid_odm(export_context: ExportContext,
+                                                       demo_records: DemoRecords) -> None:
     subject = monitored(demo_records.subjects[0])
     path = export(export_context, with_subject(demo_records, subject))
     assert schema_problems(path) == []
     root = etree.parse(str(path)).getroot()
-    [signature] = root.xpath("//o:FormData/o:Signature", namespaces=NS)
-    assert signature.find("o:SignatureRef", NS).get("SignatureOID") == "SD.INVESTIGATOR"
+    [definition] = root.xpath("//o:AdminData/o:SignatureDef", namespaces=NS)
+    assert (definition.get("OID"), definition.get("Methodology")) == ("SD.INVESTIGATOR.1", "Electronic")
+    assert definition.findtext("o:Meaning", namespaces=NS) == f"{MEANING_EN} ({MEANING_ZH})"
+    assert "21 CFR Part 11" in definition.findtext("o:LegalReason", namespaces=NS)
+    signatures = root.xpath("//o:FormData/o:Signature", namespaces=NS)
+    assert len(signatures) == 2
+    signature = signatures[0]
+    assert signature.find("o:SignatureRef", NS).get("SignatureOID") == "SD.INVESTIGATOR.1"
     assert signature.find("o:UserRef", NS).get("UserOID") == "USR.investigator"
     assert signature.findtext("o:DateTimeStamp", namespaces=NS) == "2026-11-25T05:00:00.000000Z"
-    query_steps = root.xpath("//o:FormData/o:Annotation[o:Flag/o:FlagType='QUERY_STATUS']", namespaces=NS)
-    assert [a.xpath("o:Flag[o:FlagType='QUERY_STATUS']/o:FlagValue/text()", namespaces=NS)[0] for a in query_steps] \
-        == ["open", "answered", "closed"]
-    assert "Checked: correct" in query_steps[-1].findtext("o:Comment", namespaces=NS)
-    assert root.xpath("//o:FormData/o:Annotation/o:Flag[o:FlagType='SDV']/o:FlagValue/text()", namespaces=NS) \
-        == ["verified"]
+    assert flags(root, "//o:FormData", "SIGNATURE") == ["valid", "broken"]
+    [casebook] = root.xpath("//o:SubjectData[@TransactionType='Update']/o:Signature", namespaces=NS)
+    assert casebook.find("o:SignatureRef", NS).get("SignatureOID") == "SD.INVESTIGATOR.1"
+    assert flags(root, "//o:FormData", "QUERY_STATUS") == ["open", "answered", "closed"]
+    assert flags(root, "//o:FormData", "QUERY_STEP") == ["raised", "answered", "closed"]
+    assert flags(root, "//o:FormData", "QUERY_RESPONSE") == ["confirmed_correct"]
+    answered = root.xpath("//o:FormData/o:Annotation[o:Flag/o:FlagValue='confirmed_correct']", namespaces=NS)[0]
+    assert "Checked: correct, 心率正常" in answered.findtext("o:Comment", namespaces=NS)
+    assert answered.find("o:Comment", NS).get("SponsorOrSite") == "Site"
+    assert flags(root, "//o:StudyEventData", "QUERY_STATUS") == ["open"]  # the visit's own query
+    assert flags(root, "//o:StudyEventData", "QUERY_ORIGIN") == ["auto"]
+    assert flags(root, "//o:FormData", "SDV") == ["verified", "changed_since_verified"]
+    assert flags(root, "//o:FormData", "LOCK") == ["locked"]
     assert read_clinical_values(path) == read_clinical_values(export(_fresh(export_context), demo_records))
+
+
+def test_every_flag_value_is_in_its_codelist(export_context: ExportContext, demo_records: DemoRecords) -> None:
+    path = export(export_context, with_subject(demo_records, monitored(demo_records.subjects[0])))
+    root = etree.parse(str(path)).getroot()
+    lists = {c.get("OID"): set(c.xpath("o:CodeListItem/@CodedValue", namespaces=NS))
+             for c in root.xpath("//o:CodeList", namespaces=NS)}
+    for value in root.xpath("//o:FlagValue", namespaces=NS):
+        assert value.text in lists[value.get("CodeListOID")], (value.get("CodeListOID"), value.text)
+    for flag_type in root.xpath("//o:FlagType", namespaces=NS):
+        assert flag_type.text in lists[flag_type.get("CodeListOID")]
+
+
+def flags(root: etree._Element, where: str, flag_type: str) -> list[str]:
+    return root.xpath(f"{where}/o:Annotation/o:Flag[o:FlagType='{flag_type}']/o:FlagValue/text()", namespaces=NS)
 
 
 def _fresh(ctx: ExportContext) -> ExportContext:

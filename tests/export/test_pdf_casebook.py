@@ -13,8 +13,9 @@ from ecrf.export.pdf.casebook import casebook_pdf
 from ecrf.export.pdf.casebook_forms import display_value
 from ecrf.export.pdf.parts import CasebookPart
 from ecrf.export.pdf.sign import pdf_signature_problem
-from ecrf.export.records import ExportContext, QueryRecord, SubjectRecord, ValueRecord
+from ecrf.export.records import ExportContext, SubjectRecord, ValueRecord
 from tests.export.helpers import DemoRecords, run_part
+from tests.export.monitoring_records import MEANING_EN, MEANING_ZH, monitored
 
 LABEL = "DEMO-001"  # the demo subject with a corrected value and a removed log entry
 
@@ -111,16 +112,33 @@ def test_history_shows_old_and_new_value_who_when_and_why(casebook: list[str], s
     assert "Audit trail: other events" in text and "participation ended" in text
 
 
-def test_monitoring_sections_say_none_recorded_or_list_the_queries(export_context: ExportContext,
-                                                                    subject: SubjectRecord) -> None:
-    empty = flat(page_texts(casebook_pdf(export_context, subject)))
-    for section in ("Queries None recorded.", "Source data verification None recorded.",
-                    "Electronic signatures None recorded."):
-        assert section in empty
-    query = QueryRecord("Q-1", subject.label, "SCR", "VS", "", 0, "TEMP", "monitor", "open",
-                        "Please check the thermometer reading", "2026-06-01T10:00:00.000000Z", "monitor")
-    text = flat(page_texts(casebook_pdf(export_context, replace(subject, queries=(query,)))))
-    assert "Please check the thermometer reading" in text and "Queries None recorded." not in text
+def test_monitoring_sections_say_none_recorded(export_context: ExportContext, subject: SubjectRecord) -> None:
+    bare = replace(subject, queries=(), sdv=(), signatures=(), locks=())
+    text = flat(page_texts(casebook_pdf(export_context, bare)))
+    for section in ("Queries None recorded.", "Electronic signatures None recorded.", "Locks None recorded."):
+        assert section in text
+    # the plan asks to verify consent date and version: the form is listed, nothing verified yet
+    assert "SCR DM Not verified 0 of 2" in text
+
+
+@pytest.mark.req("P11.50")
+@pytest.mark.req("EXPORT-COMPLETE")
+def test_monitoring_sections_list_threads_sdv_signatures_and_locks(export_context: ExportContext,
+                                                                   subject: SubjectRecord) -> None:
+    text = flat(page_texts(casebook_pdf(export_context, monitored(subject))))
+    assert "Queries None recorded." not in text
+    for step in ("raised: Please check the chart", "answered (Confirmed correct): Checked: correct, 心率正常",
+                 "closed: Thanks", "raised: Required data missing"):
+        assert step in text, step
+    assert "Q-0001 SCR VS TEMP Closed manual" in text and "Q-0002 SCR Open automatic" in text
+    assert "SCR VS Changed since verified 1 of 3 OXYSAT" in text
+    # 11.50: the printed name, the meaning (both languages, with its version), date and time, and the state
+    assert "Dr Lin Zhao (investigator)" in text
+    assert MEANING_EN in text and MEANING_ZH in text and "text version 1" in text
+    assert "2026-11-25 05:00:00Z valid" in text
+    assert "BROKEN 2026-11-25 06:00:00Z: PULSE changed: typing error" in text
+    assert "subject: whole casebook" in text
+    assert "form: SCR VS 2026-11-25 07:00:00Z by investigator locked" in text
 
 
 def test_values_are_decoded_for_the_reader(study) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: monitoring records (docs/bundle-format.md, Format versions)
 
 MANIFEST = "manifest.json"
 MANIFEST_SIG = "manifest.sig"
@@ -17,8 +17,10 @@ ITEMS_LONG = "csv/items_long.csv"
 SUBJECTS = "csv/subjects.csv"
 VISITS = "csv/visits.csv"
 QUERIES = "csv/queries.csv"
+QUERY_MESSAGES = "csv/query_messages.csv"  # the queries' threads, one row per message
 SDV = "csv/sdv.csv"
 SIGNATURES = "csv/signatures.csv"
+LOCKS = "csv/locks.csv"
 AUDIT_TRAIL = "csv/audit_trail.csv"
 DICT_ITEMS = "csv/dictionary_items.csv"
 DICT_CODELISTS = "csv/dictionary_codelists.csv"

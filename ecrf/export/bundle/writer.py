@@ -133,8 +133,8 @@ def _abandon(staging: Staging, partial: Path) -> None:
 def _run_parts(ctx: ExportContext, parts: list[BundlePart], subjects: Iterable[SubjectRecord],
                audit: Iterable[AuditRecord], progress: Progress, cancelled: Cancelled) -> dict[str, int]:
     total = ctx.subject_count + 2  # each subject, the audit trail, then manifest + zip
-    counts = dict.fromkeys(("subjects", "form_instances", "item_values", "audit_events", "queries", "sdv",
-                            "signatures"), 0)
+    counts = dict.fromkeys(("subjects", "form_instances", "item_values", "audit_events", "queries",
+                            "query_messages", "sdv", "signatures", "locks"), 0)
     try:
         for part in parts:
             part.begin(ctx)
@@ -166,8 +166,10 @@ def _count(counts: dict[str, int], subject: SubjectRecord) -> None:
     counts["form_instances"] += len(subject.forms)
     counts["item_values"] += sum(len(form.values) for form in subject.forms)
     counts["queries"] += len(subject.queries)
+    counts["query_messages"] += sum(len(query.messages) for query in subject.queries)
     counts["sdv"] += len(subject.sdv)
     counts["signatures"] += len(subject.signatures)
+    counts["locks"] += len(subject.locks)
 
 
 def _check(cancelled: Cancelled) -> None:

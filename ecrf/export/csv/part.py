@@ -17,6 +17,8 @@ from ecrf.export.csv.wide import WideLayout
 from ecrf.export.records import (
     AuditRecord,
     ExportContext,
+    LockRecord,
+    QueryMessageRecord,
     QueryRecord,
     SdvRecord,
     SignatureRecord,
@@ -35,9 +37,13 @@ SUBJECT_FIELDS = tuple(f.name for f in fields(SubjectRecord) if not str(f.type).
 SUBJECTS_HEADER = tuple("subject" if name == "label" else name for name in SUBJECT_FIELDS)
 VISITS_HEADER = ("subject", *_names(VisitRecord))
 AUDIT_HEADER = _names(AuditRecord)
-QUERIES_HEADER = _names(QueryRecord)
+# A query is one row; its thread (`messages`) has a file of its own, joined on query_id.
+QUERY_FIELDS = tuple(name for name in _names(QueryRecord) if name != "messages")
+QUERIES_HEADER = QUERY_FIELDS
+QUERY_MESSAGES_HEADER = _names(QueryMessageRecord)
 SDV_HEADER = _names(SdvRecord)
 SIGNATURES_HEADER = _names(SignatureRecord)
+LOCKS_HEADER = _names(LockRecord)
 
 
 class CsvPart:
@@ -55,7 +61,8 @@ class CsvPart:
         self._long = LongRows(ctx.study, ctx.site)
         for path, header in ((layout.ITEMS_LONG, LONG_HEADER), (layout.SUBJECTS, SUBJECTS_HEADER),
                              (layout.VISITS, VISITS_HEADER), (layout.QUERIES, QUERIES_HEADER),
-                             (layout.SDV, SDV_HEADER), (layout.SIGNATURES, SIGNATURES_HEADER),
+                             (layout.QUERY_MESSAGES, QUERY_MESSAGES_HEADER), (layout.SDV, SDV_HEADER),
+                             (layout.SIGNATURES, SIGNATURES_HEADER), (layout.LOCKS, LOCKS_HEADER),
                              (layout.AUDIT_TRAIL, AUDIT_HEADER)):
             self._open(path, header)
         for code, form in ctx.study.forms.items():
@@ -75,9 +82,12 @@ class CsvPart:
             wide = self._wide.get(instance.form)
             if wide is not None:  # a form the definition no longer has: its values are in items_long only
                 wide[1].write(wide[0].row(subject.label, subject.screening_no, instance))
-        self._write_all(layout.QUERIES, subject.queries)
+        for query in subject.queries:
+            self._files[layout.QUERIES].write([getattr(query, name) for name in QUERY_FIELDS])
+            self._write_all(layout.QUERY_MESSAGES, query.messages)
         self._write_all(layout.SDV, subject.sdv)
         self._write_all(layout.SIGNATURES, subject.signatures)
+        self._write_all(layout.LOCKS, subject.locks)
 
     def add_audit_event(self, event: AuditRecord) -> None:
         if event.seq <= self._last_seq:  # the exporter's promise; a broken order would hide a gap in the chain
@@ -103,7 +113,8 @@ class CsvPart:
         self._files[path] = out = CsvFile(self._staging / Path(path), header)
         return out
 
-    def _write_all(self, path: str, records: Sequence[QueryRecord | SdvRecord | SignatureRecord]) -> None:
+    def _write_all(self, path: str,
+                   records: Sequence[QueryMessageRecord | SdvRecord | SignatureRecord | LockRecord]) -> None:
         out = self._files[path]
         for record in records:
             out.write(astuple(record))

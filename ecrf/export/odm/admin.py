@@ -1,4 +1,8 @@
-"""ODM AdminData: the site's users, the site as a Location, and the investigator's signature meaning.
+"""ODM AdminData: the site's users, the site as a Location, and the investigator's signature meanings.
+
+One SignatureDef per text version of the meaning (`SD.INVESTIGATOR.<version>`): the current definition's, and
+every older one a stored signature was made under, so each Signature refers to the words its signer saw.
+ODM's Meaning is one plain string: it holds the English text, then the Chinese in brackets.
 
 ODM 1.3.2 has no user role: UserType says Investigator / Sponsor (monitors) / Other, and DisplayName carries
 the exact ecrf role code in brackets ("Mei Chen [nurse]"; "[nurse, inactive]" for a deactivated account).
@@ -9,7 +13,7 @@ from lxml import etree
 
 from ecrf.export.odm import keys as k
 from ecrf.export.odm.elements import element, sub
-from ecrf.export.records import ExportContext, UserRecord
+from ecrf.export.records import ExportContext, SignatureMeaning, UserRecord
 
 USER_TYPES = {"investigator": "Investigator", "monitor": "Sponsor"}
 INVESTIGATOR_LEGAL_REASON = "Electronic signature of the investigator (21 CFR Part 11)"
@@ -25,10 +29,25 @@ def admin_element(ctx: ExportContext) -> etree._Element:
     sub(location, "MetaDataVersionRef", {"StudyOID": ctx.study.info.oid,
                                          "MetaDataVersionOID": k.metadata_version_oid(ctx.study.info.version),
                                          "EffectiveDate": _site_start(ctx)})
-    signature = sub(root, "SignatureDef", {"OID": k.INVESTIGATOR_SIGNATURE, "Methodology": "Electronic"})
-    sub(signature, "Meaning", text=k.INVESTIGATOR_MEANING)
-    sub(signature, "LegalReason", text=INVESTIGATOR_LEGAL_REASON)
+    for meaning in signature_meanings(ctx):
+        oid = k.signature_def_oid(meaning.version)
+        signature = sub(root, "SignatureDef", {"OID": oid, "Methodology": "Electronic"})
+        sub(signature, "Meaning", text=meaning_text(meaning))
+        sub(signature, "LegalReason", text=INVESTIGATOR_LEGAL_REASON)
     return root
+
+
+def signature_meanings(ctx: ExportContext) -> list[SignatureMeaning]:
+    """The definition's current meaning and every one stored with a signature, one per version, by version."""
+    plan = ctx.study.monitoring.signature
+    found = {m.version: m for m in ctx.signature_meanings}
+    found.setdefault(plan.meaning_version, SignatureMeaning(plan.meaning_version, plan.meaning.get("en"),
+                                                            plan.meaning.get("zh")))
+    return [found[version] for version in sorted(found)]
+
+
+def meaning_text(meaning: SignatureMeaning) -> str:
+    return f"{meaning.en} ({meaning.zh})" if meaning.zh and meaning.zh != meaning.en else meaning.en
 
 
 def display_name(user: UserRecord) -> str:

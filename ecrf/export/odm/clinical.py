@@ -1,9 +1,10 @@
 """One subject as ODM ClinicalData: a SubjectData Insert with the subject's whole history, then an Update
-carrying its current status.
+carrying its current status, then the monitoring of the subject as a whole (signature of the casebook, lock).
 
 Visits are StudyEventData (the log forms share the event `SE.logs`); each form instance is the FormData
 series of `odm_forms`. A cancelled visit gets a StudyEventData with a VISIT_STATUS flag and the reason.
-Every element with a TransactionType has an AuditRecord, its own or (as ODM allows) its parent's.
+Monitoring of a visit (a query, a signature or a lock on the visit as a whole) is a StudyEventData Update after
+the visit's forms. Every element with a TransactionType has an AuditRecord, its own or (as ODM allows) its parent's.
 """
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from lxml import etree
 
 from ecrf.export.odm import keys as k
 from ecrf.export.odm.elements import element, sub
-from ecrf.export.odm.forms import FormWriter, Monitoring
+from ecrf.export.odm.forms import FormWriter
 from ecrf.export.odm.history import Stamp, annotation, audit_record
 from ecrf.export.odm.metadata import repeating_forms
-from ecrf.export.records import AuditRecord, FormRecord, SubjectRecord
+from ecrf.export.odm.monitoring import Monitoring, monitoring_updates
+from ecrf.export.records import AuditRecord, FormRecord, LockRecord, QueryRecord, SignatureRecord, SubjectRecord
 from ecrf.study.model import Study
+from ecrf.study.status import Scope
 
 FormKey = tuple[str, str, str, int]  # visit, form, timepoint, repeat
 
@@ -45,7 +48,12 @@ class SubjectWriter:
             audit_record(history, Stamp.of(first, reason=""), self.location)
         sub(history, "SiteRef", {"LocationOID": self.location})
         self._events(history, subject)
-        return [history, self._status(subject, subject_events)]
+        found = [history, self._status(subject, subject_events)]
+        for _, build in sorted(monitoring_updates(_scoped(subject, Scope.SUBJECT), self.location), key=_time):
+            node = element("SubjectData", {"SubjectKey": subject.label, "TransactionType": "Update"})
+            build(node)
+            found.append(node)
+        return found
 
     def _events(self, parent: etree._Element, subject: SubjectRecord) -> None:
         by_visit: dict[str, list[FormRecord]] = {}
@@ -71,6 +79,19 @@ class SubjectWriter:
                     node.extend(self.forms.elements(record, form_events.get(key, ()), _monitoring(subject, key)))
             if visit in cancelled:
                 self._cancelled(parent, visit, "Update" if records else "Insert", visit_events.get(visit, []))
+        on_visits: list[QueryRecord | SignatureRecord | LockRecord] = [*subject.queries, *subject.signatures,
+                                                                       *subject.locks]
+        scoped = {r.visit for r in on_visits if r.scope == Scope.VISIT}
+        for visit in order + sorted(scoped - set(order)):
+            self._visit_monitoring(parent, subject, visit, inserted=bool(by_visit.get(visit)) or visit in cancelled)
+
+    def _visit_monitoring(self, parent: etree._Element, subject: SubjectRecord, visit: str, inserted: bool) -> None:
+        """A visit's own queries, signatures and locks; Upsert for a visit nothing else was written for yet."""
+        updates = monitoring_updates(_scoped(subject, Scope.VISIT, visit), self.location)
+        for _, build in sorted(updates, key=_time):
+            build(sub(parent, "StudyEventData", {"StudyEventOID": k.study_event_oid(visit),
+                                                 "TransactionType": "Update" if inserted else "Upsert"}))
+            inserted = True
 
     def _cancelled(self, parent: etree._Element, visit: str, kind: str, events: Sequence[AuditRecord]) -> None:
         node = sub(parent, "StudyEventData", {"StudyEventOID": k.study_event_oid(visit), "TransactionType": kind})
@@ -103,7 +124,24 @@ class _OnForm(Protocol):  # read-only properties: the records are frozen datacla
 
 
 def _monitoring(subject: SubjectRecord, key: FormKey) -> Monitoring:
+    """What is about this form instance: queries on it or its items, SDV of its items, its signatures and locks."""
     def matches(record: _OnForm) -> bool:
         return (record.visit, record.form, record.timepoint, record.repeat) == key
-    return Monitoring(queries=[q for q in subject.queries if matches(q)], sdv=[s for s in subject.sdv if matches(s)],
-                      signatures=[s for s in subject.signatures if matches(s)])
+    on_form = (Scope.FORM.value, Scope.ITEM.value)
+    return Monitoring(queries=[q for q in subject.queries if q.scope in on_form and matches(q)],
+                      sdv=[s for s in subject.sdv if matches(s)],
+                      signatures=[s for s in subject.signatures if s.scope in on_form and matches(s)],
+                      locks=[lock for lock in subject.locks if lock.scope in on_form and matches(lock)])
+
+
+def _scoped(subject: SubjectRecord, scope: Scope, visit: str = "") -> Monitoring:
+    """What is about a visit as a whole (scope visit) or the subject as a whole (scope subject)."""
+    def about(record: QueryRecord | SignatureRecord | LockRecord) -> bool:
+        return record.scope == scope.value and (scope is Scope.SUBJECT or record.visit == visit)
+    return Monitoring(queries=[q for q in subject.queries if about(q)],
+                      signatures=[s for s in subject.signatures if about(s)],
+                      locks=[lock for lock in subject.locks if about(lock)])
+
+
+def _time(update: tuple[tuple[str, int, int], object]) -> tuple[str, int, int]:
+    return update[0]

@@ -1,36 +1,24 @@
 """One form instance as a series of ODM FormData transactions, in time order.
 
 1. Insert: the form's first audit event, and every item's history (`odm_history.item_transactions`).
-2. Updates, by time: each status change (annotation 1, FORM_STATUS flag), signatures (Signature element and
-   annotation 2), source data verification (annotation 3) and each step of a query (annotation 10 + n:
-   raised → answered → closed; an Update replaces the whole annotation, so the last one is the query's state).
+2. Updates, by time: each status change (annotation 1, FORM_STATUS flag), then the form's monitoring
+   (`ecrf.export.odm.monitoring`: signatures, SDV per item, locks, and each step of a query's thread; an Update
+   replaces the whole annotation of its SeqNum, so the last one is the current state).
 3. Remove, for a log entry removed at the site, with the reason in the AuditRecord. Its values stay in
    the Insert above: the history is kept, the entry is no longer current.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from lxml import etree
 
 from ecrf.export.odm import keys as k
 from ecrf.export.odm.elements import element, sub
 from ecrf.export.odm.history import VALUE_ACTIONS, WARNING_ACTION, Stamp, annotation, audit_record, item_transactions
-from ecrf.export.records import AuditRecord, FormRecord, QueryRecord, SdvRecord, SignatureRecord
+from ecrf.export.odm.monitoring import Builder, Monitoring, Updates, monitoring_updates
+from ecrf.export.records import AuditRecord, FormRecord
 from ecrf.study.model import Study
-
-Builder = Callable[[etree._Element], None]
-Updates = list[tuple[tuple[str, int, int], Builder]]  # (time, kind, order) → what the Update FormData holds
-
-
-@dataclass(frozen=True)
-class Monitoring:
-    """The queries, SDV and signatures of one form instance."""
-
-    queries: Sequence[QueryRecord] = ()
-    sdv: Sequence[SdvRecord] = ()
-    signatures: Sequence[SignatureRecord] = ()
 
 
 class FormWriter:
@@ -41,7 +29,7 @@ class FormWriter:
                  monitoring: Monitoring) -> list[etree._Element]:
         updates: Updates = []
         self._status_updates(record, events, updates)
-        self._monitoring_updates(monitoring, updates)
+        updates.extend(monitoring_updates(monitoring, self.location))
         found = [self._insert(record, events)]
         for _, build in sorted(updates, key=lambda pair: pair[0]):
             node = self._form_data(record, "Update")
@@ -90,42 +78,6 @@ class FormWriter:
         def build(node: etree._Element) -> None:
             audit_record(node, stamp, self.location)
             annotation(node, k.STATUS_SEQ, [("FORM_STATUS", status)])
-        return build
-
-    def _monitoring_updates(self, monitoring: Monitoring, updates: Updates) -> None:
-        for n, signature in enumerate(monitoring.signatures):
-            updates.append(((signature.signed_at, 1, n), self._signature(signature)))
-        for n, sdv in enumerate(monitoring.sdv):
-            stamp = Stamp(sdv.verified_by, sdv.verified_at)
-            updates.append(((sdv.verified_at, 1, 1000 + n), self._flagged(stamp, k.SDV_SEQ, [("SDV", sdv.state)],
-                                                                          f"{sdv.item}: source data verified")))
-        queries = sorted(monitoring.queries, key=lambda q: (q.raised_at, q.query_id))
-        for n, query in enumerate(queries):
-            for step in query.messages:
-                at, by, status = step.at_utc, step.author, step.kind
-                comment = f"{query.query_id} [{query.item or query.form or query.visit}] {step.text}"
-                flags = [("QUERY_STATUS", status), ("QUERY_ORIGIN", query.origin)]
-                who = "Sponsor" if step.role == "monitor" else "Site"
-                updates.append(((at, 1, 2000 + n), self._flagged(Stamp(by, at), k.QUERY_SEQ_BASE + n, flags, comment,
-                                                                 who)))
-
-    def _flagged(self, stamp: Stamp, seq: int, flags: list[tuple[str, str]], comment: str,
-                 by: str = "Site") -> Builder:
-        def build(node: etree._Element) -> None:
-            audit_record(node, stamp, self.location)
-            annotation(node, seq, flags, comment, by)
-        return build
-
-    def _signature(self, signature: SignatureRecord) -> Builder:
-        def build(node: etree._Element) -> None:
-            audit_record(node, Stamp(signature.username, signature.signed_at), self.location)
-            signed = sub(node, "Signature")
-            sub(signed, "UserRef", {"UserOID": k.user_oid(signature.username)})
-            sub(signed, "LocationRef", {"LocationOID": self.location})
-            sub(signed, "SignatureRef", {"SignatureOID": k.INVESTIGATOR_SIGNATURE})
-            sub(signed, "DateTimeStamp", text=signature.signed_at)
-            annotation(node, k.SIGNATURE_SEQ, [("SIGNATURE", signature.state)],  # as of the export (AsOfDateTime)
-                       f"{signature.meaning_en} (SHA-256 of the signed data: {signature.data_hash})")
         return build
 
     def _removal(self, record: FormRecord, events: Sequence[AuditRecord]) -> etree._Element:

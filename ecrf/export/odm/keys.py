@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import re
 
-from ecrf.study.status import FORM_STATUS_TEXT, SUBJECT_STATUS_TEXT
+from ecrf.study.status import (
+    FORM_STATUS_TEXT,
+    QUERY_STATE_TEXT,
+    RESPONSE_TEXT,
+    SUBJECT_STATUS_TEXT,
+    QueryOrigin,
+    SdvState,
+)
 
 ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LOG_EVENT = "SE.logs"  # AE, CM and other log forms: one non-repeating "Common" event per subject
 
-INVESTIGATOR_SIGNATURE = "SD.INVESTIGATOR"
-INVESTIGATOR_MEANING = "I confirm that the data are accurate and complete"
+INVESTIGATOR_SIGNATURE = "SD.INVESTIGATOR"  # + "." + the meaning's text version: one SignatureDef per meaning
 
-# Annotation sequence numbers on a FormData: one per kind of annotation, queries after them.
+# Annotation sequence numbers on a FormData (and on a visit's or subject's Update): one per kind of annotation,
+# queries after them.
 STATUS_SEQ = 1
 SIGNATURE_SEQ = 2
 SDV_SEQ = 3
+LOCK_SEQ = 4
 QUERY_SEQ_BASE = 10
 
 # ecrf's flags: (FlagType value, CodeList OID of its values, the values with their English decode).
@@ -34,10 +42,19 @@ FLAG_LISTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "SIGNATURE": ("CL.ecrf.Signature", (
         ("valid", "Signature valid: data unchanged since signing"),
         ("broken", "Signature broken: data changed after signing"))),
-    "SDV": ("CL.ecrf.Sdv", (("verified", "Source data verified"),)),
-    "QUERY_STATUS": ("CL.ecrf.QueryStatus", (("open", "Open"), ("answered", "Answered"), ("closed", "Closed"))),
+    "SDV": ("CL.ecrf.Sdv", (
+        (SdvState.VERIFIED.value, "Source data verified"),
+        (SdvState.CHANGED.value, "Changed since verified: the value changed after it was verified"),
+        (SdvState.NOT_VERIFIED.value, "Verification withdrawn (with a reason)"))),
+    "QUERY_STATUS": ("CL.ecrf.QueryStatus", tuple((s.value, text) for s, text in QUERY_STATE_TEXT.items())),
+    "QUERY_STEP": ("CL.ecrf.QueryStep", (
+        ("raised", "Query raised"), ("answered", "Query answered by the site"), ("closed", "Query closed"),
+        ("cancelled", "Query cancelled (raised in error)"), ("reopened", "Query re-opened"), ("note", "Note"))),
+    "QUERY_RESPONSE": ("CL.ecrf.QueryResponse", tuple((r.value, text) for r, text in RESPONSE_TEXT.items())),
     "QUERY_ORIGIN": ("CL.ecrf.QueryOrigin", (
-        ("monitor", "Raised by a monitor"), ("auto", "Raised by an unresolved soft check"))),
+        (QueryOrigin.MANUAL.value, "Raised by a person (monitor or data manager)"),
+        (QueryOrigin.AUTO.value, "Raised by the eCRF: an overridden soft check, or required data overdue"))),
+    "LOCK": ("CL.ecrf.Lock", (("locked", "Locked: no change allowed"), ("unlocked", "Unlocked (with a reason)"))),
 }
 FLAG_TYPE_DECODES = {
     "MISSING": "Missing-data code of an item whose value is null",
@@ -46,10 +63,18 @@ FLAG_TYPE_DECODES = {
     "VISIT_STATUS": "Status of a visit",
     "WARNING": "Soft-check warning on an item",
     "SIGNATURE": "State of an investigator signature",
-    "SDV": "Source data verification of a form instance",
-    "QUERY_STATUS": "Status of a data query",
+    "SDV": "Source data verification of an item (the item is named in the comment)",
+    "QUERY_STATUS": "State of a data query after this step",
+    "QUERY_STEP": "What this step of a data query's thread did",
+    "QUERY_RESPONSE": "What the site's answer to a query says happened",
     "QUERY_ORIGIN": "Who raised a data query",
+    "LOCK": "Lock of a form, a visit or a subject",
 }
+
+
+def signature_def_oid(meaning_version: str) -> str:
+    """The SignatureDef of one signature meaning text version ('1' → SD.INVESTIGATOR.1)."""
+    return f"{INVESTIGATOR_SIGNATURE}.{re.sub(r'[^A-Za-z0-9._-]+', '_', meaning_version) or '_'}"
 
 
 def study_event_oid(visit: str) -> str:

@@ -1,7 +1,7 @@
 """The casebook of one subject: what a monitor reads to review the subject's whole record.
 
 Order: a title page (study, site, subject, export facts, the visit overview), every visit with its forms
-and items, the log forms, queries / SDV / signatures, then the subject's audit trail.
+and items, the log forms, queries / SDV / signatures / locks, then the subject's audit trail.
 """
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from ecrf import __version__
 from ecrf.export.pdf.casebook_forms import log_blocks, utc_text, visit_blocks
-from ecrf.export.pdf.casebook_history import history_blocks, monitoring_blocks
+from ecrf.export.pdf.casebook_history import history_blocks
+from ecrf.export.pdf.casebook_monitoring import monitoring_blocks
 from ecrf.export.pdf.style import Furniture, Metadata, build_pdf, cell, columns, heading, note, table
 from ecrf.export.records import ExportContext, SubjectRecord
 from ecrf.study.status import SUBJECT_STATUS_TEXT, UNFINISHED_FORM_STATUSES
@@ -39,7 +40,7 @@ def casebook_flowables(ctx: ExportContext, subject: SubjectRecord) -> list[Flowa
     out += [PageBreak(), *heading("Visits and forms", 12, space_before=0)]
     out += visit_blocks(study, subject)
     out += log_blocks(study, subject)
-    out += monitoring_blocks(subject)
+    out += monitoring_blocks(study, subject)
     out += [PageBreak(), *history_blocks(study, subject)]
     return out
 

@@ -1,5 +1,5 @@
-"""The record-keeping part of a casebook: queries, source data verification, signatures, and the subject's
-audit trail (21 CFR 11.10(e): who changed what, when, from which value to which, and why).
+"""The record-keeping part of a casebook: the subject's audit trail (21 CFR 11.10(e): who changed what, when,
+from which value to which, and why). Queries, SDV, signatures and locks are in `casebook_monitoring`.
 
 Item events are grouped per form instance, then per item, oldest first; every other event of the subject
 (screening, allocation, form status changes, visits cancelled, log entries added or removed) follows in
@@ -47,49 +47,6 @@ def change_text(event: AuditRecord) -> str:
 
 def _by(event: AuditRecord) -> str:
     return f"{event.username} ({event.role})" if event.role else event.username
-
-
-def monitoring_blocks(subject: SubjectRecord) -> list[Flowable]:
-    """Queries, SDV and signatures, each 'None recorded.' when empty."""
-    out: list[Flowable] = [*heading("Queries", 10.5, space_before=10)]
-    if subject.queries:
-        widths = columns(14, 30, 14, 30, 46, 46)
-        rows: list[list[object]] = [["Query", "Where", "Status", "Raised", "Question", "Answer / closed"]]
-        for q in subject.queries:
-            where = _where(q.visit, q.form, q.timepoint, q.repeat) + f" {q.item}"
-            question = q.messages[0].text if q.messages else ""
-            answer = " · ".join(f"{m.kind} {_stamp(m.at_utc, m.author)}: {m.text}" for m in q.messages[1:])
-            rows.append([cell(q.query_id, widths[0]), cell(where, widths[1]), f"{q.state}\n{q.origin}",
-                         cell(_stamp(q.raised_at, q.raised_by), widths[3]), cell(question, widths[4]),
-                         cell(answer, widths[5])])
-        out.append(table(rows, widths))
-    else:
-        out.append(note(NONE))
-    out += heading("Source data verification", 10.5, space_before=8)
-    if subject.sdv:
-        widths = columns(50, 40, 90)
-        rows = [["Form", "Verified at", "Verified by"]]
-        rows += [[cell(_where(s.visit, s.form, s.timepoint, s.repeat), widths[0]), utc_text(s.verified_at),
-                  cell(f"{s.item} {s.state} ({s.verified_by})", widths[2])] for s in subject.sdv]
-        out.append(table(rows, widths))
-    else:
-        out.append(note(NONE))
-    out += heading("Electronic signatures", 10.5, space_before=8)
-    if subject.signatures:
-        widths = columns(34, 36, 28, 62, 20)
-        rows = [["Form", "Signed by", "Time", "Meaning", "Valid"]]
-        rows += [[cell(_where(s.visit, s.form, s.timepoint, s.repeat), widths[0]),
-                  cell(f"{s.full_name} ({s.username})", widths[1]), utc_text(s.signed_at),
-                  cell(s.meaning_en, widths[3]),
-                  "yes" if s.state == "valid" else "no: data changed after signing"] for s in subject.signatures]
-        out.append(table(rows, widths))
-    else:
-        out.append(note(NONE))
-    return out
-
-
-def _stamp(at: str | None, by: str | None) -> str:
-    return f"{utc_text(at)} {by or ''}".strip() if at else ""
 
 
 def _where(visit: str, form: str, timepoint: str, repeat: int) -> str:

@@ -1,0 +1,64 @@
+"""The monitoring tables read into export records: per subject, threads in order, each table read once."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from ecrf.services import export_records
+from ecrf.store.models import Site
+from tests.export.monitoring_rows import at, monitor_subject
+from tests.subject_helpers import screen
+
+
+@pytest.fixture
+def monitored_site(sites):  # type: ignore[no-untyped-def]
+    db_path, _ = sites.make()
+    nurse = sites.login(db_path, "nurse")
+    labels = [screen(nurse) for _ in range(3)]
+    monitor_subject(nurse, labels[1])
+    return nurse, labels
+
+
+@pytest.mark.req("EXPORT-COMPLETE")
+def test_each_subject_carries_its_own_monitoring_records(monitored_site, study) -> None:  # type: ignore[no-untyped-def]
+    session, labels = monitored_site
+    with session.read() as db:
+        records = {s.label: s for s in export_records.iter_subjects(db, study)}
+    plain, monitored = records[labels[0]], records[labels[1]]
+    assert (plain.queries, plain.sdv, plain.signatures, plain.locks) == ((), (), (), ())
+    assert [(q.item or q.form, q.state, q.origin) for q in monitored.queries] == [
+        ("ICVER", "open", "manual"), ("RFICDAT", "answered", "manual"), ("IE", "closed", "manual"),
+        ("HEIGHT", "cancelled", "auto")]
+    assert all(q.query_id.startswith("Q-") and q.subject == labels[1] for q in monitored.queries)
+    closed = monitored.queries[2]
+    assert [(m.kind, m.author, m.at_utc) for m in closed.messages] == [
+        ("raised", "monitor", at(1, 9)), ("answered", "nurse", at(1, 12)), ("closed", "monitor", at(2, 11))]
+    assert closed.messages[1].response_code == "typing_error" and closed.messages[0].response_code is None
+    assert {m.query_id for m in closed.messages} == {closed.query_id}
+    # SDV in form order (DM before IE), items in the form's order (RFICDAT before ICVER)
+    assert [(s.form, s.item, s.state) for s in monitored.sdv] == [
+        ("DM", "RFICDAT", "changed_since_verified"), ("DM", "ICVER", "verified"), ("IE", "IEIN01", "verified")]
+    assert [(s.scope, s.state, s.broken_at) for s in monitored.signatures] == [
+        ("form", "broken", at(3, 10)), ("subject", "valid", None)]
+    assert [(lock.active, lock.unlock_reason) for lock in monitored.locks] == [(False, "correction"), (True, None)]
+
+
+def test_the_tables_are_read_once_whatever_the_number_of_subjects(monitored_site, study) -> None:  # type: ignore[no-untyped-def]
+    session, _ = monitored_site
+    statements: list[str] = []
+    with session.read() as db:
+        event.listen(db.get_bind(), "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        list(export_records.iter_subjects(db, study))
+    for table in ("sdv_marks", "query_messages", "signatures", "locks"):
+        assert sum(f"FROM {table}" in s or f"JOIN {table}" in s for s in statements) == 1, table
+
+
+def test_site_facts_carry_the_site_state_and_meanings_are_listed_once(monitored_site) -> None:  # type: ignore[no-untyped-def]
+    session, _ = monitored_site
+    with session.database.write() as db:
+        db.get_one(Site, 1).state = "frozen"
+    with session.read() as db:
+        assert export_records.site_facts(db).state == "frozen"
+        [meaning] = export_records.signature_meanings(db)
+    assert meaning.version == "1" and meaning.zh.startswith("本人")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_WARNINGS
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ecrf.demo import DEMO_USERS, DemoSite, create_demo
@@ -18,7 +18,7 @@ from ecrf.services.errors import InvalidInput
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, load_subject_data
 from ecrf.store.errors import SiteExists
-from ecrf.store.models import AuditEvent, FormInstance, Subject
+from ecrf.store.models import AuditEvent, FormInstance, LockRow, QueryRow, SdvMark, SignatureRow, Subject
 from ecrf.study import clock as app_clock
 from ecrf.study.schedule import VisitStatus, subject_schedule
 from ecrf.study.status import FormStatus
@@ -192,3 +192,20 @@ def test_a_today_after_the_computers_date_is_refused(tmp_path, study):  # type: 
 def test_users_are_the_documented_ones():
     assert [(u.username, u.password) for u in DEMO_USERS][:2] == [("admin", "demo-admin-2020"),
                                                                   ("investigator", "demo-investigator-2020")]
+
+
+@pytest.mark.req("MON-DEMO")
+def test_the_demo_site_holds_monitoring_as_it_stands_mid_trial(demo):  # type: ignore[no-untyped-def]
+    """Every monitoring screen shows something on the first start (issue "Monitoring", point 7)."""
+    _, session = demo
+    with session.read() as db:
+        sdv = dict(db.execute(select(SdvMark.state, func.count()).group_by(SdvMark.state)).tuples().all())
+        asked = set(db.execute(select(QueryRow.origin, QueryRow.state)).tuples().all())
+        signed = set(db.execute(select(SignatureRow.scope, SignatureRow.state)).tuples().all())
+        locked = db.scalars(select(LockRow.scope).where(LockRow.active.is_(True))).all()
+    assert sdv.get("verified", 0) > 100 and sdv.get("changed_since_verified") == 1
+    assert {("manual", "open"), ("manual", "answered"), ("manual", "closed")} <= asked
+    assert {"auto"} == {origin for origin, _ in asked} - {"manual"}
+    assert {("subject", "valid"), ("subject", "broken"), ("form", "valid"), ("form", "broken")} <= signed
+    assert locked == ["subject"]
+    assert session.database.check_trail().ok

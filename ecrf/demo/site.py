@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ecrf.demo import errors as _errors  # noqa: F401 - registers the demo's codes
 from ecrf.demo.events import announce_entries, place_events
+from ecrf.demo.monitoring import add_monitoring
 from ecrf.demo.plan import allocation_rows, plan_subjects
 from ecrf.demo.scenario import Scenario, load_scenario, scenario_file
 from ecrf.demo.scenario_check import check_scenario
@@ -86,7 +87,10 @@ def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date 
     place_events(study, scenario, plans, today)
     announce_entries(study, writer.maker.log_roles, plans)
     recovery_code = _set_up_site(db_path, study, rows, clock)
-    writer.run(Login(db_path, study, clock, {u.username: u.password for u in DEMO_USERS}), plans)
+    login = Login(db_path, study, clock, {u.username: u.password for u in DEMO_USERS})
+    writer.run(login, plans)
+    allocated = [p.label for p in sorted(plans, key=lambda p: (p.day0 or today, p.index)) if p.allocated]
+    add_monitoring(login, study, allocated, dict(login.passwords), today)
     labels = tuple(p.label for p in sorted(plans, key=lambda p: (p.consent, p.index)))
     return DemoSite(db_path, recovery_code, DEMO_USERS, labels)
 

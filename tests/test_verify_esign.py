@@ -9,7 +9,7 @@ import pytest
 from subject_helpers import enrol, password_of, save_confirming
 
 from ecrf.export.verify.bundle import verify_bundle
-from ecrf.services import esign, export, export_records
+from ecrf.services import esign, esign_views, export, export_records
 from ecrf.services.subject_data import FormRef
 from ecrf.study.status import Scope
 from ecrf.trail.esign import Place
@@ -27,7 +27,7 @@ def signed(sites, monkeypatch):  # type: ignore[no-untyped-def]
     def with_signatures(db, study, subject):  # type: ignore[no-untyped-def]
         record = original(db, study, subject)
         return dataclasses.replace(record, signatures=tuple(
-            doctor[0](r) for r in esign.signature_records(db, subject)))
+            doctor[0](r) for r in esign_views.signature_records(db, subject)))
 
     original = export_records.subject_record
     monkeypatch.setattr(export_records, "subject_record", with_signatures)
@@ -50,7 +50,7 @@ def test_a_bundle_with_valid_signatures_verifies(signed, tmp_path):
     session, _, _ = signed
     verdict = verify_bundle(_bundle(session, tmp_path / "out"))
     assert verdict.ok, verdict.problems
-    assert verdict.esignatures == len(esign.signatures_of(session, signed[1])) >= 4
+    assert verdict.esignatures == len(esign_views.signatures_of(session, signed[1])) >= 4
 
 
 def test_a_broken_signature_is_reported_as_broken_not_as_a_problem(signed, tmp_path):

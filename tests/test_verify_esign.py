@@ -93,7 +93,7 @@ def test_a_row_changed_after_signing_or_signed_by_a_foreign_key_is_found(signed,
 
     doctor[0] = forged
     verdict = verify_bundle(_bundle(session, tmp_path / "two"))
-    assert [p for p in verdict.problems if "a key the audit trail never issued to investigator" in p], \
+    assert [p for p in verdict.problems if "a key the audit trail did not give investigator" in p], \
         verdict.problems
 
 
@@ -122,3 +122,34 @@ def test_a_removed_log_entry_is_not_covered_and_the_casebook_signed_after_it_ver
     esign.sign(session, label, Scope.SUBJECT, password=PASSWORD)
     verdict = verify_bundle(_bundle(session, tmp_path / "out"))
     assert verdict.ok, verdict.problems
+
+
+def test_a_signature_the_trail_never_recorded_is_found_even_with_the_signers_own_key(signed, tmp_path):
+    """A row made with the investigator's real key but never through a ceremony (no `signed` event)."""
+    from ecrf.trail import esign as signed_data
+    from ecrf.trail.esign import Signed
+
+    session, _, doctor = signed
+    key = session.actor.signing_key
+
+    def unrecorded(r):  # type: ignore[no-untyped-def]
+        if r.scope != "visit":
+            return r
+        ceremony = "00000000-0000-4000-8000-000000000000"
+        facts = Signed(session.study.info.oid, _db_id(session), ceremony, r.scope, _screening(session, r.subject),
+                       r.visit, r.form, r.timepoint, r.repeat, r.username, r.full_name, r.meaning_en, r.meaning_zh,
+                       r.meaning_version, r.signed_at, r.data_hash)
+        made = signed_data.sign(key, facts)
+        return dataclasses.replace(r, ceremony=ceremony, signature=made.signature)
+
+    doctor[0] = unrecorded
+    verdict = verify_bundle(_bundle(session, tmp_path / "out"))
+    assert [p for p in verdict.problems if "no 'signed' event of the audit trail records this signature" in p], \
+        verdict.problems
+
+
+def test_the_roles_a_verifier_accepts_as_signers_are_the_permission_tables():
+    from ecrf.services.permissions import ALLOWED, Do
+    from ecrf.trail.esign import SIGNER_ROLES
+
+    assert {role for role, actions in ALLOWED.items() if Do.SIGN in actions} == SIGNER_ROLES

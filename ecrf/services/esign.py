@@ -209,11 +209,11 @@ def _store(tx: Tx, subject: Subject, facts: Signed, signature: signed_data.Signa
         meaning_version=facts.meaning_version, signed_at=facts.signed_at, data_hash=facts.data_hash,
         key_id=signature.key_id, public_key=signature.public_key, signature=signature.signature,
         state=SignatureState.VALID))
-    tx.audit(Change("signed", subject=subject.label, visit=facts.visit or None, form=facts.form or None,
-                    timepoint=facts.timepoint or None, repeat=facts.repeat or None, item=facts.scope,
-                    new_value=SignatureState.VALID,
-                    reason=f"ceremony {facts.ceremony}; meaning version {facts.meaning_version}; "
-                           f"data SHA-256 {facts.data_hash}; key {signature.key_id}{note}"))
+    tx.audit(Change(signed_data.SIGNED_EVENT, subject=subject.label, visit=facts.visit or None,
+                    form=facts.form or None, timepoint=facts.timepoint or None, repeat=facts.repeat or None,
+                    item=facts.scope, new_value=SignatureState.VALID,
+                    reason=signed_data.event_reason(facts.ceremony, facts.meaning_version, facts.data_hash,
+                                                    signature.key_id, note)))
 
 
 def _checks(db: Session, plan: SignaturePlan, subject: Subject, scope: Scope, place: Place,

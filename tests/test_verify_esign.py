@@ -51,6 +51,10 @@ def test_a_bundle_with_valid_signatures_verifies(signed, tmp_path):
     verdict = verify_bundle(_bundle(session, tmp_path / "out"))
     assert verdict.ok, verdict.problems
     assert verdict.esignatures == len(esign_views.signatures_of(session, signed[1])) >= 4
+    from ecrf.cli.verify import _facts
+
+    assert (f"e-signed:  {verdict.esignatures} electronic signatures: each signature, signer's key and signed data "
+            "checked") in "\n".join(_facts(verdict))
 
 
 def test_a_broken_signature_is_reported_as_broken_not_as_a_problem(signed, tmp_path):

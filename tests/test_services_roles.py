@@ -25,6 +25,7 @@ from ecrf.services import (
     charts,
     editing,
     esign,
+    esign_views,
     export,
     forms,
     locks,
@@ -259,8 +260,9 @@ CALLS = [
     Call("auth.confirm_password", Do.CHANGE_OWN_PASSWORD, _confirm_password, None),
     Call("esign.certify+esign.preview+esign.sign", Do.SIGN, _certify_and_sign, "signed"),
     Call("esign.certification", Do.SIGN, lambda w: esign.certification(w.session), None),
-    Call("esign.ready_for_signature", Do.SIGN, lambda w: esign.ready_for_signature(w.session), None),
-    Call("esign.signatures_of", Do.READ_DATA, lambda w: esign.signatures_of(w.session, w.enrolled[1]), None),
+    Call("esign_views.ready_for_signature", Do.SIGN, lambda w: esign_views.ready_for_signature(w.session), None),
+    Call("esign_views.signatures_of", Do.READ_DATA,
+         lambda w: esign_views.signatures_of(w.session, w.enrolled[1]), None),
     Call("esign.needs_username", Do.SIGN, lambda w: esign.needs_username(w.session), None),
     Call("overview.subject_rows", Do.READ_DATA, lambda w: overview.subject_rows(w.session), None),
     Call("overview.subject_detail", Do.READ_DATA, lambda w: overview.subject_detail(w.session, w.enrolled[1]), None),
@@ -335,8 +337,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, esign, export, forms, locks, logs,
-                   monitoring_view, overview, queries, sdv, signing, site_settings, subjects, users)
+SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, esign, esign_views, export, forms, locks,
+                   logs, monitoring_view, overview, queries, sdv, signing, site_settings, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

@@ -9,7 +9,7 @@ import pytest
 from subject_helpers import enrol, password_of, save_confirming
 
 from ecrf.export.verify.bundle import verify_bundle
-from ecrf.services import esign, export, export_records
+from ecrf.services import esign, esign_views, export, export_records
 from ecrf.services.subject_data import FormRef
 from ecrf.study.status import Scope
 from ecrf.trail.esign import Place
@@ -21,13 +21,12 @@ PASSWORD = password_of("investigator")
 @pytest.fixture
 def signed(sites, monkeypatch):  # type: ignore[no-untyped-def]
     """An investigator's session with a subject whose screening visit and DM form are signed; the export
-    records carry the signatures (until the export branch reads them itself), shaped by `doctor`."""
+    records' signatures are shaped by `doctor` (a tampered row, a foreign key...)."""
     doctor: list = [lambda record: record]
 
-    def with_signatures(db, study, subject):  # type: ignore[no-untyped-def]
-        record = original(db, study, subject)
-        return dataclasses.replace(record, signatures=tuple(
-            doctor[0](r) for r in esign.signature_records(db, subject)))
+    def with_signatures(*args, **kwargs):  # type: ignore[no-untyped-def]
+        record = original(*args, **kwargs)
+        return dataclasses.replace(record, signatures=tuple(doctor[0](r) for r in record.signatures))
 
     original = export_records.subject_record
     monkeypatch.setattr(export_records, "subject_record", with_signatures)
@@ -50,7 +49,11 @@ def test_a_bundle_with_valid_signatures_verifies(signed, tmp_path):
     session, _, _ = signed
     verdict = verify_bundle(_bundle(session, tmp_path / "out"))
     assert verdict.ok, verdict.problems
-    assert verdict.esignatures == len(esign.signatures_of(session, signed[1])) >= 4
+    assert verdict.esignatures == len(esign_views.signatures_of(session, signed[1])) >= 4
+    from ecrf.cli.verify import _facts
+
+    assert (f"e-signed:  {verdict.esignatures} electronic signatures: each signature, signer's key and signed data "
+            "checked") in "\n".join(_facts(verdict))
 
 
 def test_a_broken_signature_is_reported_as_broken_not_as_a_problem(signed, tmp_path):
@@ -93,7 +96,7 @@ def test_a_row_changed_after_signing_or_signed_by_a_foreign_key_is_found(signed,
 
     doctor[0] = forged
     verdict = verify_bundle(_bundle(session, tmp_path / "two"))
-    assert [p for p in verdict.problems if "a key the audit trail never issued to investigator" in p], \
+    assert [p for p in verdict.problems if "a key the audit trail did not give investigator" in p], \
         verdict.problems
 
 
@@ -122,3 +125,34 @@ def test_a_removed_log_entry_is_not_covered_and_the_casebook_signed_after_it_ver
     esign.sign(session, label, Scope.SUBJECT, password=PASSWORD)
     verdict = verify_bundle(_bundle(session, tmp_path / "out"))
     assert verdict.ok, verdict.problems
+
+
+def test_a_signature_the_trail_never_recorded_is_found_even_with_the_signers_own_key(signed, tmp_path):
+    """A row made with the investigator's real key but never through a ceremony (no `signed` event)."""
+    from ecrf.trail import esign as signed_data
+    from ecrf.trail.esign import Signed
+
+    session, _, doctor = signed
+    key = session.actor.signing_key
+
+    def unrecorded(r):  # type: ignore[no-untyped-def]
+        if r.scope != "visit":
+            return r
+        ceremony = "00000000-0000-4000-8000-000000000000"
+        facts = Signed(session.study.info.oid, _db_id(session), ceremony, r.scope, _screening(session, r.subject),
+                       r.visit, r.form, r.timepoint, r.repeat, r.username, r.full_name, r.meaning_en, r.meaning_zh,
+                       r.meaning_version, r.signed_at, r.data_hash)
+        made = signed_data.sign(key, facts)
+        return dataclasses.replace(r, ceremony=ceremony, signature=made.signature)
+
+    doctor[0] = unrecorded
+    verdict = verify_bundle(_bundle(session, tmp_path / "out"))
+    assert [p for p in verdict.problems if "no 'signed' event of the audit trail records this signature" in p], \
+        verdict.problems
+
+
+def test_the_roles_a_verifier_accepts_as_signers_are_the_permission_tables():
+    from ecrf.services.permissions import ALLOWED, Do
+    from ecrf.trail.esign import SIGNER_ROLES
+
+    assert {role for role, actions in ALLOWED.items() if Do.SIGN in actions} == SIGNER_ROLES

@@ -61,6 +61,9 @@ def _facts(verdict: Verdict) -> list[str]:
     if verdict.events is not None:
         checked = ": chain, seals, keys and the replay of every value checked" if verdict.ok else ""
         facts.append(("trail", f"{verdict.events} events, {verdict.seals} seals{checked}"))
+    if verdict.esignatures:
+        checked = ": each signature, signer's key and signed data checked" if verdict.ok else ""
+        facts.append(("e-signed", f"{verdict.esignatures} electronic signatures{checked}"))
     if verdict.fingerprint_shown:
         facts.append(("signed by", f"certificate SHA-256 {verdict.fingerprint_shown}"))
     lines = [f"  {label + ':':<11}{value}" for label, value in facts]

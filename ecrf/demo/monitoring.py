@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ecrf.services import esign, locks, monitoring_view, queries, sdv
+from ecrf.services import esign, esign_views, locks, monitoring_view, queries, sdv
 from ecrf.services.auto_queries import raise_overdue
 from ecrf.services.editing import open_form
 from ecrf.services.errors import NeedsConfirmation, ServiceError
@@ -178,7 +178,7 @@ def _close_answered(monitor: SiteSession, story: _Story) -> None:
 def _sign_casebooks(investigator: SiteSession, password: str, first: str | None) -> list[str]:
     """Sign the casebooks that are ready (warnings about open queries acknowledged, as the plan allows)."""
     esign.certify(investigator, password)
-    ready = [r.subject for r in esign.ready_for_signature(investigator) if r.scope is Scope.SUBJECT]
+    ready = [r.subject for r in esign_views.ready_for_signature(investigator) if r.scope is Scope.SUBJECT]
     ordered = ([first] if first in ready else []) + [label for label in ready if label != first]
     signed: list[str] = []
     for label in ordered[:CASEBOOKS_SIGNED]:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ecrf.export.records import SignatureRecord
 from ecrf.services import auth, locks
 from ecrf.services.errors import InvalidInput, ServiceError, WrongState
 from ecrf.services.permissions import Do
@@ -210,11 +209,11 @@ def _store(tx: Tx, subject: Subject, facts: Signed, signature: signed_data.Signa
         meaning_version=facts.meaning_version, signed_at=facts.signed_at, data_hash=facts.data_hash,
         key_id=signature.key_id, public_key=signature.public_key, signature=signature.signature,
         state=SignatureState.VALID))
-    tx.audit(Change("signed", subject=subject.label, visit=facts.visit or None, form=facts.form or None,
-                    timepoint=facts.timepoint or None, repeat=facts.repeat or None, item=facts.scope,
-                    new_value=SignatureState.VALID,
-                    reason=f"ceremony {facts.ceremony}; meaning version {facts.meaning_version}; "
-                           f"data SHA-256 {facts.data_hash}; key {signature.key_id}{note}"))
+    tx.audit(Change(signed_data.SIGNED_EVENT, subject=subject.label, visit=facts.visit or None,
+                    form=facts.form or None, timepoint=facts.timepoint or None, repeat=facts.repeat or None,
+                    item=facts.scope, new_value=SignatureState.VALID,
+                    reason=signed_data.event_reason(facts.ceremony, facts.meaning_version, facts.data_hash,
+                                                    signature.key_id, note)))
 
 
 def _checks(db: Session, plan: SignaturePlan, subject: Subject, scope: Scope, place: Place,
@@ -294,85 +293,3 @@ def data_changed(tx: Tx, subject: Subject, instance: FormInstance, changed: Coll
     items = sorted(code for code in changed if code)
     what = f"{_label(instance)}: " + (", ".join(items) if items else "the entry was added or removed")
     break_signatures(tx, subject, found, f"covered data changed ({what})" + (f": {reason}" if reason else ""))
-
-
-# -- reading -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SignatureView:
-    ceremony: str
-    scope: str
-    visit: str
-    form: str
-    timepoint: str
-    repeat: int
-    username: str
-    full_name: str
-    meaning: Text
-    meaning_version: str
-    signed_at: str
-    state: SignatureState
-    broken_at: str | None
-    broken_reason: str | None
-
-
-def signatures_of(session: SiteSession, subject: str) -> list[SignatureView]:
-    """Every signature of the subject, oldest first (broken ones too: they stay, marked)."""
-    with session.read() as db:
-        found = find_subject(db, subject)
-        rows = db.scalars(select(SignatureRow).where(SignatureRow.subject_pk == found.id).order_by(SignatureRow.id))
-        return [SignatureView(r.ceremony, r.scope, r.visit_code, r.form_code, r.timepoint, r.repeat, r.username,
-                              r.full_name, Text((("en", r.meaning_en), ("zh", r.meaning_zh))), r.meaning_version,
-                              r.signed_at, SignatureState(r.state), r.broken_at, r.broken_reason) for r in rows]
-
-
-@dataclass(frozen=True)
-class ReadyToSign:
-    """A casebook or visit whose forms are all complete and that has no valid signature: to be signed, or
-    signed again when `broken` (its signature broke after a change)."""
-
-    subject: str
-    scope: Scope
-    visit: str
-    forms: int
-    broken: bool = False
-
-
-def ready_for_signature(session: SiteSession) -> list[ReadyToSign]:
-    """Subjects (their casebook) and visits ready for the investigator's signature, in subject order (a visit
-    under a valid casebook signature is not listed); three plain column queries, fast for a whole site."""
-    with session.read(Do.SIGN) as db:
-        labels = {pk: sid or sno for pk, sid, sno in db.execute(
-            select(Subject.id, Subject.subject_id, Subject.screening_no).order_by(Subject.id))}
-        forms = db.execute(select(FormInstance.subject_pk, FormInstance.visit_code, FormInstance.status).where(
-            FormInstance.deleted.is_(False))).all()
-        signed = db.execute(select(SignatureRow.subject_pk, SignatureRow.scope, SignatureRow.visit_code,
-                                   SignatureRow.state).where(SignatureRow.scope != Scope.FORM)).all()
-    state: dict[tuple[int, str, str], set[str]] = {}
-    for pk, scope, visit, sig_state in signed:
-        state.setdefault((pk, scope, visit), set()).add(sig_state)
-    totals: dict[tuple[int, str, str], list[int]] = {}  # (subject, scope, visit) -> [forms, complete]
-    for pk, visit, status in forms:
-        for key in ((pk, Scope.SUBJECT, ""), *(((pk, Scope.VISIT, visit),) if visit else ())):
-            count = totals.setdefault(key, [0, 0])
-            count[0] += 1
-            count[1] += status == FormStatus.COMPLETE
-    ready = []
-    # Per subject: the casebook first, then its visits.
-    for (pk, scope, visit), (total, complete) in sorted(totals.items(),
-                                                        key=lambda kv: (kv[0][0], kv[0][1] != Scope.SUBJECT, kv[0][2])):
-        states = state.get((pk, scope, visit), set())
-        if scope == Scope.VISIT and SignatureState.VALID in state.get((pk, Scope.SUBJECT, ""), set()):
-            continue  # a valid casebook signature covers its visits
-        if total == complete and SignatureState.VALID not in states:
-            ready.append(ReadyToSign(labels[pk], Scope(scope), visit, total, SignatureState.BROKEN in states))
-    return ready
-
-
-def signature_records(db: Session, subject: Subject) -> tuple[SignatureRecord, ...]:
-    """The subject's signatures as the bundle carries them (csv/signatures.csv; for the export records)."""
-    rows = db.scalars(select(SignatureRow).where(SignatureRow.subject_pk == subject.id).order_by(SignatureRow.id))
-    return tuple(SignatureRecord(
-        r.ceremony, subject.label, r.scope, r.visit_code, r.form_code, r.timepoint, r.repeat, r.username,
-        r.full_name, r.meaning_en, r.meaning_zh, r.meaning_version, r.signed_at, r.data_hash, r.key_id, r.public_key,
-        r.signature, r.state, r.broken_at, r.broken_reason) for r in rows)

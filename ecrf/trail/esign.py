@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ecrf.trail.seals import ed25519_valid, key_id, public_hex, sign_b64
 
 SIGNATURE_TAG, DATA_TAG = "ecrf-esignature-v1", "ecrf-signed-data-v1"
+SIGNER_ROLES = frozenset({"investigator"})  # kept equal to the permission table (Do.SIGN) by a test
+SIGNED_EVENT = "signed"  # the audit event of each signature row; its reason starts "ceremony <id>;"
 
 ItemEntry = tuple[str, str | None, str | None]  # (item code, value text, missing code)
 
@@ -110,3 +112,15 @@ def sign(private: Ed25519PrivateKey, signed: Signed) -> Signature:
 
 def valid(signed: Signed, public_key_hex: str, signature_b64: str) -> bool:
     return ed25519_valid(public_key_hex, signature_b64, signed.message())
+
+
+def event_reason(ceremony: str, meaning_version: str, data_hash_hex: str, kid: str, note: str = "") -> str:
+    """The reason of a `signed` audit event: what ties the event to its signature row."""
+    return f"ceremony {ceremony}; meaning version {meaning_version}; data SHA-256 {data_hash_hex}; key {kid}{note}"
+
+
+def ceremony_of(reason: str | None) -> str | None:
+    """The ceremony a `signed` event's reason names (see `event_reason`), or None."""
+    if not reason or not reason.startswith("ceremony "):
+        return None
+    return reason[len("ceremony "):].split(";", 1)[0]

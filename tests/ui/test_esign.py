@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from subject_helpers import enrol, password_of
 
-from ecrf.services import esign
+from ecrf.services import esign, esign_views
 from ecrf.services.subject_data import FormRef
 from ecrf.study.status import Scope, SignatureState
 from ecrf.ui.esign import dialog as esign_dialog
@@ -85,7 +85,7 @@ def test_sign_the_casebook_an_edit_breaks_it_signing_again_restores_it(qtbot, in
     assert answers["certified"] == ["investigator"]  # once
     page.refresh()
     assert page.signature_state.text().startswith("✓ Casebook signed")
-    casebook = [v for v in esign.signatures_of(investigator, label) if v.scope == Scope.SUBJECT]
+    casebook = [v for v in esign_views.signatures_of(investigator, label) if v.scope == Scope.SUBJECT]
     assert [v.state for v in casebook] == [SignatureState.BROKEN, SignatureState.VALID]
 
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import esign
-from ecrf.services.esign import SignatureView
+from ecrf.services import esign_views
+from ecrf.services.esign_views import SignatureView
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.study.status import Scope, SignatureState
@@ -113,7 +113,7 @@ class SignaturesTab(QWidget):
     def show_subject(self, label: str) -> list[SignatureView]:
         """Reload the subject's signatures, newest first; returns them (the page's header summarises)."""
         self.subject = label
-        views = esign.signatures_of(self.session, label)
+        views = esign_views.signatures_of(self.session, label)
         self.table.setRowCount(0)
         lang = text_lang()
         for view in reversed(views):

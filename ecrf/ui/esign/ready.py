@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import esign
-from ecrf.services.esign import ReadyToSign
+from ecrf.services import esign_views
+from ecrf.services.esign_views import ReadyToSign
 from ecrf.services.session import SiteSession
 from ecrf.study.status import Scope
 from ecrf.ui import dialogs
@@ -64,7 +64,7 @@ class ReadyDialog(QDialog):
 
     def reload(self) -> None:
         try:
-            self.entries = esign.ready_for_signature(self.session)
+            self.entries = esign_views.ready_for_signature(self.session)
         except Exception as exc:  # noqa: BLE001
             dialogs.show_error(self, self.windowTitle(), dialogs.error_text(exc))
             self.entries = []

@@ -110,7 +110,9 @@ class MainWindow(QMainWindow):
         """The form, with the cursor in `item` (from the query inbox)."""
         from ecrf.ui.form_editor.page import FormEditorPage
 
-        self._push(FormEditorPage(self.session, ref), lambda page: page.focus_item(item or None))
+        page = FormEditorPage(self.session, ref)
+        page.start_at = item or None
+        self._push(page)
 
     def show_queries(self) -> None:
         from ecrf.ui.queries.inbox import QueryInboxPage

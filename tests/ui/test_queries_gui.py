@@ -3,7 +3,7 @@ item's marker, answers it and corrects the value with a reason in the same step 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit
 from subject_helpers import stored
 
 from ecrf.services import queries
@@ -108,3 +108,24 @@ def test_the_monitor_closes_from_the_thread_and_the_inbox_filters(qtbot, site, d
     assert queries.query_thread(monitor, qid).query.state == QueryState.CLOSED
     inbox.state.setCurrentIndex(inbox.state.findData(QueryState.OPEN.value))
     assert inbox.model.rowCount() == 0
+
+
+def test_the_inbox_is_reachable_from_the_main_window_and_opens_the_form_at_the_item(qtbot, site, dialogs):
+    from PySide6.QtGui import QAction
+
+    from ecrf.ui.main_window import MainWindow
+
+    desk, ref = site
+    queries.raise_query(desk("monitor"), QueryPlace.on_item(ref, "OXYSAT"), "Check SpO2 against the source.")
+    window = MainWindow(desk("nurse"), idle_check_ms=60_000)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.findChild(QAction, "action_queries").trigger()
+    assert isinstance(window.page, QueryInboxPage)
+    window.page.open_row(0)
+    page = window.page
+    assert isinstance(page, FormEditorPage) and page.ref == ref
+    assert page.start_at == "OXYSAT"
+    qtbot.waitUntil(lambda: page.rows["OXYSAT"].owns(QApplication.focusWidget()))
+    window.watcher.stop()

@@ -60,6 +60,7 @@ class FormEditorPage(Page):
         self._show_all = self._show_required = self._shown_once = False
         self.can_verify = may(session.actor.role, Do.VERIFY_SOURCE)
         self.sdv_markers: dict[str, SdvMarker] = {}
+        self.start_at: str | None = None  # the item the cursor starts in (opened from a query), else the first
         self._build()
         self._load()
 
@@ -73,7 +74,7 @@ class FormEditorPage(Page):
         self.monitoring_line.setObjectName("form_monitoring")
         self.monitoring_line.setWordWrap(True)
         self.query_panel = QueryPanel(self.session, self.ref, self.initial.get)
-        self.query_panel.changed.connect(self._load)
+        self.query_panel.changed.connect(self._queries_changed)
         layout.addWidget(self.header)
         layout.addWidget(self.monitoring_line)
         layout.addWidget(self.banner)
@@ -422,6 +423,13 @@ class FormEditorPage(Page):
         for code, row in self.rows.items():
             row.set_query_mark(marks.get(code))
 
+    def _queries_changed(self) -> None:
+        """A query step was stored, perhaps with a corrected value: reread the form unless typing is unsaved."""
+        if self.has_unsaved():
+            self.show_queries()
+        else:
+            self._load()
+
     def open_query_at(self, code: str) -> None:
         query_id = self.query_panel.thread_for(code)
         if query_id is not None:
@@ -436,7 +444,11 @@ class FormEditorPage(Page):
             QTimer.singleShot(0, self, self.focus_first)
 
     def focus_first(self) -> None:
-        """The cursor starts in the first field the user can type in."""
+        """The cursor starts in the first field the user can type in (or at the item a query is about)."""
+        if self.start_at in self.rows and self.rows[self.start_at].isVisible():
+            self.focus_item(self.start_at)
+            self.scroll_area.ensureWidgetVisible(self.rows[self.start_at])
+            return
         for code, row in self.rows.items():
             if row.isVisible() and any(w.isEnabled() for w in row.field.focus_widgets()):
                 self.focus_item(code)

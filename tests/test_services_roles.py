@@ -95,10 +95,11 @@ def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
 
 
 def _queries(maker: SiteMaker, db_path: Path, label: str) -> dict[str, object]:
-    """Queries on the subject's demographics in each state a query step starts from."""
+    """Queries on the subject's screening vital signs in each state a query step starts from (not on the
+    demographics, which other calls sign and lock: open queries would stand in their way)."""
     monitor = maker.login(db_path, "monitor")
     try:
-        place = QueryPlace.on_form(FormRef(label, "SCR", "DM"))
+        place = QueryPlace.on_form(FormRef(label, "SCR", "VS"))
         ids = {name: queries.raise_query(monitor, place, f"Query to {name}.") for name in
                ("answer", "close", "cancel", "reopen")}
     finally:

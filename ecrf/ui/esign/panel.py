@@ -55,10 +55,10 @@ def state_line(views: list[SignatureView]) -> str:
 
 
 def _signed_again(view: SignatureView, views: list[SignatureView]) -> bool:
-    """A broken signature whose place has a valid signature made later no longer needs attention."""
+    """A broken signature whose place is signed validly again no longer needs attention (a valid signature at the
+    same place is necessarily the newer one: it covers the data as they are now)."""
     return any(v.state is SignatureState.VALID and (v.scope, v.visit, v.form, v.timepoint, v.repeat) ==
-               (view.scope, view.visit, view.form, view.timepoint, view.repeat) and v.signed_at > view.signed_at
-               for v in views)
+               (view.scope, view.visit, view.form, view.timepoint, view.repeat) for v in views)
 
 
 class SignaturesTab(QWidget):

@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "export_demo": "bench.export_demo",
     "export_casebook": "bench.export_casebook",
     "export_memory": "bench.export_memory",
+    "export_monitoring": "bench.export_monitoring",
 }
 
 

@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, str] = {
     "sdv_matrix": "bench.sdv_matrix",
     "esign": "bench.esign",
     "query_inbox": "bench.query_inbox",
+    "export_monitoring": "bench.export_monitoring",
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ecrf.export.pdf.visit_report import visit_report_pdf
 from ecrf.services import visit_report as report_service
-from ecrf.services.errors import InvalidInput
+from ecrf.services.errors import InvalidInput, PermissionDenied
 from ecrf.services.visit_report import parse_day, period_end, period_start, visit_report
 from ecrf.store.models import FormInstance, Subject
 from ecrf.study.status import SdvState
@@ -117,3 +117,14 @@ def test_the_command_line_writes_the_report(visited, ecrf, tmp_path) -> None:  #
     code, _, err = ecrf("monitor", "report", "--db", db_path, "--user", "monitor",
                         "--password-stdin", "--out", out, "--since", "June", stdin="monitor-password-1\n")
     assert code != 0 and "is not a date like 2026-12-03" in err and "Traceback" not in err
+
+
+@pytest.mark.req("P11.10g")
+def test_the_site_administrator_sees_no_clinical_data_in_a_report(sites) -> None:  # type: ignore[no-untyped-def]
+    db_path, _ = sites.make()
+    admin = sites.login(db_path, "admin")
+    try:
+        with pytest.raises(PermissionDenied):
+            visit_report(admin)
+    finally:
+        admin.close()

@@ -1,10 +1,15 @@
 """The monitoring tables read into export records: per subject, threads in order, each table read once."""
 from __future__ import annotations
 
+import json
+import zipfile
+
 import pytest
 from sqlalchemy import event
 
+from ecrf.export.verify.bundle import verify_bundle
 from ecrf.services import export_records
+from ecrf.services.export import export_bundle
 from ecrf.store.models import Site
 from tests.export.monitoring_rows import at, monitor_subject
 from tests.subject_helpers import screen
@@ -62,3 +67,23 @@ def test_site_facts_carry_the_site_state_and_meanings_are_listed_once(monitored_
         assert export_records.site_facts(db).state == "frozen"
         [meaning] = export_records.signature_meanings(db)
     assert meaning.version == "1" and meaning.zh.startswith("本人")
+
+
+@pytest.mark.req("EXPORT-VERIFY")
+@pytest.mark.req("EXPORT-COMPLETE")
+def test_a_bundle_with_monitoring_verifies_and_holds_it(monitored_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    session, labels = monitored_site
+    out = tmp_path / "out"
+    out.mkdir()
+    result = export_bundle(session, out)
+    verdict = verify_bundle(result.path)
+    assert verdict.ok, verdict.problems
+    with zipfile.ZipFile(result.path) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+        messages = bundle.read("csv/query_messages.csv").decode()
+        odm = bundle.read("odm.xml").decode()
+    assert (manifest["format_version"], manifest["site"]["state"]) == ("1.1", "open")
+    assert {key: manifest["counts"][key] for key in ("queries", "query_messages", "sdv", "signatures", "locks")} \
+        == {"queries": 4, "query_messages": 8, "sdv": 3, "signatures": 2, "locks": 2}
+    assert "Eligibility not signed off" in messages
+    assert 'SignatureOID="SD.INVESTIGATOR.1"' in odm

@@ -53,7 +53,7 @@ def build_manifest(ctx: ExportContext, previous_sha256: str | None, counts: dict
         "study": {"oid": site.study_oid, "definition_version": study.info.version,
                   "definition_fingerprint": study.fingerprint, "site_definition_version": site.definition_version},
         "site": {"code": site.site_code, "name": site.site_name, "installation_id": site.db_id,
-                 "certificate_sha256": ctx.identity.fingerprint},
+                 "certificate_sha256": ctx.identity.fingerprint, "state": site.state},
         "export": {"sequence": ctx.export_seq, "previous_manifest_sha256": previous_sha256,
                    "created_at": ctx.created_at, "data_as_of": site.as_of, "app": APP_NAME,
                    "app_version": ctx.app_version},

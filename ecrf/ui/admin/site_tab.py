@@ -20,6 +20,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
+from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
 
@@ -40,6 +41,9 @@ class SiteTab(QWidget):
         top.addWidget(self._idle_lock(), 2)
         layout.addLayout(top)
         layout.addWidget(self._certificate())
+        if may(session.actor.role, Do.FREEZE_SITE):
+            self.site_state = SiteStateBox(session)
+            layout.addWidget(self.site_state)
         layout.addStretch(1)
         self.refresh()
 

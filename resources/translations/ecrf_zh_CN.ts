@@ -548,6 +548,14 @@ ecrf verify &quot;{0}&quot;</translation>
         <translation>保存并标记完成 (Ctrl+Shift+S)</translation>
     </message>
     <message>
+        <source>Verify form</source>
+        <translation>核查整个表单</translation>
+    </message>
+    <message>
+        <source>Un-verify ticked items…</source>
+        <translation>取消核查已勾选条目…</translation>
+    </message>
+    <message>
         <source>Read only: {0}</source>
         <translation>只读：{0}</translation>
     </message>
@@ -570,6 +578,20 @@ ecrf verify &quot;{0}&quot;</translation>
     <message>
         <source>Saved. The form is now: {0}.</source>
         <translation>已保存。表单状态：{0}。</translation>
+    </message>
+    <message>
+        <source>Un-verify</source>
+        <translation>取消核查</translation>
+    </message>
+    <message>
+        <source>Why is the verification of these items taken back?
+{0}</source>
+        <translation>为什么要取消这些条目的核查？
+{0}</translation>
+    </message>
+    <message>
+        <source>Source data verification</source>
+        <translation>源数据核查</translation>
     </message>
     <message>
         <source>History</source>
@@ -804,6 +826,61 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
+    <name>LockButtons</name>
+    <message>
+        <source>Lock…</source>
+        <translation>锁定…</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <source>Lock form {0}</source>
+        <translation>锁定表单 {0}</translation>
+    </message>
+    <message>
+        <source>Lock visit {0}</source>
+        <translation>锁定访视 {0}</translation>
+    </message>
+    <message>
+        <source>Lock the whole subject</source>
+        <translation>锁定整个受试者</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Nothing is locked</source>
+        <translation>没有锁定的数据</translation>
+    </message>
+    <message>
+        <source>the whole subject (locked by {0})</source>
+        <translation>整个受试者（由 {0} 锁定）</translation>
+    </message>
+    <message>
+        <source>visit {0} (locked by {1})</source>
+        <translation>访视 {0}（由 {1} 锁定）</translation>
+    </message>
+    <message>
+        <source>form {0} (locked by {1})</source>
+        <translation>表单 {0}（由 {1} 锁定）</translation>
+    </message>
+    <message>
+        <source>Cannot lock</source>
+        <translation>无法锁定</translation>
+    </message>
+    <message>
+        <source>Why must {0} be unlocked? Signatures over these data will be marked broken.</source>
+        <translation>为什么必须解锁{0}？覆盖这些数据的签名将被标记为失效。</translation>
+    </message>
+    <message>
+        <source>Cannot unlock</source>
+        <translation>无法解锁</translation>
+    </message>
+</context>
+<context>
     <name>LockCover</name>
     <message>
         <source>Locked after a period without activity</source>
@@ -939,6 +1016,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>管理</translation>
     </message>
     <message>
+        <source>SDV progress</source>
+        <translation>源数据核查进度</translation>
+    </message>
+    <message>
         <source>&amp;Session</source>
         <translation>会话(&amp;S)</translation>
     </message>
@@ -1049,6 +1130,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>无法显示受试者</translation>
     </message>
     <message>
+        <source>Cannot show the monitoring states</source>
+        <translation>无法显示监查状态</translation>
+    </message>
+    <message>
         <source>{0} of {1} subjects</source>
         <translation>{0} / {1} 名受试者</translation>
     </message>
@@ -1059,6 +1144,76 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Register a new subject in screening? The next screening number is given to the subject now and stays in the records.</source>
         <translation>登记一名新的筛选期受试者？系统将立即分配下一个筛选号，并永久保留在记录中。</translation>
+    </message>
+</context>
+<context>
+    <name>Monitoring</name>
+    <message>
+        <source>SDV: {0} of {1} verified</source>
+        <translation>源数据核查：已核查 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>{0} changed since verified</source>
+        <translation>{0} 项核查后已修改</translation>
+    </message>
+    <message>
+        <source>{0} open query(ies)</source>
+        <translation>{0} 条未关闭质疑</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>signature broken (data changed after signing)</source>
+        <translation>签名失效（签名后数据已修改）</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>changed since verified</source>
+        <translation>核查后已修改</translation>
+    </message>
+    <message>
+        <source>not verified yet</source>
+        <translation>尚未核查</translation>
+    </message>
+</context>
+<context>
+    <name>MonitoringLegend</name>
+    <message>
+        <source>n/m: items verified of those to verify</source>
+        <translation>n/m：需核查条目中已核查的数量</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>changed since verified</source>
+        <translation>核查后已修改</translation>
+    </message>
+    <message>
+        <source>open queries</source>
+        <translation>未关闭质疑</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>signature broken</source>
+        <translation>签名失效</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
     </message>
 </context>
 <context>
@@ -1164,6 +1319,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>状态</translation>
     </message>
     <message>
+        <source>Monitoring</source>
+        <translation>监查</translation>
+    </message>
+    <message>
         <source>Open form</source>
         <translation>打开表单</translation>
     </message>
@@ -1209,6 +1368,87 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Allocation needs every eligibility criterion met.</source>
         <translation>所有入选/排除标准均满足后才能分组。</translation>
+    </message>
+</context>
+<context>
+    <name>SdvMarker</name>
+    <message>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+</context>
+<context>
+    <name>SdvMatrixPage</name>
+    <message>
+        <source>Source data verification progress</source>
+        <translation>源数据核查进度</translation>
+    </message>
+    <message>
+        <source>Only subjects with data changed since verified</source>
+        <translation>仅显示核查后数据有修改的受试者</translation>
+    </message>
+    <message>
+        <source>SDV progress</source>
+        <translation>源数据核查进度</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>记录表</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>{0} subjects · {1} of {2} items verified · {3} changed since verified</source>
+        <translation>{0} 名受试者 · 已核查 {1}/{2} 个条目 · {3} 项核查后已修改</translation>
+    </message>
+</context>
+<context>
+    <name>SiteStateBox</name>
+    <message>
+        <source>Freeze or lock the site</source>
+        <translation>冻结或锁定中心</translation>
+    </message>
+    <message>
+        <source>Frozen: no data can be entered or changed, but queries are still answered and the monitor still verifies (before the final export). Locked: nothing but reading and export. Each change needs a reason and is in the audit trail.</source>
+        <translation>冻结：不能录入或修改数据，但仍可回复质疑，监查员仍可核查（用于最终导出前）。锁定：只能查看和导出。每次变更都需填写原因并记入稽查轨迹。</translation>
+    </message>
+    <message>
+        <source>Freeze…</source>
+        <translation>冻结…</translation>
+    </message>
+    <message>
+        <source>Lock site…</source>
+        <translation>锁定中心…</translation>
+    </message>
+    <message>
+        <source>Reopen…</source>
+        <translation>重新开放…</translation>
+    </message>
+    <message>
+        <source>open: data entry as usual</source>
+        <translation>开放：正常录入数据</translation>
+    </message>
+    <message>
+        <source>frozen: no data entry; queries and verification go on</source>
+        <translation>冻结：不能录入数据；质疑和核查照常进行</translation>
+    </message>
+    <message>
+        <source>locked: reading and export only</source>
+        <translation>锁定：只能查看和导出</translation>
+    </message>
+    <message>
+        <source>The site is {0}.</source>
+        <translation>本中心状态：{0}。</translation>
+    </message>
+    <message>
+        <source>Site state</source>
+        <translation>中心状态</translation>
+    </message>
+    <message>
+        <source>Why is the site to be {0}?</source>
+        <translation>为什么要将中心设为{0}？</translation>
     </message>
 </context>
 <context>
@@ -1501,6 +1741,10 @@ Create the site database once, as the site administrator, before the trial start
     <message>
         <source>Cannot show the subject</source>
         <translation>无法显示该受试者</translation>
+    </message>
+    <message>
+        <source>Cannot show the monitoring states</source>
+        <translation>无法显示监查状态</translation>
     </message>
     <message>
         <source>screening no. {0}</source>

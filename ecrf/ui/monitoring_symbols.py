@@ -1,5 +1,5 @@
 """The monitoring symbols every screen uses (matrix, SDV matrix, subject page, form header) and their legend:
-a symbol and words, never colour alone. ✓ verified, ! changed since verified, ? open or answered queries,
+a symbol and words, never colour alone. ☑ verified, ! changed since verified, ? open or answered queries,
 ✎ signed, ✎✗ signature broken, 🔒 locked (the letter L where the font has no padlock)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from ecrf.services.monitoring_view import MonitoringState
 from ecrf.study.status import SdvState, SignatureState
 
-VERIFIED, CHANGED, QUERY, SIGNED, BROKEN = "✓", "!", "?", "✎", "✎✗"
+VERIFIED, CHANGED, QUERY, SIGNED, BROKEN = "☑", "!", "?", "✎", "✎✗"  # ☑, not ✓: ✓ is "complete"
 PADLOCK = "\U0001F512"
 
 

@@ -98,8 +98,9 @@ class ScheduleTab(QWidget):
         font = items[0].font()
         font.setBold(True)
         items[0].setFont(font)
-        items[-1].setBackground(STATE_BACKGROUND[cell.state])
-        items[-1].setForeground(STATE_FOREGROUND[cell.state])
+        state_item = items[-2]  # the entry state; the last column is monitoring
+        state_item.setBackground(STATE_BACKGROUND[cell.state])
+        state_item.setForeground(STATE_FOREGROUND[cell.state])
         for item in items[:-1]:
             item.setToolTip(self.names.cell_tip(cell))
         return items
@@ -116,7 +117,7 @@ class ScheduleTab(QWidget):
         items[0].setData(FormRef(label, cell.code, form.form, form.timepoint), RefRole)
         items[0].setToolTip(self.tr("Double-click or press Enter to open the form"))
         if form_symbol(form.status) == "○":
-            items[-1].setForeground(QColor("#6e6e6e"))
+            items[-2].setForeground(QColor("#6e6e6e"))
         return items
 
     @staticmethod

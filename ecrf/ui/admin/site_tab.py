@@ -38,12 +38,14 @@ class SiteTab(QWidget):
         layout.addWidget(self._warning())
         top = QHBoxLayout()
         top.addWidget(self._facts(), 3)
-        top.addWidget(self._idle_lock(), 2)
-        layout.addLayout(top)
-        layout.addWidget(self._certificate())
+        right = QVBoxLayout()  # the settings beside the facts, so the tab fits a 1366 x 768 screen
+        right.addWidget(self._idle_lock())
         if may(session.actor.role, Do.FREEZE_SITE):
             self.site_state = SiteStateBox(session)
-            layout.addWidget(self.site_state)
+            right.addWidget(self.site_state)
+        top.addLayout(right, 2)
+        layout.addLayout(top)
+        layout.addWidget(self._certificate())
         layout.addStretch(1)
         self.refresh()
 

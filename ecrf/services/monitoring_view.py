@@ -125,27 +125,47 @@ def _visit_totals(db: Session, study: Study,
 
 def _conditional_visit_parts(db: Session, study: Study,
                              conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
-    """The same for the forms whose rule has a `when`, evaluated form by form on their values."""
+    """The same for the forms whose rule has a `when`, evaluated form by form on the values it reads; the
+    marks are counted from the form rows too (marks exist only on items that were required)."""
     if not conditional:
         return {}
     fi = FormInstance
-    rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status).where(
-        fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
+    rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status, fi.sdv_verified,
+                             fi.sdv_changed).where(fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
     values = _conditional_values(db, study, None)
-    marks: dict[int, dict[str, str]] = defaultdict(dict)
-    forms = select(fi.id).where(fi.form_code.in_(conditional)).scalar_subquery()
-    for form_pk, item, state in db.execute(select(SdvMark.form_pk, SdvMark.item_code, SdvMark.state).where(
-            SdvMark.form_pk.in_(forms), SdvMark.state.in_(tuple(sdv.MARKED)))):
-        marks[form_pk][item] = state
     parts: dict[tuple[int, str], list[Any]] = {}
-    for form_pk, pk, visit, form, status in rows:
-        required = sdv.required_items(study, visit, form, values.get(form_pk, {}))
-        summary = sdv.form_summary(required, marks.get(form_pk, {})) if required else sdv.NOT_REQUIRED
+    required_for = _RequiredMemo(study)
+    for form_pk, pk, visit, form, status, verified, changed in rows:
+        needed = len(required_for(visit, form, values.get(form_pk, {})))
+        verified, changed = min(verified, needed), min(changed, needed)
+        summary = sdv.NOT_REQUIRED if not needed else SdvSummary(
+            SdvState.CHANGED if changed else SdvState.VERIFIED if verified == needed else SdvState.NOT_VERIFIED,
+            verified, needed, changed)
         part = parts.setdefault((pk, visit), [0, 0, []])
         part[0] += 1
         part[1] += status == FormStatus.COMPLETE
         part[2].append(summary)
     return {key: (count, complete, roll_up(summaries)) for key, (count, complete, summaries) in parts.items()}
+
+
+class _RequiredMemo:
+    """`sdv.required_items` remembered per (visit, form, values its `when` reads): thousands of adverse events
+    share a handful of seriousness / grade combinations, so each condition is evaluated a few times only."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+        self.known: dict[tuple[str, str, tuple[Any, ...]], tuple[str, ...]] = {}
+        self.reads: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def __call__(self, visit: str, form: str, values: dict[str, Any]) -> tuple[str, ...]:
+        if (visit, form) not in self.reads:
+            when = self.study.monitoring.sdv.rule(visit, form).when
+            self.reads[(visit, form)] = when.local_refs() if when is not None else ()
+        reads = self.reads[(visit, form)]
+        key = (visit, form, tuple(repr(values.get(code)) for code in reads))
+        if key not in self.known:
+            self.known[key] = sdv.required_items(self.study, visit, form, values)
+        return self.known[key]
 
 
 def _visit_queries(db: Session) -> dict[tuple[int, str], int]:
@@ -157,6 +177,8 @@ def _visit_queries(db: Session) -> dict[tuple[int, str], int]:
 def _visit_signature(visit: str, forms: int, signatures: list[tuple[Place, SignatureState]]) -> SignatureState | None:
     """A visit is signed when a valid signature covers it whole (subject or visit) or each of its forms;
     broken when a broken one covers part of it and no valid one heals it."""
+    if not signatures:
+        return None
     whole = {state for where, state in signatures if visit and where.contains(Place(visit))
              or where.scope is Scope.SUBJECT}
     if SignatureState.VALID in whole:

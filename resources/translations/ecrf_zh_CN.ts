@@ -1388,6 +1388,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>仅显示核查后数据有修改的受试者</translation>
     </message>
     <message>
+        <source>Verify the selected visit</source>
+        <translation>核查所选访视</translation>
+    </message>
+    <message>
+        <source>Verify every item to verify on the completed forms of the chosen subject and visit</source>
+        <translation>核查所选受试者和访视中已完成表单的所有需核查条目</translation>
+    </message>
+    <message>
         <source>SDV progress</source>
         <translation>源数据核查进度</translation>
     </message>
@@ -1402,6 +1410,22 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>{0} subjects · {1} of {2} items verified · {3} changed since verified</source>
         <translation>{0} 名受试者 · 已核查 {1}/{2} 个条目 · {3} 项核查后已修改</translation>
+    </message>
+    <message>
+        <source>Verify visit</source>
+        <translation>核查访视</translation>
+    </message>
+    <message>
+        <source>Choose a subject&apos;s visit in the table first.</source>
+        <translation>请先在表格中选择一名受试者的访视。</translation>
+    </message>
+    <message>
+        <source>{0} item(s) verified at {1} {2}.</source>
+        <translation>已核查 {1} {2} 的 {0} 个条目。</translation>
+    </message>
+    <message>
+        <source>Not complete yet, so not verified: {0}.</source>
+        <translation>尚未完成、因此未核查：{0}。</translation>
     </message>
 </context>
 <context>

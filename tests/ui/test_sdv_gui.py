@@ -103,3 +103,16 @@ def test_site_admin_freezes_and_reopens_the_site(qtbot, sites, dialogs):  # type
         dialogs.reasons.append("correction asked by the sponsor")
         qtbot.mouseClick(tab.site_state.buttons[SiteState.OPEN], Qt.MouseButton.LeftButton)
         assert "open" in tab.site_state.state_label.text()
+
+
+def test_monitor_verifies_a_whole_visit_from_the_sdv_matrix(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
+    site = site_with_subject(sites)
+    with site.user("monitor") as monitor:
+        matrix = SdvMatrixPage(monitor)
+        qtbot.addWidget(matrix)
+        row = matrix.visible_subjects().index(site.subject)
+        matrix.table.setCurrentCell(row, [v.code for v in monitor.study.visits].index("SCR"))
+        qtbot.mouseClick(matrix.verify_visit_button, Qt.MouseButton.LeftButton)
+        assert dialogs.errors == []
+        assert "14 item(s) verified" in dialogs.infos[-1][1]
+        assert matrix.table.item(row, 0).text().startswith("14/14 ☑")

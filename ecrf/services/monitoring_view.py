@@ -132,7 +132,7 @@ def _conditional_visit_parts(db: Session, study: Study,
     fi = FormInstance
     rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status, fi.sdv_verified,
                              fi.sdv_changed).where(fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
-    values = _conditional_values(db, study, None)
+    values = _values_of(db, study, {row[0]: row[3] for row in rows})
     parts: dict[tuple[int, str], list[Any]] = {}
     required_for = _RequiredMemo(study)
     for form_pk, pk, visit, form, status, verified, changed in rows:
@@ -146,6 +146,24 @@ def _conditional_visit_parts(db: Session, study: Study,
         part[1] += status == FormStatus.COMPLETE
         part[2].append(summary)
     return {key: (count, complete, roll_up(summaries)) for key, (count, complete, summaries) in parts.items()}
+
+
+def _values_of(db: Session, study: Study, forms: dict[int, str], chunk: int = 5000) -> dict[int, dict[str, Any]]:
+    """Typed values of the items the `when` conditions read, for these form rows (pk -> form code), looked up
+    by the (form_pk, item_code) index in chunks (no second scan of the forms)."""
+    plan = study.monitoring.sdv
+    rules = [rule for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
+    items = sorted({code for rule in rules for code in rule.when.local_refs()})  # type: ignore[union-attr]
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    pks = sorted(forms)
+    for start in range(0, len(pks), chunk):
+        query = select(ItemValue.form_pk, ItemValue.item_code, ItemValue.value, ItemValue.missing).where(
+            ItemValue.form_pk.in_(pks[start:start + chunk]), ItemValue.item_code.in_(items))
+        for form_pk, item, value, missing in db.execute(query):
+            form = study.form(forms[form_pk])
+            if form.has_item(item):
+                values[form_pk][item] = from_text(form.item(item), value, missing)
+    return values
 
 
 class _RequiredMemo:
@@ -316,12 +334,14 @@ def _conditional_values(db: Session, study: Study, subject_pk: int | None) -> di
              or sdv.needs_values(study, "", code)}
     if not items or not forms:
         return {}
+    instances = select(FormInstance.id).where(FormInstance.form_code.in_(sorted(forms)),
+                                              FormInstance.deleted.is_(False))
+    if subject_pk is not None:
+        instances = instances.where(FormInstance.subject_pk == subject_pk)
+    # By form and item through the (form_pk, item_code) index: never a scan of every value of the site.
     query = select(ItemValue.form_pk, FormInstance.form_code, ItemValue.item_code, ItemValue.value,
                    ItemValue.missing).join(FormInstance, FormInstance.id == ItemValue.form_pk).where(
-        FormInstance.form_code.in_(sorted(forms)), ItemValue.item_code.in_(sorted(items)),
-        FormInstance.deleted.is_(False))
-    if subject_pk is not None:
-        query = query.where(FormInstance.subject_pk == subject_pk)
+        ItemValue.form_pk.in_(instances.scalar_subquery()), ItemValue.item_code.in_(sorted(items)))
     values: dict[int, dict[str, Any]] = defaultdict(dict)
     for form_pk, form_code, item, value, missing in db.execute(query):
         form = study.form(form_code)

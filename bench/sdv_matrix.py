@@ -3,10 +3,11 @@ signatures and locks (`monitoring_view.matrix_states`).
 
 Workload (not timed): a new site (fast key derivation) filled directly in the database with 2,000 enrolled
 subjects, the screening visit and a random number of later visits complete (every form of the schedule for
-the subject's arm), two adverse events each, 70 % of the required items verified and 2 % changed since
-verified, an open query on every tenth subject, a casebook signature on every third and a lock on every
-twentieth. Timed: `matrix_states(session)` (median). Floor, in the same run: reading the form instances'
-places and statuses alone (one SELECT, rows into Python), which any matrix of that size must do.
+the subject's arm) with a value in every item to verify, two adverse events each (a third serious), 70 % of
+the required items verified and 2 % changed since verified, an open query on every tenth subject, a casebook
+signature on every third and a lock on every twentieth. Timed: `matrix_states(session)` (median). Floor, in
+the same run: the least any subject x visit matrix reads, one GROUP BY of the form instances per subject and
+visit (count and completed forms).
 Goal: ≤ 200 ms (the screen opens without a wait). Smoke: 20 subjects.
 """
 from __future__ import annotations
@@ -32,13 +33,13 @@ def _fill(db: Any, study: Any, n: int, seed: int = 13) -> None:
     from sqlalchemy import insert
 
     from ecrf.services import sdv
-    from ecrf.store.models import FormInstance, LockRow, QueryRow, SdvMark, SignatureRow, Subject
+    from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SdvMark, SignatureRow, Subject
 
     rng = Random(seed)
     db.execute(insert(Subject), [
         {"id": i, "screening_no": f"BE01-S{i:04d}", "subject_id": f"BE01-{i:04d}", "status": "enrolled",
          "arm": "MSC" if i % 2 else "CTRL", "day0": "2025-01-01", "created_at": STAMP} for i in range(1, n + 1)])
-    instances, marks, form_pk = [], [], 0
+    instances, marks, values, form_pk = [], [], [], 0
     for i in range(1, n + 1):
         arm = "MSC" if i % 2 else "CTRL"
         done = 1 + rng.randrange(len(study.visits))
@@ -50,7 +51,13 @@ def _fill(db: Any, study: Any, n: int, seed: int = 13) -> None:
                               "timepoint": tp, "repeat": repeat, "status": "complete",
                               "definition_version": "1", "definition_fingerprint": "f", "deleted": False,
                               "updated_at": STAMP, "updated_by": "nurse", "sdv_verified": 0, "sdv_changed": 0})
+            if form == "AE":  # what the AE rule's `when` reads: a third serious or severe
+                serious = rng.random() < 0.33
+                values += [_value(form_pk, "AESER", "Y" if serious else "N"),
+                           _value(form_pk, "AETOXGR", str(rng.choice((1, 2, 3))))]
             for code in sdv.required_items(study, visit, form, None):
+                if not (form == "AE" and code in ("AESER", "AETOXGR")):
+                    values.append(_value(form_pk, code, "1"))
                 roll = rng.random()
                 if roll < 0.72:
                     state = "changed_since_verified" if roll < 0.02 else "verified"
@@ -58,6 +65,7 @@ def _fill(db: Any, study: Any, n: int, seed: int = 13) -> None:
                                   "verified_by": "monitor"})
                     instances[-1]["sdv_changed" if roll < 0.02 else "sdv_verified"] += 1
     db.execute(insert(FormInstance), instances)
+    db.execute(insert(ItemValue), values)
     db.execute(insert(SdvMark), marks)
     place = {"visit_code": "SCR", "form_code": "DM", "timepoint": "", "repeat": 0}
     db.execute(insert(QueryRow), [
@@ -74,15 +82,21 @@ def _fill(db: Any, study: Any, n: int, seed: int = 13) -> None:
          "locked_at": STAMP, "locked_by": "investigator", "active": True} for i in range(1, n + 1, 20)])
 
 
+def _value(form_pk: int, item: str, value: str) -> dict[str, Any]:
+    return {"form_pk": form_pk, "item_code": item, "value": value, "missing": None, "confirmed": "",
+            "saved_at": STAMP, "saved_by": "nurse"}
+
+
 def _floor(session: Any) -> None:
-    from sqlalchemy import select
+    from sqlalchemy import case, func, select
 
     from ecrf.store.models import FormInstance
 
+    fi = FormInstance
     with session.database.read() as db:
-        list(db.execute(select(FormInstance.id, FormInstance.subject_pk, FormInstance.visit_code,
-                               FormInstance.form_code, FormInstance.timepoint, FormInstance.repeat,
-                               FormInstance.status).where(FormInstance.deleted.is_(False))))
+        list(db.execute(select(fi.subject_pk, fi.visit_code, func.count(),
+                               func.sum(case((fi.status == "complete", 1), else_=0)))
+                        .where(fi.deleted.is_(False)).group_by(fi.subject_pk, fi.visit_code)))
 
 
 def _median_ms(fn: Any, repeat: int) -> float:

@@ -30,7 +30,7 @@ from ecrf.store.models import FormInstance, FormStatus, LockRow, QueryRow, SdvMa
 from ecrf.study.model import Study
 from ecrf.study.monitoring import LockNeed
 from ecrf.study.parsing import has_broken_character
-from ecrf.study.status import QueryState, Scope, SdvState, SiteState
+from ecrf.study.status import QueryState, Scope, SdvState, SiteState, SubjectStatus
 
 __all__ = ["LockInfo", "active_locks", "change_refusal", "freeze_site", "lock", "lock_site", "refuse_change",
            "refuse_if_site_locked", "reopen_site", "unlock"]
@@ -194,9 +194,11 @@ def lock_missing(db: Session, study: Study, subject: Subject, place: Place) -> l
 
 def _expected(study: Study, subject: Subject, place: Place) -> list[Place]:
     """The forms the schedule expects in `place` (a form expects itself): of every visit not cancelled that is
-    due for this subject (screening always; the others once allocated)."""
+    due for this subject (screening always; the others once allocated); none after a screen failure."""
     if place.scope is Scope.FORM:
         return [place]
+    if subject.status == SubjectStatus.SCREEN_FAILURE:
+        return []  # nothing more is collected after a screen failure: what was entered must be complete
     cancelled = {row.visit_code for row in subject.visits if row.cancelled}
     scheduled = {row.visit_code for row in subject.visits}
     places = []
@@ -206,6 +208,8 @@ def _expected(study: Study, subject: Subject, place: Place) -> list[Place]:
         if not visit.before_day0 and visit.code not in scheduled:
             continue
         for visit_form in visit.forms_for(subject.arm):
+            if visit_form.form == study.allocation_form and subject.arm is None:
+                continue  # filled by the allocation itself
             places += [Place(visit.code, visit_form.form, tp) for tp in visit_form.timepoints or ("",)]
     return places
 

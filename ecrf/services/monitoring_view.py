@@ -125,27 +125,65 @@ def _visit_totals(db: Session, study: Study,
 
 def _conditional_visit_parts(db: Session, study: Study,
                              conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
-    """The same for the forms whose rule has a `when`, evaluated form by form on their values."""
+    """The same for the forms whose rule has a `when`, evaluated form by form on the values it reads; the
+    marks are counted from the form rows too (marks exist only on items that were required)."""
     if not conditional:
         return {}
     fi = FormInstance
-    rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status).where(
-        fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
-    values = _conditional_values(db, study, None)
-    marks: dict[int, dict[str, str]] = defaultdict(dict)
-    forms = select(fi.id).where(fi.form_code.in_(conditional)).scalar_subquery()
-    for form_pk, item, state in db.execute(select(SdvMark.form_pk, SdvMark.item_code, SdvMark.state).where(
-            SdvMark.form_pk.in_(forms), SdvMark.state.in_(tuple(sdv.MARKED)))):
-        marks[form_pk][item] = state
+    rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status, fi.sdv_verified,
+                             fi.sdv_changed).where(fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
+    values = _values_of(db, study, {row[0]: row[3] for row in rows})
     parts: dict[tuple[int, str], list[Any]] = {}
-    for form_pk, pk, visit, form, status in rows:
-        required = sdv.required_items(study, visit, form, values.get(form_pk, {}))
-        summary = sdv.form_summary(required, marks.get(form_pk, {})) if required else sdv.NOT_REQUIRED
+    required_for = _RequiredMemo(study)
+    for form_pk, pk, visit, form, status, verified, changed in rows:
+        needed = len(required_for(visit, form, values.get(form_pk, {})))
+        verified, changed = min(verified, needed), min(changed, needed)
+        summary = sdv.NOT_REQUIRED if not needed else SdvSummary(
+            SdvState.CHANGED if changed else SdvState.VERIFIED if verified == needed else SdvState.NOT_VERIFIED,
+            verified, needed, changed)
         part = parts.setdefault((pk, visit), [0, 0, []])
         part[0] += 1
         part[1] += status == FormStatus.COMPLETE
         part[2].append(summary)
     return {key: (count, complete, roll_up(summaries)) for key, (count, complete, summaries) in parts.items()}
+
+
+def _values_of(db: Session, study: Study, forms: dict[int, str], chunk: int = 5000) -> dict[int, dict[str, Any]]:
+    """Typed values of the items the `when` conditions read, for these form rows (pk -> form code), looked up
+    by the (form_pk, item_code) index in chunks (no second scan of the forms)."""
+    plan = study.monitoring.sdv
+    rules = [rule for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
+    items = sorted({code for rule in rules for code in rule.when.local_refs()})  # type: ignore[union-attr]
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    pks = sorted(forms)
+    for start in range(0, len(pks), chunk):
+        query = select(ItemValue.form_pk, ItemValue.item_code, ItemValue.value, ItemValue.missing).where(
+            ItemValue.form_pk.in_(pks[start:start + chunk]), ItemValue.item_code.in_(items))
+        for form_pk, item, value, missing in db.execute(query):
+            form = study.form(forms[form_pk])
+            if form.has_item(item):
+                values[form_pk][item] = from_text(form.item(item), value, missing)
+    return values
+
+
+class _RequiredMemo:
+    """`sdv.required_items` remembered per (visit, form, values its `when` reads): thousands of adverse events
+    share a handful of seriousness / grade combinations, so each condition is evaluated a few times only."""
+
+    def __init__(self, study: Study) -> None:
+        self.study = study
+        self.known: dict[tuple[str, str, tuple[Any, ...]], tuple[str, ...]] = {}
+        self.reads: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def __call__(self, visit: str, form: str, values: dict[str, Any]) -> tuple[str, ...]:
+        if (visit, form) not in self.reads:
+            when = self.study.monitoring.sdv.rule(visit, form).when
+            self.reads[(visit, form)] = when.local_refs() if when is not None else ()
+        reads = self.reads[(visit, form)]
+        key = (visit, form, tuple(repr(values.get(code)) for code in reads))
+        if key not in self.known:
+            self.known[key] = sdv.required_items(self.study, visit, form, values)
+        return self.known[key]
 
 
 def _visit_queries(db: Session) -> dict[tuple[int, str], int]:
@@ -157,6 +195,8 @@ def _visit_queries(db: Session) -> dict[tuple[int, str], int]:
 def _visit_signature(visit: str, forms: int, signatures: list[tuple[Place, SignatureState]]) -> SignatureState | None:
     """A visit is signed when a valid signature covers it whole (subject or visit) or each of its forms;
     broken when a broken one covers part of it and no valid one heals it."""
+    if not signatures:
+        return None
     whole = {state for where, state in signatures if visit and where.contains(Place(visit))
              or where.scope is Scope.SUBJECT}
     if SignatureState.VALID in whole:
@@ -294,12 +334,14 @@ def _conditional_values(db: Session, study: Study, subject_pk: int | None) -> di
              or sdv.needs_values(study, "", code)}
     if not items or not forms:
         return {}
+    instances = select(FormInstance.id).where(FormInstance.form_code.in_(sorted(forms)),
+                                              FormInstance.deleted.is_(False))
+    if subject_pk is not None:
+        instances = instances.where(FormInstance.subject_pk == subject_pk)
+    # By form and item through the (form_pk, item_code) index: never a scan of every value of the site.
     query = select(ItemValue.form_pk, FormInstance.form_code, ItemValue.item_code, ItemValue.value,
                    ItemValue.missing).join(FormInstance, FormInstance.id == ItemValue.form_pk).where(
-        FormInstance.form_code.in_(sorted(forms)), ItemValue.item_code.in_(sorted(items)),
-        FormInstance.deleted.is_(False))
-    if subject_pk is not None:
-        query = query.where(FormInstance.subject_pk == subject_pk)
+        ItemValue.form_pk.in_(instances.scalar_subquery()), ItemValue.item_code.in_(sorted(items)))
     values: dict[int, dict[str, Any]] = defaultdict(dict)
     for form_pk, form_code, item, value, missing in db.execute(query):
         form = study.form(form_code)

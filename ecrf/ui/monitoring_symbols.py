@@ -1,5 +1,5 @@
 """The monitoring symbols every screen uses (matrix, SDV matrix, subject page, form header) and their legend:
-a symbol and words, never colour alone. ✓ verified, ! changed since verified, ? open or answered queries,
+a symbol and words, never colour alone. ☑ verified, ! changed since verified, ? open or answered queries,
 ✎ signed, ✎✗ signature broken, 🔒 locked (the letter L where the font has no padlock)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from ecrf.services.monitoring_view import MonitoringState
 from ecrf.study.status import SdvState, SignatureState
 
-VERIFIED, CHANGED, QUERY, SIGNED, BROKEN = "✓", "!", "?", "✎", "✎✗"
+VERIFIED, CHANGED, QUERY, SIGNED, BROKEN = "☑", "!", "?", "✎", "✎✗"  # ☑, not ✓: ✓ is "complete"
 PADLOCK = "\U0001F512"
 
 
@@ -47,20 +47,20 @@ def sdv_count(state: MonitoringState) -> str:
 
 def describe(state: MonitoringState) -> str:
     """The same in words (tooltips, the form header)."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     parts = []
     if state.sdv.required:
-        parts.append(tr("Monitoring", "SDV: {0} of {1} verified").format(state.sdv.verified, state.sdv.required))
+        parts.append(translate("Monitoring", "SDV: {0} of {1} verified").format(state.sdv.verified, state.sdv.required))
         if state.sdv.changed:
-            parts.append(tr("Monitoring", "{0} changed since verified").format(state.sdv.changed))
+            parts.append(translate("Monitoring", "{0} changed since verified").format(state.sdv.changed))
     if state.queries:
-        parts.append(tr("Monitoring", "{0} open query(ies)").format(state.queries))
+        parts.append(translate("Monitoring", "{0} open query(ies)").format(state.queries))
     if state.signature is SignatureState.VALID:
-        parts.append(tr("Monitoring", "signed"))
+        parts.append(translate("Monitoring", "signed"))
     elif state.signature is SignatureState.BROKEN:
-        parts.append(tr("Monitoring", "signature broken (data changed after signing)"))
+        parts.append(translate("Monitoring", "signature broken (data changed after signing)"))
     if state.locked:
-        parts.append(tr("Monitoring", "locked"))
+        parts.append(translate("Monitoring", "locked"))
     return " · ".join(parts)
 
 
@@ -69,10 +69,10 @@ def item_symbol(state: SdvState) -> str:
 
 
 def item_text(state: SdvState) -> str:
-    tr = QCoreApplication.translate
-    return {SdvState.VERIFIED: tr("Monitoring", "verified"),
-            SdvState.CHANGED: tr("Monitoring", "changed since verified"),
-            SdvState.NOT_VERIFIED: tr("Monitoring", "not verified yet")}.get(state, "")
+    translate = QCoreApplication.translate
+    return {SdvState.VERIFIED: translate("Monitoring", "verified"),
+            SdvState.CHANGED: translate("Monitoring", "changed since verified"),
+            SdvState.NOT_VERIFIED: translate("Monitoring", "not verified yet")}.get(state, "")
 
 
 class MonitoringLegend(QLabel):

@@ -9,13 +9,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ecrf.services import monitoring_view
+from ecrf.services import monitoring_view, sdv
 from ecrf.services.monitoring_view import MonitoringState
 from ecrf.services.session import SiteSession
 from ecrf.study.status import SdvState
@@ -48,6 +49,12 @@ class SdvMatrixPage(Page):
         self.changed_only.setObjectName("changed_only")
         self.changed_only.toggled.connect(self._filter)
         top.addWidget(self.changed_only)
+        self.verify_visit_button = QPushButton(self.tr("Verify the selected visit"))
+        self.verify_visit_button.setObjectName("verify_visit")
+        self.verify_visit_button.setToolTip(self.tr(
+            "Verify every item to verify on the completed forms of the chosen subject and visit"))
+        self.verify_visit_button.clicked.connect(self.verify_selected_visit)
+        top.addWidget(self.verify_visit_button)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         self.table = QTableWidget()
@@ -113,6 +120,31 @@ class SdvMatrixPage(Page):
     def visible_subjects(self) -> list[str]:
         return [self.table.verticalHeaderItem(row).text() for row in range(self.table.rowCount())
                 if not self.table.isRowHidden(row)]
+
+    def selected_place(self) -> tuple[str, str] | None:
+        """(subject, visit) of the current cell, when it is a visit's cell."""
+        row, column = self.table.currentRow(), self.table.currentColumn()
+        columns = self._columns()
+        if row < 0 or not 0 <= column < len(columns) or columns[column][0] in (LOGS, "*"):
+            return None
+        return self.table.verticalHeaderItem(row).text(), columns[column][0]
+
+    def verify_selected_visit(self) -> None:
+        place = self.selected_place()
+        if place is None:
+            dialogs.show_info(self, self.tr("Verify visit"), self.tr("Choose a subject's visit in the table first."))
+            return
+        label, visit = place
+        try:
+            done = sdv.verify_visit(self.session, label, visit)
+        except Exception as exc:  # noqa: BLE001 - refusals (forms not complete, site locked) are shown
+            dialogs.show_error(self, self.tr("Verify visit"), dialogs.error_text(exc))
+            return
+        text = self.tr("{0} item(s) verified at {1} {2}.").format(done.items, label, visit)
+        if done.not_complete:
+            text += " " + self.tr("Not complete yet, so not verified: {0}.").format(", ".join(done.not_complete))
+        dialogs.show_info(self, self.tr("Verify visit"), text)
+        self.refresh()
 
     def _open(self, row: int, _column: int) -> None:
         self.subjectActivated.emit(self.table.verticalHeaderItem(row).text())

@@ -1,54 +1,6 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
-<context>
-    <name/>
-    <message>
-        <source>Monitoring</source>
-        <comment>SDV: {0} of {1} verified</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>{0} changed since verified</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>{0} open query(ies)</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>signed</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>signature broken (data changed after signing)</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>locked</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>verified</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>changed since verified</comment>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>Monitoring</source>
-        <comment>not verified yet</comment>
-        <translation type="unfinished"/>
-    </message>
-</context>
 <context>
     <name>AdminPage</name>
     <message>
@@ -200,7 +152,7 @@
         <translation>恢复</translation>
     </message>
     <message>
-        <source>Restoring puts a backup in place of this site's database. Everything entered after the backup was made is no longer in use (the replaced database is kept beside it). You are logged out first; then the password of a site administrator as it was when the backup was made is needed.</source>
+        <source>Restoring puts a backup in place of this site&apos;s database. Everything entered after the backup was made is no longer in use (the replaced database is kept beside it). You are logged out first; then the password of a site administrator as it was when the backup was made is needed.</source>
         <translation>恢复会用备份替换本中心的数据库。备份之后录入的所有内容将不再使用（被替换的数据库会保留在旁边）。系统会先退出登录，然后需要输入备份时中心管理员的密码。</translation>
     </message>
     <message>
@@ -238,7 +190,7 @@
     <message>
         <source>Restore {0}?
 
-The site's database is replaced by the backup: data entered after the backup was made will not be in the restored database (the current one is kept beside it, renamed). Everyone must be logged out. You are logged out now and asked for the password valid when the backup was made.</source>
+The site&apos;s database is replaced by the backup: data entered after the backup was made will not be in the restored database (the current one is kept beside it, renamed). Everyone must be logged out. You are logged out now and asked for the password valid when the backup was made.</source>
         <translation>恢复 {0}？
 
 中心数据库将被备份替换：备份之后录入的数据不会出现在恢复后的数据库中（当前数据库会改名保留在旁边）。所有人都必须退出登录。现在将退出您的登录，并要求输入备份时有效的密码。</translation>
@@ -278,7 +230,7 @@ The site's database is replaced by the backup: data entered after the backup was
         <source>The certificate was saved to
 {0}
 
-Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so that they know it is this site's:
+Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so that they know it is this site&apos;s:
 {1}</source>
         <translation>证书已保存到
 {0}
@@ -429,7 +381,7 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>结束参与</translation>
     </message>
     <message>
-        <source>Record that {0}'s participation has ended. The visits not yet due are cancelled (kept, marked). This cannot be undone.</source>
+        <source>Record that {0}&apos;s participation has ended. The visits not yet due are cancelled (kept, marked). This cannot be undone.</source>
         <translation>记录 {0} 已结束参与。尚未到期的访视将被取消（保留并标记）。此操作无法撤销。</translation>
     </message>
     <message>
@@ -476,7 +428,7 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>导出数据包</translation>
     </message>
     <message>
-        <source>The bundle is one signed zip file with all data of this site: CSV tables, CDISC ODM, a PDF casebook per subject and the annotated blank CRF. Send it to the sponsor and keep it as the site's copy of record. It gets its final name only when it is complete.</source>
+        <source>The bundle is one signed zip file with all data of this site: CSV tables, CDISC ODM, a PDF casebook per subject and the annotated blank CRF. Send it to the sponsor and keep it as the site&apos;s copy of record. It gets its final name only when it is complete.</source>
         <translation>数据包是一个经过签名的 zip 文件，包含本中心的全部数据：CSV 表格、CDISC ODM、每位受试者的 PDF 病例集以及注释空白 CRF。请将其发送给申办方，并作为本中心的记录副本妥善保存。文件只有在完整写入后才会获得最终名称。</translation>
     </message>
     <message>
@@ -526,7 +478,7 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>第 {0} 次</translation>
     </message>
     <message>
-        <source>None yet: this is the site's first export</source>
+        <source>None yet: this is the site&apos;s first export</source>
         <translation>尚无：这是本中心的首次导出</translation>
     </message>
     <message>
@@ -560,15 +512,15 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
 {0}
 
 Check it with:
-ecrf verify "{0}"</source>
+ecrf verify &quot;{0}&quot;</source>
         <translation>数据包已写入
 {0}
 
 可用以下命令检查：
-ecrf verify "{0}"</translation>
+ecrf verify &quot;{0}&quot;</translation>
     </message>
     <message>
-        <source>This is the first bundle signed with this site's certificate: send the certificate to the sponsor so that they can register it (Save certificate… in this dialog), and read them its fingerprint on the phone.</source>
+        <source>This is the first bundle signed with this site&apos;s certificate: send the certificate to the sponsor so that they can register it (Save certificate… in this dialog), and read them its fingerprint on the phone.</source>
         <translation>这是用本中心证书签名的第一个数据包：请将证书发送给申办方以便登记（使用本对话框中的“保存证书…”），并通过电话向对方念出其指纹。</translation>
     </message>
     <message>
@@ -620,11 +572,11 @@ ecrf verify "{0}"</translation>
     </message>
     <message>
         <source>Verify form</source>
-        <translation type="unfinished"/>
+        <translation>核查整个表单</translation>
     </message>
     <message>
         <source>Un-verify ticked items…</source>
-        <translation type="unfinished"/>
+        <translation>取消核查已勾选条目…</translation>
     </message>
     <message>
         <source>Sign form…</source>
@@ -664,16 +616,17 @@ ecrf verify "{0}"</translation>
     </message>
     <message>
         <source>Un-verify</source>
-        <translation type="unfinished"/>
+        <translation>取消核查</translation>
     </message>
     <message>
         <source>Why is the verification of these items taken back?
 {0}</source>
-        <translation type="unfinished"/>
+        <translation>为什么要取消这些条目的核查？
+{0}</translation>
     </message>
     <message>
         <source>Source data verification</source>
-        <translation type="unfinished"/>
+        <translation>源数据核查</translation>
     </message>
     <message>
         <source>History</source>
@@ -951,6 +904,61 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
+    <name>LockButtons</name>
+    <message>
+        <source>Lock…</source>
+        <translation>锁定…</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <source>Lock form {0}</source>
+        <translation>锁定表单 {0}</translation>
+    </message>
+    <message>
+        <source>Lock visit {0}</source>
+        <translation>锁定访视 {0}</translation>
+    </message>
+    <message>
+        <source>Lock the whole subject</source>
+        <translation>锁定整个受试者</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Nothing is locked</source>
+        <translation>没有锁定的数据</translation>
+    </message>
+    <message>
+        <source>the whole subject (locked by {0})</source>
+        <translation>整个受试者（由 {0} 锁定）</translation>
+    </message>
+    <message>
+        <source>visit {0} (locked by {1})</source>
+        <translation>访视 {0}（由 {1} 锁定）</translation>
+    </message>
+    <message>
+        <source>form {0} (locked by {1})</source>
+        <translation>表单 {0}（由 {1} 锁定）</translation>
+    </message>
+    <message>
+        <source>Cannot lock</source>
+        <translation>无法锁定</translation>
+    </message>
+    <message>
+        <source>Why must {0} be unlocked? Signatures over these data will be marked broken.</source>
+        <translation>为什么必须解锁{0}？覆盖这些数据的签名将被标记为失效。</translation>
+    </message>
+    <message>
+        <source>Cannot unlock</source>
+        <translation>无法解锁</translation>
+    </message>
+</context>
+<context>
     <name>LockCover</name>
     <message>
         <source>Locked after a period without activity</source>
@@ -1087,7 +1095,7 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
     <message>
         <source>SDV progress</source>
-        <translation type="unfinished"/>
+        <translation>源数据核查进度</translation>
     </message>
     <message>
         <source>Queries</source>
@@ -1217,7 +1225,7 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
     <message>
         <source>Cannot show the monitoring states</source>
-        <translation type="unfinished"/>
+        <translation>无法显示监查状态</translation>
     </message>
     <message>
         <source>{0} of {1} subjects</source>
@@ -1233,34 +1241,73 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
-    <name>MonitoringLegend</name>
+    <name>Monitoring</name>
     <message>
-        <source>n/m: items verified of those to verify</source>
-        <translation type="unfinished"/>
+        <source>SDV: {0} of {1} verified</source>
+        <translation>源数据核查：已核查 {0}/{1}</translation>
     </message>
     <message>
-        <source>verified</source>
-        <translation type="unfinished"/>
+        <source>{0} changed since verified</source>
+        <translation>{0} 项核查后已修改</translation>
     </message>
     <message>
-        <source>changed since verified</source>
-        <translation type="unfinished"/>
-    </message>
-    <message>
-        <source>open queries</source>
-        <translation type="unfinished"/>
+        <source>{0} open query(ies)</source>
+        <translation>{0} 条未关闭质疑</translation>
     </message>
     <message>
         <source>signed</source>
-        <translation type="unfinished"/>
+        <translation>已签名</translation>
     </message>
     <message>
-        <source>signature broken</source>
-        <translation type="unfinished"/>
+        <source>signature broken (data changed after signing)</source>
+        <translation>签名失效（签名后数据已修改）</translation>
     </message>
     <message>
         <source>locked</source>
-        <translation type="unfinished"/>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>changed since verified</source>
+        <translation>核查后已修改</translation>
+    </message>
+    <message>
+        <source>not verified yet</source>
+        <translation>尚未核查</translation>
+    </message>
+</context>
+<context>
+    <name>MonitoringLegend</name>
+    <message>
+        <source>n/m: items verified of those to verify</source>
+        <translation>n/m：需核查条目中已核查的数量</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <source>changed since verified</source>
+        <translation>核查后已修改</translation>
+    </message>
+    <message>
+        <source>open queries</source>
+        <translation>未关闭质疑</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>signature broken</source>
+        <translation>签名失效</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
     </message>
 </context>
 <context>
@@ -1573,7 +1620,7 @@ Confirm that it is correct?</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <source>Write this recovery code on paper and keep it locked away, apart from this computer. It is shown only now. It is the only way back in if every administrator password is lost; anyone who has it can read the site's data.</source>
+        <source>Write this recovery code on paper and keep it locked away, apart from this computer. It is shown only now. It is the only way back in if every administrator password is lost; anyone who has it can read the site&apos;s data.</source>
         <translation>请把此恢复码抄写在纸上，锁好保管，不要与本电脑放在一起。恢复码只显示这一次。如果所有管理员密码都丢失，这是唯一的恢复途径；任何持有它的人都能读取本中心的数据。</translation>
     </message>
     <message>
@@ -1607,8 +1654,8 @@ Confirm that it is correct?</source>
         <translation>恢复备份</translation>
     </message>
     <message>
-        <source>Restoring {0}. Enter a site administrator's username and the password valid when the backup was made (or the username 'recovery' and the recovery code).</source>
-        <translation>正在恢复 {0}。请输入中心管理员的用户名及备份时有效的密码（或用户名 'recovery' 及恢复码）。</translation>
+        <source>Restoring {0}. Enter a site administrator&apos;s username and the password valid when the backup was made (or the username &apos;recovery&apos; and the recovery code).</source>
+        <translation>正在恢复 {0}。请输入中心管理员的用户名及备份时有效的密码（或用户名 &apos;recovery&apos; 及恢复码）。</translation>
     </message>
     <message>
         <source>Username</source>
@@ -1644,6 +1691,10 @@ Confirm that it is correct?</source>
     <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <translation>监查</translation>
     </message>
     <message>
         <source>Open form</source>
@@ -1697,34 +1748,58 @@ Confirm that it is correct?</source>
     <name>SdvMarker</name>
     <message>
         <source>Verified</source>
-        <translation type="unfinished"/>
+        <translation>已核查</translation>
     </message>
 </context>
 <context>
     <name>SdvMatrixPage</name>
     <message>
         <source>Source data verification progress</source>
-        <translation type="unfinished"/>
+        <translation>源数据核查进度</translation>
     </message>
     <message>
         <source>Only subjects with data changed since verified</source>
-        <translation type="unfinished"/>
+        <translation>仅显示核查后数据有修改的受试者</translation>
+    </message>
+    <message>
+        <source>Verify the selected visit</source>
+        <translation>核查所选访视</translation>
+    </message>
+    <message>
+        <source>Verify every item to verify on the completed forms of the chosen subject and visit</source>
+        <translation>核查所选受试者和访视中已完成表单的所有需核查条目</translation>
     </message>
     <message>
         <source>SDV progress</source>
-        <translation type="unfinished"/>
+        <translation>源数据核查进度</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished"/>
+        <translation>记录表</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished">受试者</translation>
+        <translation>受试者</translation>
     </message>
     <message>
         <source>{0} subjects · {1} of {2} items verified · {3} changed since verified</source>
-        <translation type="unfinished"/>
+        <translation>{0} 名受试者 · 已核查 {1}/{2} 个条目 · {3} 项核查后已修改</translation>
+    </message>
+    <message>
+        <source>Verify visit</source>
+        <translation>核查访视</translation>
+    </message>
+    <message>
+        <source>Choose a subject&apos;s visit in the table first.</source>
+        <translation>请先在表格中选择一名受试者的访视。</translation>
+    </message>
+    <message>
+        <source>{0} item(s) verified at {1} {2}.</source>
+        <translation>已核查 {1} {2} 的 {0} 个条目。</translation>
+    </message>
+    <message>
+        <source>Not complete yet, so not verified: {0}.</source>
+        <translation>尚未完成、因此未核查：{0}。</translation>
     </message>
 </context>
 <context>
@@ -1850,13 +1925,60 @@ Confirm that it is correct?</source>
     </message>
 </context>
 <context>
+    <name>SiteStateBox</name>
+    <message>
+        <source>Freeze or lock the site</source>
+        <translation>冻结或锁定中心</translation>
+    </message>
+    <message>
+        <source>Frozen: no data can be entered or changed, but queries are still answered and the monitor still verifies (before the final export). Locked: nothing but reading and export. Each change needs a reason and is in the audit trail.</source>
+        <translation>冻结：不能录入或修改数据，但仍可回复质疑，监查员仍可核查（用于最终导出前）。锁定：只能查看和导出。每次变更都需填写原因并记入稽查轨迹。</translation>
+    </message>
+    <message>
+        <source>Freeze…</source>
+        <translation>冻结…</translation>
+    </message>
+    <message>
+        <source>Lock site…</source>
+        <translation>锁定中心…</translation>
+    </message>
+    <message>
+        <source>Reopen…</source>
+        <translation>重新开放…</translation>
+    </message>
+    <message>
+        <source>open: data entry as usual</source>
+        <translation>开放：正常录入数据</translation>
+    </message>
+    <message>
+        <source>frozen: no data entry; queries and verification go on</source>
+        <translation>冻结：不能录入数据；质疑和核查照常进行</translation>
+    </message>
+    <message>
+        <source>locked: reading and export only</source>
+        <translation>锁定：只能查看和导出</translation>
+    </message>
+    <message>
+        <source>The site is {0}.</source>
+        <translation>本中心状态：{0}。</translation>
+    </message>
+    <message>
+        <source>Site state</source>
+        <translation>中心状态</translation>
+    </message>
+    <message>
+        <source>Why is the site to be {0}?</source>
+        <translation>为什么要将中心设为{0}？</translation>
+    </message>
+</context>
+<context>
     <name>SiteTab</name>
     <message>
         <source>Recovery code</source>
         <translation>恢复码</translation>
     </message>
     <message>
-        <source>The recovery code was shown once, when this site was set up. Keep it on paper, locked away apart from this PC. It is the only way back into the site if every administrator password is lost: without it, nobody (not even the software's makers) can open the data. Anyone who has it can read the site's data, so never store it on the PC, in e-mail or in a photo.</source>
+        <source>The recovery code was shown once, when this site was set up. Keep it on paper, locked away apart from this PC. It is the only way back into the site if every administrator password is lost: without it, nobody (not even the software&apos;s makers) can open the data. Anyone who has it can read the site&apos;s data, so never store it on the PC, in e-mail or in a photo.</source>
         <translation>恢复码只在建立本中心时显示过一次。请抄写在纸上，锁好保管，不要与本电脑放在一起。如果所有管理员密码都丢失，这是重新进入本中心的唯一途径：没有它，任何人（包括软件开发者）都无法打开数据。持有恢复码的人都能读取本中心的数据，因此切勿存放在电脑、电子邮件或照片中。</translation>
     </message>
     <message>
@@ -1900,7 +2022,7 @@ Confirm that it is correct?</source>
         <translation>签名证书</translation>
     </message>
     <message>
-        <source>Every export bundle is signed with this site's key. The sponsor registers the certificate once and checks each bundle against it: send them the certificate file and compare this SHA-256 fingerprint with them by phone.</source>
+        <source>Every export bundle is signed with this site&apos;s key. The sponsor registers the certificate once and checks each bundle against it: send them the certificate file and compare this SHA-256 fingerprint with them by phone.</source>
         <translation>每个导出数据包都用本中心的密钥签名。申办方只需登记一次证书，之后用它核对每个数据包：请将证书文件发送给对方，并通过电话与对方核对此 SHA-256 指纹。</translation>
     </message>
     <message>
@@ -2143,6 +2265,10 @@ Create the site database once, as the site administrator, before the trial start
     <message>
         <source>Cannot show the subject</source>
         <translation>无法显示该受试者</translation>
+    </message>
+    <message>
+        <source>Cannot show the monitoring states</source>
+        <translation>无法显示监查状态</translation>
     </message>
     <message>
         <source>screening no. {0}</source>

@@ -8,6 +8,7 @@ from subject_helpers import actions_after, events_after, last_seq, screen
 
 from ecrf.services import forms, locks, logs, sdv, subjects
 from ecrf.services.errors import InvalidInput, PermissionDenied, WrongState
+from ecrf.services.subject_data import FormRef
 from ecrf.study import clock as app_clock
 from ecrf.study.status import Scope, SubjectStatus
 from tests.monitoring.helpers import add_query, add_signature, signature_states, site_with_subject
@@ -172,3 +173,22 @@ def test_a_frozen_site_takes_no_data_a_locked_site_nothing_but_reading(site):
         assert actions_after(admin, 0)[-1] == "site_reopened"
     with site.user("nurse") as nurse:
         screen(nurse)
+
+
+def test_a_screen_failure_is_locked_once_what_was_entered_is_in_order(sites):
+    from tests.monitoring.helpers import Site
+
+    db, _ = sites.make()
+    site = Site(sites, db, "")
+    with site.user("investigator") as investigator:
+        label = screen(investigator, ie={"IEEX02": "Y"})
+        subjects.end_participation(investigator, label, SubjectStatus.SCREEN_FAILURE, app_clock.today(),
+                                   "exclusion criterion 2")
+    with site.user("monitor") as monitor:
+        for form in ("DM", "IE"):
+            sdv.verify_form(monitor, FormRef(label, "SCR", form))
+    with site.user("investigator") as investigator:
+        locks.lock(investigator, label, Scope.SUBJECT)  # no RAND, no other screening forms asked for
+        with pytest.raises(WrongState) as refused:
+            subjects.end_participation(investigator, label, SubjectStatus.WITHDRAWN, app_clock.today(), "again")
+        assert refused.value.code == "subject-locked"

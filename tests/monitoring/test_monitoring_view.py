@@ -51,3 +51,21 @@ def test_a_change_shows_as_changed_and_a_broken_signature_as_broken(site):
     assert dm.sdv == SdvSummary(SdvState.CHANGED, 1, 2, 1)
     assert (dm.signature, view.visits["SCR"].signature, view.subject.signature) == (SignatureState.BROKEN,) * 3
     assert view.visits["SCR"].sdv.state is SdvState.CHANGED
+
+
+def test_the_matrix_and_the_subject_view_agree_on_conditional_adverse_event_sdv(site):
+    from ecrf.services import logs
+    from tests.monitoring.test_sdv import AE_SEVERE
+
+    with site.user("nurse") as nurse:
+        logs.add_log_entry(nurse, site.subject, "AE", AE_SEVERE, complete=True)  # grade 3: to verify
+        logs.add_log_entry(nurse, site.subject, "AE", {**AE_SEVERE, "AETOXGR": "1"}, complete=True)  # not
+    with site.user("monitor") as monitor:
+        sdv.verify_items(monitor, site.ref("", "AE", repeat=1), ["AETERM", "AESTDAT"])
+        view = monitoring_view.form_states(monitor, site.subject)
+        matrix = monitoring_view.matrix_states(monitor)
+    assert view.forms[("", "AE", "", 2)].sdv == sdv.NOT_REQUIRED
+    logs_state = view.visits[""]
+    assert (logs_state.sdv.verified, logs_state.sdv.state) == (2, SdvState.NOT_VERIFIED)
+    assert matrix[(site.subject, "")] == logs_state
+    assert matrix[(site.subject, "SCR")] == view.visits["SCR"]

@@ -56,3 +56,63 @@ def test_monitor_verifies_a_form_and_the_matrix_shows_it(qtbot, sites, dialogs):
         qtbot.addWidget(page)
         assert page.sdv_markers["ICVER"].state is SdvState.CHANGED
         assert "changed since verified" in page.sdv_markers["ICVER"].label.text()
+
+
+@pytest.mark.req("LOCK")
+def test_investigator_locks_and_unlocks_a_form_on_the_subject_page(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
+    from ecrf.services import locks, sdv
+    from ecrf.study.status import Scope
+    from ecrf.ui.monitoring_symbols import lock_symbol
+    from ecrf.ui.subject.page import SubjectPage
+
+    site = site_with_subject(sites)
+    ref = FormRef(site.subject, "SCR", "DM")
+    with site.user("monitor") as monitor:
+        sdv.verify_form(monitor, ref)
+    with site.user("investigator") as investigator:
+        page = SubjectPage(investigator)
+        qtbot.addWidget(page)
+        page.show_subject(site.subject)
+        page.schedule.tree.setCurrentIndex(page.schedule.form_index("SCR", "DM"))
+        page.lock_buttons._fill_lock_menu()
+        assert [a.text() for a in page.lock_buttons.lock_menu.actions()][:2] == ["Lock form SCR/DM", "Lock visit SCR"]
+        assert not page.lock_buttons.lock(Scope.VISIT, "SCR")  # forms of the visit not complete
+        assert "cannot be locked yet" in dialogs.last_error()
+        assert page.lock_buttons.lock(Scope.FORM, ref=ref)
+        index = page.schedule.form_index("SCR", "DM")
+        assert lock_symbol() in index.siblingAtColumn(6).data()
+        [info] = locks.active_locks(investigator, site.subject)
+        dialogs.reasons.append("consent version to correct")
+        assert page.lock_buttons.unlock(info)
+        assert lock_symbol() not in page.schedule.form_index("SCR", "DM").siblingAtColumn(6).data()
+
+
+@pytest.mark.req("LOCK")
+def test_site_admin_freezes_and_reopens_the_site(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
+    from ecrf.study.status import SiteState
+    from ecrf.ui.admin.site_tab import SiteTab
+
+    site = site_with_subject(sites)
+    with site.user("admin") as admin:
+        tab = SiteTab(admin)
+        qtbot.addWidget(tab)
+        assert not tab.site_state.buttons[SiteState.OPEN].isEnabled()
+        dialogs.reasons.append("final export")
+        qtbot.mouseClick(tab.site_state.buttons[SiteState.FROZEN], Qt.MouseButton.LeftButton)
+        assert "frozen" in tab.site_state.state_label.text()
+        dialogs.reasons.append("correction asked by the sponsor")
+        qtbot.mouseClick(tab.site_state.buttons[SiteState.OPEN], Qt.MouseButton.LeftButton)
+        assert "open" in tab.site_state.state_label.text()
+
+
+def test_monitor_verifies_a_whole_visit_from_the_sdv_matrix(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
+    site = site_with_subject(sites)
+    with site.user("monitor") as monitor:
+        matrix = SdvMatrixPage(monitor)
+        qtbot.addWidget(matrix)
+        row = matrix.visible_subjects().index(site.subject)
+        matrix.table.setCurrentCell(row, [v.code for v in monitor.study.visits].index("SCR"))
+        qtbot.mouseClick(matrix.verify_visit_button, Qt.MouseButton.LeftButton)
+        assert dialogs.errors == []
+        assert "14 item(s) verified" in dialogs.infos[-1][1]
+        assert matrix.table.item(row, 0).text().startswith("14/14 ☑")

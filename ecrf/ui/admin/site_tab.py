@@ -20,6 +20,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
+from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
 
@@ -37,7 +38,12 @@ class SiteTab(QWidget):
         layout.addWidget(self._warning())
         top = QHBoxLayout()
         top.addWidget(self._facts(), 3)
-        top.addWidget(self._idle_lock(), 2)
+        right = QVBoxLayout()  # the settings beside the facts, so the tab fits a 1366 x 768 screen
+        right.addWidget(self._idle_lock())
+        if may(session.actor.role, Do.FREEZE_SITE):
+            self.site_state = SiteStateBox(session)
+            right.addWidget(self.site_state)
+        top.addLayout(right, 2)
         layout.addLayout(top)
         layout.addWidget(self._certificate())
         layout.addStretch(1)

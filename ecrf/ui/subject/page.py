@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import overview, subjects
+from ecrf.services import monitoring_view, overview, subjects
 from ecrf.services.overview import SubjectRow
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
@@ -20,8 +20,10 @@ from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
 from ecrf.ui.esign.panel import BROKEN, SignaturesTab, state_line
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
 from ecrf.ui.subject import actions
+from ecrf.ui.subject.lock_actions import LockButtons
 from ecrf.ui.subject.logs import LogTab
 from ecrf.ui.subject.schedule import ScheduleTab
 from ecrf.ui.subject.screening import ScreeningPanel
@@ -72,6 +74,14 @@ class SubjectPage(Page):
             header.addWidget(self.end_button)
         else:
             self.end_button = None
+        if may(self.role, Do.LOCK):
+            self.lock_buttons: LockButtons | None = LockButtons(
+                self.session, lambda: self.key, lambda: self.schedule.current_ref(),
+                lambda: self.schedule.current_visit())
+            self.lock_buttons.changed.connect(self.refresh)
+            header.addWidget(self.lock_buttons)
+        else:
+            self.lock_buttons = None
         home = QPushButton(self.tr("All subjects"))
         home.setObjectName("home")
         home.clicked.connect(self.homeRequested.emit)
@@ -128,7 +138,15 @@ class SubjectPage(Page):
         if row.status is SubjectStatus.SCREENING:
             self.screening.show_eligibility(subjects.eligibility(self.session, self.key))
         self.screening.setVisible(row.status is SubjectStatus.SCREENING)
-        self.schedule.show_row(row)
+        try:
+            monitoring = monitoring_view.form_states(self.session, self.key)
+        except Exception as exc:  # noqa: BLE001 - the schedule still shows entry progress
+            dialogs.show_error(self, self.tr("Cannot show the monitoring states"), dialogs.error_text(exc))
+            monitoring = None
+        self.schedule.show_row(row, monitoring)
+        if monitoring is not None and describe(monitoring.subject):
+            self.facts.setText(self.facts.text() + "\n" + f"{symbols(monitoring.subject)}  "
+                               f"{describe(monitoring.subject)}".strip())
         for n, (form, tab) in enumerate(self.log_tabs.items(), start=1):
             entries = detail.logs.get(form, [])
             tab.show_entries(row.label, entries)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecrf.services.monitoring_view import MonitoringState, SubjectMonitoring
 from ecrf.services.overview import CellState, SubjectRow, VisitCell
 from ecrf.services.subject_data import FormRef
 from ecrf.study.model import Study
@@ -23,9 +24,10 @@ from ecrf.ui.matrix.model import (
     SubjectMatrixModel,
     form_symbol,
 )
+from ecrf.ui.monitoring_symbols import MonitoringLegend, describe, sdv_count, symbols
 
 RefRole = Qt.ItemDataRole.UserRole + 1
-COLUMNS = 6
+COLUMNS = 7
 # Visits with work open now start unfolded; done, cancelled and future ones stay folded.
 OPEN_STATES = frozenset({CellState.ATTENTION, CellState.IN_PROGRESS, CellState.NOT_STARTED})
 
@@ -36,10 +38,12 @@ class ScheduleTab(QWidget):
     def __init__(self, study: Study, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.study = study
+        self.monitoring: SubjectMonitoring | None = None
         self.names = SubjectMatrixModel(study, self)  # translated state and status names, shared with the matrix
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels([self.tr("Visit / form"), self.tr("Target"), self.tr("Window"),
-                                              self.tr("Visit date"), self.tr("Schedule"), self.tr("State")])
+                                              self.tr("Visit date"), self.tr("Schedule"), self.tr("State"),
+                                              self.tr("Monitoring")])
         self.tree = QTreeView()
         self.tree.setObjectName("schedule")
         self.tree.setModel(self.model)
@@ -58,9 +62,12 @@ class ScheduleTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
+        layout.addWidget(MonitoringLegend())
         self._update_buttons()
 
-    def show_row(self, row: SubjectRow) -> None:
+    def show_row(self, row: SubjectRow, monitoring: SubjectMonitoring | None = None) -> None:
+        """`monitoring`: SDV, queries, signature and lock per visit and form (a column of symbols)."""
+        self.monitoring = monitoring
         expanded = {self.model.item(n).data(RefRole) for n in range(self.model.rowCount())
                     if self.tree.isExpanded(self.model.index(n, 0))}
         first_load = self.model.rowCount() == 0
@@ -72,7 +79,7 @@ class ScheduleTab(QWidget):
             self.model.appendRow(items)
             index = items[0].index()
             self.tree.setExpanded(index, cell.state in OPEN_STATES if first_load else cell.code in expanded)
-        for column, width in enumerate((300, 100, 190, 100, 210)):
+        for column, width in enumerate((300, 100, 190, 100, 210, 190)):
             self.tree.setColumnWidth(column, width)
         self._update_buttons()
 
@@ -85,14 +92,16 @@ class ScheduleTab(QWidget):
                  schedule.actual.isoformat() if schedule.actual else "",
                  self.names.schedule_names[schedule.status],
                  f"{self.names.cell_text(cell)}  {self.names.state_names[cell.state]}"]
-        items = [_item(text) for text in texts]
+        state = self.monitoring.visits.get(cell.code) if self.monitoring else None
+        items = [_item(text) for text in texts] + [self._monitoring_item(state)]
         items[0].setData(cell.code, RefRole)  # a visit row carries its code, a form row its FormRef
         font = items[0].font()
         font.setBold(True)
         items[0].setFont(font)
-        items[-1].setBackground(STATE_BACKGROUND[cell.state])
-        items[-1].setForeground(STATE_FOREGROUND[cell.state])
-        for item in items:
+        state_item = items[-2]  # the entry state; the last column is monitoring
+        state_item.setBackground(STATE_BACKGROUND[cell.state])
+        state_item.setForeground(STATE_FOREGROUND[cell.state])
+        for item in items[:-1]:
             item.setToolTip(self.names.cell_tip(cell))
         return items
 
@@ -101,13 +110,31 @@ class ScheduleTab(QWidget):
         name = f"{form.form} – {self.study.form(form.form).label.get(lang)}"
         if form.timepoint:
             name += f" ({self.study.timepoints[form.timepoint].get(lang)})"
-        items = [_item(name)] + [_item("") for _ in range(COLUMNS - 2)]
+        items = [_item(name)] + [_item("") for _ in range(COLUMNS - 3)]
         items.append(_item(f"{form_symbol(form.status)} {self.names.form_status_names[form.status]}"))
+        forms = self.monitoring.forms if self.monitoring else {}
+        items.append(self._monitoring_item(forms.get((cell.code, form.form, form.timepoint, 0))))
         items[0].setData(FormRef(label, cell.code, form.form, form.timepoint), RefRole)
         items[0].setToolTip(self.tr("Double-click or press Enter to open the form"))
         if form_symbol(form.status) == "○":
-            items[-1].setForeground(QColor("#6e6e6e"))
+            items[-2].setForeground(QColor("#6e6e6e"))
         return items
+
+    @staticmethod
+    def _monitoring_item(state: MonitoringState | None) -> QStandardItem:
+        if state is None:
+            return _item("")
+        item = _item(f"{sdv_count(state)} {symbols(state)}".strip())
+        item.setToolTip(describe(state))
+        return item
+
+    def current_visit(self) -> str | None:
+        """The visit of the row chosen (a visit row, or the visit of a form row)."""
+        first = self.tree.currentIndex().siblingAtColumn(0)
+        ref = first.data(RefRole)
+        if isinstance(ref, FormRef):
+            return ref.visit
+        return ref if isinstance(ref, str) else None
 
     def current_ref(self) -> FormRef | None:
         ref = self.tree.currentIndex().siblingAtColumn(0).data(RefRole)

@@ -15,7 +15,6 @@ from typing import Any
 from ecrf.errors import EcrfError
 from ecrf.export.records import FormRecord, SdvRecord, SubjectRecord
 from ecrf.study.codec import from_text
-from ecrf.study.expr.compiler import Env
 from ecrf.study.model import Form, Study
 from ecrf.study.monitoring import SdvRule
 from ecrf.study.status import FormStatus, SdvState
@@ -86,15 +85,10 @@ def form_sdv(study: Study, record: FormRecord, marks: Sequence[SdvRecord]) -> Fo
 
 
 def _required(rule: SdvRule, form: Form, record: FormRecord) -> tuple[str, ...]:
-    if not rule.required:
-        return ()
-    if rule.when is not None and not _holds(rule, form, record):
-        return ()
-    return rule.covers(form)
+    return rule.required_items(form, _typed(form, record) if rule.when is not None else None)
 
 
-def _holds(rule: SdvRule, form: Form, record: FormRecord) -> bool:
-    assert rule.when is not None
+def _typed(form: Form, record: FormRecord) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for value in record.values:
         if form.has_item(value.item):
@@ -102,11 +96,7 @@ def _holds(rule: SdvRule, form: Form, record: FormRecord) -> bool:
                 values[value.item] = from_text(form.item(value.item), value.value, value.missing)
             except (EcrfError, ValueError):
                 continue  # a value the current definition cannot read: unknown
-    try:
-        result = rule.when.evaluate(Env(values))
-    except (EcrfError, LookupError, TypeError, ValueError):
-        return True  # undecidable counts as holding: verify rather than skip
-    return result is not False
+    return values
 
 
 def count_outstanding(progress: Iterable[FormSdv]) -> int:

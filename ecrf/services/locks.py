@@ -20,7 +20,6 @@ from ecrf.errors import Localized
 from ecrf.services import sdv
 from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongState
 from ecrf.services.permissions import Do
-from ecrf.services.places import Place
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.signature_breaks import break_signatures_within
 from ecrf.services.site_state import data_entry_refusal, refuse_if_site_locked, site_state
@@ -30,6 +29,7 @@ from ecrf.store.models import FormInstance, FormStatus, LockRow, QueryRow, SdvMa
 from ecrf.study.model import Study
 from ecrf.study.monitoring import LockNeed
 from ecrf.study.parsing import has_broken_character
+from ecrf.study.place import Place
 from ecrf.study.status import QueryState, Scope, SdvState, SiteState, SubjectStatus
 
 __all__ = ["LockInfo", "active_locks", "change_refusal", "freeze_site", "lock", "lock_site", "refuse_change",

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from ecrf.services import sdv
 from ecrf.services.locks import PENDING_QUERY_STATES
 from ecrf.services.permissions import Do
-from ecrf.services.places import Place
 from ecrf.services.sdv import SdvSummary, roll_up
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import find_subject
 from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SdvMark, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
+from ecrf.study.place import Place
 from ecrf.study.status import FormStatus, Scope, SdvState, SignatureState
 
 FormKey = tuple[str, str, str, int]  # visit ('' for a log entry), form, timepoint, repeat

@@ -19,7 +19,6 @@ from ecrf.services.site_state import refuse_if_site_locked
 from ecrf.services.subject_data import FormRef, find_instance, find_subject, typed_values
 from ecrf.store.audit import Change
 from ecrf.store.models import FormInstance, FormStatus, SdvMark, Subject
-from ecrf.study.expr.compiler import Env
 from ecrf.study.model import Form, Study
 from ecrf.study.monitoring import SdvRule
 from ecrf.study.parsing import has_broken_character
@@ -34,9 +33,7 @@ def required_items(study: Study, visit: str, form: str, values: Mapping[str, Any
     """The items the monitoring plan asks to verify on this form at this visit, given its typed `values`
     (None when they are not loaded: then a `when` condition counts as holding, like an unknown one)."""
     rule = study.monitoring.sdv.rule(visit, form)
-    if not rule.required or form not in study.forms:
-        return ()
-    if rule.when is not None and values is not None and rule.when.evaluate(Env(values)) is False:
+    if not rule.required or form not in study.forms or not rule.holds(values):
         return ()
     return _covered(rule, study.form(form))
 

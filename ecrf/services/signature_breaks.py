@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from ecrf.services.places import Place
 from ecrf.services.session import Tx
 from ecrf.store.audit import Change
 from ecrf.store.models import SignatureRow, Subject
+from ecrf.study.place import Place
 from ecrf.study.status import Scope, SignatureState
 
 

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
-from ecrf.study.expr import Expression
+from ecrf.errors import EcrfError
+from ecrf.study.expr import Env, Expression
 from ecrf.study.model import Form, Text
 
 MONITORING_FILE = "monitoring.yaml"
@@ -47,6 +49,21 @@ class SdvRule:
         if self.items is None:
             return tuple(item.code for item in form.items)
         return tuple(code for code in self.items if form.has_item(code))
+
+    def holds(self, values: Mapping[str, Any] | None) -> bool:
+        """Whether the rule applies to an entry with these typed values. Without `when`, or when it cannot be
+        decided (values not given, an item empty, a value the definition cannot read), it applies: verify
+        rather than skip."""
+        if self.when is None or values is None:
+            return True
+        try:
+            return self.when.evaluate(Env(dict(values))) is not False
+        except (EcrfError, LookupError, TypeError, ValueError):
+            return True
+
+    def required_items(self, form: Form, values: Mapping[str, Any] | None) -> tuple[str, ...]:
+        """The items to verify on one entry of `form` (the site's services and the bundle's readers agree)."""
+        return self.covers(form) if self.required and self.holds(values) else ()
 
 
 NO_SDV = SdvRule()

@@ -27,6 +27,7 @@ from dataclasses import astuple, dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ecrf.study.place import Place
 from ecrf.trail.seals import ed25519_valid, key_id, public_hex, sign_b64
 
 SIGNATURE_TAG, DATA_TAG = "ecrf-esignature-v1", "ecrf-signed-data-v1"
@@ -34,16 +35,6 @@ SIGNER_ROLES = frozenset({"investigator"})  # kept equal to the permission table
 SIGNED_EVENT = "signed"  # the audit event of each signature row; its reason starts "ceremony <id>;"
 
 ItemEntry = tuple[str, str | None, str | None]  # (item code, value text, missing code)
-
-
-@dataclass(frozen=True, order=True)
-class Place:
-    """Where a form instance lives inside a subject; log entries have visit '' and repeat 1, 2, ..."""
-
-    visit: str
-    form: str
-    timepoint: str = ""
-    repeat: int = 0
 
 
 def _canonical(*parts: object) -> bytes:

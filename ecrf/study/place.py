@@ -3,20 +3,35 @@ whole (no visit, no form), a visit (no form), or one form instance (a log entry 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from ecrf.services.subject_data import FormRef
 from ecrf.study.status import Scope
 
 
-@dataclass(frozen=True)
+class FormPlace(Protocol):
+    """Anything that names a form instance (the services' FormRef, an export record)."""
+
+    @property
+    def visit(self) -> str: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def timepoint(self) -> str: ...
+    @property
+    def repeat(self) -> int: ...
+
+
+@dataclass(frozen=True, order=True)
 class Place:
+    """A place in one subject's record; log entries have visit '' and repeat 1, 2, ..."""
+
     visit: str = ""
     form: str = ""
     timepoint: str = ""
     repeat: int = 0
 
     @classmethod
-    def of_ref(cls, ref: FormRef) -> Place:
+    def of_ref(cls, ref: FormPlace) -> Place:
         return cls(ref.visit, ref.form, ref.timepoint, ref.repeat)
 
     @property
@@ -36,8 +51,6 @@ class Place:
     def overlaps(self, other: Place) -> bool:
         return self.contains(other) or other.contains(self)
 
-    def ref(self, subject_label: str) -> FormRef:
-        return FormRef(subject_label, self.visit, self.form, self.timepoint, self.repeat)
 
     def __str__(self) -> str:
         if self.scope is Scope.SUBJECT:

@@ -71,7 +71,7 @@ def _median(step: Callable[[], None], repeats: int) -> float:
 
 def _fill(db: Any, queries: int) -> None:  # noqa: ANN401 - a SQLAlchemy session
     """Synthetic monitoring rows on the demo's subjects and forms, in bulk."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import func, insert, select
 
     from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryMessage, QueryRow, SdvMark, SignatureRow
 
@@ -80,16 +80,18 @@ def _fill(db: Any, queries: int) -> None:  # noqa: ANN401 - a SQLAlchemy session
                               FormInstance.form_code)).all()
     subjects = sorted({f.subject_pk for f in forms})
     place = {"timepoint": "", "repeat": 0}
+    first = (db.scalar(select(func.max(QueryRow.id))) or 0) + 1  # the demo has queries of its own
     db.execute(insert(QueryRow), [
-        {"id": n + 1, "subject_pk": f.subject_pk, "scope": "form", "visit_code": f.visit_code,
+        {"id": first + n, "subject_pk": f.subject_pk, "scope": "form", "visit_code": f.visit_code,
          "form_code": f.form_code, "item_code": "", "origin": "manual", "check_key": "", "state": "answered",
          "raised_by": "monitor", "raised_role": "monitor", "raised_at": stamp, "updated_at": stamp, **place}
         for n, f in ((n, forms[n % len(forms)]) for n in range(queries))])
     db.execute(insert(QueryMessage), [
-        {"query_pk": n + 1, "kind": kind, "author": "monitor", "role": "monitor", "at_utc": stamp,
-         "text": f"Message {k} of query {n + 1}", "response_code": "typing_error" if kind == "answered" else None}
+        {"query_pk": first + n, "kind": kind, "author": "monitor", "role": "monitor", "at_utc": stamp,
+         "text": f"Message {k} of query {first + n}", "response_code": "typing_error" if kind == "answered" else None}
         for n in range(queries) for k, kind in enumerate(("raised", "answered", "note"))])
-    values = db.execute(select(ItemValue.form_pk, ItemValue.item_code)).all()
+    marked = set(db.execute(select(SdvMark.form_pk, SdvMark.item_code)).tuples())  # the demo's own marks
+    values = [v for v in db.execute(select(ItemValue.form_pk, ItemValue.item_code)) if tuple(v) not in marked]
     db.execute(insert(SdvMark), [{"form_pk": v.form_pk, "item_code": v.item_code, "state": "verified",
                                   "verified_at": stamp, "verified_by": "monitor", "changed_at": None}
                                  for v in values])

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ecrf.study.expr import evaluate_text
@@ -72,6 +72,7 @@ _EXPR_ALPHABET = st.sampled_from(["A", "B", "1", "2.5", "'x'", "+", "-", "*", "/
 
 @settings(max_examples=500)
 @given(st.lists(_EXPR_ALPHABET, max_size=12), anything, anything)
+@example(["and", "(", ")"], None, None)  # a keyword once parsed as the name of a function call
 def test_evaluating_any_parsable_expression_never_raises(tokens, a, b):
     text = " ".join(tokens)
     try:

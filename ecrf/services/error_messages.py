@@ -96,6 +96,11 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Give the user's full name.",
         "缺少全名；全名会出现在稽查轨迹和签名中。",
         "请填写用户的全名。"),
+    "username-reserved": M(
+        "The username '{username}' is reserved: the eCRF signs its own automatic steps with it.",
+        "Choose another username.",
+        "用户名“{username}”为系统保留：本系统以此名记录其自动执行的步骤。",
+        "请另选一个用户名。"),
     "username-taken": M(
         "The username '{username}' is taken (usernames are never reused).",
         "Choose another.",

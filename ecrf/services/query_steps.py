@@ -9,9 +9,9 @@ from ecrf.services.session import Tx
 from ecrf.services.subject_data import FormRef
 from ecrf.store.audit import Change
 from ecrf.store.models import QueryMessage, QueryRow, Subject
-from ecrf.study.status import QueryOrigin, QueryState, ResponseCode, Scope
+from ecrf.study.status import SYSTEM_USER, QueryOrigin, QueryState, ResponseCode, Scope
 
-SYSTEM_AUTHOR = "ecrf"  # the author of the eCRF's own steps (automatic queries)
+SYSTEM_AUTHOR = SYSTEM_USER  # the author of the eCRF's own steps (automatic queries)
 SYSTEM_ROLE = "system"
 AUTO_OWNER_ROLE = "monitor"  # who closes, cancels or re-opens an automatic query
 ACTIVE = (QueryState.OPEN, QueryState.ANSWERED)  # a query that still asks for something

@@ -23,6 +23,7 @@ from ecrf.store.keyslots import (
 )
 from ecrf.store.models import Site, User
 from ecrf.study.model import Study
+from ecrf.study.status import SYSTEM_USER
 
 SITE_CODE = re.compile(r"^[A-Z0-9]{2,10}$")
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
@@ -37,6 +38,8 @@ class NewSite:
 def check_username(username: str) -> None:
     if not USERNAME.match(username):
         raise InvalidInput("username-invalid", username=username)
+    if username.lower() == SYSTEM_USER:  # the automatic queries' author: no person may act under that name
+        raise InvalidInput("username-reserved", username=username)
 
 
 def create_site(db_path: Path, study: Study, site_code: str, site_name: str, admin_username: str,

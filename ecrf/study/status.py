@@ -51,6 +51,10 @@ class QueryOrigin(StrEnum):
     AUTO = "auto"  # raised by the eCRF itself: an overridden soft check, or required data overdue
 
 
+# The author of the eCRF's own steps (automatic queries raised, closed or re-opened by a check): no person.
+SYSTEM_USER = "ecrf"
+
+
 class ResponseCode(StrEnum):
     """What an answer to a query says happened."""
 

@@ -21,6 +21,7 @@ from ecrf.export.records import (
     QueryRecord,
     SdvRecord,
     SignatureRecord,
+    SubjectRecord,
 )
 from ecrf.store.audit import event_hash
 from tests.export.helpers import DemoRecords, run_part
@@ -157,8 +158,9 @@ def test_subjects_and_visits(demo_csv: Path, demo_records: DemoRecords) -> None:
 @pytest.mark.req("EXPORT-COMPLETE")
 def test_monitoring_files_have_their_headers_and_take_rows(
         export_context: ExportContext, demo_records: DemoRecords) -> None:
-    first = monitored(demo_records.subjects[0])
-    run_part(CsvPart(), export_context, replace(demo_records, subjects=(first, *demo_records.subjects[1:])))
+    plain = [_without_monitoring(subject) for subject in demo_records.subjects]
+    first = monitored(plain[0])
+    run_part(CsvPart(), export_context, replace(demo_records, subjects=(first, *plain[1:])))
     staging = export_context.staging
     for path, record_type in ((layout.SDV, SdvRecord), (layout.SIGNATURES, SignatureRecord),
                               (layout.LOCKS, LockRecord), (layout.QUERY_MESSAGES, QueryMessageRecord)):
@@ -183,10 +185,27 @@ def test_monitoring_files_have_their_headers_and_take_rows(
     assert (lock["scope"], lock["active"], lock["unlocked_at"]) == ("form", "true", "")
 
 
-def test_monitoring_files_are_header_only_without_monitoring(demo_csv: Path) -> None:
+def _without_monitoring(subject: SubjectRecord) -> SubjectRecord:
+    return replace(subject, queries=(), sdv=(), signatures=(), locks=())
+
+
+def test_monitoring_files_are_header_only_without_monitoring(
+        export_context: ExportContext, demo_records: DemoRecords) -> None:
+    plain = tuple(_without_monitoring(subject) for subject in demo_records.subjects)
+    run_part(CsvPart(), export_context, replace(demo_records, subjects=plain))
     for path in (layout.QUERIES, layout.QUERY_MESSAGES, layout.SDV, layout.SIGNATURES, layout.LOCKS):
-        assert read_rows(demo_csv / path) == [], path
-        assert header_of(demo_csv / path), path
+        assert read_rows(export_context.staging / path) == [], path
+
+
+@pytest.mark.req("EXPORT-COMPLETE")
+def test_the_demo_monitoring_is_listed_whole(demo_csv: Path, demo_records: DemoRecords) -> None:
+    subjects = demo_records.subjects
+    assert len(read_rows(demo_csv / layout.QUERIES)) == sum(len(s.queries) for s in subjects) > 0
+    assert len(read_rows(demo_csv / layout.QUERY_MESSAGES)) == sum(len(q.messages) for s in subjects
+                                                                   for q in s.queries)
+    assert len(read_rows(demo_csv / layout.SDV)) == sum(len(s.sdv) for s in subjects) > 0
+    assert len(read_rows(demo_csv / layout.SIGNATURES)) == sum(len(s.signatures) for s in subjects) > 0
+    assert len(read_rows(demo_csv / layout.LOCKS)) == sum(len(s.locks) for s in subjects) == 1
 
 
 @pytest.mark.req("EXPORT-COMPLETE")

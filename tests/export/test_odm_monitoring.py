@@ -22,7 +22,10 @@ NS = {"o": ODM_NS}
 
 
 def with_subject(records: DemoRecords, subject: SubjectRecord) -> DemoRecords:
-    subjects = tuple(subject if s.label == subject.label else s for s in records.subjects)
+    """The records with `subject` in place of its own, and no monitoring on any other (the demo has some)."""
+    plain = {"queries": (), "sdv": (), "signatures": (), "locks": ()}
+    subjects = tuple(subject if s.label == subject.label else dataclasses.replace(s, **plain)  # type: ignore[arg-type]
+                     for s in records.subjects)
     return dataclasses.replace(records, subjects=subjects)
 
 

@@ -55,7 +55,9 @@ def test_the_demo_bundle_verifies(demo_bundle: Path, demo_entries: dict[str, byt
     verdict = verify_bundle(demo_bundle)
     assert verdict.ok, verdict.problems
     assert verdict.files == len(demo_entries) - 3 and verdict.subjects == 20
-    assert verdict.events and verdict.seals and not verdict.notes  # a site sealed from its first event
+    assert verdict.events and verdict.seals and verdict.esignatures
+    # a site sealed from its first event: the only note is the demo's broken signature (casebook and form)
+    assert [note.split(":")[0] for note in verdict.notes] == ["2 electronic signature(s) are marked broken"]
     assert any(name.startswith("pdf/casebooks/") for name in demo_entries)
     verdict = verify_bundle(demo_bundle, str(site_certificate_pem))
     assert verdict.ok and verdict.trust_checked, verdict.problems

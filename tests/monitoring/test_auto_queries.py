@@ -152,3 +152,15 @@ def test_overdue_is_nothing_for_a_read_only_user(late_site):
     before = last_seq(reader)
     assert auto_queries.raise_overdue(reader, app_clock.today()) == 0
     assert last_seq(reader) == before
+
+
+@pytest.mark.req("P11.10g")
+def test_no_person_may_take_the_name_the_automatic_steps_are_recorded_under(site):
+    from ecrf.services.errors import InvalidInput
+    from ecrf.services.users import add_user
+
+    desk, _ = site
+    admin = desk("admin")
+    with pytest.raises(InvalidInput) as refused:
+        add_user(admin, "ecrf", "Someone", "nurse", password="someone-password-1")
+    assert refused.value.code == "username-reserved"

@@ -36,8 +36,11 @@ def app(tmp_path, study, demo, qtbot, monkeypatch):  # type: ignore[no-untyped-d
 
 
 def _new_ae_entry(session) -> FormRef:  # type: ignore[no-untyped-def]
-    allocated = [row for row in subject_rows(session) if row.subject_id]
-    return FormRef(allocated[0].label, "", "AE", "", 0)
+    """A new AE entry of an allocated subject the editor opens for entry (the demo locks one subject)."""
+    from ecrf.services.editing import open_form
+
+    allocated = [FormRef(row.label, "", "AE", "", 0) for row in subject_rows(session) if row.subject_id]
+    return next(ref for ref in allocated if open_form(session, ref).editable)
 
 
 def test_read_only_site_in_the_app(app, qtbot, dialogs) -> None:  # type: ignore[no-untyped-def]

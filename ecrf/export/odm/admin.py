@@ -14,6 +14,7 @@ from lxml import etree
 from ecrf.export.odm import keys as k
 from ecrf.export.odm.elements import element, sub
 from ecrf.export.records import ExportContext, SignatureMeaning, UserRecord
+from ecrf.study.status import SYSTEM_USER
 
 USER_TYPES = {"investigator": "Investigator", "monitor": "Sponsor"}
 INVESTIGATOR_LEGAL_REASON = "Electronic signature of the investigator (21 CFR Part 11)"
@@ -24,6 +25,7 @@ def admin_element(ctx: ExportContext) -> etree._Element:
     root = element("AdminData", {"StudyOID": ctx.study.info.oid})
     for user in sorted(ctx.users, key=lambda u: u.username):
         _user(root, user, ctx)
+    _system_user(root, ctx)
     location = sub(root, "Location", {"OID": k.location_oid(site.site_code), "Name": site.site_name,
                                       "LocationType": "Site"})
     sub(location, "MetaDataVersionRef", {"StudyOID": ctx.study.info.oid,
@@ -60,6 +62,15 @@ def _user(root: etree._Element, user: UserRecord, ctx: ExportContext) -> None:
     sub(node, "LoginName", text=user.username)
     sub(node, "DisplayName", text=display_name(user))
     sub(node, "FullName", text=user.full_name)
+    sub(node, "Organization", text=ctx.site.site_name)
+    sub(node, "LocationRef", {"LocationOID": k.location_oid(ctx.site.site_code)})
+
+
+def _system_user(root: etree._Element, ctx: ExportContext) -> None:
+    """The eCRF itself, author of the automatic queries' steps, so that every UserRef names a User."""
+    node = sub(root, "User", {"OID": k.user_oid(SYSTEM_USER), "UserType": "Other"})
+    sub(node, "LoginName", text=SYSTEM_USER)
+    sub(node, "DisplayName", text="ecrf (automatic checks) [system]")
     sub(node, "Organization", text=ctx.site.site_name)
     sub(node, "LocationRef", {"LocationOID": k.location_oid(ctx.site.site_code)})
 

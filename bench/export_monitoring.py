@@ -37,7 +37,7 @@ def run(scale: Scale) -> list[Result]:
     queries = scale.pick(10_000, 10_000, 200)
     repeats = scale.pick(3, 1, 1)
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-monitoring-") as folder, kdf_profile("fast"):
-        db_path = demo_copy(20, Path(folder))
+        db_path = demo_copy(scale.pick(20, 20, 3), Path(folder))
         session = login(db_path, load_study(FORMS_DIR), "nurse", "demo-nurse-2020")
         try:
             with session.database.write() as db:

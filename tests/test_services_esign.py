@@ -228,3 +228,25 @@ def test_ready_for_signature_lists_complete_casebooks_and_visits_not_validly_sig
     assert {(Scope.SUBJECT, ""), (Scope.VISIT, "SCR")} <= mine()
     esign.sign(session, label, Scope.SUBJECT, username="investigator", password=INV_PASSWORD)
     assert mine() == set()  # the casebook signature covers its visits too
+
+
+@pytest.mark.req("P11.50")
+def test_a_casebook_with_a_visit_due_and_never_started_is_not_signed(sites):
+    """Forms of a visit whose window closed and that were never started have their required items empty too."""
+    from datetime import timedelta
+
+    db_path, _ = sites.make()
+    investigator = sites.login(db_path, "investigator")
+    try:
+        day0 = app_clock.today() - timedelta(days=10)
+        label = enrol(investigator, manual=("CTRL", "M001"), day0=day0, consent=day0 - timedelta(days=1))
+        esign.certify(investigator, INV_PASSWORD)
+        with pytest.raises(WrongState) as refused:
+            esign.sign(investigator, label, Scope.SUBJECT, username="investigator", password=INV_PASSWORD)
+        assert refused.value.code == "esign-incomplete" and "D0/VS" in refused.value.message
+        assert "D14" not in refused.value.message  # not due yet: signing after Day 28 does not wait for Day 90
+        assert "SCR/VS" in refused.value.message  # screening's window closed too, its vital signs never entered
+        # A complete form can still be signed on its own.
+        esign.sign(investigator, label, Scope.FORM, ref=DM, username="investigator", password=INV_PASSWORD)
+    finally:
+        investigator.close()

@@ -181,7 +181,9 @@ def _sign_casebooks(investigator: SiteSession, password: str, first: str | None)
     ready = [r.subject for r in esign_views.ready_for_signature(investigator) if r.scope is Scope.SUBJECT]
     ordered = ([first] if first in ready else []) + [label for label in ready if label != first]
     signed: list[str] = []
-    for label in ordered[:CASEBOOKS_SIGNED]:
+    for label in ordered:
+        if len(signed) == CASEBOOKS_SIGNED:
+            break
         try:
             esign.sign(investigator, label, Scope.SUBJECT, password=password,
                        username=investigator.actor.username, acknowledge_warnings=True)

@@ -190,12 +190,15 @@ def _overdue_work(db: Session, study: Study, today: date, days: int) -> tuple[li
     for pk, visit, latest in visits:
         if visit in {v.code for v in study.visits}:
             wanted += _missing_at_visit(db, study, subjects[pk], visit, latest, days, instances[(pk, visit)], today)
-    active = list(db.scalars(select(QueryRow).where(QueryRow.origin == QueryOrigin.AUTO,
-                                                    QueryRow.check_key == OVERDUE_KEY, QueryRow.state.in_(ACTIVE))))
-    asked = {(q.subject_pk, q.visit_code, q.form_code, q.timepoint): q.id for q in active}
+    overdue = list(db.scalars(select(QueryRow).where(QueryRow.origin == QueryOrigin.AUTO,
+                                                     QueryRow.check_key == OVERDUE_KEY)))
+    asked = {(q.subject_pk, q.visit_code, q.form_code, q.timepoint): q.id for q in overdue if q.state in ACTIVE}
+    # Once per place: a query the monitor closed (the visit was missed, the data will never come) is not
+    # raised again at every login.
+    ever = {(q.subject_pk, q.visit_code, q.form_code, q.timepoint) for q in overdue}
     wanted_keys = {(w.subject_pk, w.place.visit, w.place.form, w.place.timepoint) for w in wanted}
     stale = sorted(qid for key, qid in asked.items() if key not in wanted_keys)
-    return [w for w in wanted if (w.subject_pk, w.place.visit, w.place.form, w.place.timepoint) not in asked], stale
+    return [w for w in wanted if (w.subject_pk, w.place.visit, w.place.form, w.place.timepoint) not in ever], stale
 
 
 def _missing_at_visit(db: Session, study: Study, subject: Subject, visit: str, latest: str, days: int,

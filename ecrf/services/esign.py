@@ -13,19 +13,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services import auth, locks
 from ecrf.services.errors import InvalidInput, ServiceError, WrongState
+from ecrf.services.expected import expected_forms
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.signature_breaks import break_signatures, covering
 from ecrf.services.subject_data import find_subject
 from ecrf.store.audit import Change
 from ecrf.store.models import FormInstance, QueryRow, SignatureCertification, SignatureRow, Subject
-from ecrf.study.model import Text
+from ecrf.study.model import Study, Text
 from ecrf.study.monitoring import Policy, SignaturePlan
 from ecrf.study.status import FormStatus, QueryState, Scope, SignatureState
 from ecrf.trail import esign as signed_data
@@ -114,7 +116,7 @@ def preview(session: SiteSession, subject: str, scope: Scope | str, *, visit: st
     scope, place = _place(scope, visit, ref)
     with session.read(Do.SIGN) as db:
         found = find_subject(db, subject)
-        assessed = _assess(db, session.study.monitoring.signature, found, scope, place)
+        assessed = _assess(db, session.study, found, scope, place, session.clock.now().date())
         return Preview(assessed.where, tuple(_label(i) for i in assessed.in_scope), tuple(assessed.warnings))
 
 
@@ -140,8 +142,7 @@ def sign(session: SiteSession, subject: str, scope: Scope | str, *, visit: str |
     scope, place = _place(scope, visit, ref)
     with session.write(Do.SIGN) as tx:
         locks.refuse_if_site_locked(tx)
-        result = _ceremony(tx, session.study.monitoring.signature, session.study.info.oid,
-                           find_subject(tx.db, subject), scope, place, acknowledge_warnings)
+        result = _ceremony(tx, session.study, find_subject(tx.db, subject), scope, place, acknowledge_warnings)
     session.esign_open = True
     return result
 
@@ -169,19 +170,25 @@ class _Assessed:
     warnings: list[ServiceError]
 
 
-def _assess(db: Session, plan: SignaturePlan, subject: Subject, scope: Scope, place: Place) -> _Assessed:
+def _assess(db: Session, study: Study, subject: Subject, scope: Scope, place: Place, today: date) -> _Assessed:
     instances = _instances(db, subject)
     in_scope = sorted((i for i in instances if _in_scope(scope, place, _place_of(i))), key=_place_of)
     where = _where(subject, scope, place)
     if not any(i.values for i in in_scope):
         raise WrongState("esign-nothing-to-sign", place=where)
-    return _Assessed(where, instances, in_scope, _checks(db, plan, subject, scope, place, in_scope, where))
+    # Forms of visits whose window has closed but never started: their required items are empty too.
+    there = {_place_of(i) for i in instances}
+    never_started = [str(p) for p in expected_forms(study, subject, place if scope is not Scope.SUBJECT else Place(),
+                                                    closed_before=today)
+                     if p not in there and _in_scope(scope, place, p)]
+    checks = _checks(db, study.monitoring.signature, subject, scope, place, in_scope, where, never_started)
+    return _Assessed(where, instances, in_scope, checks)
 
 
-def _ceremony(tx: Tx, plan: SignaturePlan, study_oid: str, subject: Subject, scope: Scope, place: Place,
-              acknowledge: bool) -> SignedForms:
+def _ceremony(tx: Tx, study: Study, subject: Subject, scope: Scope, place: Place, acknowledge: bool) -> SignedForms:
     """The rows of one ceremony, checked again inside the writing transaction (nothing changed in between)."""
-    assessed = _assess(tx.db, plan, subject, scope, place)
+    plan, study_oid = study.monitoring.signature, study.info.oid
+    assessed = _assess(tx.db, study, subject, scope, place, tx.clock.now().date())
     if assessed.warnings and not acknowledge:
         raise SignatureWarnings(assessed.where, assessed.warnings)
     forms = {_place_of(i): _entries(i) for i in assessed.instances}
@@ -217,10 +224,11 @@ def _store(tx: Tx, subject: Subject, facts: Signed, signature: signed_data.Signa
 
 
 def _checks(db: Session, plan: SignaturePlan, subject: Subject, scope: Scope, place: Place,
-            in_scope: Sequence[FormInstance], where: str) -> list[ServiceError]:
-    """Refuse, or collect warnings, as the plan says: forms in scope not complete, queries not closed."""
+            in_scope: Sequence[FormInstance], where: str, never_started: Sequence[str]) -> list[ServiceError]:
+    """Refuse, or collect warnings, as the plan says: forms in scope not complete (or due and never started),
+    queries not closed."""
     warnings: list[ServiceError] = []
-    incomplete = [_label(i) for i in in_scope if i.status != FormStatus.COMPLETE]
+    incomplete = [_label(i) for i in in_scope if i.status != FormStatus.COMPLETE] + list(never_started)
     if incomplete:
         forms = ", ".join(incomplete)
         if plan.empty_required is Policy.REFUSE:

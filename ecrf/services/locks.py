@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ecrf.errors import Localized
 from ecrf.services import sdv
 from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongState
+from ecrf.services.expected import expected_forms
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.signature_breaks import break_signatures_within
@@ -30,7 +31,7 @@ from ecrf.study.model import Study
 from ecrf.study.monitoring import LockNeed
 from ecrf.study.parsing import has_broken_character
 from ecrf.study.place import Place
-from ecrf.study.status import QueryState, Scope, SdvState, SiteState, SubjectStatus
+from ecrf.study.status import QueryState, Scope, SdvState, SiteState
 
 __all__ = ["LockInfo", "active_locks", "change_refusal", "freeze_site", "lock", "lock_site", "refuse_change",
            "refuse_if_site_locked", "reopen_site", "unlock"]
@@ -192,32 +193,10 @@ def lock_missing(db: Session, study: Study, subject: Subject, place: Place) -> l
     return missing
 
 
-def _expected(study: Study, subject: Subject, place: Place) -> list[Place]:
-    """The forms the schedule expects in `place` (a form expects itself): of every visit not cancelled that is
-    due for this subject (screening always; the others once allocated); none after a screen failure."""
-    if place.scope is Scope.FORM:
-        return [place]
-    if subject.status == SubjectStatus.SCREEN_FAILURE:
-        return []  # nothing more is collected after a screen failure: what was entered must be complete
-    cancelled = {row.visit_code for row in subject.visits if row.cancelled}
-    scheduled = {row.visit_code for row in subject.visits}
-    places = []
-    for visit in study.visits:
-        if not place.contains(Place(visit.code)) or visit.code in cancelled:
-            continue
-        if not visit.before_day0 and visit.code not in scheduled:
-            continue
-        for visit_form in visit.forms_for(subject.arm):
-            if visit_form.form == study.allocation_form and subject.arm is None:
-                continue  # filled by the allocation itself
-            places += [Place(visit.code, visit_form.form, tp) for tp in visit_form.timepoints or ("",)]
-    return places
-
-
 def _not_complete(study: Study, subject: Subject, place: Place,
                   instances: list[FormInstance]) -> list[tuple[str, str]]:
     status = {Place(i.visit_code, i.form_code, i.timepoint, i.repeat): i.status for i in instances}
-    expected = _expected(study, subject, place)
+    expected = expected_forms(study, subject, place)
     wanted = expected + [p for p in status if p not in expected]
     missing = [str(p) for p in wanted if status.get(p, FormStatus.NOT_STARTED) != FormStatus.COMPLETE]
     if not missing:

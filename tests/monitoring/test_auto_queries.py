@@ -146,6 +146,16 @@ def test_overdue_required_data_raise_one_query_per_visit_and_form(late_site):
     assert queries.query_thread(nurse, on_form.id).query.state == QueryState.CLOSED
 
 
+def test_an_overdue_query_the_monitor_closed_is_not_raised_again(late_site):
+    desk, _ = late_site
+    today = app_clock.today()
+    auto_queries.raise_overdue(desk("nurse"), today)
+    d3 = next(v for v in _auto(desk("nurse")) if v.place.visit == "D3")
+    queries.close_query(desk("monitor"), d3.id, "Visit missed: the subject was transferred; documented.")
+    assert auto_queries.raise_overdue(desk("nurse"), today) == 0  # once per check and place, ever
+    assert [v.state for v in _auto(desk("nurse")) if v.place.visit == "D3"] == [QueryState.CLOSED]
+
+
 def test_overdue_is_nothing_for_a_read_only_user(late_site):
     desk, _ = late_site
     reader = desk("reader")

@@ -73,6 +73,7 @@ class QueryPanel(QFrame):
         scroll.setMaximumHeight(MAX_LINES_HEIGHT)
         scroll.setWidget(lines)
         outer.addWidget(scroll)
+        self.lines_area = scroll
 
     def load(self, ref: FormRef) -> None:
         self.ref = ref
@@ -104,6 +105,7 @@ class QueryPanel(QFrame):
             button.clicked.connect(lambda _c=False, qid=view.id: self.open_thread(qid))
             self.grid.addWidget(label, n, 1)
             self.grid.addWidget(button, n, 2)
+        self.lines_area.setVisible(bool(self.threads))  # no empty box taking the form's room
         self.setVisible(bool(self.threads) or may(self.session.actor.role, Do.RAISE_QUERY))
 
     def markers(self) -> dict[str, tuple[str, str]]:

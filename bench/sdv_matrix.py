@@ -50,12 +50,15 @@ def _fill(db: Any, study: Any, n: int, seed: int = 13) -> None:
             instances.append({"id": form_pk, "subject_pk": i, "visit_code": visit, "form_code": form,
                               "timepoint": tp, "repeat": repeat, "status": "complete",
                               "definition_version": "1", "definition_fingerprint": "f", "deleted": False,
-                              "updated_at": STAMP, "updated_by": "nurse", "sdv_verified": 0, "sdv_changed": 0})
+                              "updated_at": STAMP, "updated_by": "nurse", "sdv_verified": 0, "sdv_changed": 0,
+                              "sdv_required": None})
+            required = sdv.required_items(study, visit, form, None)
             if form == "AE":  # what the AE rule's `when` reads: a third serious or severe
-                serious = rng.random() < 0.33
-                values += [_value(form_pk, "AESER", "Y" if serious else "N"),
-                           _value(form_pk, "AETOXGR", str(rng.choice((1, 2, 3))))]
-            for code in sdv.required_items(study, visit, form, None):
+                serious, grade = rng.random() < 0.33, rng.choice((1, 2, 3))
+                values += [_value(form_pk, "AESER", "Y" if serious else "N"), _value(form_pk, "AETOXGR", str(grade))]
+                required = sdv.required_items(study, visit, form, {"AESER": "Y" if serious else "N", "AETOXGR": grade})
+            instances[-1]["sdv_required"] = len(required)  # as a save leaves it
+            for code in required:
                 if not (form == "AE" and code in ("AESER", "AETOXGR")):
                     values.append(_value(form_pk, code, "1"))
                 roll = rng.random()

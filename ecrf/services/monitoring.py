@@ -26,5 +26,6 @@ def after_change(tx: Tx, study: Study, subject: Subject, instance: FormInstance,
     the validation of the form as saved (None when no values were validated)."""
     if changed:
         sdv.values_changed(tx, subject, instance, changed)
+        sdv.count_required(study, instance)
         esign.data_changed(tx, subject, instance, changed, reason)
     queries.form_saved(tx, study, subject, instance, changed, check)

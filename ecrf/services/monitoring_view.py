@@ -61,16 +61,15 @@ def matrix_states(session: SiteSession) -> dict[tuple[str, str], MonitoringState
     """Every subject x visit (visit '' for the log entries), keyed by (subject label, visit code); a subject
     without any form entered has no key. The SDV matrix and the subject matrix read this.
 
-    Whole visits only: the forms are summed in the database (their SDV counts are kept on the form rows), and
-    only forms whose SDV rule has a `when` are read one by one. A visit is locked when a visit or subject lock
-    covers it (form locks show on the subject page)."""
+    Whole visits only: the forms are summed in the database (their SDV counts are kept on the form rows at each
+    save); only rows saved before the counts were kept are worked out one by one. A visit is locked when a visit
+    or subject lock covers it (form locks show on the subject page)."""
     study = session.study
     with session.read(Do.READ_DATA) as db:
         labels = {pk: sid or sno for pk, sid, sno in db.execute(
             select(Subject.id, Subject.subject_id, Subject.screening_no))}
-        conditional = sorted(_conditional_forms(study))
-        totals = _visit_totals(db, study, conditional)
-        for key, parts in _conditional_visit_parts(db, study, conditional).items():
+        totals = _visit_totals(db)
+        for key, parts in _uncounted_visit_parts(db, study).items():
             count, complete, summary = totals.get(key, (0, 0, sdv.NOT_REQUIRED))
             totals[key] = (count + parts[0], complete + parts[1], roll_up([summary, parts[2]]))
         queries = _visit_queries(db)
@@ -91,29 +90,15 @@ def _conditional_forms(study: Study) -> set[str]:
             if any(sdv.needs_values(study, visit, code) for visit in ("", *(v.code for v in study.visits)))}
 
 
-def _required_count(study: Study) -> Any:
-    """SQL for the number of items to verify on a form row (rules without `when`; per-visit rules nested)."""
-    per_form: dict[str, Any] = {}
-    for code in study.forms:
-        counts = {v.code: len(sdv.required_items(study, v.code, code, None)) for v in study.visits}
-        counts[""] = len(sdv.required_items(study, "", code, None))
-        common = max(set(counts.values()), key=list(counts.values()).count)
-        odd = {visit: n for visit, n in counts.items() if n != common}
-        per_form[code] = case(odd, value=FormInstance.visit_code, else_=common) if odd else common
-    return case(per_form, value=FormInstance.form_code, else_=0)
-
-
-def _visit_totals(db: Session, study: Study,
-                  conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
-    """(subject pk, visit) -> (forms, forms complete, SDV), summed in the database over the forms whose
-    required items are fixed."""
-    required = _required_count(study)
+def _visit_totals(db: Session) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
+    """(subject pk, visit) -> (forms, forms complete, SDV), summed in the database over the form rows whose
+    number of items to verify was kept at their last save."""
     fi = FormInstance
+    required = fi.sdv_required
     query = select(fi.subject_pk, fi.visit_code, func.count(),
                    func.sum(case((fi.status == FormStatus.COMPLETE, 1), else_=0)), func.sum(required),
                    func.sum(func.min(fi.sdv_verified, required)), func.sum(func.min(fi.sdv_changed, required))
-                   ).where(fi.deleted.is_(False), fi.form_code.not_in(conditional)).group_by(fi.subject_pk,
-                                                                                              fi.visit_code)
+                   ).where(fi.deleted.is_(False), required.is_not(None)).group_by(fi.subject_pk, fi.visit_code)
     totals = {}
     for pk, visit, count, complete, needed, verified, changed in db.execute(query):
         summary = sdv.NOT_REQUIRED if not needed else SdvSummary(
@@ -123,16 +108,14 @@ def _visit_totals(db: Session, study: Study,
     return totals
 
 
-def _conditional_visit_parts(db: Session, study: Study,
-                             conditional: list[str]) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
-    """The same for the forms whose rule has a `when`, evaluated form by form on the values it reads; the
-    marks are counted from the form rows too (marks exist only on items that were required)."""
-    if not conditional:
-        return {}
+def _uncounted_visit_parts(db: Session, study: Study) -> dict[tuple[int, str], tuple[int, int, SdvSummary]]:
+    """The same for the form rows whose count was never kept (saved before it was), worked out form by form
+    (a `when` rule on the values it reads); the marks are counted from the form rows too."""
     fi = FormInstance
     rows = db.execute(select(fi.id, fi.subject_pk, fi.visit_code, fi.form_code, fi.status, fi.sdv_verified,
-                             fi.sdv_changed).where(fi.deleted.is_(False), fi.form_code.in_(conditional))).all()
-    values = _values_of(db, study, {row[0]: row[3] for row in rows})
+                             fi.sdv_changed).where(fi.deleted.is_(False), fi.sdv_required.is_(None))).all()
+    conditional = _conditional_forms(study)
+    values = _values_of(db, study, {row[0]: row[3] for row in rows if row[3] in conditional})
     parts: dict[tuple[int, str], list[Any]] = {}
     required_for = _RequiredMemo(study)
     for form_pk, pk, visit, form, status, verified, changed in rows:

@@ -262,6 +262,15 @@ def unverify(session: SiteSession, ref: FormRef, items: Collection[str], reason:
             mark.state, mark.changed_at = SdvState.NOT_VERIFIED, tx.now_text()
 
 
+def count_required(study: Study, instance: FormInstance) -> None:
+    """Keep the number of items to verify on the form row, as of its last save (the matrix sums it)."""
+    if instance.form_code not in study.forms:
+        return
+    form = study.form(instance.form_code)
+    instance.sdv_required = len(required_items(study, instance.visit_code, form.code,
+                                               typed_values(form, instance.values)))
+
+
 # -- the data change hook --------------------------------------------------------------------------------
 
 def values_changed(tx: Tx, subject: Subject, instance: FormInstance, changed: Collection[str]) -> None:

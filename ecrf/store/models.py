@@ -103,7 +103,10 @@ class FormInstance(Base):
     """One form of one subject at one visit (and timepoint); log entries are repeats with visit ''."""
 
     __tablename__ = "form_instances"
-    __table_args__ = (UniqueConstraint("subject_pk", "visit_code", "form_code", "timepoint", "repeat"),)
+    __table_args__ = (UniqueConstraint("subject_pk", "visit_code", "form_code", "timepoint", "repeat"),
+                      # the SDV matrix's sums per subject and visit, read from the index alone
+                      Index("ix_form_instances_sdv", "subject_pk", "visit_code", "deleted", "status", "sdv_required",
+                            "sdv_verified", "sdv_changed"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_pk: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
@@ -121,6 +124,9 @@ class FormInstance(Base):
     # Counts of this form's SDV marks by state, kept by ecrf.services.sdv (for the SDV matrix's speed).
     sdv_verified: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sdv_changed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Items to verify, kept at each save (a `when` rule depends on the values): the SDV matrix sums it instead
+    # of evaluating thousands of conditions. NULL: not counted yet (rows saved before; the matrix works it out).
+    sdv_required: Mapped[int | None] = mapped_column(Integer)
 
     values: Mapped[list[ItemValue]] = relationship(back_populates="form", cascade="all")
 

@@ -17,6 +17,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
+SDV_MATRIX_COLUMNS = ("subject_pk", "visit_code", "deleted", "status", "sdv_required", "sdv_verified", "sdv_changed")
 NEVER_DELETED = ("sdv_marks", "queries", "query_messages", "signatures", "esign_certifications", "locks")
 NEVER_CHANGED = ("query_messages", "esign_certifications")
 SIGNATURE_FIELDS = ("id", "ceremony", "subject_pk", "scope", "visit_code", "form_code", "timepoint", "repeat",
@@ -38,6 +39,9 @@ def upgrade() -> None:
     # service, so the SDV matrix of thousands of subjects reads the forms alone, not every mark.
     op.add_column("form_instances", sa.Column("sdv_verified", sa.Integer, nullable=False, server_default="0"))
     op.add_column("form_instances", sa.Column("sdv_changed", sa.Integer, nullable=False, server_default="0"))
+    op.add_column("form_instances", sa.Column("sdv_required", sa.Integer, nullable=True))
+    # The SDV matrix sums these per subject and visit: one covering index, read in group order.
+    op.create_index("ix_form_instances_sdv", "form_instances", list(SDV_MATRIX_COLUMNS))
     op.create_table(
         "sdv_marks",
         sa.Column("id", sa.Integer, primary_key=True),

@@ -23,6 +23,7 @@ from ecrf.export.records import (
     SignatureRecord,
 )
 from ecrf.store.models import FormInstance, LockRow, QueryMessage, QueryRow, SdvMark, SignatureRow, Subject
+from ecrf.study.status import query_number
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,7 @@ NOTHING = SubjectMonitoring()
 T = TypeVar("T")
 
 
-def query_id(pk: int) -> str:
-    """The number people quote on the phone: Q-0001."""
-    return f"Q-{pk:04d}"
+query_id = query_number  # the number people quote on the phone: Q-0001
 
 
 def load_monitoring(db: Session) -> dict[int, SubjectMonitoring]:

@@ -31,7 +31,7 @@ from ecrf.study.model import Study
 from ecrf.study.monitoring import LockNeed
 from ecrf.study.parsing import has_broken_character
 from ecrf.study.place import Place
-from ecrf.study.status import QueryState, Scope, SdvState, SiteState
+from ecrf.study.status import QueryState, Scope, SdvState, SiteState, query_number
 
 __all__ = ["LockInfo", "active_locks", "change_refusal", "freeze_site", "lock", "lock_site", "refuse_change",
            "refuse_if_site_locked", "reopen_site", "unlock"]
@@ -208,7 +208,7 @@ def _not_complete(study: Study, subject: Subject, place: Place,
 def _queries_pending(db: Session, subject: Subject, place: Place) -> list[tuple[str, str]]:
     rows = db.scalars(select(QueryRow).where(QueryRow.subject_pk == subject.id,
                                              QueryRow.state.in_(PENDING_QUERY_STATES)).order_by(QueryRow.id))
-    pending = [f"Q-{row.id:04d}" for row in rows
+    pending = [query_number(row.id) for row in rows
                if place.contains(Place(row.visit_code, row.form_code, row.timepoint, row.repeat))]
     if not pending:
         return []

@@ -9,7 +9,7 @@ from ecrf.services.session import Tx
 from ecrf.services.subject_data import FormRef
 from ecrf.store.audit import Change
 from ecrf.store.models import QueryMessage, QueryRow, Subject
-from ecrf.study.status import SYSTEM_USER, QueryOrigin, QueryState, ResponseCode, Scope
+from ecrf.study.status import SYSTEM_USER, QueryOrigin, QueryState, ResponseCode, Scope, query_number
 
 SYSTEM_AUTHOR = SYSTEM_USER  # the author of the eCRF's own steps (automatic queries)
 SYSTEM_ROLE = "system"
@@ -19,9 +19,7 @@ QUERY_STATE_ZH = {QueryState.OPEN: "待回复", QueryState.ANSWERED: "已回复"
                   QueryState.CANCELLED: "已取消"}
 
 
-def number_of(query_id: int) -> str:
-    """How people name a query: Q-0001 (the row id)."""
-    return f"Q-{query_id:04d}"
+number_of = query_number  # how people name a query: Q-0001 (the row id)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ class QueryState(StrEnum):
     CANCELLED = "cancelled"
 
 
+def query_number(pk: int) -> str:
+    """How a query is named everywhere (screens, audit events, bundle, the phone): Q-0001, from its row id."""
+    return f"Q-{pk:04d}"
+
+
 class QueryOrigin(StrEnum):
     MANUAL = "manual"
     AUTO = "auto"  # raised by the eCRF itself: an overridden soft check, or required data overdue

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ecrf.study.status import FormStatus, SubjectStatus
+from ecrf.study.status import FormStatus, SdvState, SubjectStatus
 from ecrf.trail.chain import Event
 
 FormKey = tuple[str, str, str, str, int]
@@ -29,6 +29,12 @@ class Stored:
     forms: dict[FormKey, tuple[str, bool]] = field(default_factory=dict)  # (status, removed)
     subjects: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # screening no -> (subject id, status)
     partial_forms: bool = False  # only the forms listed are known (a bundle's long file lists forms with values)
+    # Monitoring, when known (the site database; a bundle's check leaves it out): each verified or changed item's
+    # SDV state, each query's state by its number, and the places under a lock in force.
+    monitoring: bool = False
+    sdv: dict[ValueKey, str] = field(default_factory=dict)
+    queries: dict[str, str] = field(default_factory=dict)
+    locks: set[FormKey] = field(default_factory=set)
 
 
 @dataclass
@@ -96,8 +102,34 @@ def _removed(replay: Replay, event: Event) -> None:
     replay.state.forms[key] = (status, True)
 
 
+def _sdv(replay: Replay, event: Event) -> None:
+    key = (*replay.form_key(event), event.item or "")
+    if event.new_value in (SdvState.VERIFIED, SdvState.CHANGED):
+        replay.state.sdv[key] = event.new_value or ""
+    else:  # taken back: as if never verified
+        replay.state.sdv.pop(key, None)
+
+
+def _query(replay: Replay, event: Event) -> None:
+    found = _QUERY_NUMBER.match(event.reason or "")
+    if found:
+        replay.state.queries[found.group(1)] = event.new_value or ""
+
+
+def _lock(replay: Replay, event: Event) -> None:
+    key = replay.form_key(event)
+    if event.action == "locked":
+        replay.state.locks.add(key)
+    else:
+        replay.state.locks.discard(key)
+
+
+_QUERY_NUMBER = re.compile(r"(Q-\d+):")
+
 _HANDLERS = {"subject_screened": _screened, "allocated": _allocated, "participation_ended": _ended,
-             "value": _value, "value_derived": _value, "form_status": _status, "log_entry_removed": _removed}
+             "value": _value, "value_derived": _value, "form_status": _status, "log_entry_removed": _removed,
+             "sdv_verified": _sdv, "sdv_changed": _sdv, "sdv_unverified": _sdv, "locked": _lock, "unlocked": _lock,
+             **{f"query_{step}": _query for step in ("raised", "answered", "closed", "cancelled", "reopened")}}
 
 
 def compare(expected: Stored, stored: Stored) -> list[str]:
@@ -110,11 +142,29 @@ def compare(expected: Stored, stored: Stored) -> list[str]:
         if want != have:
             problems.append(f"{_where(form_key)}: stored as {_form_state(have)}, but the trail leads to "
                             f"{_form_state(want)}")
+    if stored.monitoring:
+        problems += _compare_monitoring(expected, stored)
     for key in sorted(expected.subjects.keys() | stored.subjects.keys()):
         want_subject, have_subject = expected.subjects.get(key), stored.subjects.get(key)
         if want_subject != have_subject:
             problems.append(f"subject {key}: stored as {_subject_state(have_subject)}, but the trail leads to "
                             f"{_subject_state(want_subject)}")
+    return problems
+
+
+def _compare_monitoring(expected: Stored, stored: Stored) -> list[str]:
+    """Verification marks, query states and locks written without their audit events (or events removed)."""
+    problems = [f"{_where(key)}: stored as {stored.sdv.get(key, 'not verified')}, but the trail leads to "
+                f"{expected.sdv.get(key, 'not verified')}"
+                for key in sorted(expected.sdv.keys() | stored.sdv.keys())
+                if expected.sdv.get(key) != stored.sdv.get(key)]
+    problems += [f"query {number}: stored as {stored.queries.get(number, 'no query')}, but the trail leads to "
+                 f"{expected.queries.get(number, 'no query')}"
+                 for number in sorted(expected.queries.keys() | stored.queries.keys())
+                 if expected.queries.get(number) != stored.queries.get(number)]
+    problems += [f"{_where(key)}: {'a lock is in force' if key in stored.locks else 'no lock is in force'}, but "
+                 f"the trail leads to {'a lock' if key in expected.locks else 'none'}"
+                 for key in sorted(expected.locks ^ stored.locks)]
     return problems
 
 

@@ -18,6 +18,7 @@ from ecrf.export.visit_records import OutstandingForm, VerifiedForm, VisitReport
 from ecrf.study.status import SDV_STATE_TEXT
 
 FACT_COLUMNS = columns(24, 56, 24, 56)
+FACT_SIZE = 8  # the facts' table is set a little larger than the lists; its cells wrap at that size
 VERIFIED_COLUMNS = columns(22, 36, 82, 40)  # subject, form, items, last verified
 OUTSTANDING_COLUMNS = columns(22, 36, 40, 22, 60)  # subject, form, state, n of m, changed since verified
 _SDV_STATE = {s.value: text for s, text in SDV_STATE_TEXT.items()}
@@ -57,14 +58,15 @@ def _facts(report: VisitReport) -> Flowable:
     summary = (f"{report.items_verified} items on {len(report.verified)} forms verified; {len(report.raised)} "
                f"queries raised, {len(report.answered)} answered, {len(report.closed)} closed or cancelled")
     rows: list[list[object]] = [
-        ["Study", report.study_oid, "Site", cell(f"{report.site_code} {report.site_name}", FACT_COLUMNS[3])],
-        ["Monitor", cell(f"{report.full_name} ({report.username}, {report.role})", FACT_COLUMNS[1]),
-         "Period (UTC)", cell(period, FACT_COLUMNS[3])],
+        ["Study", report.study_oid, "Site", cell(f"{report.site_code} {report.site_name}", FACT_COLUMNS[3], FACT_SIZE)],
+        ["Monitor", cell(f"{report.full_name} ({report.username}, {report.role})", FACT_COLUMNS[1], FACT_SIZE),
+         "Period (UTC)", cell(period, FACT_COLUMNS[3], FACT_SIZE)],
         ["Made", utc_text(report.made_at), "As of", f"audit event {report.audit_head_seq}"],
-        ["Summary", cell(summary, FACT_COLUMNS[1]), "Still open",
-         cell(f"{len(report.open_queries)} queries; {len(report.outstanding)} forms to verify", FACT_COLUMNS[3])],
+        ["Summary", cell(summary, FACT_COLUMNS[1], FACT_SIZE), "Still open",
+         cell(f"{len(report.open_queries)} queries; {len(report.outstanding)} forms to verify", FACT_COLUMNS[3],
+              FACT_SIZE)],
     ]
-    return table(rows, FACT_COLUMNS, header=False, size=8, bold_columns=(0, 2))
+    return table(rows, FACT_COLUMNS, header=False, size=FACT_SIZE, bold_columns=(0, 2))
 
 
 def _verified(verified: tuple[VerifiedForm, ...]) -> list[Flowable]:

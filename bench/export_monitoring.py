@@ -10,17 +10,14 @@ report the monitor waits for.
 """
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.demo_copy import demo_copy
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import FORMS_DIR
+from bench.timing import FORMS_DIR, warm_median_ms
 from bench.unlock import kdf_profile
 
 GOAL_MS = 2000.0
@@ -53,20 +50,11 @@ def run(scale: Scale) -> list[Result]:
                     for table in tables:
                         db.execute(select(table)).all()
 
-            value, base = _median(figure, repeats), _median(floor, repeats)
+            value, base = warm_median_ms(figure, repeats), warm_median_ms(floor, repeats)
         finally:
             session.close()
     return [Result(f"monitoring read ({queries:,} queries, 3 messages each)", value, "ms", base,
                    f"≤ {GOAL_MS:.0f} ms", value <= GOAL_MS)]
-
-
-def _median(step: Callable[[], None], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _fill(db: Any, queries: int) -> None:  # noqa: ANN401 - a SQLAlchemy session

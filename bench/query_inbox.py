@@ -11,10 +11,7 @@ queries table's columns, no join, no records built) — what any inbox of that s
 """
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,7 +19,7 @@ from sqlalchemy import select
 from bench.result import Result
 from bench.save_form import encrypted_site, enrolled_subject
 from bench.scale import Scale
-from bench.timing import FORMS_DIR
+from bench.timing import FORMS_DIR, warm_median_ms
 from ecrf.services import queries
 from ecrf.services.session import SiteSession
 from ecrf.store.clock import Clock
@@ -66,16 +63,6 @@ def fill(session: SiteSession, n: int) -> None:
                                     text=text, response_code=response))
 
 
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm: the page cache and SQLAlchemy's statement cache
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter_ns()
-        fn()
-        samples.append((time.perf_counter_ns() - start) / 1e6)
-    return statistics.median(samples)
-
-
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     n = scale.pick(full=10_000, quick=10_000, smoke=200)
     repeat = scale.pick(full=15, quick=5, smoke=1)
@@ -93,9 +80,9 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
                 with database.read() as db:
                     return db.execute(select(*QueryRow.__table__.columns)).all()
 
-            floor = _median_ms(rows_only, repeat)
-            everything = _median_ms(lambda: queries.query_inbox(session), repeat)
-            filtered = _median_ms(lambda: queries.query_inbox(session, state=QueryState.OPEN, form="VS"), repeat)
+            floor = warm_median_ms(rows_only, repeat)
+            everything = warm_median_ms(lambda: queries.query_inbox(session), repeat)
+            filtered = warm_median_ms(lambda: queries.query_inbox(session, state=QueryState.OPEN, form="VS"), repeat)
         finally:
             database.close()
     return [

@@ -12,16 +12,14 @@ Goal: ≤ 200 ms (the screen opens without a wait). Smoke: 20 subjects.
 """
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from pathlib import Path
 from random import Random
 from typing import Any
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import FORMS_DIR
+from bench.timing import FORMS_DIR, warm_median_ms
 from bench.unlock import kdf_profile
 
 GOAL_MS = 200.0
@@ -102,16 +100,6 @@ def _floor(session: Any) -> None:
                         .where(fi.deleted.is_(False)).group_by(fi.subject_pk, fi.visit_code)))
 
 
-def _median_ms(fn: Any, repeat: int) -> float:
-    fn()  # warm-up: the page cache, SQLAlchemy's statement cache
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter_ns()
-        fn()
-        samples.append((time.perf_counter_ns() - start) / 1e6)
-    return statistics.median(samples)
-
-
 def run(scale: Scale = Scale.FULL) -> list[Result]:
     from ecrf.services import monitoring_view
     from ecrf.services.auth import login
@@ -133,8 +121,8 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
         session = login(db_path, study, "monitor", "monitor-password-1")
         try:
             cells = len(monitoring_view.matrix_states(session))
-            ours = _median_ms(lambda: monitoring_view.matrix_states(session), repeat)
-            floor = _median_ms(lambda: _floor(session), repeat)
+            ours = warm_median_ms(lambda: monitoring_view.matrix_states(session), repeat)
+            floor = warm_median_ms(lambda: _floor(session), repeat)
         finally:
             session.close()
     return [Result(f"SDV matrix, {n} subjects ({cells} subject × visit cells): matrix_states", ours, "ms", floor,

@@ -60,3 +60,14 @@ def subprocess_ns(code: str, *args: str, env: Mapping[str, str] | None = None) -
 
 def median_ms(samples_ns: list[int]) -> float:
     return statistics.median(samples_ns) / 1e6
+
+
+def warm_median_ms(fn: Callable[[], object], repeat: int) -> float:
+    """Median of `repeat` timed calls after one untimed warm-up (the page cache, SQLAlchemy's statement cache)."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter_ns()
+        fn()
+        samples.append(time.perf_counter_ns() - start)
+    return median_ms(samples)

@@ -9,7 +9,6 @@ the visit's forms. Every element with a TransactionType has an AuditRecord, its 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from lxml import etree
 
@@ -21,6 +20,7 @@ from ecrf.export.odm.metadata import repeating_forms
 from ecrf.export.odm.monitoring import Monitoring, monitoring_updates
 from ecrf.export.records import AuditRecord, FormRecord, LockRecord, QueryRecord, SignatureRecord, SubjectRecord
 from ecrf.study.model import Study
+from ecrf.study.place import FormPlace
 from ecrf.study.status import Scope
 
 FormKey = tuple[str, str, str, int]  # visit, form, timepoint, repeat
@@ -112,15 +112,7 @@ class SubjectWriter:
         return node
 
 
-class _OnForm(Protocol):  # read-only properties: the records are frozen dataclasses
-    @property
-    def visit(self) -> str: ...
-    @property
-    def form(self) -> str: ...
-    @property
-    def timepoint(self) -> str: ...
-    @property
-    def repeat(self) -> int: ...
+_OnForm = FormPlace  # read-only properties: the records are frozen dataclasses
 
 
 def _monitoring(subject: SubjectRecord, key: FormKey) -> Monitoring:

@@ -78,7 +78,7 @@ def _fill(db: Any, queries: int) -> None:  # noqa: ANN401 - a SQLAlchemy session
         {"query_pk": first + n, "kind": kind, "author": "monitor", "role": "monitor", "at_utc": stamp,
          "text": f"Message {k} of query {first + n}", "response_code": "typing_error" if kind == "answered" else None}
         for n in range(queries) for k, kind in enumerate(("raised", "answered", "note"))])
-    marked = set(db.execute(select(SdvMark.form_pk, SdvMark.item_code)).tuples())  # the demo's own marks
+    marked = {tuple(row) for row in db.execute(select(SdvMark.form_pk, SdvMark.item_code))}  # the demo's own marks
     values = [v for v in db.execute(select(ItemValue.form_pk, ItemValue.item_code)) if tuple(v) not in marked]
     db.execute(insert(SdvMark), [{"form_pk": v.form_pk, "item_code": v.item_code, "state": "verified",
                                   "verified_at": stamp, "verified_by": "monitor", "changed_at": None}

@@ -199,9 +199,9 @@ def test_the_demo_site_holds_monitoring_as_it_stands_mid_trial(demo):  # type: i
     """Every monitoring screen shows something on the first start (issue "Monitoring", point 7)."""
     _, session = demo
     with session.read() as db:
-        sdv = dict(db.execute(select(SdvMark.state, func.count()).group_by(SdvMark.state)).tuples().all())
-        asked = set(db.execute(select(QueryRow.origin, QueryRow.state)).tuples().all())
-        signed = set(db.execute(select(SignatureRow.scope, SignatureRow.state)).tuples().all())
+        sdv = dict(db.execute(select(SdvMark.state, func.count()).group_by(SdvMark.state)).all())
+        asked = {tuple(row) for row in db.execute(select(QueryRow.origin, QueryRow.state))}
+        signed = {tuple(row) for row in db.execute(select(SignatureRow.scope, SignatureRow.state))}
         locked = db.scalars(select(LockRow.scope).where(LockRow.active.is_(True))).all()
     assert sdv.get("verified", 0) > 100 and sdv.get("changed_since_verified") == 1
     assert {("manual", "open"), ("manual", "answered"), ("manual", "closed")} <= asked

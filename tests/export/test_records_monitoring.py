@@ -5,10 +5,13 @@ import json
 import zipfile
 
 import pytest
+from conftest import ADMIN_PASSWORD
 from sqlalchemy import event
 
 from ecrf.export.verify.bundle import verify_bundle
-from ecrf.services import export_records
+from ecrf.services import export_records, integrity
+from ecrf.services.auth import login
+from ecrf.services.errors import IntegrityAlarm
 from ecrf.services.export import export_bundle
 from ecrf.store.models import Site
 from tests.export.monitoring_rows import at, monitor_subject
@@ -75,12 +78,25 @@ def test_a_bundle_with_monitoring_verifies_and_holds_it(monitored_site, tmp_path
     session, labels = monitored_site
     out = tmp_path / "out"
     out.mkdir()
+    # The monitoring rows here were written straight into the tables, with no audit events: the site's trail
+    # check finds them and the export waits for an administrator's reason, which the bundle then carries.
+    with pytest.raises(IntegrityAlarm):
+        export_bundle(session, out)
+    db_path = session.database.paths.db
+    session.close()
+    admin = login(db_path, session.study, "admin", ADMIN_PASSWORD)
+    try:
+        integrity.acknowledge(admin, "test rows written without the services")
+    finally:
+        admin.close()
+    session = login(db_path, session.study, "nurse", "nurse-password-1")
     result = export_bundle(session, out)
     verdict = verify_bundle(result.path)
-    # The signature rows here were written straight into the table, not made with anyone's personal key: the
-    # verifier refuses exactly those (real signatures verify: tests/test_verify_esign.py); the rest is sound.
+    # Nor were the signature rows made with anyone's personal key: the verifier refuses exactly those (real
+    # signatures verify: tests/test_verify_esign.py).
     assert verdict.problems and all(p.startswith("csv/signatures.csv") and "does not verify" in p
                                     for p in verdict.problems), verdict.problems
+    session.close()
     with zipfile.ZipFile(result.path) as bundle:
         manifest = json.loads(bundle.read("manifest.json"))
         messages = bundle.read("csv/query_messages.csv").decode()

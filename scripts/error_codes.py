@@ -25,6 +25,8 @@ LAYERS = {
     "study": ("The study definition", "`ecrf/study/problems.py` (each problem has its own code)"),
     "export": ("Writing an export bundle", "`ecrf/export/errors.py`"),
     "verify": ("Verifying a bundle (`ecrf verify`, the export's self-check)", "`ecrf/export/errors.py`"),
+    "merge": ("The sponsor's side: trust registry, merge, merged outputs, query bundles",
+              "`ecrf/merge/messages/*.py`"),
     "demo": ("Making a demo site", "`ecrf/demo/errors.py`"),
     "cli": ("The command line", "`ecrf/cli/errors.py`"),
     "core": ("The installation (the app's own files)", "`ecrf/paths.py`, `ecrf/errors.py`"),

@@ -72,8 +72,9 @@ class Login:
 
 
 def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date | None = None,
-                clock: Clock | None = None) -> DemoSite:
-    """Create the demo site at `db_path` (SiteExists if there is one already) and fill it with `subjects`."""
+                clock: Clock | None = None, site: tuple[str, str] = (SITE_CODE, SITE_NAME)) -> DemoSite:
+    """Create the demo site at `db_path` (SiteExists if there is one already) and fill it with `subjects`.
+    `site` is its (code, name): several demo sites of one study make data for the sponsor's merge."""
     if subjects < 0:
         raise InvalidInput("demo-subjects-negative", count=subjects)
     clock = clock or Clock()
@@ -86,7 +87,7 @@ def create_demo(db_path: Path, study: Study, *, subjects: int = 20, today: date 
     writer = Writer(study, scenario, today)
     place_events(study, scenario, plans, today)
     announce_entries(study, writer.maker.log_roles, plans)
-    recovery_code = _set_up_site(db_path, study, rows, clock)
+    recovery_code = _set_up_site(db_path, study, rows, clock, site)
     login = Login(db_path, study, clock, {u.username: u.password for u in DEMO_USERS})
     writer.run(login, plans)
     allocated = [p.label for p in sorted(plans, key=lambda p: (p.day0 or today, p.index)) if p.allocated]
@@ -104,9 +105,10 @@ def checked_scenario(study: Study) -> Scenario:
     return load_scenario(study)
 
 
-def _set_up_site(db_path: Path, study: Study, rows: list[tuple[str, str]], clock: Clock) -> str:
+def _set_up_site(db_path: Path, study: Study, rows: list[tuple[str, str]], clock: Clock,
+                 site: tuple[str, str]) -> str:
     admin = DEMO_USERS[0]
-    new = create_site(db_path, study, SITE_CODE, SITE_NAME, admin.username, admin.full_name, admin.password,
+    new = create_site(db_path, study, *site, admin.username, admin.full_name, admin.password,
                       clock=clock)
     try:
         for user in DEMO_USERS[1:]:

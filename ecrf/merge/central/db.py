@@ -1,0 +1,125 @@
+"""Opening the central database from what the sponsor types: a file path (SQLite) or a `postgresql://` URL.
+
+A file path gets a SQLite database (made on first use); `postgresql://…` and `postgresql+psycopg://…` use
+psycopg 3. The schema is created when the database is empty and checked when it is not, so a database of
+another program or of a newer ecrf is refused rather than written into. `bulk_insert` is the one way rows go
+in: COPY on PostgreSQL, executemany in chunks on SQLite.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import Table
+
+from ecrf.merge.central import schema
+from ecrf.merge.errors import CentralDatabaseError
+
+CHUNK_ROWS = 5_000
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def central_url(target: str | Path) -> str:
+    """The SQLAlchemy URL for a path or URL the sponsor gave (PostgreSQL always through psycopg 3)."""
+    text = str(target)
+    if not _URL.match(text):
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    scheme, rest = text.split("://", 1)
+    if scheme.lower() in ("postgresql", "postgres", "postgresql+psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme.lower() == "sqlite":
+        return text
+    raise CentralDatabaseError("central-url-unsupported", url=shown_url(text))
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages and the report."""
+    return _PASSWORD.sub(r"\1***@", url)
+
+
+def open_central(target: str | Path, *, create: bool = True) -> Engine:
+    """An engine on the central database, its schema made (when `create`) or checked."""
+    url = central_url(target)
+    if url.startswith("sqlite:///") and not create and not Path(url.removeprefix("sqlite:///")).exists():
+        raise CentralDatabaseError("central-missing", url=shown_url(url))
+    if url.startswith("sqlite:///"):
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        if not folder.is_dir():
+            raise CentralDatabaseError("central-folder-missing", folder=folder)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_settings)
+    try:
+        with engine.begin() as conn:
+            _schema_ready(conn, create)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise CentralDatabaseError("central-unreachable", url=shown_url(url), reason=_first_line(exc)) from None
+    return engine
+
+
+def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=FULL")  # a merge killed half-way leaves the last committed state
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _schema_ready(conn: Connection, create: bool) -> None:
+    tables = set(inspect(conn).get_table_names())
+    if not tables:
+        if not create:
+            raise CentralDatabaseError("central-empty", url=shown_url(str(conn.engine.url)))
+        schema.metadata.create_all(conn)
+        conn.execute(schema.info.insert(), [{"key": "schema_version", "value": schema.SCHEMA_VERSION},
+                                            {"key": "made_by", "value": "ecrf"}])
+        return
+    if schema.info.name not in tables:
+        raise CentralDatabaseError("central-not-ecrf", url=shown_url(str(conn.engine.url)))
+    version = conn.execute(select(schema.info.c.value).where(schema.info.c.key == "schema_version")).scalar()
+    if version != schema.SCHEMA_VERSION:
+        raise CentralDatabaseError("central-schema-version", url=shown_url(str(conn.engine.url)),
+                                   found=version, expected=schema.SCHEMA_VERSION)
+    schema.metadata.create_all(conn)  # tables a later part of this version added (none are ever changed)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
+    """Insert rows (values in the table's column order); the number inserted. COPY on PostgreSQL."""
+    if conn.dialect.name == "postgresql":
+        return _copy(conn, table, rows)
+    names = [column.name for column in table.columns]
+    count = 0
+    for chunk in _chunks(rows, CHUNK_ROWS):
+        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in chunk])
+        count += len(chunk)
+    return count
+
+
+def _copy(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
+    """psycopg 3's COPY FROM STDIN inside the connection's own transaction."""
+    columns = ", ".join(conn.dialect.identifier_preparer.quote(column.name) for column in table.columns)
+    name = conn.dialect.identifier_preparer.format_table(table)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    count = 0
+    with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _chunks(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, str] = {
     "esign": "bench.esign",
     "query_inbox": "bench.query_inbox",
     "export_monitoring": "bench.export_monitoring",
+    "merge_throughput": "bench.merge_throughput",
 }
 
 

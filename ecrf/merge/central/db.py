@@ -3,13 +3,12 @@
 A file path gets a SQLite database (made on first use); `postgresql://…` and `postgresql+psycopg://…` use
 psycopg 3. The schema is created when the database is empty and checked when it is not, so a database of
 another program or of a newer ecrf is refused rather than written into. `bulk_insert` is the one way rows go
-in: COPY on PostgreSQL, executemany in chunks on SQLite.
+in: COPY on PostgreSQL, a streamed executemany of one prepared INSERT on SQLite.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from sqlalchemy.schema import Table
 from ecrf.merge.central import schema
 from ecrf.merge.errors import CentralDatabaseError
 
-CHUNK_ROWS = 5_000
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
 
@@ -90,15 +88,43 @@ def _schema_ready(conn: Connection, create: bool) -> None:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
-    """Insert rows (values in the table's column order); the number inserted. COPY on PostgreSQL."""
+    """Insert rows (values in the table's column order) in the connection's transaction; the number inserted.
+    COPY on PostgreSQL; on SQLite one prepared INSERT that the driver runs for each row as the rows stream in."""
     if conn.dialect.name == "postgresql":
         return _copy(conn, table, rows)
-    names = [column.name for column in table.columns]
-    count = 0
-    for chunk in _chunks(rows, CHUNK_ROWS):
-        conn.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in chunk])
-        count += len(chunk)
-    return count
+    return _executemany(conn, table, rows)
+
+
+def _executemany(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
+    """sqlite3's executemany on the connection's own DBAPI connection (so inside its transaction), fed straight
+    from the iterator: no per-row dictionaries or SQLAlchemy parameter processing (every column is text or an
+    integer, which sqlite3 binds as they are), and no more than one row in memory at a time."""
+    preparer = conn.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(column.name) for column in table.columns)
+    marks = ", ".join("?" * len(table.columns))
+    counted = _Counted(rows)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})", counted)
+    finally:
+        cursor.close()
+    return counted.count
+
+
+class _Counted:
+    """An iterator that counts what it hands on (executemany's rowcount is not reliable on every driver)."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> Sequence[Any]:
+        row = next(self._rows)
+        self.count += 1
+        return row
 
 
 def _copy(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
@@ -112,12 +138,6 @@ def _copy(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
             copy.write_row(row)
             count += 1
     return count
-
-
-def _chunks(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _first_line(exc: BaseException) -> str:

@@ -29,6 +29,8 @@ BENCHMARKS: dict[str, str] = {
     "query_inbox": "bench.query_inbox",
     "export_monitoring": "bench.export_monitoring",
     "merge_throughput": "bench.merge_throughput",
+    "merge_remerge": "bench.merge_remerge",
+    "merge_memory": "bench.merge_memory",
 }
 
 

@@ -4,7 +4,7 @@ Figure: 100 sources (quick: 20) loaded from a real 50-subject bundle (quick: 10)
 transaction per bundle as the merge does (delete the installation's rows, read the zip's CSV files, undo the
 spreadsheet guard, insert every row of every table). Floor: the same rows, read from the bundle beforehand, put
 into a fresh database of the same layout the barest way, in one transaction: sqlite3 executemany of a prepared
-INSERT, psycopg COPY on PostgreSQL. Goal: ≥ 0.5× the floor's rate.
+INSERT, psycopg's binary COPY on PostgreSQL. Goal: ≥ 0.5× the floor's rate.
 The verification of a bundle (`verify_bundle`: signatures, seals, replay) is NOT in these figures: it is timed
 once per bundle and printed, with the estimate for all the bundles.
 """
@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Connection, Engine, Table
 
 from bench.merge_site import TARGETS, BenchBundle, as_source, bench_bundle, central, load_sources
 from bench.result import Result
@@ -104,23 +104,24 @@ def _numbered_within(pairs: Iterable[tuple[str, str]]) -> list[tuple[Any, ...]]:
 
 def raw_insert(engine: Engine, rows: Rows, sources: int, data: BenchBundle) -> None:
     """The floor: every source's rows into an empty central database in one transaction, straight through the
-    driver (sqlite3 executemany of a prepared INSERT; psycopg COPY)."""
+    driver (sqlite3 executemany of a prepared INSERT; psycopg's binary COPY)."""
     with engine.begin() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         for number in range(sources):
             source = as_source(data.facts, number).installation_id
             for table, table_rows in rows:
-                _insert(conn.dialect.name, cursor, table, _with_source(source, table_rows))
+                _insert(conn, cursor, table, _with_source(source, table_rows))
 
 
 def _with_source(source: str, rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     return ((source, *row) for row in rows)
 
 
-def _insert(dialect: str, cursor: Any, table: Table, rows: Iterator[Sequence[Any]]) -> None:
+def _insert(conn: Connection, cursor: Any, table: Table, rows: Iterator[Sequence[Any]]) -> None:
     columns = ", ".join(f'"{c.name}"' for c in table.columns)
-    if dialect == "postgresql":
-        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+    if conn.dialect.name == "postgresql":  # binary COPY, PostgreSQL's fastest way in
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN (FORMAT BINARY)') as copy:
+            copy.set_types([c.type.compile(dialect=conn.dialect).lower() for c in table.columns])
             for row in rows:
                 copy.write_row(row)
     else:

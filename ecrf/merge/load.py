@@ -32,8 +32,7 @@ def replace_source(conn: Connection, bundle: SafeZip, facts: BundleFacts, study:
         values = count if name == "items_long" else values
     bulk_insert(conn, schema.form_rows, _form_rows(source, bundle_read.form_rows(bundle, study)))
     bulk_insert(conn, schema.evidence_lines, _evidence(source, bundle_read.evidence_lines(bundle)))
-    for path, content in bundle_read.kept_files(bundle):
-        conn.execute(insert(schema.source_files).values(source=source, path=path, content=content))
+    bulk_insert(conn, schema.source_files, ((source, *kept) for kept in bundle_read.kept_files(bundle)))
     _record_source(conn, facts)
     return values
 

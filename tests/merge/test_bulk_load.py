@@ -42,6 +42,19 @@ def test_bulk_insert_streams_every_row_exactly_in_the_callers_transaction(centra
     assert [tuple(row) for row in stored] == list(_rows("kept", 700))
 
 
+@pytest.mark.req("MERGE-PG")
+def test_bulk_insert_keeps_whole_files_byte_for_byte(central_target) -> None:  # type: ignore[no-untyped-def]
+    engine = open_central(central_target)
+    files = [("kept", "odm.xml", bytes(range(256)) * 4000), ("kept", "manifest.sig", b"\x00\\\t\n"),
+             ("kept", "empty", b"")]
+    with engine.begin() as conn:
+        assert bulk_insert(conn, schema.source_files, iter(files)) == 3
+    with engine.connect() as conn:
+        stored = conn.execute(select(schema.source_files).order_by(schema.source_files.c.path)).all()
+    engine.dispose()
+    assert [tuple(row) for row in stored] == sorted(files, key=lambda f: f[1])
+
+
 def test_reading_a_bundle_table_undoes_the_spreadsheet_guard_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
     width = len(SUBJECTS_HEADER)
     original = [[TEXTS[(n + i) % len(TEXTS)] for i in range(width)] for n in range(40)]

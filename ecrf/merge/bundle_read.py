@@ -77,16 +77,15 @@ def table_rows(bundle: SafeZip, table: str) -> Iterator[list[str]]:
     found = tuple(next(reader, ()))
     if found != header:
         raise ValueError(f"{path}: its columns {found} are not the ones this ecrf merges {header}")
-    for row in reader:
-        yield _restored(row)
+    yield from _restored(reader)
 
 
-def _restored(row: list[str]) -> list[str]:
-    """The row with the spreadsheet guard undone. Only a cell that starts with an apostrophe can carry the guard,
+def _restored(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows with the spreadsheet guard undone. Only a cell that starts with an apostrophe can carry the guard,
     and most rows have none: one scan of the joined row (in C) finds them, so those rows cost no call per cell."""
-    if _GUARD_SCAN + "'" not in _GUARD_SCAN + _GUARD_SCAN.join(row):
-        return row
-    return [restore(cell) for cell in row]
+    marked = _GUARD_SCAN + "'"
+    for row in rows:
+        yield [restore(cell) for cell in row] if marked in _GUARD_SCAN + _GUARD_SCAN.join(row) else row
 
 
 def form_rows(bundle: SafeZip, study: Study) -> Iterator[tuple[str, list[str]]]:
@@ -97,8 +96,8 @@ def form_rows(bundle: SafeZip, study: Study) -> Iterator[tuple[str, list[str]]]:
             continue
         reader = _csv(bundle, path)
         next(reader, None)
-        for row in reader:
-            yield code, _restored(row)
+        for row in _restored(reader):
+            yield code, row
 
 
 def evidence_lines(bundle: SafeZip) -> Iterator[tuple[str, str]]:

@@ -66,6 +66,7 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=FULL")  # a merge killed half-way leaves the last committed state
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a bundle's rows stay in memory until its one commit
     cursor.close()
 
 
@@ -97,34 +98,17 @@ def bulk_insert(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -
 
 def _executemany(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
     """sqlite3's executemany on the connection's own DBAPI connection (so inside its transaction), fed straight
-    from the iterator: no per-row dictionaries or SQLAlchemy parameter processing (every column is text or an
-    integer, which sqlite3 binds as they are), and no more than one row in memory at a time."""
+    from the iterator: no per-row dictionaries or SQLAlchemy parameter processing (every column is text, an
+    integer or bytes, which sqlite3 binds as they are), and no more than one row in memory at a time."""
     preparer = conn.dialect.identifier_preparer
     columns = ", ".join(preparer.quote(column.name) for column in table.columns)
     marks = ", ".join("?" * len(table.columns))
-    counted = _Counted(rows)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})", counted)
+        cursor.executemany(f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})", rows)
+        return int(cursor.rowcount)  # sqlite3 sums an executemany's inserted rows
     finally:
         cursor.close()
-    return counted.count
-
-
-class _Counted:
-    """An iterator that counts what it hands on (executemany's rowcount is not reliable on every driver)."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._rows = iter(rows)
-        self.count = 0
-
-    def __iter__(self) -> _Counted:
-        return self
-
-    def __next__(self) -> Sequence[Any]:
-        row = next(self._rows)
-        self.count += 1
-        return row
 
 
 def _copy(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:

@@ -67,10 +67,14 @@ class MergeRun:
         """'15 bundles: 5 accepted, 8 covered, 2 refused (1 alarm); central: 5 sites, 17 subjects, 2,345 values'."""
         counts = Counter(b.outcome for b in self.bundles)
         parts = [f"{counts[o]} {o}" for o in OUTCOMES if counts[o]]
-        alarms = f" ({self.alarms} alarm{'s' if self.alarms != 1 else ''})" if self.alarms else ""
-        text = f"{len(self.bundles)} bundle{'s' if len(self.bundles) != 1 else ''}: {', '.join(parts) or 'none'}"
-        text += alarms
+        text = f"{_many(len(self.bundles), 'bundle')}: {', '.join(parts) or 'none'}"
+        if self.alarms:
+            text += f" ({_many(self.alarms, 'alarm')})"
         if self.totals is not None:
             t = self.totals
-            text += f"; central: {t.sites:,} sites, {t.subjects:,} subjects, {t.values:,} values"
+            text += f"; central: {_many(t.sites, 'site')}, {_many(t.subjects, 'subject')}, {_many(t.values, 'value')}"
         return text
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -14,7 +14,8 @@ _KEPT_EN = "The merged data of that site were kept as they were."
 _KEPT_ZH = "该中心已合并的数据保持不变。"
 _EXPLAIN_EN = ("Do not use this bundle: ask the site what happened (e.g. a restored backup that went on "
                "differently) and report it to the study's data manager. " + _KEPT_EN)
-_EXPLAIN_ZH = "请勿使用此数据包：请询问该中心发生了什么（例如恢复的备份之后有了不同的记录），并报告给研究的数据管理员。" + _KEPT_ZH
+_EXPLAIN_ZH = ("请勿使用此数据包：请询问该中心发生了什么（例如恢复的备份之后有了不同的记录），"
+               "并报告给研究的数据管理员。" + _KEPT_ZH)
 
 MERGING_MESSAGES: dict[str, Message] = {
     "merge-no-trust": M(
@@ -74,7 +75,8 @@ MERGING_MESSAGES: dict[str, Message] = {
         "{file}: rollback: export {sequence} of {site} ends at event {head}, before event {event} that the "
         "merged export {merged} already holds.",
         _EXPLAIN_EN,
-        "{file}：回退：{site} 的第 {sequence} 次导出止于事件 {head}，早于已合并的第 {merged} 次导出已有的事件 {event}。",
+        "{file}：回退：{site} 的第 {sequence} 次导出止于事件 {head}，"
+        "早于已合并的第 {merged} 次导出已有的事件 {event}。",
         _EXPLAIN_ZH),
     "merge-previous-differs": M(
         "{file}: fork: export {sequence} of {site} follows another export {merged} than the one merged "

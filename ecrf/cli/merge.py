@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ecrf.cli.common import site_study
-from ecrf.merge.engine import Step, TrustSource, merge_bundles
+from ecrf.merge.engine import Progress, Step, TrustSource, merge_bundles
 from ecrf.merge.errors import MergeError
 from ecrf.merge.intake import bundle_paths
 from ecrf.merge.outcome.run import ACCEPTED, REFUSED, BundleOutcome
@@ -69,6 +69,7 @@ def trust_source(args: argparse.Namespace) -> TrustSource:
 
 
 def _default_registry() -> Path | None:
+    """LEAD: the trust branch's `default_registry_path()`, when that file exists."""
     named = os.environ.get(REGISTRY_VARIABLE)
     if named:
         return Path(named)
@@ -85,7 +86,8 @@ def registry_trust(path: Path) -> TrustSource:
     return trust
 
 
-def _progress_printer() -> Any:
+def _progress_printer() -> Progress:
+    """'[3/15] CN02 export 2: verifying… ' when a bundle starts, its outcome when it is done (stderr)."""
     started: set[int] = set()
 
     def show(step: Step) -> None:

@@ -31,6 +31,7 @@ from ecrf.merge.outcome import log
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED, BundleOutcome, MergeRun
 from ecrf.study.model import Study
 
+COLUMNS_UNKNOWN = "bundle-columns-unknown"  # bundle_read's refusal of a file laid out by another ecrf version
 # What verify_bundle takes as trust: a --trust spec today; the trust registry's Trust once that part lands.
 TrustSource = str
 
@@ -109,19 +110,17 @@ def _merge_one(engine: Engine, item: Candidate, trust: TrustSource, study: Study
         discard(copy)
 
 
-class _ColumnsDiffer(Exception):
-    """A verified bundle whose CSV files another ecrf version laid out: refused after the load rolled back."""
-
-
 def _decide_and_load(engine: Engine, bundle: SafeZip, item: Candidate, facts: BundleFacts,
                      study: Study) -> BundleOutcome:
     try:
         with engine.begin() as conn:
             log.take_merge_lock(conn)
             return _decide_in(conn, bundle, item, facts, study)
-    except _ColumnsDiffer as exc:
-        return _refuse(engine, item, facts, MergeError("merge-columns-differ", file=item.path.name,
-                                                       reason=str(exc)).message)
+    except CentralDatabaseError as exc:
+        if exc.code != COLUMNS_UNKNOWN:
+            raise
+        # A verified bundle whose files another ecrf version laid out: refused once its load rolled back.
+        return _refuse(engine, item, facts, f"{item.path.name}: {exc.message}")
 
 
 def _decide_in(conn: Connection, bundle: SafeZip, item: Candidate, facts: BundleFacts,
@@ -145,10 +144,7 @@ def _decide_in(conn: Connection, bundle: SafeZip, item: Candidate, facts: Bundle
 def _load(conn: Connection, bundle: SafeZip, facts: BundleFacts, study: Study) -> int:
     alarm = log.current_alarm(conn, facts.installation_id)
     log.supersede(conn, facts.installation_id)
-    try:
-        values = replace_source(conn, bundle, facts, study)
-    except ValueError as exc:  # bundle_read: a file's columns are not the ones this ecrf merges
-        raise _ColumnsDiffer(str(exc)) from None
+    values = replace_source(conn, bundle, facts, study)
     if alarm:  # an earlier refused fork stays visible after the installation's next good bundle
         log.set_alarm(conn, facts.installation_id, alarm)
     return values

@@ -12,6 +12,7 @@ import pytest
 
 from ecrf.export.bundle import layout
 from ecrf.merge import engine
+from ecrf.merge.central import schema
 from ecrf.merge.engine import merge_bundles
 from ecrf.merge.outcome.run import REFUSED
 from tests.merge.engine_helpers import bundle_log, central_tables, trust_file
@@ -122,3 +123,15 @@ def test_a_file_that_changes_while_it_is_merged_is_refused(tmp_path, central, mu
     monkeypatch.setattr(engine, "private_copy", swapped_before_copy)
     reason = _refused_alone(central, bundle, trust_file(tmp_path, list(multi_site.sites)), study)
     assert "changed while it was being merged" in reason
+
+
+@pytest.mark.req("MERGE-REFUSE")
+def test_a_bundle_laid_out_by_another_ecrf_version_is_refused_after_its_load_rolled_back(
+        tmp_path, central, multi_site, study, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The signatures check out but one file has other columns than this ecrf merges: found half-way through the
+    load (after subjects, visits and values were written), so the whole bundle's transaction rolls back."""
+    path, header = schema.DATA_FILES["sdv"]
+    monkeypatch.setitem(schema.DATA_FILES, "sdv", (path, (*header, "added_by_a_later_version")))
+    reason = _refused_alone(central, multi_site.site("CN02").bundles[2], trust_file(tmp_path, list(multi_site.sites)),
+                            study)
+    assert reason.startswith(multi_site.site("CN02").bundles[2].name + ": csv/sdv.csv in this bundle has the columns")

@@ -60,11 +60,6 @@ MERGING_MESSAGES: dict[str, Message] = {
         "and export again.",
         "{file}：按另一份研究定义生成（指纹 {found}）；本次合并使用指纹为 {expected} 的定义。",
         "请使用该中心所用的定义合并（--forms DIR），或让该中心改用此定义后重新导出。"),
-    "merge-columns-differ": M(
-        "{file}: its data files are not laid out as this ecrf merges them ({reason}).",
-        "Merge it with the ecrf version the site used to export it.",
-        "{file}：其数据文件的格式与此版本 ecrf 合并的格式不同（{reason}）。",
-        "请使用该中心导出时所用的 ecrf 版本合并。"),
     "merge-fork": M(
         "{file}: fork: export {sequence} of {site} holds event {event} with another hash than the merged "
         "export {merged}.",

@@ -94,7 +94,8 @@ def entry_from_json(data: object, number: int) -> TrustEntry:
     if note is not None and text_problem(note, MAX_NOTE) is not None:
         raise EntryProblem(f"{where_en}: note is not a valid text", f"{where_zh}：note 不是有效文本")
     if pem is not None and (not isinstance(pem, str) or len(pem) > MAX_PEM):  # its content: _check_certificate
-        raise EntryProblem(f"{where_en}: certificate_pem is not a PEM text", f"{where_zh}：certificate_pem 不是 PEM 文本")
+        raise EntryProblem(f"{where_en}: certificate_pem is not a PEM text",
+                           f"{where_zh}：certificate_pem 不是 PEM 文本")
     entry = TrustEntry(*(data[key] for key in REQUIRED), *(data.get(key) for key in OPTIONAL))
     if not _HEX64.match(entry.certificate_sha256):
         raise EntryProblem(f"{where_en}: certificate_sha256 is not a lower-case hex SHA-256",

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from run_once import made_once_per_run
 
+pytest_plugins = ["tests.pg_server"]  # the real PostgreSQL server the merge tests need (pg_server_url, pg_database)
+
 # Test files live in memory where the system offers it (/dev/shm on Linux): the suite writes hundreds of site
 # databases with synchronous=FULL, and a disk's fsync is a third of their cost. Durability is the crash test's
 # business (a killed writer, not a lost disk), which holds in memory too. pyproject keeps only failed tests' files.

@@ -30,3 +30,11 @@ def _describe(root, study) -> MultiSite:  # type: ignore[no-untyped-def]
         return SiteBundles(code, folder / "site", folder / "after-first", bundles, folder / f"{code}.pem")
 
     return MultiSite(tuple(found(root / code, code) for code in SITE_CODES), found(root / "twin", TWIN_CODE))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central_target(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """Where a merge test merges into: a new SQLite file, or a new database on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "central.db")
+    return str(request.getfixturevalue("pg_database"))

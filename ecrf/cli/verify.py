@@ -125,8 +125,9 @@ def _trust_lines(verdict: Verdict, registry: Path | None) -> list[str]:
         return []
     if verdict.trust is None:
         where = f"there is no trust registry at {registry}" if registry else "there is no trust registry"
-        return [f"  trust:     NOT CHECKED: {where}. The bundle is intact, but anyone can re-sign one: compare",
-                "             the fingerprint above with the one the site registered, then register it."]
+        return [f"  trust:     NOT CHECKED: {where}.",
+                "             The bundle is intact, but anyone can re-sign one: compare the fingerprint above",
+                "             with the one the site registered, then register it (`ecrf trust add`)."]
     bound = verdict.trust.registered_for(verdict.fingerprint)
     if verdict.signer_trusted and bound:
         return [f"  trust:     the signer is the certificate registered for {bound[0].shown()}",

@@ -285,3 +285,12 @@ def test_the_file_is_the_same_for_the_same_entries_in_any_order(tmp_path: Path, 
         for code in order:
             add(path, pems[code], code)
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_replace_stores_the_certificate_over_a_fingerprint_only_entry(tmp_path: Path, site_a: SigningIdentity):
+    path = tmp_path / "r.json"
+    add(path, site_a.fingerprint, "CN01", study=STUDY, installation="inst-CN01")
+    refused("trust-already-registered", add, path, pem_file(tmp_path, site_a), "CN01")
+    add(path, pem_file(tmp_path, site_a), "CN01", replace=True, note="certificate received")
+    [entry] = load_registry(path).entries
+    assert entry.certificate_pem == site_a.certificate_pem and entry.note == "certificate received"

@@ -110,10 +110,10 @@ TRUST_MESSAGES: dict[str, Message] = {
         "请向中心索取其 ecrf 证书（`ecrf site certificate`）。"),
     "trust-option-mismatch": M(
         "{option} {given} does not match the certificate {spec}, which names {named} ({option} {own}).",
-        "Check that this is the right site's certificate; the certificate's own names are registered, so you can "
-        "leave out --study and --installation.",
+        "Check that this is the right site's certificate. The entry takes its study, site and installation from "
+        "the certificate: --study and --installation may be left out.",
         "{option} {given} 与证书 {spec} 不符，该证书指明的是{named}（{option} {own}）。",
-        "请核对这是否为正确中心的证书；登记的是证书自身的名称，因此可以省略 --study 和 --installation。"),
+        "请核对这是否为正确中心的证书。条目的研究、中心和安装取自证书：可以省略 --study 和 --installation。"),
     "trust-option-invalid": M(
         "{option} is {problem}.",
         "Give it as the site's certificate or manifest.json states it.",

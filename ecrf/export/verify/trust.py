@@ -82,7 +82,9 @@ class Trust:
         if not self.matches(fingerprint) or not names_site(signer, claim):
             return False
         bound = self.registered_for(fingerprint)
-        return not bound or claim in bound
+        if self.registry is None and not bound:
+            return True  # a --trust certificate: the names it carries are its binding (checked above)
+        return claim in bound
 
     def problem(self, signer: x509.Certificate, claim: SiteNaming) -> VerificationRefused | None:
         """Why this trust does not vouch for the signer as the site the manifest claims (None: it does)."""

@@ -8,22 +8,18 @@ could not run (no trust source, an unreachable database).
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from ecrf.cli.common import site_study
+from ecrf.cli.verify import trust_source as verify_trust_source
 from ecrf.merge.engine import Progress, Step, TrustSource, merge_bundles
 from ecrf.merge.errors import MergeError
 from ecrf.merge.intake import bundle_paths
 from ecrf.merge.outcome.run import ACCEPTED, REFUSED, BundleOutcome
-from ecrf.paths import data_dir
 
 EXIT_MERGED, EXIT_REFUSED = 0, 1
 DEFAULT_TARGET = "merged.db"  # in the current folder: a SQLite file, made on first use
-REGISTRY_VARIABLE = "ECRF_TRUST_REGISTRY"
 
 
 def add_merge_command(sub: argparse._SubParsersAction) -> None:  # argparse has no public name for it
@@ -40,7 +36,7 @@ def add_merge_command(sub: argparse._SubParsersAction) -> None:  # argparse has 
                           "made on first use) or postgresql://user@host:port/database")
     trust = cmd.add_mutually_exclusive_group()
     trust.add_argument("--registry", type=Path, metavar="PATH",
-                       help=f"the trust registry (default: ${REGISTRY_VARIABLE}, else sponsor/trust-registry.json "
+                       help="the trust registry (default: $ECRF_TRUST_REGISTRY, else sponsor/trust-registry.json "
                             "in the data folder)")
     trust.add_argument("--trust", metavar="CERT",
                        help="instead of the registry: a PEM file of the sites' certificates (or one fingerprint)")
@@ -58,31 +54,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def trust_source(args: argparse.Namespace) -> TrustSource:
-    """--trust, else the trust registry (given, from the environment, or in the data folder); with neither the
-    merge refuses to start: it must never accept a signer it did not compare with a registered certificate."""
-    if args.trust:
-        return str(args.trust)
-    registry = args.registry or _default_registry()
-    if registry is None:
+    """--trust, else the trust registry (named, from the environment, or in the data folder), as `ecrf verify`
+    finds them; with neither the merge refuses to start: it must never accept a signer it did not compare with
+    a registered certificate."""
+    trust, _registry = verify_trust_source(args.trust, args.registry)
+    if trust is None:
         raise MergeError("merge-no-trust")
-    return registry_trust(registry.expanduser())
-
-
-def _default_registry() -> Path | None:
-    """LEAD: the trust branch's `default_registry_path()`, when that file exists."""
-    named = os.environ.get(REGISTRY_VARIABLE)
-    if named:
-        return Path(named)
-    default = data_dir() / "sponsor" / "trust-registry.json"
-    return default if default.exists() else None
-
-
-def registry_trust(path: Path) -> TrustSource:
-    """LEAD: wire to the trust registry when its branch lands, as
-    `from ecrf.merge.trust_registry import load_registry; return load_registry(path).trust()`.
-    Until then it is looked up by name, so this branch neither needs nor fakes that module."""
-    registry: Any = importlib.import_module("ecrf.merge.trust_registry")
-    trust: TrustSource = registry.load_registry(path).trust()
     return trust
 
 

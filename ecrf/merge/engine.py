@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ecrf.export.verify.bundle import verify_bundle
+from ecrf.export.verify.trust import Trust
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge.bundle_read import BundleFacts, bundle_facts, file_sha256
 from ecrf.merge.central.db import open_central, shown_url
@@ -32,8 +33,8 @@ from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED, BundleOutc
 from ecrf.study.model import Study
 
 COLUMNS_UNKNOWN = "bundle-columns-unknown"  # bundle_read's refusal of a file laid out by another ecrf version
-# What verify_bundle takes as trust: a --trust spec today; the trust registry's Trust once that part lands.
-TrustSource = str
+# What verify_bundle takes as trust: a --trust spec, or the trust registry's Trust.
+TrustSource = str | Trust
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,18 @@ def test_an_unreachable_postgresql_and_a_missing_bundle_stop_the_merge(tmp_path,
     assert main(["merge", str(tmp_path / "nowhere.zip"), "--trust", trust]) == 1
     assert "error [merge-path-missing]" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["trust.pem"]
+
+
+@pytest.mark.req("MERGE-CLI")
+def test_merge_checks_signers_against_the_trust_registry(tmp_path, multi_site, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    registry = tmp_path / "sponsor" / "trust-registry.json"
+    monkeypatch.setenv("ECRF_TRUST_REGISTRY", str(registry))  # the default place, as the sponsor sets it
+    registered, unregistered = multi_site.site("CN04"), multi_site.site("CN05")
+    assert main(["trust", "add", "--site", "CN04", str(registered.certificate)]) == 0
+    capsys.readouterr()
+    assert main(["merge", str(registered.bundles[0]), str(unregistered.bundles[0]), "--into", "central.db"]) == 1
+    out, err = capsys.readouterr()
+    assert "CN04 export 1: verifying… accepted" in err
+    assert "CN05 export 1: verifying… refused\n    manifest.sig: " in err and "trust registry" in err
+    assert out.startswith("2 bundles: 1 accepted, 1 refused; central: 1 site, ")

@@ -21,12 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from ecrf.export.verify.bundle import verify_bundle
 from ecrf.export.verify.trust import Trust
 from ecrf.export.verify.zip_safety import SafeZip
-from ecrf.merge.bundle_read import BundleFacts, bundle_facts, file_sha256
+from ecrf.merge.bundle_read import BundleFacts, bundle_facts
 from ecrf.merge.central.db import open_central, shown_url
 from ecrf.merge.conflicts import clashes, conflict_reason, record_conflicts, subject_keys
 from ecrf.merge.continuity import decide
 from ecrf.merge.errors import CentralDatabaseError, MergeError
-from ecrf.merge.intake import Candidate, Claim, candidate, discard, private_copy
+from ecrf.merge.intake import Candidate, Claim, candidate, discard, hash_all, private_copy
 from ecrf.merge.load import replace_source
 from ecrf.merge.outcome import log
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED, BundleOutcome, MergeRun
@@ -68,7 +68,7 @@ def merge_bundles(target: str | Path, paths: Iterable[Path], trust: TrustSource 
 def _merge(engine: Engine, paths: list[Path], trust: TrustSource, study: Study, progress: Progress) -> MergeRun:
     with engine.connect() as conn:
         known = log.merged_files(conn)
-    hashed = [(path, file_sha256(path)) for path in paths]
+    hashed = list(zip(paths, hash_all(paths), strict=True))
     # Only files not merged before are opened: re-merging an unchanged set costs one hash per file.
     ordered = sorted((_known_candidate(p, s, known[s]) if s in known else candidate(p, s) for p, s in hashed),
                      key=Candidate.order)

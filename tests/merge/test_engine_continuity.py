@@ -2,13 +2,17 @@
 covered, the same file again changes nothing, and a forked or rolled-back history is refused with an alarm."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from ecrf.export.verify.zip_safety import SafeZip
+from ecrf.merge.bundle_read import bundle_facts, file_sha256
 from ecrf.merge.central import schema
 from ecrf.merge.central.db import open_central
+from ecrf.merge.continuity import Decision, decide
 from ecrf.merge.engine import merge_bundles
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, COVERED, REFUSED, SUPERSEDED
 from tests.merge.engine_helpers import bundle_log, central_tables, forked_exports, trust_file
@@ -96,3 +100,21 @@ def test_two_histories_in_one_merge_part_the_same_way_whatever_the_order(tmp_pat
         assert run.alarms >= 1
         results.append((central_tables(target), bundle_log(target)))
     assert results[0] == results[1] == results[2]
+
+
+@pytest.mark.req("MERGE-CONTINUITY")
+def test_the_next_export_must_name_the_merged_manifest_as_its_previous(tmp_path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+    """Holding the merged head is not enough for the very next number: its manifest must also follow the merged
+    one (two "export 1"s with the same trail would otherwise pass unnoticed)."""
+    site = multi_site.site("CN01")
+    target = str(tmp_path / "central.db")
+    assert merge_bundles(target, [site.bundles[0]], trust_file(tmp_path, [site]), study).ok
+    database = open_central(target, create=False)
+    with SafeZip(site.bundles[1]) as bundle, database.connect() as conn:
+        facts = bundle_facts(bundle, file_sha256(site.bundles[1]))
+        assert decide(conn, bundle, facts, "next.zip") == Decision(ACCEPTED)
+        other = dataclasses.replace(facts, previous_manifest_sha256="ab" * 32)
+        decision = decide(conn, bundle, other, "next.zip")
+    database.dispose()
+    assert (decision.outcome, decision.alarm) == (REFUSED, True)
+    assert decision.reason.startswith("next.zip: fork: export 2 of CN01 follows another export 1 than the one merged")

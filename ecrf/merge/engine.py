@@ -92,7 +92,12 @@ def _merge(engine: Engine, paths: list[Path], trust: TrustSource, study: Study, 
 
 
 def _merge_one(engine: Engine, item: Candidate, trust: TrustSource, study: Study, folder: Path) -> BundleOutcome:
-    copy, sha256 = private_copy(item.path, folder)
+    try:
+        copy, sha256 = private_copy(item.path, folder)
+    except OSError as exc:  # gone or unreadable since it was hashed: this bundle only, the others go on
+        discard(folder / item.path.name)
+        return _refuse(engine, item, None, MergeError("merge-file-unreadable", file=item.path.name,
+                                                      reason=exc.strerror or exc).message)
     try:
         if sha256 != item.sha256:
             return _refuse(engine, item, None, MergeError("merge-file-changed", file=item.path.name,
@@ -101,6 +106,8 @@ def _merge_one(engine: Engine, item: Candidate, trust: TrustSource, study: Study
         if not verdict.ok:
             return _refuse(engine, item, None, verdict.problems[0] if verdict.problems else
                            f"{item.path.name}: not every check of the verification ran")
+        if not verdict.signer_trusted:  # the verdict already says so; the merge keeps its promise on its own
+            return _refuse(engine, item, None, MergeError("merge-signer-not-trusted", file=item.path.name).message)
         with SafeZip(copy) as bundle:
             facts = bundle_facts(bundle, sha256)
             problem = _study_problem(facts, study, item.path.name)

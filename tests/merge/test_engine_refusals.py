@@ -135,3 +135,43 @@ def test_a_bundle_laid_out_by_another_ecrf_version_is_refused_after_its_load_rol
     reason = _refused_alone(central, multi_site.site("CN02").bundles[2], trust_file(tmp_path, list(multi_site.sites)),
                             study)
     assert reason.startswith(multi_site.site("CN02").bundles[2].name + ": csv/sdv.csv in this bundle has the columns")
+
+
+@pytest.mark.req("MERGE-REFUSE")
+def test_a_file_that_disappears_is_refused_and_the_others_are_merged(tmp_path, central, multi_site, study,
+                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    site = multi_site.site("CN05")
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    going = incoming / site.bundles[2].name
+    shutil.copyfile(site.bundles[2], going)
+    real_copy = engine.private_copy
+
+    def removed_before_copy(source: Path, folder: Path) -> tuple[Path, str]:
+        if source == going:
+            source.unlink()  # a USB stick pulled out
+        return real_copy(source, folder)
+
+    monkeypatch.setattr(engine, "private_copy", removed_before_copy)
+    trust = trust_file(tmp_path, list(multi_site.sites))
+    run = merge_bundles(central, [going, multi_site.site("CN04").bundles[2]], trust, study)
+    outcomes = {o.path: o for o in run.bundles}
+    assert outcomes[going].outcome == REFUSED and "could not be read" in outcomes[going].reason
+    assert outcomes[multi_site.site("CN04").bundles[2]].outcome == "accepted"
+
+
+@pytest.mark.req("MERGE-REFUSE")
+def test_a_verdict_whose_signer_was_not_matched_is_never_merged(tmp_path, central, multi_site, study,
+                                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The merge does not rely on the verifier listing an untrusted signer as a problem: it asks itself."""
+    real_verify = engine.verify_bundle
+
+    def unmatched(path, trust):  # type: ignore[no-untyped-def]
+        verdict = real_verify(path, trust)
+        verdict.signer_trusted = False
+        return verdict
+
+    monkeypatch.setattr(engine, "verify_bundle", unmatched)
+    reason = _refused_alone(central, multi_site.site("CN02").bundles[2], trust_file(tmp_path, list(multi_site.sites)),
+                            study)
+    assert "its signer is not a registered certificate" in reason

@@ -42,6 +42,17 @@ MERGING_MESSAGES: dict[str, Message] = {
         "recognised and skipped.",
         "中心数据库 {url} 在合并过程中出错（{reason}）。此前已合并的每个数据包保持完整；正在合并的数据包已回滚。",
         "请修复数据库（服务器运行、磁盘空间），然后重新运行同样的合并：已合并的内容会被识别并跳过。"),
+    "merge-file-unreadable": M(
+        "{file}: the file could not be read ({reason}); it was not merged.",
+        "Check that the file is still there and readable (a USB stick removed?), then merge it again.",
+        "{file}：无法读取该文件（{reason}）；未合并。",
+        "请检查文件是否仍在且可读（U 盘是否已拔出？），然后重新合并。"),
+    "merge-signer-not-trusted": M(
+        "{file}: its signer is not a registered certificate of the site, study and installation it claims; "
+        "it was not merged.",
+        "Check the certificate with the site and register it (`ecrf trust add`), then merge it again.",
+        "{file}：其签署者不是其所声称的中心、研究和安装的已登记证书；未合并。",
+        "请与该中心核对证书并登记（`ecrf trust add`），然后重新合并。"),
     "merge-file-changed": M(
         "{file}: the file changed while it was being merged (SHA-256 {before} when first read, {after} when "
         "copied for checking); it was not merged.",

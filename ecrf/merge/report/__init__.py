@@ -1,0 +1,5 @@
+"""The merge report: what the central database holds, as one self-contained HTML page and the same as a PDF.
+
+`report_data` (collect.py) counts, `charts` draws each chart once (reportlab graphics), `html_page` and
+`report_pdf` lay the same sections out, `write_report` writes both files atomically.
+"""

@@ -3,6 +3,7 @@
 reasons, one alarm), as the merge engine would leave them."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, update
@@ -73,3 +74,17 @@ def _extra_bundles(conn, multi_site: MultiSite) -> None:  # type: ignore[no-unty
     for subject in ("CN05-001", "CN05-002"):
         conn.execute(insert(schema.conflicts).values(subject=subject, bundle_sha256=twin.bundle_sha256,
                                                      held_by=held, claimed_by=twin.installation_id))
+
+
+_built: dict[str, Path] = {}
+
+
+def central_copy(folder: Path, multi_site: MultiSite, study: Study) -> Path:
+    """A central database of its own for one test (built once per process, copied: each test may change it)."""
+    if "db" not in _built or not _built["db"].exists():
+        first = folder / "built-central.db"
+        central_with_sites(first, multi_site, study).dispose()
+        _built["db"] = first
+    copy = folder / "central.db"
+    shutil.copyfile(_built["db"], copy)
+    return copy

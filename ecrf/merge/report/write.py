@@ -64,8 +64,17 @@ def _snapshot(engine: Engine) -> Connection:
 def _render(conn: Connection, study: Study, made_at: str | None) -> tuple[str, bytes]:
     _same_study(conn, study)
     data = report_data(conn, study, made_at=made_at)
-    document = report_document(data, shown_url(str(conn.engine.url)))
+    document = report_document(data, _central_name(conn))
     return html_page(document), report_pdf(document, data.study_oid)
+
+
+def _central_name(conn: Connection) -> str:
+    """The central database as the sponsor named it: a SQLite file by its path, a server by its URL without
+    the password."""
+    url = conn.engine.url
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return shown_url(url.render_as_string(hide_password=True))
 
 
 def _same_study(conn: Connection, study: Study) -> None:

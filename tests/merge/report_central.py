@@ -41,11 +41,11 @@ def central_with_sites(target: Path, multi_site: MultiSite, study: Study) -> Eng
 
 
 def _bundle_row(path: Path, facts: BundleFacts, outcome: str, reason: str | None, alarm: bool) -> dict[str, object]:
-    return dict(bundle_sha256=facts.bundle_sha256 if outcome != "refused" else "f" * 64, file_name=path.name,
-                installation_id=facts.installation_id, site_code=facts.site_code, study_oid=facts.study_oid,
-                export_sequence=facts.sequence, head_seq=facts.head_seq, head_hash=facts.head_hash,
-                manifest_sha256=facts.manifest_sha256, created_at=facts.created_at, data_as_of=facts.data_as_of,
-                outcome=outcome, reason=reason, alarm=alarm)
+    return {"bundle_sha256": facts.bundle_sha256, "file_name": path.name,
+            "installation_id": facts.installation_id, "site_code": facts.site_code, "study_oid": facts.study_oid,
+            "export_sequence": facts.sequence, "head_seq": facts.head_seq, "head_hash": facts.head_hash,
+            "manifest_sha256": facts.manifest_sha256, "created_at": facts.created_at,
+            "data_as_of": facts.data_as_of, "outcome": outcome, "reason": reason, "alarm": alarm}
 
 
 def _extra_bundles(conn, multi_site: MultiSite) -> None:  # type: ignore[no-untyped-def]

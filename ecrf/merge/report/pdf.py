@@ -65,7 +65,7 @@ def _grid(grid: Grid) -> Flowable:
     if not grid.rows:
         return note(grid.empty)
     widths = columns(*grid.widths)
-    rows = [[cell(h, w, bold=True) for h, w in zip(grid.header, widths, strict=True)]]
+    rows: list[list[object]] = [[cell(h, w, bold=True) for h, w in zip(grid.header, widths, strict=True)]]
     rows += [[cell(text, w) for text, w in zip(row, widths, strict=True)] for row in grid.rows]
     return table(rows, widths, row_colors={i + 1: REMOVED for i in grid.alarm_rows})
 

@@ -7,16 +7,15 @@ memory stays flat in the number of sites.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, RowMapping, Table, select
 
 from ecrf.export.records import FormRecord, SdvRecord, ValueRecord
 from ecrf.merge.central import schema
 
-Row = Mapping[str, Any]
+Row = RowMapping
 FormKey = tuple[str, str, str, str, int]  # subject, visit, form, timepoint, repeat
 
 

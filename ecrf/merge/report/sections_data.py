@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ecrf.merge.report.charts import bar_chart
 from ecrf.merge.report.doc import Chart, Grid, Section, Text
-from ecrf.merge.report.sections_merge import with_code
 from ecrf.merge.report.model import NOT_ALLOCATED, NOT_GRADED, QUERY_AGE_BUCKETS, ReportData
+from ecrf.merge.report.sections_merge import with_code
 
 ALL_SITES = "All sites"
 
@@ -95,8 +95,8 @@ def adverse_event_section(data: ReportData) -> Section:
              str(sum(ae.events.get((code, a), 0) for a in arms))) for code, label in grades]
     rows.append(("Subjects with at least one event", *(str(ae.subjects.get(a, 0)) for a in arms),
                  str(sum(ae.subjects.get(a, 0) for a in arms))))
-    grid = Grid(("Grade", *(with_code(data.arm_label(a), a) for a in arms), "Total"), tuple(rows), (40, *(18,) * len(arms), 12),
-                numeric=frozenset(range(1, len(arms) + 2)))
+    grid = Grid(("Grade", *(with_code(data.arm_label(a), a) for a in arms), "Total"), tuple(rows),
+                (40, *(18,) * len(arms), 12), numeric=frozenset(range(1, len(arms) + 2)))
     return Section("adverse-events", "Adverse events", (
         Text(f"Entries of the {ae.form} log ({ae.form_label}) by {ae.grade_item} and the subject's arm; removed "
              "entries do not count."),
@@ -111,8 +111,8 @@ def death_section(data: ReportData) -> Section:
     deaths = data.deaths
     drawing = bar_chart([d.arm for d in deaths.lines],
                         [(f"Died by Day {deaths.day}", [d.died for d in deaths.lines])], "Subjects")
-    rows = tuple((with_code(data.arm_label(d.arm), d.arm), str(d.allocated), str(d.reached), str(d.died), percent(d.died, d.reached))
-                 for d in deaths.lines)
+    rows = tuple((with_code(data.arm_label(d.arm), d.arm), str(d.allocated), str(d.reached), str(d.died),
+                  percent(d.died, d.reached)) for d in deaths.lines)
     grid = Grid(("Arm", "Allocated", f"Reached Day {deaths.day}", f"Died by Day {deaths.day}",
                  "Died % of reached"), rows, (40, 14, 18, 18, 18), numeric=frozenset({1, 2, 3, 4}))
     return Section("deaths", f"Deaths by Day {deaths.day}", (

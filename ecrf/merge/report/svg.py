@@ -26,7 +26,7 @@ def inline_svg(drawing: Drawing, label: str) -> str:
         if not isinstance(element.tag, str):
             continue
         element.tag = etree.QName(element).localname
-        for name in [n for n in element.attrib if n == "id" or n.startswith("{")]:
+        for name in [str(n) for n in element.attrib if str(n) == "id" or str(n).startswith("{")]:
             del element.attrib[name]
     for old in root.findall("title") + root.findall("desc"):
         root.remove(old)
@@ -34,7 +34,7 @@ def inline_svg(drawing: Drawing, label: str) -> str:
     title.text = label
     root.insert(0, title)
     width = float(root.attrib.pop("width"))
-    root.attrib.pop("height", None)
+    root.attrib.pop("height", "")
     root.set("role", "img")
     root.set("aria-label", label)
     root.set("style", f"width:100%;max-width:{width * SCALE:.0f}px;height:auto")

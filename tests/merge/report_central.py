@@ -25,7 +25,7 @@ def facts_of(path: Path) -> BundleFacts:
         return bundle_facts(bundle, file_sha256(path))
 
 
-def central_with_sites(target: Path, multi_site: MultiSite, study: Study) -> Engine:
+def central_with_sites(target: Path | str, multi_site: MultiSite, study: Study) -> Engine:
     engine = open_central(target)
     with engine.begin() as conn:
         for site in multi_site.sites:

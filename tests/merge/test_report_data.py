@@ -16,7 +16,7 @@ from ecrf.merge.central import schema
 from ecrf.merge.central.db import open_central
 from ecrf.merge.report import report_data
 from ecrf.merge.report.model import NOT_GRADED
-from tests.merge.report_central import FORK_REASON, TAMPER_REASON, central_copy
+from tests.merge.report_central import FORK_REASON, TAMPER_REASON, central_copy, central_with_sites
 
 pytestmark = pytest.mark.req("MERGE-REPORT")
 
@@ -139,3 +139,13 @@ def test_deaths_by_day_28_come_from_the_status_and_the_death_date_items(tmp_path
     assert (deaths[died_early.arm].died, deaths[died_late.arm].died) == (1, 0)  # day 29 is after Day 28
     assert {d.arm: d.allocated for d in data.deaths.lines} == {"MSC": 5, "CTRL": 5}
     assert any("MORT.DTHDAT" in s for s in data.deaths.sources)
+
+
+@pytest.mark.req("MERGE-PG")
+def test_postgresql_gives_the_same_report_as_sqlite(tmp_path, pg_database, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+    sqlite = _data(tmp_path, multi_site, study)
+    engine = central_with_sites(pg_database, multi_site, study)
+    with engine.connect() as conn:
+        postgresql = report_data(conn, study, made_at="2026-12-31T00:00:00Z")
+    engine.dispose()
+    assert postgresql == sqlite

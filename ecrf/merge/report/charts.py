@@ -143,7 +143,7 @@ def _legend(labels: Sequence[str]) -> Legend:
     return legend
 
 
-def _short(label: str, limit: int = 18) -> str:
+def _short(label: str, limit: int = 14) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 

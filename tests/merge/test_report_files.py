@@ -112,3 +112,14 @@ def test_the_command_writes_both_files_and_refuses_a_missing_folder(tmp_path, mu
     with pytest.raises(ReportError) as refused:
         _run(["merged", "report", "--from", str(central), "--out", str(tmp_path / "missing")])
     assert refused.value.code == "report-folder-missing"
+
+
+def test_an_empty_central_database_gives_a_report_that_says_so(tmp_path, study) -> None:  # type: ignore[no-untyped-def]
+    engine = open_central(tmp_path / "central.db")
+    html_path, pdf_path = write_report(engine, study, tmp_path)
+    engine.dispose()
+    page = lxml.html.fromstring(html_path.read_text(encoding="utf-8"))
+    assert [h.text_content() for h in page.iter("h2")] == list(SECTIONS)
+    shown = page.text_content()
+    assert "No bundle has been merged yet." in shown and "No alarms" in shown and "No data yet." in shown
+    assert "Notes" in "".join(p.extract_text() for p in PdfReader(pdf_path).pages)

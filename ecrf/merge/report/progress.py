@@ -1,12 +1,10 @@
 """Monitoring progress per site: open queries by age, source data verification, signatures outstanding."""
 from __future__ import annotations
 
-from datetime import date
-
 from ecrf.export.records import SdvRecord
 from ecrf.export.sdv_progress import form_sdv, key_of
 from ecrf.merge.report.model import QUERY_AGE_BUCKETS, QueryAgeLine, SdvLine, SignatureLine
-from ecrf.merge.report.read import SiteRows
+from ecrf.merge.report.read import SiteRows, parse_day
 from ecrf.study.model import Study
 from ecrf.study.status import ENDED_STATUSES, QueryState, Scope, SignatureState
 
@@ -16,9 +14,9 @@ UNRESOLVED = (QueryState.OPEN, QueryState.ANSWERED)  # answered: the monitor has
 def query_ages(site: SiteRows) -> QueryAgeLine:
     """Open and answered queries, by days from raised to the site's data-as-of date (not to today: the site's
     data stop there, and a query answered since would look older than it is)."""
-    as_of = date.fromisoformat(site.as_of_date)
-    ages = [max(0, (as_of - date.fromisoformat(str(q["raised_at"])[:10])).days)
-            for q in site.queries if q["state"] in UNRESOLVED]
+    as_of = parse_day(site.as_of_date)
+    raised = [parse_day(q["raised_at"]) for q in site.queries if q["state"] in UNRESOLVED]
+    ages = [max(0, (as_of - day).days) for day in raised if day is not None and as_of is not None]
     buckets = tuple(sum(1 for age in ages if low <= age and (high is None or age <= high))
                     for _, low, high in QUERY_AGE_BUCKETS)
     return QueryAgeLine(site_code=site.code, buckets=buckets,

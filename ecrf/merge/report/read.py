@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Connection, RowMapping, Table, select
 
@@ -40,6 +41,15 @@ class SiteRows:
     def as_of_date(self) -> str:
         """The site's data-as-of time as a date (UTC): 'today' for that site's data."""
         return str(self.source["data_as_of"])[:10]
+
+
+def parse_day(text: object) -> date | None:
+    """The date of an ISO date or time text; None when there is none or it cannot be read (a report never
+    stops on one odd cell: the number it would feed is left out, and the tables show what was counted)."""
+    try:
+        return date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def sources(conn: Connection) -> list[Row]:

@@ -8,10 +8,10 @@ CDASH name is DTHDAT (in this trial the 28-day mortality and end-of-study forms)
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ecrf.merge.report.model import NOT_ALLOCATED, NOT_GRADED, AdverseEvents, DeathLine, Deaths
-from ecrf.merge.report.read import SiteRows
+from ecrf.merge.report.read import SiteRows, parse_day
 from ecrf.study.model import Form, Item, Study
 from ecrf.study.status import SubjectStatus
 
@@ -67,19 +67,20 @@ class SafetyCounts:
 
     def _count_death(self, site: SiteRows, label: str, arm: str, status: object, ended_on: object,
                      day0_text: str) -> None:
-        day0 = _date(day0_text)
+        day0 = parse_day(day0_text)
         if day0 is None:
             return
-        dates = [_date(v.value) for f in site.forms.get(label, []) if not f.deleted for v in f.values
+        dates = [parse_day(v.value) for f in site.forms.get(label, []) if not f.deleted for v in f.values
                  if (f.form, v.item) in self.death_items]
         if status == SubjectStatus.DIED:
-            dates.append(_date(ended_on))
-        death = min((d for d in dates if d is not None), default=None)
+            dates.append(parse_day(ended_on))
+        death = min((d for d in dates if d is not None), default=None)  # a partial date cannot place a death
         horizon = day0 + timedelta(days=DEATH_DAY)
         died = death is not None and death <= horizon
         self.allocated[arm] += 1
         self.died[arm] += died
-        self.reached[arm] += died or horizon <= date.fromisoformat(site.as_of_date)
+        as_of = parse_day(site.as_of_date)
+        self.reached[arm] += died or (as_of is not None and horizon <= as_of)
 
     def adverse_events(self, arms: tuple[str, ...]) -> AdverseEvents:
         if self.ae is None:
@@ -98,10 +99,3 @@ class SafetyCounts:
         lines = tuple(DeathLine(arm, self.allocated[arm], self.reached[arm], self.died[arm])
                       for arm in arms if arm != NOT_ALLOCATED)
         return Deaths(DEATH_DAY, tuple(sources), lines)
-
-
-def _date(text: object) -> date | None:
-    try:
-        return date.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None  # a partial or unreadable date cannot place a death before or after Day 28

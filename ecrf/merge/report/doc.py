@@ -22,6 +22,7 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]  # relative column widths (PDF)
     numeric: frozenset[int] = frozenset()
+    nowrap: frozenset[int] = frozenset()  # columns kept on one line on screen (times)
     alarm_rows: frozenset[int] = frozenset()
     empty: str = "None."
 

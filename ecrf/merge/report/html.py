@@ -30,6 +30,7 @@ p.note { font-size: 13px; color: #555; }
 table { border-collapse: collapse; font-size: 13.5px; min-width: 40%; }
 th, td { border-bottom: 1px solid #d6d6d6; padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: #e6ebf2; font-weight: 600; }
+td.nw { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.alarm td { background: #fdeeee; color: #7a0000; }
 td.empty { color: #666; font-style: italic; }
@@ -81,8 +82,8 @@ def _chart(chart: Chart) -> str:
 
 def _table(grid: Grid) -> str:
     def cell(tag: str, index: int, text: str) -> str:
-        kind = ' class="num"' if index in grid.numeric else ""
-        return f"<{tag}{kind}>{escape(text)}</{tag}>"
+        kinds = " ".join(k for k, columns in (("num", grid.numeric), ("nw", grid.nowrap)) if index in columns)
+        return f'<{tag} class="{kinds}">{escape(text)}</{tag}>' if kinds else f"<{tag}>{escape(text)}</{tag}>"
 
     head = "".join(cell("th", i, h) for i, h in enumerate(grid.header))
     rows = [(ALARM_ROW if r in grid.alarm_rows else "<tr>") + "".join(cell("td", i, text) for i, text in enumerate(row))

@@ -45,7 +45,8 @@ def query_section(data: ReportData) -> Section:
     rows.append((ALL_SITES, *(str(n) for n in totals), str(sum(q.open for q in data.queries)),
                  str(sum(q.answered for q in data.queries)), "" if oldest is None else str(oldest)))
     grid = Grid(("Site", *labels, "Open", "Answered", "Oldest (days)"), tuple(rows),
-                (16, *(11,) * len(labels), 9, 10, 11), numeric=frozenset(range(1, len(labels) + 4)))
+                (16, *(11,) * len(labels), 9, 10, 11), numeric=frozenset(range(1, len(labels) + 4)),
+                nowrap=frozenset({0}))
     return Section("queries", "Open queries", (
         Text("Queries still open (waiting for the site) or answered (waiting for the monitor to close them), by "
              "days from raised to the site's data-as-of date."),
@@ -57,11 +58,15 @@ def sdv_section(data: ReportData) -> Section:
     drawing = bar_chart(codes, [("Verified", [s.verified for s in data.sdv]),
                                 ("Not verified", [s.required - s.verified for s in data.sdv])],
                         "Items", stacked=True)
-    rows = tuple((s.site_code, str(s.required), str(s.verified), percent(s.verified, s.required), str(s.changed),
-                  str(s.forms_outstanding)) for s in data.sdv)
+    rows = [(s.site_code, str(s.required), str(s.verified), percent(s.verified, s.required), str(s.changed),
+             str(s.forms_outstanding)) for s in data.sdv]
+    if rows:
+        required, verified = sum(s.required for s in data.sdv), sum(s.verified for s in data.sdv)
+        rows.append((ALL_SITES, str(required), str(verified), percent(verified, required),
+                     str(sum(s.changed for s in data.sdv)), str(sum(s.forms_outstanding for s in data.sdv))))
     grid = Grid(("Site", "Items required", "Verified", "Verified %", "Changed since verified",
-                 "Forms outstanding"), rows, (16, 14, 12, 12, 18, 16), numeric=frozenset({1, 2, 3, 4, 5}),
-                empty="No site has been merged yet.")
+                 "Forms outstanding"), tuple(rows), (16, 14, 12, 12, 18, 16), numeric=frozenset({1, 2, 3, 4, 5}),
+                nowrap=frozenset({0}), empty="No site has been merged yet.")
     return Section("sdv", "Source data verification", (
         Text("Items the monitoring plan asks to verify on complete forms, and how many are verified and unchanged "
              "since; changed since verified: to verify again."),
@@ -72,7 +77,7 @@ def signature_section(data: ReportData) -> Section:
     rows = tuple((s.site_code, str(s.ended), str(s.signed), str(len(s.awaiting)), ", ".join(s.awaiting),
                   ", ".join(s.broken)) for s in data.signatures)
     grid = Grid(("Site", "Ended casebooks", "Signed", "Awaiting", "Awaiting signature", "Broken signatures"), rows,
-                (10, 12, 9, 10, 30, 30), numeric=frozenset({1, 2, 3}),
+                (10, 12, 9, 10, 30, 30), numeric=frozenset({1, 2, 3}), nowrap=frozenset({0}),
                 alarm_rows=frozenset(i for i, s in enumerate(data.signatures) if s.broken),
                 empty="No site has been merged yet.")
     return Section("signatures", "Signatures outstanding", (

@@ -7,7 +7,7 @@ from ecrf.merge.report.charts import MAX_LABELS, line_chart
 from ecrf.merge.report.doc import Chart, Grid, Section, Text
 from ecrf.merge.report.model import ReportData, Series
 
-OUTCOME_TEXT = {"accepted": "Accepted", "superseded": "Accepted, then replaced by a newer export",
+OUTCOME_TEXT = {"accepted": "Accepted", "superseded": "Superseded by a newer export",
                 "covered": "Covered (already merged)", "refused": "Refused"}
 
 
@@ -28,11 +28,11 @@ def bundle_section(data: ReportData) -> Section:
                   _number(b.export_sequence), b.file_name, _time(b.data_as_of), b.reason) for b in data.bundles)
     counts = {o: sum(1 for b in data.bundles if b.outcome == o) for o in OUTCOME_TEXT}
     summary = (f"{len(data.bundles)} bundle file(s) seen: {counts['accepted']} accepted (the newest of each "
-               f"installation), {counts['superseded']} accepted and since replaced, {counts['covered']} covered by "
+               f"installation), {counts['superseded']} superseded by a newer export, {counts['covered']} covered by "
                f"what was already merged, {counts['refused']} refused.")
     blocks: list[Text | Grid] = [Text(summary), Grid(
         ("Outcome", "Site", "Export", "File", "Data as of", "Reason"), rows, (20, 9, 8, 34, 17, 42),
-        numeric=frozenset({2}), alarm_rows=frozenset(i for i, b in enumerate(data.bundles)
+        numeric=frozenset({2}), nowrap=frozenset({1, 4}), alarm_rows=frozenset(i for i, b in enumerate(data.bundles)
                                                     if b.alarm or b.outcome == "refused"),
         empty="No bundle has been merged yet.")]
     blocks.append(Text("Subjects claimed by two installations (reported, never overwritten):"))
@@ -49,6 +49,7 @@ def site_section(data: ReportData) -> Section:
                  for s in data.sites)
     grid = Grid(("Site", "Name", "Installation", "Export", "Created", "Data as of", "State", "Screened",
                  "Allocated", "Alarm"), rows, (8, 18, 12, 8, 13, 13, 7, 10, 10, 22), numeric=frozenset({3, 7, 8}),
+                nowrap=frozenset({0, 4, 5}),
                 alarm_rows=frozenset(i for i, s in enumerate(data.sites) if s.alarm),
                 empty="No site has been merged yet.")
     return Section("sites", "Sites", (Text("Each installation's newest merged export. Data as of: the time of the "
@@ -76,7 +77,7 @@ def _enrolment_chart(title: str, dates: tuple[str, ...], series: tuple[Series, .
     rows = tuple((with_code(named(s.label), s.label), *(str(s.at(d)) for d in shown), str(s.total))
                  for s in series)
     grid = Grid((name, *shown, "Total"), rows, (22, *(12,) * len(shown), 10),
-                numeric=frozenset(range(1, len(shown) + 2)), empty="No subject allocated yet.")
+                numeric=frozenset(range(1, len(shown) + 2)), nowrap=frozenset({0}), empty="No subject allocated yet.")
     return Chart(title, drawing, grid)
 
 

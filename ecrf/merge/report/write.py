@@ -51,7 +51,8 @@ def write_report(target: Engine | Connection, study: Study, out_dir: Path, *,
 
 
 def report_after_merge(engine: Engine, study: Study, out_dir: Path) -> tuple[Path, Path]:
-    """For the merge engine: the report of the central database as the merge just left it."""
+    """For the merge engine, once its transaction has committed: the report of the central database as the merge
+    left it (a failure here raises ReportError; the merged data stay merged)."""
     return write_report(engine, study, out_dir)
 
 

@@ -2,9 +2,10 @@
 
 Version 5 limits: data set and variable names of at most 8 characters (letters, digits, '_', not starting with
 a digit; upper case here), labels of at most 40 bytes. A wide column keeps its name when it fits (AETERM); a
-longer one tries its item's CDASH name, test code and item code, then is cut to 8 characters with a number
-(AEOUTC2); the missing-code column of an item is its variable's name cut to 6 plus `_M`. The same definition
-always gives the same names, and `xpt/variables.csv` lists each one with the long column name it stands for.
+longer one tries its item's test code, item code and CDASH name (TEMP for TEMP_VSORRES), then is cut to 8
+characters, with a number when that is taken (PULSE_V2); the missing-code column of an item is its variable's
+name cut to 6 plus `_M` (TEMP_M). The same definition always gives the same names, and `xpt/variables.csv`
+lists each one with the long column name it stands for.
 
 Types come from the definition: integer and decimal items are numeric, everything else (codes, dates, times,
 text) is character, so dates stay ISO 8601 text exactly as in the CSV files, partial dates included.
@@ -96,7 +97,7 @@ def _form_columns(form: Form) -> tuple[Column, ...]:
     for column in layout.header[len(FIXED_COLUMNS):]:
         if column in by_column:
             item = by_column[column]
-            names[item.code] = name = sas_name([column, item.cdash, item.testcd or "", item.code], taken)
+            names[item.code] = name = sas_name([column, item.testcd or "", item.code, item.cdash], taken)
             columns.append(Column(name, column, fit_label(item.label.get(LABEL_LANGUAGE)),
                                   item.value_type in NUMERIC_TYPES, item))
         else:
@@ -108,14 +109,16 @@ def _form_columns(form: Form) -> tuple[Column, ...]:
 
 
 def sas_name(candidates: Iterable[str], taken: set[str]) -> str:
-    """The first candidate that is a free version 5 name once cleaned; else the first cut with a number."""
+    """The first candidate that is a free version 5 name once cleaned; else the first cut to 8, numbered if taken."""
     cleaned = [_clean(candidate) for candidate in candidates if candidate]
     for name in cleaned:
         if len(name) <= NAME_LENGTH and name not in taken:
             taken.add(name)
             return name
     base, number = cleaned[0], 2
-    while (name := f"{base[:NAME_LENGTH - len(str(number))]}{number}") in taken:
+    name = base[:NAME_LENGTH]
+    while name in taken:
+        name = f"{base[:NAME_LENGTH - len(str(number))]}{number}"
         number += 1
     taken.add(name)
     return name

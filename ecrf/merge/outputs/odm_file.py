@@ -163,7 +163,7 @@ def _subjects(document: bytes, source: Source) -> Iterator[etree._Element]:
 def plain(node: etree._Element) -> etree._Element:
     """A copy without the ODM namespace or layout whitespace: written inside the merged `<ODM xmlns=…>` it takes
     the default namespace from there (one declaration in the file, as the site writer does)."""
-    copy = etree.Element(etree.QName(node).localname, dict(node.attrib.items()))
+    copy = etree.Element(etree.QName(node).localname, {str(k): str(v) for k, v in node.attrib.items()})
     children = [child for child in node if isinstance(child.tag, str)]  # comments and PIs are not data
     if children:
         copy.extend(plain(child) for child in children)

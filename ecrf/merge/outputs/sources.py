@@ -65,5 +65,5 @@ def newest_as_of(sources: list[Source]) -> str:
 
 def as_utc(text: str) -> datetime:
     """An ISO 8601 time as an aware UTC datetime (a time without offset is taken as UTC, as ecrf stores it)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(text)  # Python 3.11 reads a trailing Z
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

@@ -7,10 +7,11 @@ from pathlib import Path
 import pyreadstat
 import pytest
 
+from ecrf.errors import Bug
 from ecrf.export.bundle import layout
 from ecrf.merge.outputs.sources import as_utc
 from ecrf.merge.outputs.xpt_files import VARIABLES_CSV, cells, size_columns
-from ecrf.merge.outputs.xpt_format import MAX_CHAR, ibm_float, write_member
+from ecrf.merge.outputs.xpt_format import MAX_CHAR, fits_ibm, ibm_float, write_member
 from ecrf.merge.outputs.xpt_plan import Column, fit_label, plan, sas_name
 from tests.merge.merged_set import csv_rows, export, fill_central
 
@@ -81,7 +82,8 @@ def test_ibm_floats_match_the_published_examples() -> None:
     assert ibm_float(-118.625).hex() == "c276a00000000000"
     assert ibm_float(0.1).hex() == "401999999999999a"
     assert ibm_float(0.0) == bytes(8)
-    with pytest.raises(ValueError):
+    assert not fits_ibm(1e300) and not fits_ibm(float("inf")) and fits_ibm(-7e75) and fits_ibm(6e-79)
+    with pytest.raises(Bug):
         ibm_float(1e300)
 
 
@@ -89,16 +91,17 @@ def test_long_text_is_cut_at_200_bytes_on_a_character_boundary_and_numbers_that_
         tmp_path) -> None:  # type: ignore[no-untyped-def]
     columns = [Column("TXT", "text", "Text", False), Column("DOSE", "dose", "Dose", True),
                Column("WT", "weight", "Weight", True)]
-    rows = [["中" * 100, "1.5", "70"], ["short", "n/a", ""]]
+    rows = [["中" * 100, "1.5", "70"], ["short", "n/a", ""], ["", "1e300", "-0.5"]]
     sized = size_columns(columns, rows)
     assert [(s.variable.numeric, s.variable.length, s.values_cut) for s in sized] == [
-        (False, 200, 1), (False, 3, 0), (True, 8, 0)]
+        (False, 200, 1), (False, 5, 0), (True, 8, 0)]
     path = tmp_path / "t.xpt"
     with path.open("wb") as out:
         variables = [s.variable for s in sized]
         write_member(out, "T", "A test", variables, (cells(variables, row) for row in rows), datetime(2020, 2, 3))
     data, meta = _read(path)
-    assert data["TXT"] == ["中" * 66, "short"] and data["DOSE"] == ["1.5", "n/a"] and data["WT"] == [70.0, None]
+    assert data["TXT"] == ["中" * 66, "short", ""] and data["DOSE"] == ["1.5", "n/a", "1e300"]
+    assert data["WT"] == [70.0, None, -0.5]
     assert path.stat().st_size % 80 == 0 and meta.creation_time == datetime(2020, 2, 3)
 
 

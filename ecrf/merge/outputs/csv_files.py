@@ -23,6 +23,7 @@ from ecrf.merge.outputs.sources import Source
 from ecrf.study.model import Study
 
 SITE_COLUMN = "site"
+STREAM_ROWS = 5_000  # rows fetched at a time (a server-side cursor on PostgreSQL): memory stays flat
 
 
 def with_site(header: Sequence[str]) -> tuple[str, ...]:
@@ -55,7 +56,7 @@ def table_rows(conn: Connection, table: Table, header: Sequence[str],
     columns = [table.c[name] for name in header]
     for source in sources:
         query = select(*columns).where(table.c.source == source.installation_id).order_by(table.c.row_no)
-        for row in conn.execute(query):
+        for row in conn.execute(query.execution_options(yield_per=STREAM_ROWS)):
             yield source.site_code, list(row)
 
 
@@ -65,5 +66,5 @@ def form_rows(conn: Connection, form: str, sources: list[Source]) -> Iterator[tu
     for source in sources:
         query = (select(table.c.cells).where(table.c.source == source.installation_id, table.c.form == form)
                  .order_by(table.c.row_no))
-        for (cells,) in conn.execute(query):
+        for (cells,) in conn.execute(query.execution_options(yield_per=STREAM_ROWS)):
             yield source.site_code, json.loads(cells)

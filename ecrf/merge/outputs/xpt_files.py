@@ -12,7 +12,6 @@ more) and `variables.csv` counts the cut values: the CSV files keep the whole te
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +24,7 @@ from ecrf.export.csv.safe import write_csv
 from ecrf.merge.central import schema
 from ecrf.merge.outputs.csv_files import form_rows, table_rows
 from ecrf.merge.outputs.sources import Source
-from ecrf.merge.outputs.xpt_format import MAX_CHAR, Value, Variable, ibm_float, write_member
+from ecrf.merge.outputs.xpt_format import MAX_CHAR, Value, Variable, fits_ibm, write_member
 from ecrf.merge.outputs.xpt_plan import Column, Dataset, fit_label, plan
 from ecrf.study.model import Study
 
@@ -93,13 +92,7 @@ def as_number(text: str) -> float | None:
         number = float(text)
     except ValueError:
         return None
-    if not math.isfinite(number):
-        return None
-    try:
-        ibm_float(number)
-    except ValueError:
-        return None
-    return number
+    return number if fits_ibm(number) else None
 
 
 def cells(variables: Sequence[Variable], row: Sequence[str]) -> list[Value]:

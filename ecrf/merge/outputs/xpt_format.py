@@ -59,13 +59,21 @@ def ibm_float(number: float) -> bytes:
         return MISSING
     if number == 0:
         return bytes(8)
+    if not fits_ibm(number):  # callers check first (a value that does not fit is written as text)
+        raise Bug(f"{number!r} is beyond what an IBM float can hold")
     mantissa, exponent = math.frexp(abs(number))  # number = mantissa * 2**exponent, 0.5 <= mantissa < 1
     hex_exponent = -(-exponent // 4)  # ceil(exponent / 4): number = fraction * 16**hex_exponent
     fraction = int(mantissa * 2 ** (56 - (4 * hex_exponent - exponent)))  # exact: 53 bits shifted left
-    biased = hex_exponent + 64
-    if not 0 <= biased <= 127:
-        raise ValueError(f"{number!r} is beyond what an IBM float can hold")
-    return bytes([biased | (0x80 if number < 0 else 0)]) + fraction.to_bytes(7, "big")
+    return bytes([(hex_exponent + 64) | (0x80 if number < 0 else 0)]) + fraction.to_bytes(7, "big")
+
+
+def fits_ibm(number: float) -> bool:
+    """Whether a finite number is within an IBM float's range (about 5.4e-79 to 7.2e75 in magnitude), or 0."""
+    if number == 0:
+        return True
+    if not math.isfinite(number):
+        return False
+    return 0 <= -(-math.frexp(abs(number))[1] // 4) + 64 <= 127
 
 
 def write_member(out: BinaryIO, name: str, label: str, variables: Sequence[Variable],

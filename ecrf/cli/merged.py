@@ -6,6 +6,7 @@ parser to the subparsers that `add_merged_command` returns, or to `MERGED_ACTION
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def study_from(args: argparse.Namespace) -> Study:
 def cmd_export(args: argparse.Namespace) -> int:
     from ecrf.merge.outputs.export import export_merged
 
-    result = export_merged(args.central, args.out, study_from(args), __version__)
+    result = export_merged(args.central, args.out, study_from(args), __version__,
+                           lambda step: print(f"writing {step} …", file=sys.stderr, flush=True))
     sites = ", ".join(f"{s.qualifier} (export {s.export_sequence})" for s in result.sources)
     print(f"Merged data set written to {result.folder}: {len(result.files)} files from {len(result.sources)} "
           f"site installation(s): {sites}; data as of {result.data_as_of}.")

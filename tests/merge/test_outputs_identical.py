@@ -3,10 +3,14 @@ PostgreSQL as from SQLite."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from ecrf.export.bundle import layout
+from ecrf.merge.central import schema
+from ecrf.merge.central.db import open_central
 from ecrf.merge.central.schema import DATA_FILES
 from ecrf.merge.outputs.manifest import MANIFEST_JSON, MANIFEST_TXT
+from ecrf.merge.outputs.sources import merged_sources
 from ecrf.merge.outputs.xpt_files import VARIABLES_CSV
 from ecrf.merge.outputs.xpt_plan import plan
 from tests.merge.merged_set import export, files_of, fill_central
@@ -48,3 +52,16 @@ def test_sqlite_and_postgresql_give_the_same_bytes(tmp_path, central_target, ref
     _, first = reference
     central = fill_central(central_target, list(reversed(multi_site.newest())), study)
     assert files_of(export(central, tmp_path / "set", study).folder) == first
+
+
+@pytest.mark.req("MERGE-OUT")
+def test_sites_are_ordered_by_code_point_whatever_the_databases_collation(central_target, multi_site,
+                                                                           study) -> None:  # type: ignore[no-untyped-def]
+    central = fill_central(central_target, [s.bundles[-1] for s in multi_site.sites[:3]], study)
+    engine = open_central(central)
+    with engine.begin() as conn:
+        for old, new in (("CN01", "cn-1"), ("CN02", "CN2"), ("CN03", "Cn3")):  # a locale collation sorts these
+            conn.execute(update(schema.sources).where(schema.sources.c.site_code == old).values(site_code=new))
+        order = [source.site_code for source in merged_sources(conn, study, central)]
+    engine.dispose()
+    assert order == ["CN2", "Cn3", "cn-1"]

@@ -1,6 +1,7 @@
 """The installations whose data the merged data set holds, in the one order every output uses.
 
-Order is by site code, then installation id: what the people call the site first, so a statistician finds
+Order is by site code, then installation id (by code point, the same on every database): what the people call
+the site first, so a statistician finds
 CN01 before CN02, and the installation id to make the order total when one site has had two PCs. Each source
 gets a `qualifier` for the names that must be unique in one file (ODM user and location OIDs): the site code,
 or the site code and the installation id when two installations share a code.
@@ -36,7 +37,8 @@ class Source:
 def merged_sources(conn: Connection, study: Study, url: str) -> list[Source]:
     """Every source, ordered; refused when there is none, or when they are not all of this study definition."""
     table = schema.sources
-    rows = conn.execute(select(table).order_by(table.c.site_code, table.c.installation_id)).all()
+    # Sorted here, not by the database: PostgreSQL's collation may order 'cn-2' and 'CN10' unlike SQLite's bytes.
+    rows = sorted(conn.execute(select(table)).all(), key=lambda row: (row.site_code, row.installation_id))
     if not rows:
         raise MergedOutputError("merged-nothing-merged", url=url)
     codes = Counter(row.site_code for row in rows)

@@ -18,6 +18,7 @@ from ecrf.cli import gui as cli_gui
 from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import site as cli_site
+from ecrf.cli import trust as cli_trust
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled, first_problems
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     desc.set_defaults(run=cmd_describe)
     _add_site_commands(sub)
     cli_verify.add_verify_command(sub)
+    cli_trust.add_trust_commands(sub)
     cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)
     return parser

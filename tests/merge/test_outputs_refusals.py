@@ -144,3 +144,21 @@ def test_the_command_writes_the_set_and_refuses_with_a_coded_message(tmp_path, c
     assert "error [merged-out-not-empty]" in capsys.readouterr().err
     assert main(["merged", "export", "--from", str(tmp_path / "none.db"), "--out", str(tmp_path / "x")]) == 1
     assert "error [central-missing]" in capsys.readouterr().err
+
+
+@pytest.mark.req("MERGE-OUT")
+def test_a_damaged_wide_row_in_the_central_database_is_refused_with_where_it_is(tmp_path, central,
+                                                                               study) -> None:  # type: ignore[no-untyped-def]
+    copy = _copy(central, tmp_path)
+    engine = open_central(copy)
+    rows = schema.form_rows
+    with engine.begin() as conn:
+        source, row_no = conn.execute(select(rows.c.source, rows.c.row_no).where(rows.c.form == "VS")
+                                      .order_by(rows.c.source, rows.c.row_no)).first()  # type: ignore[misc]
+        conn.execute(update(rows).where(rows.c.source == source, rows.c.form == "VS", rows.c.row_no == row_no)
+                     .values(cells='["one cell"]'))
+    engine.dispose()
+    with pytest.raises(MergedOutputError) as refused:
+        export(copy, tmp_path / "set", study)
+    assert refused.value.code == "merged-form-row-damaged" and f"Row {row_no} of form VS" in refused.value.text("en")
+    assert _nothing_left(tmp_path, "set")

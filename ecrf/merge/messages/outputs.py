@@ -47,6 +47,14 @@ OUTPUT_MESSAGES: dict[str, Message] = {
         "中心 {site} 的 ODM 文件包含 ecrf 不会写入的临床数据（{element}）；它在合并文件中会丢失，"
         "因此未写入任何内容。",
         "请核查该中心数据包的来源，并连同数据包一起报告。"),
+    "merged-form-row-damaged": M(
+        "Row {row} of form {form} of site {site} in the central database is damaged (not the form's columns); "
+        "nothing was written.",
+        "Merge that site's newest bundle again (`ecrf merge`); if it stays, restore the central database from "
+        "its backup or merge every bundle into a new one.",
+        "中心数据库中中心 {site} 的表单 {form} 第 {row} 行已损坏（与表单的列不符）；未写入任何内容。",
+        "请重新合并该中心最新的数据包（`ecrf merge`）；如果问题仍在，请从备份恢复中心数据库，"
+        "或将所有数据包合并到一个新数据库。"),
     "merged-changed-during-export": M(
         "The central database {url} changed while the merged data set was being written (a merge ran); the "
         "files would mix two states, so they were removed.",

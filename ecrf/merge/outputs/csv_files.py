@@ -19,6 +19,7 @@ from ecrf.export.csv.dictionary import write_dictionary
 from ecrf.export.csv.safe import CsvFile
 from ecrf.export.csv.wide import WideLayout
 from ecrf.merge.central import schema
+from ecrf.merge.outputs.errors import MergedOutputError
 from ecrf.merge.outputs.sources import Source
 from ecrf.study.model import Study
 
@@ -44,7 +45,7 @@ def write_csv_files(conn: Connection, study: Study, sources: list[Source], folde
     for code, form in study.forms.items():
         path = layout.form_csv(code)
         with CsvFile(folder / path, with_site(WideLayout(form).header)) as out:
-            for site_code, cells in form_rows(conn, code, sources):
+            for site_code, cells in form_rows(conn, code, sources, len(out.header) - 1):
                 out.write((site_code, *cells))
         written.append(path)
     return written
@@ -60,11 +61,22 @@ def table_rows(conn: Connection, table: Table, header: Sequence[str],
             yield source.site_code, list(row)
 
 
-def form_rows(conn: Connection, form: str, sources: list[Source]) -> Iterator[tuple[str, list[str]]]:
-    """(site code, cells) of one form's wide rows, in the merged order."""
+def form_rows(conn: Connection, form: str, sources: list[Source], width: int) -> Iterator[tuple[str, list[str]]]:
+    """(site code, cells) of one form's wide rows, in the merged order; each row must have `width` text cells."""
     table = schema.form_rows
     for source in sources:
-        query = (select(table.c.cells).where(table.c.source == source.installation_id, table.c.form == form)
-                 .order_by(table.c.row_no))
-        for (cells,) in conn.execute(query.execution_options(yield_per=STREAM_ROWS)):
-            yield source.site_code, json.loads(cells)
+        query = (select(table.c.row_no, table.c.cells)
+                 .where(table.c.source == source.installation_id, table.c.form == form).order_by(table.c.row_no))
+        for row_no, text in conn.execute(query.execution_options(yield_per=STREAM_ROWS)):
+            yield source.site_code, _cells(text, width, source, form, row_no)
+
+
+def _cells(text: str, width: int, source: Source, form: str, row_no: int) -> list[str]:
+    """A stored wide row, checked: the merge wrote it from a verified bundle, so anything else is damage."""
+    try:
+        cells = json.loads(text)
+    except ValueError:
+        cells = None
+    if not isinstance(cells, list) or len(cells) != width or not all(isinstance(c, str) for c in cells):
+        raise MergedOutputError("merged-form-row-damaged", site=source.qualifier, form=form, row=row_no)
+    return cells

@@ -66,8 +66,8 @@ def _rows(conn: Connection, dataset: Dataset, sources: list[Source]) -> Rows:
     if dataset.form is None:
         table = schema.DATA_TABLES["subjects"]
         return lambda: ([site, *row] for site, row in table_rows(conn, table, SUBJECTS_HEADER, sources))
-    code = dataset.form.code
-    return lambda: ([site, *row] for site, row in form_rows(conn, code, sources))
+    code, width = dataset.form.code, len(dataset.columns) - 1
+    return lambda: ([site, *row] for site, row in form_rows(conn, code, sources, width))
 
 
 def size_columns(columns: Sequence[Column], rows: Iterable[Sequence[str]]) -> list[Sized]:

@@ -122,7 +122,7 @@ def _observations(out: BinaryIO, variables: Sequence[Variable], rows: Iterable[S
 def _cell(variable: Variable, value: Value) -> bytes:
     if variable.numeric:
         return MISSING if value is None or value == "" else ibm_float(float(value))
-    data = (value or "").encode("utf-8") if not isinstance(value, float) else str(value).encode("ascii")
+    data = ("" if value is None else str(value)).encode("utf-8")
     if len(data) > variable.length:
         raise Bug(f"XPT {variable.name}: {len(data)} bytes in a variable of {variable.length}")
     return data.ljust(variable.length, b" ")

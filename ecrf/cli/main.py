@@ -15,6 +15,7 @@ from ecrf.cli import backup as cli_backup
 from ecrf.cli import demo as cli_demo
 from ecrf.cli import export as cli_export
 from ecrf.cli import gui as cli_gui
+from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import site as cli_site
 from ecrf.cli import trust as cli_trust
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site_commands(sub)
     cli_verify.add_verify_command(sub)
     cli_trust.add_trust_commands(sub)
+    cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)
     return parser
 

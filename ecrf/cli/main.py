@@ -16,6 +16,7 @@ from ecrf.cli import demo as cli_demo
 from ecrf.cli import export as cli_export
 from ecrf.cli import gui as cli_gui
 from ecrf.cli import merge as cli_merge
+from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import site as cli_site
 from ecrf.cli import trust as cli_trust
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_verify.add_verify_command(sub)
     cli_merge.add_merge_command(sub)
     cli_trust.add_trust_commands(sub)
+    cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)
     return parser
 

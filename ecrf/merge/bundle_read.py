@@ -20,6 +20,7 @@ from ecrf.export.bundle.manifest import sha256_hex
 from ecrf.export.csv.safe import restore
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge.central.schema import DATA_FILES
+from ecrf.merge.errors import CentralDatabaseError
 from ecrf.study.model import Study
 
 EVIDENCE_FILES = (layout.SEALS, layout.KEY_CERTIFICATES)
@@ -76,7 +77,8 @@ def table_rows(bundle: SafeZip, table: str) -> Iterator[list[str]]:
     reader = _csv(bundle, path)
     found = tuple(next(reader, ()))
     if found != header:
-        raise ValueError(f"{path}: its columns {found} are not the ones this ecrf merges {header}")
+        raise CentralDatabaseError("bundle-columns-unknown", file=path, found=", ".join(found),
+                                   expected=", ".join(header))
     yield from _restored(reader)
 
 
@@ -110,7 +112,7 @@ def evidence_lines(bundle: SafeZip) -> Iterator[tuple[str, str]]:
 
 def trail_hashes(bundle: SafeZip) -> Iterator[tuple[int, str]]:
     """(seq, hash) of every event of `audit/trail.jsonl`, in order: what continuity is checked on."""
-    with bundle.open(layout.TRAIL) as raw:
+    with _buffered(bundle, layout.TRAIL) as raw:
         for line in io.TextIOWrapper(raw, encoding="utf-8", newline="\n"):
             row = json.loads(line)
             yield int(row[0]), str(row[-1])

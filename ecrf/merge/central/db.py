@@ -66,7 +66,7 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous=FULL")  # a merge killed half-way leaves the last committed state
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a 50-subject bundle's pages (about 20 MB) written once, at commit
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a 50-subject bundle (about 20 MB) is written once, at commit
     cursor.close()
 
 

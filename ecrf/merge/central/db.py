@@ -3,7 +3,7 @@
 A file path gets a SQLite database (made on first use); `postgresql://…` and `postgresql+psycopg://…` use
 psycopg 3. The schema is created when the database is empty and checked when it is not, so a database of
 another program or of a newer ecrf is refused rather than written into. `bulk_insert` is the one way rows go
-in: COPY on PostgreSQL, a streamed executemany of one prepared INSERT on SQLite.
+in: binary COPY on PostgreSQL, a streamed executemany of one prepared INSERT on SQLite.
 """
 from __future__ import annotations
 
@@ -89,8 +89,9 @@ def _schema_ready(conn: Connection, create: bool) -> None:
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
-    """Insert rows (values in the table's column order) in the connection's transaction; the number inserted.
-    COPY on PostgreSQL; on SQLite one prepared INSERT that the driver runs for each row as the rows stream in."""
+    """Insert rows (values in the table's column order, each of its column's Python type: str, int, bytes, bool)
+    in the connection's transaction; the number inserted. Binary COPY on PostgreSQL; on SQLite one prepared
+    INSERT that the driver runs for each row as the rows stream in."""
     if conn.dialect.name == "postgresql":
         return _copy(conn, table, rows)
     return _executemany(conn, table, rows)

@@ -1,0 +1,246 @@
+"""Every query bundle a site must refuse, and every sponsor step the central side must refuse, with its reason;
+a refused import changes nothing at the site."""
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ecrf.errors import EcrfError
+from ecrf.export.bundle.identity import SigningIdentity
+from ecrf.export.verify.zip_safety import SafeZip
+from ecrf.merge.bundle_read import bundle_facts, file_sha256
+from ecrf.merge.central.db import open_central
+from ecrf.merge.query_bundle.manifest import MANIFEST, BundledQuery, BundledStep, QueryBundle
+from ecrf.merge.query_bundle.signed import write_query_bundle
+from ecrf.merge.query_bundle.sponsor_key import create_sponsor_key, load_sponsor_key
+from ecrf.merge.sponsor_queries import SponsorPlace, close_sponsor_query, raise_sponsor_query
+from ecrf.services import queries
+from ecrf.services.auth import login
+from ecrf.services.errors import PermissionDenied
+from ecrf.services.sponsor_queries import import_query_bundle, register_sponsor_certificate
+from ecrf.services.permissions import Do
+from ecrf.store.models import AuditEvent, QueryMessage, QueryRow
+from ecrf.study.status import QueryOrigin, QueryState, ResponseCode
+from tests.merge.query_bundle_helpers import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    NURSE,
+    NURSE_PASSWORD,
+    PASSPHRASE,
+    Central,
+    site_copy,
+)
+
+pytestmark = pytest.mark.req("MERGE-QUERY")
+NOW = "2026-12-01T09:00:00Z"
+
+
+@dataclasses.dataclass
+class World:
+    tmp: Path
+    study: object
+    identity: SigningIdentity
+    base: QueryBundle  # a sound bundle for the site copy `db`
+    db: Path
+
+    def write(self, name: str, bundle: QueryBundle | None = None, identity: SigningIdentity | None = None) -> Path:
+        folder = self.tmp / "bundles" / name
+        folder.mkdir(parents=True)
+        path, _ = write_query_bundle(bundle or self.base, identity or self.identity, folder)
+        return path
+
+    def admin_import(self, path: Path):  # type: ignore[no-untyped-def]
+        admin = login(self.db, self.study, ADMIN, ADMIN_PASSWORD)  # type: ignore[arg-type]
+        try:
+            return import_query_bundle(admin, path)
+        finally:
+            admin.close()
+
+    def refused(self, path: Path, code: str) -> EcrfError:
+        before = self.head()
+        with pytest.raises(EcrfError) as refused:
+            self.admin_import(path)
+        assert refused.value.code == code, refused.value.message
+        assert self.head() == before, "a refused import wrote to the site"
+        return refused.value
+
+    def head(self) -> tuple[int, int, int]:
+        """What an import writes: queries, their messages, and query events of the trail."""
+        admin = login(self.db, self.study, ADMIN, ADMIN_PASSWORD)  # type: ignore[arg-type]
+        try:
+            with admin.read(Do.READ_AUDIT) as db:
+                def count(model, *where) -> int:  # type: ignore[no-untyped-def]
+                    return db.scalar(select(func.count()).select_from(model).where(*where)) or 0
+                return (count(QueryRow), count(QueryMessage), count(AuditEvent, AuditEvent.action.like("query_%")))
+        finally:
+            admin.close()
+
+
+def _query(place: SponsorPlace, query_id: str = "SQ-0001", closed: bool = False) -> BundledQuery:
+    steps = [BundledStep("raised", "dm.lee", NOW, "Please check.")]
+    if closed:
+        steps.append(BundledStep("closed", "dm.lee", NOW, "Accepted."))
+    return BundledQuery(query_id, place.subject, place.scope.value, place.visit, place.form, place.timepoint,
+                        place.repeat, place.item, tuple(steps))
+
+
+@pytest.fixture
+def world(tmp_path: Path, multi_site, study, monkeypatch) -> World:  # type: ignore[no-untyped-def]
+    site = multi_site.site("CN01")
+    central = Central(tmp_path / "central.db")
+    central.load(site.bundles[-1], site.certificate, study)
+    place = central.item_place("CN01")
+    with SafeZip(site.bundles[-1]) as archive:
+        facts = bundle_facts(archive, file_sha256(site.bundles[-1]))
+    identity = create_sponsor_key(tmp_path / "sponsor", PASSPHRASE, "ACME", datetime.now(UTC))
+    base = QueryBundle(facts.study_oid, facts.definition_fingerprint, "CN01", facts.installation_id, 1, NOW, "ACME",
+                       (_query(place),))
+    db = site_copy(site.folder, tmp_path)
+    admin = login(db, study, ADMIN, ADMIN_PASSWORD)
+    try:
+        register_sponsor_certificate(admin, identity.certificate_pem.encode("ascii"))
+    finally:
+        admin.close()
+    return World(tmp_path, study, identity, base, db)
+
+
+def test_a_bundle_for_another_site_installation_or_study_is_refused(world: World) -> None:
+    world.refused(world.write("site", dataclasses.replace(world.base, site_code="CN02")), "query-bundle-other-site")
+    world.refused(world.write("inst", dataclasses.replace(world.base, installation_id="another-pc")),
+                  "query-bundle-other-installation")
+    world.refused(world.write("study", dataclasses.replace(world.base, study_oid="OTHER")),
+                  "query-bundle-other-study")
+
+
+def test_an_unregistered_or_other_signer_is_refused(world: World, multi_site, study, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    stranger = create_sponsor_key(tmp_path / "stranger", PASSPHRASE, "ACME", datetime.now(UTC))
+    world.refused(world.write("stranger", identity=stranger), "query-bundle-wrong-signer")
+    fresh = World(world.tmp, study, world.identity, world.base, site_copy(multi_site.site("CN01").folder, tmp_path,
+                                                                          "fresh"))
+    fresh.refused(world.write("unregistered"), "sponsor-certificate-not-registered")
+    admin = login(fresh.db, study, ADMIN, ADMIN_PASSWORD)
+    try:
+        with pytest.raises(EcrfError) as refused:  # a site's certificate is no sponsor's
+            register_sponsor_certificate(admin, multi_site.site("CN02").certificate.read_bytes())
+        assert refused.value.code == "sponsor-certificate-not-sponsor"
+        with pytest.raises(EcrfError) as refused:
+            register_sponsor_certificate(admin, b"not a certificate")
+        assert refused.value.code == "sponsor-certificate-invalid"
+    finally:
+        admin.close()
+
+
+def test_a_tampered_or_unsigned_bundle_is_refused(world: World) -> None:
+    sound = world.write("sound")
+    with zipfile.ZipFile(sound) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    tampered = world.tmp / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data.replace(b"Please check.", b"Please delete.") if name == MANIFEST else data)
+    world.refused(tampered, "query-bundle-tampered")
+    unsigned = world.tmp / "unsigned.zip"
+    with zipfile.ZipFile(unsigned, "w") as archive:
+        archive.writestr(MANIFEST, members[MANIFEST])
+    world.refused(unsigned, "query-bundle-unsigned")
+    truncated = world.tmp / "truncated.zip"
+    truncated.write_bytes(sound.read_bytes()[:200])
+    world.refused(truncated, "query-bundle-damaged")
+
+
+def test_an_older_bundle_is_refused_and_the_same_one_changes_nothing(world: World) -> None:
+    first = world.write("one")
+    second = world.write("two", dataclasses.replace(world.base, sequence=2))
+    assert world.admin_import(second).raised
+    before = world.head()
+    assert world.admin_import(second).already_imported
+    assert world.head() == before
+    world.refused(first, "query-bundle-rolled-back")
+    forged = world.write("other-two", dataclasses.replace(world.base, sequence=2, created_at="2026-12-02T00:00:00Z"))
+    world.refused(forged, "query-bundle-rolled-back")
+
+
+def test_only_the_site_administrator_imports_and_only_the_sponsor_closes(world: World) -> None:
+    path = world.write("one")
+    nurse = login(world.db, world.study, NURSE, NURSE_PASSWORD)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(PermissionDenied):
+            import_query_bundle(nurse, path)
+    finally:
+        nurse.close()
+    world.admin_import(path)
+    monitor = login(world.db, world.study, "monitor", "demo-monitor-2020")  # type: ignore[arg-type]
+    try:
+        [query] = [q for q in queries.query_inbox(monitor) if q.origin is QueryOrigin.SPONSOR]
+        with pytest.raises(PermissionDenied) as refused:
+            queries.close_query(monitor, query.id, "Fine.")
+        assert "the sponsor's data manager" in refused.value.message
+    finally:
+        monitor.close()
+
+
+def test_a_sponsor_close_waits_for_the_sites_answer(world: World) -> None:
+    world.admin_import(world.write("one"))
+    closing = dataclasses.replace(world.base, sequence=2, queries=(dataclasses.replace(
+        world.base.queries[0], steps=(*world.base.queries[0].steps, BundledStep("closed", "dm.lee", NOW, "Ok."))),))
+    result = world.admin_import(world.write("two", closing))
+    assert result.closed == () and len(result.not_yet_answered) == 1
+    nurse = login(world.db, world.study, NURSE, NURSE_PASSWORD)  # type: ignore[arg-type]
+    try:
+        [query] = [q for q in queries.query_inbox(nurse, QueryState.OPEN) if q.origin is QueryOrigin.SPONSOR]
+        queries.answer_query(nurse, query.id, "Corrected in the source.", ResponseCode.OTHER)
+    finally:
+        nurse.close()
+    result = world.admin_import(world.write("three", dataclasses.replace(closing, sequence=3)))
+    assert len(result.closed) == 1
+
+
+def test_a_query_on_a_subject_or_place_the_site_does_not_hold_is_refused(world: World) -> None:
+    query = world.base.queries[0]
+    world.refused(world.write("subject", dataclasses.replace(world.base, queries=(dataclasses.replace(
+        query, subject="NO-SUCH"),))), "query-bundle-subject-unknown")
+    world.refused(world.write("form", dataclasses.replace(world.base, queries=(dataclasses.replace(
+        query, item="NO_SUCH_ITEM"),))), "query-bundle-place-unknown")
+
+
+def test_the_central_side_refuses_what_it_cannot_send(tmp_path: Path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+    site = multi_site.site("CN04")
+    central = Central(tmp_path / "central.db")
+    central.load(site.bundles[-1], site.certificate, study)
+    place = central.item_place("CN04")
+    engine = open_central(central.path)
+    try:
+        with engine.begin() as conn:
+            query_id = raise_sponsor_query(conn, study, "CN04", place, "Why?", "dm.lee", NOW)
+        cases = [
+            (lambda c: raise_sponsor_query(c, study, "CN09", place, "Why?", "dm.lee", NOW), "sponsor-site-unknown"),
+            (lambda c: raise_sponsor_query(c, study, "CN04", dataclasses.replace(place, subject="X-1"), "Why?",
+                                           "dm.lee", NOW), "sponsor-subject-unknown"),
+            (lambda c: raise_sponsor_query(c, study, "CN04", dataclasses.replace(place, form="NOPE"), "Why?",
+                                           "dm.lee", NOW), "sponsor-query-place-unknown"),
+            (lambda c: raise_sponsor_query(c, study, "CN04", place, "  ", "dm.lee", NOW),
+             "sponsor-query-text-required"),
+            (lambda c: raise_sponsor_query(c, study, "CN04", place, "Why?", "Dm Lee", NOW), "sponsor-handle-invalid"),
+            (lambda c: close_sponsor_query(c, query_id, "Ok.", "dm.lee", NOW), "sponsor-query-not-answered"),
+            (lambda c: close_sponsor_query(c, "SQ-0099", "Ok.", "dm.lee", NOW), "sponsor-query-not-found"),
+        ]
+        for run, code in cases:
+            with pytest.raises(EcrfError) as refused, engine.begin() as conn:
+                run(conn)
+            assert refused.value.code == code
+    finally:
+        engine.dispose()
+    create_sponsor_key(tmp_path / "sponsor", PASSPHRASE, "ACME", datetime.now(UTC))
+    for run, code in [(lambda: load_sponsor_key(tmp_path / "sponsor", "wrong passphrase"), "sponsor-passphrase-wrong"),
+                      (lambda: create_sponsor_key(tmp_path / "sponsor", PASSPHRASE, "ACME", datetime.now(UTC)),
+                       "sponsor-key-exists"),
+                      (lambda: create_sponsor_key(tmp_path / "short", "short", "ACME", datetime.now(UTC)),
+                       "sponsor-passphrase-short")]:
+        with pytest.raises(EcrfError) as refused:
+            run()
+        assert refused.value.code == code

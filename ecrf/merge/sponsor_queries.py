@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, literal, select, update
+from sqlalchemy import Connection, Row, and_, func, insert, literal, select, update
 
 from ecrf.merge.central import schema
 from ecrf.merge.central.sponsor_schema import sponsor_queries, sponsor_query_steps
@@ -94,9 +95,10 @@ def close_sponsor_query(conn: Connection, query_id: str, text: str, by: str, now
     """The sponsor accepts the site's answer: allowed once a merged bundle shows the query answered."""
     _check_by(by)
     text = _checked_text(text)
-    [status] = sponsor_query_status(conn, query_id=query_id) or [None]
-    if status is None:
+    found = sponsor_query_status(conn, query_id=query_id)
+    if not found:
         raise QueryBundleError("sponsor-query-not-found", query_id=query_id)
+    status = found[0]
     if status.sponsor_state == SPONSOR_CLOSED:
         raise QueryBundleError("sponsor-query-closed", query_id=query_id)
     if status.site_state != QueryState.ANSWERED:
@@ -129,13 +131,11 @@ def sponsor_query_status(conn: Connection, *, site_code: str | None = None, stat
     return [s for s in found if status is None or s.status == status]
 
 
-def _status(row: object, answer: tuple[str, str, str | None] | None) -> SponsorQueryStatus:
-    r = row  # a Row: attribute access by column name
-    place = SponsorPlace(r.subject, r.visit, r.form, r.timepoint, r.repeat, r.item)  # type: ignore[attr-defined]
+def _status(r: Row[Any], answer: tuple[str, str, str | None] | None) -> SponsorQueryStatus:
+    place = SponsorPlace(r.subject, r.visit, r.form, r.timepoint, r.repeat, r.item)
     text, author, code = answer or (None, None, None)
-    return SponsorQueryStatus(
-        r.query_id, r.site_code, r.installation_id, place, r.raised_by, r.raised_at,  # type: ignore[attr-defined]
-        r.text, r.state, r.site_query, r.site_state, text, author, code)  # type: ignore[attr-defined]
+    return SponsorQueryStatus(r.query_id, r.site_code, r.installation_id, place, r.raised_by, r.raised_at, r.text,
+                              r.state, r.site_query, r.site_state, text, author, code)
 
 
 def _last_answers(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, str | None]]:

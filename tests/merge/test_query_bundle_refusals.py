@@ -22,8 +22,8 @@ from ecrf.merge.sponsor_queries import SponsorPlace, close_sponsor_query, raise_
 from ecrf.services import queries
 from ecrf.services.auth import login
 from ecrf.services.errors import PermissionDenied
-from ecrf.services.sponsor_queries import import_query_bundle, register_sponsor_certificate
 from ecrf.services.permissions import Do
+from ecrf.services.sponsor_queries import import_query_bundle, register_sponsor_certificate
 from ecrf.store.models import AuditEvent, QueryMessage, QueryRow
 from ecrf.study.status import QueryOrigin, QueryState, ResponseCode
 from tests.merge.query_bundle_helpers import (

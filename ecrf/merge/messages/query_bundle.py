@@ -11,7 +11,8 @@ QUERY_BUNDLE_MESSAGES: dict[str, Message] = {
         "Keep using it (`ecrf sponsor key --out DIR` writes its certificate again), or move the folder away first "
         "if you really mean to start over (every site must then register the new certificate).",
         "{path} 处已有申办方密钥；新建密钥会使各中心的注册全部失效。",
-        "请继续使用它（`ecrf sponsor key --out DIR` 会再次写出其证书）；如确需重新开始，请先移走该文件夹（之后每个中心都须注册新证书）。"),
+        "请继续使用它（`ecrf sponsor key --out DIR` 会再次写出其证书）；"
+        "如确需重新开始，请先移走该文件夹（之后每个中心都须注册新证书）。"),
     "sponsor-passphrase-short": M(
         "The passphrase for the sponsor key is too short.",
         "Use at least {minimum} characters.",

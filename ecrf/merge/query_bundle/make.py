@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, Row, func, insert, select
 
 from ecrf.export.bundle.identity import SigningIdentity
 from ecrf.merge.central import schema
@@ -58,7 +59,7 @@ def bundle_for_site(engine: Engine, site_code: str, installation_id: str | None,
     return WrittenBundle(path, site_code, source.installation_id, sequence, len(queries), closes)
 
 
-def _source(conn: Connection, site_code: str, installation_id: str | None):  # type: ignore[no-untyped-def]
+def _source(conn: Connection, site_code: str, installation_id: str | None) -> Row[Any]:
     s = schema.sources.c
     stmt = select(schema.sources).where(s.site_code == site_code)
     if installation_id:

@@ -47,3 +47,27 @@ def test_a_query_closed_without_its_event_is_caught(sites, monitored: Site):
 def test_a_lock_lifted_without_its_event_is_caught(sites, monitored: Site):
     sql(monitored.db, "UPDATE locks SET active = 0")
     assert any("no lock is in force, but the trail leads to a lock" in p for p in problems(sites, monitored.db))
+
+
+@pytest.mark.req("MERGE-VERIFY")
+def test_a_bundle_whose_query_state_the_trail_does_not_account_for_does_not_verify(sites, monitored: Site,
+                                                                                   tmp_path):  # type: ignore[no-untyped-def]
+    """The sponsor's check replays monitoring too: a query closed in the database without its event, exported
+    after the site acknowledged the finding, is refused by `ecrf verify` (and so by the merge)."""
+    from ecrf.export.verify.bundle import verify_bundle
+    from ecrf.services import export, integrity
+
+    sql(monitored.db, "UPDATE queries SET state = 'closed'")
+    with site_user(sites, monitored, "admin") as admin:
+        integrity.acknowledge(admin, "query state edited outside ecrf; sponsor told")
+    with site_user(sites, monitored, "nurse") as nurse:
+        path = export.export_bundle(nurse, tmp_path).path
+    verdict = verify_bundle(path)
+    assert not verdict.ok
+    assert any("query Q-0001: stored as closed, but the trail leads to open" in p for p in verdict.problems)
+
+
+def site_user(sites, site: Site, username: str):  # type: ignore[no-untyped-def]
+    from contextlib import closing
+
+    return closing(sites.login(site.db, username))

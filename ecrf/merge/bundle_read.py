@@ -20,6 +20,7 @@ from ecrf.export.bundle.manifest import sha256_hex
 from ecrf.export.csv.safe import restore
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge.central.schema import DATA_FILES
+from ecrf.merge.errors import CentralDatabaseError
 from ecrf.study.model import Study
 
 EVIDENCE_FILES = (layout.SEALS, layout.KEY_CERTIFICATES)
@@ -74,7 +75,8 @@ def table_rows(bundle: SafeZip, table: str) -> Iterator[list[str]]:
     reader = _csv(bundle, path)
     found = tuple(next(reader, ()))
     if found != header:
-        raise ValueError(f"{path}: its columns {found} are not the ones this ecrf merges {header}")
+        raise CentralDatabaseError("bundle-columns-unknown", file=path, found=", ".join(found),
+                                   expected=", ".join(header))
     for row in reader:
         yield [restore(cell) for cell in row]
 

@@ -20,7 +20,10 @@ from ecrf.export.bundle.layout import (
     AUDIT_TRAIL,
     ITEMS_LONG,
     KEY_CERTIFICATES,
+    LOCKS,
     MANIFEST_SIGNER,
+    QUERIES,
+    SDV,
     SEALS,
     SUBJECTS,
     TRAIL,
@@ -117,8 +120,10 @@ def _stored(bundle: SafeZip) -> Stored:
     """What the bundle's CSV files say is stored (forms only where they hold a value: the long file has a row
     per value, so a form with none is not in it)."""
     stored = Stored(partial_forms=True)
+    screening: dict[str, str] = {}  # the label other files name a subject by -> its screening number
     for row in _csv_rows(bundle, SUBJECTS):
         stored.subjects[restore(row["screening_no"])] = (restore(row["subject_id"]) or None, restore(row["status"]))
+        screening[restore(row["subject"])] = restore(row["screening_no"])
     for row in _csv_rows(bundle, ITEMS_LONG):
         form = (restore(row["screening_no"]), restore(row["visit"]), restore(row["form"]), restore(row["timepoint"]),
                 int(row["repeat"] or 0))
@@ -126,7 +131,28 @@ def _stored(bundle: SafeZip) -> Stored:
         value, missing = restore(row["value"]) or None, restore(row["missing"]) or None
         if value is not None or missing is not None:
             stored.values[(*form, restore(row["item"]))] = (value, missing)
+    if {SDV, QUERIES, LOCKS} <= set(bundle.names()):  # format 1.1: monitoring travels, and must match the trail
+        _stored_monitoring(bundle, stored, screening)
     return stored
+
+
+def _stored_monitoring(bundle: SafeZip, stored: Stored, screening: dict[str, str]) -> None:
+    """SDV marks, query states and locks in force as the bundle's files state them, keyed as the replay keys
+    them (a subject by its screening number), so a mark or a state written without its event is found."""
+    stored.monitoring = True
+
+    def place(row: dict[str, str]) -> tuple[str, str, str, str, int]:
+        subject = restore(row["subject"])
+        return (screening.get(subject, subject), restore(row["visit"]), restore(row["form"]),
+                restore(row["timepoint"]), int(row["repeat"] or 0))
+
+    for row in _csv_rows(bundle, SDV):
+        stored.sdv[(*place(row), restore(row["item"]))] = restore(row["state"])
+    for row in _csv_rows(bundle, QUERIES):
+        stored.queries[restore(row["query_id"])] = restore(row["state"])
+    for row in _csv_rows(bundle, LOCKS):
+        if row["active"] == "true":
+            stored.locks.add(place(row))
 
 
 def _csv_matches(bundle: SafeZip) -> list[str]:

@@ -40,4 +40,9 @@ CENTRAL_MESSAGES: dict[str, Message] = {
         "Use the ecrf version that made it, or merge all bundles again into a new database.",
         "中心数据库 {url} 的结构版本为 {found}；此版本 ecrf 使用版本 {expected}。",
         "请使用创建它的 ecrf 版本，或将所有数据包重新合并到一个新数据库。"),
+    "bundle-columns-unknown": M(
+        "{file} in this bundle has the columns {found}; this ecrf merges {expected}. Nothing of it was merged.",
+        "Merge it with the ecrf version that matches the site's, or ask the site for an export of this version.",
+        "此数据包中的 {file} 的列为 {found}；此版本 ecrf 合并的列为 {expected}。未合并其中任何内容。",
+        "请使用与站点相符的 ecrf 版本合并，或请站点导出与此版本相符的数据包。"),
 }

@@ -8,105 +8,36 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from ecrf.errors import EcrfError
-from ecrf.export.bundle.identity import SigningIdentity
-from ecrf.export.verify.zip_safety import SafeZip
-from ecrf.merge.bundle_read import bundle_facts, file_sha256
 from ecrf.merge.central.db import open_central
-from ecrf.merge.query_bundle.manifest import MANIFEST, BundledQuery, BundledStep, QueryBundle
-from ecrf.merge.query_bundle.signed import write_query_bundle
+from ecrf.merge.query_bundle.manifest import MANIFEST, BundledStep
 from ecrf.merge.query_bundle.sponsor_key import create_sponsor_key, load_sponsor_key
-from ecrf.merge.sponsor_queries import SponsorPlace, close_sponsor_query, raise_sponsor_query
+from ecrf.merge.sponsor_queries import close_sponsor_query, raise_sponsor_query
 from ecrf.services import queries
 from ecrf.services.auth import login
 from ecrf.services.errors import PermissionDenied
-from ecrf.services.permissions import Do
 from ecrf.services.sponsor_queries import import_query_bundle, register_sponsor_certificate
-from ecrf.store.models import AuditEvent, QueryMessage, QueryRow
 from ecrf.study.status import QueryOrigin, QueryState, ResponseCode
 from tests.merge.query_bundle_helpers import (
     ADMIN,
     ADMIN_PASSWORD,
+    NOW,
     NURSE,
     NURSE_PASSWORD,
     PASSPHRASE,
     Central,
+    World,
+    make_world,
     site_copy,
 )
 
 pytestmark = pytest.mark.req("MERGE-QUERY")
-NOW = "2026-12-01T09:00:00Z"
-
-
-@dataclasses.dataclass
-class World:
-    tmp: Path
-    study: object
-    identity: SigningIdentity
-    base: QueryBundle  # a sound bundle for the site copy `db`
-    db: Path
-
-    def write(self, name: str, bundle: QueryBundle | None = None, identity: SigningIdentity | None = None) -> Path:
-        folder = self.tmp / "bundles" / name
-        folder.mkdir(parents=True)
-        path, _ = write_query_bundle(bundle or self.base, identity or self.identity, folder)
-        return path
-
-    def admin_import(self, path: Path):  # type: ignore[no-untyped-def]
-        admin = login(self.db, self.study, ADMIN, ADMIN_PASSWORD)  # type: ignore[arg-type]
-        try:
-            return import_query_bundle(admin, path)
-        finally:
-            admin.close()
-
-    def refused(self, path: Path, code: str) -> EcrfError:
-        before = self.head()
-        with pytest.raises(EcrfError) as refused:
-            self.admin_import(path)
-        assert refused.value.code == code, refused.value.message
-        assert self.head() == before, "a refused import wrote to the site"
-        return refused.value
-
-    def head(self) -> tuple[int, int, int]:
-        """What an import writes: queries, their messages, and query events of the trail."""
-        admin = login(self.db, self.study, ADMIN, ADMIN_PASSWORD)  # type: ignore[arg-type]
-        try:
-            with admin.read(Do.READ_AUDIT) as db:
-                def count(model, *where) -> int:  # type: ignore[no-untyped-def]
-                    return db.scalar(select(func.count()).select_from(model).where(*where)) or 0
-                return (count(QueryRow), count(QueryMessage), count(AuditEvent, AuditEvent.action.like("query_%")))
-        finally:
-            admin.close()
-
-
-def _query(place: SponsorPlace, query_id: str = "SQ-0001", closed: bool = False) -> BundledQuery:
-    steps = [BundledStep("raised", "dm.lee", NOW, "Please check.")]
-    if closed:
-        steps.append(BundledStep("closed", "dm.lee", NOW, "Accepted."))
-    return BundledQuery(query_id, place.subject, place.scope.value, place.visit, place.form, place.timepoint,
-                        place.repeat, place.item, tuple(steps))
 
 
 @pytest.fixture
-def world(tmp_path: Path, multi_site, study, monkeypatch) -> World:  # type: ignore[no-untyped-def]
-    site = multi_site.site("CN01")
-    central = Central(tmp_path / "central.db")
-    central.load(site.bundles[-1], site.certificate, study)
-    place = central.item_place("CN01")
-    with SafeZip(site.bundles[-1]) as archive:
-        facts = bundle_facts(archive, file_sha256(site.bundles[-1]))
-    identity = create_sponsor_key(tmp_path / "sponsor", PASSPHRASE, "ACME", datetime.now(UTC))
-    base = QueryBundle(facts.study_oid, facts.definition_fingerprint, "CN01", facts.installation_id, 1, NOW, "ACME",
-                       (_query(place),))
-    db = site_copy(site.folder, tmp_path)
-    admin = login(db, study, ADMIN, ADMIN_PASSWORD)
-    try:
-        register_sponsor_certificate(admin, identity.certificate_pem.encode("ascii"))
-    finally:
-        admin.close()
-    return World(tmp_path, study, identity, base, db)
+def world(tmp_path: Path, multi_site, study) -> World:  # type: ignore[no-untyped-def]
+    return make_world(tmp_path, multi_site, study)
 
 
 def test_a_bundle_for_another_site_installation_or_study_is_refused(world: World) -> None:

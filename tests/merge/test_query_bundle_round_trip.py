@@ -18,11 +18,16 @@ from tests.merge.query_bundle_helpers import (
     Central,
     place_args,
     site_copy,
-    sponsor_env,  # noqa: F401 - a fixture
+    use_sponsor_folder,
 )
 from tests.merge.site_bundles import export_now
 
 pytestmark = pytest.mark.req("MERGE-QUERY")
+
+
+@pytest.fixture
+def sponsor_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return use_sponsor_folder(tmp_path, monkeypatch)
 
 
 def _listed(ecrf, central: Central, *extra: str) -> str:  # type: ignore[no-untyped-def]
@@ -32,7 +37,7 @@ def _listed(ecrf, central: Central, *extra: str) -> str:  # type: ignore[no-unty
 
 
 def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_path: Path, multi_site, study,  # type: ignore[no-untyped-def]
-                                                                    sponsor_env) -> None:  # noqa: F811
+                                                                    sponsor_env) -> None:
     site = multi_site.site("CN02")
     central = Central(tmp_path / "central.db")
     central.load(site.bundles[-1], site.certificate, study)
@@ -114,7 +119,7 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
 
 
 def test_the_service_registers_the_certificate_and_says_whose_it_is(tmp_path: Path, multi_site, study,  # type: ignore[no-untyped-def]
-                                                                     sponsor_env) -> None:  # noqa: F811
+                                                                     sponsor_env) -> None:
     from datetime import UTC, datetime
 
     from ecrf.merge.query_bundle.sponsor_key import create_sponsor_key

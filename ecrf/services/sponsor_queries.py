@@ -12,7 +12,7 @@ of the thread and an audit event like any other and the trail's replay knows it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -58,7 +58,7 @@ class ImportResult:
     already_imported: bool = False  # the same bundle again: nothing changed
     raised: tuple[str, ...] = ()  # the site's numbers of the new queries (Q-0007)
     closed: tuple[str, ...] = ()
-    not_yet_answered: tuple[str, ...] = field(default=())  # closed by the sponsor, still open here: left open
+    not_yet_answered: tuple[str, ...] = ()  # closed by the sponsor, still open here: left open
 
 
 # -- the sponsor certificate --------------------------------------------------------------------------------------

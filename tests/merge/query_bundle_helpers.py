@@ -37,7 +37,7 @@ NURSE, NURSE_PASSWORD = "nurse", "demo-nurse-2020"
 
 @dataclass(frozen=True)
 class Central:
-    path: Path
+    path: str | Path  # a SQLite file or a postgresql:// URL
 
     def load(self, bundle: Path, certificate: Path, study: Study) -> None:
         """Merge one site bundle the way the merge does: only after it verified against the site's certificate."""

@@ -37,9 +37,10 @@ def _listed(ecrf, central: Central, *extra: str) -> str:  # type: ignore[no-unty
 
 
 def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_path: Path, multi_site, study,  # type: ignore[no-untyped-def]
-                                                                    sponsor_env) -> None:
+                                                                    sponsor_env, central_target) -> None:
+    """The same round trip with the central database in SQLite and in PostgreSQL."""
     site = multi_site.site("CN02")
-    central = Central(tmp_path / "central.db")
+    central = Central(central_target)
     central.load(site.bundles[-1], site.certificate, study)
     place = central.item_place("CN02")
 

@@ -34,7 +34,6 @@ from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import find_subject
 from ecrf.store.audit import Change
 from ecrf.store.models import AuditEvent, QueryRow, Site, Subject
-from ecrf.study.parsing import has_broken_character
 from ecrf.study.status import SPONSOR_ROLE, QueryOrigin, QueryState, Scope, sponsor_author, sponsor_check_key
 
 SPONSOR_CERTIFICATE = "sponsor_certificate"
@@ -63,12 +62,18 @@ class ImportResult:
 
 # -- the sponsor certificate --------------------------------------------------------------------------------------
 
+def read_sponsor_certificate(data: bytes) -> tuple[str, str]:
+    """(sponsor name, SHA-256 fingerprint) of a sponsor certificate file, to compare by phone before registering;
+    refused when it is no certificate or not a sponsor's."""
+    certificate = _sponsor_certificate(data)
+    return sponsor_name(certificate) or "", certificate_fingerprint(certificate)
+
+
 def register_sponsor_certificate(session: SiteSession, data: bytes) -> SponsorCertificate:
     """Register (or replace) the certificate whose key signs the sponsor's query bundles (PEM or DER)."""
-    certificate = _certificate(data)
+    session.require(Do.MANAGE_SITE)  # who may comes before what the file holds
+    certificate = _sponsor_certificate(data)
     name = sponsor_name(certificate)
-    if name is None:
-        raise QueryBundleError("sponsor-certificate-not-sponsor", subject=certificate.subject.rfc4514_string())
     pem = certificate.public_bytes(Encoding.PEM).decode("ascii")
     with session.write(Do.MANAGE_SITE) as tx:
         before = _registered(tx.db)
@@ -96,14 +101,17 @@ def _registered(db: Session) -> SponsorCertificate | None:
                               event.username)
 
 
-def _certificate(data: bytes) -> x509.Certificate:
+def _sponsor_certificate(data: bytes) -> x509.Certificate:
     if len(data) > MAX_CERTIFICATE_BYTES:
         raise QueryBundleError("sponsor-certificate-invalid")
     try:
-        return (x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data
-                else x509.load_der_x509_certificate(data))
+        certificate = (x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data
+                       else x509.load_der_x509_certificate(data))
     except ValueError:
         raise QueryBundleError("sponsor-certificate-invalid") from None
+    if sponsor_name(certificate) is None:
+        raise QueryBundleError("sponsor-certificate-not-sponsor", subject=certificate.subject.rfc4514_string())
+    return certificate
 
 
 # -- importing a query bundle ----------------------------------------------------------------------------------------
@@ -214,6 +222,4 @@ def _subject_of(tx: Tx, query: QueryRow) -> Subject:
 
 def _text(text: str, query_id: str) -> str:
     """The sponsor's words, with its central id first so that site users can name the query to the sponsor."""
-    if has_broken_character(text):
-        raise QueryBundleError("query-bundle-malformed", detail=f"query {query_id} holds bytes that are not text")
     return f"[{query_id}] {text.strip()}"

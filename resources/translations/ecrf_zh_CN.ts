@@ -2075,6 +2075,51 @@ Confirm that it is correct?</source>
     </message>
 </context>
 <context>
+    <name>SponsorCertificateBox</name>
+    <message>
+        <source>Sponsor certificate</source>
+        <translation>申办方证书</translation>
+    </message>
+    <message>
+        <source>The sponsor signs its query bundles with its own key. Once its certificate is registered here, Data › Import sponsor queries… takes the queries in; bundles signed by any other key are refused.</source>
+        <translation>申办方用其自己的密钥为质疑包签名。在此注册其证书后，即可通过“数据 › 导入申办方质疑…”导入质疑；由其他任何密钥签名的质疑包都会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Register the sponsor&apos;s certificate…</source>
+        <translation>注册申办方证书…</translation>
+    </message>
+    <message>
+        <source>No sponsor certificate is registered: query bundles cannot be imported.</source>
+        <translation>尚未注册申办方证书：无法导入质疑包。</translation>
+    </message>
+    <message>
+        <source>{0}, registered {1} UTC by {2}. SHA-256:
+{3}</source>
+        <translation>{0}，由 {2} 于 {1} UTC 注册。SHA-256：
+{3}</translation>
+    </message>
+    <message>
+        <source>Certificate of the sponsor {0}. Compare its SHA-256 fingerprint with the sponsor by phone before you register it:
+
+{1}
+
+Register it?</source>
+        <translation>申办方 {0} 的证书。注册前请与申办方电话核对其 SHA-256 指纹：
+
+{1}
+
+是否注册？</translation>
+    </message>
+    <message>
+        <source>Choose the sponsor&apos;s certificate</source>
+        <translation>选择申办方证书</translation>
+    </message>
+    <message>
+        <source>Certificate (*.pem);;All files (*)</source>
+        <translation>证书 (*.pem);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>SponsorImport</name>
     <message>
         <source>Choose the sponsor&apos;s query bundle</source>

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QAction
 
 from ecrf.services.auth import login
-from tests.merge.query_bundle_helpers import ADMIN, ADMIN_PASSWORD, World, make_world
+from tests.merge.query_bundle_helpers import ADMIN, ADMIN_PASSWORD, World, make_world, site_copy
 
 pytestmark = pytest.mark.req("MERGE-QUERY")
 
@@ -27,9 +27,14 @@ def shown(qapp, monkeypatch) -> dict[str, list[str]]:  # type: ignore[no-untyped
 
     create_app([])
     install_language("en")
-    messages: dict[str, list[str]] = {"info": [], "error": []}
+    messages: dict[str, list[str]] = {"info": [], "error": [], "asked": []}
     monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: messages["info"].append(text))
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: messages["error"].append(text))
+
+    def ask_yes_no(parent, title, text):  # type: ignore[no-untyped-def]
+        messages["asked"].append(text)
+        return True
+    monkeypatch.setattr(dialogs, "ask_yes_no", ask_yes_no)
     return messages
 
 
@@ -78,4 +83,32 @@ def test_the_action_imports_the_chosen_bundle_and_says_what_it_brought(qtbot, wo
         assert len(shown["info"]) == 2 and len(shown["error"]) == 1
     finally:
         window.watcher.stop()
+        session.close()
+
+
+def test_the_site_tab_shows_and_registers_the_sponsor_certificate(qtbot, world, shown, multi_site, tmp_path,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch):
+    from ecrf.export.bundle.identity import format_fingerprint
+    from ecrf.ui.admin import sponsor_box
+    from ecrf.ui.admin.site_tab import SiteTab
+
+    db = site_copy(multi_site.site("CN01").folder, tmp_path, "unregistered")
+    session = login(db, world.study, ADMIN, ADMIN_PASSWORD)  # type: ignore[arg-type]
+    try:
+        tab = SiteTab(session)
+        qtbot.addWidget(tab)
+        assert tab.sponsor.state.text().startswith("No sponsor certificate is registered")
+        certificate = tmp_path / "sponsor-certificate.pem"
+        certificate.write_text(world.identity.certificate_pem, encoding="ascii")
+        chosen = [multi_site.site("CN02").certificate]  # a site's certificate is no sponsor's
+        monkeypatch.setattr(sponsor_box, "ask_sponsor_certificate", lambda parent: chosen[0])
+        tab.sponsor.register_button.click()
+        assert "not a sponsor's certificate" in shown["error"][-1] and shown["asked"] == []
+        chosen[0] = certificate
+        tab.sponsor.register_button.click()
+        groups = format_fingerprint(world.identity.fingerprint).split(":")
+        assert "ACME" in shown["asked"][-1] and ":".join(groups[:16]) in shown["asked"][-1]
+        assert tab.sponsor.state.text().startswith("ACME, registered") and ":".join(groups[16:]) in \
+            tab.sponsor.state.text()
+    finally:
         session.close()

@@ -40,8 +40,12 @@ def world(tmp_path: Path, multi_site, study) -> World:  # type: ignore[no-untype
     return make_world(tmp_path, multi_site, study)
 
 
-def test_a_bundle_for_another_site_installation_or_study_is_refused(world: World) -> None:
-    world.refused(world.write("site", dataclasses.replace(world.base, site_code="CN02")), "query-bundle-other-site")
+def test_a_bundle_for_another_site_installation_or_study_is_refused(world: World, ecrf) -> None:  # type: ignore[no-untyped-def]
+    other_site = world.write("site", dataclasses.replace(world.base, site_code="CN02"))
+    world.refused(other_site, "query-bundle-other-site")
+    code, out, err = ecrf("query", "import", other_site, "--db", world.db, "--user", "admin", "--password-stdin",
+                          stdin="demo-admin-2020\n")
+    assert code == 1 and "error [query-bundle-other-site]: The query bundle is for site CN02; this is site CN01." in err
     world.refused(world.write("inst", dataclasses.replace(world.base, installation_id="another-pc")),
                   "query-bundle-other-installation")
     world.refused(world.write("study", dataclasses.replace(world.base, study_oid="OTHER")),
@@ -175,3 +179,20 @@ def test_the_central_side_refuses_what_it_cannot_send(tmp_path: Path, multi_site
         with pytest.raises(EcrfError) as refused:
             run()
         assert refused.value.code == code
+
+
+def test_a_signed_manifest_that_is_not_as_ecrf_writes_it_is_refused(world: World) -> None:
+    from ecrf.export.bundle.manifest_sig import sign_manifest
+    from ecrf.merge.query_bundle.manifest import SIGNATURE, manifest_bytes
+
+    sound = manifest_bytes(world.base)
+    cases = [(b'{"format": "something else"}', "not an ecrf query bundle manifest"),
+             (sound.replace(b'"Please check."', b'"\\ud800"'), "not text"),
+             (sound.replace(b'"sequence": 1', b'"sequence": 0'), "'sequence' is not a whole number"),
+             (b"\xff\xfe", "not JSON")]
+    for n, (raw, detail) in enumerate(cases):
+        path = world.tmp / f"malformed-{n}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(MANIFEST, raw)
+            archive.writestr(SIGNATURE, sign_manifest(raw, world.identity))
+        assert detail in world.refused(path, "query-bundle-malformed").message

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ecrf.merge.errors import QueryBundleError
+from ecrf.study.parsing import has_broken_character
 
 FORMAT, FORMAT_VERSION = "ecrf-query-bundle", 1
 MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
@@ -130,6 +131,8 @@ def _text(document: dict[str, Any], key: str, *, empty: bool = False) -> str:
     value = document.get(key)
     if not isinstance(value, str) or (not empty and not value.strip()):
         raise _Malformed(f"'{key}' is missing or not a text")
+    if has_broken_character(value):  # JSON can spell lone surrogates, which no database text can hold
+        raise _Malformed(f"'{key}' holds characters that are not text")
     return value
 
 

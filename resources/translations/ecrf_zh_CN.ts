@@ -2093,10 +2093,8 @@ Confirm that it is correct?</source>
         <translation>尚未注册申办方证书：无法导入质疑包。</translation>
     </message>
     <message>
-        <source>{0}, registered {1} UTC by {2}. SHA-256:
-{3}</source>
-        <translation>{0}，由 {2} 于 {1} UTC 注册。SHA-256：
-{3}</translation>
+        <source>{0}, registered {1} UTC by {2}. SHA-256:</source>
+        <translation>{0}，由 {2} 于 {1} UTC 注册。SHA-256：</translation>
     </message>
     <message>
         <source>Certificate of the sponsor {0}. Compare its SHA-256 fingerprint with the sponsor by phone before you register it:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecrf.services import sponsor_queries
 from ecrf.services.permissions import Do, may
@@ -28,13 +29,20 @@ class SponsorCertificateBox(QGroupBox):
         self.state = QLabel()
         self.state.setObjectName("sponsor_state")
         self.state.setWordWrap(True)
-        column.addWidget(text)
-        column.addWidget(self.state)
+        self.fingerprint = QLabel()  # as the site's own fingerprint beside it: fixed width, easy to read out
+        self.fingerprint.setObjectName("sponsor_fingerprint")
+        self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for widget in (text, self.state, self.fingerprint):
+            column.addWidget(widget)
         if may(session.actor.role, Do.MANAGE_SITE):
             self.register_button = QPushButton(self.tr("Register the sponsor's certificate…"))
             self.register_button.setObjectName("register_sponsor")
             self.register_button.clicked.connect(lambda _c=False: self.register())
-            column.addWidget(self.register_button)
+            row = QHBoxLayout()
+            row.addWidget(self.register_button)
+            row.addStretch(1)
+            column.addLayout(row)
 
     def load(self) -> None:
         """Show the registered certificate (the Site tab calls this whenever it refreshes)."""
@@ -45,10 +53,13 @@ class SponsorCertificateBox(QGroupBox):
             return
         if registered is None:
             self.state.setText(self.tr("No sponsor certificate is registered: query bundles cannot be imported."))
+            self.fingerprint.setText("")
+            self.fingerprint.hide()
             return
-        self.state.setText(self.tr("{0}, registered {1} UTC by {2}. SHA-256:\n{3}").format(
-            registered.sponsor, registered.registered_at[:16].replace("T", " "), registered.registered_by,
-            fingerprint_lines(registered.fingerprint)))
+        self.state.setText(self.tr("{0}, registered {1} UTC by {2}. SHA-256:").format(
+            registered.sponsor, registered.registered_at[:16].replace("T", " "), registered.registered_by))
+        self.fingerprint.setText(fingerprint_lines(registered.fingerprint))
+        self.fingerprint.show()
 
     def register(self) -> None:
         path = ask_sponsor_certificate(self)

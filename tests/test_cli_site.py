@@ -352,3 +352,4 @@ def test_init_makes_the_signing_key_whose_certificate_site_certificate_prints(ec
     code, out, _ = ecrf("site", "certificate", *as_user(db), stdin=pw("admin"))
     assert code == 0 and "-----BEGIN CERTIFICATE-----" in out and fingerprint.group(1) in out
     assert "CN=ecrf site CN01 of study MSC-COVID19" in out
+    assert "Names:       site CN01 of study MSC-COVID19, installation " in out  # what `ecrf trust add` binds

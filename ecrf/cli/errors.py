@@ -80,6 +80,11 @@ register("cli", {
         "Use it with `--db {db_arg}`, or make a new one with `ecrf demo --force`.",
         "{db} 处已有演示中心。",
         "请用 `--db {db_arg}` 使用它，或用 `ecrf demo --force` 新建一个。"),
+    "demo-sponsor-folder-used": M(
+        "{folder} exists and is not an empty folder; the sponsor demo makes a new folder of its own.",
+        "Give a new folder name, or remove that folder first.",
+        "{folder} 已存在且不是空文件夹；申办方演示需要新建自己的文件夹。",
+        "请给出新的文件夹名称，或先删除该文件夹。"),
     "demo-force-real-site": M(
         "{db} is the real site's database; `ecrf demo --force` does not delete it.",
         "Give the demo another --db path.",

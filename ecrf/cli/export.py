@@ -5,8 +5,10 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from cryptography import x509
+
 from ecrf.cli.common import site_session
-from ecrf.export.bundle.identity import format_fingerprint
+from ecrf.export.bundle.identity import certificate_naming, format_fingerprint
 from ecrf.services import export, signing
 
 
@@ -30,8 +32,11 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     print(f"Subject:     {info.subject}")
     print(f"Valid:       {info.not_before} to {info.not_after}")
     print(f"SHA-256:     {format_fingerprint(info.fingerprint)}")
-    print("Send this certificate (or its SHA-256 fingerprint) to the sponsor; `ecrf verify BUNDLE --trust "
-          "FINGERPRINT` then proves a bundle came from this site.")
+    named = certificate_naming(x509.load_pem_x509_certificate(info.pem.encode("ascii")))
+    if named is not None:  # what the sponsor registers a fingerprint for (`ecrf trust add --study --installation`)
+        print(f"Names:       {named.shown()}")
+    print("Send this certificate (or its SHA-256 fingerprint) to the sponsor, who registers it with `ecrf trust "
+          "add`; `ecrf verify BUNDLE` then proves a bundle came from this site.")
     return 0
 
 

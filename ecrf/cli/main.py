@@ -15,9 +15,11 @@ from ecrf.cli import backup as cli_backup
 from ecrf.cli import demo as cli_demo
 from ecrf.cli import export as cli_export
 from ecrf.cli import gui as cli_gui
+from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import queries as cli_queries
 from ecrf.cli import site as cli_site
+from ecrf.cli import trust as cli_trust
 from ecrf.cli import users as cli_users
 from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled, first_problems
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     desc.set_defaults(run=cmd_describe)
     _add_site_commands(sub)
     cli_verify.add_verify_command(sub)
+    cli_trust.add_trust_commands(sub)
+    cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)
     return parser
 
@@ -88,10 +92,15 @@ def _add_site_commands(sub: Subparsers) -> None:
 
     demo = sub.add_parser("demo", help="make a demonstration site (default: demo/site.db in the data folder)")
     demo.add_argument("--db", type=Path, metavar="PATH", help="where to make it")
-    demo.add_argument("--subjects", type=_count, default=20, metavar="N", help="how many subjects (default 20)")
+    demo.add_argument("--subjects", type=_count, metavar="N",
+                      help="how many subjects (default 20; with --sponsor, per site, default 4)")
     demo.add_argument("--force", action="store_true", help="delete an existing demo database at that path first")
     demo.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD", help="the demo's today (default: today)")
     demo.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
+    demo.add_argument("--sponsor", type=Path, metavar="DIR",
+                      help="instead: demo data for the sponsor's side in a new folder DIR: several demo sites with "
+                           "two signed bundles each, their certificates in a trust registry, ready for `ecrf merge`")
+    demo.add_argument("--sites", type=_count, default=3, metavar="N", help="with --sponsor: how many sites (default 3)")
     demo.set_defaults(run=cli_demo.cmd_demo)
 
     users = _group(sub, "users", "user accounts: list, add, deactivate, reset-password, role, passwd")

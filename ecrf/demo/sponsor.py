@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrf.demo.site import DEMO_USERS, create_demo
+from ecrf.merge.trust_registry import open_registry
+from ecrf.merge.trust_source import AddRequest, new_entry
 from ecrf.services import queries
 from ecrf.services.auth import login
 from ecrf.services.export import export_bundle
@@ -48,6 +50,14 @@ def make_sponsor_demo(folder: Path, study: Study, *, sites: int = 3, subjects: i
         say(f"site {code}: {subjects} subjects")
         made.append(_make_site(folder, study, code, subjects, exports, say))
     return made
+
+
+def register_sites(made: list[DemoSiteBundles], registry_path: Path) -> None:
+    """Each demo site's certificate in a trust registry (as the sponsor would with `ecrf trust add`)."""
+    registry = open_registry(registry_path)
+    for site in made:
+        registry.add(new_entry(AddRequest(str(site.certificate), site.code, note="demo site")))
+    registry.save()
 
 
 def _make_site(folder: Path, study: Study, code: str, subjects: int, exports: int, say: Progress) -> DemoSiteBundles:

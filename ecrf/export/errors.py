@@ -205,6 +205,17 @@ VERIFY_MESSAGES: dict[str, Message] = {
         "was not signed by the registered site key",
         "{file}：由证书 {fingerprint} 签名，而不是由受信任的中心证书（{trusted}）签名；"
         "此数据包不是由已登记的中心密钥签名的"),
+    "signer-not-registered": V(
+        "{file}: signed by certificate {fingerprint}, which is not in the trust registry {registry}: the bundle was "
+        "not signed by a registered site key (if this is the site's new certificate, check it with the site and "
+        "register it with `ecrf trust add`)",
+        "{file}：由证书 {fingerprint} 签名，该证书不在信任登记表 {registry} 中：数据包不是由已登记的中心密钥签名的"
+        "（如这是中心的新证书，请与中心核对后用 `ecrf trust add` 登记）"),
+    "signer-registered-elsewhere": V(
+        "{file}: signed by certificate {fingerprint}, which the trust registry {registry} holds for {registered}, "
+        "but the manifest claims {claimed}: a registered key signing for another site or installation",
+        "{file}：由证书 {fingerprint} 签名，信任登记表 {registry} 中该证书登记于{registered}，"
+        "但清单声称来自{claimed}：已登记的密钥为其他中心或安装签名"),
     "trust-file-missing": V("--trust {spec}: there is no such certificate file", "--trust {spec}：没有这个证书文件"),
     "trust-not-recognised": V(
         "--trust {spec}: neither a certificate file (PEM or DER) nor a SHA-256 fingerprint (64 hex digits, "

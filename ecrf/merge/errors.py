@@ -26,16 +26,22 @@ class QueryBundleError(MergeError):
     """A query bundle cannot be written, or a site refuses to import one."""
 
 
+class ReportError(MergeError):
+    """The merge report cannot be made or written (no report file was changed)."""
+
+
 def _catalogue() -> dict[str, Message]:
     """The parts' catalogues, one family: a code may be defined once only."""
     from ecrf.merge.messages.central import CENTRAL_MESSAGES
     from ecrf.merge.messages.merging import MERGING_MESSAGES
     from ecrf.merge.messages.outputs import OUTPUT_MESSAGES
     from ecrf.merge.messages.query_bundle import QUERY_BUNDLE_MESSAGES
+    from ecrf.merge.messages.report import REPORT_MESSAGES
     from ecrf.merge.messages.trust import TRUST_MESSAGES
 
     merged: dict[str, Message] = {}
-    for part in (CENTRAL_MESSAGES, MERGING_MESSAGES, OUTPUT_MESSAGES, QUERY_BUNDLE_MESSAGES, TRUST_MESSAGES):
+    for part in (CENTRAL_MESSAGES, MERGING_MESSAGES, OUTPUT_MESSAGES, QUERY_BUNDLE_MESSAGES, REPORT_MESSAGES,
+                 TRUST_MESSAGES):
         clash = merged.keys() & part.keys()
         if clash:
             raise Bug(f"error codes defined twice: {sorted(clash)}")

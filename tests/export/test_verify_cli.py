@@ -24,6 +24,18 @@ def other() -> SigningIdentity:
     return new_identity("MSC-COVID19", "DEMO", "Demo hospital", datetime.now(UTC))
 
 
+NOT_CHECKED = ("INTACT, signer NOT CHECKED: no trust registry and no --trust; register the site certificate with "
+               "`ecrf trust add --site CODE CERT`, or give --trust CERT|FINGERPRINT")
+
+
+@pytest.fixture(autouse=True)
+def no_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No trust registry at the default place: `ecrf verify` without --trust has no trust source."""
+    path = tmp_path / "no-registry.json"
+    monkeypatch.setenv("ECRF_TRUST_REGISTRY", str(path))
+    return path
+
+
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
     parser = argparse.ArgumentParser(prog="ecrf")
     add_verify_command(parser.add_subparsers())
@@ -35,8 +47,8 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[
 @pytest.mark.req("EXPORT-VERIFY")
 def test_verified_without_trust_says_the_signer_was_not_checked(tmp_path: Path, identity: SigningIdentity, capsys):  # type: ignore[no-untyped-def]
     code, lines = run([str(make_bundle(tmp_path, FILES, identity))], capsys)
-    assert code == 0
-    assert lines[0] == "VERIFIED"
+    assert code == 3  # intact, but the signer was compared with nothing: not the 0 of a verified bundle
+    assert lines[0] == NOT_CHECKED
     assert f"  signed by: certificate SHA-256 {format_fingerprint(identity.fingerprint)}" in lines
     assert any(line.startswith("  trust:     NOT CHECKED") for line in lines)
     assert "  site:      DEMO (Demo hospital)" in lines and "  subjects:  2" in lines

@@ -129,11 +129,19 @@ def test_an_invalid_odm_is_named(demo_entries: dict[str, bytes], tmp_path: Path,
     assert any(problem.startswith("odm.xml: ") for problem in verdict.problems), verdict.problems
 
 
+@pytest.fixture
+def no_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No trust registry at the default place: `ecrf verify` without --trust has no trust source."""
+    path = tmp_path / "no-registry.json"
+    monkeypatch.setenv("ECRF_TRUST_REGISTRY", str(path))
+    return path
+
+
 @pytest.mark.req("EXPORT-VERIFY")
 def test_cli_exit_codes(demo_bundle: Path, demo_entries: dict[str, bytes], tmp_path: Path,
-                        site_certificate_pem: Path, capsys: pytest.CaptureFixture[str]):
-    assert main(["verify", str(demo_bundle)]) == 0
-    assert capsys.readouterr().out.startswith("VERIFIED\n")
+                        site_certificate_pem: Path, no_registry: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["verify", str(demo_bundle)]) == 3  # intact, signer not checked
+    assert capsys.readouterr().out.startswith("INTACT, signer NOT CHECKED: no trust registry and no --trust")
     assert main(["verify", str(demo_bundle), "--trust", str(site_certificate_pem)]) == 0
     capsys.readouterr()
     changed = write_stored(tmp_path / "changed.zip", {**demo_entries, "odm.xml": flip_middle_byte(
@@ -144,7 +152,8 @@ def test_cli_exit_codes(demo_bundle: Path, demo_entries: dict[str, bytes], tmp_p
     assert capsys.readouterr().out.startswith("NOT VERIFIED: none.zip: no such file")
 
 
-def test_the_installed_command(demo_bundle: Path):
-    result = subprocess.run([sys.executable, "-m", "ecrf", "verify", str(demo_bundle)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=300, check=False)
+def test_the_installed_command(demo_bundle: Path, site_certificate_pem: Path):
+    result = subprocess.run([sys.executable, "-m", "ecrf", "verify", str(demo_bundle), "--trust",
+                             str(site_certificate_pem)], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                            check=False)
     assert (result.returncode, result.stdout.splitlines()[0]) == (0, "VERIFIED"), result.stdout + result.stderr

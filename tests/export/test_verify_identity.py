@@ -14,7 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ecrf.cli.verify import add_verify_command
-from ecrf.export.bundle.identity import SigningIdentity, SiteNaming, certificate_naming, names_site, new_identity
+from ecrf.export.bundle.identity import (
+    SigningIdentity,
+    SiteNaming,
+    certificate_naming,
+    format_fingerprint,
+    names_site,
+    new_identity,
+)
 from ecrf.export.verify.bundle import verify_bundle
 from tests.export import test_verify as shared
 from tests.export.test_verify import FILES, dump, make_bundle, manifest_for
@@ -162,3 +169,24 @@ def test_an_exported_bundle_names_its_installation_in_the_certificate(demo_bundl
     manifest = json.loads(manifest_bytes)
     naming = certificate_naming(manifest_signer(manifest_bytes, signature))
     assert naming == SiteNaming(manifest["study"]["oid"], manifest["site"]["code"], manifest["site"]["installation_id"])
+
+
+def test_a_registry_trust_binds_each_fingerprint_to_its_registered_installation(tmp_path: Path,
+                                                                                 site_a: SigningIdentity):
+    """What `ecrf.merge` hands in: the claim must equal the entry, not only what the certificate names."""
+    from ecrf.export.verify.trust import Registered, Trust
+
+    bundle = bundle_claiming(tmp_path, site_a, "CN01", "inst-a")
+    right = Trust.registered([Registered(site_a.fingerprint.upper(), SiteNaming(STUDY, "CN01", "inst-a"))], "reg.json")
+    verdict = verify_bundle(bundle, right)
+    assert verdict.ok and verdict.signer_trusted, verdict.problems
+    elsewhere = Trust.registered([Registered(site_a.fingerprint, SiteNaming(STUDY, "CN01", "inst-z"))], "reg.json")
+    verdict = verify_bundle(bundle, elsewhere)
+    assert not verdict.ok and not verdict.signer_trusted
+    assert verdict.problems == [f"manifest.sig: signed by certificate {format_fingerprint(site_a.fingerprint)}, which "
+                                "the trust registry reg.json holds for site CN01 of study MSC-COVID19, installation "
+                                "inst-z, but the manifest claims site CN01 of study MSC-COVID19, installation inst-a: "
+                                "a registered key signing for another site or installation"]
+    verdict = verify_bundle(bundle, Trust.registered([], "reg.json"))
+    assert verdict.problems[0].startswith("manifest.sig: signed by certificate ")
+    assert "which is not in the trust registry reg.json" in verdict.problems[0]

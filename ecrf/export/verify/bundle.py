@@ -52,7 +52,7 @@ class Verdict:
     events: int | None = None
     seals: int | None = None
     esignatures: int | None = None  # electronic signatures checked (csv/signatures.csv)
-    signer_trusted: bool = False  # a --trust certificate registered for the study and site the manifest claims
+    signer_trusted: bool = False  # a trusted certificate registered for the study and site the manifest claims
     finished: bool = False  # every check ran (guards against a verdict of OK from a check that was skipped)
 
     @property
@@ -68,10 +68,12 @@ class Verdict:
         return format_fingerprint(self.fingerprint) if self.fingerprint else None
 
 
-def verify_bundle(path: Path, trust: str | None = None, limits: ZipLimits | None = None) -> Verdict:
+def verify_bundle(path: Path, trust: str | Trust | None = None, limits: ZipLimits | None = None) -> Verdict:
+    """`trust`: what `--trust` says (a certificate file or a fingerprint), a ready `Trust` (the sponsor's
+    registry gives one), or None: the signer is then not compared with any registered certificate."""
     verdict = Verdict(Path(path))
     try:
-        verdict.trust = parse_trust(trust) if trust is not None else None
+        verdict.trust = parse_trust(trust) if isinstance(trust, str) else trust
         if verdict.bundle.name.endswith(PARTIAL_SUFFIX):
             # Never published: its export was not logged, so its sequence number will be used again.
             raise BundleRefused("bundle-unfinished", name=verdict.bundle.name, suffix=PARTIAL_SUFFIX)
@@ -120,7 +122,7 @@ def _check_esignatures(bundle: SafeZip, manifest: dict[str, Any], keys: KeyBook,
 
 
 def _signer_identity_problems(verdict: Verdict, certificate: x509.Certificate, manifest: dict[str, Any]) -> list[str]:
-    """The signer must name the site the manifest claims, and with --trust be registered for it. Not fatal:
+    """The signer must name the site the manifest claims, and with a trust be registered for it. Not fatal:
     the integrity checks after it still tell the user what else is wrong."""
     claim = claimed_site(manifest)
     verdict.signer_trusted = verdict.trust is not None and verdict.trust.trusts(certificate, claim)

@@ -6,10 +6,17 @@ comparison with the registered certificate shows it came from the site. Trust bi
 must name the study, site and installation the manifest claims (checked with or without --trust), and a
 certificate from a trust file matches only when it is the signer *and* names that same site, so a file of
 several sites' certificates never lets site B sign for site A.
+
+The sponsor's trust registry (ecrf.merge.trust_registry, which this layer does not import) hands in a ready
+`Trust` made with `Trust.registered`: there each fingerprint is bound to the one study, site and installation
+it was registered for, and the manifest's claim must equal that binding exactly, so a registered certificate
+never vouches for another site or installation (for an entry registered by fingerprint alone, the binding
+is all the sponsor said about it).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,21 +45,66 @@ class TrustError(VerificationRefused):
 
 
 @dataclass(frozen=True)
+class Registered:
+    """One registry entry as the verifier needs it: a certificate's fingerprint and what it is registered for."""
+
+    fingerprint: str  # lower-case hex SHA-256 of the DER certificate
+    naming: SiteNaming  # the study, site and installation the sponsor registered it for
+
+
+@dataclass(frozen=True)
 class Trust:
     fingerprints: frozenset[str]  # lower-case hex SHA-256 of the trusted DER certificates
     source: str  # how the user gave it, for the verdict
+    bindings: frozenset[Registered] = frozenset()  # from a registry: what each fingerprint is registered for
+    registry: str | None = None  # the registry's path, when the trust comes from one
+
+    @classmethod
+    def registered(cls, entries: Iterable[Registered], registry: str) -> Trust:
+        """The trust of a sponsor's registry: every fingerprint bound to its study, site and installation."""
+        bindings = frozenset(Registered(e.fingerprint.lower(), e.naming) for e in entries)
+        return cls(frozenset(b.fingerprint for b in bindings), f"trust registry {registry}", bindings, registry)
 
     def matches(self, fingerprint: str) -> bool:
         """The signer is one of the trusted certificates (whichever site it names)."""
         return fingerprint.lower() in self.fingerprints
 
+    def registered_for(self, fingerprint: str) -> list[SiteNaming]:
+        """What a registry binds this fingerprint to (one entry, by the registry's rules); [] outside a registry."""
+        return [b.naming for b in self.bindings if b.fingerprint == fingerprint.lower()]
+
     def trusts(self, signer: x509.Certificate, claim: SiteNaming) -> bool:
         """The signer is a trusted certificate *for the site the bundle claims*. An entry that matches by
         fingerprint is the signer's very certificate, so the study, site and installation it names are the
-        signer's: a file listing sites A and B never lets B's certificate stand for A."""
-        return self.matches(certificate_fingerprint(signer)) and names_site(signer, claim)
+        signer's: a file listing sites A and B never lets B's certificate stand for A. A registry entry binds
+        it besides: the claim must be exactly what the sponsor registered the certificate for."""
+        fingerprint = certificate_fingerprint(signer)
+        if not self.matches(fingerprint) or not names_site(signer, claim):
+            return False
+        bound = self.registered_for(fingerprint)
+        if self.registry is None and not bound:
+            return True  # a --trust certificate: the names it carries are its binding (checked above)
+        return claim in bound
+
+    def problem(self, signer: x509.Certificate, claim: SiteNaming) -> VerificationRefused | None:
+        """Why this trust does not vouch for the signer as the site the manifest claims (None: it does)."""
+        if self.trusts(signer, claim):
+            return None
+        fingerprint = certificate_fingerprint(signer)
+        shown = format_fingerprint(fingerprint)
+        if self.registry is None:
+            return VerificationRefused("signer-not-trusted", file=MANIFEST_SIG, fingerprint=shown,
+                                       trusted=self.shown())
+        bound = self.registered_for(fingerprint)
+        if not bound:
+            return VerificationRefused("signer-not-registered", file=MANIFEST_SIG, fingerprint=shown,
+                                       registry=self.registry)
+        return VerificationRefused("signer-registered-elsewhere", file=MANIFEST_SIG, fingerprint=shown,
+                                   registry=self.registry, registered=bound[0].shown(), claimed=claim.shown())
 
     def shown(self) -> str:
+        if self.registry is not None:  # a registry may hold hundreds: their number, not every fingerprint
+            return f"{len(self.fingerprints)} registered certificate(s)"
         return ", ".join(format_fingerprint(f) for f in sorted(self.fingerprints))
 
 
@@ -70,11 +122,8 @@ def signer_problems(signer: x509.Certificate, claim: SiteNaming, trust: Trust | 
     if not names_site(signer, claim):
         return [VerificationRefused("signer-names-other-site", file=MANIFEST_SIG, signer=naming_shown(signer),
                                     claimed=claim.shown()).message]
-    if trust is not None and not trust.trusts(signer, claim):
-        fingerprint = format_fingerprint(certificate_fingerprint(signer))
-        return [VerificationRefused("signer-not-trusted", file=MANIFEST_SIG, fingerprint=fingerprint,
-                                    trusted=trust.shown()).message]
-    return []
+    refused = trust.problem(signer, claim) if trust is not None else None
+    return [refused.message] if refused is not None else []
 
 
 def parse_trust(spec: str) -> Trust:
@@ -83,13 +132,18 @@ def parse_trust(spec: str) -> Trust:
     if path.is_file():
         return Trust(frozenset(certificate_fingerprint(c) for c in _certificates(path, spec)),
                      f"certificate file {spec}")
-    text = _PREFIX.sub("", spec.strip().lower())
-    text = re.sub(r"[\s:]", "", text)
-    if _HEX64.match(text):
-        return Trust(frozenset({text}), "fingerprint given with --trust")
+    fingerprint = parse_fingerprint(spec)
+    if fingerprint is not None:
+        return Trust(frozenset({fingerprint}), "fingerprint given with --trust")
     if "/" in spec or "\\" in spec or spec.lower().endswith((".pem", ".crt", ".cer", ".der")):
         raise TrustError("trust-file-missing", spec=spec)
     raise TrustError("trust-not-recognised", spec=spec)
+
+
+def parse_fingerprint(text: str) -> str | None:
+    """A SHA-256 fingerprint as lower-case hex (from `ab12...`, `AB:12:...` or openssl's output), or None."""
+    hex_digits = re.sub(r"[\s:]", "", _PREFIX.sub("", text.strip().lower()))
+    return hex_digits if _HEX64.match(hex_digits) else None
 
 
 def _certificates(path: Path, spec: str) -> list[x509.Certificate]:

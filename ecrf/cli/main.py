@@ -15,6 +15,7 @@ from ecrf.cli import backup as cli_backup
 from ecrf.cli import demo as cli_demo
 from ecrf.cli import export as cli_export
 from ecrf.cli import gui as cli_gui
+from ecrf.cli import merge as cli_merge
 from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import queries as cli_queries
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     desc.set_defaults(run=cmd_describe)
     _add_site_commands(sub)
     cli_verify.add_verify_command(sub)
+    cli_merge.add_merge_command(sub)
     cli_trust.add_trust_commands(sub)
     cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)

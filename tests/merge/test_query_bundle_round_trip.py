@@ -1,4 +1,5 @@
-"""A sponsor query's whole round trip with real sites: raised on merged data, sent in a signed query bundle,
+"""A sponsor query's whole round trip with real sites and the real merge (`ecrf merge`): raised on merged data,
+sent in a signed query bundle,
 imported and answered at the site, back in the site's next bundle, closed by the sponsor, closed at the site."""
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ def sponsor_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return use_sponsor_folder(tmp_path, monkeypatch)
 
 
+def _merged(ecrf, central: Central, bundle: Path, certificate: Path) -> None:  # type: ignore[no-untyped-def]
+    """`ecrf merge` (the engine: verify against the site certificate, continuity, replace the site's rows)."""
+    code, out, err = ecrf("merge", bundle, "--into", central.path, "--trust", certificate)
+    assert code == 0, out + err
+
+
 def _listed(ecrf, central: Central, *extra: str) -> str:  # type: ignore[no-untyped-def]
     code, out, err = ecrf("query", "list", "--db", central.path, *extra)
     assert code == 0, err
@@ -41,7 +48,7 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     """The same round trip with the central database in SQLite and in PostgreSQL."""
     site = multi_site.site("CN02")
     central = Central(central_target)
-    central.load(site.bundles[-1], site.certificate, study)
+    _merged(ecrf, central, site.bundles[-1], site.certificate)
     place = central.item_place("CN02")
 
     # The sponsor raises a query on merged data and makes its key on the first bundle.
@@ -83,7 +90,7 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     bundle = export_now(db, study, tmp_path / "from-site")
 
     # Back at the sponsor: the site's bundle verifies and merges; the answer shows.
-    central.load(bundle, site.certificate, study)
+    _merged(ecrf, central, bundle, site.certificate)
     listed = _listed(ecrf, central, "--state", "answered")
     assert "SQ-0001" in listed and "[confirmed_correct] Checked" in listed
     code, out, err = ecrf("query", "close", "--db", central.path, "SQ-0001", "--text", "Accepted.", "--by", "dm.lee")
@@ -112,7 +119,7 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
         nurse.close()
 
     # The site's next bundle verifies (trail replay included) and closes the loop at the sponsor.
-    central.load(export_now(db, study, tmp_path / "from-site"), site.certificate, study)
+    _merged(ecrf, central, export_now(db, study, tmp_path / "from-site"), site.certificate)
     assert "closed" in _listed(ecrf, central, "--state", "closed")
     code, out, err = ecrf("audit", "verify", "--db", db, "--user", ADMIN, "--password-stdin",
                           stdin=ADMIN_PASSWORD + "\n")

@@ -1,6 +1,6 @@
 """A sponsor query's whole round trip with real sites and the real merge (`ecrf merge`): raised on merged data,
-sent in a signed query bundle,
-imported and answered at the site, back in the site's next bundle, closed by the sponsor, closed at the site."""
+sent in a signed query bundle, imported and answered at the site, back in the site's next bundle, closed by the
+sponsor, closed at the site."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -36,6 +36,7 @@ from ecrf.services import (
     sdv,
     signing,
     site_settings,
+    sponsor_queries,
     subjects,
     users,
 )
@@ -196,6 +197,41 @@ def _unverify(w: World) -> None:
     sdv.unverify(w.session, FormRef(w.enrolled[0], "SCR", "DM"), ["RFICDAT"], "wrong source document")
 
 
+def _sponsor_identity(w: World):  # type: ignore[no-untyped-def]
+    import tempfile
+    from datetime import UTC, datetime
+
+    from ecrf.merge.query_bundle.sponsor_key import create_sponsor_key
+
+    return create_sponsor_key(Path(tempfile.mkdtemp(dir=w.folder)), "sponsor passphrase", "ACME", datetime.now(UTC))
+
+
+def _register_sponsor(w: World) -> None:
+    identity = _sponsor_identity(w)
+    registered = sponsor_queries.register_sponsor_certificate(w.session, identity.certificate_pem.encode("ascii"))
+    assert registered.fingerprint == identity.fingerprint
+
+
+def _import_sponsor_queries(w: World) -> None:
+    """The sponsor's query bundle for this site, signed by the key just registered, imported."""
+    import tempfile
+
+    from ecrf.merge.query_bundle.manifest import BundledQuery, BundledStep, QueryBundle
+    from ecrf.merge.query_bundle.signed import write_query_bundle
+    from ecrf.store.models import Site
+
+    with w.session.database.read() as db:  # the test reads the site's names itself, whatever the role
+        site = db.get_one(Site, 1)
+        names = (site.study_oid, site.definition_fingerprint, site.site_code, site.db_id)
+    identity = _sponsor_identity(w)
+    query = BundledQuery("SQ-0001", w.enrolled[1], "form", "SCR", "VS", "", 0, "",
+                         (BundledStep("raised", "dm.lee", "2026-12-01T09:00:00Z", "Please check."),))
+    path, _ = write_query_bundle(QueryBundle(*names, 1, "2026-12-01T09:00:00Z", "ACME", (query,)), identity,
+                                 Path(tempfile.mkdtemp(dir=w.folder)))
+    sponsor_queries.register_sponsor_certificate(w.session, identity.certificate_pem.encode("ascii"))
+    assert sponsor_queries.import_query_bundle(w.session, path).raised
+
+
 def _lock_and_unlock_form(w: World) -> None:
     lock_id = locks.lock(w.session, w.enrolled[1], Scope.FORM, ref=FormRef(w.enrolled[1], "SCR", "DM"))
     assert [info.id for info in locks.active_locks(w.session, w.enrolled[1])] == [lock_id]
@@ -309,6 +345,10 @@ CALLS = [
     Call("auto_queries.raise_overdue", Do.READ_DATA, lambda w: auto_queries.raise_overdue(w.session), None),
     Call("signing.site_certificate", Do.CHANGE_OWN_PASSWORD,
          lambda w: signing.site_certificate(w.session).fingerprint, None),
+    Call("sponsor_queries.register_sponsor_certificate", Do.MANAGE_SITE, _register_sponsor, "sponsor_certificate"),
+    Call("sponsor_queries.sponsor_certificate", Do.CHANGE_OWN_PASSWORD,
+         lambda w: sponsor_queries.sponsor_certificate(w.session), None),
+    Call("sponsor_queries.import_query_bundle", Do.MANAGE_SITE, _import_sponsor_queries, "query_bundle_imported"),
 ]
 
 
@@ -339,7 +379,8 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
 
 
 SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, esign, esign_views, export, forms, locks,
-                   logs, monitoring_view, overview, queries, sdv, signing, site_settings, subjects, users)
+                   logs, monitoring_view, overview, queries, sdv, signing, site_settings, sponsor_queries, subjects,
+                   users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

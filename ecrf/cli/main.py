@@ -18,6 +18,7 @@ from ecrf.cli import gui as cli_gui
 from ecrf.cli import merge as cli_merge
 from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
+from ecrf.cli import queries as cli_queries
 from ecrf.cli import site as cli_site
 from ecrf.cli import trust as cli_trust
 from ecrf.cli import users as cli_users
@@ -148,6 +149,8 @@ def _add_site_commands(sub: Subparsers) -> None:
     site = _group(sub, "site", "the site's identity: certificate")
     _site(site, "certificate", "print the site's signing certificate and its SHA-256 fingerprint",
           cli_export.cmd_certificate)
+    cli_queries.add_site_sponsor_command(site, _site)
+    cli_queries.add_query_commands(sub, _site)
 
     monitor = _group(sub, "monitor", "monitoring: the visit report")
     report = _site(monitor, "report", "write the monitoring visit report (PDF) of your visit: what you verified, "

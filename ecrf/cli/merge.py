@@ -13,10 +13,12 @@ from pathlib import Path
 
 from ecrf.cli.common import site_study
 from ecrf.cli.verify import trust_source as verify_trust_source
+from ecrf.merge.central.db import open_central
 from ecrf.merge.engine import Progress, Step, TrustSource, merge_bundles
 from ecrf.merge.errors import MergeError
 from ecrf.merge.intake import bundle_paths
 from ecrf.merge.outcome.run import ACCEPTED, REFUSED, BundleOutcome
+from ecrf.merge.report.write import report_after_merge
 
 EXIT_MERGED, EXIT_REFUSED = 0, 1
 DEFAULT_TARGET = "merged.db"  # in the current folder: a SQLite file, made on first use
@@ -41,6 +43,9 @@ def add_merge_command(sub: argparse._SubParsersAction) -> None:  # argparse has 
     trust.add_argument("--trust", metavar="CERT",
                        help="instead of the registry: a PEM file of the sites' certificates (or one fingerprint)")
     cmd.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
+    cmd.add_argument("--report", type=Path, metavar="DIR",
+                     help="then write the merge report (merge-report.html and .pdf) of the central database into DIR, "
+                          "as `ecrf merged report` does")
     cmd.set_defaults(run=cmd_merge)
 
 
@@ -50,6 +55,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
     study = site_study(args)
     run = merge_bundles(args.into, paths, trust, study, progress=_progress_printer())
     print(run.summary())
+    if args.report is not None:  # after the merge committed: a report that fails leaves the merge as it is
+        engine = open_central(args.into, create=False)
+        try:
+            html_path, pdf_path = report_after_merge(engine, study, args.report.expanduser())
+        finally:
+            engine.dispose()
+        print(f"Merge report: {html_path}\n              {pdf_path}")
     return EXIT_MERGED if run.ok else EXIT_REFUSED
 
 

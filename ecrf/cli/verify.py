@@ -9,9 +9,10 @@ with their own key is intact too, and a script must not take it for a verified o
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from ecrf.export.verify.bundle import Verdict, verify_bundle
+from ecrf.export.verify.bundle import Progress, Verdict, verify_bundle
 from ecrf.export.verify.trust import Trust
 from ecrf.merge.trust_registry import default_registry_path, load_registry
 
@@ -39,9 +40,25 @@ def add_verify_command(sub: argparse._SubParsersAction) -> None:  # argparse has
 
 def cmd_verify(args: argparse.Namespace) -> int:
     trust, registry = trust_source(args.trust, args.registry)
-    verdict = verify_bundle(args.bundle.expanduser(), trust)
+    verdict = verify_bundle(args.bundle.expanduser(), trust, progress=progress_printer())
     print(report(verdict, registry))
     return exit_code(verdict)
+
+
+def progress_printer() -> Progress:
+    """Where the check is, on standard error: one line per stage; on a terminal the PDF count counts up in place."""
+    live = sys.stderr.isatty()
+    shown: set[str] = set()
+
+    def show(stage: str, done: int, total: int) -> None:
+        if live and total > 1:
+            end = "\n" if done + 1 == total else ""
+            print(f"\r  checking {stage}: {done + 1}/{total}", end=end, file=sys.stderr, flush=True)
+        elif stage not in shown:
+            shown.add(stage)
+            count = f" ({total:,})" if total > 1 else ""
+            print(f"  checking {stage}{count}…", file=sys.stderr, flush=True)
+    return show
 
 
 def trust_source(trust: str | None, registry: Path | None) -> tuple[str | Trust | None, Path | None]:

@@ -242,8 +242,10 @@ def _merge_catalogues() -> None:
     from ecrf.services.query_messages import QUERY_MESSAGES
     from ecrf.services.report_messages import REPORT_MESSAGES
     from ecrf.services.sdv_lock_messages import SDV_LOCK_MESSAGES
+    from ecrf.services.sponsor_query_messages import SPONSOR_QUERY_MESSAGES
 
-    for part in (DATA_MESSAGES, INTEGRITY_MESSAGES, SDV_LOCK_MESSAGES, ESIGN_MESSAGES, QUERY_MESSAGES, REPORT_MESSAGES):
+    for part in (DATA_MESSAGES, INTEGRITY_MESSAGES, SDV_LOCK_MESSAGES, ESIGN_MESSAGES, QUERY_MESSAGES, REPORT_MESSAGES,
+                 SPONSOR_QUERY_MESSAGES):
         clash = SERVICE_MESSAGES.keys() & part.keys()
         if clash:
             raise Bug(f"error codes defined twice: {sorted(clash)}")

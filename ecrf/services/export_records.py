@@ -25,8 +25,9 @@ from ecrf.services.export_monitoring import NOTHING, SubjectMonitoring, load_mon
 from ecrf.services.export_monitoring import signature_meanings as signature_meanings
 from ecrf.services.subject_data import typed_values, visit_date
 from ecrf.store.audit import CHAINED_FIELDS
-from ecrf.store.models import AuditEvent, FormInstance, Site, Subject, User, VisitRow
+from ecrf.store.models import AuditEvent, FormInstance, QueryMessage, Site, Subject, User, VisitRow
 from ecrf.study.model import Study
+from ecrf.study.status import SPONSOR_ROLE
 from ecrf.study.subject import SubjectData
 
 
@@ -38,8 +39,13 @@ def site_facts(db: Session) -> SiteFacts:
 
 
 def users(db: Session) -> tuple[UserRecord, ...]:
+    """The site's accounts, and the sponsor's data managers who wrote query steps here (no account, no creation
+    time), so that every author the ODM names is one of its Users."""
     rows = db.scalars(select(User).order_by(User.username))
-    return tuple(UserRecord(u.username, u.full_name, u.role, u.active, u.created_at) for u in rows)
+    sponsors = db.scalars(select(QueryMessage.author).distinct().where(QueryMessage.role == SPONSOR_ROLE)
+                          .order_by(QueryMessage.author))
+    return (tuple(UserRecord(u.username, u.full_name, u.role, u.active, u.created_at) for u in rows)
+            + tuple(UserRecord(author, author, SPONSOR_ROLE, True, "") for author in sponsors))
 
 
 def subject_count(db: Session) -> int:

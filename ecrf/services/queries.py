@@ -30,7 +30,8 @@ from ecrf.services.subject_data import FormRef, find_subject
 from ecrf.store.models import FormInstance, QueryMessage, QueryRow, Subject
 from ecrf.study.model import Study
 from ecrf.study.parsing import has_broken_character
-from ecrf.study.status import QUERY_STATE_TEXT, QueryOrigin, QueryState, ResponseCode, Scope
+from ecrf.study.query_places import place_problem
+from ecrf.study.status import QUERY_STATE_TEXT, SPONSOR_ROLE, QueryOrigin, QueryState, ResponseCode, Scope
 from ecrf.study.validate import FormCheck
 
 
@@ -84,7 +85,7 @@ def raise_query(session: SiteSession, place: QueryPlace, text: str) -> int:
     with session.write(Do.RAISE_QUERY) as tx:
         locks.refuse_if_site_locked(tx)
         subject = find_subject(tx.db, place.subject)
-        _check_place(session.study, subject, place)
+        check_place(session.study, subject, place)
         query = new_query(tx, subject, place, _text(text, "new"), origin=QueryOrigin.MANUAL)
         return query.id
 
@@ -158,7 +159,7 @@ def _store_correction(tx: Tx, study: Study, subject: Subject, query: QueryRow, v
                      today=tx.clock.now().date())
 
 
-def _check_place(study: Study, subject: Subject, place: QueryPlace) -> None:
+def check_place(study: Study, subject: Subject, place: QueryPlace) -> None:
     """The place must exist in the study: a visit of the schedule (or '' with a repeat for a log entry), a form
     asked there, an item of that form."""
     why = _place_problem(study, place)
@@ -167,23 +168,7 @@ def _check_place(study: Study, subject: Subject, place: QueryPlace) -> None:
 
 
 def _place_problem(study: Study, place: QueryPlace) -> str:
-    visits = {v.code: v for v in study.visits}
-    if place.scope == Scope.VISIT:
-        return "" if place.visit in visits else f"there is no visit {place.visit!r}"
-    if place.form not in study.forms:
-        return f"there is no form {place.form!r}"
-    if place.visit == "":
-        if place.form not in study.logs or place.repeat < 1:
-            return f"{place.form} is not a log form"
-    elif place.visit not in visits:
-        return f"there is no visit {place.visit!r}"
-    elif place.form not in {vf.form for vf in visits[place.visit].forms}:
-        return f"{place.form} is not asked at {place.visit}"
-    if place.scope == Scope.ITEM and not study.form(place.form).has_item(place.item):
-        return f"{place.form} has no item {place.item!r}"
-    if place.scope not in (Scope.ITEM, Scope.FORM):
-        return f"a query cannot be on a {place.scope}"
-    return ""
+    return place_problem(study, place.scope, place.visit, place.form, place.repeat, place.item)
 
 
 def _text(text: str, number: str) -> str:
@@ -217,6 +202,8 @@ def _states_words(states: Collection[QueryState]) -> Localized:
 
 
 def _role_words(role: str) -> Localized:
+    if role == SPONSOR_ROLE:  # no site role: the sponsor closes its own queries through its next query bundle
+        return Localized("the sponsor's data manager", "申办方数据管理员")
     return Localized(ROLE_NAMES.get(role, role), ROLE_NAMES_ZH.get(role, role))
 
 

@@ -63,10 +63,14 @@ def owner_role(origin: str, raised_role: str) -> str:
     return AUTO_OWNER_ROLE if origin == QueryOrigin.AUTO else raised_role
 
 
+Author = tuple[str, str]  # (author, role) of a step written for someone who is not logged in here: the sponsor
+
+
 def new_query(tx: Tx, subject: Subject, place: QueryPlace, text: str, *, origin: QueryOrigin,
-              check_key: str = "") -> QueryRow:
-    """Store a query with its first message and audit it; by the eCRF itself when `origin` is auto."""
-    author, role = _author(tx, origin)
+              check_key: str = "", by: Author | None = None) -> QueryRow:
+    """Store a query with its first message and audit it; by the eCRF itself when `origin` is auto, by `by` (the
+    sponsor's data manager) when given. The audit event is always the logged-in actor's: who wrote it here."""
+    author, role = by or _author(tx, origin)
     now = tx.now_text()
     query = QueryRow(subject_pk=subject.id, scope=place.scope, visit_code=place.visit, form_code=place.form,
                      timepoint=place.timepoint, repeat=place.repeat, item_code=place.item, origin=origin,
@@ -81,9 +85,9 @@ def new_query(tx: Tx, subject: Subject, place: QueryPlace, text: str, *, origin:
 
 
 def step(tx: Tx, query: QueryRow, subject: Subject, kind: str, to: QueryState, text: str, *,
-         response: ResponseCode | None = None, by_system: bool = False) -> None:
+         response: ResponseCode | None = None, by_system: bool = False, by: Author | None = None) -> None:
     """One move of a query's state, as a message of its thread and an audit event."""
-    author, role = (SYSTEM_AUTHOR, SYSTEM_ROLE) if by_system else (tx.actor.username, tx.actor.role)
+    author, role = by or ((SYSTEM_AUTHOR, SYSTEM_ROLE) if by_system else (tx.actor.username, tx.actor.role))
     now = tx.now_text()
     old = query.state
     query.state, query.updated_at = to, now

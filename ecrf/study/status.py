@@ -54,10 +54,26 @@ def query_number(pk: int) -> str:
 class QueryOrigin(StrEnum):
     MANUAL = "manual"
     AUTO = "auto"  # raised by the eCRF itself: an overridden soft check, or required data overdue
+    SPONSOR = "sponsor"  # raised centrally by the sponsor's data manager, imported from a signed query bundle
 
 
 # The author of the eCRF's own steps (automatic queries raised, closed or re-opened by a check): no person.
 SYSTEM_USER = "ecrf"
+
+# The sponsor's data managers write from outside the site: their steps are authored "<handle>@sponsor" in the role
+# "sponsor", names no site account can have (a site username has no "@"), and a sponsor query keeps its central id
+# in check_key ("sponsor:SQ-0001"), so the site's next bundle tells the sponsor which of its queries a row is.
+SPONSOR_ROLE = "sponsor"
+SPONSOR_AUTHOR_DOMAIN = "@sponsor"
+SPONSOR_CHECK_PREFIX = "sponsor:"
+
+
+def sponsor_author(handle: str) -> str:
+    return f"{handle}{SPONSOR_AUTHOR_DOMAIN}"
+
+
+def sponsor_check_key(central_id: str) -> str:
+    return f"{SPONSOR_CHECK_PREFIX}{central_id}"
 
 
 class ResponseCode(StrEnum):

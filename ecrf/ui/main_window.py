@@ -228,12 +228,16 @@ class MainWindow(QMainWindow):
         language_menu = self.menuBar().addMenu(self.tr("&Language"))
         for code, name in LANGUAGES.items():
             self._action(language_menu, name, lambda c=code: self.languageRequested.emit(c), None, f"lang_{code}")
-        if may(role, Do.EXPORT):
+        if may(role, Do.EXPORT) or may(role, Do.MANAGE_SITE):
             data_menu = self.menuBar().addMenu(self.tr("&Data"))
-            self._action(data_menu, self.tr("Export bundle…"), self.export_bundle, "Ctrl+E", "export")
+            if may(role, Do.EXPORT):
+                self._action(data_menu, self.tr("Export bundle…"), self.export_bundle, "Ctrl+E", "export")
             if may(role, Do.SIGN):
                 self._action(data_menu, self.tr("Ready for signature…"), self.show_ready_for_signature, None,
                              "ready_for_signature")
+            if may(role, Do.MANAGE_SITE):  # the site administrator brings the sponsor's files in
+                self._action(data_menu, self.tr("Import sponsor queries…"), self.import_sponsor_queries, None,
+                             "import_sponsor_queries")
         if may(role, Do.VERIFY_SOURCE):
             monitoring_menu = self.menuBar().addMenu(self.tr("&Monitoring"))
             self._action(monitoring_menu, self.tr("Monitoring visit report…"), self.visit_report, None,
@@ -290,6 +294,12 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: setattr(self, "export_dialog", None))
         self.export_dialog = dialog
         dialog.open()  # window-modal without a nested event loop: the idle lock and the progress keep running
+
+    def import_sponsor_queries(self) -> None:
+        from ecrf.ui.sponsor_import import import_sponsor_queries
+
+        if import_sponsor_queries(self, self.session) is not None and self.page is not None:
+            self.page.refresh()
 
     def show_ready_for_signature(self) -> None:
         from ecrf.ui.esign.ready import ReadyDialog

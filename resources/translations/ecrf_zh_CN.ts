@@ -802,6 +802,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <source>manual</source>
         <translation>人工</translation>
     </message>
+    <message>
+        <source>sponsor</source>
+        <translation>申办方</translation>
+    </message>
 </context>
 <context>
     <name>ItemHistory</name>
@@ -1136,6 +1140,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Ready for signature…</source>
         <translation>待签名…</translation>
+    </message>
+    <message>
+        <source>Import sponsor queries…</source>
+        <translation>导入申办方质疑…</translation>
     </message>
     <message>
         <source>&amp;Monitoring</source>
@@ -2064,6 +2072,80 @@ Confirm that it is correct?</source>
     <message>
         <source>This site has no recovery code: if every administrator password is lost, the data cannot be opened.</source>
         <translation>本中心没有恢复码：如果所有管理员密码都丢失，将无法打开数据。</translation>
+    </message>
+</context>
+<context>
+    <name>SponsorCertificateBox</name>
+    <message>
+        <source>Sponsor certificate</source>
+        <translation>申办方证书</translation>
+    </message>
+    <message>
+        <source>The sponsor signs its query bundles with its own key. Once its certificate is registered here, Data › Import sponsor queries… takes the queries in; bundles signed by any other key are refused.</source>
+        <translation>申办方用其自己的密钥为质疑包签名。在此注册其证书后，即可通过“数据 › 导入申办方质疑…”导入质疑；由其他任何密钥签名的质疑包都会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Register the sponsor&apos;s certificate…</source>
+        <translation>注册申办方证书…</translation>
+    </message>
+    <message>
+        <source>No sponsor certificate is registered: query bundles cannot be imported.</source>
+        <translation>尚未注册申办方证书：无法导入质疑包。</translation>
+    </message>
+    <message>
+        <source>{0}, registered {1} UTC by {2}. SHA-256:</source>
+        <translation>{0}，由 {2} 于 {1} UTC 注册。SHA-256：</translation>
+    </message>
+    <message>
+        <source>Certificate of the sponsor {0}. Compare its SHA-256 fingerprint with the sponsor by phone before you register it:
+
+{1}
+
+Register it?</source>
+        <translation>申办方 {0} 的证书。注册前请与申办方电话核对其 SHA-256 指纹：
+
+{1}
+
+是否注册？</translation>
+    </message>
+    <message>
+        <source>Choose the sponsor&apos;s certificate</source>
+        <translation>选择申办方证书</translation>
+    </message>
+    <message>
+        <source>Certificate (*.pem);;All files (*)</source>
+        <translation>证书 (*.pem);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>SponsorImport</name>
+    <message>
+        <source>Choose the sponsor&apos;s query bundle</source>
+        <translation>选择申办方的质疑包</translation>
+    </message>
+    <message>
+        <source>ecrf query bundle (*.zip);;All files (*)</source>
+        <translation>ecrf 质疑包 (*.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import sponsor queries</source>
+        <translation>导入申办方质疑</translation>
+    </message>
+    <message>
+        <source>Query bundle {0} was imported before; nothing changed.</source>
+        <translation>质疑包 {0} 此前已导入；未作任何更改。</translation>
+    </message>
+    <message>
+        <source>Query bundle {0} from the sponsor {1} imported: {2} new queries, {3} closed by the sponsor.</source>
+        <translation>已导入申办方 {1} 的质疑包 {0}：新质疑 {2} 条，申办方关闭 {3} 条。</translation>
+    </message>
+    <message>
+        <source>New in the query inbox: {0}.</source>
+        <translation>质疑收件箱中的新质疑：{0}。</translation>
+    </message>
+    <message>
+        <source>Closed by the sponsor but not answered here yet, so left open: {0}.</source>
+        <translation>申办方已关闭但本中心尚未回复，因此保持待回复：{0}。</translation>
     </message>
 </context>
 <context>

@@ -102,16 +102,17 @@ def _run(argv: list[str]) -> int:
     return int(args.run(args))
 
 
-def test_the_command_writes_both_files_and_refuses_a_missing_folder(tmp_path, multi_site, study, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_writes_both_files_into_a_new_folder_and_refuses_one_it_cannot_make(
+        tmp_path, multi_site, study, capsys) -> None:  # type: ignore[no-untyped-def]
     central = central_copy(tmp_path, multi_site, study)
     out = tmp_path / "report"
-    out.mkdir()
     assert _run(["merged", "report", "--from", str(central), "--out", str(out)]) == 0
     assert str(out / "merge-report.html") in capsys.readouterr().out
     assert (out / "merge-report.pdf").read_bytes().startswith(b"%PDF")
     with pytest.raises(ReportError) as refused:
-        _run(["merged", "report", "--from", str(central), "--out", str(tmp_path / "missing")])
+        _run(["merged", "report", "--from", str(central), "--out", str(tmp_path / "missing" / "report")])
     assert refused.value.code == "report-folder-missing"
+    assert not (tmp_path / "missing").exists()
 
 
 def test_an_empty_central_database_gives_a_report_that_says_so(tmp_path, study) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,15 @@ def test_the_sponsor_demo_makes_registered_sites_whose_bundles_verify(ecrf, tmp_
     for bundle in bundles:
         code, out, _ = ecrf("verify", bundle, "--registry", registry)
         assert code == 0, out
+    # The commands the demo prints, as a sponsor runs them.
+    central, report = folder / "merged.db", folder / "report"
+    code, out, err = ecrf("merge", folder / "bundles", "--into", central, "--registry", registry, "--report", report)
+    assert code == 0, err
+    assert "4 bundles: 4 accepted; central: 2 sites" in out and "[4/4]" in err
+    assert (report / "merge-report.html").is_file() and (report / "merge-report.pdf").is_file()
+    code, _, err = ecrf("merged", "export", "--from", central, "--out", folder / "dataset")
+    assert code == 0, err
+    assert (folder / "dataset" / "odm.xml").is_file() and (folder / "dataset" / "MANIFEST.txt").is_file()
 
 
 def test_the_sponsor_demo_never_writes_into_a_folder_in_use(ecrf, tmp_path) -> None:  # type: ignore[no-untyped-def]

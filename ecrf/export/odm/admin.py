@@ -14,9 +14,9 @@ from lxml import etree
 from ecrf.export.odm import keys as k
 from ecrf.export.odm.elements import element, sub
 from ecrf.export.records import ExportContext, SignatureMeaning, UserRecord
-from ecrf.study.status import SYSTEM_USER
+from ecrf.study.status import SPONSOR_ROLE, SYSTEM_USER
 
-USER_TYPES = {"investigator": "Investigator", "monitor": "Sponsor"}
+USER_TYPES = {"investigator": "Investigator", "monitor": "Sponsor", SPONSOR_ROLE: "Sponsor"}
 INVESTIGATOR_LEGAL_REASON = "Electronic signature of the investigator (21 CFR Part 11)"
 
 
@@ -62,7 +62,8 @@ def _user(root: etree._Element, user: UserRecord, ctx: ExportContext) -> None:
     sub(node, "LoginName", text=user.username)
     sub(node, "DisplayName", text=display_name(user))
     sub(node, "FullName", text=user.full_name)
-    sub(node, "Organization", text=ctx.site.site_name)
+    # The sponsor's data managers (authors of imported sponsor queries) work for the sponsor, not the site.
+    sub(node, "Organization", text="Sponsor" if user.role == SPONSOR_ROLE else ctx.site.site_name)
     sub(node, "LocationRef", {"LocationOID": k.location_oid(ctx.site.site_code)})
 
 

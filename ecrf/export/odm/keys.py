@@ -53,7 +53,8 @@ FLAG_LISTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "QUERY_RESPONSE": ("CL.ecrf.QueryResponse", tuple((r.value, text) for r, text in RESPONSE_TEXT.items())),
     "QUERY_ORIGIN": ("CL.ecrf.QueryOrigin", (
         (QueryOrigin.MANUAL.value, "Raised by a person (monitor or data manager)"),
-        (QueryOrigin.AUTO.value, "Raised by the eCRF: an overridden soft check, or required data overdue"))),
+        (QueryOrigin.AUTO.value, "Raised by the eCRF: an overridden soft check, or required data overdue"),
+        (QueryOrigin.SPONSOR.value, "Raised centrally by the sponsor's data manager (imported from a query bundle)"))),
     "LOCK": ("CL.ecrf.Lock", (("locked", "Locked: no change allowed"), ("unlocked", "Unlocked (with a reason)"))),
 }
 FLAG_TYPE_DECODES = {

@@ -22,11 +22,12 @@ from ecrf.export.odm import keys as k
 from ecrf.export.odm.elements import sub
 from ecrf.export.odm.history import Stamp, annotation, audit_record
 from ecrf.export.records import LockRecord, QueryMessageRecord, QueryRecord, SdvRecord, SignatureRecord
-from ecrf.study.status import QueryState, SdvState
+from ecrf.study.status import SPONSOR_ROLE, QueryState, SdvState
 
 Builder = Callable[[etree._Element], None]
 Updates = list[tuple[tuple[str, int, int], Builder]]  # (time, kind, order) → what one Update transaction holds
 
+SPONSOR_SIDE = ("monitor", SPONSOR_ROLE)  # whose comments ODM's CommentType calls the sponsor's
 SDV_SEQ_BASE = 1000  # one annotation per verified item, after the queries' (10 + n)
 STATE_AFTER = {"raised": QueryState.OPEN.value, "answered": QueryState.ANSWERED.value,
                "closed": QueryState.CLOSED.value, "cancelled": QueryState.CANCELLED.value,
@@ -65,7 +66,7 @@ def monitoring_updates(monitoring: Monitoring, location: str) -> Updates:
             state = STATE_AFTER.get(step.kind, state)
             updates.append(((step.at_utc, 1, 2000 + n), _flagged(
                 Stamp(step.author, step.at_utc), location, k.QUERY_SEQ_BASE + n, _query_flags(query, step, state),
-                f"{query.query_id} [{_where(query)}] {step.text}", "Sponsor" if step.role == "monitor" else "Site")))
+                f"{query.query_id} [{_where(query)}] {step.text}", "Sponsor" if step.role in SPONSOR_SIDE else "Site")))
     return updates
 
 

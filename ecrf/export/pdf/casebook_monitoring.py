@@ -21,6 +21,7 @@ SDV_COLUMNS = columns(40, 26, 22, 52, 40)  # form, state, n of m, changed since 
 SIGNATURE_COLUMNS = columns(24, 28, 66, 32, 30)  # signed, signed by, meaning, time, state
 LOCK_COLUMNS = columns(40, 50, 90)  # where, locked, state
 _QUERY_STATE = {s.value: text for s, text in QUERY_STATE_TEXT.items()}
+_ORIGIN_WORDS = {"auto": "automatic", "manual": "manual", "sponsor": "sponsor"}
 _SDV_STATE = {s.value: text for s, text in SDV_STATE_TEXT.items()}
 _RESPONSE = {r.value: text for r, text in RESPONSE_TEXT.items()}
 
@@ -43,7 +44,7 @@ def query_blocks(queries: tuple[QueryRecord, ...] | list[QueryRecord], title: st
     w = QUERY_COLUMNS
     rows: list[list[object]] = [["Query", "Where", "State", "Time", "By (role)", "Step: text"]]
     for q in queries:
-        state = f"{_QUERY_STATE.get(q.state, q.state)}\n{'automatic' if q.origin == 'auto' else 'manual'}"
+        state = f"{_QUERY_STATE.get(q.state, q.state)}\n{_ORIGIN_WORDS.get(q.origin, q.origin)}"
         for n, m in enumerate(q.messages or ()):
             step = m.kind + (f" ({_RESPONSE.get(m.response_code, m.response_code)})" if m.response_code else "")
             rows.append([q.query_id if n == 0 else "",

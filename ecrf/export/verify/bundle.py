@@ -9,6 +9,7 @@ raises: every reason becomes a problem that names its file.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,6 +33,12 @@ MAX_MANIFEST = 64 << 20  # 100,000 files listed take about 15 MB
 MAX_SIGNATURE = 1 << 20
 ODM_PROBLEM_LIMIT = 5
 PARTIAL_SUFFIX = ".partial"  # what ecrf.export.bundle.writer names a zip until it is complete and logged
+# Where a long verification is: (what is being checked, how many done, of how many), for a progress line.
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    return None
 
 
 @dataclass
@@ -68,9 +75,11 @@ class Verdict:
         return format_fingerprint(self.fingerprint) if self.fingerprint else None
 
 
-def verify_bundle(path: Path, trust: str | Trust | None = None, limits: ZipLimits | None = None) -> Verdict:
+def verify_bundle(path: Path, trust: str | Trust | None = None, limits: ZipLimits | None = None,
+                  progress: Progress | None = None) -> Verdict:
     """`trust`: what `--trust` says (a certificate file or a fingerprint), a ready `Trust` (the sponsor's
-    registry gives one), or None: the signer is then not compared with any registered certificate."""
+    registry gives one), or None: the signer is then not compared with any registered certificate.
+    `progress` hears each stage (and each PDF) of a long check."""
     verdict = Verdict(Path(path))
     try:
         verdict.trust = parse_trust(trust) if isinstance(trust, str) else trust
@@ -78,7 +87,7 @@ def verify_bundle(path: Path, trust: str | Trust | None = None, limits: ZipLimit
             # Never published: its export was not logged, so its sequence number will be used again.
             raise BundleRefused("bundle-unfinished", name=verdict.bundle.name, suffix=PARTIAL_SUFFIX)
         with SafeZip(verdict.bundle, limits) as bundle:
-            _verify(bundle, verdict)
+            _verify(bundle, verdict, progress or _silent)
     except VerificationRefused as exc:  # TrustError, BundleRefused, UnsafeZip: the verdict's reason
         verdict.problems.append(exc.message)
     except Exception as exc:  # noqa: BLE001 - a bundle must never crash the verifier: it is a refusal too
@@ -87,7 +96,8 @@ def verify_bundle(path: Path, trust: str | Trust | None = None, limits: ZipLimit
     return verdict
 
 
-def _verify(bundle: SafeZip, verdict: Verdict) -> None:
+def _verify(bundle: SafeZip, verdict: Verdict, progress: Progress) -> None:
+    progress("manifest and its signature", 0, 1)
     manifest_bytes = _read_small(bundle, MANIFEST, MAX_MANIFEST, "manifest-missing")
     manifest = parse_manifest(manifest_bytes)
     _note_facts(verdict, manifest)
@@ -97,17 +107,21 @@ def _verify(bundle: SafeZip, verdict: Verdict) -> None:
     verdict.problems.extend(_signer_identity_problems(verdict, certificate, manifest))
     listed = listed_files(manifest)
     verdict.files = len(listed)
+    progress("every file's size and SHA-256", 0, len(listed))
     integrity = _entry_problems(bundle, listed) + _content_problems(bundle, listed)
     verdict.problems.extend(integrity)
     if not integrity:  # a tampered file is already refused; its PDF or XML would only add noise
-        verdict.problems.extend(_pdf_problems(bundle, listed, certificate))
+        verdict.problems.extend(_pdf_problems(bundle, listed, certificate, progress))
+        progress("odm.xml against the ODM 1.3.2 schema", 0, 1)
         verdict.problems.extend(_odm_problems(bundle))
+        progress("the audit trail: chain, seals, keys, replay", 0, 1)
         trail = verify_trail(bundle, manifest, sha256_hex(manifest_bytes), certificate)
         verdict.problems.extend(trail.problems)
         verdict.notes.extend(trail.notes)
         verdict.events = trail.report.events if trail.report else None
         verdict.seals = trail.report.seals if trail.report else None
         if trail.report is not None:  # the signers' keys come from the checked trail
+            progress("electronic signatures", 0, 1)
             _check_esignatures(bundle, manifest, trail.report.keys, verdict)
     verdict.finished = True
 
@@ -212,9 +226,12 @@ def odm_problems(stream: BinaryIO) -> list[str]:
     return schema_problems(stream, limit=ODM_PROBLEM_LIMIT)
 
 
-def _pdf_problems(bundle: SafeZip, listed: dict[str, Listed], certificate: x509.Certificate) -> list[str]:
+def _pdf_problems(bundle: SafeZip, listed: dict[str, Listed], certificate: x509.Certificate,
+                  progress: Progress) -> list[str]:
     problems = []
-    for path in sorted(p for p in listed if p.lower().endswith(".pdf")):
+    pdfs = sorted(p for p in listed if p.lower().endswith(".pdf"))
+    for done, path in enumerate(pdfs):
+        progress("PDF signatures", done, len(pdfs))
         try:
             problem = pdf_problem(bundle.read(path), certificate)
         except UnsafeZip as exc:

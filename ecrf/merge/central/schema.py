@@ -131,3 +131,4 @@ source_files = Table(
 
 # Every table that holds one installation's data: replaced as a whole when a newer bundle is merged.
 PER_SOURCE_TABLES: tuple[Table, ...] = (*DATA_TABLES.values(), form_rows, evidence_lines, source_files)
+from ecrf.merge.central import sponsor_schema  # noqa: E402,F401 - the sponsor's query tables, on the same metadata

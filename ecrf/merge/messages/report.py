@@ -6,10 +6,10 @@ from ecrf.errors import Message
 M = Message
 REPORT_MESSAGES: dict[str, Message] = {
     "report-folder-missing": M(
-        "The folder {folder} for the merge report does not exist.",
-        "Create the folder or give another --out.",
-        "合并报告的文件夹 {folder} 不存在。",
-        "请创建该文件夹或用 --out 给出其他文件夹。"),
+        "The folder {folder} for the merge report cannot be made: it is a file, or the folder above it does not exist.",
+        "Give a folder whose parent exists.",
+        "无法创建合并报告的文件夹 {folder}：它是一个文件，或其上级文件夹不存在。",
+        "请给出上级文件夹存在的文件夹。"),
     "report-write-failed": M(
         "The merge report could not be written to {folder} ({reason}); the report files there were not changed.",
         "Check that the folder is writable and the disk has space, then run the command again.",

@@ -27,9 +27,9 @@ HTML_NAME, PDF_NAME = "merge-report.html", "merge-report.pdf"
 
 def write_report(target: Engine | Connection, study: Study, out_dir: Path, *,
                  made_at: str | None = None) -> tuple[Path, Path]:
-    """Write merge-report.html and merge-report.pdf into `out_dir`; their paths."""
+    """Write merge-report.html and merge-report.pdf into `out_dir` (made when its parent folder exists); their paths."""
     out_dir = Path(out_dir)
-    if not out_dir.is_dir():
+    if not out_dir.is_dir() and (out_dir.exists() or not out_dir.parent.is_dir()):
         raise ReportError("report-folder-missing", folder=out_dir)
     if isinstance(target, Engine):
         with _snapshot(target) as conn, conn.begin():
@@ -39,6 +39,7 @@ def write_report(target: Engine | Connection, study: Study, out_dir: Path, *,
     html_path, pdf_path = out_dir / HTML_NAME, out_dir / PDF_NAME
     staged: list[Path] = []
     try:
+        out_dir.mkdir(exist_ok=True)  # after rendering: a refused report makes no folder
         staged += [_staged(out_dir, html.encode("utf-8")), _staged(out_dir, pdf)]
         for temp, final in zip(staged, (html_path, pdf_path), strict=True):
             os.replace(temp, final)

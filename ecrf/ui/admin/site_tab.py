@@ -21,6 +21,7 @@ from ecrf.services.session import SiteSession
 from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
 from ecrf.ui.admin.site_state_box import SiteStateBox
+from ecrf.ui.admin.sponsor_box import SponsorCertificateBox
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
 
@@ -45,7 +46,11 @@ class SiteTab(QWidget):
             right.addWidget(self.site_state)
         top.addLayout(right, 2)
         layout.addLayout(top)
-        layout.addWidget(self._certificate())
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._certificate(), 3)
+        self.sponsor = SponsorCertificateBox(session)
+        bottom.addWidget(self.sponsor, 2)
+        layout.addLayout(bottom)
         layout.addStretch(1)
         self.refresh()
 
@@ -133,6 +138,7 @@ class SiteTab(QWidget):
             return
         self._show(self.info)
         self.certificate.load()
+        self.sponsor.load()
 
     def _show(self, info: SiteInfo) -> None:
         study = self.session.study.info

@@ -70,6 +70,11 @@ class InboxModel(QAbstractTableModel):
             return self.headers[section]
         return None
 
+    def origin_text(self, origin: str) -> str:
+        if origin == "auto":
+            return self.tr("automatic")
+        return self.tr("sponsor") if origin == "sponsor" else self.tr("manual")
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
@@ -84,7 +89,7 @@ class InboxModel(QAbstractTableModel):
         if column == 3:
             return state_text(view.state)
         if column == 4:
-            return self.tr("automatic") if view.origin == "auto" else self.tr("manual")
+            return self.origin_text(view.origin)
         if column == 5:
             return view.age_days
         shown = message_text(view.last_author, view.last_text, self.lang).splitlines()

@@ -10,7 +10,6 @@ and the same merge run again recognises what was merged and finishes the rest.
 """
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from ecrf.merge.central.db import open_central, shown_url
 from ecrf.merge.conflicts import clashes, conflict_reason, record_conflicts, subject_keys
 from ecrf.merge.continuity import decide
 from ecrf.merge.errors import CentralDatabaseError, MergeError
-from ecrf.merge.intake import Candidate, Claim, candidate, discard, hash_all, private_copy
+from ecrf.merge.intake import Candidate, Claim, candidate, discard, hash_all, private_copy, work_folder
 from ecrf.merge.load import replace_source
 from ecrf.merge.outcome import log
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED, BundleOutcome, MergeRun
@@ -73,14 +72,14 @@ def _merge(engine: Engine, paths: list[Path], trust: TrustSource, study: Study, 
     ordered = sorted((_known_candidate(p, s, known[s]) if s in known else candidate(p, s) for p, s in hashed),
                      key=Candidate.order)
     run = MergeRun()
-    with tempfile.TemporaryDirectory(prefix="ecrf-merge-") as folder:
+    with work_folder() as folder:
         for index, item in enumerate(ordered, start=1):
             step = Step(index, len(ordered), _label(item))
             if item.sha256 in known:
                 outcome = _already_merged(item, known[item.sha256])
             else:
                 progress(step)
-                outcome = _merge_one(engine, item, trust, study, Path(folder))
+                outcome = _merge_one(engine, item, trust, study, folder)
                 if outcome.outcome != REFUSED:
                     known[item.sha256] = log.Known(outcome.outcome, outcome.site_code, outcome.installation_id,
                                                    outcome.sequence)

@@ -11,10 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from ecrf.export.bundle import layout
 from ecrf.export.verify.zip_safety import SafeZip
@@ -89,6 +94,36 @@ def read_claim(path: Path) -> Claim | None:
 
 def candidate(path: Path, sha256: str | None = None) -> Candidate:
     return Candidate(path, sha256 or file_sha256(path), read_claim(path))
+
+
+WORK_PREFIX = "ecrf-merge-"
+WORK_LOCK = ".in-use"
+
+
+@contextmanager
+def work_folder() -> Iterator[Path]:
+    """A private folder for this merge's copies, removed at the end. A merge that was killed cannot remove its
+    own, so each holds a lock while in use and every merge first removes the folders whose lock is free (their
+    merge is gone): copies of the sites' data do not pile up in the temporary folder."""
+    root = Path(tempfile.gettempdir())
+    for stale in root.glob(WORK_PREFIX + "*"):
+        _remove_if_abandoned(stale)
+    folder = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
+    lock = FileLock(str(folder / WORK_LOCK))
+    try:
+        with lock:
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_if_abandoned(folder: Path) -> None:
+    lock = FileLock(str(folder / WORK_LOCK), timeout=0)
+    try:
+        with lock:
+            shutil.rmtree(folder, ignore_errors=True)
+    except (Timeout, OSError):  # in use by a running merge, or not ours to remove
+        return
 
 
 def private_copy(source: Path, folder: Path) -> tuple[Path, str]:

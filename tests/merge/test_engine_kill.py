@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def _values_in(bundle: Path) -> int:
 
 def _killed_while_loading(target: str, trust: str, bundles: list[Path], tmp_path: Path) -> None:
     marker = tmp_path / "paused"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+           "TMPDIR": str(tmp_path / "temp")}  # where the killed merge leaves its private copies
     child = subprocess.Popen([sys.executable, str(SCRIPT), target, trust, str(REPO / "forms"), str(marker), "3",
                               *map(str, bundles)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + WAIT_FOR_PAUSE
@@ -46,12 +48,15 @@ def _killed_while_loading(target: str, trust: str, bundles: list[Path], tmp_path
 
 
 @pytest.mark.req("MERGE-ATOMIC")
-def test_a_merge_killed_half_way_and_run_again_gives_the_clean_result(tmp_path, central_target, multi_site,
-                                                                      study) -> None:  # type: ignore[no-untyped-def]
+def test_a_merge_killed_half_way_and_run_again_gives_the_clean_result(tmp_path, central_target, multi_site, study,
+                                                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
     sites = [multi_site.site("CN01"), multi_site.site("CN02")]
     bundles = [*sites[0].bundles, sites[1].bundles[-1]]
     trust = trust_file(tmp_path, sites)
+    (tmp_path / "temp").mkdir()
     _killed_while_loading(central_target, trust, bundles, tmp_path)
+    left_behind = list((tmp_path / "temp").glob("ecrf-merge-*"))
+    assert left_behind, "the killed merge had a private folder of copies"
 
     # What the kill left: two bundles committed whole, nothing of the third.
     by_sha = {file_sha256(bundle): bundle for bundle in bundles}
@@ -67,8 +72,10 @@ def test_a_merge_killed_half_way_and_run_again_gives_the_clean_result(tmp_path, 
     merged = [dict(zip(SOURCE_COLUMNS, source, strict=True))["bundle_sha256"] for source in half["sources"]]
     assert sum(_values_in(by_sha[sha256]) for sha256 in merged) == len(half["items_long"])
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
     run = merge_bundles(central_target, bundles, trust, study)
     assert run.ok and sum(1 for o in run.bundles if o.outcome == "already merged") == 2
+    assert list((tmp_path / "temp").iterdir()) == [], "the next merge removes what the killed one left"
     clean = str(tmp_path / "clean.db")
     merge_bundles(clean, bundles, trust, study)
     assert central_tables(central_target) == central_tables(clean)

@@ -344,7 +344,7 @@ def test_failed_save_leaves_the_original_unchanged(path, slots, data_key, monkey
     with pytest.raises(OSError):
         slots.save(path)
     assert path.read_bytes() == original
-    assert not path.with_name(path.name + ".tmp").exists()
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_file_holds_no_password_or_data_key(path, data_key, code):

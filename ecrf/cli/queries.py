@@ -9,12 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ecrf.atomic import write_atomic
 from ecrf.cli.common import site_session, site_study, table
 from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint
 from ecrf.merge.central.db import open_central
 from ecrf.merge.errors import QueryBundleError
 from ecrf.merge.query_bundle import sponsor_key
-from ecrf.merge.query_bundle.files import write_atomic
 from ecrf.merge.query_bundle.make import bundle_for_site
 from ecrf.merge.sponsor_queries import (
     HANDLE,

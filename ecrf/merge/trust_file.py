@@ -9,12 +9,11 @@ is refused when the file changed after it was read (two sponsors adding at once 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecrf.atomic import write_atomic
 from ecrf.errors import Localized
 from ecrf.merge.errors import TrustRegistryError
 from ecrf.merge.trust_entry import EntryProblem, TrustEntry, entry_from_json
@@ -44,18 +43,10 @@ def write_registry_file(path: Path, entries: list[TrustEntry], expected: bytes |
     if _read_bytes(path) != expected:
         raise TrustRegistryError("trust-registry-changed", path=path)
     content = render_registry(entries)
-    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        write_atomic(path, content)
     except OSError as exc:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         raise TrustRegistryError("trust-registry-write-failed", path=path, reason=exc.strerror or exc) from None
     return content
 

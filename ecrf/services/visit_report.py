@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ecrf.atomic import write_atomic
 from ecrf.export.pdf.visit_report import visit_report_pdf
 from ecrf.export.records import QueryRecord, SdvRecord
 from ecrf.export.sdv_progress import form_sdv, key_of
@@ -28,7 +29,6 @@ from ecrf.services.export_records import form_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.store.clock import parse_utc, utc_text
-from ecrf.store.files import write_atomic
 from ecrf.store.models import AuditEvent, FormInstance, Site, Subject
 from ecrf.study.model import Study
 from ecrf.study.status import FormStatus, QueryState

@@ -1,9 +1,7 @@
 """The files of one site: the database, its key slots, the login ledger and the instance lock."""
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from ecrf.atomic import write_atomic
 from ecrf.store.errors import AlreadyOpen, StoreError
 
 
@@ -61,28 +60,6 @@ class InstanceLock:
 
     def release(self) -> None:
         self._lock.release()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so the file is either the old or the
-    new, never half; the folder is synced too, so the rename itself survives a power cut."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if os.name != "nt":  # Windows cannot open a folder to sync it
-        with contextlib.suppress(OSError):  # some file systems refuse; the new file is already in place
-            fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
 
 class LoginLedger:

@@ -35,9 +35,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import (
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ecrf.atomic import write_atomic
 from ecrf.errors import Bug
 from ecrf.store.errors import StoreError
-from ecrf.store.files import write_atomic
 
 RECOVERY_SLOT = "recovery"
 FORMAT, VERSION = "ecrf-keyslots", 2

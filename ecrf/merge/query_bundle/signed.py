@@ -12,13 +12,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrf.atomic import write_atomic
 from ecrf.export.bundle.identity import SigningIdentity, certificate_fingerprint
 from ecrf.export.bundle.manifest import sha256_hex
 from ecrf.export.bundle.manifest_sig import ManifestSignatureError, manifest_signer, sign_manifest
 from ecrf.export.errors import VerificationRefused
 from ecrf.export.verify.zip_safety import SafeZip, ZipLimits
 from ecrf.merge.errors import QueryBundleError
-from ecrf.merge.query_bundle.files import write_atomic
 from ecrf.merge.query_bundle.manifest import MANIFEST, SIGNATURE, QueryBundle, manifest_bytes, parse_manifest
 from ecrf.merge.query_bundle.sponsor_key import sponsor_name
 

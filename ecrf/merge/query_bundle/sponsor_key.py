@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from ecrf.atomic import write_atomic
 from ecrf.export.bundle.identity import VALIDITY, SigningIdentity
 from ecrf.merge.errors import QueryBundleError
-from ecrf.merge.query_bundle.files import write_atomic
 from ecrf.paths import data_dir
 
 KEY_FILE, CERTIFICATE_FILE = "sponsor-key.pem", "sponsor-certificate.pem"

@@ -101,6 +101,13 @@ def new_identity(study_oid: str, site_code: str, site_name: str, now: datetime,
     uris = [STUDY_URN + quote(study_oid, safe=""), SITE_URN + quote(site_code, safe="")]
     if installation_id:
         uris.append(INSTALLATION_URN + quote(installation_id, safe=""))
+    return self_signed_identity(key, name, uris, now)
+
+
+def self_signed_identity(key: ec.EllipticCurvePrivateKey, name: x509.Name, uris: list[str],
+                         now: datetime) -> SigningIdentity:
+    """A self-signed signing certificate for `key` (a site's, or the sponsor's): `name` as subject and issuer, what
+    it stands for as URIs, valid from a day before `now` for VALIDITY, for signatures only."""
     public = key.public_key()
     certificate = (
         x509.CertificateBuilder()

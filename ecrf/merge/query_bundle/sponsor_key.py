@@ -10,17 +10,17 @@ registers once, comparing its fingerprint with the sponsor by phone.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ecrf.atomic import write_atomic
-from ecrf.export.bundle.identity import VALIDITY, SigningIdentity
+from ecrf.export.bundle.identity import SigningIdentity, self_signed_identity
 from ecrf.merge.errors import QueryBundleError
 from ecrf.paths import data_dir
 
@@ -90,21 +90,4 @@ def _new_identity(name: str, now: datetime) -> SigningIdentity:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"ecrf sponsor {name}"[:64]),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, name[:64])])
-    public = key.public_key()
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject).issuer_name(subject)
-        .public_key(public)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(x509.SubjectAlternativeName([x509.UniformResourceIdentifier(
-            SPONSOR_URN + quote(name, safe=""))]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return SigningIdentity(key, certificate)
+    return self_signed_identity(key, subject, [SPONSOR_URN + quote(name, safe="")], now)

@@ -76,7 +76,8 @@ def add_site_sponsor_command(site_group: argparse._SubParsersAction, site_comman
 def _central(sub: argparse._SubParsersAction, name: str, help_: str, run: Callable[[argparse.Namespace], int],
              ) -> argparse.ArgumentParser:
     cmd = sub.add_parser(name, help=help_, description=help_)
-    cmd.add_argument("--db", required=True, metavar="URL|PATH", help="the central database")
+    cmd.add_argument("--central", dest="db", required=True, metavar="URL|PATH",
+                     help="the central database `ecrf merge` fills: a SQLite file or a postgresql:// URL")
     cmd.set_defaults(run=run)
     return cmd
 

@@ -38,7 +38,7 @@ def _merged(ecrf, central: Central, bundle: Path, certificate: Path) -> None:  #
 
 
 def _listed(ecrf, central: Central, *extra: str) -> str:  # type: ignore[no-untyped-def]
-    code, out, err = ecrf("query", "list", "--db", central.path, *extra)
+    code, out, err = ecrf("query", "list", "--central", central.path, *extra)
     assert code == 0, err
     return out
 
@@ -52,7 +52,7 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     place = central.item_place("CN02")
 
     # The sponsor raises a query on merged data and makes its key on the first bundle.
-    code, out, err = ecrf("query", "raise", "--db", central.path, "--site", "CN02", *place_args(place),
+    code, out, err = ecrf("query", "raise", "--central", central.path, "--site", "CN02", *place_args(place),
                           "--text", "Please check this value against the source.", "--by", "dm.lee")
     assert code == 0, err
     assert "SQ-0001" in out
@@ -61,7 +61,7 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     assert code == 0, err
     certificate = tmp_path / "sponsor-certificate.pem"
     (tmp_path / "to-site").mkdir()
-    code, out, err = ecrf("query", "bundle", "--db", central.path, "--site", "CN02", "--out", tmp_path / "to-site")
+    code, out, err = ecrf("query", "bundle", "--central", central.path, "--site", "CN02", "--out", tmp_path / "to-site")
     assert code == 0, err
     [first_bundle] = (tmp_path / "to-site").glob("*.zip")
 
@@ -93,10 +93,10 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     _merged(ecrf, central, bundle, site.certificate)
     listed = _listed(ecrf, central, "--state", "answered")
     assert "SQ-0001" in listed and "[confirmed_correct] Checked" in listed
-    code, out, err = ecrf("query", "close", "--db", central.path, "SQ-0001", "--text", "Accepted.", "--by", "dm.lee")
+    code, out, err = ecrf("query", "close", "--central", central.path, "SQ-0001", "--text", "Accepted.", "--by", "dm.lee")
     assert code == 0, err
     assert "closing" in _listed(ecrf, central)
-    code, out, err = ecrf("query", "bundle", "--db", central.path, "--site", "CN02", "--out", tmp_path / "to-site")
+    code, out, err = ecrf("query", "bundle", "--central", central.path, "--site", "CN02", "--out", tmp_path / "to-site")
     assert code == 0, err
     second_bundle = next(p for p in (tmp_path / "to-site").glob("*.zip") if p != first_bundle)
 

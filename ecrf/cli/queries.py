@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ecrf.atomic import write_atomic
-from ecrf.cli.common import site_session, site_study, table
+from ecrf.cli.common import shell_path, site_session, site_study, table
 from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint
 from ecrf.merge.central.db import open_central
 from ecrf.merge.errors import QueryBundleError
 from ecrf.merge.query_bundle import sponsor_key
 from ecrf.merge.query_bundle.make import bundle_for_site
+from ecrf.merge.query_bundle.signed import out_folder
 from ecrf.merge.sponsor_queries import (
     HANDLE,
     STATUSES,
@@ -93,7 +94,8 @@ def cmd_raise(args: argparse.Namespace) -> int:
             query_id = raise_sponsor_query(conn, study, args.site, place, args.text, _by(args), _now())
     finally:
         engine.dispose()
-    print(f"Query {query_id} raised on {place} at site {args.site}. Send it with: ecrf query bundle --site {args.site}")
+    print(f"Query {query_id} raised on {place} at site {args.site}. Send it with: "
+          f"ecrf query bundle --central {shell_path(args.db)} --site {args.site} --out DIR")
     return 0
 
 
@@ -136,10 +138,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 def cmd_sponsor_key(args: argparse.Namespace) -> int:
     folder = sponsor_key.sponsor_dir()
+    out = out_folder(args.out.expanduser())  # before the key is made: a wrong --out leaves nothing behind
     identity = _sponsor_identity(args.name)
-    out = args.out.expanduser()
-    if not out.is_dir():
-        raise QueryBundleError("query-bundle-folder-missing", folder=out)
     target = out / sponsor_key.CERTIFICATE_FILE
     write_atomic(target, identity.certificate_pem.encode("ascii"))
     print(f"The sponsor key is in {folder}; its certificate is written to {target}.")

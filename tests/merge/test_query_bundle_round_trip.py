@@ -60,9 +60,11 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     code, out, err = ecrf("sponsor", "key", "--out", tmp_path)
     assert code == 0, err
     certificate = tmp_path / "sponsor-certificate.pem"
-    (tmp_path / "to-site").mkdir()
+    code, out, err = ecrf("query", "bundle", "--central", central.path, "--site", "CN02", "--out",
+                          tmp_path / "nowhere" / "to-site")
+    assert code == 1 and "query-bundle-folder-missing" in err and not (tmp_path / "nowhere").exists()
     code, out, err = ecrf("query", "bundle", "--central", central.path, "--site", "CN02", "--out", tmp_path / "to-site")
-    assert code == 0, err
+    assert code == 0, err  # the outbox is made when the folder above it exists
     [first_bundle] = (tmp_path / "to-site").glob("*.zip")
 
     # The site registers the sponsor's certificate and imports the bundle (with the command).

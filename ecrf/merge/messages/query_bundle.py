@@ -117,10 +117,10 @@ QUERY_BUNDLE_MESSAGES: dict[str, Message] = {
         "中心 {site} 有多个已合并的安装（{installations}）。",
         "请用 --installation 指定质疑包所发往的安装。"),
     "query-bundle-folder-missing": M(
-        "The folder {folder} does not exist.",
-        "Create it or choose another folder with --out.",
-        "文件夹 {folder} 不存在。",
-        "请创建该文件夹或用 --out 选择其他文件夹。"),
+        "The folder {folder} cannot be used: it is a file, or the folder above it does not exist.",
+        "Choose another folder with --out, inside one that exists.",
+        "无法使用文件夹 {folder}：它是一个文件，或其上级文件夹不存在。",
+        "请用 --out 在已存在的文件夹中选择其他文件夹。"),
     "query-bundle-exists": M(
         "{path} already exists; nothing was written.",
         "Move it away or choose another folder.",

@@ -39,10 +39,21 @@ def file_name(bundle: QueryBundle) -> str:
     return f"ecrf-queries_{bundle.study_oid}_{bundle.site_code}_{bundle.sequence:04d}.zip"
 
 
+def out_folder(folder: Path) -> Path:
+    """`folder`, made when the folder above it exists (an outbox on a USB stick need not be made by hand)."""
+    if not folder.is_dir():
+        if folder.exists() or not folder.parent.is_dir():
+            raise QueryBundleError("query-bundle-folder-missing", folder=folder)
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise QueryBundleError("query-bundle-folder-missing", folder=folder) from exc
+    return folder
+
+
 def write_query_bundle(bundle: QueryBundle, identity: SigningIdentity, out_dir: Path) -> tuple[Path, str]:
     """The bundle's zip in `out_dir` (temporary file + rename), and its manifest's SHA-256."""
-    if not out_dir.is_dir():
-        raise QueryBundleError("query-bundle-folder-missing", folder=out_dir)
+    out_folder(out_dir)
     path = out_dir / file_name(bundle)
     if path.exists():
         raise QueryBundleError("query-bundle-exists", path=path)

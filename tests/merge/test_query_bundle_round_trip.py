@@ -95,7 +95,8 @@ def test_a_sponsor_query_goes_to_the_site_and_its_answer_comes_back(ecrf, tmp_pa
     _merged(ecrf, central, bundle, site.certificate)
     listed = _listed(ecrf, central, "--state", "answered")
     assert "SQ-0001" in listed and "[confirmed_correct] Checked" in listed
-    code, out, err = ecrf("query", "close", "--central", central.path, "SQ-0001", "--text", "Accepted.", "--by", "dm.lee")
+    code, out, err = ecrf("query", "close", "--central", central.path, "SQ-0001", "--text", "Accepted.",
+                          "--by", "dm.lee")
     assert code == 0, err
     assert "closing" in _listed(ecrf, central)
     code, out, err = ecrf("query", "bundle", "--central", central.path, "--site", "CN02", "--out", tmp_path / "to-site")

@@ -96,7 +96,7 @@ def build(out: Path, run_smoke_test: bool) -> Path:
             linux.add_desktop_entry(built)
         if run_smoke_test:
             print("smoke test: " + ", ".join(smoke.smoke_test(built)) + ": passed", flush=True)
-        (built / "BUILD-INFO.txt").write_text(info.build_info(built, time.monotonic() - started), encoding="utf-8")
+        (built / "BUILD-INFO.txt").write_text(info.build_info(built, name, time.monotonic() - started), encoding="utf-8")
         shutil.rmtree(final, ignore_errors=True)
         built.replace(final)
         if sys.platform == "darwin":
@@ -105,7 +105,7 @@ def build(out: Path, run_smoke_test: bool) -> Path:
         shutil.rmtree(dist, ignore_errors=True)
     packages = package(final, out, name)
     print(f"built in {time.monotonic() - started:.0f} s:")
-    print((final / "BUILD-INFO.txt").read_text(encoding="utf-8").replace(f"folder: {name}", f"folder: {final}"))
+    print(f"{final}\n" + (final / "BUILD-INFO.txt").read_text(encoding="utf-8"))
     for path in packages:
         line = info.artefact_line(path)
         path.with_name(path.name + ".sha256").write_text(f"{info.file_sha256(path)}  {path.name}\n", encoding="utf-8")

@@ -55,14 +55,14 @@ def megabytes(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def build_info(folder: Path, seconds: float) -> str:
+def build_info(folder: Path, name: str, seconds: float) -> str:
     """BUILD-INFO.txt's text: what was built, from which commit, when, and the folder's size and checksum."""
     lines = [
         f"app: ecrf {app_version()}",
         f"platform: {platform_tag()} (Python {platform.python_version()})",
         f"git commit: {git_commit()}",
         f"built: {datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')} in {seconds:.0f} s",
-        f"folder: {folder.name}",
+        f"folder: {name}",
         f"size: {folder_size(folder)} bytes ({megabytes(folder_size(folder))}) unpacked",
         f"sha256 (every file but this one, by path): {folder_sha256(folder)}",
     ]

@@ -2,9 +2,13 @@
 libraries, so that a user can replace them), plus each bundled Python distribution's own licence files."""
 from __future__ import annotations
 
+import re
 import shutil
+import tomllib
 from importlib import metadata
 from pathlib import Path
+
+from installer_build.plan import ROOT
 
 TEXTS = Path(__file__).resolve().parent / "licenses"  # the GNU texts; the PySide6 wheels carry none
 QT_NOTICE = """\
@@ -26,7 +30,7 @@ def write_licences(folder: Path) -> Path:
     (target / "Qt-and-PySide6.txt").write_text(QT_NOTICE.format(qt=metadata.version("PySide6-Essentials")),
                                                encoding="utf-8")
     listing = []
-    for dist in sorted(_bundled(folder / "_internal"), key=lambda d: d.metadata["Name"].lower()):
+    for dist in sorted(_bundled(), key=lambda d: d.metadata["Name"].lower()):
         name = dist.metadata["Name"]
         declared = dist.metadata.get("License-Expression") or dist.metadata.get("License") or "see its files"
         listing.append(f"{name} {dist.version}: {declared.splitlines()[0] if declared else 'see its files'}")
@@ -36,17 +40,39 @@ def write_licences(folder: Path) -> Path:
                 if source.is_file():
                     shutil.copy2(source, target / f"{name}-{file.name}")
     (target / "THIRD-PARTY.txt").write_text(
-        "The Python distributions bundled in _internal, with their declared licences:\n"
+        "The Python distributions bundled in _internal (the app's runtime dependencies), with their licences:\n"
         + "\n".join(listing) + "\n", encoding="utf-8")
     return target
 
 
-def _bundled(internal: Path) -> list[metadata.Distribution]:
-    """The installed distributions of which a top-level package or module ended up in the folder."""
-    found = []
-    for dist in metadata.distributions():
-        tops = {Path(str(f)).parts[0].split(".", 1)[0] for f in dist.files or [] if Path(str(f)).parts}
-        tops = {t for t in tops if not t.endswith(("dist-info", "egg-info")) and t not in ("..", "bin", "__pycache__")}
-        if any((internal / top).exists() or any(internal.glob(top + ".*")) for top in tops):
-            found.append(dist)
-    return found
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?")
+
+
+def _bundled() -> list[metadata.Distribution]:
+    """The app's installed runtime dependencies (pyproject.toml's, with the extras they name), all the way down:
+    what PyInstaller bundles. Read from pyproject.toml, not the app's install record, which may be older."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    todo = [_parse(requirement) for requirement in project["dependencies"]]
+    found: dict[str, metadata.Distribution] = {}
+    while todo:
+        name, extras = todo.pop()
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:  # a dependency of another platform or Python version
+            continue
+        key = re.sub(r"[-_.]+", "-", name).lower() + "[" + ",".join(sorted(extras)) + "]"
+        if key in found:
+            continue
+        found[key] = dist
+        for requirement in dist.requires or []:
+            extra = re.search(r"extra\s*==\s*[\"']([^\"']+)", requirement)
+            if extra is None or extra.group(1) in extras:
+                todo.append(_parse(requirement))
+    unique = {dist.metadata["Name"]: dist for dist in found.values()}
+    return list(unique.values())
+
+
+def _parse(requirement: str) -> tuple[str, set[str]]:
+    match = _REQUIREMENT.match(requirement)
+    assert match is not None, requirement
+    return match.group(1), {e.strip() for e in (match.group(2) or "").split(",") if e.strip()}

@@ -31,6 +31,7 @@ def smoke_test(folder: Path) -> list[str]:
         env = {**os.environ, "ECRF_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen", "ECRF_KDF_PROFILE": "fast"}
         env.pop("ECRF_FORMS", None)  # the built app's own forms/, not a checkout's
         db, out = data / "x.db", data / "out"
+        out.mkdir()
         steps = [
             (["--help"], "", (0,)),
             (["check-forms"], "", (0,)),

@@ -1,0 +1,157 @@
+"""build_installer.py's own logic, without a build (CI builds the app in a separate step of .ci/run): what it
+refuses to start without, what the bundle carries and where, what it trims, and the per-OS packages."""
+from __future__ import annotations
+
+import shutil
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+import build_installer
+from ecrf import paths
+from ecrf.export.odm import schema
+from installer_build import licenses, linux, plan, prune, windows
+
+pytestmark = pytest.mark.req("INSTALL-BUILD")
+
+
+def test_without_pyinstaller_the_build_names_it_exits_1_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    real = build_installer.importlib.util.find_spec
+    monkeypatch.setattr(build_installer.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "PyInstaller" else real(name, *a))
+    assert build_installer.main(["--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "missing: PyInstaller" in err and "pip install -e '.[build]'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_resource_is_named_before_the_build(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "checkout"
+    shutil.copytree(plan.ROOT / "forms", root / "forms")
+    shutil.copytree(plan.ROOT / "resources", root / "resources")
+    shutil.copytree(plan.ROOT / "ecrf" / "store" / "migrations", root / "ecrf" / "store" / "migrations")
+    (root / "ecrf" / "study" / "expr").mkdir(parents=True)
+    shutil.copy2(plan.ROOT / "ecrf" / "study" / "expr" / "grammar.lark", root / "ecrf" / "study" / "expr")
+    assert plan.missing_sources(root) == []
+    (root / "resources" / "translations" / "ecrf_zh_CN.qm").unlink()
+    (root / "resources" / "icons" / "ecrf.png").unlink()
+    missing = plan.missing_sources(root)
+    assert missing == ["resources/translations/*.qm (run: python scripts/translations.py release)",
+                       "resources/icons/ecrf.png (the app icon)"]
+    with pytest.raises(plan.PlanError, match="translations.py release"):
+        plan.data_entries(root)
+    monkeypatch.setattr(build_installer.plan, "missing_sources", lambda: missing)
+    assert build_installer.main(["--out", str(tmp_path / "out")]) == 1
+    assert "resources/icons/ecrf.png" in capsys.readouterr().err
+
+
+def test_the_data_lands_where_the_frozen_app_looks(tmp_path, monkeypatch):
+    """Lay the data entries out as PyInstaller does under sys._MEIPASS: ecrf/paths.py finds forms/ and resources/
+    there, and the ODM schema sits in odmlib's folder, where ecrf/export/odm/schema.py looks."""
+    entries = plan.data_entries()
+    assert {(e.source, e.target) for e in entries} >= {(plan.ROOT / "forms", "forms"),
+                                                      (plan.ROOT / "resources", "resources")}
+    meipass = tmp_path / "_internal"
+    for entry in entries:
+        target = meipass / entry.target
+        if entry.source.is_dir():
+            shutil.copytree(entry.source, target, dirs_exist_ok=True)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(entry.source, target)
+    monkeypatch.setattr(sys, "_MEIPASS", str(meipass), raising=False)
+    monkeypatch.delenv("ECRF_FORMS", raising=False)
+    assert paths.shipped_dir("forms") == meipass / "forms"
+    assert paths.resource_path("translations", "ecrf_zh_CN.qm").is_file()
+    assert (meipass / "odmlib").joinpath(*schema.SCHEMA_FILE).is_file()
+    assert (meipass / "ecrf" / "store" / "migrations" / "versions").is_dir()
+
+
+@pytest.mark.parametrize(("dest", "kept"), [
+    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+    ("PySide6/Qt/plugins/platforms/qwindows.dll", True),
+    ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
+    ("PySide6/Qt/plugins/imageformats/libqpdf.so", False),
+    ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", False),
+    ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
+    ("PySide6/Qt/translations/qtbase_de.qm", False),
+    ("PySide6/Qt/translations/qt_zh_CN.qm", False),
+    ("PySide6/Qt/lib/libQt6Charts.so.6", True),
+    ("PySide6/Qt/lib/libQt6WebEngineCore.so.6", False),
+    ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+    ("PySide6/QtCharts.abi3.so", True),
+    ("Qt6Widgets.dll", True),
+    ("Qt6Qml.dll", False),
+    ("libcrypto.so.3", True),
+    ("forms/study.yaml", True),
+])
+def test_only_the_qt_parts_the_app_uses_are_kept(dest, kept):
+    assert plan.keep_file(dest) is kept
+
+
+def test_unused_qt_modules_in_a_built_folder_are_found(tmp_path):
+    (tmp_path / "_internal" / "PySide6").mkdir(parents=True)
+    (tmp_path / "_internal" / "PySide6" / "QtCharts.abi3.so").write_bytes(b"")
+    assert plan.forbidden_files(tmp_path) == []
+    leaked = tmp_path / "_internal" / "libQt6WebEngineCore.so.6"
+    leaked.write_bytes(b"")
+    assert plan.forbidden_files(tmp_path) == [leaked]
+
+
+def test_libraries_only_a_dropped_plugin_needed_are_dropped():
+    links = {"PySide6/Qt/plugins/platforms/libqxcb.so": [("libxcb-cursor.so.0", None), ("libQt6Gui.so.6", None)],
+             "libxcb-cursor.so.0": [("libxcb-render.so.0", None)],
+             "lxml/etree.so": [("libz.so.1", None)]}
+    binaries = [("PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/plugins/platforms/libqxcb.so", "BINARY"),
+                ("lxml/etree.so", "lxml/etree.so", "EXTENSION")]
+    binaries += [(name, name, "BINARY") for name in ("libxcb-cursor.so.0", "libxcb-render.so.0", "libz.so.1",
+                                                      "libgtk-3.so.0", "libpython3.11.so.1.0")]
+    kept, dropped = prune.drop_orphan_libraries(binaries, lambda source: links.get(source, []))
+    assert dropped == ["libgtk-3.so.0"]
+    assert [entry[0] for entry in kept if "/" not in entry[0]] == [
+        "libxcb-cursor.so.0", "libxcb-render.so.0", "libz.so.1", "libpython3.11.so.1.0"]
+
+
+def test_the_licence_texts_go_into_the_folder(tmp_path):
+    target = licenses.write_licences(tmp_path)
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in (target / "LGPL-3.0.txt").read_text(encoding="utf-8")
+    assert "GNU GENERAL PUBLIC LICENSE" in (target / "GPL-3.0.txt").read_text(encoding="utf-8")
+    assert "separate" in (target / "Qt-and-PySide6.txt").read_text(encoding="utf-8")
+    listed = (target / "THIRD-PARTY.txt").read_text(encoding="utf-8")
+    for name in ("PySide6_Essentials", "shiboken6", "reportlab", "pyHanko", "sqlcipher3", "odmlib"):
+        assert f"\n{name} " in listed
+    assert "\npytest " not in listed  # test tools are not bundled
+
+
+@pytest.mark.req("INSTALL-PACKAGE")
+def test_the_linux_tarball_holds_the_folder_with_its_desktop_entry(tmp_path):
+    folder = tmp_path / "ecrf-0.1.0-linux-x86_64"
+    (folder / "_internal").mkdir(parents=True)
+    (folder / "ecrf").write_bytes(b"#!")
+    linux.add_desktop_entry(folder)
+    entry = (folder / "ecrf.desktop").read_text(encoding="utf-8")
+    assert "Exec=" in entry and " gui" in entry and "Icon=ecrf" in entry
+    archive = linux.make_tarball(folder, tmp_path / "app.tar.gz")
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert {f"{folder.name}/ecrf", f"{folder.name}/ecrf.desktop", f"{folder.name}/ecrf.png"} <= set(names)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+    assert linux.missing_xcb_libraries(folder) == list(linux.XCB_LIBRARIES)
+
+
+@pytest.mark.req("INSTALL-PACKAGE")
+def test_the_inno_setup_script_installs_per_machine_with_a_start_menu_entry(tmp_path):
+    folder = tmp_path / "ecrf-0.1.0-windows-amd64"
+    folder.mkdir()
+    script = windows.write_iss(folder, "0.1.0", tmp_path, "ecrf-0.1.0-windows-amd64-setup")
+    text = script.read_text(encoding="utf-8")
+    assert "PrivilegesRequired=admin" in text and "DefaultDirName={autopf}\\ecrf" in text
+    assert 'Name: "{autoprograms}\\ecrf"; Filename: "{app}\\ecrf.exe"; Parameters: "gui"' in text
+    assert f'Source: "{folder}\\*"' in text and "#define AppVersion \"0.1.0\"" in text
+    assert "AppId={{6C1E4B2A" in text  # Inno's escaped brace: one literal { in the id

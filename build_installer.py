@@ -88,7 +88,7 @@ def build(out: Path, run_smoke_test: bool) -> Path:
     with tempfile.TemporaryDirectory(prefix="ecrf-build-") as tmp:
         dist = out / f"{name}.partial"
         shutil.rmtree(dist, ignore_errors=True)
-        print(f"building {name} with PyInstaller (a few minutes) …", flush=True)
+        print(f"building {name} with PyInstaller (a minute or more) …", flush=True)
         built = run_pyinstaller(dist, Path(tmp) / "work", Path(tmp) / "pyinstaller.log")
         check_folder(built)
         licenses.write_licences(built)
@@ -96,7 +96,8 @@ def build(out: Path, run_smoke_test: bool) -> Path:
             linux.add_desktop_entry(built)
         if run_smoke_test:
             print("smoke test: " + ", ".join(smoke.smoke_test(built)) + ": passed", flush=True)
-        (built / "BUILD-INFO.txt").write_text(info.build_info(built, name, time.monotonic() - started), encoding="utf-8")
+        record = info.build_info(built, name, time.monotonic() - started)
+        (built / "BUILD-INFO.txt").write_text(record, encoding="utf-8")
         shutil.rmtree(final, ignore_errors=True)
         built.replace(final)
         if sys.platform == "darwin":

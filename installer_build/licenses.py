@@ -32,8 +32,7 @@ def write_licences(folder: Path) -> Path:
     listing = []
     for dist in sorted(_bundled(), key=lambda d: d.metadata["Name"].lower()):
         name = dist.metadata["Name"]
-        declared = dist.metadata.get("License-Expression") or dist.metadata.get("License") or "see its files"
-        listing.append(f"{name} {dist.version}: {declared.splitlines()[0] if declared else 'see its files'}")
+        listing.append(f"{name} {dist.version}: {_declared_licence(dist)}")
         for file in dist.files or []:
             if "licen" in file.name.lower() or "copying" in file.name.lower() or file.name.lower() == "notice":
                 source = Path(str(file.locate()))
@@ -43,6 +42,13 @@ def write_licences(folder: Path) -> Path:
         "The Python distributions bundled in _internal (the app's runtime dependencies), with their licences:\n"
         + "\n".join(listing) + "\n", encoding="utf-8")
     return target
+
+
+def _declared_licence(dist: metadata.Distribution) -> str:
+    """The licence its metadata declares (first line: some put the whole text there), else a pointer to its files."""
+    fields = dist.metadata.json  # every field, [] or "" when absent
+    declared = str(fields.get("license_expression") or fields.get("license") or "").strip()
+    return declared.splitlines()[0] if declared else "see its files in this folder"
 
 
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9._-]+)\s*(?:\[([^\]]*)\])?")

@@ -21,8 +21,8 @@ ODM_SCHEMA_FILE = "ODM1-3-2.xsd"
 # Qt6*.so / Qt6*.dll / framework that analysis drags in is dropped; PySide6 bindings of unused modules too.
 QT_KEEP = frozenset({"Core", "Gui", "Widgets", "Charts", "OpenGL", "OpenGLWidgets", "DBus", "XcbQpa", "Svg"})
 # Qt plugins kept, by folder: None keeps the whole folder, else the plugins of these names (the file name without
-# `lib` and extension). Windows: qwindows; macOS: qcocoa; Linux: X11 (Wayland sessions run it through XWayland). ibus and
-# compose: typing Chinese. No platform theme of GTK (it drags in GTK and its libraries: ~30 MB).
+# `lib` and extension). Windows: qwindows; macOS: qcocoa; Linux: X11 (Wayland sessions run it through XWayland).
+# ibus and compose: typing Chinese. No GTK platform theme (it drags in GTK and its libraries: ~30 MB).
 QT_PLUGINS_KEEP: dict[str, tuple[str, ...] | None] = {
     "platforms": ("qxcb", "qoffscreen", "qminimal", "qwindows", "qcocoa", "qdirect2d"),
     "styles": None,
@@ -136,7 +136,7 @@ def _qt_module_of(name: str) -> str | None:
 def keep_file(dest: str) -> bool:
     """Whether a file PyInstaller collected (its destination path in the bundle) stays in the app."""
     parts = Path(dest).parts
-    if "plugins" in parts:
+    if "plugins" in parts and "PySide6" in parts:
         return _keep_plugin(parts[parts.index("plugins") + 1:])
     if "translations" in parts and "PySide6" in parts:
         return _keep_qt_translation(parts[-1])
@@ -144,7 +144,7 @@ def keep_file(dest: str) -> bool:
         return False
     module = _qt_module_of(parts[-1])
     if module is not None and ("PySide6" in parts or parts[-1].startswith(("libQt6", "Qt6"))):
-        return module in QT_KEEP or module in ("Core", "Gui", "Widgets", "Charts")
+        return module in QT_KEEP
     return True
 
 

@@ -3,6 +3,7 @@
 PyInstaller collects each plugin's libraries during analysis, so leaving out, say, the GTK platform theme
 would still leave GTK, Cairo and Pango (~30 MB) in the folder. This keeps a top-level library only when
 something that stays (an extension module, a Qt library or plugin, or a kept library) links against it.
+Used on Linux only (see ecrf.spec), where ldd lists every library a binary loads, directly or not.
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def drop_orphan_libraries(binaries: list[Entry], imports_of: ImportsOf) -> tuple
         if source in seen:
             continue
         seen.add(source)
-        for name, _path in imports_of(source):
+        for reference, _path in imports_of(source):
+            name = Path(reference).name  # macOS names them @rpath/…
             if name in libraries and name not in needed:
                 needed.add(name)
                 todo.append(libraries[name][1])

@@ -2,7 +2,9 @@
 refuses to start without, what the bundle carries and where, what it trims, and the per-OS packages."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 import tarfile
 
@@ -134,14 +136,30 @@ def test_the_linux_tarball_holds_the_folder_with_its_desktop_entry(tmp_path):
     (folder / "_internal").mkdir(parents=True)
     (folder / "ecrf").write_bytes(b"#!")
     linux.add_desktop_entry(folder)
-    entry = (folder / "ecrf.desktop").read_text(encoding="utf-8")
-    assert "Exec=" in entry and " gui" in entry and "Icon=ecrf" in entry
+    assert 'Exec="/opt/ecrf/ecrf" gui' in (folder / "ecrf.desktop").read_text(encoding="utf-8")
     archive = linux.make_tarball(folder, tmp_path / "app.tar.gz")
     with tarfile.open(archive) as tar:
-        names = tar.getnames()
-    assert {f"{folder.name}/ecrf", f"{folder.name}/ecrf.desktop", f"{folder.name}/ecrf.png"} <= set(names)
+        names = set(tar.getnames())
+    assert {f"{folder.name}/{name}" for name in ("ecrf", "ecrf.desktop", "ecrf.png", "install-desktop-entry.sh")} \
+        <= names
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
     assert linux.missing_xcb_libraries(folder) == list(linux.XCB_LIBRARIES)
+
+
+@pytest.mark.req("INSTALL-PACKAGE")
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_the_menu_entry_script_points_at_the_folder_wherever_it_is(tmp_path):
+    folder = tmp_path / "my apps" / "ecrf"
+    (folder / "_internal").mkdir(parents=True)
+    linux.add_desktop_entry(folder)
+    env = {"HOME": str(tmp_path / "home"), "PATH": os.environ["PATH"]}
+    subprocess.run(["sh", str(folder / "install-desktop-entry.sh")], env=env, check=True, capture_output=True)
+    entry = (tmp_path / "home" / ".local" / "share" / "applications" / "ecrf.desktop").read_text(encoding="utf-8")
+    assert f'Exec="{folder}/ecrf" gui' in entry and f"Icon={folder}/ecrf.png" in entry
+    odd = tmp_path / "a$b"
+    shutil.copytree(folder, odd)
+    refused = subprocess.run(["sh", str(odd / "install-desktop-entry.sh")], env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "move the folder" in refused.stderr
 
 
 @pytest.mark.req("INSTALL-PACKAGE")

@@ -7,13 +7,19 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
-import build_installer
 from ecrf import paths
 from ecrf.export.odm import schema
-from installer_build import licenses, linux, plan, prune, windows
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # build_installer.py and installer_build/ are the repo's, not the installed package's
+    sys.path.insert(0, str(REPO))
+
+import build_installer  # noqa: E402 (after the sys.path line above)
+from installer_build import licenses, linux, plan, prune, windows  # noqa: E402 (after the sys.path line above)
 
 pytestmark = pytest.mark.req("INSTALL-BUILD")
 

@@ -12,6 +12,7 @@ needs Qt, which only `ecrf.ui` may import: the caller hands it in as `render`.
 """
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import tempfile
@@ -44,6 +45,7 @@ Render = Callable[[SiteSession, FormRef], None]  # draws the form; raises (any e
 STEPS = ("study", "site", "users", "subject", "visit", "form rendered", "export", "verify", "cleanup")
 SITE = ("SELFTEST", "ecrf self-test (temporary)")
 FOLDER_PREFIX = "ecrf-self-test-"
+DATA_DIR_VARIABLE = "ECRF_DATA_DIR"  # read by ecrf.paths.data_dir()
 
 
 class StepFailed(Exception):
@@ -83,7 +85,8 @@ def run_self_test(forms_dir: Path, render: Render, *, temp_root: Path | None = N
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=temp_root))
     try:
-        result = _run_steps(folder, forms_dir, render)
+        with _data_folder(folder / "data"):
+            result = _run_steps(folder, forms_dir, render)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # the first failure is the one to report
         raise
@@ -92,6 +95,21 @@ def run_self_test(forms_dir: Path, render: Render, *, temp_root: Path | None = N
         if folder.exists():
             raise StepFailed("cleanup", f"the temporary folder {folder} could not be removed")
     return SelfTestResult(time.perf_counter() - started, *result)
+
+
+@contextmanager
+def _data_folder(folder: Path) -> Iterator[None]:
+    """Point the app's data folder ($ECRF_DATA_DIR) into the temporary folder while the steps run: the
+    export stages its clear text there, and nothing of the throwaway site may land in the user's folder."""
+    before = os.environ.get(DATA_DIR_VARIABLE)
+    os.environ[DATA_DIR_VARIABLE] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[DATA_DIR_VARIABLE]
+        else:
+            os.environ[DATA_DIR_VARIABLE] = before
 
 
 def _run_steps(folder: Path, forms_dir: Path, render: Render) -> tuple[str, str, int, str]:

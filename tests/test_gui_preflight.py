@@ -36,8 +36,8 @@ def test_missing_xcb_libraries_name_the_packages_and_exit_4(x11, monkeypatch, ca
     err = capsys.readouterr().err
     assert err.startswith("error [qt-libraries-missing]: ")
     assert "libxcb-cursor.so.0, libxcb-icccm.so.4, libxcb-keysyms.so.1" in err
-    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1\n" in err
-    assert "sudo dnf install xcb-util-cursor xcb-util-wm xcb-util-keysyms" in err
+    assert "`sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1`" in err
+    assert "`sudo dnf install xcb-util-cursor xcb-util-wm xcb-util-keysyms`" in err
     assert "Reinstall" not in err  # Qt's own advice, which does not help
 
 

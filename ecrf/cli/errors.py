@@ -110,11 +110,11 @@ register("cli", {
     "qt-libraries-missing": M(
         "The desktop app cannot start: Qt's X11 platform plugin needs system libraries that are not "
         "installed: {missing}.",
-        "Install them (this needs an administrator), then start `ecrf gui` again.\n"
-        "  Debian/Ubuntu:  {apt}\n  Fedora:         {dnf}",
+        "Install them (this needs an administrator), then start `ecrf gui` again. Debian/Ubuntu: `{apt}`; "
+        "Fedora: `{dnf}`.",
         "桌面程序无法启动：Qt 的 X11 平台插件所需的系统库未安装：{missing}。",
-        "请安装这些库（需要管理员权限）后重新启动 `ecrf gui`。\n"
-        "  Debian/Ubuntu：{apt}\n  Fedora：{dnf}"),
+        "请安装这些库（需要管理员权限）后重新启动 `ecrf gui`。Debian/Ubuntu：`{apt}`；"
+        "Fedora：`{dnf}`。"),
     "language-not-in-study": M(
         "Language '{lang}' is not in this study.",
         "Use one of: {languages}.",

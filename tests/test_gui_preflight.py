@@ -104,3 +104,31 @@ def test_the_check_runs_before_qt_is_imported(x11, monkeypatch, capsys):  # type
     assert run.returncode == 4, run.stderr
     assert run.stdout.strip() == "qt-not-loaded"
     assert "sudo apt-get install libxcb-util1" in run.stderr
+
+
+@linux_only
+def test_a_really_missing_library_is_found_by_the_real_loader(tmp_path):  # type: ignore[no-untyped-def]
+    """libxcb-cursor.so.0 hidden for real (an empty file mounted over it, in a private mount namespace, so the
+    rest of the machine keeps it): `ecrf gui` names it and exits 4, and the self-test fails at the form."""
+    import ctypes.util
+    import os
+    import shutil
+    import subprocess
+
+    library = ctypes.util.find_library("xcb-cursor")
+    path = next((p for p in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib64")
+                 if library and os.path.exists(f"{p}/{library}")), None)
+    if os.geteuid() != 0 or shutil.which("unshare") is None or path is None:
+        pytest.skip("needs root, unshare and libxcb-cursor to hide it in a private mount namespace")
+    env = {**os.environ, "DISPLAY": ":0", "ECRF_DATA_DIR": str(tmp_path / "data")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    script = (f"mount --bind /dev/null {path}/{library} || exit 99; {sys.executable} -m ecrf gui; echo gui=$?; "
+              f"{sys.executable} -m ecrf self-test; echo self-test=$?")
+    run = subprocess.run(["unshare", "-m", "sh", "-c", script], env=env, capture_output=True, text=True,
+                         timeout=300)
+    if run.returncode == 99 or "unshare:" in run.stderr:
+        pytest.skip(f"no private mount namespace here: {run.stderr.strip()[:200]}")
+    assert "gui=4" in run.stdout and "self-test=1" in run.stdout, run.stdout + run.stderr
+    assert "`sudo apt-get install libxcb-cursor0`" in run.stderr
+    assert "self-test FAILED at step 'form rendered': The desktop app cannot start" in run.stderr

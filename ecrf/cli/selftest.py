@@ -5,7 +5,6 @@ the build's own check of the frozen app (`ecrf self-test` runs offscreen when th
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -26,11 +25,11 @@ def add_self_test_command(sub: argparse._SubParsersAction) -> None:  # argparse 
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
-    from ecrf.demo.self_test import StepFailed, run_self_test  # the demo package loads on demand
+    from ecrf.demo.self_test import StepFailed, run_self_test, step  # the demo package loads on demand
 
-    logging.getLogger("ecrf.demo").setLevel(logging.ERROR)  # the writer's notes are for `ecrf demo`, not here
     try:
-        forms = (args.forms or default_forms_dir()).expanduser()
+        with step("study"):  # an install without its forms/ fails here, in the self-test's words
+            forms = (args.forms or default_forms_dir()).expanduser()
         result = run_self_test(forms, render_form_for_self_test)
     except StepFailed as failed:
         print(f"self-test FAILED at step '{failed.step}': {failed.reason}", file=sys.stderr)

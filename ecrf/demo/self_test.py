@@ -79,11 +79,11 @@ def step(name: str) -> Iterator[None]:
         raise StepFailed(name, f"{type(exc).__name__}: {exc}") from exc
 
 
-def run_self_test(forms_dir: Path, render: Render, *, temp_root: Path | None = None) -> SelfTestResult:
-    """Run every step of STEPS in a new temporary folder (under `temp_root`, default the system's) and
-    remove it. Raises StepFailed at the first step that fails; the folder is removed all the same."""
+def run_self_test(forms_dir: Path, render: Render) -> SelfTestResult:
+    """Run every step of STEPS in a new folder of the system's temporary folder and remove it. Raises
+    StepFailed at the first step that fails; the folder is removed all the same."""
     started = time.perf_counter()
-    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=temp_root))
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
     try:
         with _data_folder(folder / "data"):
             result = _run_steps(folder, forms_dir, render)
@@ -119,15 +119,15 @@ def _run_steps(folder: Path, forms_dir: Path, render: Render) -> tuple[str, str,
     db_path, passwords = folder / "site.db", {"admin": _password(), "nurse": _password()}
     with step("site"):
         new = create_site(db_path, study, *SITE, "admin", "Self-test administrator", passwords["admin"])
-    try:
-        with step("users"):
+    with step("users"):
+        try:  # the administrator adds the nurse and the allocation list; then the nurse logs in
             add_user(new.session, "nurse", "Self-test nurse", "nurse", password=passwords["nurse"])
             rows = allocation_rows(study, 1)
             if rows:
                 import_allocation_list(new.session, "rand_no,arm\n" + "".join(f"{n},{a}\n" for n, a in rows))
-    finally:
-        new.session.close()
-    nurse = login(db_path, study, "nurse", passwords["nurse"])
+        finally:
+            new.session.close()  # a site is open in one session at a time
+        nurse = login(db_path, study, "nurse", passwords["nurse"])
     try:
         with step("subject"):
             plan = _enrolled_subject(nurse, study, writer, [arm for _, arm in rows])
@@ -156,8 +156,8 @@ def _enrolled_subject(session: SiteSession, study: Study, writer: Writer, arms: 
     if plan.allocated:
         writer.allocate(session, [plan])
         if not plan.allocated:  # the writer leaves the subject in screening and logs why
-            raise StepFailed("subject", f"{plan.label} could not be allocated with the generated values "
-                             "(see the log); the study's eligibility rules or allocation list refused them")
+            raise StepFailed("subject", f"{plan.label} could not be allocated with the generated values (the "
+                             "warning above says why): the study's eligibility rules or allocation list refused them")
     return plan
 
 
@@ -179,7 +179,8 @@ def _enter_first_visit(session: SiteSession, study: Study, writer: Writer, plan:
     cell = subject_detail(session, plan.label).row.cell(visit.code)
     saved = [f for f in cell.forms if f.status is not FormStatus.NOT_STARTED]
     if not saved or cell.state is CellState.NOT_STARTED:
-        raise StepFailed("visit", f"no form of visit {visit.code} was saved for {plan.label} (see the log)")
+        raise StepFailed("visit", f"no form of visit {visit.code} was saved for {plan.label} "
+                         "(the warnings above say why)")
     return visit, refs[0], len(saved)
 
 

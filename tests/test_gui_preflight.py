@@ -132,3 +132,21 @@ def test_a_really_missing_library_is_found_by_the_real_loader(tmp_path):  # type
     assert "gui=4" in run.stdout and "self-test=1" in run.stdout, run.stdout + run.stderr
     assert "`sudo apt-get install libxcb-cursor0`" in run.stderr
     assert "self-test FAILED at step 'form rendered': The desktop app cannot start" in run.stderr
+
+
+@linux_only
+def test_a_display_where_no_x_server_answers_says_so_and_exits_5(x11, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DISPLAY", ":97")
+    monkeypatch.setattr(preflight, "x_server_answers", lambda display=None: False)
+    assert main(["gui"]) == EXIT_NO_DISPLAY
+    err = capsys.readouterr().err
+    assert err.startswith("error [display-unreachable]: ") and "DISPLAY=:97" in err and "ssh -X" in err
+
+
+@linux_only
+def test_the_x_server_check_asks_the_real_server() -> None:
+    """An X server on a display number nothing listens on does not answer (libxcb really tried)."""
+    import glob
+
+    unused = next(n for n in range(60, 99) if not glob.glob(f"/tmp/.X11-unix/X{n}"))
+    assert not preflight.x_server_answers(f":{unused}")

@@ -107,6 +107,13 @@ register("cli", {
         "没有可显示程序的屏幕（未设置 DISPLAY 或 WAYLAND_DISPLAY）。",
         "请在桌面会话中启动 `ecrf gui`，或通过带 X 转发的 SSH（`ssh -X`）启动；自动化测试请设置 "
         "QT_QPA_PLATFORM=offscreen。命令行工具（`ecrf --help`）在任何环境下都可使用。"),
+    "display-unreachable": M(
+        "There is no screen to show the app on: no X server answers at DISPLAY={display}.",
+        "Start `ecrf gui` from a desktop session, or over SSH with X forwarding (`ssh -X`); for automated tests "
+        "set QT_QPA_PLATFORM=offscreen.",
+        "没有可显示程序的屏幕：DISPLAY={display} 处没有响应的 X 服务器。",
+        "请在桌面会话中启动 `ecrf gui`，或通过带 X 转发的 SSH（`ssh -X`）启动；自动化测试请设置 "
+        "QT_QPA_PLATFORM=offscreen。"),
     "qt-libraries-missing": M(
         "The desktop app cannot start: Qt's X11 platform plugin needs system libraries that are not "
         "installed: {missing}.",

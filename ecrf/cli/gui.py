@@ -11,6 +11,7 @@ import argparse
 import os
 from pathlib import Path
 
+from ecrf.cli import preflight as preflight_module
 from ecrf.cli.common import CliError, usable_db_path
 from ecrf.cli.preflight import Finder, missing_xcb_libraries, no_display, uses_xcb
 from ecrf.paths import default_forms_dir, default_site_db
@@ -19,7 +20,8 @@ from ecrf.services.subject_data import FormRef
 
 EXIT_QT_LIBRARIES_MISSING, EXIT_NO_DISPLAY = 4, 5
 EXIT_CODES = (f"exit {EXIT_QT_LIBRARIES_MISSING}: system libraries that Qt's X11 plugin needs are missing (the "
-              f"message names the packages); {EXIT_NO_DISPLAY}: there is no screen (no DISPLAY or WAYLAND_DISPLAY)")
+              f"message names the packages); {EXIT_NO_DISPLAY}: there is no screen (no DISPLAY or WAYLAND_DISPLAY, or "
+              "no X server answers at DISPLAY)")
 
 
 class GuiCannotStart(CliError):
@@ -43,13 +45,18 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def preflight(finder: Finder | None = None) -> None:
-    """Refuse, before any Qt plugin loads, to start where Qt would abort: no screen (Linux), or X11 without
-    the libraries of Qt's xcb plugin. `finder` stands in for the dynamic loader in tests."""
+    """Refuse, before any Qt plugin loads, to start where Qt would abort: no screen (Linux), X11 without the
+    libraries of Qt's xcb plugin, or an X server that does not answer. `finder` stands in for the dynamic
+    loader in tests."""
     if no_display():
         raise GuiCannotStart("no-display", EXIT_NO_DISPLAY)
-    if uses_xcb() and (missing := missing_xcb_libraries(finder)) is not None:
+    if not uses_xcb():
+        return
+    if (missing := missing_xcb_libraries(finder)) is not None:
         raise GuiCannotStart("qt-libraries-missing", EXIT_QT_LIBRARIES_MISSING, missing=", ".join(missing.sonames),
                              apt=missing.apt_line, dnf=missing.dnf_line)
+    if not preflight_module.x_server_answers():
+        raise GuiCannotStart("display-unreachable", EXIT_NO_DISPLAY, display=os.environ.get("DISPLAY", ""))
 
 
 def render_form_for_self_test(session: SiteSession, ref: FormRef) -> None:

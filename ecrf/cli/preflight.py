@@ -87,6 +87,25 @@ def missing_xcb_libraries(finder: Finder | None = None) -> MissingLibraries | No
     return MissingLibraries(missing) if missing else None
 
 
+def x_server_answers(display: str | None = None) -> bool:
+    """Does the X server of DISPLAY accept a connection? A stale DISPLAY (an ssh session without -X, a
+    closed Xvfb) makes Qt abort too. Asked through libxcb, which the check above found."""
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return False
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(display.encode() if display else None, None)
+    try:  # xcb_connect never returns NULL: a failed connection is an object in an error state
+        return connection is not None and xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        if connection is not None:
+            xcb.xcb_disconnect(connection)
+
+
 def loadable(soname: str) -> bool:
     """Can the dynamic loader open `soname`? A frozen app may carry it in its own folder (the build copies
     the plugin's libraries there), which the plugin finds through its rpath."""

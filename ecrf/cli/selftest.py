@@ -18,8 +18,9 @@ EXIT_PASSED, EXIT_FAILED = 0, 1
 def add_self_test_command(sub: argparse._SubParsersAction) -> None:  # argparse has no public name for it
     help_ = ("check this installation: make a temporary encrypted site, enter a visit, draw a form, export a "
              "bundle and verify it, then remove it all")
-    cmd = sub.add_parser("self-test", help=help_, description=f"{help_}. Nothing of it goes into the data folder (only a crash log, should it hit a bug). Exit 0: "
-                         "passed (one summary line); 1: failed (the line names the step and why).")
+    cmd = sub.add_parser("self-test", help=help_, description=f"{help_}. Nothing of it goes into the data folder "
+                         "(only a crash log, should it hit a bug). Exit 0: passed (one summary line); 1: failed "
+                         "(the line names the step and why).")
     cmd.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
     cmd.set_defaults(run=cmd_self_test)
 

@@ -12,7 +12,7 @@ from ecrf.cli.main import main
 def test_gui_without_a_screen_says_so(monkeypatch, capsys):  # type: ignore[no-untyped-def]
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
-    assert main(["gui"]) == 1
+    assert main(["gui"]) == 5  # EXIT_NO_DISPLAY
     assert "no screen" in capsys.readouterr().err
 
 

@@ -102,9 +102,26 @@ register("cli", {
         "请连同依赖一起重新安装 ecrf（pip install -e .）。"),
     "no-display": M(
         "There is no screen to show the app on (no DISPLAY or WAYLAND_DISPLAY is set).",
-        "Start `ecrf gui` from a desktop session; the command-line tools (`ecrf --help`) work anywhere.",
+        "Start `ecrf gui` from a desktop session, or over SSH with X forwarding (`ssh -X`); for automated tests "
+        "set QT_QPA_PLATFORM=offscreen. The command-line tools (`ecrf --help`) work anywhere.",
         "没有可显示程序的屏幕（未设置 DISPLAY 或 WAYLAND_DISPLAY）。",
-        "请在桌面会话中启动 `ecrf gui`；命令行工具（`ecrf --help`）在任何环境下都可使用。"),
+        "请在桌面会话中启动 `ecrf gui`，或通过带 X 转发的 SSH（`ssh -X`）启动；自动化测试请设置 "
+        "QT_QPA_PLATFORM=offscreen。命令行工具（`ecrf --help`）在任何环境下都可使用。"),
+    "display-unreachable": M(
+        "There is no screen to show the app on: no X server answers at DISPLAY={display}.",
+        "Start `ecrf gui` from a desktop session, or over SSH with X forwarding (`ssh -X`); for automated tests "
+        "set QT_QPA_PLATFORM=offscreen.",
+        "没有可显示程序的屏幕：DISPLAY={display} 处没有响应的 X 服务器。",
+        "请在桌面会话中启动 `ecrf gui`，或通过带 X 转发的 SSH（`ssh -X`）启动；自动化测试请设置 "
+        "QT_QPA_PLATFORM=offscreen。"),
+    "qt-libraries-missing": M(
+        "The desktop app cannot start: Qt's X11 platform plugin needs system libraries that are not "
+        "installed: {missing}.",
+        "Install them (this needs an administrator), then start `ecrf gui` again. Debian/Ubuntu: `{apt}`; "
+        "Fedora: `{dnf}`.",
+        "桌面程序无法启动：Qt 的 X11 平台插件所需的系统库未安装：{missing}。",
+        "请安装这些库（需要管理员权限）后重新启动 `ecrf gui`。Debian/Ubuntu：`{apt}`；"
+        "Fedora：`{dnf}`。"),
     "language-not-in-study": M(
         "Language '{lang}' is not in this study.",
         "Use one of: {languages}.",

@@ -19,6 +19,7 @@ from ecrf.cli import merge as cli_merge
 from ecrf.cli import merged as cli_merged
 from ecrf.cli import monitor as cli_monitor
 from ecrf.cli import queries as cli_queries
+from ecrf.cli import selftest as cli_selftest
 from ecrf.cli import site as cli_site
 from ecrf.cli import trust as cli_trust
 from ecrf.cli import users as cli_users
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_trust.add_trust_commands(sub)
     cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)
+    cli_selftest.add_self_test_command(sub)
     return parser
 
 
@@ -235,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except EcrfError as exc:  # a refusal or a fault the user can act on: its code and message, never a traceback
         _print_error(exc)
-        return EXIT_PROBLEMS
+        return int(getattr(exc, "exit_code", EXIT_PROBLEMS))  # a few refusals have a code of their own (gui)
     except Cancelled:
         print("Cancelled.", file=sys.stderr)
         return EXIT_ERROR

@@ -242,6 +242,13 @@ class MainWindow(QMainWindow):
             monitoring_menu = self.menuBar().addMenu(self.tr("&Monitoring"))
             self._action(monitoring_menu, self.tr("Monitoring visit report…"), self.visit_report, None,
                          "visit_report")
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("About ecrf…"), self.show_about, None, "about")
+
+    def show_about(self) -> None:
+        from ecrf.ui.about import AboutDialog
+
+        AboutDialog(self.session, self).exec()
 
     def _action(self, owner: QWidget, text: str, slot, shortcut, name: str) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)

@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About ecrf</source>
+        <translation>关于 ecrf</translation>
+    </message>
+    <message>
+        <source>Bundled software and its licences:</source>
+        <translation>随附软件及其许可证：</translation>
+    </message>
+    <message>
+        <source>ecrf version {0}</source>
+        <translation>ecrf 版本 {0}</translation>
+    </message>
+    <message>
+        <source>Study: {0} ({1}), definition version {2}</source>
+        <translation>研究：{0}（{1}），定义版本 {2}</translation>
+    </message>
+    <message>
+        <source>Definition fingerprint (SHA-256): {0}</source>
+        <translation>研究定义指纹（SHA-256）：{0}</translation>
+    </message>
+    <message>
+        <source>Site {0}; database: {1}</source>
+        <translation>中心 {0}；数据库：{1}</translation>
+    </message>
+    <message>
+        <source>Data folder: {0}</source>
+        <translation>数据文件夹：{0}</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Users</source>
@@ -1152,6 +1195,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Monitoring visit report…</source>
         <translation>监查访视报告…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About ecrf…</source>
+        <translation>关于 ecrf…</translation>
     </message>
     <message>
         <source>{0} ({1}) · {2} · Site {3}</source>

@@ -85,6 +85,9 @@ def build(out: Path, run_smoke_test: bool) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     name = f"ecrf-{info.app_version()}-{info.platform_tag()}"
     final = out / name
+    for stale in out.glob(f"{name}*.*"):  # an older build's packages must not sit beside a newer folder
+        if stale.is_file():
+            stale.unlink()
     with tempfile.TemporaryDirectory(prefix="ecrf-build-") as tmp:
         dist = out / f"{name}.partial"
         shutil.rmtree(dist, ignore_errors=True)
@@ -108,9 +111,10 @@ def build(out: Path, run_smoke_test: bool) -> Path:
     print(f"built in {time.monotonic() - started:.0f} s:")
     print(f"{final}\n" + (final / "BUILD-INFO.txt").read_text(encoding="utf-8"))
     for path in packages:
-        line = info.artefact_line(path)
-        path.with_name(path.name + ".sha256").write_text(f"{info.file_sha256(path)}  {path.name}\n", encoding="utf-8")
-        print(line)
+        digest = info.file_sha256(path)
+        path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+        size = path.stat().st_size
+        print(f"{path}\n  size: {size} bytes ({info.megabytes(size)})\n  sha256: {digest}")
     return final
 
 

@@ -68,8 +68,3 @@ def build_info(folder: Path, name: str, seconds: float) -> str:
     ]
     return "\n".join(lines) + "\n"
 
-
-def artefact_line(path: Path) -> str:
-    """`path  size  sha256` of a finished archive or installer, as printed and kept beside it."""
-    size = path.stat().st_size
-    return f"{path}\n  size: {size} bytes ({megabytes(size)})\n  sha256: {file_sha256(path)}"

@@ -178,3 +178,14 @@ def test_the_inno_setup_script_installs_per_machine_with_a_start_menu_entry(tmp_
     assert 'Name: "{autoprograms}\\ecrf"; Filename: "{app}\\ecrf.exe"; Parameters: "gui"' in text
     assert f'Source: "{folder}\\*"' in text and "#define AppVersion \"0.1.0\"" in text
     assert "AppId={{6C1E4B2A" in text  # Inno's escaped brace: one literal { in the id
+
+
+def test_a_failed_pyinstaller_run_leaves_no_finished_looking_folder(tmp_path, monkeypatch, capsys):
+    broken = tmp_path / "broken.spec"
+    broken.write_text("raise SystemExit('this spec is broken on purpose')\n", encoding="utf-8")
+    monkeypatch.setattr(build_installer, "SPEC", broken)
+    monkeypatch.setattr(build_installer, "check_prerequisites", lambda: None)  # fails alike without PyInstaller
+    out = tmp_path / "out"
+    assert build_installer.main(["--out", str(out)]) == 1
+    assert "PyInstaller failed" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir() if not p.name.endswith(".partial")] == []

@@ -24,29 +24,47 @@ def _run(exe: Path, args: list[str], env: dict[str, str], stdin: str = "", ok: t
 
 
 def smoke_test(folder: Path) -> list[str]:
-    """Runs the built executable offscreen in a temporary data folder; the commands that passed, in order."""
+    """Runs the built executable offscreen in a temporary data folder: the site's side, then the sponsor's.
+    Returns the commands that passed, in order; raises SmokeFailure naming the first that failed."""
     exe = folder / EXE_NAME
     with tempfile.TemporaryDirectory(prefix="ecrf-smoke-") as tmp:
         data = Path(tmp)
         env = {**os.environ, "ECRF_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen", "ECRF_KDF_PROFILE": "fast"}
         env.pop("ECRF_FORMS", None)  # the built app's own forms/, not a checkout's
-        db, out = data / "x.db", data / "out"
-        out.mkdir()
-        steps = [
-            (["--help"], "", (0,)),
-            (["check-forms"], "", (0,)),
-            (SELF_TEST, "", (0,)),
-            (["demo", "--db", str(db), "--subjects", "2"], "", (0,)),
-            (["export", "--out", str(out), "--db", str(db), "--user", "nurse", "--password-stdin"],
-             "demo-nurse-2020\n", (0,)),
-        ]
-        done = []
-        for args, stdin, ok in steps:
-            _run(exe, args, env, stdin, ok)
-            done.append(" ".join(args[:1]))
-        bundles = sorted(out.glob("*.zip"))
-        if not bundles:
-            raise SmokeFailure(f"`ecrf export` wrote no bundle into {out}")
-        _run(exe, ["verify", str(bundles[0])], env, ok=(3,))  # intact, signer not checked: no trust registry here
-        done.append("verify")
-    return done
+        return _site_side(exe, env, data) + _sponsor_side(exe, env, data / "sponsor")
+
+
+def _site_side(exe: Path, env: dict[str, str], data: Path) -> list[str]:
+    db, out = data / "x.db", data / "out"
+    out.mkdir()
+    steps = [
+        (["--help"], "", (0,)),
+        (["check-forms"], "", (0,)),
+        (SELF_TEST, "", (0,)),
+        (["demo", "--db", str(db), "--subjects", "2"], "", (0,)),
+        (["export", "--out", str(out), "--db", str(db), "--user", "nurse", "--password-stdin"],
+         "demo-nurse-2020\n", (0,)),
+    ]
+    for args, stdin, ok in steps:
+        _run(exe, args, env, stdin, ok)
+    bundles = sorted(out.glob("*.zip"))
+    if not bundles:
+        raise SmokeFailure(f"`ecrf export` wrote no bundle into {out}")
+    _run(exe, ["verify", str(bundles[0])], env, ok=(3,))  # intact, signer not checked: no trust registry here
+    return [args[0] for args, _, _ in steps] + ["verify"]
+
+
+def _sponsor_side(exe: Path, env: dict[str, str], sponsor: Path) -> list[str]:
+    """Demo bundles of two sites merged into a central SQLite file, then the merged data set and report."""
+    central = str(sponsor / "merged.db")
+    steps = [
+        ["demo", "--sponsor", str(sponsor), "--sites", "2", "--subjects", "1"],
+        ["merge", str(sponsor / "bundles"), "--into", central, "--registry", str(sponsor / "trust-registry.json")],
+        ["merged", "export", "--from", central, "--out", str(sponsor / "dataset")],
+        ["merged", "report", "--from", central, "--out", str(sponsor / "report")],
+    ]
+    for args in steps:
+        _run(exe, args, env)
+    if not (sponsor / "report" / "merge-report.pdf").is_file():
+        raise SmokeFailure(f"`ecrf merged report` wrote no merge-report.pdf into {sponsor / 'report'}")
+    return ["demo --sponsor", "merge", "merged export", "merged report"]

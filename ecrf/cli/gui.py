@@ -73,7 +73,7 @@ def render_form_for_self_test(session: SiteSession, ref: FormRef) -> None:
 def add_gui_command(sub: argparse._SubParsersAction) -> None:  # argparse has no public name for it
     help_ = "start the desktop app (first run: create a site or open the demo study)"
     gui = sub.add_parser("gui", help=help_, description=f"{help_}. {EXIT_CODES}.")
-    gui.add_argument("--db", type=Path, metavar="PATH", help="the site database (default: site.db in the data folder)")
+    gui.add_argument("--db", type=Path, metavar="PATH", help=f"the site database (default: {default_site_db()})")
     gui.add_argument("--demo", action="store_true", help="open the demo study (made on first use)")
     gui.add_argument("--forms", type=Path, metavar="DIR", help="the study definition (default: the bundled one)")
     gui.set_defaults(run=cmd_gui)

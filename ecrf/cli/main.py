@@ -28,7 +28,7 @@ from ecrf.cli.common import Cancelled, first_problems
 from ecrf.cli.errors import CliError
 from ecrf.crashlog import report_crash
 from ecrf.errors import EcrfError
-from ecrf.paths import default_forms_dir
+from ecrf.paths import default_demo_db, default_forms_dir, default_site_db
 from ecrf.services.permissions import ALLOWED
 from ecrf.study.describe import describe
 from ecrf.study.loader import load_study
@@ -44,11 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ecrf {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check-forms", help="check a study definition folder and list every problem")
+    help_ = "check a study definition folder and list every problem"
+    check = sub.add_parser("check-forms", help=help_, description=help_ + " (file:line: [code] item: message); "
+                           "exit 0 when sound, 1 when not.")
     check.add_argument("folder", nargs="?", type=Path, help="the folder with study.yaml (default: the bundled forms/)")
     check.set_defaults(run=cmd_check_forms)
 
-    desc = sub.add_parser("describe", help="print a summary of the study: arms, schedule, forms")
+    help_ = "print a summary of the study: arms, schedule, forms"
+    desc = sub.add_parser("describe", help=help_, description=help_ + ".")
     desc.add_argument("--forms", type=Path, help="the study definition folder (default: the bundled forms/)")
     desc.add_argument("--lang", default="en", help="language of the labels (en or zh)")
     desc.set_defaults(run=cmd_describe)
@@ -71,7 +74,7 @@ def _site(sub: Subparsers, name: str, help_: str, run: Run, *, user: bool = True
           forms: bool = True) -> argparse.ArgumentParser:
     """A command that opens a site: --db, --user and --password-stdin (and --forms when it loads the study)."""
     cmd = sub.add_parser(name, help=help_, description=help_)
-    cmd.add_argument("--db", type=Path, metavar="PATH", help="the site database (default: site.db in the data folder)")
+    cmd.add_argument("--db", type=Path, metavar="PATH", help=f"the site database (default: {default_site_db()})")
     if user:
         cmd.add_argument("--user", required=True, metavar="NAME", help="your username")
     cmd.add_argument("--password-stdin", action="store_true",
@@ -94,8 +97,9 @@ def _add_site_commands(sub: Subparsers) -> None:
     init.add_argument("--admin", required=True, metavar="USERNAME", help="the administrator's username")
     init.add_argument("--full-name", required=True, metavar="NAME", help="the administrator's full name")
 
-    demo = sub.add_parser("demo", help="make a demonstration site (default: demo/site.db in the data folder)")
-    demo.add_argument("--db", type=Path, metavar="PATH", help="where to make it")
+    help_ = "make a demonstration site with synthetic subjects and one user of every role"
+    demo = sub.add_parser("demo", help=help_, description=help_ + "; prints each user's password.")
+    demo.add_argument("--db", type=Path, metavar="PATH", help=f"where to make it (default: {default_demo_db()})")
     demo.add_argument("--subjects", type=_count, metavar="N",
                       help="how many subjects (default 20; with --sponsor, per site, default 4)")
     demo.add_argument("--force", action="store_true", help="delete an existing demo database at that path first")

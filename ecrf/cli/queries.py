@@ -31,7 +31,8 @@ SiteCommand = Callable[..., argparse.ArgumentParser]  # main._site: a command th
 
 
 def add_query_commands(sub: argparse._SubParsersAction, site_command: SiteCommand) -> None:
-    group = sub.add_parser("query", help="the sponsor's queries: raise, list, close, bundle (central); import (site)")
+    help_ = "the sponsor's queries: raise, list, close, bundle (central); import (site)"
+    group = sub.add_parser("query", help=help_, description=help_)
     queries = group.add_subparsers(dest="query_command", metavar="ACTION", required=True)
     raise_ = _central(queries, "raise", "raise a query on merged data of one site's subject", cmd_raise)
     raise_.add_argument("--site", required=True, metavar="CODE")
@@ -59,10 +60,11 @@ def add_query_commands(sub: argparse._SubParsersAction, site_command: SiteComman
                        cmd_import)
     imp.add_argument("file", type=Path, metavar="FILE", help="the query bundle (.zip)")
 
-    sponsor = sub.add_parser("sponsor", help="the sponsor's signing key for query bundles")
+    help_ = "the sponsor's signing key for query bundles"
+    sponsor = sub.add_parser("sponsor", help=help_, description=help_)
     sponsor_actions = sponsor.add_subparsers(dest="sponsor_command", metavar="ACTION", required=True)
-    key = sponsor_actions.add_parser("key", help="make the sponsor's key (once) and write its certificate for the "
-                                                 "sites to register")
+    help_ = "make the sponsor's key (once) and write its certificate for the sites to register"
+    key = sponsor_actions.add_parser("key", help=help_, description=help_)
     key.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the certificate")
     key.add_argument("--name", default="sponsor", help="the sponsor's name in a new certificate")
     key.set_defaults(run=cmd_sponsor_key)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from ecrf.services import read_only
@@ -19,6 +19,7 @@ from ecrf.ui.i18n import text_lang
 from ecrf.ui.lock import IdleWatcher, LockCover
 from ecrf.ui.page import Page
 from ecrf.ui.password import ChangePasswordDialog
+from ecrf.ui.screen_fit import fit_to_screen, refit_after_show
 from ecrf.ui.settings import LANGUAGES
 from ecrf.ui.trail_banner import TrailBanner
 
@@ -32,6 +33,7 @@ ROLE_LABELS = {"site_admin": QT_TRANSLATE_NOOP("MainWindow", "Site administrator
                "nurse": QT_TRANSLATE_NOOP("MainWindow", "Study nurse"),
                "monitor": QT_TRANSLATE_NOOP("MainWindow", "Monitor"),
                "read_only": QT_TRANSLATE_NOOP("MainWindow", "Read-only")}
+PREFERRED_SIZE = QSize(1280, 800)
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +45,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.setWindowTitle(f"ecrf – {session.study.info.short_title.get(text_lang())} – {session.site_code}")
-        self.resize(1280, 800)
+        fit_to_screen(self, PREFERRED_SIZE)  # a ward PC's 1366×768 is smaller than the preferred size
+        self._fitted = False
         self.stack = QStackedWidget()
         self.trail_banner = TrailBanner(session)
         self.trail_banner.checked.connect(self._trail_checked)
@@ -348,6 +351,12 @@ class MainWindow(QMainWindow):
             return
         self.watcher.stop()
         event.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:  # the window manager's real frame is known now
+            self._fitted = True
+            refit_after_show(self, PREFERRED_SIZE)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -172,6 +172,8 @@ class AppController(QObject):
         from ecrf.ui.queries.inbox import raise_overdue_quietly
 
         self.session = session
+        if session.actor.must_change_password and not self._choose_own_password(session):
+            return
         raise_overdue_quietly(session)  # overdue required data become queries at each login (monitor, site staff)
         main = MainWindow(session, idle_check_ms=self.idle_check_ms)
         main.logoutRequested.connect(self.log_out)
@@ -182,10 +184,19 @@ class AppController(QObject):
 
         if (notice := read_only_notice(session)) is not None:
             dialogs.show_info(main, "ecrf", notice.text(text_lang()))  # the catalogue's words, both languages
-        if session.actor.must_change_password and not main.change_password(forced=True):
-            self.log_out()
-            return
-        main.check_trail()  # after a forced password change: a temporary password may not read the trail
+        main.check_trail()
+
+    def _choose_own_password(self, session: SiteSession) -> bool:
+        """A temporary password reads no data: the user chooses their own over the login window, before any
+        page tries to load (and fails). Cancelled: logged out again, the login window stays."""
+        from PySide6.QtWidgets import QDialog
+
+        from ecrf.ui.password import ChangePasswordDialog
+
+        if ChangePasswordDialog(session, self.window, forced=True).exec() == QDialog.DialogCode.Accepted:
+            return True
+        self.log_out()
+        return False
 
     def log_out(self) -> None:
         from ecrf.ui.main_window import MainWindow

@@ -53,6 +53,14 @@ class AppController(QObject):
             self._study = load_study(self.forms_dir)
         return self._study
 
+    def begin(self, *, demo: bool = False) -> None:
+        """The first window: `--demo` opens the demo's login (the first time, only the progress while the
+        demo is made); else the login, or the Welcome window where there is no site database yet."""
+        if demo:
+            self.open_demo()
+        else:
+            self.start()
+
     def start(self) -> None:
         if self.db_path.exists():
             self.show_login()
@@ -95,6 +103,9 @@ class AppController(QObject):
                                                     created)
 
     def open_demo(self) -> None:
+        """The demo's login; made first if there is none. With `--demo` nothing else is on screen meanwhile
+        (no Welcome window with live buttons behind the progress); if making it fails, the Welcome window
+        comes up under the message so that the user can go on."""
         from ecrf.paths import default_demo_db
 
         demo = self.demo_path or default_demo_db()
@@ -113,8 +124,13 @@ class AppController(QObject):
             self.db_path = path
             self.show_login()
 
-        self._operation = dialogs.run_with_progress(
-            self.window, self.tr("Making the demo study (about 10 seconds)…"), work, made)
+        def failed(exc: BaseException) -> None:
+            if self.window is None:
+                self.show_start()
+            dialogs.show_error(self.window, title, dialogs.error_text(exc))
+
+        title = self.tr("Making the demo study (about 10 seconds)…")
+        self._operation = dialogs.run_with_progress(self.window, title, work, made, on_failure=failed)
 
     # -- login and logout -------------------------------------------------------------------
 
@@ -305,12 +321,7 @@ def main(db_path: Path, forms_dir: Path, *, demo: bool = False) -> int:
     settings = AppSettings()
     install_language(settings.language)
     controller = AppController(default_demo_db() if demo else db_path, forms_dir, settings)
-    if demo:
-        controller.open_demo()
-        if controller.window is None:
-            controller.show_start()
-    else:
-        controller.start()
+    controller.begin(demo=demo)
     code = app.exec()
     if controller.session is not None:
         controller.session.close()

@@ -2,13 +2,20 @@
 `--demo` start, quitting, and creating a site with a password that is refused."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
-from PySide6.QtWidgets import QDialog
+from conftest import FORMS
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from ecrf.services import users
-from ecrf.ui.login import LoginWindow
+from ecrf.ui.app import AppController
+from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.main_window import MainWindow
 from ecrf.ui.password import ChangePasswordDialog
+from ecrf.ui.settings import AppSettings
 from tests.ui.test_app import controller, log_in  # noqa: F401 - the fixture of the app's own tests
 
 pytestmark = pytest.mark.req("WARD-FLOW")
@@ -52,3 +59,58 @@ def test_cancelling_the_first_password_change_returns_to_login(controller, demo,
     log_in(qtbot, app, "newnurse", temporary)
     assert isinstance(app.window, LoginWindow) and app.session is None and not dialogs.errors
     assert app.window.username.text() == "newnurse"
+
+
+@pytest.fixture
+def first_demo_start(tmp_path, study, qtbot):  # type: ignore[no-untyped-def]
+    """`ecrf gui --demo` before there is a demo: the controller as `app.main` makes it."""
+    made: list[AppController] = []
+
+    def start() -> AppController:
+        app = AppController(tmp_path / "no-site" / "site.db", FORMS, AppSettings(tmp_path / "ui.ini"),
+                            demo_path=tmp_path / "new-demo" / "site.db", idle_check_ms=50)
+        app._study = study
+        app.db_path = app.demo_path  # as main() does for --demo
+        app.begin(demo=True)
+        made.append(app)
+        return app
+
+    yield start
+    for app in made:
+        if app.window is not None:
+            app.window.hide()
+            app.window.deleteLater()
+
+
+def _making_demo_from(template: Path, fail: bool = False):  # type: ignore[no-untyped-def]
+    """create_demo, quick: a copy of the test run's demo (making one takes seconds), or a failure."""
+    def make(db_path: Path, _study):  # type: ignore[no-untyped-def]
+        if fail:
+            raise OSError(28, "No space left on device")
+        shutil.copytree(template.parent, db_path.parent)
+        return SimpleNamespace(db_path=db_path)
+
+    return make
+
+
+def _shown() -> list[str]:
+    return [type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+def test_the_first_demo_start_shows_only_the_progress_then_the_login(first_demo_start, demo, qtbot,
+                                                                     monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ecrf.demo.create_demo", _making_demo_from(demo.db_path))
+    app = first_demo_start()
+    assert app.window is None and "StartWindow" not in _shown() and "QProgressDialog" in _shown()
+    qtbot.waitUntil(lambda: isinstance(app.window, LoginWindow), timeout=20000)
+    assert "StartWindow" not in _shown() and "QProgressDialog" not in _shown()
+    assert app.db_path == app.demo_path and app.window.findChild(QLabel, "demo_hint") is not None
+
+
+def test_a_failed_demo_leaves_the_welcome_window_and_says_why(first_demo_start, demo, qtbot, dialogs,
+                                                              monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ecrf.demo.create_demo", _making_demo_from(demo.db_path, fail=True))
+    app = first_demo_start()
+    qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=20000)
+    assert isinstance(app.window, StartWindow) and app.window.isVisible()
+    assert "No space left on device" in dialogs.last_error()

@@ -195,6 +195,7 @@ class AppController(QObject):
         main.logoutRequested.connect(self.log_out)
         main.languageRequested.connect(self.switch_language_in_session)
         main.restoreRequested.connect(self.restore)
+        main.closing.connect(self.end_session)  # quitting is a log-out too (audited)
         self._show(main)
         from ecrf.services.read_only import read_only_notice
 
@@ -215,6 +216,11 @@ class AppController(QObject):
         return False
 
     def log_out(self) -> None:
+        self.end_session()
+        self.show_login()
+
+    def end_session(self) -> None:
+        """Audit the log-out and close the database (Log out, or the main window closed to quit)."""
         from ecrf.ui.main_window import MainWindow
 
         if isinstance(self.window, MainWindow):
@@ -227,7 +233,6 @@ class AppController(QObject):
             except Exception as exc:  # noqa: BLE001 - logging out always closes the database
                 log.warning("log out: %s", exc)
             self.session = None
-        self.show_login()
 
     def restore(self, backup_file: str) -> None:
         """Restore replaces the database file: ask an administrator's password of the backup, log out,

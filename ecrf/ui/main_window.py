@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
     logoutRequested = Signal()
     languageRequested = Signal(str)
     restoreRequested = Signal(str)  # a backup file; the controller logs out first, then restores
+    closing = Signal()  # closed for good (Quit, the window's close button): the controller logs out
 
     def __init__(self, session: SiteSession, *, idle_check_ms: int = 5000) -> None:
         super().__init__()
@@ -227,7 +228,8 @@ class MainWindow(QMainWindow):
         self._action(session_menu, self.tr("Lock now"), self.lock, "Ctrl+L", "lock")
         self._action(session_menu, self.tr("Change my password…"), self.change_password, None, "password")
         self._action(session_menu, self.tr("Log out"), self.request_logout, None, "logout")
-        self._action(session_menu, self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit, "quit")
+        # Ctrl+Q everywhere: the platform's standard Quit key is none on Windows (and offscreen).
+        self._action(session_menu, self.tr("Quit"), self.close, "Ctrl+Q", "quit")
         language_menu = self.menuBar().addMenu(self.tr("&Language"))
         for code, name in LANGUAGES.items():
             self._action(language_menu, name, lambda c=code: self.languageRequested.emit(c), None, f"lang_{code}")
@@ -351,6 +353,7 @@ class MainWindow(QMainWindow):
             return
         self.watcher.stop()
         event.accept()
+        self.closing.emit()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import FORMS
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from ecrf.services import users
+from ecrf.services.subject_data import FormRef
 from ecrf.ui.app import AppController
 from ecrf.ui.login import LoginWindow, StartWindow
 from ecrf.ui.main_window import MainWindow
@@ -114,3 +116,47 @@ def test_a_failed_demo_leaves_the_welcome_window_and_says_why(first_demo_start, 
     qtbot.waitUntil(lambda: bool(dialogs.errors), timeout=20000)
     assert isinstance(app.window, StartWindow) and app.window.isVisible()
     assert "No space left on device" in dialogs.last_error()
+
+
+def _logouts(demo, username: str) -> int:  # type: ignore[no-untyped-def]
+    from ecrf.services.audit_trail import events
+
+    monitor = demo.login("monitor")
+    try:
+        return sum(1 for e in events(monitor) if e.action == "logout" and e.username == username)
+    finally:
+        monitor.close()
+
+
+@pytest.mark.parametrize("how", ["ctrl+q", "close button"])
+def test_quitting_is_audited_as_a_log_out(controller, demo, qtbot, how):  # type: ignore[no-untyped-def]  # noqa: F811
+    app = controller()
+    log_in(qtbot, app, "nurse", "demo-nurse-2020")
+    window = app.window
+    assert isinstance(window, MainWindow)
+    if how == "ctrl+q":
+        quit_action = window.findChild(QAction, "action_quit")
+        assert quit_action.shortcut() == QKeySequence("Ctrl+Q")
+        quit_action.trigger()  # what the shortcut does (offscreen windows get no key events through the WM)
+    else:
+        window.close()  # what the title bar's close button asks
+    assert not window.isVisible() and app.session is None
+    assert _logouts(demo, "nurse") == 1
+
+
+def test_a_quit_refused_for_unsaved_entries_stays_logged_in(controller, demo, qtbot,  # noqa: F811
+                                                             dialogs):  # type: ignore[no-untyped-def]
+    app = controller()
+    log_in(qtbot, app, "nurse", "demo-nurse-2020")
+    window = app.window
+    window.open_form(FormRef("DEMO-017", "D6", "VS"))
+    editor = window.page
+    qtbot.waitUntil(lambda: editor.rows["TEMP"].field.focus_proxy().isVisible())
+    editor.rows["TEMP"].field.focus_proxy().setText("37.2")
+    qtbot.waitUntil(editor.has_unsaved)
+    dialogs.save_discard.append("cancel")
+    window.close()
+    assert window.isVisible() and app.session is not None
+    dialogs.save_discard.append("discard")
+    window.request_logout()  # the one log-out: the refused close wrote none
+    assert app.session is None and _logouts(demo, "nurse") == 1

@@ -42,16 +42,21 @@ def check_username(username: str) -> None:
         raise InvalidInput("username-reserved", username=username)
 
 
-def create_site(db_path: Path, study: Study, site_code: str, site_name: str, admin_username: str,
-                admin_full_name: str, admin_password: str, clock: Clock | None = None) -> NewSite:
-    """Create the site database and log its administrator in. Nothing is left behind if any step fails."""
-    clock = clock or Clock()
+def check_new_site(site_code: str, admin_username: str, admin_full_name: str, admin_password: str) -> None:
+    """The checks of `create_site`'s input, before anything is made (the app runs them in its dialog)."""
     if not SITE_CODE.match(site_code):
         raise InvalidInput("site-code-invalid", site_code=site_code)
     check_username(admin_username)
     check_password_rules(admin_username, admin_password)
     if not admin_full_name.strip():
         raise InvalidInput("admin-full-name-required")
+
+
+def create_site(db_path: Path, study: Study, site_code: str, site_name: str, admin_username: str,
+                admin_full_name: str, admin_password: str, clock: Clock | None = None) -> NewSite:
+    """Create the site database and log its administrator in. Nothing is left behind if any step fails."""
+    clock = clock or Clock()
+    check_new_site(site_code, admin_username, admin_full_name, admin_password)
     database, data_key = create_database(db_path)
     try:
         db_id, recovery_code = str(uuid.uuid4()), new_recovery_code()

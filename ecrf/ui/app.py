@@ -83,14 +83,15 @@ class AppController(QObject):
         start.languageChosen.connect(lambda lang: self.switch_language(lang, self.show_start))
         self._show(start)
 
-    def create_site(self) -> None:
-        dialog = CreateSiteDialog(self.window)
+    def create_site(self, dialog: CreateSiteDialog | None = None) -> None:
+        """Ask for the site's details and create it; if creating fails, the same dialog comes back with
+        everything typed and the reason in it."""
+        dialog = dialog or CreateSiteDialog(self.window)
         if dialog.exec() != CreateSiteDialog.DialogCode.Accepted:
             return
         from ecrf.services.site_setup import create_site
 
-        args = (dialog.site_code.text().strip(), dialog.site_name.text().strip(),
-                dialog.admin_username.text().strip(), dialog.admin_full_name.text().strip(), dialog.password.text())
+        args = dialog.values()
 
         def work(_progress):  # type: ignore[no-untyped-def]
             return create_site(self.db_path, self.study, *args)
@@ -99,8 +100,12 @@ class AppController(QObject):
             RecoveryCodeDialog(new.recovery_code, self.window).exec()
             self.logged_in(new.session)
 
+        def failed(exc: BaseException) -> None:
+            dialog.error.setText(dialogs.error_text(exc))
+            self.create_site(dialog)
+
         self._operation = dialogs.run_with_progress(self.window, self.tr("Creating the site database…"), work,
-                                                    created)
+                                                    created, on_failure=failed)
 
     def open_demo(self) -> None:
         """The demo's login; made first if there is none. With `--demo` nothing else is on screen meanwhile

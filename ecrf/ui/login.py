@@ -122,10 +122,26 @@ class CreateSiteDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def values(self) -> tuple[str, str, str, str, str]:
+        """(site code, site name, administrator username, full name, password) as `create_site` takes them."""
+        return (self.site_code.text().strip(), self.site_name.text().strip(), self.admin_username.text().strip(),
+                self.admin_full_name.text().strip(), self.password.text())
+
     def _check(self) -> None:
+        """A refused entry is said here, and the dialog stays open with everything typed."""
         if self.password.text() != self.again.text():
             self.error.setText(self.tr("The two passwords differ; type the same password twice."))
             return
+        from ecrf.services.site_setup import check_new_site  # the services load once the user gets here
+        from ecrf.ui.dialogs import error_text
+
+        code, _name, username, full_name, password = self.values()
+        try:
+            check_new_site(code, username, full_name, password)
+        except Exception as exc:  # noqa: BLE001 - every refusal becomes the message in the dialog
+            self.error.setText(error_text(exc))
+            return
+        self.error.clear()
         self.accept()
 
 

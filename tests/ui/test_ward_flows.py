@@ -8,13 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import FORMS
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
 
 from ecrf.services import users
 from ecrf.services.subject_data import FormRef
 from ecrf.ui.app import AppController
-from ecrf.ui.login import LoginWindow, StartWindow
+from ecrf.ui.login import CreateSiteDialog, LoginWindow, StartWindow
 from ecrf.ui.main_window import MainWindow
 from ecrf.ui.password import ChangePasswordDialog
 from ecrf.ui.settings import AppSettings
@@ -160,3 +161,53 @@ def test_a_quit_refused_for_unsaved_entries_stays_logged_in(controller, demo, qt
     dialogs.save_discard.append("discard")
     window.request_logout()  # the one log-out: the refused close wrote none
     assert app.session is None and _logouts(demo, "nurse") == 1
+
+
+NEW_SITE = {"site_code": "CN07", "site_name": "Test Hospital", "admin_username": "boss",
+            "admin_full_name": "Bo Ss", "password": "short", "again": "short"}
+
+
+def _typed(dialog: CreateSiteDialog) -> dict[str, str]:
+    return {name: getattr(dialog, name).text() for name in NEW_SITE}
+
+
+def test_a_too_short_password_for_a_new_site_is_said_in_the_dialog(qtbot):  # type: ignore[no-untyped-def]
+    dialog = CreateSiteDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for name, value in NEW_SITE.items():
+        getattr(dialog, name).setText(value)
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert "at least 8 characters" in dialog.error.text()
+    assert _typed(dialog) == NEW_SITE
+    for edit in (dialog.password, dialog.again):
+        edit.setText("boss-password-1")
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
+
+
+def test_a_site_that_cannot_be_made_brings_the_dialog_back_as_typed(controller, tmp_path, qtbot, dialogs,  # noqa: F811
+                                                                    monkeypatch):  # type: ignore[no-untyped-def]
+    (tmp_path / "blocked").write_text("a file where the site's folder would go")
+    typed = {**NEW_SITE, "password": "boss-password-1", "again": "boss-password-1"}
+    shown: list[tuple[dict[str, str], str]] = []
+
+    def exec_(dialog: CreateSiteDialog) -> int:
+        shown.append((_typed(dialog), dialog.error.text()))
+        if len(shown) > 1:
+            return QDialog.DialogCode.Rejected.value
+        for name, value in typed.items():
+            getattr(dialog, name).setText(value)
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(CreateSiteDialog, "exec", exec_)
+    app = controller(tmp_path / "blocked" / "site.db")
+    app.create_site()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
+    again, message = shown[1]
+    assert again == typed and not dialogs.errors
+    assert "could not be read or written" in message, message  # the reason, in the dialog
+    assert isinstance(app.window, StartWindow) and app.session is None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from ecrf.services import read_only
 from ecrf.services.permissions import Do, may
@@ -292,11 +292,10 @@ class MainWindow(QMainWindow):
         if self.page is not None:
             self.page.setFocus()
 
-    def change_password(self, forced: bool = False) -> bool:
-        changed = ChangePasswordDialog(self.session, self, forced=forced).exec() == QDialog.DialogCode.Accepted
-        if changed and self.page is not None:
-            self.page.refresh()  # a page built during a forced change could not read data yet
-        return changed
+    def change_password(self) -> None:
+        """Session › Change my password (the forced change after a temporary password comes before this window:
+        `AppController.logged_in`)."""
+        ChangePasswordDialog(self.session, self).exec()
 
     def export_bundle(self) -> None:
         from ecrf.ui.export_dialog import ExportDialog

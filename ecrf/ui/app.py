@@ -85,7 +85,7 @@ class AppController(QObject):
 
     def create_site(self, dialog: CreateSiteDialog | None = None) -> None:
         """Ask for the site's details and create it; if creating fails, the same dialog comes back with
-        everything typed and the reason in it."""
+        everything typed and the reason in it (a broken study definition: a message box, as typing cannot help)."""
         dialog = dialog or CreateSiteDialog(self.window)
         if dialog.exec() != CreateSiteDialog.DialogCode.Accepted:
             return
@@ -101,6 +101,9 @@ class AppController(QObject):
             self.logged_in(new.session)
 
         def failed(exc: BaseException) -> None:
+            if self._study is None:  # the study definition did not load: nothing typed can fix that
+                dialogs.show_error(self.window, self.tr("Creating the site database…"), dialogs.error_text(exc))
+                return
             dialog.error.setText(dialogs.error_text(exc))
             self.create_site(dialog)
 

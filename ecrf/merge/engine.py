@@ -149,12 +149,8 @@ def _decide_in(conn: Connection, bundle: SafeZip, item: Candidate, facts: Bundle
 
 
 def _load(conn: Connection, bundle: SafeZip, facts: BundleFacts, study: Study) -> int:
-    alarm = log.current_alarm(conn, facts.installation_id)
     log.supersede(conn, facts.installation_id)
-    values = replace_source(conn, bundle, facts, study)
-    if alarm:  # an earlier refused fork stays visible after the installation's next good bundle
-        log.set_alarm(conn, facts.installation_id, alarm)
-    return values
+    return replace_source(conn, bundle, facts, study)
 
 
 def _study_problem(facts: BundleFacts, study: Study, file_name: str) -> MergeError | None:

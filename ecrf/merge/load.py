@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, delete, insert, select
 
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge import bundle_read
@@ -57,6 +57,10 @@ def _evidence(source: str, lines: Iterable[tuple[str, str]]) -> Iterator[tuple[A
 
 
 def _record_source(conn: Connection, facts: BundleFacts) -> None:
+    """The installation's record now names this bundle; an alarm raised on it before stays (a later good bundle
+    does not make a refused fork go away)."""
+    sources = schema.sources
+    alarm = conn.execute(select(sources.c.alarm).where(sources.c.installation_id == facts.installation_id)).scalar()
     conn.execute(delete(schema.sources).where(schema.sources.c.installation_id == facts.installation_id))
     conn.execute(insert(schema.sources).values(
         installation_id=facts.installation_id, site_code=facts.site_code, site_name=facts.site_name,
@@ -64,4 +68,4 @@ def _record_source(conn: Connection, facts: BundleFacts) -> None:
         certificate_sha256=facts.certificate_sha256, export_sequence=facts.sequence,
         manifest_sha256=facts.manifest_sha256, bundle_sha256=facts.bundle_sha256, head_seq=facts.head_seq,
         head_hash=facts.head_hash, created_at=facts.created_at, data_as_of=facts.data_as_of,
-        site_state=facts.site_state, alarm=None))
+        site_state=facts.site_state, alarm=alarm))

@@ -67,11 +67,6 @@ def supersede(conn: Connection, installation_id: str) -> None:
                  .values(outcome=SUPERSEDED))
 
 
-def current_alarm(conn: Connection, installation_id: str) -> str | None:
-    sources = schema.sources
-    return conn.execute(select(sources.c.alarm).where(sources.c.installation_id == installation_id)).scalar()
-
-
 def set_alarm(conn: Connection, installation_id: str, reason: str | None) -> None:
     """Keep the alarm on the installation (a later good bundle does not make a refused fork go away)."""
     sources = schema.sources

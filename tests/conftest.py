@@ -27,7 +27,8 @@ if "PYTEST_DEBUG_TEMPROOT" not in os.environ and _MEMORY.is_dir() and os.access(
 _SANDBOX = Path(tempfile.mkdtemp(prefix="ecrf-tests-", dir=os.environ.get("PYTEST_DEBUG_TEMPROOT")))
 atexit.register(shutil.rmtree, _SANDBOX, True)
 os.environ["ECRF_CACHE_DIR"] = str(_SANDBOX / "cache")
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty: never a real display (an empty value aborts Qt)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["LANG"] = "C.UTF-8"
 # Key slots use Argon2id tuned to ~0.25 s in real use; the tests use the minimal profile so that
 # hundreds of logins stay fast. The crash test's writer process inherits this.

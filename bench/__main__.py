@@ -23,9 +23,9 @@ def _num(x: float, unit: str) -> str:
 
 
 def row(result: Result) -> tuple[str, ...]:
-    verdict = "ok" if result.goal_ok else "over goal"
+    verdict = "ok" if result.met else "over goal"
     return (result.name, _num(result.value, result.unit), _num(result.floor, result.unit),
-            f"{result.ratio:.1f}×", result.goal_text, verdict)
+            f"{result.ratio:.1f}×", result.goal, verdict)
 
 
 def table(rows: list[tuple[str, ...]]) -> str:

@@ -4,7 +4,8 @@ Figure: median wall time of `ecrf.demo.create_demo(db_path, study, subjects=20)`
 subjects) in a fresh folder. Floor: `create_site` of an empty site in the same run (the part of the demo
 no site can skip: new database, schema, key slots, first audit events). Both run with the real Argon2id
 calibration, as `ecrf demo` does for a user (ECRF_KDF_PROFILE is removed while this runs; the smoke run
-keeps the fast profile). Goal: ≤ 5 s, a first impression that does not feel like an installation step.
+keeps the fast profile). Goal: ≤ 3 s and ≤ 3× the floor,
+a first impression that does not feel like an installation step.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ecrf.demo import create_demo
 from ecrf.services.site_setup import create_site
 from ecrf.study.loader import load_study
 
-GOAL_S = 5.0
+GOAL_S, MAX_RATIO = 3.0, 3.0  # issue 16: a first start that does not feel like an installation step
 
 
 def run(scale: Scale = Scale.FULL) -> list[Result]:
@@ -43,5 +44,5 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
             new.session.close()
     figure, floor = statistics.median(demo) / 1e9, statistics.median(empty) / 1e9
     return [Result(f"ecrf demo: create_demo, {subjects} subjects", figure, "s", floor, f"≤ {GOAL_S:g} s",
-                   figure <= GOAL_S)]
+                   figure <= GOAL_S, MAX_RATIO)]
 

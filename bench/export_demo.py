@@ -20,7 +20,7 @@ from ecrf.services.auth import login
 from ecrf.services.export import export_bundle
 from ecrf.study.loader import load_study
 
-GOAL_S = 3.0
+GOAL_S, MAX_RATIO = 3.0, 2.0
 
 
 def run(scale: Scale = Scale.FULL) -> list[Result]:
@@ -51,4 +51,4 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
                 session.close()
     figure, floor = statistics.median(exports), statistics.median(reads)
     return [Result(f"ecrf export: {subjects}-subject demo bundle", figure, "s", floor, f"≤ {GOAL_S:g} s",
-                   figure <= GOAL_S)]
+                   figure <= GOAL_S, MAX_RATIO)]

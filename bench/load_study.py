@@ -13,7 +13,7 @@ from bench.result import Result
 from bench.scale import Scale
 from bench.timing import FORMS_DIR, median_ms, subprocess_ns
 
-GOAL_MS = 150.0  # warm grammar cache: every start after the first
+GOAL_MS, MAX_RATIO = 150.0, 2.5  # warm grammar cache: every start after the first
 FIRST_START_GOAL_MS = 300.0  # informational: the very first start builds the grammar tables
 
 LOAD_CODE = """\
@@ -53,7 +53,8 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     floor_ms = median_ms(floor)
     warm_ms, first_ms = median_ms(warm), median_ms(no_cache)
     return [
-        Result("load study definition (cold)", warm_ms, "ms", floor_ms, f"≤ {GOAL_MS:g} ms", warm_ms <= GOAL_MS),
+        Result("load study definition (cold)", warm_ms, "ms", floor_ms, f"≤ {GOAL_MS:g} ms", warm_ms <= GOAL_MS,
+               MAX_RATIO),
         Result("load study definition (first start, no cache)", first_ms, "ms", floor_ms,
                f"≤ {FIRST_START_GOAL_MS:g} ms (info)", first_ms <= FIRST_START_GOAL_MS),
     ]

@@ -27,6 +27,7 @@ from bench.timing import FORMS_DIR, REPO
 
 N_SUBJECTS = 2000
 GOAL_MS, KEY_GOAL_MS = 200.0, 100.0  # a keystroke: the usual "feels instant" limit
+MAX_RATIO = 1.3  # both rows: at most 30 % over what Qt's own model/proxy costs
 SIZE = (1240, 700)
 
 
@@ -189,7 +190,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
         _dispose(floor_built)
     return [
         Result(f"subject matrix, {len(rows)} subjects: model + view + first screen", ours_ms, "ms", floor_ms,
-               f"≤ {GOAL_MS:g} ms", ours_ms <= GOAL_MS),
+               f"≤ {GOAL_MS:g} ms", ours_ms <= GOAL_MS, MAX_RATIO),
         Result("  … one search keystroke (re-filter + repaint)", ours_key, "ms", floor_key,
-               f"≤ {KEY_GOAL_MS:g} ms", ours_key <= KEY_GOAL_MS),
+               f"≤ {KEY_GOAL_MS:g} ms", ours_key <= KEY_GOAL_MS, MAX_RATIO),
     ]

@@ -25,7 +25,8 @@ def test_benchmark_runs_and_gives_sane_results(key: str) -> None:
     for result in results:
         assert isinstance(result, Result)
         assert result.name and result.unit and result.goal_text
-        assert isinstance(result.goal_ok, bool)
+        assert isinstance(result.goal_ok, bool) and isinstance(result.met, bool)
+        assert result.max_ratio is None or result.max_ratio > 0
         assert result.value > 0 and result.floor > 0
         assert math.isfinite(result.ratio) and result.ratio > 0
     printed = table([row(r) for r in results])

@@ -23,6 +23,7 @@ from ecrf.services.site_setup import create_site
 from ecrf.services.subjects import import_allocation_list
 from ecrf.services.users import add_user
 from ecrf.store.clock import Clock  # the services' clock type: the demo passes one clock to every session
+from ecrf.store.keyslots import demo_profile
 from ecrf.study.model import Study
 
 SITE_CODE, SITE_NAME = "DEMO", "Demo hospital (synthetic data)"
@@ -111,8 +112,12 @@ def _set_up_site(db_path: Path, study: Study, rows: list[tuple[str, str]], clock
     new = create_site(db_path, study, *site, admin.username, admin.full_name, admin.password,
                       clock=clock)
     try:
-        for user in DEMO_USERS[1:]:
-            add_user(new.session, user.username, user.full_name, user.role, password=user.password)
+        # The users' passwords are public (README, login screen): their slots get the cheap demo profile, so the
+        # demo's logins and signatures do not each cost a calibrated key derivation. The administrator and the
+        # recovery code are made by create_site like any site's (docs/storage.md, "Keys").
+        with demo_profile():
+            for user in DEMO_USERS[1:]:
+                add_user(new.session, user.username, user.full_name, user.role, password=user.password)
         if rows:
             import_allocation_list(new.session, "rand_no,arm\n" + "".join(f"{n},{arm}\n" for n, arm in rows))
     finally:

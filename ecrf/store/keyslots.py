@@ -18,7 +18,9 @@ import re
 import secrets
 import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +48,11 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _KEY, _NONCE, _SEALED = 32, 12, 48  # sealed = a 32-byte key plus the 16-byte GCM tag
 _MAX_TIME_COST = 20
 PRODUCTION_MEMORY_KIB = 64 * 1024
+# The demo site's users have public passwords (README, login screen): slots made inside `demo_profile()` get
+# cheap parameters, marked in the file, so their logins, signatures and the demo itself stay fast.
+DEMO_PROFILE = "demo"
+_DEMO_MEMORY_KIB = 8 * 1024
+_profile: ContextVar[str | None] = ContextVar("ecrf_kdf_profile", default=None)
 
 
 @dataclass(frozen=True)
@@ -54,12 +61,15 @@ class KdfParams:
     memory_cost: int  # KiB
     parallelism: int
     salt: bytes
+    profile: str | None = None  # DEMO_PROFILE for a demo user's slot (public password); None otherwise
 
     def __post_init__(self) -> None:
         # Argon2's own limits, plus caps so a tampered file cannot make unlock eat memory (1 GiB) or time.
         if not (1 <= self.time_cost <= _MAX_TIME_COST and 1 <= self.parallelism <= 16
                 and 8 * self.parallelism <= self.memory_cost <= 1 << 20 and 8 <= len(self.salt) <= 64):
             raise ValueError("Argon2id parameters out of range")  # _parse_slot reports it as a damaged file
+        if self.profile not in (None, DEMO_PROFILE):
+            raise ValueError("unknown key derivation profile")
 
     def derive(self, secret: str) -> bytes:
         """The 32-byte key-encryption key. NFC first, so a password typed on another OS/keyboard matches."""
@@ -75,8 +85,13 @@ def calibrate_kdf(target_seconds: float = 0.25) -> KdfParams:
     If the environment variable ECRF_KDF_PROFILE is "fast" (for the test suite and crash tests only)
     this returns minimal, *weak* parameters (t=1, 8 MiB, one lane) without measuring anything. Such a slot
     is strengthened at its owner's next login without that variable (`ecrf.services.auth.login`).
+
+    Inside `demo_profile()` (the demo site's users only) it returns the same cheap parameters marked
+    DEMO_PROFILE, which are never strengthened: their passwords are public, so hardening protects nothing.
     """
     salt = secrets.token_bytes(16)
+    if _profile.get() == DEMO_PROFILE:
+        return KdfParams(time_cost=1, memory_cost=_DEMO_MEMORY_KIB, parallelism=1, salt=salt, profile=DEMO_PROFILE)
     if os.environ.get("ECRF_KDF_PROFILE") == "fast":
         return KdfParams(time_cost=1, memory_cost=8192, parallelism=1, salt=salt)
     probe = KdfParams(time_cost=1, memory_cost=PRODUCTION_MEMORY_KIB, parallelism=1, salt=salt)
@@ -87,6 +102,17 @@ def calibrate_kdf(target_seconds: float = 0.25) -> KdfParams:
     fixed = max(one - per_pass, 0.0)
     passes = round((target_seconds - fixed) / per_pass)
     return replace(probe, time_cost=min(_MAX_TIME_COST, max(1, passes)))
+
+
+@contextmanager
+def demo_profile() -> Iterator[None]:
+    """Key slots made in this block (in this thread) get the demo profile: for the demo site's users only,
+    whose passwords are printed in the README. `ecrf init` and the create-site dialog never enter it."""
+    token = _profile.set(DEMO_PROFILE)
+    try:
+        yield
+    finally:
+        _profile.reset(token)
 
 
 def _timed(params: KdfParams) -> float:
@@ -210,7 +236,8 @@ def _parse_slot(doc: object) -> _Slot:
         raise _Bad("unknown key derivation function")
     try:  # KdfParams checks the ranges and the salt length
         params = KdfParams(_get(kdf, "time_cost", int), _get(kdf, "memory_cost", int),
-                           _get(kdf, "parallelism", int), _raw(kdf, "salt"))
+                           _get(kdf, "parallelism", int), _raw(kdf, "salt"),
+                           _get(kdf, "profile", str) if "profile" in kdf else None)
     except ValueError:
         raise _Bad("its key derivation parameters are out of range") from None
     return _Slot(params, _raw(doc, "public_key", _KEY),
@@ -240,6 +267,8 @@ def _b64(raw: bytes) -> str:
 def _slot_json(s: _Slot) -> dict[str, object]:
     kdf = {"name": "argon2id", "time_cost": s.kdf.time_cost, "memory_cost": s.kdf.memory_cost,
            "parallelism": s.kdf.parallelism, "salt": _b64(s.kdf.salt)}
+    if s.kdf.profile is not None:
+        kdf["profile"] = s.kdf.profile
     doc: dict[str, object] = {
         "kdf": kdf, "public_key": _b64(s.public_key), "created": s.created,
         "private_key": dict(zip(("nonce", "ciphertext"), map(_b64, s.private), strict=True)),
@@ -353,8 +382,14 @@ class KeySlots:
         return hash(tuple(sorted(self._slots.items())))
 
     def weak(self, slot_id: str) -> bool:
-        """Made with the test suite's fast parameters (ECRF_KDF_PROFILE=fast): to be strengthened at login."""
-        return self._slot(slot_id).kdf.memory_cost < PRODUCTION_MEMORY_KIB
+        """Made with the test suite's fast parameters (ECRF_KDF_PROFILE=fast): to be strengthened at login.
+        A demo user's slot (DEMO_PROFILE, a public password) is cheap on purpose and not weak in this sense."""
+        kdf = self._slot(slot_id).kdf
+        return kdf.memory_cost < PRODUCTION_MEMORY_KIB and kdf.profile != DEMO_PROFILE
+
+    def profile(self, slot_id: str) -> str | None:
+        """DEMO_PROFILE for a slot made for a demo user, None for every other slot."""
+        return self._slot(slot_id).kdf.profile
 
     def signing_public(self, slot_id: str) -> str | None:
         """The slot's personal public key (hex), readable without the password; None before version 2."""

@@ -7,8 +7,9 @@ plausible value for) is left out and the form stays in progress, with a warning 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ from ecrf.demo.plan import Fate, LogEntry, Plan
 from ecrf.demo.scenario import Scenario
 from ecrf.demo.values import ValueMaker
 from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
-from ecrf.services.forms import save_form
+from ecrf.services.forms import FormSave, save_form, save_forms
 from ecrf.services.logs import add_log_entry, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
@@ -64,12 +65,13 @@ class Writer:
     def screen(self, session: SiteSession, plans: list[Plan]) -> None:
         for plan in sorted(plans, key=lambda p: (p.consent, p.index)):
             plan.label = screen_subject(session)
+            saves: list[FormSave] = []
             for visit in (v for v in self.study.visits if v.before_day0):
                 forms = list(self._forms_at(visit, None))
                 if plan.fate is Fate.SCREENING:
                     forms = forms[:self._screening_progress(forms)]
-                for form, timepoint in forms:
-                    self.enter(session, plan, visit, plan.consent, form, timepoint)
+                saves += [self.entry(plan, visit, plan.consent, form, timepoint) for form, timepoint in forms]
+            save_all(session, saves, today=self.today)
 
     def _screening_progress(self, forms: list[tuple[str, str]]) -> int:
         """A subject still in screening has the forms up to the eligibility form and one more."""
@@ -93,11 +95,11 @@ class Writer:
         return "Not eligible"
 
     def follow_up(self, session: SiteSession, plans: list[Plan]) -> None:
-        for plan in _allocated(plans):
-            for code, on in plan.visits.items():
-                visit = self.study.visit(code)
-                for form, timepoint in self._forms_at(visit, plan.arm):
-                    self.enter(session, plan, visit, on, form, timepoint)
+        for plan in _allocated(plans):  # a subject's visits in one transaction each (one seal, one commit)
+            saves = [self.entry(plan, visit, on, form, timepoint)
+                     for visit, on in ((self.study.visit(code), on) for code, on in plan.visits.items())
+                     for form, timepoint in self._forms_at(visit, plan.arm)]
+            save_all(session, saves, today=self.today)
         self._correct_a_value(session, plans)
 
     def close_out(self, session: SiteSession, plans: list[Plan]) -> None:
@@ -127,12 +129,12 @@ class Writer:
         return Moment(plan, visit.code, on, study_day(visit, plan, on), self.today, timepoint,
                       key=f"{visit.code}:{timepoint}", end=plan.end)
 
-    def enter(self, session: SiteSession, plan: Plan, visit: Visit, on: date, form: str, timepoint: str) -> None:
+    def entry(self, plan: Plan, visit: Visit, on: date, form: str, timepoint: str) -> FormSave:
+        """What staff enter on this form at this visit, and whether they finish it."""
         values = self.maker.form_values(self.study.form(form), self.moment(plan, visit, on, timepoint))
         unfinished = (visit.code, form) in plan.in_progress or (
             plan.fate is Fate.SCREENING and form == self.study.eligibility_form)
-        save(session, FormRef(plan.label, visit.code, form, timepoint), values, today=self.today,
-             complete=not unfinished)
+        return FormSave(FormRef(plan.label, visit.code, form, timepoint), values, complete=not unfinished)
 
     def add_entry(self, session: SiteSession, plan: Plan, entry: LogEntry) -> int | None:
         moment = Moment(plan, "", entry.start, _day_of(plan, entry.start), self.today,
@@ -146,17 +148,19 @@ class Writer:
         end = plan.end
         assert end is not None and plan.day0 is not None
         rule = self.scenario.fates.get(plan.fate.value)
+        saves: list[FormSave] = []
         for form in rule.forms_at_end if rule else ():
             visits = self.study.visits_of_form(form)
             if visits and visits[0] not in plan.visits:
                 # Recorded at its visit, dated that visit's target once it has passed, else the end.
                 target = window_of(self.study.visit(visits[0]), plan.day0)[0]
-                self.enter(session, plan, self.study.visit(visits[0]), target if target <= self.today else end,
-                           form, "")
+                saves.append(self.entry(plan, self.study.visit(visits[0]),
+                                        target if target <= self.today else end, form, ""))
         eos_form, eos_visit = self.study.end_of_study_form, self.study.end_of_study_visit
         eos_visit = eos_visit or next(iter(self.study.visits_of_form(eos_form or "")), None)
         if eos_form and eos_visit:
-            self.enter(session, plan, self.study.visit(eos_visit), end, eos_form, "")
+            saves.append(self.entry(plan, self.study.visit(eos_visit), end, eos_form, ""))
+        save_all(session, saves, today=self.today)
         reason = (rule.reason if rule and rule.reason else None) or END_REASON.get(plan.fate, "Ended")
         end_participation(session, plan.label, END_STATUS.get(plan.fate, SubjectStatus.COMPLETED), end, reason)
 
@@ -221,6 +225,28 @@ def save(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, today
         except ValuesRefused as exc:
             values, complete = _without_refused(ref, values, exc), False
     log.warning("Demo: %s could not be saved.", ref)
+
+
+def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) -> None:
+    """`save` for a subject's forms in one transaction: a refusal adjusts that form (as `save` does) and the
+    batch is saved again; a form still refused after five tries is left out, with a warning in the log."""
+    pending, tries = list(saves), [0] * len(saves)
+    while pending:
+        try:
+            save_forms(session, pending, today=today)
+            return
+        except (NeedsConfirmation, ValuesRefused) as exc:
+            index = next(i for i, s in enumerate(pending) if s.ref == exc.params.get("ref"))
+            tries[index] += 1
+            if tries[index] == 5:
+                log.warning("Demo: %s could not be saved.", pending[index].ref)
+                del pending[index], tries[index]
+            elif isinstance(exc, NeedsConfirmation):
+                confirmed = set(pending[index].confirm) | {f.key for f in exc.findings}
+                pending[index] = replace(pending[index], confirm=confirmed)
+            else:
+                values = _without_refused(pending[index].ref, pending[index].values, exc)
+                pending[index] = replace(pending[index], values=values, complete=False)
 
 
 def add_entry(session: SiteSession, label: str, form: str, values: Mapping[str, Any], today: date) -> int | None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import insert
+
 from ecrf.services import monitoring
 from ecrf.services.errors import (
     InvalidInput,
@@ -249,6 +251,7 @@ def _write_values(tx: Tx, form: Form, instance: FormInstance, rows: dict[str, It
                   carried: set[str]) -> None:
     now, where = tx.now_text(), _audit_where(subject, instance)
     confirmed = _confirmations_by_item(check)
+    added: list[dict[str, Any]] = []
     for code in values:
         row = rows.get(code)
         keys = "\n".join(sorted(confirmed.get(code, set())))
@@ -263,10 +266,14 @@ def _write_values(tx: Tx, form: Form, instance: FormInstance, rows: dict[str, It
                         old_missing=old_missing, new_value=new_text, new_missing=new_missing,
                         reason=(reason or "").strip() or None))
         if row is None:
-            row = ItemValue(form_pk=instance.id, item_code=code, confirmed="", saved_at=now, saved_by="")
-            tx.db.add(row)
+            added.append({"form_pk": instance.id, "item_code": code, "value": new_text, "missing": new_missing,
+                          "confirmed": keys, "saved_at": now, "saved_by": tx.actor.username})
+            continue
         row.value, row.missing, row.confirmed, row.saved_at, row.saved_by = \
             new_text, new_missing, keys, now, tx.actor.username
+    if added:  # one executemany on the transaction's connection: rows added as ORM objects are inserted one by
+        # one (to read each id back), and an ORM insert would flush the session first (nothing it holds is needed)
+        tx.db.connection().execute(insert(ItemValue.__table__), added)
     for finding in check.soft:
         if finding.confirmed and finding.key not in carried:  # confirmed now, not carried from before
             tx.audit(Change("warning_confirmed", **where, item=finding.item, new_value=finding.key,

@@ -44,8 +44,10 @@ class Tx:
         self.database = database
         self.clock = clock
         self.actor = actor
+        self._site: Site | None = None
 
     def audit(self, change: Change) -> None:
+        self.site  # noqa: B018 - holds the site row for the transaction (see `site`)
         audit.append(self.db, self.clock, self.actor.username, self.actor.role, change)
 
     def record(self, username: str, change: Change, stamp: Stamp) -> None:
@@ -63,9 +65,13 @@ class Tx:
 
     @property
     def site(self) -> Site:
-        site = self.db.get(Site, 1)
-        assert site is not None
-        return site
+        """The site row, held for the whole transaction: the session's identity map keeps rows only while
+        something refers to them, and every audit event and data-entry check reads this one (a save of several
+        forms would otherwise read it from the database again for each)."""
+        if self._site is None:
+            self._site = self.db.get(Site, 1)
+        assert self._site is not None
+        return self._site
 
 
 @contextmanager

@@ -125,12 +125,13 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
         raise InvalidInput("reason-broken-character", ref=ref)
     if not changes and status == (instance.status if instance else FormStatus.NOT_STARTED):
         return SaveResult(status, [], check.soft + check.incomplete)  # nothing to store, nothing to audit
+    new_form = instance is None
     instance = instance or _new_instance(tx, study, subject, ref)
     _write_values(tx, form, instance, rows, new_values, changes, check, reason, subject, carried)
     _set_status(tx, instance, status, subject, reason)
     if changes:
         instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
-    monitoring.after_change(tx, study, subject, instance, changes, check, reason)
+    monitoring.after_change(tx, study, subject, instance, changes, check, reason, new_form=new_form)
     return SaveResult(status, changes, check.soft + check.incomplete)
 
 

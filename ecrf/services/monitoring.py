@@ -20,12 +20,14 @@ def guard_change(tx: Tx, subject: Subject, ref: FormRef) -> None:
 
 
 def after_change(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
-                 check: FormCheck | None, reason: str | None) -> None:
+                 check: FormCheck | None, reason: str | None, *, new_form: bool = False) -> None:
     """What a saved change means for monitoring, inside the saving transaction. `changed` are the item codes
     whose value or missing code changed ('' for the form as a whole, e.g. a log entry removed); `check` is
-    the validation of the form as saved (None when no values were validated)."""
+    the validation of the form as saved (None when no values were validated). `new_form`: the instance was
+    made by this save, so nothing on it can have been verified yet."""
     if changed:
-        sdv.values_changed(tx, subject, instance, changed)
+        if not new_form:
+            sdv.values_changed(tx, subject, instance, changed)
         sdv.count_required(study, instance)
         esign.data_changed(tx, subject, instance, changed, reason)
     queries.form_saved(tx, study, subject, instance, changed, check)

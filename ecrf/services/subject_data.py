@@ -69,10 +69,12 @@ def load_subject_data(db: Session, study: Study, subject: Subject,
         form = study.form(instance.form_code)
         values = typed_values(form, instance.values)
         data.put(instance.visit_code, instance.form_code, values, instance.timepoint)
-    for visit in study.visits:
-        seen = visit_date(study, data, visit.code)
+    # Only a visit with a form loaded can have a date: with `only`, that is a few visits, not the whole schedule.
+    wanted = None if only is None else {visit for visit, _ in only}
+    for code in (v.code for v in study.visits if wanted is None or v.code in wanted):
+        seen = visit_date(study, data, code)
         if seen is not None:
-            data.visit_dates[visit.code] = seen
+            data.visit_dates[code] = seen
     return data
 
 

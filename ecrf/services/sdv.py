@@ -10,7 +10,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
 from ecrf.services.errors import InvalidInput, NotFound, WrongState
 from ecrf.services.permissions import Do
@@ -174,7 +175,7 @@ def verify_visit(session: SiteSession, subject_label: str, visit: str) -> VisitV
         subject = find_subject(tx.db, subject_label)
         if visit not in {v.code for v in study.visits}:
             raise InvalidInput("visit-unknown", visit=visit)
-        instances = tx.db.scalars(select(FormInstance).where(
+        instances = tx.db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
             FormInstance.subject_pk == subject.id, FormInstance.visit_code == visit,
             FormInstance.deleted.is_(False)).order_by(FormInstance.id)).all()
         count, done, waiting = 0, [], []
@@ -216,22 +217,25 @@ def _verifiable(tx: Tx, study: Study, ref: FormRef) -> tuple[Subject, FormInstan
 
 def _verify(tx: Tx, subject: Subject, instance: FormInstance, codes: Sequence[str]) -> list[str]:
     marks = {m.item_code: m for m in tx.db.scalars(select(SdvMark).where(SdvMark.form_pk == instance.id))}
-    now, verified = tx.now_text(), []
+    now, verified, added = tx.now_text(), [], []
     for code in codes:
         mark = marks.get(code)
         old = SdvState(mark.state) if mark is not None else SdvState.NOT_VERIFIED
         if old is SdvState.VERIFIED:
             continue
         if mark is None:
-            mark = SdvMark(form_pk=instance.id, item_code=code, state=SdvState.VERIFIED)
-            tx.db.add(mark)
-        mark.state, mark.verified_at, mark.verified_by, mark.changed_at = \
-            SdvState.VERIFIED, now, tx.actor.username, None
+            added.append({"form_pk": instance.id, "item_code": code, "state": SdvState.VERIFIED, "verified_at": now,
+                          "verified_by": tx.actor.username, "changed_at": None})
+        else:
+            mark.state, mark.verified_at, mark.verified_by, mark.changed_at = \
+                SdvState.VERIFIED, now, tx.actor.username, None
         tx.audit(Change("sdv_verified", **_where(subject, instance), item=code, old_value=old,
                         new_value=SdvState.VERIFIED))
         _count(instance, old, -1)
         _count(instance, SdvState.VERIFIED, +1)
         verified.append(code)
+    if added:  # one executemany (see forms._write_values): marks added as objects are inserted one by one
+        tx.db.connection().execute(insert(SdvMark.__table__), added)
     return verified
 
 

@@ -131,7 +131,9 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     _set_status(tx, instance, status, subject, reason)
     if changes:
         instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
-    monitoring.after_change(tx, study, subject, instance, changes, check, reason, new_form=new_form)
+    now_stored = {**stored, **{code: new_values[code] for code in changes}}  # what the rows hold now
+    monitoring.after_change(tx, study, subject, instance, changes, check, reason, new_form=new_form,
+                            stored=now_stored)
     return SaveResult(status, changes, check.soft + check.incomplete)
 
 

@@ -3,7 +3,8 @@ site's freeze) and `after_change` in the same transaction (verified items become
 covered signatures break, automatic queries close or re-open). One place, so no write path can skip them."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from ecrf.services import esign, locks, queries, sdv
 from ecrf.services.session import Tx
@@ -20,14 +21,16 @@ def guard_change(tx: Tx, subject: Subject, ref: FormRef) -> None:
 
 
 def after_change(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
-                 check: FormCheck | None, reason: str | None, *, new_form: bool = False) -> None:
+                 check: FormCheck | None, reason: str | None, *, new_form: bool = False,
+                 stored: Mapping[str, Any] | None = None) -> None:
     """What a saved change means for monitoring, inside the saving transaction. `changed` are the item codes
     whose value or missing code changed ('' for the form as a whole, e.g. a log entry removed); `check` is
     the validation of the form as saved (None when no values were validated). `new_form`: the instance was
-    made by this save, so nothing on it can have been verified yet."""
+    made by this save, so nothing on it can have been verified yet. `stored`: the form's typed values as now
+    stored, when the caller has them (else they are read back)."""
     if changed:
         if not new_form:
             sdv.values_changed(tx, subject, instance, changed)
-        sdv.count_required(study, instance)
+        sdv.count_required(study, instance, stored)
         esign.data_changed(tx, subject, instance, changed, reason)
     queries.form_saved(tx, study, subject, instance, changed, check)

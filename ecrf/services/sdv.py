@@ -266,13 +266,14 @@ def unverify(session: SiteSession, ref: FormRef, items: Collection[str], reason:
             mark.state, mark.changed_at = SdvState.NOT_VERIFIED, tx.now_text()
 
 
-def count_required(study: Study, instance: FormInstance) -> None:
-    """Keep the number of items to verify on the form row, as of its last save (the matrix sums it)."""
+def count_required(study: Study, instance: FormInstance, stored: Mapping[str, Any] | None = None) -> None:
+    """Keep the number of items to verify on the form row, as of its last save (the matrix sums it).
+    `stored`: the form's typed values as the save left them, when the caller has them (saves a read)."""
     if instance.form_code not in study.forms:
         return
     form = study.form(instance.form_code)
-    instance.sdv_required = len(required_items(study, instance.visit_code, form.code,
-                                               typed_values(form, instance.values)))
+    values = stored if stored is not None else typed_values(form, instance.values)
+    instance.sdv_required = len(required_items(study, instance.visit_code, form.code, values))
 
 
 # -- the data change hook --------------------------------------------------------------------------------

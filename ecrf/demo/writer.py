@@ -130,6 +130,10 @@ class Writer:
         return Moment(plan, visit.code, on, study_day(visit, plan, on), self.today, timepoint,
                       key=f"{visit.code}:{timepoint}", end=plan.end)
 
+    def enter(self, session: SiteSession, plan: Plan, visit: Visit, on: date, form: str, timepoint: str) -> None:
+        """One form, saved as staff do (see save_all)."""
+        save_all(session, [self.entry(plan, visit, on, form, timepoint)], today=self.today)
+
     def entry(self, plan: Plan, visit: Visit, on: date, form: str, timepoint: str) -> FormSave:
         """What staff enter on this form at this visit, and whether they finish it."""
         values = self.maker.form_values(self.study.form(form), self.moment(plan, visit, on, timepoint))

@@ -276,7 +276,7 @@ def _write_values(tx: Tx, form: Form, instance: FormInstance, rows: dict[str, It
             new_text, new_missing, keys, now, tx.actor.username
     if added:  # one executemany on the transaction's connection: rows added as ORM objects are inserted one by
         # one (to read each id back), and an ORM insert would flush the session first (nothing it holds is needed)
-        tx.db.connection().execute(insert(ItemValue.__table__), added)
+        tx.db.connection().execute(insert(ItemValue), added)
     for finding in check.soft:
         if finding.confirmed and finding.key not in carried:  # confirmed now, not carried from before
             tx.audit(Change("warning_confirmed", **where, item=finding.item, new_value=finding.key,

@@ -235,7 +235,7 @@ def _verify(tx: Tx, subject: Subject, instance: FormInstance, codes: Sequence[st
         _count(instance, SdvState.VERIFIED, +1)
         verified.append(code)
     if added:  # one executemany (see forms._write_values): marks added as objects are inserted one by one
-        tx.db.connection().execute(insert(SdvMark.__table__), added)
+        tx.db.connection().execute(insert(SdvMark), added)
     return verified
 
 

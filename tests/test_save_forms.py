@@ -1,5 +1,6 @@
-"""`save_forms`: several forms in one transaction, each saved exactly as `save_form` saves it (validated,
-audited, monitored), with one commit and one seal for all; all or nothing when one of them is refused."""
+"""`save_forms` (ecrf.services.form_batch): several forms in one transaction, each saved exactly as `save_form`
+saves it (validated, audited, monitored), with one commit and one seal for all; all or nothing when one of them
+is refused."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,7 @@ from subject_helpers import IE_ELIGIBLE, actions_after, dm_values, head, instanc
 
 from ecrf.services import forms, subjects
 from ecrf.services.errors import NeedsConfirmation, ValuesRefused
-from ecrf.services.forms import FormSave
+from ecrf.services.form_batch import FormSave, save_forms
 from ecrf.services.subject_data import FormRef
 from ecrf.store.models import SealRow
 
@@ -41,7 +42,7 @@ def test_several_forms_are_saved_and_audited_as_one_by_one_with_one_seal(nurse):
 
     together = subjects.screen_subject(nurse)
     start, sealed = head(nurse), seals(nurse)
-    results = forms.save_forms(nurse, screening_forms(together))
+    results = save_forms(nurse, screening_forms(together))
     assert actions_after(nurse, start) == expected  # every value, status and derived value, in the same order
     assert seals(nurse) == sealed + 1  # one transaction: one commit, one seal
     assert [r.status for r in results] == ["complete", "complete"]
@@ -56,7 +57,7 @@ def test_a_refused_form_refuses_the_whole_batch_and_names_itself(nurse):
     bad = FormSave(FormRef(label, "SCR", "VS"), {"TEMP": "46.0"})  # above the hard limit
     start, sealed = head(nurse), seals(nurse)
     with pytest.raises(ValuesRefused) as refused:
-        forms.save_forms(nurse, [first, bad, second])
+        save_forms(nurse, [first, bad, second])
     assert refused.value.params["ref"] == bad.ref
     assert head(nurse) == start and seals(nurse) == sealed
     assert instance_of(nurse, first.ref) is None  # saved before the refusal, rolled back with it
@@ -66,10 +67,10 @@ def test_a_warning_in_the_batch_asks_for_its_confirmation_like_save_form(nurse):
     label = subjects.screen_subject(nurse)
     warm = FormSave(FormRef(label, "SCR", "VS"), {"TEMP": "41.5"})
     with pytest.raises(NeedsConfirmation) as asked:
-        forms.save_forms(nurse, [*screening_forms(label), warm])
+        save_forms(nurse, [*screening_forms(label), warm])
     assert asked.value.params["ref"] == warm.ref
     [finding] = asked.value.findings
     confirmed = FormSave(warm.ref, warm.values, confirm={finding.key})
-    forms.save_forms(nurse, [*screening_forms(label), confirmed])
+    save_forms(nurse, [*screening_forms(label), confirmed])
     assert "warning_confirmed" in actions_after(nurse, 0)
     assert str(stored(nurse, warm.ref)["TEMP"]) == "41.5"

@@ -19,7 +19,8 @@ from ecrf.demo.plan import Fate, LogEntry, Plan
 from ecrf.demo.scenario import Scenario
 from ecrf.demo.values import ValueMaker
 from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
-from ecrf.services.forms import FormSave, save_form, save_forms
+from ecrf.services.form_batch import FormSave, save_forms
+from ecrf.services.forms import save_form
 from ecrf.services.logs import add_log_entry, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef

@@ -1,7 +1,7 @@
 """Saving form values: validation from the study definition, confirmations, reasons, status, audit."""
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,34 +61,6 @@ def save_form(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, 
         subject = find_subject(tx.db, ref.subject)
         return store_form(tx, session.study, subject, ref, values, confirm=confirm, reason=reason,
                           complete=complete, today=today or tx.clock.now().date())
-
-
-@dataclass(frozen=True)
-class FormSave:
-    """One form's save in `save_forms`: the arguments `save_form` takes for it."""
-
-    ref: FormRef
-    values: Mapping[str, Any]
-    confirm: Collection[str] = ()
-    reason: str | None = None
-    complete: bool = False
-
-
-def save_forms(session: SiteSession, saves: Sequence[FormSave], *, today: date | None = None) -> list[SaveResult]:
-    """Several forms in one transaction, in order, each validated, confirmed, audited and monitored exactly as
-    `save_form` does it (a later form's expressions see the earlier ones). All or nothing: the first refusal
-    raises (its `ref` parameter names the form) and nothing is stored. One commit and one seal for all, for
-    whoever enters a whole visit at once (the demo writes each subject so)."""
-    with session.write(Do.ENTER_DATA) as tx:
-        day = today or tx.clock.now().date()
-        subjects: dict[str, Subject] = {}
-        results = []
-        for save in saves:
-            subject = subjects.get(save.ref.subject) or find_subject(tx.db, save.ref.subject)
-            subjects[save.ref.subject] = subject
-            results.append(store_form(tx, session.study, subject, save.ref, save.values, confirm=save.confirm,
-                                      reason=save.reason, complete=save.complete, today=day))
-        return results
 
 
 def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Mapping[str, Any], *,

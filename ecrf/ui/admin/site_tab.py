@@ -24,6 +24,7 @@ from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.admin.sponsor_box import SponsorCertificateBox
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.clock import shown_time
 
 WARNING_STYLE = ("QFrame#recovery_warning { background: #fff4e5; border: 2px solid #e0a040; border-radius: 6px; }"
                  "QFrame#recovery_warning QLabel { color: #4a3000; background: transparent; border: none; }")
@@ -149,7 +150,7 @@ class SiteTab(QWidget):
             "site": f"{info.site_code} – {info.site_name}",
             "study": f"{info.study_oid} – {study.short_title.get(text_lang())}",
             "version": version,
-            "created": info.created_at[:16].replace("T", " ") + " UTC",
+            "created": shown_time(info.created_at),
             "db": str(info.db_path),
             "users": self.tr("{0} active, {1} deactivated").format(info.active_users, info.inactive_users),
             "subjects": str(info.subjects),

@@ -36,13 +36,14 @@ from ecrf.ui.form_editor.fields import Field
 from ecrf.ui.form_editor.live import Entry
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.queries.words import author_text, kind_text, message_text, place_text, response_text, state_text
+from ecrf.ui.clock import shown_time
 
 
 def thread_html(thread: QueryThread) -> str:
     parts = []
     for m in thread.messages:
-        when = m.at_utc[:16].replace("T", " ")
-        head = f"<b>{escape(author_text(m.author))}</b> · {escape(kind_text(m.kind))} · {when} UTC"
+        when = shown_time(m.at_utc)
+        head = f"<b>{escape(author_text(m.author))}</b> · {escape(kind_text(m.kind))} · {escape(when)}"
         if m.response is not None:
             head += f" · <i>{escape(response_text(m.response))}</i>"
         text = message_text(m.author, m.text, text_lang())

@@ -9,11 +9,11 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from ecrf.export.records import AuditRecord
+from ecrf.services.errors import NotFound
 from ecrf.services.export_records import audit_record
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_subject
-from ecrf.services.errors import NotFound
 from ecrf.store.clock import utc_text
 from ecrf.store.models import AuditEvent, Subject
 from ecrf.trail.check import TrailReport

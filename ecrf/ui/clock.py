@@ -26,7 +26,11 @@ def parse(moment: str | datetime) -> datetime | None:
 def offset_text(moment: datetime) -> str:
     """ "UTC+01:00" for the offset of an aware datetime."""
     offset = moment.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return offset_label(int(offset.total_seconds() // 60) if offset is not None else 0)
+
+
+def offset_label(minutes: int) -> str:
+    """ "UTC+08:00", "UTC-02:30" for an offset in minutes (as the audit trail stores the writer's)."""
     sign = "-" if minutes < 0 else "+"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{rest:02d}"

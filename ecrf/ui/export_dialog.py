@@ -25,10 +25,10 @@ from ecrf.services.export import ExportResult, LastExport
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 from ecrf.ui.background import Operation, Progress
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import CertificatePanel, default_folder
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.settings import AppSettings
-from ecrf.ui.clock import shown_time
 
 OK_STYLE, FAILED_STYLE = "color: #1b5e20;", "color: #b00020;"
 

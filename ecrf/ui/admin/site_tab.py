@@ -22,9 +22,9 @@ from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
 from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.admin.sponsor_box import SponsorCertificateBox
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
-from ecrf.ui.clock import shown_time
 
 WARNING_STYLE = ("QFrame#recovery_warning { background: #fff4e5; border: 2px solid #e0a040; border-radius: 6px; }"
                  "QFrame#recovery_warning QLabel { color: #4a3000; background: transparent; border: none; }")

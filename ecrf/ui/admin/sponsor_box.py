@@ -13,8 +13,8 @@ from ecrf.services import sponsor_queries
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
-from ecrf.ui.export_certificate import fingerprint_lines
 from ecrf.ui.clock import shown_time
+from ecrf.ui.export_certificate import fingerprint_lines
 
 
 class SponsorCertificateBox(QGroupBox):

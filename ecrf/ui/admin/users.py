@@ -26,8 +26,8 @@ from ecrf.ui import dialogs
 from ecrf.ui.admin import user_dialogs
 from ecrf.ui.admin.user_dialogs import NewUser, role_label
 from ecrf.ui.background import Operation
-from ecrf.ui.password import ChangePasswordDialog
 from ecrf.ui.clock import shown_date
+from ecrf.ui.password import ChangePasswordDialog
 
 Index = QModelIndex | QPersistentModelIndex
 USERNAME, FULL_NAME, ROLE, ACTIVE, CHANGED, TEMPORARY = range(6)

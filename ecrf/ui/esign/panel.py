@@ -21,9 +21,9 @@ from ecrf.services.esign_views import SignatureView
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.study.status import Scope, SignatureState
+from ecrf.ui.clock import shown_time
 from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.i18n import text_lang
-from ecrf.ui.clock import shown_time
 
 VALID, BROKEN = "✓", "✗"
 BROKEN_COLOUR = QColor("#9b0000")

@@ -31,12 +31,12 @@ from ecrf.services.session import SiteSession
 from ecrf.study.model import Item
 from ecrf.study.status import QueryState, ResponseCode, Scope
 from ecrf.ui import dialogs
+from ecrf.ui.clock import shown_time
 from ecrf.ui.form_editor.choices import make_field
 from ecrf.ui.form_editor.fields import Field
 from ecrf.ui.form_editor.live import Entry
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.queries.words import author_text, kind_text, message_text, place_text, response_text, state_text
-from ecrf.ui.clock import shown_time
 
 
 def thread_html(thread: QueryThread) -> str:

@@ -3,7 +3,7 @@
 The data are read once per `refresh()` through `ecrf.services.charts`; painting never touches the database."""
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 
 from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
 from PySide6.QtCore import QPointF, Qt
@@ -36,6 +36,11 @@ from ecrf.ui.charts.build import (
 from ecrf.ui.i18n import text_lang
 
 COLUMNS = 3
+
+
+def escape(text: str) -> str:
+    """Plain text inside the rich-text legend (apostrophes stay apostrophes)."""
+    return html_escape(text, quote=False)
 
 
 class ChartsWidget(QWidget):

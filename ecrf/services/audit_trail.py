@@ -74,7 +74,7 @@ def _subject_condition(db: Session, text: str) -> ColumnElement[bool]:
         return AuditEvent.subject.in_(labels) | AuditEvent.subject.ilike(pattern, escape="\\")
 
 
-def _filtered(db: Session, query: Select, where: TrailFilter) -> Select:  # type: ignore[type-arg]
+def _filtered(db: Session, query: Select, where: TrailFilter) -> Select:
     if where.subject.strip():
         query = query.where(_subject_condition(db, where.subject.strip()))
     if where.username:

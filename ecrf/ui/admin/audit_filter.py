@@ -18,6 +18,11 @@ def local_start(day: date) -> datetime:
     return datetime.combine(day, time.min).astimezone()
 
 
+def _day(edit: QDateEdit) -> date:
+    picked = edit.date()
+    return date(picked.year(), picked.month(), picked.day())
+
+
 class FilterBar(QWidget):
     changed = Signal()
 
@@ -87,9 +92,8 @@ class FilterBar(QWidget):
             combo.blockSignals(False)
 
     def value(self) -> TrailFilter:
-        since = local_start(self.date_from.date().toPython()) if self.use_from.isChecked() else None
-        until = (local_start(self.date_to.date().toPython() + timedelta(days=1)) if self.use_to.isChecked()
-                 else None)
+        since = local_start(_day(self.date_from)) if self.use_from.isChecked() else None
+        until = local_start(_day(self.date_to) + timedelta(days=1)) if self.use_to.isChecked() else None
         return TrailFilter(subject=self.subject.text().strip(), username=self.user.currentData() or "",
                            action=self.action.currentData() or "", since=since, until=until)
 

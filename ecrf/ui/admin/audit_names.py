@@ -11,7 +11,8 @@ from ecrf.ui.i18n import text_lang
 CONTEXT = "AuditNames"
 
 # Every action a service writes (tests/ui/test_audit_tab.py checks that none is missing).
-ACTIONS: dict[str, str] = {
+# QT_TRANSLATE_NOOP marks the texts for lupdate; its stubs type them object, hence str() where used.
+ACTIONS: dict[str, object] = {
     "allocated": QT_TRANSLATE_NOOP("AuditNames", "Allocated"),
     "allocation_list_imported": QT_TRANSLATE_NOOP("AuditNames", "Allocation list imported"),
     "audit_trail_exported": QT_TRANSLATE_NOOP("AuditNames", "Audit trail exported"),
@@ -80,12 +81,12 @@ ROLE_VALUES = frozenset({"user_added", "role_changed"})
 def action_name(code: str) -> str:
     """The action in words; an action this version does not know (a newer site's) shows its code."""
     text = ACTIONS.get(code)
-    return QCoreApplication.translate(CONTEXT, text) if text is not None else code
+    return QCoreApplication.translate(CONTEXT, str(text)) if text is not None else code
 
 
 def role_name(session: SiteSession, code: str) -> str:
     """The study's name of a role ("Site administrator" / "中心管理员"); the automatic checks are "System"."""
     if code == "system":
-        return QCoreApplication.translate(CONTEXT, SYSTEM_ROLE)
+        return QCoreApplication.translate(CONTEXT, str(SYSTEM_ROLE))
     label = session.study.roles.get(code)
     return label.get(text_lang()) if label is not None else code

@@ -14,8 +14,8 @@ from ecrf.services import audit_trail
 from ecrf.services.audit_trail import TrailFilter
 from ecrf.ui.admin import audit_browser
 from ecrf.ui.admin.audit_events import ACTION, ROLE, SEQ, TIME, USER, WHERE
-from ecrf.ui.admin.audit_names import ACTIONS, action_name
 from ecrf.ui.admin.audit_tab import AuditTab
+from ecrf.ui.audit_names import ACTIONS, action_name
 from ecrf.ui.i18n import install_language
 
 REPO = Path(__file__).resolve().parents[2]

@@ -28,8 +28,8 @@ from ecrf.ui.background import Operation
 
 # Widest a column gets from its contents; longer texts are elided ("…") and the tooltip shows them whole. With
 # these caps every column but the stretching last one (Reason) fits a 1366 px screen in English and Chinese.
-CAPPED = {audit_events.USER: 110, audit_events.ROLE: 130, audit_events.ACTION: 170, audit_events.WORKSTATION: 110,
-          audit_events.WHERE: 210, audit_events.CHANGE: 200}
+CAPPED = {audit_events.USER: 110, audit_events.ROLE: 130, audit_events.ACTION: 170, audit_events.WORKSTATION: 100,
+          audit_events.WHERE: 190, audit_events.CHANGE: 170}
 
 
 def ask_export_target(parent: QWidget, suggested: str) -> Path | None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 
 from ecrf.services.audit_trail import PAGE, EventView
 from ecrf.services.session import SiteSession
-from ecrf.ui.admin.audit_names import ROLE_VALUES, action_name, role_name
+from ecrf.ui.audit_names import ROLE_VALUES, action_name, role_name
 from ecrf.ui.clock import offset_label, shown_time
 
 Index = QModelIndex | QPersistentModelIndex

@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from ecrf.services.audit_trail import TrailChoices, TrailFilter
-from ecrf.ui.admin.audit_names import action_name
+from ecrf.ui.audit_names import action_name
 
 TYPING_PAUSE_MS = 400  # the subject box filters once the user pauses, not at every keystroke
 
@@ -32,6 +32,7 @@ class FilterBar(QWidget):
         self.subject.setObjectName("filter_subject")
         self.subject.setPlaceholderText(self.tr("Subject"))
         self.subject.setClearButtonEnabled(True)
+        self.subject.setMinimumWidth(110)
         self.subject.setMaximumWidth(150)
         self.user = QComboBox()
         self.user.setObjectName("filter_user")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services.audit_trail import EventView
+from ecrf.ui.audit_names import action_name
 from ecrf.ui.clock import shown_time
 
 translate = QCoreApplication.translate
@@ -33,7 +34,7 @@ def history_model(events: list[EventView]) -> QStandardItemModel:
     actions = {"value": translate("ItemHistory", "Changed"), "value_derived": translate("ItemHistory", "Calculated"),
                "warning_confirmed": translate("ItemHistory", "Warning confirmed")}
     for e in events:
-        what = actions.get(e.action, e.action)
+        what = actions.get(e.action) or action_name(e.action)  # e.g. a query raised on the item
         old, new = shown(e.old_value, e.old_missing), shown(e.new_value, e.new_missing)
         if e.action == "warning_confirmed":  # its reason is the warning's text, its new value the key
             old, new = "", ""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrf.export.records import AuditRecord
 from ecrf.ui.clock import offset_label, shown_date, shown_time
 
 pytestmark = pytest.mark.req("WARD-AUDIT-1")
@@ -67,3 +68,22 @@ def test_the_ui_formats_times_only_through_the_clock_module() -> None:
             if NOT_SHOWN not in line and any(p.search(line) for p in HAND_MADE):
                 found.append(f"{path.relative_to(UI)}:{number}: {line.strip()}")
     assert found == [], "format shown times with ecrf.ui.clock.shown_time:\n" + "\n".join(found)
+
+
+def _event(seq: int, at_utc: str, action: str, offset: int) -> AuditRecord:
+    return AuditRecord(seq, at_utc, offset, "ward-pc", "nurse", "nurse", action, "DEMO-001", "D1", "VS", None, None,
+                       "TEMP", "37.0", None, "37.5", None, "typo", None, "0" * 64, "1" * 64)
+
+
+def test_the_item_history_shows_one_clock_whatever_offset_each_pc_had(qapp) -> None:
+    """Two saves 27 minutes apart from PCs with different offsets read 27 minutes apart, both labelled."""
+    from ecrf.ui.form_editor.history import history_model
+
+    events = [_event(1, "2026-12-03T13:05:00.000000Z", "value", 480),
+              _event(2, "2026-12-03T13:32:00.000000Z", "query_raised", 0)]
+    model = history_model(events)
+    times = [model.item(row, 0).text() for row in range(2)]
+    assert times == [shown_time(e.at_utc) for e in events]
+    first, second = (datetime.strptime(t[:16], "%Y-%m-%d %H:%M") for t in times)
+    assert second - first == timedelta(minutes=27) and all(t.endswith(")") and "(UTC" in t for t in times)
+    assert model.item(1, 2).text() == "Query raised", "no raw action code"

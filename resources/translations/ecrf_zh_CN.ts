@@ -168,6 +168,26 @@
         <translation>位置</translation>
     </message>
     <message>
+        <source>Stored time (UTC)</source>
+        <translation>存储时间（UTC）</translation>
+    </message>
+    <message>
+        <source>PC&apos;s UTC offset</source>
+        <translation>电脑的UTC偏移</translation>
+    </message>
+    <message>
+        <source>Action code</source>
+        <translation>操作代码</translation>
+    </message>
+    <message>
+        <source>Role code</source>
+        <translation>角色代码</translation>
+    </message>
+    <message>
+        <source>Clock note</source>
+        <translation>时钟说明</translation>
+    </message>
+    <message>
         <source>Stored as {0} (UTC); the clock of {1} was at {2}.</source>
         <translation>存储值：{0}（UTC）；当时 {1} 的时钟为 {2}。</translation>
     </message>

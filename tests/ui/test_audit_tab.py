@@ -3,6 +3,8 @@ filters by subject, user, action and dates, the whole trail reachable by scrolli
 CSV (and the export audited), and columns that fit a 1366 px screen."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -16,6 +18,7 @@ from ecrf.ui.admin import audit_browser
 from ecrf.ui.admin.audit_events import ACTION, ROLE, SEQ, TIME, USER, WHERE
 from ecrf.ui.admin.audit_tab import AuditTab
 from ecrf.ui.audit_names import ACTIONS, action_name
+from ecrf.ui.clock import offset_label
 from ecrf.ui.i18n import install_language
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,9 +150,12 @@ def test_export_saves_the_filtered_view_for_excel_and_is_audited(qtbot, tab, adm
     assert not dialogs.errors and str(expected) in dialogs.infos[-1][1]
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].split(",")[:5] == ["序号", "时间", "用户", "角色", "操作"]
-    assert ",nurse,研究护士," in lines[1]
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["序号", "时间", "用户", "角色", "操作"]
+    assert rows[0][-5:] == ["存储时间（UTC）", "电脑的UTC偏移", "操作代码", "角色代码", "时钟说明"]
+    assert len(rows) == expected + 1 and {r[2] for r in rows[1:]} == {"nurse"} and rows[1][3] == "研究护士"
+    newest = audit_trail.page(admin, TrailFilter(username="nurse"), size=1)[0]
+    assert rows[1][-5:-1] == [newest.at_utc, offset_label(newest.utc_offset_min), newest.action, "nurse"]
     event = audit_trail.page(admin, TrailFilter(), size=1)[0]
     assert (event.action, event.item, event.reason) == ("audit_trail_exported", "trail.csv", "user nurse")
     assert column(tab, ACTION)[0] != "audit_trail_exported" and bar.user.currentData() == "nurse"

@@ -22,7 +22,7 @@ from ecrf.services.audit_trail import TrailFilter
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 from ecrf.ui.admin import audit_events
-from ecrf.ui.admin.audit_events import AuditModel, header_texts, row_texts
+from ecrf.ui.admin.audit_events import AuditModel, export_header, export_row
 from ecrf.ui.admin.audit_filter import FilterBar
 from ecrf.ui.background import Operation
 
@@ -135,11 +135,11 @@ class AuditBrowser(QWidget):
         if target is None:
             return
         where, words, session = self.where, self.filters.words(), self.session
-        header = header_texts()
+        header = export_header()
         self.export_button.setEnabled(False)
 
         def work(_progress: object) -> int:
-            return audit_trail_export.export_csv(session, where, target, header, lambda e: row_texts(session, e),
+            return audit_trail_export.export_csv(session, where, target, header, lambda e: export_row(session, e),
                                                  words)
 
         def done(written: int) -> None:

@@ -57,6 +57,19 @@ def row_texts(session: SiteSession, e: EventView) -> list[str]:
             action_name(e.action), e.workstation, _where(e), _change(session, e), e.reason or ""]
 
 
+def export_header() -> list[str]:
+    """The CSV's columns: the screen's, then the stored facts an inspector filters or sorts by."""
+    return header_texts() + [QCoreApplication.translate("AuditModel", "Stored time (UTC)"),
+                             QCoreApplication.translate("AuditModel", "PC's UTC offset"),
+                             QCoreApplication.translate("AuditModel", "Action code"),
+                             QCoreApplication.translate("AuditModel", "Role code"),
+                             QCoreApplication.translate("AuditModel", "Clock note")]
+
+
+def export_row(session: SiteSession, e: EventView) -> list[str]:
+    return row_texts(session, e) + [e.at_utc, offset_label(e.utc_offset_min), e.action, e.role, e.clock_note or ""]
+
+
 def _tooltip(e: EventView, column: int, text: str) -> str:
     if column == TIME:  # the stored facts behind the shown time
         stored = QCoreApplication.translate("AuditModel", "Stored as {0} (UTC); the clock of {1} was at {2}.").format(

@@ -7,37 +7,19 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from ecrf.export.pdf.casebook_forms import display_value
 from ecrf.export.pdf.form_sheet import form_sheet_pdf
-from ecrf.export.records import ValueRecord
 from ecrf.services.errors import ExportFailed, NotFound
 from ecrf.services.form_print import form_sheet, suggested_name, write_form_sheet
-from ecrf.services.permissions import Do
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import FormInstance, Subject
+from tests.print_helpers import saved_visit_form
 from tests.subject_helpers import last_seq
 
 
 def pdf_text(path) -> str:  # type: ignore[no-untyped-def]
     reader = PdfReader(str(path))
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
-
-
-def saved_visit_form(session) -> tuple[FormRef, dict[str, ValueRecord]]:  # type: ignore[no-untyped-def]
-    """A saved vital-signs form of the demo with its stored values."""
-    with session.read(Do.READ_DATA) as db:
-        instance = db.scalars(select(FormInstance).where(FormInstance.form_code == "VS", FormInstance.visit_code != "",
-                                                         FormInstance.deleted.is_(False))
-                              .order_by(FormInstance.id)).first()
-        assert instance is not None, "the demo has saved vital signs"
-        subject = db.get_one(Subject, instance.subject_pk)
-        ref = FormRef(subject.subject_id or subject.screening_no, instance.visit_code, "VS", instance.timepoint,
-                      instance.repeat)
-        values = {v.item_code: ValueRecord(v.item_code, v.value, v.missing, v.saved_at, v.saved_by)
-                  for v in instance.values}
-        return ref, values
 
 
 @pytest.fixture

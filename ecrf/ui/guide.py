@@ -1,0 +1,101 @@
+"""Help › User guide (F1): the short guide for ward staff and monitors, in the UI language, with screenshots.
+
+The guide is HTML with PNG screenshots under the shipped `resources/guide/<language>/` (packaged with the rest
+of `resources/`: see ecrf/paths.py), shown offline in a QTextBrowser. "Save as PDF…" lays the same document out
+on A4 pages with Qt's QPdfWriter, for printing: the frozen app carries no Qt print module (installer_build/plan.py
+QT_KEEP), and a PDF prints anywhere. The pages can also be opened in any web browser.
+Regenerate the screenshots with `python -m ecrf.ui.screenshots --guide` (see README, "User guide").
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from ecrf.paths import ShippedDataMissing, resource_path
+from ecrf.ui import dialogs
+from ecrf.ui.i18n import current_language
+
+GUIDE = "guide"  # under resources/
+PAGE = "index.html"
+FALLBACK = "en"  # a language without its own guide shows the English one
+
+
+def guide_page(language: str) -> Path:
+    """The guide's page for `language` ('en', 'zh_CN'), or the English one when that language has none."""
+    for lang in dict.fromkeys((language, FALLBACK)):
+        page = resource_path(GUIDE, lang, PAGE)
+        if page.is_file():
+            return page
+    return resource_path(GUIDE, FALLBACK, PAGE)  # not there either: the caller says so
+
+
+def ask_file(parent: QWidget, suggested: str) -> str | None:
+    """Where to save the PDF; None when cancelled (tests replace this function)."""
+    title = GuideDialog.tr("Save the user guide as PDF")
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
+    return chosen or None
+
+
+class GuideDialog(QDialog):
+    """The guide, opened at its start; non-modal, so it can stay open beside the window it explains."""
+
+    def __init__(self, parent: QWidget | None = None, language: str | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("guide")
+        self.setWindowTitle(self.tr("ecrf user guide"))
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("guide_text")
+        self.browser.setOpenExternalLinks(False)  # offline: the guide links only within itself
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.pdf_button = QPushButton(self.tr("Save as PDF…"))
+        self.pdf_button.setObjectName("guide_pdf")
+        buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button.clicked.connect(lambda _c=False: self.save_pdf())
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.page: Path | None = None
+        self.show_language(language or current_language())
+        self.resize(900, 680)
+
+    def show_language(self, language: str) -> None:
+        try:
+            page = guide_page(language)
+        except ShippedDataMissing as exc:
+            page, missing = None, dialogs.error_text(exc)
+        else:
+            missing = "" if page.is_file() else self.tr("The user guide is not installed ({0} is missing). "
+                                                       "Reinstall ecrf to get it back.").format(page)
+        if page is None or missing:
+            self.page = None
+            self.browser.setPlainText(missing)
+            self.pdf_button.setEnabled(False)
+            return
+        self.page = page
+        self.browser.setSource(QUrl.fromLocalFile(str(page)))
+        self.pdf_button.setEnabled(True)
+
+    def save_pdf(self) -> Path | None:
+        """The whole guide on A4 pages, images included; the path written, or None."""
+        suggested = str(Path.home() / f"ecrf-user-guide-{current_language()}.pdf")
+        chosen = ask_file(self, suggested)
+        if chosen is None:
+            return None
+        path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+        writer = QPdfWriter(str(path))
+        writer.setTitle(self.windowTitle())
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+        self.browser.document().print_(writer)
+        del writer  # the file is finished when the writer goes
+        if not path.is_file() or path.stat().st_size == 0:
+            dialogs.show_error(self, self.windowTitle(), self.tr(
+                "The guide could not be saved to {0}. Choose a folder you may write to, with free space.")
+                .format(path))
+            return None
+        dialogs.show_info(self, self.windowTitle(), self.tr("The user guide was saved to {0}.").format(path))
+        return path

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QUrl
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ecrf.paths import ShippedDataMissing, resource_path
@@ -30,6 +30,29 @@ def guide_page(language: str) -> Path:
         if page.is_file():
             return page
     return resource_path(GUIDE, FALLBACK, PAGE)  # not there either: the caller says so
+
+
+def fit_images(document: QTextDocument, width: float) -> None:
+    """Shrink every picture wider than `width` (document pixels) to it: the screenshots are wider than an A4
+    page's text column, and print_() would cut them off at the margin rather than scale them."""
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            image = fragment.charFormat().toImageFormat()
+            if fragment.isValid() and image.isValid():
+                natural = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(image.name()))
+                size = natural.size() if isinstance(natural, (QImage, QPixmap)) else None  # Qt caches a QPixmap
+                if size is not None and size.width() > width:
+                    image.setWidth(width)
+                    image.setHeight(size.height() * width / size.width())
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
+            it += 1
+        block = block.next()
 
 
 def ask_file(parent: QWidget, suggested: str) -> str | None:
@@ -90,8 +113,12 @@ class GuideDialog(QDialog):
         writer.setTitle(self.windowTitle())
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-        self.browser.document().print_(writer)
+        page_inches = writer.pageLayout().paintRect(QPageLayout.Unit.Inch).width()
+        document = self.browser.document().clone(self)
+        fit_images(document, page_inches * self.browser.logicalDpiX() - 2 * document.documentMargin() - 4)
+        document.print_(writer)
         del writer  # the file is finished when the writer goes
+        document.deleteLater()
         if not path.is_file() or path.stat().st_size == 0:
             dialogs.show_error(self, self.windowTitle(), self.tr(
                 "The guide could not be saved to {0}. Choose a folder you may write to, with free space.")

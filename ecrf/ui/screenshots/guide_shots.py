@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrf.errors import Bug
 from ecrf.ui.screenshots.render import BACKDROP, Demo, Shooter, framed, settle, tab_name
 from ecrf.ui.screenshots.screens import subject_with_data, type_into
 
 GUIDE_SIZE = (1366, 768)  # a common ward-PC screen
 GUIDE_WIDTH = 800  # pixels of the saved image at most; the guide shows it at this width
 MARGIN = 12  # backdrop kept around a small window cut out of the screen
+# Every image the guide's pages show (tests/ui/test_guide.py holds the pages to this list, and the shooter
+# refuses a name not on it): a shot renamed here and not in the pages fails the tests, not the reader.
+IMAGES = ("login", "first-password", "subjects", "subject", "form", "form-check", "screening", "queries",
+          "query-answer", "sdv", "signatures", "export", "backup")
 
 
 @dataclass
@@ -23,6 +28,8 @@ class GuideShooter(Shooter):
     """Saves `<out>/<lang>/images/<name>.png`, scaled and reduced to a palette."""
 
     def path_for(self, name: str) -> Path:
+        if name not in IMAGES:
+            raise Bug(f"the guide shows no image {name!r}: add it to IMAGES and to the guide's pages")
         folder = self.out / self.lang / "images"
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{name}.png"

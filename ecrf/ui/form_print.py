@@ -16,14 +16,13 @@ from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.ui import dialogs
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("FormPrint", text)
+translate = QCoreApplication.translate
 
 
 def ask_file(parent: QWidget, suggested: str) -> str | None:
     """Where to save the PDF; None when cancelled (tests replace this function)."""
-    chosen, _ = QFileDialog.getSaveFileName(parent, tr("Save the printed form"), suggested, "PDF (*.pdf)")
+    title = translate("FormPrint", "Save the printed form")
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
     return chosen or None
 
 
@@ -34,14 +33,15 @@ def open_file(path: Path) -> bool:
 
 def print_button(parent: QWidget, session: SiteSession, ref: FormRef, has_unsaved: Callable[[], bool]) -> QPushButton:
     """"Print…" with its two choices; `has_unsaved` tells whether the editor holds entries not saved yet."""
-    button = QPushButton(tr("Print…"))
+    button = QPushButton(translate("FormPrint", "Print…"))
     button.setObjectName("print_form")
-    button.setToolTip(tr("Save this form as a PDF to print: blank, or with the values saved so far"))
+    button.setToolTip(translate("FormPrint", "Save this form as a PDF to print: blank, or with the values saved "
+                                             "so far"))
     menu = QMenu(button)
-    blank = menu.addAction(tr("Blank form"))
+    blank = menu.addAction(translate("FormPrint", "Blank form"))
     blank.setObjectName("print_blank")
     blank.triggered.connect(lambda _c=False: save_print(parent, session, ref, filled=False))
-    filled = menu.addAction(tr("With the saved values"))
+    filled = menu.addAction(translate("FormPrint", "With the saved values"))
     filled.setObjectName("print_filled")
     filled.triggered.connect(lambda _c=False: save_print(parent, session, ref, filled=True,
                                                          unsaved=has_unsaved()))
@@ -52,9 +52,9 @@ def print_button(parent: QWidget, session: SiteSession, ref: FormRef, has_unsave
 def save_print(parent: QWidget, session: SiteSession, ref: FormRef, *, filled: bool,
                unsaved: bool = False) -> Path | None:
     """Ask where, write the PDF, open it; the path saved, or None (cancelled or refused, with a message)."""
-    title = tr("Print form")
-    if filled and unsaved and not dialogs.ask_yes_no(parent, title, tr(
-            "This form has entries that are not saved. The print shows only the values saved so far. "
+    title = translate("FormPrint", "Print form")
+    if filled and unsaved and not dialogs.ask_yes_no(parent, title, translate(
+            "FormPrint", "This form has entries that are not saved. The print shows only the values saved so far. "
             "Print them anyway? (To print your entries, save the form first.)")):
         return None
     suggested = str(Path.home() / form_print.suggested_name(ref, filled=filled))
@@ -68,6 +68,7 @@ def save_print(parent: QWidget, session: SiteSession, ref: FormRef, *, filled: b
         dialogs.show_error(parent, title, dialogs.error_text(exc))
         return None
     if not open_file(path):
-        dialogs.show_info(parent, title, tr("The form was saved to {0}. Open it with a PDF viewer to print it.")
+        dialogs.show_info(parent, title, translate("FormPrint", "The form was saved to {0}. Open it with a PDF "
+                                                                "viewer to print it.")
                           .format(path))
     return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtCore import QCoreApplication, QMarginsF, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -57,7 +57,7 @@ def fit_images(document: QTextDocument, width: float) -> None:
 
 def ask_file(parent: QWidget, suggested: str) -> str | None:
     """Where to save the PDF; None when cancelled (tests replace this function)."""
-    title = GuideDialog.tr("Save the user guide as PDF")
+    title = QCoreApplication.translate("GuideDialog", "Save the user guide as PDF")
     chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
     return chosen or None
 
@@ -89,18 +89,20 @@ class GuideDialog(QDialog):
         try:
             page = guide_page(language)
         except ShippedDataMissing as exc:
-            page, missing = None, dialogs.error_text(exc)
-        else:
-            missing = "" if page.is_file() else self.tr("The user guide is not installed ({0} is missing). "
-                                                       "Reinstall ecrf to get it back.").format(page)
-        if page is None or missing:
-            self.page = None
-            self.browser.setPlainText(missing)
-            self.pdf_button.setEnabled(False)
+            self._missing(dialogs.error_text(exc))
+            return
+        if not page.is_file():
+            self._missing(self.tr("The user guide is not installed ({0} is missing). Reinstall ecrf to get it "
+                                  "back.").format(page))
             return
         self.page = page
         self.browser.setSource(QUrl.fromLocalFile(str(page)))
         self.pdf_button.setEnabled(True)
+
+    def _missing(self, why: str) -> None:
+        self.page = None
+        self.browser.setPlainText(why)
+        self.pdf_button.setEnabled(False)
 
     def save_pdf(self) -> Path | None:
         """The whole guide on A4 pages, images included; the path written, or None."""

@@ -141,10 +141,11 @@ def _tab(main, part: str) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QTabWidget
 
     tabs = main.page.findChild(QTabWidget) if main.page is not None else None
-    for i in range(tabs.count() if tabs is not None else 0):
-        if part in tab_name(tabs.widget(i), i):
-            tabs.setCurrentIndex(i)
-            return
+    if tabs is not None:
+        for i in range(tabs.count()):
+            if part in tab_name(tabs.widget(i), i):
+                tabs.setCurrentIndex(i)
+                return
     raise LookupError(f"no tab named like {part!r} on {type(main.page).__name__}")
 
 

@@ -1,5 +1,5 @@
-"""Drawing screens into 1280×800 images (the guide's at 1366×768): windows centred under a plain title bar, dialogs over their dimmed
-parent, and the bookkeeping of what was made, skipped or failed."""
+"""Drawing screens into 1280×800 images (the guide's at 1366×768): windows centred under a plain title bar,
+dialogs over their dimmed parent, and the bookkeeping of what was made, skipped or failed."""
 from __future__ import annotations
 
 import re

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QUrl
+from PySide6.QtCore import QCoreApplication, QMarginsF, QSize, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ecrf.paths import ShippedDataMissing, resource_path
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import current_language
+from ecrf.ui.screen_fit import fit_to_screen
 
 GUIDE = "guide"  # under resources/
 PAGE = "index.html"
 FALLBACK = "en"  # a language without its own guide shows the English one
+PREFERRED_SIZE = QSize(900, 680)  # the screenshots are 800 pixels wide
 
 
 def guide_page(language: str) -> Path:
@@ -83,7 +85,7 @@ class GuideDialog(QDialog):
         layout.addWidget(buttons)
         self.page: Path | None = None
         self.show_language(language or current_language())
-        self.resize(900, 680)
+        fit_to_screen(self, PREFERRED_SIZE)  # a ward PC's 1366×768 less its taskbar holds it whole
 
     def show_language(self, language: str) -> None:
         try:

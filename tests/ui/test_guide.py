@@ -143,3 +143,14 @@ def test_pictures_wider_than_the_page_are_shrunk_for_the_pdf(qtbot) -> None:  # 
             it += 1
         block = block.next()
     assert len(widths) == len(IMAGES) and all(0 < w <= 300 for w in widths)
+
+
+def test_the_screenshot_command_says_what_it_needs(capsys) -> None:  # type: ignore[no-untyped-def]
+    from ecrf.ui import screenshots
+
+    with pytest.raises(SystemExit):
+        screenshots.main([])
+    assert "give the folder for the screenshots" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        screenshots.main(["--guide", "--lang", "pseudo"])
+    assert "no pseudo-translated version" in capsys.readouterr().err

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QSize, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSize, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QPixmap, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -100,6 +100,14 @@ class GuideDialog(QDialog):
         self.page = page
         self.browser.setSource(QUrl.fromLocalFile(str(page)))
         self.pdf_button.setEnabled(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The UI language changed while the guide is open: show the guide of the new language."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "pdf_button"):
+            self.setWindowTitle(self.tr("ecrf user guide"))
+            self.pdf_button.setText(self.tr("Save as PDF…"))
+            self.show_language(current_language())
 
     def _missing(self, why: str) -> None:
         self.page = None

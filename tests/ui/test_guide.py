@@ -154,3 +154,14 @@ def test_the_screenshot_command_says_what_it_needs(capsys) -> None:  # type: ign
     with pytest.raises(SystemExit):
         screenshots.main(["--guide", "--lang", "pseudo"])
     assert "no pseudo-translated version" in capsys.readouterr().err
+
+
+def test_switching_the_language_switches_the_open_guide(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ecrf.ui.i18n import install_language
+
+    dialog = GuideDialog(None, "en")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    install_language("zh_CN")
+    qtbot.waitUntil(lambda: dialog.page == resource_path("guide", "zh_CN", "index.html"))
+    assert "登录与首次设置密码" in dialog.browser.toPlainText() and dialog.windowTitle() == "ecrf 用户指南"

@@ -8,6 +8,8 @@ Regenerate the screenshots with `python -m ecrf.ui.screenshots --guide` (see REA
 """
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSize, QUrl
@@ -115,13 +117,31 @@ class GuideDialog(QDialog):
         self.pdf_button.setEnabled(False)
 
     def save_pdf(self) -> Path | None:
-        """The whole guide on A4 pages, images included; the path written, or None."""
+        """The whole guide on A4 pages, images included; the path written, or None (cancelled, or not written:
+        said). Written beside the target and renamed, so a failed write never leaves or keeps a wrong file."""
         suggested = str(Path.home() / f"ecrf-user-guide-{current_language()}.pdf")
         chosen = ask_file(self, suggested)
         if chosen is None:
             return None
         path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
-        writer = QPdfWriter(str(path))
+        part = path.with_name(f".{path.name}.part")
+        self._write_pdf(part)
+        try:
+            if part.stat().st_size == 0:
+                raise OSError("nothing was written")
+            os.replace(part, path)
+        except OSError:  # QPdfWriter says nothing when it cannot write: the missing or empty file tells
+            with contextlib.suppress(OSError):  # (in a folder that is not one, even unlink fails)
+                part.unlink()
+            dialogs.show_error(self, self.windowTitle(), self.tr(
+                "The guide could not be saved to {0}. Choose a folder you may write to, with free space.")
+                .format(path))
+            return None
+        dialogs.show_info(self, self.windowTitle(), self.tr("The user guide was saved to {0}.").format(path))
+        return path
+
+    def _write_pdf(self, target: Path) -> None:
+        writer = QPdfWriter(str(target))
         writer.setTitle(self.windowTitle())
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
@@ -131,10 +151,3 @@ class GuideDialog(QDialog):
         document.print_(writer)
         del writer  # the file is finished when the writer goes
         document.deleteLater()
-        if not path.is_file() or path.stat().st_size == 0:
-            dialogs.show_error(self, self.windowTitle(), self.tr(
-                "The guide could not be saved to {0}. Choose a folder you may write to, with free space.")
-                .format(path))
-            return None
-        dialogs.show_info(self, self.windowTitle(), self.tr("The user guide was saved to {0}.").format(path))
-        return path

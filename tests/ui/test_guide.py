@@ -165,3 +165,14 @@ def test_switching_the_language_switches_the_open_guide(qtbot) -> None:  # type:
     install_language("zh_CN")
     qtbot.waitUntil(lambda: dialog.page == resource_path("guide", "zh_CN", "index.html"))
     assert "登录与首次设置密码" in dialog.browser.toPlainText() and dialog.windowTitle() == "ecrf 用户指南"
+
+
+def test_a_guide_pdf_that_cannot_be_written_says_so_and_leaves_nothing(qtbot, monkeypatch, tmp_path,  # type: ignore[no-untyped-def]
+                                                                       dialogs) -> None:
+    dialog = GuideDialog(None, "en")
+    qtbot.addWidget(dialog)
+    (tmp_path / "not-a-folder").write_text("a file where the folder should be", encoding="utf-8")
+    monkeypatch.setattr(guide, "ask_file", lambda parent, suggested: str(tmp_path / "not-a-folder" / "guide.pdf"))
+    assert dialog.save_pdf() is None
+    assert "could not be saved" in dialogs.last_error() and dialogs.infos == []
+    assert [p.name for p in tmp_path.iterdir()] == ["not-a-folder"]

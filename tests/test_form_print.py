@@ -84,3 +84,19 @@ def test_an_unwritable_place_says_so_and_leaves_no_file(nurse, tmp_path) -> None
         write_form_sheet(nurse, ref, folder / "form.pdf", filled=True)
     assert failed.value.code == "print-not-written" and str(folder) in str(failed.value)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["not-a-folder"]
+
+
+def test_a_filled_log_entry_names_its_entry_number(nurse) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from ecrf.services.permissions import Do
+    from ecrf.store.models import FormInstance, Subject
+
+    with nurse.read(Do.READ_DATA) as db:
+        entry = db.scalars(select(FormInstance).where(FormInstance.visit_code == "", FormInstance.deleted.is_(False))
+                           .order_by(FormInstance.id)).first()
+        assert entry is not None, "the demo has a log entry"
+        subject = db.get_one(Subject, entry.subject_pk)
+        ref = FormRef(subject.subject_id or subject.screening_no, "", entry.form_code, "", entry.repeat)
+    text = PdfReader(io.BytesIO(form_sheet_pdf(form_sheet(nurse, ref, filled=True)))).pages[0].extract_text()
+    assert f"Log entry #{entry.repeat}" in text and f"Form with saved values · {entry.form_code}" in text

@@ -7,12 +7,15 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from ecrf.export.pdf.casebook_forms import display_value
 from ecrf.export.pdf.form_sheet import form_sheet_pdf
 from ecrf.services.errors import ExportFailed, NotFound
 from ecrf.services.form_print import form_sheet, suggested_name, write_form_sheet
+from ecrf.services.permissions import Do
 from ecrf.services.subject_data import FormRef
+from ecrf.store.models import FormInstance, Subject
 from tests.print_helpers import saved_visit_form
 from tests.subject_helpers import last_seq
 
@@ -87,11 +90,6 @@ def test_an_unwritable_place_says_so_and_leaves_no_file(nurse, tmp_path) -> None
 
 
 def test_a_filled_log_entry_names_its_entry_number(nurse) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from ecrf.services.permissions import Do
-    from ecrf.store.models import FormInstance, Subject
-
     with nurse.read(Do.READ_DATA) as db:
         entry = db.scalars(select(FormInstance).where(FormInstance.visit_code == "", FormInstance.deleted.is_(False))
                            .order_by(FormInstance.id)).first()

@@ -20,7 +20,7 @@ MINUS_230 = timezone(-timedelta(hours=2, minutes=30))
 # Ways the UI used to format times by hand: a clock format, a stored UTC text cut and patched, "UTC" glued on.
 HAND_MADE = (re.compile(r"strftime\([^)]*%H"), re.compile(r'\.replace\("T", " "\)'),
              re.compile(r"_(utc|at)\[:\d+\]"), re.compile(r"\{\d?\} UTC\b|\" UTC\"|\(UTC\)\""))
-NOT_SHOWN = "# clock: a file name"  # a time stamp in a suggested file name is not a time on screen
+NOT_SHOWN = "# clock:"  # a line that says why it is no time on screen (a file name; the stored UTC text itself)
 ALLOWED = {
     "admin/backup_tab.py": "the time stamp in the backup's suggested file name",
     "form_editor/fields.py": "an entered date-time value is data as typed (no zone), not a moment of the clock",

@@ -59,7 +59,8 @@ def row_texts(session: SiteSession, e: EventView) -> list[str]:
 
 def export_header() -> list[str]:
     """The CSV's columns: the screen's, then the stored facts an inspector filters or sorts by."""
-    return header_texts() + [QCoreApplication.translate("AuditModel", "Stored time (UTC)"),
+    stored = QCoreApplication.translate("AuditModel", "Stored time (UTC)")  # clock: the stored text, as stored
+    return header_texts() + [stored,
                              QCoreApplication.translate("AuditModel", "PC's UTC offset"),
                              QCoreApplication.translate("AuditModel", "Action code"),
                              QCoreApplication.translate("AuditModel", "Role code"),

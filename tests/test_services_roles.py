@@ -19,6 +19,7 @@ from subject_helpers import (
 
 from ecrf.services import (
     audit_trail,
+    audit_trail_export,
     auth,
     auto_queries,
     backup,
@@ -40,6 +41,7 @@ from ecrf.services import (
     subjects,
     users,
 )
+from ecrf.services.audit_trail import TrailFilter
 from ecrf.services.errors import PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
 from ecrf.services.queries import QueryPlace
@@ -289,6 +291,12 @@ CALLS = [
     Call("audit_trail.verify", Do.VERIFY_AUDIT, _verify, None),
     Call("audit_trail.events", Do.READ_AUDIT, _events, None),
     Call("audit_trail.item_history", Do.READ_DATA, _item_history, None),
+    Call("audit_trail.page", Do.READ_AUDIT, lambda w: audit_trail.page(w.session, TrailFilter(), size=5), None),
+    Call("audit_trail.count", Do.READ_AUDIT, lambda w: audit_trail.count(w.session, TrailFilter()), None),
+    Call("audit_trail.choices", Do.READ_AUDIT, lambda w: audit_trail.choices(w.session), None),
+    Call("audit_trail_export.export_csv", Do.READ_AUDIT,
+         lambda w: audit_trail_export.export_csv(w.session, TrailFilter(), w.folder / "trail.csv", ["No."],
+                                                 lambda e: [str(e.seq)], ""), audit_trail_export.EXPORTED),
     Call("backup.backup", Do.BACKUP, _backup, "backup"),
     Call("backup.rekey", Do.REKEY, lambda w: backup.rekey(w.session), "rekey"),
     Call("auth.change_own_password", Do.CHANGE_OWN_PASSWORD, _change_own_password, "password_changed"),
@@ -378,9 +386,9 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, esign, esign_views, export, forms, locks,
-                   logs, monitoring_view, overview, queries, sdv, signing, site_settings, sponsor_queries, subjects,
-                   users)
+SESSION_MODULES = (audit_trail, audit_trail_export, auth, auto_queries, backup, charts, editing, esign, esign_views,
+                   export, forms, locks, logs, monitoring_view, overview, queries, sdv, signing, site_settings,
+                   sponsor_queries, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

@@ -231,6 +231,11 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Export again to include everything.",
         "本次导出进行时另一次导出已完成；未保留任何内容。",
         "请重新导出，以包含全部内容。"),
+    "audit-export-failed": M(
+        "The audit trail could not be exported to {path}: {reason}. Nothing was written.",
+        "Choose another folder (one you may write to, with free space) and export again.",
+        "稽查轨迹无法导出到 {path}：{reason}。未写入任何内容。",
+        "请选择另一个文件夹（有写入权限且有剩余空间）后重新导出。"),
 }
 
 

@@ -25,6 +25,7 @@ from ecrf.services.export import ExportResult, LastExport
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 from ecrf.ui.background import Operation, Progress
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import CertificatePanel, default_folder
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.settings import AppSettings
@@ -40,7 +41,7 @@ def ask_folder(parent: QWidget, start: str) -> str | None:
 
 
 def when(stamp: str) -> str:
-    return stamp[:16].replace("T", " ") + " UTC"
+    return shown_time(stamp)
 
 
 class ExportDialog(QDialog):

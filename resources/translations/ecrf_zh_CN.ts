@@ -87,14 +87,69 @@
     </message>
 </context>
 <context>
+    <name>AuditBrowser</name>
+    <message>
+        <source>Export the audit trail as</source>
+        <translation>稽查轨迹导出为</translation>
+    </message>
+    <message>
+        <source>CSV for Excel (*.csv)</source>
+        <translation>适用于 Excel 的 CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Saves the events of the filter set here, for Excel (UTF-8). The export is recorded in the audit trail.</source>
+        <translation>按此处设置的筛选条件保存事件，可用 Excel 打开（UTF-8）。导出操作会记入稽查轨迹。</translation>
+    </message>
+    <message>
+        <source>No event matches this filter.</source>
+        <translation>没有符合筛选条件的事件。</translation>
+    </message>
+    <message>
+        <source>No events yet.</source>
+        <translation>尚无事件。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} events, newest first; scroll down for more.</source>
+        <translation>已显示 {1} 条事件中的 {0} 条，最新的在前；向下滚动可查看更多。</translation>
+    </message>
+    <message>
+        <source>{0} events, newest first.</source>
+        <translation>共 {0} 条事件，最新的在前。</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Audit trail exported</source>
+        <translation>稽查轨迹已导出</translation>
+    </message>
+    <message>
+        <source>{0} events were saved to {1}.</source>
+        <translation>已将 {0} 条事件保存到 {1}。</translation>
+    </message>
+    <message>
+        <source>Export the audit trail</source>
+        <translation>导出稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Exporting the audit trail…</source>
+        <translation>正在导出稽查轨迹…</translation>
+    </message>
+</context>
+<context>
     <name>AuditModel</name>
     <message>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <source>Time (PC clock)</source>
-        <translation>时间（本机时钟）</translation>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
         <source>User</source>
@@ -113,8 +168,28 @@
         <translation>位置</translation>
     </message>
     <message>
-        <source>Item</source>
-        <translation>条目</translation>
+        <source>Stored time (UTC)</source>
+        <translation>存储时间（UTC）</translation>
+    </message>
+    <message>
+        <source>PC&apos;s UTC offset</source>
+        <translation>电脑的UTC偏移</translation>
+    </message>
+    <message>
+        <source>Action code</source>
+        <translation>操作代码</translation>
+    </message>
+    <message>
+        <source>Role code</source>
+        <translation>角色代码</translation>
+    </message>
+    <message>
+        <source>Clock note</source>
+        <translation>时钟说明</translation>
+    </message>
+    <message>
+        <source>Stored as {0} (UTC); the clock of {1} was at {2}.</source>
+        <translation>存储值：{0}（UTC）；当时 {1} 的时钟为 {2}。</translation>
     </message>
     <message>
         <source>Change</source>
@@ -127,6 +202,249 @@
     <message>
         <source>Workstation</source>
         <translation>工作站</translation>
+    </message>
+</context>
+<context>
+    <name>AuditNames</name>
+    <message>
+        <source>Allocated</source>
+        <translation>已随机分配</translation>
+    </message>
+    <message>
+        <source>Allocation list imported</source>
+        <translation>已导入随机分配表</translation>
+    </message>
+    <message>
+        <source>Audit trail exported</source>
+        <translation>已导出稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Backup made</source>
+        <translation>已备份</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+    <message>
+        <source>Data bundle exported</source>
+        <translation>已导出数据包</translation>
+    </message>
+    <message>
+        <source>E-signature certification</source>
+        <translation>电子签名认证</translation>
+    </message>
+    <message>
+        <source>Form status changed</source>
+        <translation>表单状态变更</translation>
+    </message>
+    <message>
+        <source>Locked after inactivity</source>
+        <translation>无操作自动锁定</translation>
+    </message>
+    <message>
+        <source>Signing key certified</source>
+        <translation>签名密钥已认证</translation>
+    </message>
+    <message>
+        <source>Personal key issued</source>
+        <translation>已签发个人密钥</translation>
+    </message>
+    <message>
+        <source>Key slot strengthened</source>
+        <translation>密钥槽已加强</translation>
+    </message>
+    <message>
+        <source>Data locked</source>
+        <translation>数据已锁定</translation>
+    </message>
+    <message>
+        <source>Log entry added</source>
+        <translation>添加日志条目</translation>
+    </message>
+    <message>
+        <source>Log entry removed</source>
+        <translation>删除日志条目</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>Failed-login file damaged</source>
+        <translation>登录失败记录文件损坏</translation>
+    </message>
+    <message>
+        <source>Failed-login file replaced</source>
+        <translation>登录失败记录文件被替换</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Participation ended</source>
+        <translation>终止参与</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Password recovered</source>
+        <translation>恢复密码</translation>
+    </message>
+    <message>
+        <source>Password reset</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Query answered</source>
+        <translation>回复质疑</translation>
+    </message>
+    <message>
+        <source>Query bundle imported</source>
+        <translation>导入质疑包</translation>
+    </message>
+    <message>
+        <source>Query closed</source>
+        <translation>关闭质疑</translation>
+    </message>
+    <message>
+        <source>Query raised</source>
+        <translation>提出质疑</translation>
+    </message>
+    <message>
+        <source>Query reopened</source>
+        <translation>重新打开质疑</translation>
+    </message>
+    <message>
+        <source>Wrong recovery code</source>
+        <translation>恢复码错误</translation>
+    </message>
+    <message>
+        <source>Recovery code set up</source>
+        <translation>已设置恢复码</translation>
+    </message>
+    <message>
+        <source>Database key changed</source>
+        <translation>已更换数据库密钥</translation>
+    </message>
+    <message>
+        <source>Backup restored</source>
+        <translation>已恢复备份</translation>
+    </message>
+    <message>
+        <source>Role changed</source>
+        <translation>角色变更</translation>
+    </message>
+    <message>
+        <source>SDV mark changed</source>
+        <translation>SDV 标记变更</translation>
+    </message>
+    <message>
+        <source>SDV withdrawn</source>
+        <translation>撤销 SDV</translation>
+    </message>
+    <message>
+        <source>Source data verified</source>
+        <translation>源数据已核查</translation>
+    </message>
+    <message>
+        <source>Sealing started</source>
+        <translation>开始封签</translation>
+    </message>
+    <message>
+        <source>Signature broken</source>
+        <translation>签名失效</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>Site signing key created</source>
+        <translation>已创建中心签名密钥</translation>
+    </message>
+    <message>
+        <source>Site created</source>
+        <translation>创建中心</translation>
+    </message>
+    <message>
+        <source>Site frozen</source>
+        <translation>中心已冻结</translation>
+    </message>
+    <message>
+        <source>Site key sealed</source>
+        <translation>中心密钥已封存</translation>
+    </message>
+    <message>
+        <source>Site locked</source>
+        <translation>中心已锁定</translation>
+    </message>
+    <message>
+        <source>Site reopened</source>
+        <translation>中心已重新开放</translation>
+    </message>
+    <message>
+        <source>Site setting changed</source>
+        <translation>中心设置变更</translation>
+    </message>
+    <message>
+        <source>Sponsor certificate registered</source>
+        <translation>已登记申办方证书</translation>
+    </message>
+    <message>
+        <source>Subject screened</source>
+        <translation>受试者筛选</translation>
+    </message>
+    <message>
+        <source>Audit trail check failed</source>
+        <translation>稽查轨迹检查未通过</translation>
+    </message>
+    <message>
+        <source>Audit trail finding acknowledged</source>
+        <translation>稽查轨迹问题已确认</translation>
+    </message>
+    <message>
+        <source>Session unlocked</source>
+        <translation>会话已解锁</translation>
+    </message>
+    <message>
+        <source>Data unlocked</source>
+        <translation>数据已解锁</translation>
+    </message>
+    <message>
+        <source>User added</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User deactivated</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>Value changed</source>
+        <translation>数值修改</translation>
+    </message>
+    <message>
+        <source>Value calculated</source>
+        <translation>自动计算值</translation>
+    </message>
+    <message>
+        <source>Visit cancelled</source>
+        <translation>取消访视</translation>
+    </message>
+    <message>
+        <source>Warning confirmed</source>
+        <translation>警告已确认</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
     </message>
 </context>
 <context>
@@ -146,14 +464,6 @@
     <message>
         <source>Record a reason…</source>
         <translation>登记原因…</translation>
-    </message>
-    <message>
-        <source>The latest {0} events, newest first.</source>
-        <translation>最近 {0} 条事件，最新的在前。</translation>
-    </message>
-    <message>
-        <source>Audit trail</source>
-        <translation>稽查轨迹</translation>
     </message>
     <message>
         <source>Verifying the audit trail…</source>
@@ -339,6 +649,14 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>{0} {1}，第 {2} 天（{3}，{4}）</translation>
     </message>
     <message>
+        <source>Outside the expected range {0}; confirmed at entry.</source>
+        <translation>超出预期范围 {0}；录入时已确认。</translation>
+    </message>
+    <message>
+        <source>Outside the expected range {0}; not confirmed yet.</source>
+        <translation>超出预期范围 {0}；尚未确认。</translation>
+    </message>
+    <message>
         <source>{0}  –  no data yet</source>
         <translation>{0}  –  尚无数据</translation>
     </message>
@@ -376,6 +694,18 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
     <message>
         <source>Dashed lines: {0} on study day {1}.</source>
         <translation>虚线：{0}，研究第 {1} 天。</translation>
+    </message>
+    <message>
+        <source>Shaded: the expected range of the form&apos;s check.</source>
+        <translation>阴影：表单核查的预期范围。</translation>
+    </message>
+    <message>
+        <source>Red ring: outside the expected range, confirmed as correct at entry.</source>
+        <translation>红圈：超出预期范围，录入时已确认无误。</translation>
+    </message>
+    <message>
+        <source>Orange ring: outside the expected range, not confirmed yet.</source>
+        <translation>橙圈：超出预期范围，尚未确认。</translation>
     </message>
 </context>
 <context>
@@ -600,6 +930,33 @@ ecrf verify &quot;{0}&quot;</translation>
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+</context>
+<context>
     <name>FormEditorPage</name>
     <message>
         <source>Close</source>
@@ -692,6 +1049,41 @@ ecrf verify &quot;{0}&quot;</translation>
     </message>
 </context>
 <context>
+    <name>FormPrint</name>
+    <message>
+        <source>Save the printed form</source>
+        <translation>保存打印的表单</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save this form as a PDF to print: blank, or with the values saved so far</source>
+        <translation>将本表单保存为 PDF 以便打印：空白表单，或含目前已保存的数值</translation>
+    </message>
+    <message>
+        <source>Blank form</source>
+        <translation>空白表单</translation>
+    </message>
+    <message>
+        <source>With the saved values</source>
+        <translation>含已保存的数值</translation>
+    </message>
+    <message>
+        <source>Print form</source>
+        <translation>打印表单</translation>
+    </message>
+    <message>
+        <source>This form has entries that are not saved. The print shows only the values saved so far. Print them anyway? (To print your entries, save the form first.)</source>
+        <translation>本表单有尚未保存的输入。打印件只显示目前已保存的数值。仍要打印吗？（如需打印您刚输入的内容，请先保存表单。）</translation>
+    </message>
+    <message>
+        <source>The form was saved to {0}. Open it with a PDF viewer to print it.</source>
+        <translation>表单已保存到 {0}。请用 PDF 阅读器打开后打印。</translation>
+    </message>
+</context>
+<context>
     <name>FormSave</name>
     <message>
         <source>Answers that no longer apply</source>
@@ -778,6 +1170,33 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>Save the user guide as PDF</source>
+        <translation>将用户指南另存为 PDF</translation>
+    </message>
+    <message>
+        <source>ecrf user guide</source>
+        <translation>ecrf 用户指南</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>The user guide is not installed ({0} is missing). Reinstall ecrf to get it back.</source>
+        <translation>用户指南未安装（缺少 {0}）。请重新安装 ecrf 以恢复。</translation>
+    </message>
+    <message>
+        <source>The guide could not be saved to {0}. Choose a folder you may write to, with free space.</source>
+        <translation>用户指南无法保存到 {0}。请选择您有写入权限且有剩余空间的文件夹。</translation>
+    </message>
+    <message>
+        <source>The user guide was saved to {0}.</source>
+        <translation>用户指南已保存到 {0}。</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <source>Subject {0}</source>
@@ -788,8 +1207,8 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <source>last saved {0} UTC by {1}</source>
-        <translation>最后保存：{0} UTC，{1}</translation>
+        <source>last saved {0} by {1}</source>
+        <translation>最后保存：{0}，{1}</translation>
     </message>
     <message>
         <source>(not saved)</source>
@@ -1199,6 +1618,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>User guide</source>
+        <translation>用户指南</translation>
     </message>
     <message>
         <source>About ecrf…</source>
@@ -1880,10 +2303,6 @@ Confirm that it is correct?</source>
         <translation>{0} 有 {1} 个签名因之后的修改而失效：请重新签名</translation>
     </message>
     <message>
-        <source>{0} Casebook signed by {1} on {2} UTC</source>
-        <translation>{0} 病例报告表已由 {1} 于 {2} UTC 签署</translation>
-    </message>
-    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -1896,8 +2315,8 @@ Confirm that it is correct?</source>
         <translation>签名人</translation>
     </message>
     <message>
-        <source>Time (UTC)</source>
-        <translation>时间（UTC）</translation>
+        <source>{0} Casebook signed by {1} on {2}</source>
+        <translation>{0} 病例报告表已由 {1} 于 {2} 签署</translation>
     </message>
     <message>
         <source>Meaning</source>
@@ -1906,6 +2325,10 @@ Confirm that it is correct?</source>
     <message>
         <source>Broken because</source>
         <translation>失效原因</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
         <source>No electronic signature yet.</source>
@@ -1951,8 +2374,8 @@ Confirm that it is correct?</source>
         <translation>签名含义（版本 {0}）</translation>
     </message>
     <message>
-        <source>{0} now; the exact time of signing is recorded (UTC).</source>
-        <translation>现在 {0}；将记录签名的确切时间（UTC）。</translation>
+        <source>{0} now; the exact time of signing is recorded.</source>
+        <translation>现在 {0}；将记录签名的确切时间。</translation>
     </message>
     <message>
         <source>Time</source>
@@ -2144,8 +2567,8 @@ Confirm that it is correct?</source>
         <translation>尚未注册申办方证书：无法导入质疑包。</translation>
     </message>
     <message>
-        <source>{0}, registered {1} UTC by {2}. SHA-256:</source>
-        <translation>{0}，由 {2} 于 {1} UTC 注册。SHA-256：</translation>
+        <source>{0}, registered {1} by {2}. SHA-256:</source>
+        <translation>{0}，由 {2} 于 {1} 注册。SHA-256：</translation>
     </message>
     <message>
         <source>Certificate of the sponsor {0}. Compare its SHA-256 fingerprint with the sponsor by phone before you register it:
@@ -2530,8 +2953,8 @@ Day 0: {5}</source>
         <translation>未确认：在中心管理员登记原因之前，导出将被拒绝。</translation>
     </message>
     <message>
-        <source>Acknowledged by {0} at {1} UTC: {2}</source>
-        <translation>已由 {0} 于 {1} UTC 确认：{2}</translation>
+        <source>Acknowledged by {0} at {1}: {2}</source>
+        <translation>已由 {0} 于 {1} 确认：{2}</translation>
     </message>
     <message>
         <source>Audit trail check</source>

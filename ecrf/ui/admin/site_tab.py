@@ -22,6 +22,7 @@ from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
 from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.admin.sponsor_box import SponsorCertificateBox
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
 
@@ -149,7 +150,7 @@ class SiteTab(QWidget):
             "site": f"{info.site_code} – {info.site_name}",
             "study": f"{info.study_oid} – {study.short_title.get(text_lang())}",
             "version": version,
-            "created": info.created_at[:16].replace("T", " ") + " UTC",
+            "created": shown_time(info.created_at),
             "db": str(info.db_path),
             "users": self.tr("{0} active, {1} deactivated").format(info.active_users, info.inactive_users),
             "subjects": str(info.subjects),

@@ -13,6 +13,7 @@ from ecrf.services import sponsor_queries
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import fingerprint_lines
 
 
@@ -56,8 +57,8 @@ class SponsorCertificateBox(QGroupBox):
             self.fingerprint.setText("")
             self.fingerprint.hide()
             return
-        self.state.setText(self.tr("{0}, registered {1} UTC by {2}. SHA-256:").format(
-            registered.sponsor, registered.registered_at[:16].replace("T", " "), registered.registered_by))
+        self.state.setText(self.tr("{0}, registered {1} by {2}. SHA-256:").format(
+            registered.sponsor, shown_time(registered.registered_at), registered.registered_by))
         self.fingerprint.setText(fingerprint_lines(registered.fingerprint))
         self.fingerprint.show()
 

@@ -26,6 +26,7 @@ from ecrf.ui import dialogs
 from ecrf.ui.admin import user_dialogs
 from ecrf.ui.admin.user_dialogs import NewUser, role_label
 from ecrf.ui.background import Operation
+from ecrf.ui.clock import shown_date
 from ecrf.ui.password import ChangePasswordDialog
 
 Index = QModelIndex | QPersistentModelIndex
@@ -79,7 +80,7 @@ class UsersModel(QAbstractTableModel):
         if column == ACTIVE:
             return self.tr("Yes") if user.active else self.tr("No (deactivated)")
         if column == CHANGED:
-            return user.password_changed_at[:10]
+            return shown_date(user.password_changed_at)
         return self.tr("Yes – must change at next login") if user.must_change_password else ""
 
     def user(self, row: int) -> UserInfo:

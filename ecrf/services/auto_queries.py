@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from ecrf.services import locks
@@ -48,7 +48,7 @@ NOTHING_MISSING = "Nothing required is missing here any more.\n此处已无缺�
 
 def after_save(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
                check: FormCheck | None) -> None:
-    active = _active_at(tx.db, subject.id, instance)
+    active, visit_overdue = _active_here(tx.db, subject.id, instance)
     if check is not None:
         _follow_warnings(tx, study, subject, instance, changed, check,
                          [q for q in active if q.check_key != OVERDUE_KEY])
@@ -57,7 +57,7 @@ def after_save(tx: Tx, study: Study, subject: Subject, instance: FormInstance, c
                 if query.check_key == OVERDUE_KEY:
                     queries.step(tx, query, subject, "closed", QueryState.CLOSED, FILLED, by_system=True)
     if instance.visit_code:
-        _close_visit_query_if_started(tx, study, subject, instance.visit_code)
+        _close_visit_query_if_started(tx, study, subject, instance.visit_code, visit_overdue)
 
 
 def _follow_warnings(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
@@ -102,9 +102,15 @@ def _at_instance(subject_pk: int, instance: FormInstance) -> ColumnElement[bool]
             QueryRow.repeat == instance.repeat, QueryRow.origin == QueryOrigin.AUTO)
 
 
-def _active_at(db: Session, subject_pk: int, instance: FormInstance) -> list[QueryRow]:
-    return list(db.scalars(select(QueryRow).where(_at_instance(subject_pk, instance), QueryRow.state.in_(ACTIVE))
-                           .order_by(QueryRow.id)))
+def _active_here(db: Session, subject_pk: int, instance: FormInstance) -> tuple[list[QueryRow], list[QueryRow]]:
+    """The active automatic queries on this form instance, and the active overdue queries on its visit as a whole
+    (form ''), read in one query: a save asks for both."""
+    visit_overdue = and_(QueryRow.subject_pk == subject_pk, QueryRow.visit_code == instance.visit_code,
+                         QueryRow.form_code == "", QueryRow.check_key == OVERDUE_KEY)
+    rows = list(db.scalars(select(QueryRow).where(or_(_at_instance(subject_pk, instance), visit_overdue),
+                                                  QueryRow.state.in_(ACTIVE)).order_by(QueryRow.id)))
+    on_visit = [q for q in rows if q.form_code == "" and q.check_key == OVERDUE_KEY]
+    return [q for q in rows if q not in on_visit], on_visit
 
 
 def _ever_raised(db: Session, subject_pk: int, instance: FormInstance, key: str) -> bool:
@@ -112,10 +118,8 @@ def _ever_raised(db: Session, subject_pk: int, instance: FormInstance, key: str)
                      .limit(1)) is not None
 
 
-def _close_visit_query_if_started(tx: Tx, study: Study, subject: Subject, visit: str) -> None:
-    open_here = list(tx.db.scalars(select(QueryRow).where(
-        QueryRow.subject_pk == subject.id, QueryRow.visit_code == visit, QueryRow.form_code == "",
-        QueryRow.check_key == OVERDUE_KEY, QueryRow.state.in_(ACTIVE))))
+def _close_visit_query_if_started(tx: Tx, study: Study, subject: Subject, visit: str,
+                                  open_here: list[QueryRow]) -> None:
     if not open_here:
         return
     started = {(i.form_code, i.timepoint) for i in tx.db.scalars(select(FormInstance).where(

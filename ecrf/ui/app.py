@@ -137,7 +137,7 @@ class AppController(QObject):
                 self.show_start()
             dialogs.show_error(self.window, title, dialogs.error_text(exc))
 
-        title = self.tr("Making the demo study (under a minute)…")
+        title = self.tr("Making the demo study (less than half a minute)…")
         self._operation = dialogs.run_with_progress(self.window, title, work, made, on_failure=failed)
 
     # -- login and logout -------------------------------------------------------------------

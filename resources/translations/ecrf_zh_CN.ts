@@ -74,8 +74,8 @@
         <translation>正在创建中心数据库…</translation>
     </message>
     <message>
-        <source>Making the demo study (under a minute)…</source>
-        <translation>正在生成演示研究（不到一分钟）…</translation>
+        <source>Making the demo study (less than half a minute)…</source>
+        <translation>正在生成演示研究（不到半分钟）…</translation>
     </message>
     <message>
         <source>The study definition could not be loaded: {0}</source>

@@ -67,7 +67,7 @@ def make_demo(folder: Path):  # type: ignore[no-untyped-def]
     from ecrf.study.loader import load_study
 
     study = load_study(default_forms_dir())
-    print("making the demo site (under a minute)…")
+    print("making the demo site (less than half a minute)…")
     return Demo(create_demo(folder / "demo" / "site.db", study).db_path, study)
 
 

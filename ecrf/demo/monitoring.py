@@ -21,6 +21,7 @@ from ecrf.services.auto_queries import raise_overdue
 from ecrf.services.editing import open_form
 from ecrf.services.errors import NeedsConfirmation, ServiceError
 from ecrf.services.forms import save_form
+from ecrf.services.monitoring_view import FormKey
 from ecrf.services.query_steps import QueryPlace
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
@@ -90,8 +91,12 @@ def _verify_one_whole(monitor: SiteSession, study: Study, labels: Sequence[str])
         states = monitoring_view.form_states(monitor, label)
         if not states.subject.complete or states.subject.queries:
             continue
-        for key, state in states.forms.items():
-            if state.sdv.state in (SdvState.NOT_VERIFIED, SdvState.CHANGED):
+        to_verify = [key for key, state in states.forms.items()
+                     if state.sdv.state in (SdvState.NOT_VERIFIED, SdvState.CHANGED)]
+        if all(states.forms[key].complete for key in to_verify):
+            _verify_by_visit(monitor, label, to_verify)
+        else:  # one is refused: verify in order up to it, as the monitor would, and move on
+            for key in to_verify:
                 try:
                     sdv.verify_form(monitor, FormRef(label, *key))
                 except ServiceError:
@@ -100,6 +105,16 @@ def _verify_one_whole(monitor: SiteSession, study: Study, labels: Sequence[str])
             return label
     log.info("Demo: no complete casebook without queries could be verified whole, so none is locked.")
     return None
+
+
+def _verify_by_visit(monitor: SiteSession, label: str, keys: Sequence[FormKey]) -> None:
+    """Complete forms verified a visit at a time (one transaction each), log entries one by one."""
+    visits = list(dict.fromkeys(visit for visit, *_ in keys if visit))
+    for visit in visits:
+        sdv.verify_visit(monitor, label, visit)
+    for key in keys:
+        if not key[0]:
+            sdv.verify_form(monitor, FormRef(label, *key))
 
 
 def _raise_queries(monitor: SiteSession, study: Study, story: _Story) -> None:

@@ -35,3 +35,39 @@ def test_the_db_option_names_the_real_default_path() -> None:
     assert "".join(str(default_site_db()).split()) in unwrapped("ecrf users list")
     assert "".join(str(default_site_db()).split()) in unwrapped("ecrf gui")
     assert "".join(str(default_demo_db()).split()) in unwrapped("ecrf demo")
+
+
+@pytest.mark.req("WARD-ADMIN-CLI")
+def test_describe_in_chinese_has_chinese_headings(ecrf) -> None:  # type: ignore[no-untyped-def]
+    code, out, _err = ecrf("describe", "--lang", "zh")
+    assert code == 0
+    for heading in ("组别（", "访视计划（", "日志（", "表单（", "研究定义指纹"):
+        assert heading in out
+    for english in ("Arms (", "Visit schedule", "Logs (", "Forms (", "items in", "planned"):
+        assert english not in out
+
+
+@pytest.mark.req("WARD-ADMIN-CLI")
+def test_describe_in_english_is_unchanged_in_shape(ecrf) -> None:  # type: ignore[no-untyped-def]
+    code, out, _err = ecrf("describe")
+    assert code == 0
+    assert "Visit schedule (" in out and "  visit   day  window" in out and "组别" not in out
+
+
+@pytest.mark.req("WARD-ADMIN-CLI")
+def test_no_site_at_the_default_names_the_path_and_both_ways_on(ecrf) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = ecrf("users", "list", "--user", "admin", "--password-stdin", stdin="x\n")
+    assert code == 1
+    assert "[no-site-at-default]" in err
+    assert str(default_site_db()) in err and "--db PATH" in err
+    # The demo is offered where `ecrf demo` really makes it, not as a bare `ecrf demo` that would leave the
+    # next site command looking at site.db again.
+    assert f"--db {default_demo_db()}" in err
+
+
+@pytest.mark.req("WARD-ADMIN-CLI")
+def test_no_site_at_a_given_path_says_it_was_the_given_one(ecrf, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "nowhere.db"
+    code, _out, err = ecrf("users", "list", "--db", missing, "--user", "admin", "--password-stdin", stdin="x\n")
+    assert code == 1
+    assert "[no-site-at-path]" in err and str(missing) in err and f"--db {default_demo_db()}" in err

@@ -35,6 +35,21 @@ register("cli", {
         "Give the path of the site database file, e.g. --db D:/trial/site.db.",
         "--db 路径 {path} 无法使用：{reason}。",
         "请给出中心数据库文件的路径，例如 --db D:/trial/site.db。"),
+    "no-site-at-default": M(
+        "There is no site database at {db}, where site commands look when no --db is given (the data folder's "
+        "site.db, which `ecrf gui` opens too).",
+        "Give the database with `--db PATH`, or make the demo with `ecrf demo` and use it with `--db {demo_db}` "
+        "(`ecrf init` creates a real site at the default).",
+        "{db} 处没有中心数据库；未给出 --db 时，中心命令都在此处查找（数据文件夹中的 site.db，`ecrf gui` 也打开它）。",
+        "请用 `--db 路径` 指定数据库，或用 `ecrf demo` 创建演示中心后以 `--db {demo_db}` 使用它"
+        "（`ecrf init` 在默认位置创建正式中心）。"),
+    "no-site-at-path": M(
+        "There is no site database at {db} (the --db path given).",
+        "Check the path, or make the demo with `ecrf demo` and use it with `--db {demo_db}` "
+        "(`ecrf init --db {db}` creates a real site there).",
+        "{db}（所给的 --db 路径）处没有中心数据库。",
+        "请检查路径，或用 `ecrf demo` 创建演示中心后以 `--db {demo_db}` 使用它"
+        "（`ecrf init --db {db}` 在该处创建正式中心）。"),
     "db-path-is-folder": M(
         "The --db path {path} is a folder, not a database file.",
         "Give the database file in it, e.g. --db {example}.",

@@ -65,26 +65,6 @@ register("cli", {
         "Check the path (its length, the drive, the permissions and the free space) and try again.",
         "无法读取或写入文件：{path}：{reason}。",
         "请检查路径（长度、驱动器、权限和剩余空间）后重试。"),
-    "allocation-file-not-a-file": M(
-        "{path} is not a regular file (a folder, a device or a pipe).",
-        "Give the allocation list's CSV file.",
-        "{path} 不是普通文件（而是文件夹、设备或管道）。",
-        "请给出随机分配表的 CSV 文件。"),
-    "allocation-file-too-large": M(
-        "{path} is larger than {limit_mb} MB, far more than any allocation list; nothing was imported.",
-        "Check that this is the allocation list (CSV: rand_no,arm).",
-        "{path} 大于 {limit_mb} MB，远超任何随机分配表；未导入任何内容。",
-        "请确认这是随机分配表（CSV：rand_no,arm）。"),
-    "allocation-file-unreadable": M(
-        "Cannot read {path}: {reason}.",
-        "Check the path and that the file can be opened.",
-        "无法读取 {path}：{reason}。",
-        "请检查路径以及该文件能否打开。"),
-    "allocation-file-not-utf8": M(
-        "{path} is not UTF-8 text.",
-        "Save the allocation list as a UTF-8 CSV file.",
-        "{path} 不是 UTF-8 文本。",
-        "请将随机分配表保存为 UTF-8 编码的 CSV 文件。"),
     "demo-unavailable": M(
         "The demo site is not available in this version of ecrf.",
         "Install ecrf with its demo (pip install -e .) to make one.",

@@ -20,6 +20,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
+from ecrf.ui.admin.allocation_box import AllocationListBox
 from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.admin.sponsor_box import SponsorCertificateBox
 from ecrf.ui.export_certificate import CertificatePanel
@@ -44,6 +45,8 @@ class SiteTab(QWidget):
         if may(session.actor.role, Do.FREEZE_SITE):
             self.site_state = SiteStateBox(session)
             right.addWidget(self.site_state)
+        self.allocation = AllocationListBox(session)
+        right.addWidget(self.allocation)
         top.addLayout(right, 2)
         layout.addLayout(top)
         bottom = QHBoxLayout()
@@ -139,6 +142,7 @@ class SiteTab(QWidget):
         self._show(self.info)
         self.certificate.load()
         self.sponsor.load()
+        self.allocation.load()
 
     def _show(self, info: SiteInfo) -> None:
         study = self.session.study.info

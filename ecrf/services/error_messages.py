@@ -121,7 +121,7 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Ask another site administrator.",
         "您不能停用自己的账户。",
         "请联系另一位中心管理员。"),
-    "unlock-reason-required": M(
+    "account-unlock-reason-required": M(
         "Lifting a lockout needs a reason (e.g. the user called and was recognised).",
         "Give the reason.",
         "解除锁定需要填写原因（例如用户来电且已核实身份）。",

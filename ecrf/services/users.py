@@ -66,7 +66,7 @@ def unlock_account(session: SiteSession, username: str, reason: str) -> None:
     it join the audit trail first, in the same sealed transaction, so the trail shows why it was locked."""
     session.require(Do.MANAGE_USERS)
     if not reason.strip():
-        raise InvalidInput("unlock-reason-required")
+        raise InvalidInput("account-unlock-reason-required")
     ledger = LoginLedger(session.database.paths.logins)
     until = _locked_until(session, ledger.account(username).get("locked_until"))
     pending = ledger.pending()

@@ -2,7 +2,6 @@
 only asks and emits `restoreRequested(path)`: the app logs out and calls `restore.restore_in_background`."""
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -38,19 +37,6 @@ def ask_backup_source(parent: QWidget) -> Path | None:
     return ask_open_file(parent, "restore", title, _filter())
 
 
-def last_backup_text(widget: QWidget, found: backup_status.LastBackup | None, now: datetime) -> str:
-    """"Last backup: …" in words, with its age in days (the reminder on the admin page says the same)."""
-    if found is None:
-        return widget.tr("No backup of this site has been made yet.")
-    days = found.age(now).days
-    when = found.at_utc[:16].replace("T", " ")
-    if days < 1:
-        return widget.tr("Last backup: {0} UTC (today) by {1}, file {2}.").format(
-            when, found.username, found.file_name)
-    return widget.tr("Last backup: {0} UTC (%n day(s) ago) by {1}, file {2}.", "", days).format(
-        when, found.username, found.file_name)
-
-
 class BackupTab(QWidget):
     restoreRequested = Signal(str)
     backupMade = Signal()  # the admin page's reminder follows
@@ -74,8 +60,20 @@ class BackupTab(QWidget):
             self.last_made.setText(dialogs.error_text(exc))
             return
         overdue = backup_status.backup_overdue(self.session, found)
-        self.last_made.setText(last_backup_text(self, found, self.session.clock.now()))
+        self.last_made.setText(self.last_backup_text(found))
         self.last_made.setStyleSheet("color: #8a4b00; font-weight: bold;" if overdue else "")
+
+    def last_backup_text(self, found: backup_status.LastBackup | None) -> str:
+        """"Last backup: …" in words, with its age in days (the reminder on the admin page says the same)."""
+        if found is None:
+            return self.tr("No backup of this site has been made yet.")
+        days = found.age(self.session.clock.now()).days
+        when = found.at_utc[:16].replace("T", " ")
+        if days < 1:
+            return self.tr("Last backup: {0} UTC (today) by {1}, file {2}.").format(
+                when, found.username, found.file_name)
+        return self.tr("Last backup: {0} UTC (%n day(s) ago) by {1}, file {2}.", "", days).format(
+            when, found.username, found.file_name)
 
     def _backup_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Backup"))

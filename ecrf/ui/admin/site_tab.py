@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -36,17 +37,29 @@ class SiteTab(QWidget):
         self.session = session
         self.info: SiteInfo | None = None
         self.values: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
+        # In a scroll area: with the admin page's reminders above, a 1366 x 768 screen is too short for every
+        # box at its full height, and a squeezed box cuts its text; scrolling cuts nothing.
+        inner = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.addWidget(self._warning())
         top = QHBoxLayout()
-        top.addWidget(self._facts(), 3)
+        left = QVBoxLayout()  # the allocation list under the facts: the right column is full at 1366 x 768
+        left.addWidget(self._facts(), 1)
+        self.allocation = AllocationListBox(session)
+        left.addWidget(self.allocation)
+        top.addLayout(left, 3)
         right = QVBoxLayout()  # the settings beside the facts, so the tab fits a 1366 x 768 screen
         right.addWidget(self._idle_lock())
         if may(session.actor.role, Do.FREEZE_SITE):
             self.site_state = SiteStateBox(session)
             right.addWidget(self.site_state)
-        self.allocation = AllocationListBox(session)
-        right.addWidget(self.allocation)
         top.addLayout(right, 2)
         layout.addLayout(top)
         bottom = QHBoxLayout()

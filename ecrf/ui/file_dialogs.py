@@ -22,18 +22,21 @@ def removable_places() -> list[Path]:
     """The mount points of removable media on this computer now, sorted (empty when there are none)."""
     if sys.platform == "win32":
         return _removable_windows_drives()
-    if sys.platform == "darwin":
-        roots = [Path("/Volumes")]
-    else:
-        user = _user_name()
-        roots = [Path("/media") / user, Path("/run/media") / user]
     found: list[Path] = []
-    for root in roots:
+    for root in mount_roots():
         try:
             found += [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()]
         except OSError:  # no such folder, or not ours to read: no removable media there
             continue
     return sorted(found)
+
+
+def mount_roots() -> list[Path]:
+    """The folders whose sub-folders are removable media (Linux and macOS)."""
+    if sys.platform == "darwin":
+        return [Path("/Volumes")]
+    user = _user_name()
+    return [Path("/media") / user, Path("/run/media") / user] if user else []
 
 
 def _user_name() -> str:

@@ -28,6 +28,11 @@ def _lock_out(db: Path, study, username: str = "nurse") -> None:  # type: ignore
 
 
 @pytest.fixture
+def site(unallocated_template, tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    return unallocated_copy(unallocated_template, tmp_path)
+
+
+@pytest.fixture
 def fresh(unallocated_template, tmp_path, sites):  # type: ignore[no-untyped-def]
     """A copy of the fresh site, and its administrator logged in."""
     db = unallocated_copy(unallocated_template, tmp_path)
@@ -95,8 +100,8 @@ def test_only_the_site_administrator_imports_and_hears_so_before_the_file(fresh,
 # -- lockout: seen and lifted ---------------------------------------------------------------------------
 
 @pytest.mark.req("WARD-ADMIN-UNLOCK")
-def test_a_locked_account_is_listed_as_locked_and_unlocked_with_an_audited_reason(unallocated_template, tmp_path, sites, study):  # type: ignore[no-untyped-def]
-    db = unallocated_copy(unallocated_template, tmp_path)
+def test_a_locked_account_is_listed_as_locked_and_unlocked_with_an_audited_reason(site, sites, study):  # type: ignore[no-untyped-def]
+    db = site
     _lock_out(db, study)
     admin = sites.login(db)
     try:
@@ -116,8 +121,8 @@ def test_a_locked_account_is_listed_as_locked_and_unlocked_with_an_audited_reaso
 
 
 @pytest.mark.req("WARD-ADMIN-UNLOCK")
-def test_unlock_is_refused_without_reason_for_an_open_account_and_for_other_roles(unallocated_template, tmp_path, sites, study):  # type: ignore[no-untyped-def]
-    db = unallocated_copy(unallocated_template, tmp_path)
+def test_unlock_is_refused_without_reason_for_an_open_account_and_for_other_roles(site, sites, study):  # type: ignore[no-untyped-def]
+    db = site
     _lock_out(db, study, "reader")
     investigator = sites.login(db, "investigator")
     try:
@@ -134,8 +139,8 @@ def test_unlock_is_refused_without_reason_for_an_open_account_and_for_other_role
         admin.close()
 
 
-def test_a_lock_that_has_run_out_is_not_shown_as_locked(unallocated_template, tmp_path, sites, study):  # type: ignore[no-untyped-def]
-    db = unallocated_copy(unallocated_template, tmp_path)
+def test_a_lock_that_has_run_out_is_not_shown_as_locked(site, sites, study):  # type: ignore[no-untyped-def]
+    db = site
     _lock_out(db, study)
     admin = sites.login(db)
     try:

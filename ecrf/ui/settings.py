@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from ecrf.errors import Bug
 from ecrf.paths import data_dir
 
 LANGUAGES = {"en": "English", "zh_CN": "中文（简体）"}
@@ -59,5 +60,5 @@ class AppSettings:
 
 def _folder_key(kind: str) -> str:
     if kind not in FOLDER_KINDS:
-        raise ValueError(f"unknown kind of file dialog: {kind}")  # a bug in the caller, not a user's input
+        raise Bug(f"unknown kind of file dialog: {kind}")  # a bug in the caller, not a user's input
     return f"{kind}_folder"

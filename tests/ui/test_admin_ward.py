@@ -11,6 +11,7 @@ from conftest import unallocated_copy
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 
+from ecrf.errors import Bug
 from ecrf.services import audit_trail, backup, backup_status
 from ecrf.services.auth import MAX_FAILURES, login
 from ecrf.ui import file_dialogs
@@ -206,5 +207,5 @@ def test_the_drive_is_in_the_sidebar_and_the_chosen_folder_is_remembered(usb, mo
 
 
 def test_an_unknown_kind_is_a_bug_not_a_silent_default(tmp_path):  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match="unknown kind"):
+    with pytest.raises(Bug, match="unknown kind"):
         AppSettings(tmp_path / "ui.ini").last_folder("photos")

@@ -1,12 +1,16 @@
-"""`ecrf COMMAND --help` says what the command does, and where its --db default really is."""
+"""`ecrf COMMAND --help` says what the command does, and where its --db default really is; `describe` speaks the
+chosen language; a missing site database is met with its path and the ways on; `users list/unlock` and lockouts."""
 from __future__ import annotations
 
 import argparse
 
 import pytest
+from conftest import ADMIN_PASSWORD, unallocated_copy
 
 from ecrf.cli.main import build_parser
+from ecrf.errors import EcrfError
 from ecrf.paths import default_demo_db, default_site_db
+from ecrf.services.auth import MAX_FAILURES, login
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: str = "ecrf") -> list[tuple[str, argparse.ArgumentParser]]:
@@ -71,3 +75,22 @@ def test_no_site_at_a_given_path_says_it_was_the_given_one(ecrf, tmp_path) -> No
     code, _out, err = ecrf("users", "list", "--db", missing, "--user", "admin", "--password-stdin", stdin="x\n")
     assert code == 1
     assert "[no-site-at-path]" in err and str(missing) in err and f"--db {default_demo_db()}" in err
+
+
+@pytest.mark.req("WARD-ADMIN-UNLOCK")
+def test_users_list_shows_a_lockout_and_unlock_lifts_it(ecrf, unallocated_template, tmp_path, study):  # type: ignore[no-untyped-def]
+    db = unallocated_copy(unallocated_template, tmp_path)
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(EcrfError):
+            login(db, study, "monitor", "wrong password")
+    site = ("--db", db, "--user", "admin", "--password-stdin")
+    code, out, _err = ecrf("users", "list", *site, stdin=f"{ADMIN_PASSWORD}\n")
+    assert code == 0 and "locked until" in out and f"({MAX_FAILURES} failed logins)" in out
+    code, out, _err = ecrf("users", "unlock", "--username", "monitor", "--reason", "phoned", *site,
+                           stdin=f"{ADMIN_PASSWORD}\n")
+    assert code == 0 and "lockout of monitor is lifted" in out
+    code, out, _err = ecrf("users", "list", *site, stdin=f"{ADMIN_PASSWORD}\n")
+    assert "locked until" not in out
+    code, _out, err = ecrf("users", "unlock", "--username", "monitor", "--reason", "again", *site,
+                           stdin=f"{ADMIN_PASSWORD}\n")
+    assert code == 1 and "[account-not-locked]" in err

@@ -112,7 +112,7 @@ def _add_site_commands(sub: Subparsers) -> None:
     demo.add_argument("--sites", type=_count, default=3, metavar="N", help="with --sponsor: how many sites (default 3)")
     demo.set_defaults(run=cli_demo.cmd_demo)
 
-    users = _group(sub, "users", "user accounts: list, add, deactivate, reset-password, role, passwd")
+    users = _group(sub, "users", "user accounts: list, add, deactivate, reset-password, role, unlock, passwd")
     _site(users, "list", "list the accounts of the site", cli_users.cmd_list)
     add = _site(users, "add", "add an account; prints its temporary password", cli_users.cmd_add)
     add.add_argument("--username", required=True)
@@ -128,6 +128,9 @@ def _add_site_commands(sub: Subparsers) -> None:
     role.add_argument("--username", required=True)
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--reason", required=True)
+    unlock = _site(users, "unlock", "lift a lockout after failed logins (the password stays)", cli_users.cmd_unlock)
+    unlock.add_argument("--username", required=True)
+    unlock.add_argument("--reason", required=True)
     _site(users, "passwd", "change your own password (current, then new)", cli_users.cmd_passwd)
 
     audit = _group(sub, "audit", "the audit trail: verify, acknowledge, show")

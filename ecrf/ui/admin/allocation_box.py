@@ -47,8 +47,8 @@ class AllocationListBox(QGroupBox):
             return
         self.state_label.setText(self.state_text(state))
         self.state_label.setStyleSheet("color: #b00020; font-weight: bold;" if state.missing else "")
-        if self.import_button is not None:
-            self.import_button.setEnabled(not state.imported)
+        if self.import_button is not None:  # gone once imported (the text says it cannot be replaced): room
+            self.import_button.setVisible(not state.imported)  # for the rest of the tab at 1366 x 768
 
     def state_text(self, state: AllocationState) -> str:
         if not state.needed:

@@ -209,3 +209,11 @@ def test_the_drive_is_in_the_sidebar_and_the_chosen_folder_is_remembered(usb, mo
 def test_an_unknown_kind_is_a_bug_not_a_silent_default(tmp_path):  # type: ignore[no-untyped-def]
     with pytest.raises(Bug, match="unknown kind"):
         AppSettings(tmp_path / "ui.ini").last_folder("photos")
+
+
+@pytest.mark.req("WARD-ADMIN-FILES")
+def test_every_file_dialog_of_the_app_goes_through_the_helper() -> None:
+    ui = Path(file_dialogs.__file__).parent
+    direct = [str(p.relative_to(ui)) for p in ui.rglob("*.py")
+              if p.name != "file_dialogs.py" and "QFileDialog" in p.read_text(encoding="utf-8")]
+    assert direct == []

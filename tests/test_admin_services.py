@@ -64,6 +64,7 @@ def test_a_list_file_is_imported_once_and_its_state_follows(fresh, tmp_path):  #
     (b"PK\x03\x04 an xlsx workbook", "allocation-file-is-workbook"),
     (b"rand_no,arm\nR1,MSC\nR1,CTRL\n", "allocation-number-invalid"),
     (b"rand_no,arm\nR1,MSC\nR2,PLACEBO\n", "allocation-arm-unknown"),
+    (b"rand_no,arm\nR1,msc\nR2,ctrl\n", "allocation-arm-unknown"),  # this study's arms in the wrong case
     (b"number;group\n1;MSC\n", "allocation-list-not-csv"),
     (b"rand_no,arm\n", "allocation-list-empty"),
     ("rand_no,arm\nR1,MSC\n".encode("utf-16"), "allocation-file-not-utf8"),

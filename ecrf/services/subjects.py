@@ -84,7 +84,8 @@ def _parse_allocation_csv(study: Study, csv_text: str) -> list[tuple[str, str]]:
     arms, rows, seen = {a.code for a in study.arms}, [], set()
     records = list(reader)
     found = {(row.get("arm") or "").strip() for row in records} - {""}
-    if found and not found & arms:  # not one arm in common: another study's list, not a typo in a line
+    # Not one arm in common, even ignoring case: another study's list, not a typo in a line (the line says that).
+    if found and not {a.casefold() for a in found} & {a.casefold() for a in arms}:
         raise InvalidInput("allocation-list-other-study", found=", ".join(sorted(found)[:5]),
                            arms=", ".join(sorted(arms)))
     for line, row in enumerate(records, start=2):

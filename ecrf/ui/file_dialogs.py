@@ -52,8 +52,10 @@ def _removable_windows_drives() -> list[Path]:
     kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
     found = []
     for volume in QStorageInfo.mountedVolumes():
-        root = volume.rootPath()
-        if volume.isValid() and volume.isReady() and kernel32.GetDriveTypeW(root) == DRIVE_REMOVABLE:
+        root = volume.rootPath()  # "E:/"; the API wants "E:\\"
+        if not (volume.isValid() and volume.isReady()):
+            continue
+        if kernel32.GetDriveTypeW(root.replace("/", "\\")) == DRIVE_REMOVABLE:
             found.append(Path(root))
     return sorted(found)
 

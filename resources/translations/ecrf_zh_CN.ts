@@ -47,8 +47,8 @@
 <context>
     <name>AdminNotices</name>
     <message>
-        <source>Import it on the Site tab…</source>
-        <translation>在“中心”标签页导入…</translation>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
     </message>
     <message>
         <source>Make a backup…</source>

@@ -50,15 +50,14 @@ def _choose(monkeypatch, files: list[Path]) -> None:  # type: ignore[no-untyped-
 def test_the_allocation_list_is_imported_from_the_admin_page(qtbot, page, dialogs, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     notice = page.notices.allocation
     assert notice.isVisible() and "No allocation list is imported yet" in notice.text.text()
-    _click(qtbot, notice.button)  # leads to the Site tab, where the list is imported
-    assert page.tabs.currentWidget() is page.site
     box = page.site.allocation
     assert "No allocation list is imported yet" in box.state_label.text()
     wrong, good = tmp_path / "other-study.csv", tmp_path / "list.csv"
     wrong.write_text("rand_no,arm\nA1,PLACEBO\nA2,ACTIVE\n", encoding="utf-8")
     good.write_text("rand_no,arm\nR001,MSC\nR002,CTRL\n", encoding="utf-8")
     _choose(monkeypatch, [wrong, good, good])
-    _click(qtbot, box.import_button)
+    _click(qtbot, notice.button)  # the notice's own button: the Site tab, and the file asked for at once
+    assert page.tabs.currentWidget() is page.site
     assert "another study" in dialogs.last_error() and "Nothing was imported" in dialogs.last_error()
     assert notice.isVisible()
     _click(qtbot, box.import_button)

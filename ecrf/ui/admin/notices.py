@@ -38,17 +38,17 @@ class Notice(QFrame):
 
 
 class AdminNotices(QWidget):
-    goToSite = Signal()
-    goToBackup = Signal()
+    importAllocation = Signal()  # the page shows the Site tab and starts its import
+    makeBackup = Signal()  # the page shows the Backup tab and starts a backup
 
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.setStyleSheet(NOTICE_STYLE)
-        self.allocation = Notice("allocation_notice", self.tr("Import it on the Site tab…"))
-        self.allocation.button.clicked.connect(lambda _c=False: self.goToSite.emit())
+        self.allocation = Notice("allocation_notice", self.tr("Import the allocation list…"))
+        self.allocation.button.clicked.connect(lambda _c=False: self.importAllocation.emit())
         self.backup = Notice("backup_notice", self.tr("Make a backup…"))
-        self.backup.button.clicked.connect(lambda _c=False: self.goToBackup.emit())
+        self.backup.button.clicked.connect(lambda _c=False: self.makeBackup.emit())
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.allocation)

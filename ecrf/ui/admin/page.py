@@ -44,8 +44,8 @@ class AdminPage(Page):
             self.audit.trailChecked.connect(self.trailChecked)
             self.tabs.addTab(self.audit, self.tr("Audit trail"))
         self.notices = AdminNotices(session)
-        self.notices.goToSite.connect(lambda: self.show_tab(self.site))
-        self.notices.goToBackup.connect(self._go_to_backup)
+        self.notices.importAllocation.connect(self._import_allocation)
+        self.notices.makeBackup.connect(self._make_backup)
         self.site.allocation.imported.connect(self.notices.refresh)
         if self.backup is not None:
             self.backup.backupMade.connect(self.notices.refresh)
@@ -72,7 +72,11 @@ class AdminPage(Page):
                 tab.refresh()
         self.notices.refresh()
 
-    def _go_to_backup(self) -> None:
+    def _import_allocation(self) -> None:
+        self.show_tab(self.site)
+        self.site.allocation.import_list()
+
+    def _make_backup(self) -> None:
         if self.backup is not None:
             self.show_tab(self.backup)
             self.backup.make_backup()

@@ -157,14 +157,14 @@ def test_a_lock_that_has_run_out_is_not_shown_as_locked(site, sites, study):  # 
 @pytest.mark.req("WARD-ADMIN-BACKUP")
 def test_the_last_backup_is_read_from_the_trail_and_a_reminder_is_due_after_a_week(fresh, tmp_path):  # type: ignore[no-untyped-def]
     _db, session = fresh
-    assert backup_status.last_backup(session) is None and backup_status.backup_overdue(session, None)
+    assert backup_status.last_backup(session) is None and backup_status.backup_overdue(None, session.clock.now())
     backup.backup(session, tmp_path / "b1.zip")
     found = backup_status.last_backup(session)
     assert found is not None and found.file_name == "b1.zip" and found.username == "admin"
-    assert not backup_status.backup_overdue(session, found)
+    assert not backup_status.backup_overdue(found, session.clock.now())
     later = session.clock.now() + timedelta(days=backup_status.BACKUP_REMINDER_DAYS, hours=1)
     session.clock.source = lambda: later
-    assert backup_status.backup_overdue(session, found)
+    assert backup_status.backup_overdue(found, session.clock.now())
 
 
 def test_a_failed_backup_does_not_count_as_the_last_one(fresh, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

@@ -43,6 +43,6 @@ def last_backup(session: SiteSession) -> LastBackup | None:
     return None
 
 
-def backup_overdue(session: SiteSession, found: LastBackup | None) -> bool:
+def backup_overdue(found: LastBackup | None, now: datetime) -> bool:
     """Is a reminder due: no backup yet, or the last one older than BACKUP_REMINDER_DAYS?"""
-    return found is None or found.age(session.clock.now()) > timedelta(days=BACKUP_REMINDER_DAYS)
+    return found is None or found.age(now) > timedelta(days=BACKUP_REMINDER_DAYS)

@@ -59,7 +59,7 @@ class BackupTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - e.g. the session is locked: say so where the date would be
             self.last_made.setText(dialogs.error_text(exc))
             return
-        overdue = backup_status.backup_overdue(self.session, found)
+        overdue = backup_status.backup_overdue(found, self.session.clock.now())
         self.last_made.setText(self.last_backup_text(found))
         self.last_made.setStyleSheet("color: #8a4b00; font-weight: bold;" if overdue else "")
 

@@ -79,7 +79,7 @@ class AdminNotices(QWidget):
             found = backup_status.last_backup(self.session)
         except Exception:  # noqa: BLE001 - as above
             return None
-        if not backup_status.backup_overdue(self.session, found):
+        if not backup_status.backup_overdue(found, self.session.clock.now()):
             return None
         if found is None:
             return self.tr("No backup of this site has been made yet. Make one now and keep it on a drive "

@@ -121,6 +121,16 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Ask another site administrator.",
         "您不能停用自己的账户。",
         "请联系另一位中心管理员。"),
+    "account-unlock-reason-required": M(
+        "Lifting a lockout needs a reason (e.g. the user called and was recognised).",
+        "Give the reason.",
+        "解除锁定需要填写原因（例如用户来电且已核实身份）。",
+        "请填写原因。"),
+    "account-not-locked": M(
+        "'{username}' is not locked out (the lock may have run out already).",
+        "Nothing needs to be done: the user can log in.",
+        "“{username}”未被锁定（锁定可能已自动解除）。",
+        "无需操作：该用户可以登录。"),
     "user-already-inactive": M(
         "'{username}' is already deactivated.",
         "Nothing needs to be done.",

@@ -45,6 +45,35 @@
     </message>
 </context>
 <context>
+    <name>AdminNotices</name>
+    <message>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
+    </message>
+    <message>
+        <source>Make a backup…</source>
+        <translation>立即备份…</translation>
+    </message>
+    <message>
+        <source>No allocation list is imported yet, so no subject can be allocated to an arm. Import the list the sponsor sent before the first subject is allocated.</source>
+        <translation>尚未导入随机分配表，因此无法为任何受试者分配组别。请在分配第一位受试者之前导入申办方提供的分配表。</translation>
+    </message>
+    <message>
+        <source>The allocation list is used up ({0} entries): ask the sponsor how to continue.</source>
+        <translation>随机分配表已用完（共 {0} 条）：请咨询申办方如何继续。</translation>
+    </message>
+    <message>
+        <source>No backup of this site has been made yet. Make one now and keep it on a drive stored apart from this PC.</source>
+        <translation>本中心尚未做过备份。请立即备份，并将备份保存在与本电脑分开存放的磁盘上。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last backup was made %n day(s) ago ({0}). Make one at least every {1} days.</source>
+        <translation>
+            <numerusform>上次备份是在 %n 天前（{0}）。请至少每 {1} 天备份一次。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Users</source>
@@ -65,6 +94,45 @@
     <message>
         <source>Administration</source>
         <translation>管理</translation>
+    </message>
+</context>
+<context>
+    <name>AllocationListBox</name>
+    <message>
+        <source>Allocation list</source>
+        <translation>随机分配表</translation>
+    </message>
+    <message>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
+    </message>
+    <message>
+        <source>This study does not allocate subjects to arms: no allocation list is needed.</source>
+        <translation>本研究不为受试者分配组别：无需随机分配表。</translation>
+    </message>
+    <message>
+        <source>No allocation list is imported yet: no subject can be allocated to an arm. Import the list the sponsor sent (a CSV file with the columns rand_no and arm).</source>
+        <translation>尚未导入随机分配表：无法为任何受试者分配组别。请导入申办方提供的分配表（包含 rand_no 和 arm 两列的 CSV 文件）。</translation>
+    </message>
+    <message>
+        <source>Imported: {0} entries, {1} used, {2} left. It cannot be replaced.</source>
+        <translation>已导入：共 {0} 条，已用 {1} 条，剩余 {2} 条。分配表不能替换。</translation>
+    </message>
+    <message>
+        <source>Import the allocation list</source>
+        <translation>导入随机分配表</translation>
+    </message>
+    <message>
+        <source>Allocation list imported: {0} entries from {1}.</source>
+        <translation>随机分配表已导入：来自 {1} 的 {0} 条。</translation>
+    </message>
+    <message>
+        <source>Choose the sponsor&apos;s allocation list</source>
+        <translation>选择申办方的随机分配表</translation>
+    </message>
+    <message>
+        <source>Allocation list (*.csv);;All files (*)</source>
+        <translation>随机分配表 (*.csv);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -206,6 +274,10 @@
 </context>
 <context>
     <name>AuditNames</name>
+    <message>
+        <source>Account unlocked</source>
+        <translation>账户已解锁</translation>
+    </message>
     <message>
         <source>Allocated</source>
         <translation>已随机分配</translation>
@@ -487,6 +559,20 @@
     <message>
         <source>Choose the backup to restore</source>
         <translation>选择要恢复的备份</translation>
+    </message>
+    <message>
+        <source>No backup of this site has been made yet.</source>
+        <translation>本中心尚未做过备份。</translation>
+    </message>
+    <message>
+        <source>Last backup: {0} (today) by {1}, file {2}.</source>
+        <translation>上次备份：{0}（今天），由 {1} 完成，文件 {2}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last backup: {0} (%n day(s) ago) by {1}, file {2}.</source>
+        <translation>
+            <numerusform>上次备份：{0}（%n 天前），由 {1} 完成，文件 {2}。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Backup</source>
@@ -2996,6 +3082,10 @@ Day 0: {5}</source>
         <translation>临时密码</translation>
     </message>
     <message>
+        <source>Yes – locked out until {0} ({1} failed logins)</source>
+        <translation>是 – 已锁定至 {0}（{1} 次登录失败）</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>是</translation>
     </message>
@@ -3033,6 +3123,10 @@ Day 0: {5}</source>
     <message>
         <source>Deactivate…</source>
         <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解除锁定…</translation>
     </message>
     <message>
         <source>Change my password…</source>
@@ -3093,6 +3187,14 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
     <message>
         <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
         <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
+    </message>
+    <message>
+        <source>Unlock user</source>
+        <translation>解除用户锁定</translation>
+    </message>
+    <message>
+        <source>Lift the lockout of {0} ({1}) after {2} failed logins? Do it only when you know that {0} made them (e.g. {0} called you); their password stays as it is. Give the reason:</source>
+        <translation>解除 {0}（{1}）在 {2} 次登录失败后的锁定？仅在确认这些尝试确为 {0} 本人所为时（例如 {0} 给您打了电话）才这样做；其密码保持不变。请填写原因：</translation>
     </message>
 </context>
 <context>

@@ -45,6 +45,7 @@ from ecrf.ui.i18n import text_lang
 from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
 from ecrf.ui.queries.panel import QueryPanel
+from ecrf.ui.reason_dialog import Reasons
 
 
 class FormEditorPage(Page):
@@ -370,7 +371,8 @@ class FormEditorPage(Page):
 
     def _unverify(self, codes: list[str]) -> None:
         reason = dialogs.ask_reason(self, self.tr("Un-verify"), self.tr(
-            "Why is the verification of these items taken back?\n{0}").format(self.item_labels(codes)))
+            "Why is the verification of these items taken back?\n{0}").format(self.item_labels(codes)),
+            kind=Reasons.UNVERIFY)
         if reason is None:
             self.show_monitoring()  # the tick goes back
             return

@@ -15,6 +15,7 @@ from ecrf.study.findings import Finding
 from ecrf.study.validate import FormCheck
 from ecrf.ui import dialogs
 from ecrf.ui.form_editor.live import Entry, live_check, to_clear, to_send
+from ecrf.ui.reason_dialog import Reasons
 
 if TYPE_CHECKING:
     from ecrf.ui.form_editor.page import FormEditorPage
@@ -148,7 +149,7 @@ def _confirm(page: FormEditorPage, findings: list[Finding]) -> bool:
 def _reason(page: FormEditorPage, codes: list[str]) -> str | None:
     reason = dialogs.ask_reason(page, translate("FormSave", "Reason for change"), translate(
         "FormSave", "This form was saved as complete. Give the reason for changing:\n{0}").format(
-        page.item_labels(codes)))
+        page.item_labels(codes)), kind=Reasons.DATA_CHANGE)
     if reason is None or not reason.strip():
         page.banner.say(translate("FormSave", "Not saved: changing completed data needs a reason."), "incomplete",
                         holds=page.unchanged())

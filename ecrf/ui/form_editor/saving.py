@@ -91,7 +91,7 @@ def _acceptable(page: FormEditorPage, check: FormCheck, complete: bool) -> bool:
         return False
     if complete and check.incomplete:
         page.banner.say(translate("FormSave", "Not marked complete: {0} required answer(s) are empty. Fill them "
-                                  "in, or mark them not done / unknown in the item menu (…), or save without "
+                                  "in, or mark them not done / unknown in the item menu (Ctrl+M), or save without "
                                   "completing.").format(len(check.incomplete)), "incomplete",
                         holds=lambda: page.has_findings("incomplete"))
         page.focus_item(check.incomplete[0].item)

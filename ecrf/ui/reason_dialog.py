@@ -64,7 +64,7 @@ class ReasonDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
+        layout = self._column = QVBoxLayout(self)
         label = QLabel(prompt)
         label.setWordWrap(True)
         layout.addWidget(label)
@@ -96,7 +96,7 @@ class ReasonDialog(QDialog):
         button = QRadioButton(text)
         button.setObjectName(f"reason_{index}" if index >= 0 else "reason_other")
         self.choices.addButton(button, index)
-        self.layout().addWidget(button)
+        self._column.addWidget(button)
         return button
 
     def _update(self) -> None:

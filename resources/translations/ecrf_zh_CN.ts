@@ -695,8 +695,8 @@ ecrf verify &quot;{0}&quot;</translation>
         <translation>从日历中选择日期（Alt+向下键）</translation>
     </message>
     <message>
-        <source>Calendar</source>
-        <translation>日历</translation>
+        <source>Calendar: {0}</source>
+        <translation>日历：{0}</translation>
     </message>
 </context>
 <context>

@@ -28,6 +28,7 @@ def test_a_day_picked_from_the_calendar_fills_the_iso_date(qtbot, session) -> No
     field = page.rows["VSDAT"].field
     assert isinstance(field, DateField) and field.calendar_button.isVisible()
     assert "calendar" in field.calendar_button.toolTip().lower()
+    assert field.calendar_button.accessibleName() == f"Calendar: {field.item.label.get('en')}"
     field.open_calendar()
     popup = field.popup
     assert popup is not None and popup.isVisible()

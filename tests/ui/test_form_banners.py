@@ -77,3 +77,12 @@ def test_no_changes_banner_goes_at_the_next_edit(qtbot, session, dialogs) -> Non
     assert page.save() is None and "no changes" in page.banner.text()
     _retype(qtbot, page, "PULSE", "8")
     assert not page.banner.isVisible()
+
+
+def test_an_error_in_the_header_goes_when_the_form_is_read_again(qtbot, session, dialogs) -> None:  # type: ignore[no-untyped-def]
+    label, _arm = d3_subject(session)
+    page = open_page(qtbot, session, FormRef(label, "D3", "AECHK"))
+    page.header.show_error("AECHK", "The site database could not be read.")
+    assert "#9b0000" in page.header.details.styleSheet()
+    page.refresh()
+    assert page.header.details.styleSheet() == "" and "Subject" in page.header.details.text()

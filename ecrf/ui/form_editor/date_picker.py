@@ -103,7 +103,8 @@ class DateField(LineField):
         self.calendar_button.setObjectName(f"calendar_{self.item.code}")
         self.calendar_button.setIcon(calendar_icon())
         self.calendar_button.setToolTip(translate("FormFields", "Pick the date from a calendar (Alt+Down)"))
-        self.calendar_button.setAccessibleName(translate("FormFields", "Calendar"))
+        self.calendar_button.setAccessibleName(
+            translate("FormFields", "Calendar: {0}").format(self.item.label.get(self.lang)))
         self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; Alt+Down opens it
         self.calendar_button.clicked.connect(self.open_calendar)
         self._row.addWidget(self.calendar_button)

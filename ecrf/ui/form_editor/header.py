@@ -48,6 +48,7 @@ class Header(QWidget):
             parts.append(self.tr("last saved {0} UTC by {1}").format(state.updated_at[:16].replace("T", " "),
                                                                      state.updated_by))
         self.details.setText("  ·  ".join(parts))
+        self.details.setStyleSheet("")  # no longer the red of an error shown before this state was read
         self._show_title()
 
     def set_dirty(self, dirty: bool) -> None:

@@ -1,7 +1,7 @@
 """The reason prompt: a reason for a change, a removal or a step taken back, as an audit trail records it.
 
 Where the kind of step has usual reasons (a data correction, un-verifying, removing a log entry) the user
-picks one of them (Alt+digit) and may add details; "Other" needs the details. The stored reason stays text:
+picks one of them (its digit, or Alt+digit) and may add details; "Other" needs the details. The stored reason stays text:
 the chosen label in the language on screen, then the details ("Transcription error: from the nursing
 notes"), so the audit trail reads the same as before and any reader can take it as it is."""
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -74,7 +75,7 @@ class ReasonDialog(QDialog):
             self._add_choice(f"&{number}  {text}", number - 1)
         self.other: QRadioButton | None = None
         if self.labels:
-            self.other = self._add_choice(translate("Reasons", "&0  Other (write the reason below)"), -1)
+            self.other = self._add_choice(translate("Reasons", "&0  Other (write the reason below)"), len(self.labels))
         self.edit = QPlainTextEdit()
         self.edit.setObjectName("reason")
         self.edit.setTabChangesFocus(True)
@@ -94,10 +95,21 @@ class ReasonDialog(QDialog):
 
     def _add_choice(self, text: str, index: int) -> QRadioButton:
         button = QRadioButton(text)
-        button.setObjectName(f"reason_{index}" if index >= 0 else "reason_other")
+        button.setObjectName(f"reason_{index}" if index < len(self.labels) else "reason_other")
         self.choices.addButton(button, index)
         self._column.addWidget(button)
         return button
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A digit picks the reason of that number (0: Other, then the cursor goes to the details)."""
+        digit = event.text()
+        if self.labels and digit.isdigit() and len(digit) == 1 and not self.edit.hasFocus():
+            button = self.other if digit == "0" else self.choices.button(int(digit) - 1)
+            if button is not None:
+                button.setChecked(True)
+                (self.edit if button is self.other else button).setFocus()
+                return
+        super().keyPressEvent(event)
 
     def _update(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason()))

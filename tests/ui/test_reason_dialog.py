@@ -3,7 +3,8 @@ text (the chosen label in the language on screen, then the details), audited as 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from subject_helpers import stored
 
 from ecrf.services import forms
@@ -89,3 +90,18 @@ def test_a_completed_form_change_stores_the_chosen_reason(qtbot, session, monkey
     model = page.history_dialog.table.model()
     reason = model.index(model.rowCount() - 1, model.columnCount() - 1).data()
     assert reason == "Transcription error: ticked the wrong box"
+
+
+@pytest.mark.req("WARD-ENTRY-3")
+def test_a_usual_reason_is_picked_from_the_keyboard(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, Reasons.DATA_CHANGE)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_3)
+    assert dialog.reason() == "Data entered in error"
+    qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_0)  # Other: the cursor goes to the details
+    assert dialog.edit.hasFocus() and not _ok(dialog)
+    qtbot.keyClicks(dialog.edit, "lab report 2 replaced report 1")
+    assert dialog.reason() == "lab report 2 replaced report 1"

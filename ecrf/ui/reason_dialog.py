@@ -1,8 +1,8 @@
 """The reason prompt: a reason for a change, a removal or a step taken back, as an audit trail records it.
 
-Where the kind of step has usual reasons (a data correction, un-verifying, removing a log entry) the user
-picks one of them (its digit, or Alt+digit) and may add details; "Other" needs the details. The stored reason stays text:
-the chosen label in the language on screen, then the details ("Transcription error: from the nursing
+Where the kind of step has usual reasons (a data correction, un-verifying, removing a log entry) the
+user picks one of them (its digit) and may add details; "Other" needs the details. The stored reason stays
+text: the chosen label in the language on screen, then the details ("Transcription error: from the nursing
 notes"), so the audit trail reads the same as before and any reader can take it as it is."""
 from __future__ import annotations
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from PySide6.QtCore import QCoreApplication, QDate, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QFrame, QToolButton, QVBoxLayout, QWidget
 
 from ecrf.study import clock
@@ -21,8 +22,10 @@ ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 DATE_TYPES = (ItemType.DATE, ItemType.PARTIAL_DATE, ItemType.DATETIME)
 
 
+@cache
 def calendar_icon(size: int = 16) -> QIcon:
-    """A small calendar drawn here (no icon theme or emoji font is needed on a ward PC)."""
+    """A small calendar drawn here (no icon theme or emoji font is needed on a ward PC); drawn once, as
+    opening a form must stay fast."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -105,11 +108,10 @@ class DateField(LineField):
         self.calendar_button.setToolTip(translate("FormFields", "Pick the date from a calendar (Alt+Down)"))
         self.calendar_button.setAccessibleName(
             translate("FormFields", "Calendar: {0}").format(self.item.label.get(self.lang)))
-        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; Alt+Down opens it
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; Alt+Down
+        # opens it (handled by the page's key filter, ecrf.ui.form_editor.keys: no shortcut object per field)
         self.calendar_button.clicked.connect(self.open_calendar)
         self._row.addWidget(self.calendar_button)
-        QShortcut(QKeySequence("Alt+Down"), self.edit, self.open_calendar,
-                  context=Qt.ShortcutContext.WidgetShortcut)
         self.popup: CalendarPopup | None = None
 
     def open_calendar(self) -> None:

@@ -25,6 +25,7 @@ from ecrf.ui.trail_banner import TrailBanner
 
 if TYPE_CHECKING:
     from ecrf.ui.export_dialog import ExportDialog
+    from ecrf.ui.guide import GuideDialog
     from ecrf.ui.visit_report_dialog import VisitReportDialog
 
 # Marked for lupdate here, translated where shown (QCoreApplication.translate("MainWindow", ...)).
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self._history: list[Page] = []
         self.export_dialog: ExportDialog | None = None
         self.visit_report_dialog: VisitReportDialog | None = None
+        self.guide_dialog: GuideDialog | None = None
         self._build_menus()
         self._build_status()
         self.cover = LockCover(session, self)
@@ -248,7 +250,19 @@ class MainWindow(QMainWindow):
             self._action(monitoring_menu, self.tr("Monitoring visit report…"), self.visit_report, None,
                          "visit_report")
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("User guide"), self.show_guide, "F1", "guide")
         self._action(help_menu, self.tr("About ecrf…"), self.show_about, None, "about")
+
+    def show_guide(self) -> None:
+        """Help › User guide (F1): non-modal, in the UI language; one window, raised when asked again."""
+        from ecrf.ui.guide import GuideDialog
+
+        if self.guide_dialog is None:
+            self.guide_dialog = GuideDialog(self)
+            self.guide_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.guide_dialog.destroyed.connect(lambda _o=None: setattr(self, "guide_dialog", None))
+        self.guide_dialog.show()
+        self.guide_dialog.raise_()
 
     def show_about(self) -> None:
         from ecrf.ui.about import AboutDialog

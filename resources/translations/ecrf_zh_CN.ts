@@ -700,6 +700,41 @@ ecrf verify &quot;{0}&quot;</translation>
     </message>
 </context>
 <context>
+    <name>FormPrint</name>
+    <message>
+        <source>Save the printed form</source>
+        <translation>保存打印的表单</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save this form as a PDF to print: blank, or with the values saved so far</source>
+        <translation>将本表单保存为 PDF 以便打印：空白表单，或含目前已保存的数值</translation>
+    </message>
+    <message>
+        <source>Blank form</source>
+        <translation>空白表单</translation>
+    </message>
+    <message>
+        <source>With the saved values</source>
+        <translation>含已保存的数值</translation>
+    </message>
+    <message>
+        <source>Print form</source>
+        <translation>打印表单</translation>
+    </message>
+    <message>
+        <source>This form has entries that are not saved. The print shows only the values saved so far. Print them anyway? (To print your entries, save the form first.)</source>
+        <translation>本表单有尚未保存的输入。打印件只显示目前已保存的数值。仍要打印吗？（如需打印您刚输入的内容，请先保存表单。）</translation>
+    </message>
+    <message>
+        <source>The form was saved to {0}. Open it with a PDF viewer to print it.</source>
+        <translation>表单已保存到 {0}。请用 PDF 阅读器打开后打印。</translation>
+    </message>
+</context>
+<context>
     <name>FormSave</name>
     <message>
         <source>Answers that no longer apply</source>
@@ -783,6 +818,33 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Complete</source>
         <translation>已完成</translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <source>Save the user guide as PDF</source>
+        <translation>将用户指南另存为 PDF</translation>
+    </message>
+    <message>
+        <source>ecrf user guide</source>
+        <translation>ecrf 用户指南</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>The user guide is not installed ({0} is missing). Reinstall ecrf to get it back.</source>
+        <translation>用户指南未安装（缺少 {0}）。请重新安装 ecrf 以恢复。</translation>
+    </message>
+    <message>
+        <source>The guide could not be saved to {0}. Choose a folder you may write to, with free space.</source>
+        <translation>用户指南无法保存到 {0}。请选择您有写入权限且有剩余空间的文件夹。</translation>
+    </message>
+    <message>
+        <source>The user guide was saved to {0}.</source>
+        <translation>用户指南已保存到 {0}。</translation>
     </message>
 </context>
 <context>
@@ -1215,6 +1277,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>User guide</source>
+        <translation>用户指南</translation>
     </message>
     <message>
         <source>About ecrf…</source>

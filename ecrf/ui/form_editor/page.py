@@ -41,6 +41,7 @@ from ecrf.ui.form_editor.layout import ItemRow, form_help
 from ecrf.ui.form_editor.live import Entry, changed, live_check, loaded_entries
 from ecrf.ui.form_editor.missing_menu import choice_of, item_menu
 from ecrf.ui.form_editor.sdv_marks import SdvMarker
+from ecrf.ui.form_print import print_button
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
@@ -98,6 +99,7 @@ class FormEditorPage(Page):
         self.complete_button.setObjectName("save_complete")
         self.complete_button.clicked.connect(lambda: self.save(True))
         bar.addWidget(self.close_button)
+        bar.addWidget(print_button(self, self.session, self.ref, self.has_unsaved))
         bar.addStretch(1)
         self.verify_button = QPushButton(self.tr("Verify form"))
         self.verify_button.setObjectName("verify_form")

@@ -59,6 +59,18 @@ def test_a_refusal_banner_goes_as_the_user_leaves_the_fixed_field(qtbot, session
 
 
 @pytest.mark.req("WARD-ENTRY-1")
+def test_the_refusal_banner_counts_what_is_still_refused(qtbot, session, dialogs) -> None:  # type: ignore[no-untyped-def]
+    page = _vs_page(qtbot, session)
+    _retype(qtbot, page, "TEMP", "60")
+    _retype(qtbot, page, "PULSE", "900")
+    assert page.save() is None and "2 answer(s)" in page.banner.text()
+    _retype(qtbot, page, "PULSE", "80")
+    qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: "1 answer(s)" in page.banner.text())
+    assert page.banner.isVisible()
+
+
+@pytest.mark.req("WARD-ENTRY-1")
 def test_saved_banner_goes_at_the_next_edit_and_is_never_beside_not_saved(qtbot, session, dialogs) -> None:  # type: ignore[no-untyped-def]
     page = _vs_page(qtbot, session)
     _retype(qtbot, page, "TEMP", "37.2")

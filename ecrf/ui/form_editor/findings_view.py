@@ -65,23 +65,30 @@ class Banner(QLabel):
         self.setObjectName("banner")
         self.setWordWrap(True)
         self._holds: Callable[[], bool] | None = None
+        self._again: Callable[[], str] | None = None
         self.hide()
 
-    def say(self, text: str, kind: str, holds: Callable[[], bool] | None = None) -> None:
-        """Show `text`; `holds` says whether its cause is still there (None: until the next message)."""
+    def say(self, text: str, kind: str, holds: Callable[[], bool] | None = None,
+            again: Callable[[], str] | None = None) -> None:
+        """Show `text`; `holds` says whether its cause is still there (None: until the next message), `again`
+        words it anew while it holds (a count of answers still refused)."""
         frame, fg, bg = COLOURS[kind if kind == "ok" else Severity(kind)]
         self.setStyleSheet(f"QLabel#banner {{ color: {fg}; background: {bg}; border: 1px solid {frame}; "
                            f"border-radius: 3px; padding: 6px; }}")
         self.setText(text)
-        self._holds = holds
+        self._holds, self._again = holds, again
         self.show()
 
     def follow(self) -> None:
         """Take the message away once its cause is gone."""
-        if self._holds is not None and not self.isHidden() and not self._holds():
+        if self._holds is None or self.isHidden():
+            return
+        if not self._holds():
             self.clear_message()
+        elif self._again is not None:
+            self.setText(self._again())
 
     def clear_message(self) -> None:
-        self._holds = None
+        self._holds = self._again = None
         self.clear()
         self.hide()

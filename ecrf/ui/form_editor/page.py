@@ -264,10 +264,10 @@ class FormEditorPage(Page):
         self.banner.follow()
         return check
 
-    def has_findings(self, kind: str) -> bool:
-        """The latest live check still has findings of this kind ("hard", "incomplete")."""
+    def count_findings(self, kind: str) -> int:
+        """How many findings of this kind ("hard", "incomplete") the latest live check still has."""
         check = self.last_check
-        return check is not None and bool(check.hard if kind == "hard" else check.incomplete)
+        return 0 if check is None else len(check.hard if kind == "hard" else check.incomplete)
 
     def unchanged(self) -> Callable[[], bool]:
         """True while the entries on screen are still those of now (a message about this attempt holds)."""

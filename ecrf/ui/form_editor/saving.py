@@ -84,19 +84,27 @@ def _save(page: FormEditorPage, complete: bool) -> SaveResult | None:
 def _acceptable(page: FormEditorPage, check: FormCheck, complete: bool) -> bool:
     """Refusals found on screen already: shown inline, with a line at the top; nothing is sent."""
     if check.hard:
-        page.banner.say(translate("FormSave", "Not saved: {0} answer(s) cannot be accepted. Correct the fields "
-                                  "marked red; nothing you typed was lost.").format(len(check.hard)), "hard",
-                        holds=lambda: page.has_findings("hard"))
+        page.banner.say(_refused_text(len(check.hard)), "hard", holds=lambda: page.count_findings("hard") > 0,
+                        again=lambda: _refused_text(page.count_findings("hard")))
         page.focus_item(check.hard[0].item)
         return False
     if complete and check.incomplete:
-        page.banner.say(translate("FormSave", "Not marked complete: {0} required answer(s) are empty. Fill them "
-                                  "in, or mark them not done / unknown in the item menu (Ctrl+M), or save without "
-                                  "completing.").format(len(check.incomplete)), "incomplete",
-                        holds=lambda: page.has_findings("incomplete"))
+        page.banner.say(_incomplete_text(len(check.incomplete)), "incomplete",
+                        holds=lambda: page.count_findings("incomplete") > 0,
+                        again=lambda: _incomplete_text(page.count_findings("incomplete")))
         page.focus_item(check.incomplete[0].item)
         return False
     return True
+
+
+def _refused_text(count: int) -> str:
+    return translate("FormSave", "Not saved: {0} answer(s) cannot be accepted. Correct the fields marked red; "
+                     "nothing you typed was lost.").format(count)
+
+
+def _incomplete_text(count: int) -> str:
+    return translate("FormSave", "Not marked complete: {0} required answer(s) are empty. Fill them in, or mark "
+                     "them not done / unknown in the item menu (Ctrl+M), or save without completing.").format(count)
 
 
 def _send(page: FormEditorPage, values: dict[str, Entry], confirm: set[str], reason: str | None,

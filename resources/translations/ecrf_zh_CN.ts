@@ -1133,6 +1133,14 @@ ecrf verify &quot;{0}&quot;</translation>
         <source>No</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>Pick the date from a calendar (Alt+Down)</source>
+        <translation>从日历中选择日期（Alt+向下键）</translation>
+    </message>
+    <message>
+        <source>Calendar: {0}</source>
+        <translation>日历：{0}</translation>
+    </message>
 </context>
 <context>
     <name>FormPrint</name>
@@ -1194,10 +1202,6 @@ Save and clear them?</source>
         <translation>未保存：有 {0} 个回答无法接受。请更正标红的字段；您输入的内容均未丢失。</translation>
     </message>
     <message>
-        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (…), or save without completing.</source>
-        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（…）中标记为未做/未知，或只保存不标记完成。</translation>
-    </message>
-    <message>
         <source>Not saved:
 {0}</source>
         <translation>未保存：
@@ -1210,6 +1214,10 @@ Save and clear them?</source>
     <message>
         <source>Not saved</source>
         <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (Ctrl+M), or save without completing.</source>
+        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（Ctrl+M）中标记为未做/未知，或只保存不标记完成。</translation>
     </message>
     <message>
         <source>Confirm warnings</source>
@@ -1420,8 +1428,16 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
 <context>
     <name>ItemRow</name>
     <message>
-        <source>Missing value (ND / UNK / NA), history of this item (Ctrl+M)</source>
-        <translation>缺失值（ND / UNK / NA）、此条目的修改历史（Ctrl+M）</translation>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Item menu (Ctrl+M): missing value (ND / UNK / NA), clear the answer, history of this item</source>
+        <translation>条目菜单（Ctrl+M）：缺失值（ND / UNK / NA）、清除回答、此条目的修改历史</translation>
+    </message>
+    <message>
+        <source>Item menu: {0}</source>
+        <translation>条目菜单：{0}</translation>
     </message>
 </context>
 <context>
@@ -2179,6 +2195,61 @@ Confirm that it is correct?</source>
     <message>
         <source>not signed</source>
         <translation>未签名</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>Transcription error</source>
+        <translation>转录错误</translation>
+    </message>
+    <message>
+        <source>Source document corrected</source>
+        <translation>原始资料已更正</translation>
+    </message>
+    <message>
+        <source>Data entered in error</source>
+        <translation>数据录入错误</translation>
+    </message>
+    <message>
+        <source>Value confirmed against the source document</source>
+        <translation>已对照原始资料确认数值</translation>
+    </message>
+    <message>
+        <source>New information from the source document</source>
+        <translation>原始资料中有新信息</translation>
+    </message>
+    <message>
+        <source>Correction in answer to a query</source>
+        <translation>答复质疑时更正</translation>
+    </message>
+    <message>
+        <source>Value changed after verification</source>
+        <translation>核查后数值已更改</translation>
+    </message>
+    <message>
+        <source>Verified in error</source>
+        <translation>误核查</translation>
+    </message>
+    <message>
+        <source>Duplicate entry</source>
+        <translation>重复录入</translation>
+    </message>
+    <message>
+        <source>Entered for the wrong subject</source>
+        <translation>录入到错误的受试者</translation>
+    </message>
+    <message>
+        <source>&amp;0  Other (write the reason below)</source>
+        <translation>&amp;0  其他（请在下方填写原因）</translation>
+    </message>
+    <message>
+        <source>Details (optional; needed for Other)</source>
+        <translation>详细说明（可选；选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Details of the reason</source>
+        <translation>原因的详细说明</translation>
     </message>
 </context>
 <context>

@@ -179,3 +179,25 @@ def test_a_lockout_message_does_not_cut_off_the_demo_users(qtbot):  # type: igno
     bottom = hint.geometry().top() + hint.heightForWidth(hint.width())
     assert bottom <= login.login_button.geometry().top(), "the demo users' last row is cut off"
     assert login.width() >= 480
+
+
+@pytest.mark.req("WARD-SHELL-5")
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_matrix_fits_a_1366x768_screen_at_125_percent(session, qtbot, monkeypatch, language):  # type: ignore[no-untyped-def]
+    """1366×768 at 125 % is 1093×614 logical pixels, the task bar takes 32 of them."""
+    from ecrf.ui.i18n import install_language
+    from ecrf.ui.matrix.legend import Legend
+
+    screen = QRect(0, 0, 1093, 614 - 32)
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda _window: screen)
+    install_language(language)
+    window = MainWindow(session, idle_check_ms=3600 * 1000)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.minimumSizeHint().width() <= screen.width()
+    assert screen.contains(window.geometry().marginsAdded(screen_fit.frame_margins(window)))
+    for widget in (window.findChild(Legend), window.page.findChild(QObject, "filter_bar"), window.page.search):
+        corner = widget.mapTo(window, widget.rect().topLeft())
+        assert widget.isVisible() and window.rect().contains(QRect(corner, widget.size())), widget.objectName()
+    window.watcher.stop()

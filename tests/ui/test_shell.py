@@ -201,3 +201,22 @@ def test_the_matrix_fits_a_1366x768_screen_at_125_percent(session, qtbot, monkey
         corner = widget.mapTo(window, widget.rect().topLeft())
         assert widget.isVisible() and window.rect().contains(QRect(corner, widget.size())), widget.objectName()
     window.watcher.stop()
+
+
+def test_a_flow_layout_wraps_to_rows_and_asks_for_their_height(qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from ecrf.ui.flow_layout import flow_of
+
+    buttons = [QPushButton(f"Button number {n}") for n in range(6)]
+    holder = flow_of(buttons)
+    qtbot.addWidget(holder)
+    one_row = holder.layout().sizeHint()
+    assert holder.layout().heightForWidth(one_row.width()) == one_row.height()
+    narrow = buttons[0].sizeHint().width() + 10
+    assert holder.layout().heightForWidth(narrow) >= 6 * one_row.height()  # one button a row
+    assert holder.minimumSizeHint().width() <= narrow
+    holder.resize(narrow, holder.layout().heightForWidth(narrow))
+    holder.show()
+    tops = {button.geometry().top() for button in buttons}
+    assert len(tops) == 6 and all(holder.rect().contains(button.geometry()) for button in buttons)

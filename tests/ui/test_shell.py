@@ -23,16 +23,22 @@ from ecrf.ui.subject.page import SubjectPage
 
 
 @pytest.fixture
-def app(tmp_path, study, demo, qtbot, monkeypatch):  # type: ignore[no-untyped-def]
-    """The demo's nurse, logged in through the controller (as `ecrf gui` does), on a ward PC's screen."""
+def username() -> str:
+    return "nurse"
+
+
+@pytest.fixture
+def app(tmp_path, study, demo, qtbot, monkeypatch, username):  # type: ignore[no-untyped-def]
+    """A demo user (the nurse unless a test says otherwise), logged in through the controller (as `ecrf gui`
+    does), on a ward PC's screen."""
     monkeypatch.setattr(screen_fit, "available_geometry", lambda _window: QRect(0, 0, 1366, 768 - 40))
     controller = AppController(demo.db_path, FORMS, AppSettings(tmp_path / "ui.ini"), idle_check_ms=3600 * 1000)
     controller._study = study
     controller.start()
     login = controller.window
     assert isinstance(login, LoginWindow)
-    login.username.setText("nurse")
-    login.password.setText("demo-nurse-2020")
+    login.username.setText(username)
+    login.password.setText(f"demo-{username}-2020")
     login.login_button.click()
     assert isinstance(controller.window, MainWindow)
     yield controller
@@ -74,6 +80,21 @@ def test_switching_language_keeps_the_pages_the_unsaved_entries_and_the_window(a
     assert window.geometry() == geometry, "the window moved or changed its size"
     assert window.findChild(QAction, "action_lang_zh_CN").isChecked()
     assert not window.findChild(QAction, "action_lang_en").isChecked()
+
+
+@pytest.mark.req("WARD-SHELL-1")
+@pytest.mark.parametrize("username", ["admin"])
+def test_switching_language_keeps_the_admin_tab(app, qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTabWidget
+
+    old = app.window
+    tabs = old.page.findChild(QTabWidget)
+    last = tabs.count() - 1
+    tabs.setCurrentIndex(last)
+    old.languageRequested.emit("zh_CN")
+    qtbot.waitUntil(lambda: app.window is not old, timeout=5000)
+    assert type(app.window.page).__name__ == "AdminPage"
+    assert app.window.page.findChild(QTabWidget).currentIndex() == last
 
 
 def test_the_language_menu_ticks_the_current_language_only(app):  # type: ignore[no-untyped-def]

@@ -427,6 +427,10 @@
         <translation>停用用户</translation>
     </message>
     <message>
+        <source>Locked by the user</source>
+        <translation>用户手动锁定</translation>
+    </message>
+    <message>
         <source>Value changed</source>
         <translation>数值修改</translation>
     </message>

@@ -231,10 +231,11 @@ def confirm_password(session: SiteSession, password: str, what: str, *, username
     ledger.clear(own)
 
 
-def lock(session: SiteSession) -> None:
-    """Cover the session (idle timeout or the user's own choice); audited."""
+def lock(session: SiteSession, *, by_user: bool = False) -> None:
+    """Cover the session, audited as what it was: `user_lock` when the user chose to lock (Session › Lock now),
+    `idle_lock` after the site's idle time."""
     with session.write(Do.CHANGE_OWN_PASSWORD) as tx:
-        tx.audit(Change("idle_lock"))
+        tx.audit(Change("user_lock" if by_user else "idle_lock"))
     session.locked = True
     session.esign_open = False
 

@@ -69,6 +69,7 @@ ACTIONS: dict[str, object] = {
     "unlocked": QT_TRANSLATE_NOOP("AuditNames", "Data unlocked"),
     "user_added": QT_TRANSLATE_NOOP("AuditNames", "User added"),
     "user_deactivated": QT_TRANSLATE_NOOP("AuditNames", "User deactivated"),
+    "user_lock": QT_TRANSLATE_NOOP("AuditNames", "Locked by the user"),
     "value": QT_TRANSLATE_NOOP("AuditNames", "Value changed"),
     "value_derived": QT_TRANSLATE_NOOP("AuditNames", "Value calculated"),
     "visit_cancelled": QT_TRANSLATE_NOOP("AuditNames", "Visit cancelled"),

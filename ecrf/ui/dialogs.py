@@ -59,12 +59,18 @@ def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
 
 
 def ask_save_discard(parent: QWidget | None, title: str, text: str) -> str:
-    """'save', 'discard' or 'cancel' for leaving a screen with unsaved changes."""
-    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-               | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.Cancel)
-    return {QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+    """'save', 'discard' or 'cancel' for leaving a screen with unsaved changes. Alt+S saves, Alt+D discards,
+    Esc stays (Qt's standard buttons have no accelerators)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    save = box.addButton(QCoreApplication.translate("dialogs", "&Save"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(QCoreApplication.translate("dialogs", "&Discard"),
+                            QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QCoreApplication.translate("dialogs", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked == save else "discard" if clicked == discard else "cancel"
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

@@ -499,6 +499,10 @@
         <translation>停用用户</translation>
     </message>
     <message>
+        <source>Locked by the user</source>
+        <translation>用户手动锁定</translation>
+    </message>
+    <message>
         <source>Value changed</source>
         <translation>数值修改</translation>
     </message>
@@ -1544,6 +1548,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
+    <message>
+        <source>Locked by {0}</source>
+        <translation>已由 {0} 锁定</translation>
+    </message>
 </context>
 <context>
     <name>LogTab</name>
@@ -1702,6 +1710,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>{0} · {1} · Site {2}</source>
+        <translation>{0} · {1} · 中心 {2}</translation>
+    </message>
+    <message>
+        <source>Logged in as {0}</source>
+        <translation>登录用户名：{0}</translation>
+    </message>
+    <message>
         <source>Ready for signature…</source>
         <translation>待签名…</translation>
     </message>
@@ -1728,10 +1744,6 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>About ecrf…</source>
         <translation>关于 ecrf…</translation>
-    </message>
-    <message>
-        <source>{0} ({1}) · {2} · Site {3}</source>
-        <translation>{0}（{1}）· {2} · 中心 {3}</translation>
     </message>
     <message>
         <source>A form has entries that are not saved yet. Logging out without the password drops them. Log out anyway?</source>
@@ -3321,6 +3333,14 @@ Still open: {5} queries; {6} forms to verify.</source>
     <message>
         <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
         <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>放弃(&amp;D)</translation>
     </message>
     <message>
         <source>e.g. transcription error corrected from the source document</source>

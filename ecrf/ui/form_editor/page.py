@@ -220,6 +220,30 @@ class FormEditorPage(Page):
     def has_unsaved(self) -> bool:
         return self.state is not None and self.state.editable and bool(changed(self.initial, self.entries()))
 
+    def unsaved_entries(self) -> dict[str, Entry]:
+        """What the user changed and did not save, by item (carried over when the window is rebuilt)."""
+        entries = self.entries()
+        return {code: entries[code] for code in changed(self.initial, entries)}
+
+    def restore_entries(self, entries: dict[str, Entry]) -> None:
+        """Put unsaved entries back into this freshly opened form (a language switch rebuilt the window)."""
+        if self.state is None or not self.state.editable:
+            return
+        missing_labels = self.session.study.missing_codes
+        for code, entry in entries.items():
+            if code not in self.rows:
+                continue
+            field = self.rows[code].field
+            if isinstance(entry, Missing):
+                field.set_missing(entry.code, missing_labels[entry.code].get(self.lang)
+                                  if entry.code in missing_labels else "")
+            else:
+                field.set_missing(None)
+                field.set_entry(entry)
+            self.touched.add(code)
+        self._edited()
+        self.refresh_live()
+
     def maybe_leave(self) -> bool:
         if not self.has_unsaved():
             return True

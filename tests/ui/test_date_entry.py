@@ -91,3 +91,20 @@ def test_the_item_menu_button_says_what_it_is(qtbot, session) -> None:  # type: 
     assert more.text() == "Item" and more.arrowType() == Qt.ArrowType.DownArrow
     assert "Ctrl+M" in more.toolTip() and "history" in more.toolTip()
     assert more.accessibleName() == f"Item menu: {page.rows['TEMP'].item.label.get('en')}"
+
+
+@pytest.mark.req("WARD-ENTRY-4")
+def test_the_calendar_names_months_and_weekdays_in_the_ui_language(qtbot, session) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QLocale
+
+    from ecrf.ui.i18n import install_language
+
+    install_language("zh_CN")
+    field = _vs(qtbot, session).rows["VSDAT"].field
+    assert isinstance(field, DateField)
+    field.open_calendar()
+    assert field.popup is not None
+    names = field.popup.calendar.locale()
+    assert names.language() == QLocale.Language.Chinese
+    assert names.monthName(12) == "十二月", "month names in Chinese, as the rest of the window"
+    assert QLocale().decimalPoint() == ".", "numbers keep the C locale's decimal point"

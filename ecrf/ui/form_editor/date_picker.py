@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCalendarWidget, QFrame, QToolButton, QVBoxLayout,
 from ecrf.study import clock
 from ecrf.study.model import ItemType
 from ecrf.ui.form_editor.fields import LineField
+from ecrf.ui.i18n import calendar_locale
 
 translate = QCoreApplication.translate
 ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
@@ -71,6 +72,7 @@ class CalendarPopup(QFrame):
         layout.setContentsMargins(2, 2, 2, 2)
         self.calendar = QCalendarWidget()
         self.calendar.setObjectName("calendar")
+        self.calendar.setLocale(calendar_locale())  # month and weekday names in the UI's language
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.clicked.connect(self._pick)

@@ -13,6 +13,7 @@ CONTEXT = "AuditNames"
 # Every action a service writes (tests/ui/test_audit_tab.py checks that none is missing).
 # QT_TRANSLATE_NOOP marks the texts for lupdate; its stubs type them object, hence str() where used.
 ACTIONS: dict[str, object] = {
+    "account_unlocked": QT_TRANSLATE_NOOP("AuditNames", "Account unlocked"),
     "allocated": QT_TRANSLATE_NOOP("AuditNames", "Allocated"),
     "allocation_list_imported": QT_TRANSLATE_NOOP("AuditNames", "Allocation list imported"),
     "audit_trail_exported": QT_TRANSLATE_NOOP("AuditNames", "Audit trail exported"),
@@ -68,6 +69,7 @@ ACTIONS: dict[str, object] = {
     "unlocked": QT_TRANSLATE_NOOP("AuditNames", "Data unlocked"),
     "user_added": QT_TRANSLATE_NOOP("AuditNames", "User added"),
     "user_deactivated": QT_TRANSLATE_NOOP("AuditNames", "User deactivated"),
+    "user_lock": QT_TRANSLATE_NOOP("AuditNames", "Locked by the user"),
     "value": QT_TRANSLATE_NOOP("AuditNames", "Value changed"),
     "value_derived": QT_TRANSLATE_NOOP("AuditNames", "Value calculated"),
     "visit_cancelled": QT_TRANSLATE_NOOP("AuditNames", "Visit cancelled"),

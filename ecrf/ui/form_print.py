@@ -8,13 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from ecrf.errors import EcrfError
 from ecrf.services import form_print
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.ui import dialogs
+from ecrf.ui.file_dialogs import ask_save_file, start_folder
 
 translate = QCoreApplication.translate
 
@@ -22,8 +23,8 @@ translate = QCoreApplication.translate
 def ask_file(parent: QWidget, suggested: str) -> str | None:
     """Where to save the PDF; None when cancelled (tests replace this function)."""
     title = translate("FormPrint", "Save the printed form")
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
-    return chosen or None
+    chosen = ask_save_file(parent, "export", title, Path(suggested).name, "PDF (*.pdf)")
+    return str(chosen) if chosen else None
 
 
 def open_file(path: Path) -> bool:
@@ -57,7 +58,7 @@ def save_print(parent: QWidget, session: SiteSession, ref: FormRef, *, filled: b
             "FormPrint", "This form has entries that are not saved. The print shows only the values saved so far. "
             "Print them anyway? (To print your entries, save the form first.)")):
         return None
-    suggested = str(Path.home() / form_print.suggested_name(ref, filled=filled))
+    suggested = str(start_folder("export") / form_print.suggested_name(ref, filled=filled))
     chosen = ask_file(parent, suggested)
     if chosen is None:
         return None

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QMarginsF, QSize, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QPixmap, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from ecrf.paths import ShippedDataMissing, resource_path
 from ecrf.ui import dialogs
+from ecrf.ui.file_dialogs import ask_save_file, start_folder
 from ecrf.ui.i18n import current_language
 from ecrf.ui.screen_fit import fit_to_screen
 
@@ -62,8 +63,8 @@ def fit_images(document: QTextDocument, width: float) -> None:
 def ask_file(parent: QWidget, suggested: str) -> str | None:
     """Where to save the PDF; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("GuideDialog", "Save the user guide as PDF")
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
-    return chosen or None
+    chosen = ask_save_file(parent, "export", title, Path(suggested).name, "PDF (*.pdf)")
+    return str(chosen) if chosen else None
 
 
 class GuideDialog(QDialog):
@@ -119,7 +120,7 @@ class GuideDialog(QDialog):
     def save_pdf(self) -> Path | None:
         """The whole guide on A4 pages, images included; the path written, or None (cancelled, or not written:
         said). Written beside the target and renamed, so a failed write never leaves or keeps a wrong file."""
-        suggested = str(Path.home() / f"ecrf-user-guide-{current_language()}.pdf")
+        suggested = str(start_folder("export") / f"ecrf-user-guide-{current_language()}.pdf")
         chosen = ask_file(self, suggested)
         if chosen is None:
             return None

@@ -45,6 +45,35 @@
     </message>
 </context>
 <context>
+    <name>AdminNotices</name>
+    <message>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
+    </message>
+    <message>
+        <source>Make a backup…</source>
+        <translation>立即备份…</translation>
+    </message>
+    <message>
+        <source>No allocation list is imported yet, so no subject can be allocated to an arm. Import the list the sponsor sent before the first subject is allocated.</source>
+        <translation>尚未导入随机分配表，因此无法为任何受试者分配组别。请在分配第一位受试者之前导入申办方提供的分配表。</translation>
+    </message>
+    <message>
+        <source>The allocation list is used up ({0} entries): ask the sponsor how to continue.</source>
+        <translation>随机分配表已用完（共 {0} 条）：请咨询申办方如何继续。</translation>
+    </message>
+    <message>
+        <source>No backup of this site has been made yet. Make one now and keep it on a drive stored apart from this PC.</source>
+        <translation>本中心尚未做过备份。请立即备份，并将备份保存在与本电脑分开存放的磁盘上。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last backup was made %n day(s) ago ({0}). Make one at least every {1} days.</source>
+        <translation>
+            <numerusform>上次备份是在 %n 天前（{0}）。请至少每 {1} 天备份一次。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Users</source>
@@ -65,6 +94,45 @@
     <message>
         <source>Administration</source>
         <translation>管理</translation>
+    </message>
+</context>
+<context>
+    <name>AllocationListBox</name>
+    <message>
+        <source>Allocation list</source>
+        <translation>随机分配表</translation>
+    </message>
+    <message>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
+    </message>
+    <message>
+        <source>This study does not allocate subjects to arms: no allocation list is needed.</source>
+        <translation>本研究不为受试者分配组别：无需随机分配表。</translation>
+    </message>
+    <message>
+        <source>No allocation list is imported yet: no subject can be allocated to an arm. Import the list the sponsor sent (a CSV file with the columns rand_no and arm).</source>
+        <translation>尚未导入随机分配表：无法为任何受试者分配组别。请导入申办方提供的分配表（包含 rand_no 和 arm 两列的 CSV 文件）。</translation>
+    </message>
+    <message>
+        <source>Imported: {0} entries, {1} used, {2} left. It cannot be replaced.</source>
+        <translation>已导入：共 {0} 条，已用 {1} 条，剩余 {2} 条。分配表不能替换。</translation>
+    </message>
+    <message>
+        <source>Import the allocation list</source>
+        <translation>导入随机分配表</translation>
+    </message>
+    <message>
+        <source>Allocation list imported: {0} entries from {1}.</source>
+        <translation>随机分配表已导入：来自 {1} 的 {0} 条。</translation>
+    </message>
+    <message>
+        <source>Choose the sponsor&apos;s allocation list</source>
+        <translation>选择申办方的随机分配表</translation>
+    </message>
+    <message>
+        <source>Allocation list (*.csv);;All files (*)</source>
+        <translation>随机分配表 (*.csv);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -206,6 +274,10 @@
 </context>
 <context>
     <name>AuditNames</name>
+    <message>
+        <source>Account unlocked</source>
+        <translation>账户已解锁</translation>
+    </message>
     <message>
         <source>Allocated</source>
         <translation>已随机分配</translation>
@@ -427,6 +499,10 @@
         <translation>停用用户</translation>
     </message>
     <message>
+        <source>Locked by the user</source>
+        <translation>用户手动锁定</translation>
+    </message>
+    <message>
         <source>Value changed</source>
         <translation>数值修改</translation>
     </message>
@@ -487,6 +563,20 @@
     <message>
         <source>Choose the backup to restore</source>
         <translation>选择要恢复的备份</translation>
+    </message>
+    <message>
+        <source>No backup of this site has been made yet.</source>
+        <translation>本中心尚未做过备份。</translation>
+    </message>
+    <message>
+        <source>Last backup: {0} (today) by {1}, file {2}.</source>
+        <translation>上次备份：{0}（今天），由 {1} 完成，文件 {2}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last backup: {0} (%n day(s) ago) by {1}, file {2}.</source>
+        <translation>
+            <numerusform>上次备份：{0}（%n 天前），由 {1} 完成，文件 {2}。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Backup</source>
@@ -1047,6 +1137,14 @@ ecrf verify &quot;{0}&quot;</translation>
         <source>No</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>Pick the date from a calendar (Alt+Down)</source>
+        <translation>从日历中选择日期（Alt+向下键）</translation>
+    </message>
+    <message>
+        <source>Calendar: {0}</source>
+        <translation>日历：{0}</translation>
+    </message>
 </context>
 <context>
     <name>FormPrint</name>
@@ -1108,10 +1206,6 @@ Save and clear them?</source>
         <translation>未保存：有 {0} 个回答无法接受。请更正标红的字段；您输入的内容均未丢失。</translation>
     </message>
     <message>
-        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (…), or save without completing.</source>
-        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（…）中标记为未做/未知，或只保存不标记完成。</translation>
-    </message>
-    <message>
         <source>Not saved:
 {0}</source>
         <translation>未保存：
@@ -1124,6 +1218,10 @@ Save and clear them?</source>
     <message>
         <source>Not saved</source>
         <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (Ctrl+M), or save without completing.</source>
+        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（Ctrl+M）中标记为未做/未知，或只保存不标记完成。</translation>
     </message>
     <message>
         <source>Confirm warnings</source>
@@ -1334,8 +1432,16 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
 <context>
     <name>ItemRow</name>
     <message>
-        <source>Missing value (ND / UNK / NA), history of this item (Ctrl+M)</source>
-        <translation>缺失值（ND / UNK / NA）、此条目的修改历史（Ctrl+M）</translation>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Item menu (Ctrl+M): missing value (ND / UNK / NA), clear the answer, history of this item</source>
+        <translation>条目菜单（Ctrl+M）：缺失值（ND / UNK / NA）、清除回答、此条目的修改历史</translation>
+    </message>
+    <message>
+        <source>Item menu: {0}</source>
+        <translation>条目菜单：{0}</translation>
     </message>
 </context>
 <context>
@@ -1441,6 +1547,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Log out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Locked by {0}</source>
+        <translation>已由 {0} 锁定</translation>
     </message>
 </context>
 <context>
@@ -1600,6 +1710,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>{0} · {1} · Site {2}</source>
+        <translation>{0} · {1} · 中心 {2}</translation>
+    </message>
+    <message>
+        <source>Logged in as {0}</source>
+        <translation>登录用户名：{0}</translation>
+    </message>
+    <message>
         <source>Ready for signature…</source>
         <translation>待签名…</translation>
     </message>
@@ -1626,10 +1744,6 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>About ecrf…</source>
         <translation>关于 ecrf…</translation>
-    </message>
-    <message>
-        <source>{0} ({1}) · {2} · Site {3}</source>
-        <translation>{0}（{1}）· {2} · 中心 {3}</translation>
     </message>
     <message>
         <source>A form has entries that are not saved yet. Logging out without the password drops them. Log out anyway?</source>
@@ -2093,6 +2207,61 @@ Confirm that it is correct?</source>
     <message>
         <source>not signed</source>
         <translation>未签名</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>Transcription error</source>
+        <translation>转录错误</translation>
+    </message>
+    <message>
+        <source>Source document corrected</source>
+        <translation>原始资料已更正</translation>
+    </message>
+    <message>
+        <source>Data entered in error</source>
+        <translation>数据录入错误</translation>
+    </message>
+    <message>
+        <source>Value confirmed against the source document</source>
+        <translation>已对照原始资料确认数值</translation>
+    </message>
+    <message>
+        <source>New information from the source document</source>
+        <translation>原始资料中有新信息</translation>
+    </message>
+    <message>
+        <source>Correction in answer to a query</source>
+        <translation>答复质疑时更正</translation>
+    </message>
+    <message>
+        <source>Value changed after verification</source>
+        <translation>核查后数值已更改</translation>
+    </message>
+    <message>
+        <source>Verified in error</source>
+        <translation>误核查</translation>
+    </message>
+    <message>
+        <source>Duplicate entry</source>
+        <translation>重复录入</translation>
+    </message>
+    <message>
+        <source>Entered for the wrong subject</source>
+        <translation>录入到错误的受试者</translation>
+    </message>
+    <message>
+        <source>&amp;0  Other (write the reason below)</source>
+        <translation>&amp;0  其他（请在下方填写原因）</translation>
+    </message>
+    <message>
+        <source>Details (optional; needed for Other)</source>
+        <translation>详细说明（可选；选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Details of the reason</source>
+        <translation>原因的详细说明</translation>
     </message>
 </context>
 <context>
@@ -2996,6 +3165,10 @@ Day 0: {5}</source>
         <translation>临时密码</translation>
     </message>
     <message>
+        <source>Yes – locked out until {0} ({1} failed logins)</source>
+        <translation>是 – 已锁定至 {0}（{1} 次登录失败）</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>是</translation>
     </message>
@@ -3033,6 +3206,10 @@ Day 0: {5}</source>
     <message>
         <source>Deactivate…</source>
         <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解除锁定…</translation>
     </message>
     <message>
         <source>Change my password…</source>
@@ -3094,6 +3271,14 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
         <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
         <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
     </message>
+    <message>
+        <source>Unlock user</source>
+        <translation>解除用户锁定</translation>
+    </message>
+    <message>
+        <source>Lift the lockout of {0} ({1}) after {2} failed logins? Do it only when you know that {0} made them (e.g. {0} called you); their password stays as it is. Give the reason:</source>
+        <translation>解除 {0}（{1}）在 {2} 次登录失败后的锁定？仅在确认这些尝试确为 {0} 本人所为时（例如 {0} 给您打了电话）才这样做；其密码保持不变。请填写原因：</translation>
+    </message>
 </context>
 <context>
     <name>VisitReportDialog</name>
@@ -3148,6 +3333,14 @@ Still open: {5} queries; {6} forms to verify.</source>
     <message>
         <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
         <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>放弃(&amp;D)</translation>
     </message>
     <message>
         <source>e.g. transcription error corrected from the source document</source>

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +24,7 @@ from ecrf.ui.admin import audit_events
 from ecrf.ui.admin.audit_events import AuditModel, export_header, export_row
 from ecrf.ui.admin.audit_filter import FilterBar
 from ecrf.ui.background import Operation
+from ecrf.ui.file_dialogs import ask_save_file
 
 # Widest a column gets from its contents; longer texts are elided ("…") and the tooltip shows them whole. With
 # these caps every column but the stretching last one (Reason) fits a 1366 px screen in English and Chinese.
@@ -34,13 +34,11 @@ CAPPED = {audit_events.USER: 110, audit_events.ROLE: 130, audit_events.ACTION: 1
 
 def ask_export_target(parent: QWidget, suggested: str) -> Path | None:
     """Where to write the CSV; None when cancelled (tests replace this function)."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    name, _chosen = QFileDialog.getSaveFileName(
-        parent, QCoreApplication.translate("AuditBrowser", "Export the audit trail as"),
-        str(Path(folder) / suggested), QCoreApplication.translate("AuditBrowser", "CSV for Excel (*.csv)"))
-    if not name:
+    name = ask_save_file(parent, "export", QCoreApplication.translate("AuditBrowser", "Export the audit trail as"),
+                         suggested, QCoreApplication.translate("AuditBrowser", "CSV for Excel (*.csv)"))
+    if name is None:
         return None
-    return Path(name) if Path(name).suffix else Path(name).with_suffix(".csv")
+    return name if name.suffix else name.with_suffix(".csv")
 
 
 class AuditBrowser(QWidget):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLin
 
 from ecrf.services.audit_trail import TrailChoices, TrailFilter
 from ecrf.ui.audit_names import action_name
+from ecrf.ui.i18n import calendar_locale
 
 TYPING_PAUSE_MS = 400  # the subject box filters once the user pauses, not at every keystroke
 
@@ -67,6 +68,7 @@ class FilterBar(QWidget):
         edit = QDateEdit(QDate(today.year, today.month, today.day))
         edit.setObjectName(name)
         edit.setCalendarPopup(True)
+        edit.calendarWidget().setLocale(calendar_locale())  # month and weekday names in the UI's language
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setEnabled(False)
         use.toggled.connect(edit.setEnabled)

@@ -49,6 +49,7 @@ class Header(QWidget):
             parts.append(self.tr("last saved {0} by {1}").format(shown_time(state.updated_at),
                                                                      state.updated_by))
         self.details.setText("  ·  ".join(parts))
+        self.details.setStyleSheet("")  # no longer the red of an error shown before this state was read
         self._show_title()
 
     def set_dirty(self, dirty: bool) -> None:

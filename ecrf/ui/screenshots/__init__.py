@@ -58,7 +58,7 @@ def quiet_dialogs() -> None:
     dialogs.ask_yes_no = lambda *a: True
     dialogs.ask_save_discard = lambda *a: "discard"
     dialogs.ask_text = lambda *a, **k: None
-    dialogs.ask_reason = lambda *a: None
+    dialogs.ask_reason = lambda *a, **k: None
 
 
 def make_demo(folder: Path):  # type: ignore[no-untyped-def]

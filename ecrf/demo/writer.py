@@ -242,7 +242,9 @@ def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) ->
             save_forms(session, pending, today=today)
             return
         except (NeedsConfirmation, ValuesRefused) as exc:
-            index = next(i for i, s in enumerate(pending) if s.ref == exc.params.get("ref"))
+            index = next((i for i, s in enumerate(pending) if s.ref == exc.params.get("ref")), None)
+            if index is None:  # a refusal that names no form of the batch: nothing to adjust
+                raise
             tries[index] += 1
             if tries[index] == 5:
                 log.warning("Demo: %s could not be saved.", pending[index].ref)

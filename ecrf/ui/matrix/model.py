@@ -52,8 +52,10 @@ class SubjectMatrixModel(QAbstractTableModel):
     def __init__(self, study: Study, parent: Any = None) -> None:
         super().__init__(parent)
         self.study = study
-        self._rows: list[SubjectRow] = []
+        self._given: list[SubjectRow] = []  # in the order set_rows had them
+        self._rows: list[SubjectRow] = []  # in the order shown (sorted)
         self._search_keys: list[str] = []
+        self._order: tuple[int, Qt.SortOrder] | None = None  # the column and direction last sorted on
         self._visits = study.visits
         self._logs = study.logs
         self._monitoring: dict[tuple[str, str], MonitoringState] = {}
@@ -84,11 +86,40 @@ class SubjectMatrixModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[SubjectRow]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._given = list(rows)
+        self._arrange()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows on `column` (its SortRole values), stable as Qt's own sort.
+
+        The model sorts itself rather than leaving it to the proxy: the proxy's C++ sort calls data()
+        twice per comparison (~40,000 calls into Python for 2,000 subjects, at every search keystroke);
+        here each row's key is computed once and Python's `sorted` does the rest."""
+        self._order = (column, order) if 0 <= column < self.columnCount() else None
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        before = [self._rows[index.row()] for index in persistent]
+        self._arrange()
+        where = {id(row): n for n, row in enumerate(self._rows)}
+        self.changePersistentIndexList(persistent, [self.index(where[id(row)], index.column())
+                                                    for row, index in zip(before, persistent, strict=True)])
+        self.layoutChanged.emit()
+
+    def _arrange(self) -> None:
+        """Order the given rows by the last sort, and key each for the search."""
+        rows = self._given
+        if self._order is not None:
+            column, order = self._order
+            keys = [self.sort_value(row, column) for row in rows]
+            # reverse=True keeps rows with equal keys in their given order too, as Qt's stable sort does
+            positions = sorted(range(len(rows)), key=keys.__getitem__,
+                               reverse=order == Qt.SortOrder.DescendingOrder)
+            rows = [rows[n] for n in positions]
+        self._rows = rows
         # Every number a user may type to find the subject, in one lower-cased string per row.
         self._search_keys = ["\n".join(n.casefold() for n in (r.label, r.screening_no, r.subject_id, r.rand_no) if n)
-                             for r in self._rows]
-        self.endResetModel()
+                             for r in rows]
 
     def set_monitoring(self, states: dict[tuple[str, str], MonitoringState]) -> None:
         """SDV, query, signature and lock states per (subject, visit), shown as symbols in the visit cells."""
@@ -139,6 +170,15 @@ class SubjectMatrixModel(QAbstractTableModel):
         if column >= FIXED_COLUMNS:
             return self._log_data(row, self._logs[visit_at - len(self._visits)], role)
         return self._fixed_data(row, column, role)
+
+    def sort_value(self, row: SubjectRow, column: int) -> Any:
+        """What data(SortRole) gives for this row's cell in `column`."""
+        visit_at = column - FIXED_COLUMNS
+        if 0 <= visit_at < len(self._visits):
+            return self._visit_data(row.cells[visit_at], SortRole)
+        if column >= FIXED_COLUMNS:
+            return self._log_data(row, self._logs[visit_at - len(self._visits)], SortRole)
+        return self._fixed_data(row, column, SortRole)
 
     def _fixed_data(self, row: SubjectRow, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):

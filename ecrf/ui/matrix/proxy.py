@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from ecrf.services.overview import SubjectRow
 from ecrf.study.status import SubjectStatus
 from ecrf.ui.matrix.model import SubjectMatrixModel
+from ecrf.ui.matrix.search import normalise
 
 ACTIVE = "active"  # status filter key: in screening or enrolled
 
@@ -31,7 +32,8 @@ class SubjectFilterProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str) -> None:
-        self._change(search=text.strip().casefold())
+        self._model.set_search(normalise(text))  # before the rows are re-filtered and painted
+        self._change(search=normalise(text))
 
     def set_arm(self, arm: str | None) -> None:
         self._change(arm=arm or None)

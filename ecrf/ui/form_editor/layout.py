@@ -20,7 +20,7 @@ from ecrf.study.findings import Finding
 from ecrf.study.model import Form, Item, Text
 from ecrf.ui.form_editor.choices import make_field
 from ecrf.ui.form_editor.fields import Field
-from ecrf.ui.form_editor.findings_view import FindingLabel, worst
+from ecrf.ui.form_editor.findings_view import FindingLabel, paint_text, worst
 
 LABEL_WIDTH = 300
 REQUIRED_MARK = ' <span style="color:#c62828; font-weight:bold">*</span>'
@@ -29,7 +29,7 @@ REQUIRED_MARK = ' <span style="color:#c62828; font-weight:bold">*</span>'
 def grey_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #5f6b73;")
+    paint_text(label, "#5f6b73")
     font = QFont(label.font())
     font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
     label.setFont(font)

@@ -72,11 +72,18 @@ class Field(QFrame):
             unit = QLabel(item.unit.get(lang))
             unit.setObjectName("unit")
             self._row.addWidget(unit)
-        self.badge = QLabel()
-        self.badge.setObjectName("missing")
-        paint_text(self.badge, BADGE_COLOUR, bold=True)
-        self.badge.hide()
-        self._row.addWidget(self.badge)
+        self._badge: QLabel | None = None  # made at the first missing code: most fields never get one
+
+    @property
+    def badge(self) -> QLabel:
+        """The missing-code label, last in the row (a bold label costs more to make than the whole field)."""
+        if self._badge is None:
+            self._badge = QLabel()
+            self._badge.setObjectName("missing")
+            paint_text(self._badge, BADGE_COLOUR, bold=True)
+            self._badge.hide()
+            self._row.addWidget(self._badge)
+        return self._badge
 
     # -- the interface the page uses ------------------------------------------------------
 
@@ -107,8 +114,9 @@ class Field(QFrame):
     def set_missing(self, code: str | None, label: str = "") -> None:
         """Mark the item ND/UNK/NA (the typed entry stays underneath, greyed, and comes back)."""
         self._missing = code
-        self.badge.setText(f"{code} – {label}" if code else "")
-        self.badge.setVisible(code is not None)
+        if code is not None or self._badge is not None:
+            self.badge.setText(f"{code} – {label}" if code else "")
+            self.badge.setVisible(code is not None)
         for widget in self.focus_widgets():
             widget.setEnabled(code is None)
         self.edited.emit()

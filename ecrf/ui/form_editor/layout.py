@@ -37,9 +37,10 @@ def grey_label(text: str) -> QLabel:
 
 
 class ItemRow(QWidget):
-    """menuRequested(item code, where to pop the menu up, in global coordinates)."""
+    """menuRequested(item code, where to pop the menu up, in global coordinates); queryClicked(item code)."""
 
     menuRequested = Signal(str, QPoint)
+    queryClicked = Signal(str)  # item code: its query mark was clicked
 
     def __init__(self, item: Item, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,24 +73,43 @@ class ItemRow(QWidget):
             self.help = grey_label(item.help.get(lang))
             below.addWidget(self.help)
             self.label.setToolTip(item.help.get(lang))
-        self.findings = FindingLabel()
-        self.findings.setObjectName(f"findings_{item.code}")
-        below.addWidget(self.findings)
+        self._below = below
+        self._findings: FindingLabel | None = None  # made at the first finding (see findings)
         entry = QHBoxLayout()
         entry.setSpacing(4)
         entry.addWidget(self.field)
         entry.addWidget(self.more, 0, Qt.AlignmentFlag.AlignTop)
-        self.query_mark = QToolButton()  # a query on this item: its state's symbol; click opens the thread
-        self.query_mark.setObjectName(f"query_mark_{item.code}")
-        self.query_mark.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.query_mark.hide()
-        entry.addWidget(self.query_mark, 0, Qt.AlignmentFlag.AlignTop)
+        self._query_mark: QToolButton | None = None  # made for the first query (see query_mark)
         entry.addStretch(1)
         self._entry = entry
         grid.addWidget(self.label, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(entry, 0, 1)
         grid.addLayout(below, 1, 1)
         grid.setColumnStretch(1, 1)
+
+    # Most items never get a finding or a query: their labels are made when first needed, which halves the
+    # widgets a form is built from (and opening a form is what users wait for).
+    @property
+    def findings(self) -> FindingLabel:
+        """The messages under the item."""
+        if self._findings is None:
+            self._findings = FindingLabel()
+            self._findings.setObjectName(f"findings_{self.item.code}")
+            self._below.addWidget(self._findings)
+        return self._findings
+
+    @property
+    def query_mark(self) -> QToolButton:
+        """A query on this item: its state's symbol, after the "…" button and the SDV mark; a click emits
+        queryClicked."""
+        if self._query_mark is None:
+            self._query_mark = QToolButton()
+            self._query_mark.setObjectName(f"query_mark_{self.item.code}")
+            self._query_mark.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self._query_mark.hide()
+            self._query_mark.clicked.connect(lambda _c=False: self.queryClicked.emit(self.item.code))
+            self._entry.insertWidget(self._entry.count() - 1, self._query_mark, 0, Qt.AlignmentFlag.AlignTop)
+        return self._query_mark
 
     def add_marker(self, widget: QWidget) -> None:
         """A mark beside the field's "…" button (source data verification)."""
@@ -103,6 +123,8 @@ class ItemRow(QWidget):
 
     def set_query_mark(self, mark: tuple[str, str] | None) -> None:
         """(symbol, tooltip) of the item's most pressing query, or None."""
+        if mark is None and self._query_mark is None:
+            return
         self.query_mark.setVisible(mark is not None)
         if mark is not None:
             self.query_mark.setText(mark[0])
@@ -113,7 +135,8 @@ class ItemRow(QWidget):
 
     def show_findings(self, own: list[Finding], marked: list[Finding], lang: str, confirmed_note: str) -> None:
         """`own`: messages shown under this item; `marked`: all findings that colour its frame."""
-        self.findings.show_findings(own, lang, confirmed_note)
+        if own or self._findings is not None:
+            self.findings.show_findings(own, lang, confirmed_note)
         severity = worst(marked)
         self.field.set_severity(severity.value if severity else None)
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
 from ecrf.study import yamlsource
-from ecrf.study.yamlsource import LineList, LineMap, parse_yaml
+from ecrf.study.yamlsource import LineList, LineMap, YamlSyntaxError, parse_yaml
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 
@@ -38,6 +39,7 @@ SAMPLES = [
     b"s: !!set {a, b}\no: !!omap [{a: 1}]\nt: !!str 12\n",  # explicit tags: the constructor's way
     b"a: &x {k: 1}\nb: *x\n",  # an alias: the constructor's way, after the alias check
 ]
+REFUSED = [b"a: !!seq {x: 1}\n", b"a: !!map [1, 2]\n", b"a: !!python/name:os.system\n"]
 
 
 @pytest.mark.parametrize("data", [*SAMPLES, *(p.read_bytes() for p in sorted(FORMS.glob("*.yaml")))])
@@ -50,3 +52,12 @@ def test_an_alias_is_never_expanded_by_the_tree_build() -> None:
     root = builder.loader.get_single_node()
     with pytest.raises(yamlsource._NotATree):
         builder.build(root)
+
+
+@pytest.mark.parametrize("data", REFUSED)
+def test_tags_on_the_wrong_node_are_syntax_problems(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    with pytest.raises(YamlSyntaxError) as fast:  # a problem with its line, never a crash
+        parse_yaml(data)
+    with pytest.raises(YamlSyntaxError) as slow:
+        _by_constructor(monkeypatch, data)
+    assert (fast.value.line, fast.value.message) == (slow.value.line, slow.value.message) == (1, ANY)

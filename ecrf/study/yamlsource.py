@@ -47,7 +47,15 @@ class _LineLoader(_BaseLoader):
     pass
 
 
+def _wrong_node(node: yaml.Node, expected: str) -> yaml.constructor.ConstructorError:
+    """`!!seq` on a mapping and the like: a syntax problem with a line, not a crash of the loader."""
+    return yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} needs {expected}, not a {getattr(node, 'id', 'value')}",
+                                             node.start_mark)
+
+
 def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
+    if not isinstance(node, yaml.MappingNode):
+        raise _wrong_node(node, "a mapping")
     mapping = LineMap()
     mapping.line = node.start_mark.line + 1
     yield mapping
@@ -66,6 +74,8 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
 
 
 def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Any:
+    if not isinstance(node, yaml.SequenceNode):
+        raise _wrong_node(node, "a sequence")
     seq = LineList()
     seq.line = node.start_mark.line + 1
     yield seq
@@ -181,9 +191,11 @@ class _TreeBuilder:
             if scalar is None:
                 raise _NotATree  # an explicit tag: the constructor says what it makes of it
             return scalar(self.loader, node)
-        if node.tag not in (_MAP_TAG, _SEQ_TAG):
-            raise _NotATree
-        return self._mapping(node) if isinstance(node, yaml.MappingNode) else self._sequence(node)
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return self._sequence(node)
+        raise _NotATree  # an explicit tag (!!set, !!omap, !!seq on a mapping …)
 
     def _mapping(self, node: yaml.MappingNode) -> LineMap:
         mapping = LineMap()

@@ -120,6 +120,7 @@ def test_proxy_filters_search_and_sort(study) -> None:  # type: ignore[no-untype
                         ("S002", ["CN01-002"]), ("nobody", [])):
         proxy.set_search(text)
         assert labels() == found, text
+        assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == hinted.get(text, found)
     proxy.set_search("")
     proxy.sort(model.visit_column("D14"), Qt.SortOrder.AscendingOrder)
     assert labels()[0] == "CN01-001"  # work to do sorts first

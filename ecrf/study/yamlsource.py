@@ -49,7 +49,8 @@ class _LineLoader(_BaseLoader):
 
 def _wrong_node(node: yaml.Node, expected: str) -> yaml.constructor.ConstructorError:
     """`!!seq` on a mapping and the like: a syntax problem with a line, not a crash of the loader."""
-    return yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} needs {expected}, not a {getattr(node, 'id', 'value')}",
+    kind = getattr(node, "id", "value")  # 'mapping', 'sequence' or 'scalar'
+    return yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} needs {expected}, not a {kind}",
                                              node.start_mark)
 
 

@@ -146,3 +146,17 @@ def test_tab_moves_from_item_to_item_through_choices(qtbot, session) -> None:  #
     qtbot.keyClick(focus(), Qt.Key.Key_Tab)
     assert page.rows["SPUTUM"].owns(focus())
     assert page.rows["COUGH"].field.entry() == "Y"
+
+
+def test_item_labels_wrap_only_when_too_long_for_one_line(qtbot, study) -> None:  # type: ignore[no-untyped-def]
+    """A wrapped label is laid out again for every width Qt tries: only labels too long for a line wrap,
+    and none is cut (its one line fits the label column)."""
+    from ecrf.ui.form_editor.layout import LABEL_WIDTH, ItemRow
+
+    rows = [ItemRow(item, "en") for item in study.form("IE").items + study.form("VS").items]
+    for row in rows:
+        qtbot.addWidget(row)
+        if not row.label.wordWrap():
+            assert row.label.sizeHint().width() <= LABEL_WIDTH
+    wrapped = {row.item.code for row in rows if row.label.wordWrap()}
+    assert "TEMP" not in wrapped and "IEEX01" in wrapped  # "Temperature"; a three-line exclusion criterion

@@ -36,6 +36,11 @@ def grey_label(text: str) -> QLabel:
     return label
 
 
+def _fits_one_line(label: QLabel, text: str) -> bool:
+    """`text` and the required mark fit the label's width on one line (with room to spare for the bold *)."""
+    return label.fontMetrics().horizontalAdvance(f"{text} **") <= LABEL_WIDTH - 12
+
+
 class ItemRow(QWidget):
     """menuRequested(item code, where to pop the menu up, in global coordinates); queryClicked(item code)."""
 
@@ -53,8 +58,10 @@ class ItemRow(QWidget):
         self.label = QLabel(escape(item.label.get(lang)) + (REQUIRED_MARK if item.required else ""))
         self.label.setObjectName(f"label_{item.code}")
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setWordWrap(True)
         self.label.setFixedWidth(LABEL_WIDTH)
+        # Wrapping makes Qt lay the label out again for every width it tries (most of a form's layout time):
+        # only a label too long for one line wraps.
+        self.label.setWordWrap(not _fits_one_line(self.label, item.label.get(lang)))
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label.setContentsMargins(0, 5, 0, 0)  # level with the text of the field beside it
         self.field: Field = make_field(item, lang)

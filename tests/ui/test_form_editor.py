@@ -156,7 +156,9 @@ def test_item_labels_wrap_only_when_too_long_for_one_line(qtbot, study) -> None:
     rows = [ItemRow(item, "en") for item in study.form("IE").items + study.form("VS").items]
     for row in rows:
         qtbot.addWidget(row)
-        if not row.label.wordWrap():
+        assert row.label.wordWrap() is not row.label.one_line
+        if row.label.one_line:  # plain text (its * painted beside it), and not cut
+            assert row.label.textFormat() is Qt.TextFormat.PlainText and row.label.text() == row.item.label.get("en")
             assert row.label.sizeHint().width() <= LABEL_WIDTH
     wrapped = {row.item.code for row in rows if row.label.wordWrap()}
     assert "TEMP" not in wrapped and "IEEX01" in wrapped  # "Temperature"; a three-line exclusion criterion

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from ecrf.ui.form_editor.findings_view import FindingLabel, paint_text, worst
 
 LABEL_WIDTH = 300
 REQUIRED_MARK = ' <span style="color:#c62828; font-weight:bold">*</span>'
+REQUIRED_COLOUR = QColor("#c62828")
 
 
 def grey_label(text: str) -> QLabel:
@@ -36,9 +37,39 @@ def grey_label(text: str) -> QLabel:
     return label
 
 
-def _fits_one_line(label: QLabel, text: str) -> bool:
-    """`text` and the required mark fit the label's width on one line (with room to spare for the bold *)."""
-    return label.fontMetrics().horizontalAdvance(f"{text} **") <= LABEL_WIDTH - 12
+class ItemLabel(QLabel):
+    """The item's name, with a red * when an answer is required.
+
+    A name that fits on one line is plain text and its * is painted beside it; a longer one wraps, as rich
+    text with the * in it. Rich text, and wrapping even more (Qt lays a wrapped label out again for every
+    width it tries), are most of the time a form takes to appear; most names are short."""
+
+    def __init__(self, text: str, required: bool) -> None:
+        super().__init__()
+        self.setFixedWidth(LABEL_WIDTH)
+        self.one_line = self.fontMetrics().horizontalAdvance(f"{text} **") <= LABEL_WIDTH - 12
+        self._paint_mark = required and self.one_line
+        if self.one_line:
+            self.setTextFormat(Qt.TextFormat.PlainText)
+            self.setText(text)
+        else:
+            self.setTextFormat(Qt.TextFormat.RichText)
+            self.setWordWrap(True)
+            self.setText(escape(text) + (REQUIRED_MARK if required else ""))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._paint_mark:
+            return
+        painter = QPainter(self)
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(REQUIRED_COLOUR)
+        area = self.contentsRect()
+        area.setLeft(area.left() + self.fontMetrics().horizontalAdvance(self.text() + " "))
+        painter.drawText(area, int(self.alignment()), "*")
+        painter.end()
 
 
 class ItemRow(QWidget):
@@ -55,13 +86,8 @@ class ItemRow(QWidget):
         grid.setContentsMargins(0, 3, 0, 3)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(1)
-        self.label = QLabel(escape(item.label.get(lang)) + (REQUIRED_MARK if item.required else ""))
+        self.label = ItemLabel(item.label.get(lang), item.required)
         self.label.setObjectName(f"label_{item.code}")
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setFixedWidth(LABEL_WIDTH)
-        # Wrapping makes Qt lay the label out again for every width it tries (most of a form's layout time):
-        # only a label too long for one line wraps.
-        self.label.setWordWrap(not _fits_one_line(self.label, item.label.get(lang)))
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.label.setContentsMargins(0, 5, 0, 0)  # level with the text of the field beside it
         self.field: Field = make_field(item, lang)

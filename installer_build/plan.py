@@ -86,6 +86,7 @@ def required_sources(root: Path = ROOT) -> dict[str, Path]:
         "resources/translations/*.qm (run: python scripts/translations.py release)":
             root / "resources" / "translations" / "ecrf_zh_CN.qm",
         "resources/icons/ecrf.png (the app icon)": root / "resources" / "icons" / "ecrf.png",
+        "resources/guide (the user guide of Help › User guide)": root / "resources" / "guide" / "en" / "index.html",
         "ecrf/store/migrations (the database migrations)": root / "ecrf" / "store" / "migrations" / "env.py",
         "ecrf/study/expr/grammar.lark (the expression grammar)": root / "ecrf" / "study" / "expr" / "grammar.lark",
     }

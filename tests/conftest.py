@@ -112,6 +112,19 @@ def sites(tmp_path, study) -> SiteMaker:  # type: ignore[no-untyped-def]
     return SiteMaker(tmp_path, study)
 
 
+@pytest.fixture(scope="session")
+def unallocated_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
+    """A new site as `sites.make(allocation=False)` makes it (users, no allocation list, no backup), made once
+    per run; `unallocated_copy(template, tmp_path)` gives a test its own copy."""
+    db, _ = SiteMaker(tmp_path_factory.mktemp("unallocated"), study).make(allocation=False)
+    return db.parent
+
+
+def unallocated_copy(template: Path, tmp_path: Path) -> Path:
+    shutil.copytree(template, tmp_path / "site")
+    return tmp_path / "site" / "site.db"
+
+
 @dataclass
 class DemoCopy:
     db_path: Path

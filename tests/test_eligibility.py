@@ -83,3 +83,10 @@ def test_the_derived_eligibility_item_agrees(study):
     assert validate_form(study.form("IE"), ALL_MET, subject=subject, where=where).derived["IEELIG"] == "Y"
     failing = validate_form(study.form("IE"), ALL_MET | {"IEEX01": "Y"}, subject=subject, where=where)
     assert failing.derived["IEELIG"] == "N"
+
+
+def test_a_reason_names_its_criterion_once(study):  # issue 16, item 13: "Exclusion 1 (Exclusion 1: …)"
+    result = eligibility_of(study, ALL_MET | {"IEEX01": "Y"}, subject_aged(study, "1970-05-05"))
+    reason = result.reasons[0]
+    assert reason.text.get("en").startswith("Exclusion 1: Pregnancy") and str(reason).count("Exclusion 1") == 1
+    assert reason.text.get("zh").count("排除标准") == 1

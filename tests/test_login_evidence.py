@@ -98,7 +98,7 @@ def test_the_second_lock_says_two_minutes(sites, study):  # type: ignore[no-unty
         with pytest.raises((LoginFailed, AccountLocked)):
             auth.login(db, study, "admin", "wrong-password", clock=time.clock)
     time.move(minutes=2)
-    with pytest.raises(AccountLocked, match=r"locked for 2 minute") as second:
+    with pytest.raises(AccountLocked, match=r"refused for 2 minute") as second:
         auth.login(db, study, "admin", "wrong-password", clock=time.clock)
     assert second.value.code == "login-failed-now-locked"
 

@@ -13,8 +13,7 @@ import sqlcipher3
 from conftest import ADMIN_PASSWORD
 from subject_helpers import screen, stored
 
-from ecrf.cli import site as cli_site
-from ecrf.services import forms
+from ecrf.services import allocation, forms
 from ecrf.services.auth import login
 from ecrf.services.errors import InvalidInput, ValuesRefused
 from ecrf.services.subject_data import FormRef
@@ -225,7 +224,7 @@ def test_allocation_import_refuses_a_device_and_a_huge_file(ecrf, sites, tmp_pat
     _coded(import_("/dev/zero"), "allocation-file-not-a-file")  # used to grow until the kernel killed it
     huge = tmp_path / "huge.csv"
     with open(huge, "wb") as handle:  # sparse: no disk space used
-        handle.truncate(cli_site.MAX_ALLOCATION_BYTES + 1)
+        handle.truncate(allocation.MAX_ALLOCATION_BYTES + 1)
     _coded(import_(huge), "allocation-file-too-large")
     _coded(import_(tmp_path / "none.csv"), "allocation-file-unreadable")
 

@@ -342,7 +342,8 @@ def test_lockout_after_five_failures_with_a_growing_wait(sites, study, time):
     for attempt in range(1, 5):
         with pytest.raises(LoginFailed, match=f"{5 - attempt} attempt\\(s\\) left"):
             login_at(db, study, "nurse", time, password="wrong-password")
-    with pytest.raises(AccountLocked, match=r"locked for 1 minute\(s\) after 5 failed attempts") as locked:
+    refused = r"After 5 failed attempts, logins as 'nurse' are refused for 1 minute\(s\)"
+    with pytest.raises(AccountLocked, match=refused) as locked:
         login_at(db, study, "nurse", time, password="wrong-password")
     assert "nurse" in locked.value.message
 
@@ -350,15 +351,15 @@ def test_lockout_after_five_failures_with_a_growing_wait(sites, study, time):
     with pytest.raises(AccountLocked) as still:  # even the right password, while locked
         login_at(db, study, "nurse", time)
     until = (time.now - timedelta(seconds=30) + timedelta(minutes=1)).strftime("%H:%M")
-    assert f"locked after 5 failed logins until {until}" in still.value.message
-    assert "ask the site administrator to reset your password" in still.value.message
+    assert f"After 5 failed attempts, logins as 'nurse' are refused until {until}" in still.value.message
+    assert "ask the site administrator to reset the password" in still.value.message
     other = login_at(db, study, "investigator", time)  # other accounts are not locked
     other.close()
 
     time.move(seconds=31)  # the first lock is over; the next failure locks for longer
     with pytest.raises(AccountLocked) as longer:
         login_at(db, study, "nurse", time, password="wrong-password")
-    minutes = int(re.search(r"locked for (\d+) minute", longer.value.message)[1])  # type: ignore[index]
+    minutes = int(re.search(r"refused for (\d+) minute", longer.value.message)[1])  # type: ignore[index]
     assert minutes >= 2
 
     time.move(minutes=minutes, seconds=-5)

@@ -2,6 +2,7 @@
 the role and who may, and nothing written (21 CFR 11.10(g))."""
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,10 +19,13 @@ from subject_helpers import (
 )
 
 from ecrf.services import (
+    allocation,
     audit_trail,
+    audit_trail_export,
     auth,
     auto_queries,
     backup,
+    backup_status,
     charts,
     editing,
     esign,
@@ -40,7 +44,9 @@ from ecrf.services import (
     subjects,
     users,
 )
-from ecrf.services.errors import PermissionDenied
+from ecrf.services.audit_trail import TrailFilter
+from ecrf.services.auth import MAX_FAILURES, login
+from ecrf.services.errors import AccountLocked, LoginFailed, PermissionDenied
 from ecrf.services.permissions import ALLOWED, ROLE_NAMES, Do
 from ecrf.services.queries import QueryPlace
 from ecrf.services.session import SiteSession
@@ -74,10 +80,13 @@ def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
     db_path, _ = maker.make(allocation=role != "site_admin")
     admin = maker.login(db_path, "admin")
     try:
-        for name in ("leaver", "forgetful", "promoted"):
+        for name in ("leaver", "forgetful", "promoted", "locked"):
             users.add_user(admin, name, f"{name.title()} Tester", "nurse", password=f"{name}-password-1")
     finally:
         admin.close()
+    for _ in range(MAX_FAILURES):  # "locked" is locked out, so that lifting the lock can succeed
+        with contextlib.suppress(LoginFailed, AccountLocked):
+            login(db_path, maker.study, "locked", "not-the-password")
     investigator = maker.login(db_path, "investigator")
     try:
         screened = [screen(investigator), screen(investigator)]
@@ -255,6 +264,12 @@ class Call:
         return self.name
 
 
+def _import_allocation_file(w: World) -> int:
+    path = w.folder / "allocation.csv"
+    path.write_text("rand_no,arm\nA001,MSC\nA002,CTRL\n", encoding="utf-8")
+    return allocation.import_allocation_file(w.session, path)
+
+
 CALLS = [
     Call("users.add_user", Do.MANAGE_USERS,
          lambda w: users.add_user(w.session, "newcomer", "New Comer", "nurse"), "user_added"),
@@ -267,9 +282,14 @@ CALLS = [
          "role_changed"),
     Call("users.list_users", Do.MANAGE_USERS, _list_users, None),
     Call("subjects.screen_subject", Do.SCREEN, lambda w: subjects.screen_subject(w.session), "subject_screened"),
-    Call("subjects.import_allocation_list", Do.IMPORT_ALLOCATION,
-         lambda w: subjects.import_allocation_list(w.session, "rand_no,arm\nA001,MSC\nA002,CTRL\n"),
-         "allocation_list_imported"),
+    Call("allocation.import_allocation_file+subjects.import_allocation_list", Do.IMPORT_ALLOCATION,
+         _import_allocation_file, "allocation_list_imported"),
+    # Everyone may see whether the list is there (CHANGE_OWN_PASSWORD: the action every role has).
+    Call("allocation.allocation_state", Do.CHANGE_OWN_PASSWORD, lambda w: allocation.allocation_state(w.session),
+         None),
+    Call("users.unlock_account", Do.MANAGE_USERS,
+         lambda w: users.unlock_account(w.session, "locked", "called, recognised"), "account_unlocked"),
+    Call("backup_status.last_backup", Do.BACKUP, lambda w: backup_status.last_backup(w.session), None),
     Call("subjects.allocate", Do.ALLOCATE, lambda w: subjects.allocate(w.session, w.screened[0]), "allocated"),
     Call("subjects.allocate_manually", Do.ALLOCATE_MANUALLY,
          lambda w: subjects.allocate_manually(w.session, w.screened[1], "MSC", "M100", "list not reachable"),
@@ -289,6 +309,12 @@ CALLS = [
     Call("audit_trail.verify", Do.VERIFY_AUDIT, _verify, None),
     Call("audit_trail.events", Do.READ_AUDIT, _events, None),
     Call("audit_trail.item_history", Do.READ_DATA, _item_history, None),
+    Call("audit_trail.page", Do.READ_AUDIT, lambda w: audit_trail.page(w.session, TrailFilter(), size=5), None),
+    Call("audit_trail.count", Do.READ_AUDIT, lambda w: audit_trail.count(w.session, TrailFilter()), None),
+    Call("audit_trail.choices", Do.READ_AUDIT, lambda w: audit_trail.choices(w.session), None),
+    Call("audit_trail_export.export_csv", Do.READ_AUDIT,
+         lambda w: audit_trail_export.export_csv(w.session, TrailFilter(), w.folder / "trail.csv", ["No."],
+                                                 lambda e: [str(e.seq)], ""), audit_trail_export.EXPORTED),
     Call("backup.backup", Do.BACKUP, _backup, "backup"),
     Call("backup.rekey", Do.REKEY, lambda w: backup.rekey(w.session), "rekey"),
     Call("auth.change_own_password", Do.CHANGE_OWN_PASSWORD, _change_own_password, "password_changed"),
@@ -378,9 +404,9 @@ def test_role_may_or_may_not_make_the_call(worlds, role, call):
     assert not (w.folder / "backup.zip").exists() or Do.BACKUP in ALLOWED[role]
 
 
-SESSION_MODULES = (audit_trail, auth, auto_queries, backup, charts, editing, esign, esign_views, export, forms, locks,
-                   logs, monitoring_view, overview, queries, sdv, signing, site_settings, sponsor_queries, subjects,
-                   users)
+SESSION_MODULES = (allocation, audit_trail, audit_trail_export, auth, auto_queries, backup, backup_status, charts,
+                   editing, esign, esign_views, export, forms, locks, logs, monitoring_view, overview, queries, sdv,
+                   signing, site_settings, sponsor_queries, subjects, users)
 
 
 def test_the_table_covers_every_service_call_that_takes_a_session():

@@ -35,6 +35,21 @@ register("cli", {
         "Give the path of the site database file, e.g. --db D:/trial/site.db.",
         "--db 路径 {path} 无法使用：{reason}。",
         "请给出中心数据库文件的路径，例如 --db D:/trial/site.db。"),
+    "no-site-at-default": M(
+        "There is no site database at {db}, where site commands look when no --db is given (the data folder's "
+        "site.db, which `ecrf gui` opens too).",
+        "Give the database with `--db PATH`, or make the demo with `ecrf demo` and use it with `--db {demo_db}` "
+        "(`ecrf init` creates a real site at the default).",
+        "{db} 处没有中心数据库；未给出 --db 时，中心命令都在此处查找（数据文件夹中的 site.db，`ecrf gui` 也打开它）。",
+        "请用 `--db 路径` 指定数据库，或用 `ecrf demo` 创建演示中心后以 `--db {demo_db}` 使用它"
+        "（`ecrf init` 在默认位置创建正式中心）。"),
+    "no-site-at-path": M(
+        "There is no site database at {db} (the --db path given).",
+        "Check the path, or make the demo with `ecrf demo` and use it with `--db {demo_db}` "
+        "(`ecrf init --db {db}` creates a real site there).",
+        "{db}（所给的 --db 路径）处没有中心数据库。",
+        "请检查路径，或用 `ecrf demo` 创建演示中心后以 `--db {demo_db}` 使用它"
+        "（`ecrf init --db {db}` 在该处创建正式中心）。"),
     "db-path-is-folder": M(
         "The --db path {path} is a folder, not a database file.",
         "Give the database file in it, e.g. --db {example}.",
@@ -50,26 +65,6 @@ register("cli", {
         "Check the path (its length, the drive, the permissions and the free space) and try again.",
         "无法读取或写入文件：{path}：{reason}。",
         "请检查路径（长度、驱动器、权限和剩余空间）后重试。"),
-    "allocation-file-not-a-file": M(
-        "{path} is not a regular file (a folder, a device or a pipe).",
-        "Give the allocation list's CSV file.",
-        "{path} 不是普通文件（而是文件夹、设备或管道）。",
-        "请给出随机分配表的 CSV 文件。"),
-    "allocation-file-too-large": M(
-        "{path} is larger than {limit_mb} MB, far more than any allocation list; nothing was imported.",
-        "Check that this is the allocation list (CSV: rand_no,arm).",
-        "{path} 大于 {limit_mb} MB，远超任何随机分配表；未导入任何内容。",
-        "请确认这是随机分配表（CSV：rand_no,arm）。"),
-    "allocation-file-unreadable": M(
-        "Cannot read {path}: {reason}.",
-        "Check the path and that the file can be opened.",
-        "无法读取 {path}：{reason}。",
-        "请检查路径以及该文件能否打开。"),
-    "allocation-file-not-utf8": M(
-        "{path} is not UTF-8 text.",
-        "Save the allocation list as a UTF-8 CSV file.",
-        "{path} 不是 UTF-8 文本。",
-        "请将随机分配表保存为 UTF-8 编码的 CSV 文件。"),
     "demo-unavailable": M(
         "The demo site is not available in this version of ecrf.",
         "Install ecrf with its demo (pip install -e .) to make one.",

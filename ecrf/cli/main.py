@@ -30,6 +30,7 @@ from ecrf.crashlog import report_crash
 from ecrf.errors import EcrfError
 from ecrf.paths import default_demo_db, default_forms_dir, default_site_db
 from ecrf.services.permissions import ALLOWED
+from ecrf.store.errors import NoSite
 from ecrf.study.describe import describe
 from ecrf.study.loader import load_study
 from ecrf.study.parsing import has_broken_character
@@ -111,7 +112,7 @@ def _add_site_commands(sub: Subparsers) -> None:
     demo.add_argument("--sites", type=_count, default=3, metavar="N", help="with --sponsor: how many sites (default 3)")
     demo.set_defaults(run=cli_demo.cmd_demo)
 
-    users = _group(sub, "users", "user accounts: list, add, deactivate, reset-password, role, passwd")
+    users = _group(sub, "users", "user accounts: list, add, deactivate, reset-password, role, unlock, passwd")
     _site(users, "list", "list the accounts of the site", cli_users.cmd_list)
     add = _site(users, "add", "add an account; prints its temporary password", cli_users.cmd_add)
     add.add_argument("--username", required=True)
@@ -127,6 +128,9 @@ def _add_site_commands(sub: Subparsers) -> None:
     role.add_argument("--username", required=True)
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--reason", required=True)
+    unlock = _site(users, "unlock", "lift a lockout after failed logins (the password stays)", cli_users.cmd_unlock)
+    unlock.add_argument("--username", required=True)
+    unlock.add_argument("--reason", required=True)
     _site(users, "passwd", "change your own password (current, then new)", cli_users.cmd_passwd)
 
     audit = _group(sub, "audit", "the audit trail: verify, acknowledge, show")
@@ -240,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _refuse_broken_text(args)
         return int(args.run(args))
     except EcrfError as exc:  # a refusal or a fault the user can act on: its code and message, never a traceback
-        _print_error(exc)
+        _print_error(no_site_for_cli(exc, args))
         return int(getattr(exc, "exit_code", EXIT_PROBLEMS))  # a few refusals have a code of their own (gui)
     except Cancelled:
         print("Cancelled.", file=sys.stderr)
@@ -276,6 +280,19 @@ def cli_language() -> str:
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+def no_site_for_cli(exc: EcrfError, args: argparse.Namespace) -> EcrfError:
+    """The store's "no site database here" in the command line's words: which path was tried (and that it is
+    the default the GUI opens too, when no --db was given) and the two ways on, `--db PATH` or the demo at the
+    path `ecrf demo` really makes (not `site.db`, which a site command would look for next)."""
+    if not isinstance(exc, NoSite) or getattr(args, "run", None) is cli_demo.cmd_demo:
+        return exc
+    at_default = getattr(args, "db", None) is None
+    if exc.code == "no-site" or (exc.code == "database-folder-missing" and at_default):  # no data folder yet
+        code = "no-site-at-default" if at_default else "no-site-at-path"
+        return CliError(code, db=exc.params.get("db", default_site_db()), demo_db=default_demo_db())
+    return exc  # a given path whose folder is gone: the store's words (a removed drive) fit better
 
 
 def _print_error(exc: EcrfError) -> None:

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import errno
-import os
-from pathlib import Path
 
-from ecrf.cli.common import CliError, secrets_of, site_db, site_session, site_study
+from ecrf.cli.common import secrets_of, site_db, site_session, site_study
 from ecrf.export.bundle.identity import format_fingerprint
-from ecrf.services import subjects
+from ecrf.services import allocation
 from ecrf.services.auth import recover_password
 from ecrf.services.signing import site_certificate
 from ecrf.services.site_setup import create_site
@@ -52,35 +49,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
-# A list of 100,000 rows is about 2 MB; anything near this is not an allocation list (or is /dev/zero).
-MAX_ALLOCATION_BYTES = 16 * 1024 * 1024
-
-
 def cmd_allocation_import(args: argparse.Namespace) -> int:
-    text = read_allocation_file(args.file)
     with site_session(args) as session:
-        count = subjects.import_allocation_list(session, text)
+        count = allocation.import_allocation_file(session, args.file)
     print(f"Allocation list imported: {count} entries from {args.file}.")
     return 0
-
-
-def read_allocation_file(given: Path) -> str:
-    """The list's text: a regular file, read up to a cap, so a device or an endless pipe cannot grow the
-    process until the system kills it."""
-    try:
-        path = given.expanduser()
-        if not path.is_file():
-            if not path.exists():
-                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
-            raise CliError("allocation-file-not-a-file", path=given)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_ALLOCATION_BYTES + 1)
-    except (OSError, RuntimeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise CliError("allocation-file-unreadable", path=given, reason=reason) from None
-    if len(data) > MAX_ALLOCATION_BYTES:
-        raise CliError("allocation-file-too-large", path=given, limit_mb=MAX_ALLOCATION_BYTES // 2**20)
-    try:  # newlines as read_text() gives them, so the list's recorded digest is as before
-        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError:
-        raise CliError("allocation-file-not-utf8", path=given) from None

@@ -16,10 +16,25 @@ def _handover(username: str, password: str) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     with site_session(args) as session:
         accounts = users.list_users(session)
-    rows = [(u.username, u.full_name, u.role, "active" if u.active else "inactive",
+    rows = [(u.username, u.full_name, u.role, _status(u),
              "temporary" if u.must_change_password else f"changed {u.password_changed_at[:10]}")
             for u in accounts]
     print(table(("username", "full name", "role", "status", "password"), rows))
+    return 0
+
+
+def _status(user: users.UserInfo) -> str:
+    if not user.active:
+        return "inactive"
+    if user.locked_until is not None:
+        return f"locked until {user.locked_until[11:16]} UTC ({user.failed_logins} failed logins)"
+    return "active"
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    with site_session(args) as session:
+        users.unlock_account(session, args.username, args.reason)
+    print(f"The lockout of {args.username} is lifted; the password is unchanged.")
     return 0
 
 

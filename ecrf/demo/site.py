@@ -47,9 +47,9 @@ class DemoSite:
 DEMO_USERS = (
     DemoUser("admin", "site_admin", "Ada Admin (demo)", "demo-admin-2020"),
     DemoUser("investigator", "investigator", "Dr Lin Zhao (demo)", "demo-investigator-2020"),
-    DemoUser("nurse", "nurse", "Mei Chen (demo nurse)", "demo-nurse-2020"),
-    DemoUser("monitor", "monitor", "Sam Patel (demo monitor)", "demo-monitor-2020"),
-    DemoUser("reader", "read_only", "Jo Kim (demo reader)", "demo-reader-2020"),
+    DemoUser("nurse", "nurse", "Mei Chen (demo)", "demo-nurse-2020"),
+    DemoUser("monitor", "monitor", "Sam Patel (demo)", "demo-monitor-2020"),
+    DemoUser("reader", "read_only", "Jo Kim (demo)", "demo-reader-2020"),
 )
 
 

@@ -116,7 +116,7 @@ def _start_session(database: Database, study: Study, username: str, clock: Clock
     with sealed_write(database, clock, session.actor) as tx:
         session_keys(tx)
         reached = _check_ledger(tx, ledger)
-        _record_failed_logins(tx, pending)
+        record_failed_logins(tx, pending)
         tx.audit(Change("login", new_value=f"{LEDGER_MARK}{reached}"))
     if ledger.damaged or ledger.serial != reached:
         ledger.restart_at(reached)
@@ -165,7 +165,7 @@ def _check_ledger(tx: Tx, ledger: LoginLedger) -> int:
     return max(now, reached)
 
 
-def _record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:
+def record_failed_logins(tx: Tx, pending: list[dict[str, str]]) -> None:
     """Failures seen while the database was closed join the audit trail, with their own time. One already
     there was moved in by a login killed before it could drop it from the ledger: it is not added twice."""
     for record in pending:
@@ -199,7 +199,7 @@ def reauthenticate(session: SiteSession, password: str) -> None:
     session.esign_open = False
     pending = ledger.pending()
     with session.write(Do.CHANGE_OWN_PASSWORD) as tx:  # every role may; it only writes audit events
-        _record_failed_logins(tx, pending)
+        record_failed_logins(tx, pending)
         tx.audit(Change("unlock"))
     ledger.drop_pending(len(pending))
     ledger.clear(session.actor.username)
@@ -225,16 +225,17 @@ def confirm_password(session: SiteSession, password: str, what: str, *, username
         failure = _failed(ledger, own, session.clock, what)
         pending = ledger.pending()
         with session.write(Do.CHANGE_OWN_PASSWORD) as tx:  # every role may; it only writes audit events
-            _record_failed_logins(tx, pending)
+            record_failed_logins(tx, pending)
         ledger.drop_pending(len(pending))
         raise failure
     ledger.clear(own)
 
 
-def lock(session: SiteSession) -> None:
-    """Cover the session (idle timeout or the user's own choice); audited."""
+def lock(session: SiteSession, *, by_user: bool = False) -> None:
+    """Cover the session, audited as what it was: `user_lock` when the user chose to lock (Session › Lock now),
+    `idle_lock` after the site's idle time."""
     with session.write(Do.CHANGE_OWN_PASSWORD) as tx:
-        tx.audit(Change("idle_lock"))
+        tx.audit(Change("user_lock" if by_user else "idle_lock"))
     session.locked = True
     session.esign_open = False
 

@@ -12,6 +12,42 @@ DATA_MESSAGES: dict[str, Message] = {
         "Use the subject id or the screening number.",
         "本中心没有受试者“{label}”。",
         "请使用受试者编号或筛选号。"),
+    "allocation-file-not-a-file": M(
+        "{path} is not a regular file (a folder, a device or a pipe).",
+        "Give the allocation list's CSV file.",
+        "{path} 不是普通文件（而是文件夹、设备或管道）。",
+        "请给出随机分配表的 CSV 文件。"),
+    "allocation-file-too-large": M(
+        "{path} is larger than {limit_mb} MB, far more than any allocation list; nothing was imported.",
+        "Check that this is the allocation list (CSV: rand_no,arm).",
+        "{path} 大于 {limit_mb} MB，远超任何随机分配表；未导入任何内容。",
+        "请确认这是随机分配表（CSV：rand_no,arm）。"),
+    "allocation-file-unreadable": M(
+        "Cannot read {path}: {reason}.",
+        "Check the path and that the file can be opened.",
+        "无法读取 {path}：{reason}。",
+        "请检查路径以及该文件能否打开。"),
+    "allocation-file-is-workbook": M(
+        "{path} is a spreadsheet workbook (Excel), not a CSV file; nothing was imported.",
+        "Open it in the spreadsheet program, save it as \"CSV UTF-8\" (columns rand_no and arm) and import that file.",
+        "{path} 是电子表格工作簿（Excel），不是 CSV 文件；未导入任何内容。",
+        "请在电子表格软件中打开它，另存为“CSV UTF-8”（包含 rand_no 和 arm 两列）后导入该文件。"),
+    "allocation-file-not-utf8": M(
+        "{path} is not UTF-8 text.",
+        "Save the allocation list as a UTF-8 CSV file.",
+        "{path} 不是 UTF-8 文本。",
+        "请将随机分配表保存为 UTF-8 编码的 CSV 文件。"),
+    "allocation-list-other-study": M(
+        "None of the arms in the allocation list ({found}) is an arm of this study ({arms}): it is the list of "
+        "another study. Nothing was imported.",
+        "Ask the sponsor for this study's allocation list and import that one.",
+        "随机分配表中的组别（{found}）均不是本研究的组别（{arms}）：这是其他研究的分配表。未导入任何内容。",
+        "请向申办方索取本研究的随机分配表后导入。"),
+    "allocation-list-same-imported": M(
+        "This allocation list was imported already (the same file); nothing was changed.",
+        "Nothing needs to be done: allocation uses it.",
+        "该随机分配表已导入（同一文件）；未作任何更改。",
+        "无需操作：分配时会使用它。"),
     "allocation-list-exists": M(
         "The allocation list was imported already and cannot be replaced.",
         "Ask the sponsor how to continue if it is used up or wrong.",

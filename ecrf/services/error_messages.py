@@ -28,11 +28,14 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "此中心数据库属于研究 {site_study}，但加载的研究定义是 {loaded_study}。",
         "请使用 {site_study} 的表单定义启动 ecrf。"),
     # -- logins and passwords ------------------------------------------------------------------------------
+    # The lockout counts by the username typed, whether or not such a user exists, and its words are the same
+    # for both: they never say "the account", so a guesser cannot tell a real username from a made-up one.
     "login-failed": M(
         "Wrong username or password.",
-        "{left} attempt(s) left before the account is locked; check the username, the password and Caps Lock.",
+        "{left} attempt(s) left before logins with this username are refused for a while; check the username, "
+        "the password and Caps Lock.",
         "用户名或密码错误。",
-        "账户锁定前还可尝试 {left} 次；请检查用户名、密码以及大写锁定键。"),
+        "还可尝试 {left} 次，之后将暂时拒绝使用该用户名登录；请检查用户名、密码以及大写锁定键。"),
     "login-failed-read-only": M(
         "Wrong username or password.",
         "The site is on read-only media, so this attempt cannot be recorded or counted; check the username, the "
@@ -40,16 +43,16 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "用户名或密码错误。",
         "此中心位于只读介质上，本次尝试无法记录或计数；请检查用户名、密码以及大写锁定键。"),
     "login-failed-now-locked": M(
-        "Wrong username or password. The account '{username}' is now locked for {minutes} minute(s) after "
-        "{failures} failed attempts.",
-        "Wait, or ask the site administrator to reset your password.",
-        "用户名或密码错误。账户“{username}”因 {failures} 次登录失败，现已锁定 {minutes} 分钟。",
-        "请等待，或请中心管理员重置您的密码。"),
+        "Wrong username or password. After {failures} failed attempts, logins as '{username}' are refused for "
+        "{minutes} minute(s).",
+        "Wait, or ask the site administrator to reset the password.",
+        "用户名或密码错误。因 {failures} 次尝试失败，{minutes} 分钟内将拒绝以“{username}”登录。",
+        "请等待，或请中心管理员重置密码。"),
     "account-locked": M(
-        "The account '{username}' is locked after {failures} failed logins until {until}.",
-        "Wait until then, or ask the site administrator to reset your password.",
-        "账户“{username}”因 {failures} 次登录失败被锁定，直至 {until}。",
-        "请等到该时间，或请中心管理员重置您的密码。"),
+        "After {failures} failed attempts, logins as '{username}' are refused until {until}.",
+        "Wait until then, or ask the site administrator to reset the password.",
+        "因 {failures} 次尝试失败，在 {until} 之前将拒绝以“{username}”登录。",
+        "请等到该时间，或请中心管理员重置密码。"),
     "account-inactive": M(
         "The account '{username}' is not active at this site.",
         "Ask the site administrator.",
@@ -121,6 +124,16 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Ask another site administrator.",
         "您不能停用自己的账户。",
         "请联系另一位中心管理员。"),
+    "account-unlock-reason-required": M(
+        "Lifting a lockout needs a reason (e.g. the user called and was recognised).",
+        "Give the reason.",
+        "解除锁定需要填写原因（例如用户来电且已核实身份）。",
+        "请填写原因。"),
+    "account-not-locked": M(
+        "'{username}' is not locked out (the lock may have run out already).",
+        "Nothing needs to be done: the user can log in.",
+        "“{username}”未被锁定（锁定可能已自动解除）。",
+        "无需操作：该用户可以登录。"),
     "user-already-inactive": M(
         "'{username}' is already deactivated.",
         "Nothing needs to be done.",
@@ -231,6 +244,11 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Export again to include everything.",
         "本次导出进行时另一次导出已完成；未保留任何内容。",
         "请重新导出，以包含全部内容。"),
+    "audit-export-failed": M(
+        "The audit trail could not be exported to {path}: {reason}. Nothing was written.",
+        "Choose another folder (one you may write to, with free space) and export again.",
+        "稽查轨迹无法导出到 {path}：{reason}。未写入任何内容。",
+        "请选择另一个文件夹（有写入权限且有剩余空间）后重新导出。"),
 }
 
 

@@ -64,12 +64,12 @@ def read_only_notice(session: SiteSession) -> ReadOnly | None:
     return ReadOnly("opened-read-only", db=session.database.paths.db)
 
 
-def lock(session: SiteSession) -> None:
+def lock(session: SiteSession, *, by_user: bool = False) -> None:
     """`auth.lock`; on a read-only site the cover goes up without its audit event (which cannot be written)."""
     if session.database.read_only:
         session.locked = True
         return
-    auth.lock(session)
+    auth.lock(session, by_user=by_user)
 
 
 def reauthenticate(session: SiteSession, password: str) -> None:

@@ -66,6 +66,8 @@ def import_allocation_list(session: SiteSession, csv_text: str) -> int:
     rows = _parse_allocation_csv(session.study, csv_text)
     digest = hashlib.sha256(csv_text.encode("utf-8")).hexdigest()
     with session.write(Do.IMPORT_ALLOCATION) as tx:
+        if tx.site.allocation_list_sha256 == digest:
+            raise WrongState("allocation-list-same-imported")
         if tx.site.allocation_list_sha256 is not None:
             raise WrongState("allocation-list-exists")
         for seq, (rand_no, arm) in enumerate(rows, start=1):
@@ -80,7 +82,13 @@ def _parse_allocation_csv(study: Study, csv_text: str) -> list[tuple[str, str]]:
     if reader.fieldnames is None or not {"rand_no", "arm"} <= {f.strip() for f in reader.fieldnames}:
         raise InvalidInput("allocation-list-not-csv")
     arms, rows, seen = {a.code for a in study.arms}, [], set()
-    for line, row in enumerate(reader, start=2):
+    records = list(reader)
+    found = {(row.get("arm") or "").strip() for row in records} - {""}
+    # Not one arm in common, even ignoring case: another study's list, not a typo in a line (the line says that).
+    if found and not {a.casefold() for a in found} & {a.casefold() for a in arms}:
+        raise InvalidInput("allocation-list-other-study", found=", ".join(sorted(found)[:5]),
+                           arms=", ".join(sorted(arms)))
+    for line, row in enumerate(records, start=2):
         rand_no, arm = (row.get("rand_no") or "").strip(), (row.get("arm") or "").strip()
         if arm not in arms:
             raise InvalidInput("allocation-arm-unknown", line=line, arm=arm, arms=", ".join(sorted(arms)))

@@ -1,4 +1,5 @@
-"""User accounts: add, deactivate, reset a password, change a role (site admin only; all audited)."""
+"""User accounts: add, deactivate, reset a password, change a role, lift a login lockout (site admin only; all
+audited)."""
 from __future__ import annotations
 
 import secrets
@@ -7,12 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ecrf.services import keys
-from ecrf.services.auth import set_password
+from ecrf.services.auth import record_failed_logins, set_password
 from ecrf.services.errors import InvalidInput, NotFound, WrongState
 from ecrf.services.permissions import ALLOWED, Do
 from ecrf.services.session import SiteSession, Tx, slot_of
 from ecrf.services.site_setup import check_username
 from ecrf.store.audit import Change
+from ecrf.store.clock import parse_utc
 from ecrf.store.files import LoginLedger
 from ecrf.store.models import User
 
@@ -25,6 +27,8 @@ class UserInfo:
     active: bool
     password_changed_at: str
     must_change_password: bool
+    locked_until: str | None = None  # UTC text while failed logins keep the account locked out
+    failed_logins: int = 0  # consecutive failures since the last successful login
 
 
 def temporary_password() -> str:
@@ -33,9 +37,48 @@ def temporary_password() -> str:
 
 
 def list_users(session: SiteSession) -> list[UserInfo]:
+    """Every account, with its lockout as the file of failed logins holds it (a wrong password cannot open
+    the database, so the lockout lives beside it)."""
+    ledger = LoginLedger(session.database.paths.logins)
     with session.read(Do.MANAGE_USERS) as db:
-        return [UserInfo(u.username, u.full_name, u.role, u.active, u.password_changed_at, u.must_change_password)
-                for u in db.scalars(select(User).order_by(User.username))]
+        users = list(db.scalars(select(User).order_by(User.username)))
+    listed = []
+    for u in users:
+        account = ledger.account(u.username)
+        listed.append(UserInfo(u.username, u.full_name, u.role, u.active, u.password_changed_at,
+                               u.must_change_password, _locked_until(session, account.get("locked_until")),
+                               int(account.get("failures") or 0)))
+    return listed
+
+
+def _locked_until(session: SiteSession, until: object) -> str | None:
+    """`until` while it is still ahead (a lock that has run out is no lock), else None."""
+    if not isinstance(until, str):
+        return None
+    try:
+        return until if parse_utc(until) > session.clock.now() else None
+    except ValueError:
+        return None
+
+
+def unlock_account(session: SiteSession, username: str, reason: str) -> None:
+    """Lift a lockout before it runs out (the user called the administrator). The failed logins that caused
+    it join the audit trail first, in the same sealed transaction, so the trail shows why it was locked."""
+    session.require(Do.MANAGE_USERS)
+    if not reason.strip():
+        raise InvalidInput("account-unlock-reason-required")
+    ledger = LoginLedger(session.database.paths.logins)
+    until = _locked_until(session, ledger.account(username).get("locked_until"))
+    pending = ledger.pending()
+    with session.write(Do.MANAGE_USERS) as tx:
+        _user(tx, username)
+        if until is None:
+            raise WrongState("account-not-locked", username=username)
+        record_failed_logins(tx, pending)
+        tx.audit(Change("account_unlocked", item=username, old_value=f"locked until {until}",
+                        new_value="unlocked", reason=reason.strip()))
+    ledger.drop_pending(len(pending))
+    ledger.clear(username)
 
 
 def _check_role(role: str) -> None:

@@ -1,41 +1,68 @@
-"""A readable plain-text summary of a study definition (for `ecrf describe`)."""
+"""A readable plain-text summary of a study definition (for `ecrf describe`), in the study's languages:
+the headings follow `lang` as the labels do, so a Chinese summary is Chinese throughout."""
 from __future__ import annotations
 
 from ecrf.study.model import Study, Visit
 
+# The summary's own words; codes, numbers and the fingerprint stay as they are in every language.
+_EN = {
+    "study": "Study {oid} · definition version {version} · phase {phase} · {planned} subjects planned · "
+             "languages {languages}",
+    "fingerprint": "Definition fingerprint (SHA-256 of forms/): {fingerprint}",
+    "arms": "Arms ({n})", "planned": "{n} planned",
+    "schedule": "Visit schedule ({n} visits; day relative to Day 0 = allocation)",
+    "visit": "visit", "day": "day", "window": "window", "arm_forms": "{arm} forms",
+    "logs": "Logs (repeating, whole study): {logs}", "none": "none", "log": "log",
+    "forms": "Forms ({n})",
+    "form": "{label}: {items} items ({required} required, {calculated} calculated), {checks} checks · {visits}",
+    "total": "{items} items in {forms} forms, {codelists} codelists.",
+}
+_ZH = {
+    "study": "研究 {oid} · 定义版本 {version} · {phase} 期 · 计划 {planned} 例受试者 · 语言 {languages}",
+    "fingerprint": "研究定义指纹（forms/ 的 SHA-256）：{fingerprint}",
+    "arms": "组别（{n}）", "planned": "计划 {n} 例",
+    "schedule": "访视计划（{n} 次访视；天数相对于第 0 天 = 分组日）",
+    "visit": "访视", "day": "天", "window": "窗口", "arm_forms": "{arm} 表单",
+    "logs": "日志（可重复，贯穿全研究）：{logs}", "none": "无", "log": "日志",
+    "forms": "表单（{n}）",
+    "form": "{label}：{items} 个条目（{required} 个必填，{calculated} 个计算），{checks} 项核查 · {visits}",
+    "total": "共 {items} 个条目，{forms} 个表单，{codelists} 个代码表。",
+}
+WORDS = {"en": _EN, "zh": _ZH}
+
 
 def describe(study: Study, lang: str = "en") -> str:
+    words = WORDS.get(lang, _EN)
     info = study.info
     lines = [
         f"{info.title.get(lang)}",
-        f"Study {info.oid} · definition version {info.version} · phase {info.phase or '-'} · "
-        f"{info.planned_subjects or '?'} subjects planned · languages {', '.join(info.languages)}",
-        f"Definition fingerprint (SHA-256 of forms/): {study.fingerprint}",
+        words["study"].format(oid=info.oid, version=info.version, phase=info.phase or "-",
+                              planned=info.planned_subjects or "?", languages=", ".join(info.languages)),
+        words["fingerprint"].format(fingerprint=study.fingerprint),
         "",
-        f"Arms ({len(study.arms)})",
+        words["arms"].format(n=len(study.arms)),
     ]
     for arm in study.arms:
-        planned = f"{arm.planned_subjects} planned" if arm.planned_subjects is not None else ""
+        planned = words["planned"].format(n=arm.planned_subjects) if arm.planned_subjects is not None else ""
         lines.append(f"  {arm.code:<6} {arm.label.get(lang)}  [{arm.type}; {planned}]")
-    lines += ["", f"Visit schedule ({len(study.visits)} visits; day relative to Day 0 = allocation)"]
-    lines += _schedule_table(study, lang)
-    lines += ["", f"Logs (repeating, whole study): {', '.join(study.logs) or 'none'}",
-              "", f"Forms ({len(study.forms)})"]
+    lines += ["", words["schedule"].format(n=len(study.visits))]
+    lines += _schedule_table(study, lang, words)
+    lines += ["", words["logs"].format(logs=", ".join(study.logs) or words["none"]),
+              "", words["forms"].format(n=len(study.forms))]
     for code, form in sorted(study.forms.items()):
-        n_items = len(form.items)
-        n_req = sum(1 for i in form.items if i.required)
-        n_calc = sum(1 for i in form.items if i.is_calculated)
-        visits = ", ".join(study.visits_of_form(code)) or ("log" if code in study.logs else "-")
-        lines.append(f"  {code:<6} {form.label.get(lang)}: {n_items} items ({n_req} required, {n_calc} calculated), "
-                     f"{len(form.checks)} checks · {visits}")
+        visits = ", ".join(study.visits_of_form(code)) or (words["log"] if code in study.logs else "-")
+        lines.append(f"  {code:<6} " + words["form"].format(
+            label=form.label.get(lang), items=len(form.items), required=sum(1 for i in form.items if i.required),
+            calculated=sum(1 for i in form.items if i.is_calculated), checks=len(form.checks), visits=visits))
     total = sum(len(f.items) for f in study.forms.values())
-    lines += ["", f"{total} items in {len(study.forms)} forms, {len(study.codelists)} codelists."]
+    lines += ["", words["total"].format(items=total, forms=len(study.forms), codelists=len(study.codelists))]
     return "\n".join(lines)
 
 
-def _schedule_table(study: Study, lang: str) -> list[str]:
+def _schedule_table(study: Study, lang: str, words: dict[str, str]) -> list[str]:
     arms = [a.code for a in study.arms]
-    header = f"  {'visit':<6} {'day':>4}  {'window':<9} " + "  ".join(f"{a} forms" for a in arms)
+    header = (f"  {_pad(words['visit'], 6)} {_pad(words['day'], 4, right=True)}  {_pad(words['window'], 9)} "
+              + "  ".join(words["arm_forms"].format(arm=a) for a in arms))
     rows = [header]
     for visit in study.visits:
         window = f"-{visit.window_before}/+{visit.window_after}"
@@ -50,3 +77,9 @@ def _forms_for(visit: Visit, arm: str) -> str:
     for vf in visit.forms_for(arm):
         parts.append(f"{vf.form}×{len(vf.timepoints)}" if vf.timepoints else vf.form)
     return " ".join(parts)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` columns of a terminal, where a Chinese character takes two."""
+    room = " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in text))
+    return room + text if right else text + room

@@ -53,11 +53,12 @@ def _assess_item(item: Item, env: Env) -> tuple[bool | None, Reason]:
     kind_en = "Inclusion" if criterion.kind == "inclusion" else "Exclusion"
     kind_zh = "入选标准" if criterion.kind == "inclusion" else "排除标准"
     answer = known(env.values.get(item.code))
+    number = criterion.number
 
     def reason(en: str, zh: str) -> Reason:
         return Reason(item.code, criterion.kind, criterion.number,
-                      Text.of(en=f"{kind_en} {criterion.number} ({item.label.get('en')}): {en}",
-                              zh=f"{kind_zh} {criterion.number}（{item.label.get('zh')}）：{zh}"))
+                      Text.of(en=f"{_criterion_name(f'{kind_en} {number}', item.label.get('en'), '{0} ({1})')}: {en}",
+                              zh=f"{_criterion_name(f'{kind_zh} {number}', item.label.get('zh'), '{0}（{1}）')}：{zh}"))
 
     if answer is None:
         return None, reason("not answered yet", "尚未回答")
@@ -72,3 +73,13 @@ def _assess_item(item: Item, env: Env) -> tuple[bool | None, Reason]:
         if held is None:
             return None, reason(f"cannot be checked yet: {label.get('en')}", f"暂无法核对：{label.get('zh')}")
     return True, reason("met", "符合")
+
+
+
+def _criterion_name(prefix: str, label: str, pattern: str) -> str:
+    """`pattern` ("Exclusion 2 (Malignant tumour …)"), or the label alone when it names the criterion itself
+    ("Exclusion 2: Malignant tumour …"), so that the screening panel does not say it twice."""
+    compact, start = label.replace(" ", ""), prefix.replace(" ", "")
+    if compact.startswith(start) and not compact[len(start):len(start) + 1].isdigit():  # not "Exclusion 10"
+        return label
+    return pattern.format(prefix, label)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # the database layer loads at login, not before the login win
     from ecrf.services.session import SiteSession
     from ecrf.study.model import Study
     from ecrf.ui.background import Operation
+    from ecrf.ui.main_window import MainWindow
+    from ecrf.ui.screen_memory import ScreenMemory
 
 log = logging.getLogger("ecrf.ui")
 
@@ -192,24 +194,29 @@ class AppController(QObject):
         self.logged_in(session)
 
     def logged_in(self, session: SiteSession) -> None:
-        from ecrf.ui.main_window import MainWindow
         from ecrf.ui.queries.inbox import raise_overdue_quietly
 
         self.session = session
         if session.actor.must_change_password and not self._choose_own_password(session):
             return
         raise_overdue_quietly(session)  # overdue required data become queries at each login (monitor, site staff)
-        main = MainWindow(session, idle_check_ms=self.idle_check_ms)
-        main.logoutRequested.connect(self.log_out)
-        main.languageRequested.connect(self.switch_language_in_session)
-        main.restoreRequested.connect(self.restore)
-        main.closing.connect(self.end_session)  # quitting is a log-out too (audited)
+        main = self._main_window(session)
         self._show(main)
         from ecrf.services.read_only import read_only_notice
 
         if (notice := read_only_notice(session)) is not None:
             dialogs.show_info(main, "ecrf", notice.text(text_lang()))  # the catalogue's words, both languages
         main.check_trail()
+
+    def _main_window(self, session: SiteSession) -> MainWindow:
+        from ecrf.ui.main_window import MainWindow
+
+        main = MainWindow(session, idle_check_ms=self.idle_check_ms)
+        main.logoutRequested.connect(self.log_out)
+        main.languageRequested.connect(self.switch_language_in_session)
+        main.restoreRequested.connect(self.restore)
+        main.closing.connect(self.end_session)  # quitting is a log-out too (audited)
+        return main
 
     def _choose_own_password(self, session: SiteSession) -> bool:
         """A temporary password reads no data: the user chooses their own over the login window, before any
@@ -269,18 +276,29 @@ class AppController(QObject):
         QTimer.singleShot(0, reopen)  # not from inside the old window's own signal
 
     def switch_language_in_session(self, language: str) -> None:
-        """Rebuild the main window in the new language, once its pages agree to close."""
+        """Rebuild the main window in the new language with the same screen: the same pages, a form's unsaved
+        entries, the chosen tabs, the window's place and size (`screen_memory`). Nothing is asked or saved."""
         from ecrf.ui.main_window import MainWindow
+        from ecrf.ui.screen_memory import remember
 
         window = self.window
-        if language == self.settings.language or not isinstance(window, MainWindow) or not window.may_close():
+        if language == self.settings.language or not isinstance(window, MainWindow) or window.cover.isVisible():
             return
         session = self.session
         assert session is not None
+        memory = remember(window)
         self.settings.language = language
         install_language(language)
         window.watcher.stop()
-        QTimer.singleShot(0, lambda: self.logged_in(session))
+        QTimer.singleShot(0, lambda: self._rebuild_main_window(session, memory))
+
+    def _rebuild_main_window(self, session: SiteSession, memory: ScreenMemory) -> None:
+        from ecrf.ui.screen_memory import restore
+
+        main = self._main_window(session)
+        restore(main, memory)
+        self._show(main)
+        main.check_trail()  # the new window's banner says again what the check finds
 
 
 def _load(forms_dir: Path) -> Study:

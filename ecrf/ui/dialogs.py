@@ -11,13 +11,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QInputDialog,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QProgressDialog,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +21,7 @@ from ecrf.crashlog import report_crash
 from ecrf.errors import EcrfError
 from ecrf.ui.background import Cancelled, Operation, Progress
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.reason_dialog import ReasonDialog, Reasons
 
 log = logging.getLogger("ecrf.ui")
 
@@ -62,12 +59,18 @@ def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
 
 
 def ask_save_discard(parent: QWidget | None, title: str, text: str) -> str:
-    """'save', 'discard' or 'cancel' for leaving a screen with unsaved changes."""
-    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-               | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.question(parent, title, text, buttons, QMessageBox.StandardButton.Cancel)
-    return {QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+    """'save', 'discard' or 'cancel' for leaving a screen with unsaved changes. Alt+S saves, Alt+D discards,
+    Esc stays (Qt's standard buttons have no accelerators)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    save = box.addButton(QCoreApplication.translate("dialogs", "&Save"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(QCoreApplication.translate("dialogs", "&Discard"),
+                            QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QCoreApplication.translate("dialogs", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked == save else "discard" if clicked == discard else "cancel"
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
@@ -75,38 +78,11 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
-def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
-    """A reason for a change or removal; None when cancelled. Empty reasons are not accepted."""
-    dialog = ReasonDialog(parent, title, prompt)
+def ask_reason(parent: QWidget | None, title: str, prompt: str, kind: Reasons | None = None) -> str | None:
+    """A reason for a change or removal; None when cancelled. Empty reasons are not accepted. With `kind`,
+    the usual reasons of that kind are offered (ecrf.ui.reason_dialog); the answer is text either way."""
+    dialog = ReasonDialog(parent, title, prompt, kind)
     return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-class ReasonDialog(QDialog):
-    def __init__(self, parent: QWidget | None, title: str, prompt: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
-        label = QLabel(prompt)
-        label.setWordWrap(True)
-        self.edit = QPlainTextEdit()
-        self.edit.setObjectName("reason")
-        self.edit.setTabChangesFocus(True)
-        self.edit.setPlaceholderText(
-            QCoreApplication.translate("dialogs", "e.g. transcription error corrected from the source document"))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.edit.textChanged.connect(self._update)
-        for widget in (label, self.edit, self.buttons):
-            layout.addWidget(widget)
-        self._update()
-
-    def _update(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason()))
-
-    def reason(self) -> str:
-        return self.edit.toPlainText().strip()
 
 
 def run_with_progress(parent: QWidget | None, title: str, op: Callable[[Progress], Any],

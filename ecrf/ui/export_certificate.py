@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecrf.export.bundle.identity import format_fingerprint
 from ecrf.export.bundle.layout import safe_name
@@ -14,6 +14,7 @@ from ecrf.services import signing
 from ecrf.services.session import SiteSession
 from ecrf.services.signing import CertificateInfo
 from ecrf.ui import dialogs
+from ecrf.ui.file_dialogs import ask_save_file, start_folder
 
 
 def fingerprint_lines(fingerprint: str) -> str:
@@ -25,15 +26,14 @@ def fingerprint_lines(fingerprint: str) -> str:
 def ask_certificate_target(parent: QWidget, suggested: Path) -> Path | None:
     """Where to save the certificate; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("CertificatePanel", "Save the site certificate as")
-    name, _chosen = QFileDialog.getSaveFileName(parent, title, str(suggested), QCoreApplication.translate(
+    return ask_save_file(parent, "export", title, suggested.name, QCoreApplication.translate(
         "CertificatePanel", "Certificate (*.pem);;All files (*)"))
-    return Path(name) if name else None
 
 
 def default_folder() -> Path:
-    """The user's Documents folder, else home: where bundles and certificates go unless chosen otherwise."""
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
+    """Where bundles and certificates go unless chosen otherwise: the last export folder, a removable drive,
+    else Documents (`file_dialogs.start_folder`)."""
+    return start_folder("export")
 
 
 class CertificatePanel(QWidget):

@@ -8,7 +8,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,8 +22,9 @@ from ecrf.services import export, site_settings
 from ecrf.services.errors import ExportCancelled
 from ecrf.services.export import ExportResult, LastExport
 from ecrf.services.session import SiteSession
-from ecrf.ui import dialogs
+from ecrf.ui import dialogs, file_dialogs
 from ecrf.ui.background import Operation, Progress
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import CertificatePanel, default_folder
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.settings import AppSettings
@@ -35,12 +35,12 @@ OK_STYLE, FAILED_STYLE = "color: #1b5e20;", "color: #b00020;"
 def ask_folder(parent: QWidget, start: str) -> str | None:
     """The folder to export into; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("ExportDialog", "Choose the folder for the export bundle")
-    chosen = QFileDialog.getExistingDirectory(parent, title, start)
-    return chosen or None
+    chosen = file_dialogs.ask_folder(parent, "export", title, Path(start) if start else None)
+    return str(chosen) if chosen else None
 
 
 def when(stamp: str) -> str:
-    return stamp[:16].replace("T", " ") + " UTC"
+    return shown_time(stamp)
 
 
 class ExportDialog(QDialog):
@@ -92,7 +92,7 @@ class ExportDialog(QDialog):
     def _destination(self) -> QGroupBox:
         box = QGroupBox(self.tr("Save into folder"))
         row = QHBoxLayout(box)
-        self.folder = QLineEdit(self.settings.export_folder or str(default_folder()))
+        self.folder = QLineEdit(str(file_dialogs.start_folder("export", self.settings)))
         self.folder.setObjectName("export_folder")
         self.choose_button = QPushButton(self.tr("Choose…"))
         self.choose_button.setObjectName("choose_folder")

@@ -40,6 +40,11 @@ def install_language(language: str) -> bool:
     return found
 
 
+def calendar_locale() -> QLocale:
+    """The locale for month and weekday names in calendars (only there: numbers and dates stay C/ISO)."""
+    return QLocale(QLocale.Language.Chinese, QLocale.Country.China) if _current.startswith("zh") else QLocale.c()
+
+
 def current_language() -> str:
     return _current
 

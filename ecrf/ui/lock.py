@@ -70,7 +70,8 @@ class LockCover(QFrame):
         outer = QVBoxLayout(self)
         outer.addStretch()
         panel = QVBoxLayout()
-        title = QLabel(self.tr("Locked after a period without activity"))
+        self.title = title = QLabel()
+        title.setObjectName("lock_title")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         title.setFont(font)
@@ -106,7 +107,10 @@ class LockCover(QFrame):
         outer.addStretch()
         self.hide()
 
-    def cover(self) -> None:
+    def cover(self, *, by_user: bool = False) -> None:
+        """Show the cover; its title says why the window is locked (the user's Lock now, or the idle time)."""
+        self.title.setText(self.tr("Locked by {0}").format(self.session.actor.full_name) if by_user
+                           else self.tr("Locked after a period without activity"))
         self.setGeometry(self.parentWidget().rect())  # type: ignore[union-attr]  # made with the main window as parent
         self.password.clear()
         self.error.clear()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -193,7 +192,6 @@ class LoginWindow(QWidget):
         self.setWindowTitle(self.tr("ecrf – log in"))
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never clip the demo users' list
         self.study_title = _title("ecrf")
         self.study_title.setObjectName("study_title")
         self.study_title.setWordWrap(True)
@@ -229,6 +227,19 @@ class LoginWindow(QWidget):
         self.username.returnPressed.connect(self.password.setFocus)
         self.language.currentIndexChanged.connect(lambda: self.languageChosen.emit(self.language.currentData()))
         (self.password if username else self.username).setFocus()
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow the window to the height its text needs at its width: word-wrapped labels (a long lockout message,
+        a long study title) do not give a top-level window its height, and the demo users' list below them would
+        be cut off. The window never shrinks under the user."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        needed = max(self.heightForWidth(width), layout.minimumSize().height())
+        if needed > self.height() or width > self.width():
+            self.resize(width, max(needed, self.height()))
 
     def _demo_hint(self) -> QLabel:
         rows = "".join(f"<tr><td>{name}</td><td>&nbsp;&nbsp;demo-{name}-2020</td></tr>" for name in DEMO_USERS)
@@ -239,7 +250,7 @@ class LoginWindow(QWidget):
 
     def set_study_title(self, text: str) -> None:
         self.study_title.setText(text)
-        self.adjustSize()
+        self.fit_height()
 
     def _submit(self) -> None:
         if not self.username.text().strip() or not self.password.text():
@@ -252,3 +263,4 @@ class LoginWindow(QWidget):
         self.password.clear()
         self.password.setFocus()
         self.error.setText(message)
+        self.fit_height()

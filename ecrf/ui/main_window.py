@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from ecrf.services import read_only
@@ -15,8 +15,9 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.ui import dialogs
-from ecrf.ui.i18n import text_lang
+from ecrf.ui.i18n import current_language, text_lang
 from ecrf.ui.lock import IdleWatcher, LockCover
+from ecrf.ui.menu_keys import MenuKeysFirst
 from ecrf.ui.page import Page
 from ecrf.ui.password import ChangePasswordDialog
 from ecrf.ui.screen_fit import fit_to_screen, refit_after_show
@@ -25,6 +26,7 @@ from ecrf.ui.trail_banner import TrailBanner
 
 if TYPE_CHECKING:
     from ecrf.ui.export_dialog import ExportDialog
+    from ecrf.ui.guide import GuideDialog
     from ecrf.ui.visit_report_dialog import VisitReportDialog
 
 # Marked for lupdate here, translated where shown (QCoreApplication.translate("MainWindow", ...)).
@@ -55,13 +57,15 @@ class MainWindow(QMainWindow):
         self._history: list[Page] = []
         self.export_dialog: ExportDialog | None = None
         self.visit_report_dialog: VisitReportDialog | None = None
+        self.guide_dialog: GuideDialog | None = None
         self._build_menus()
+        self.menu_keys = MenuKeysFirst(self)  # Ctrl+E and the like also while a text field has the focus
         self._build_status()
         self.cover = LockCover(session, self)
         self.cover.unlocked.connect(self._unlocked)
         self.cover.logoutRequested.connect(self.request_logout)
         self.watcher = IdleWatcher(session, self, idle_check_ms)
-        self.watcher.idle.connect(self.lock)
+        self.watcher.idle.connect(lambda: self.lock(by_user=False))
         self.show_home()
 
     def _central(self) -> QWidget:
@@ -89,6 +93,10 @@ class MainWindow(QMainWindow):
     def page(self) -> Page | None:
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, Page) else None
+
+    def history(self) -> tuple[Page, ...]:
+        """The open pages, home first, the one shown last."""
+        return tuple(self._history)
 
     def show_home(self) -> None:
         if not self._leave_all():
@@ -225,14 +233,12 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addWidget(self.where)
         session_menu = self.menuBar().addMenu(self.tr("&Session"))
-        self._action(session_menu, self.tr("Lock now"), self.lock, "Ctrl+L", "lock")
+        self._action(session_menu, self.tr("Lock now"), self.lock_now, "Ctrl+L", "lock")
         self._action(session_menu, self.tr("Change my password…"), self.change_password, None, "password")
         self._action(session_menu, self.tr("Log out"), self.request_logout, None, "logout")
         # Ctrl+Q everywhere: the platform's standard Quit key is none on Windows (and offscreen).
         self._action(session_menu, self.tr("Quit"), self.close, "Ctrl+Q", "quit")
-        language_menu = self.menuBar().addMenu(self.tr("&Language"))
-        for code, name in LANGUAGES.items():
-            self._action(language_menu, name, lambda c=code: self.languageRequested.emit(c), None, f"lang_{code}")
+        self._build_language_menu()
         if may(role, Do.EXPORT) or may(role, Do.MANAGE_SITE):
             data_menu = self.menuBar().addMenu(self.tr("&Data"))
             if may(role, Do.EXPORT):
@@ -248,7 +254,30 @@ class MainWindow(QMainWindow):
             self._action(monitoring_menu, self.tr("Monitoring visit report…"), self.visit_report, None,
                          "visit_report")
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("User guide"), self.show_guide, "F1", "guide")
         self._action(help_menu, self.tr("About ecrf…"), self.show_about, None, "about")
+
+    def show_guide(self) -> None:
+        """Help › User guide (F1): non-modal, in the UI language; one window, raised when asked again."""
+        from ecrf.ui.guide import GuideDialog
+
+        if self.guide_dialog is None:
+            self.guide_dialog = GuideDialog(self)
+            self.guide_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.guide_dialog.destroyed.connect(lambda _o=None: setattr(self, "guide_dialog", None))
+        self.guide_dialog.show()
+        self.guide_dialog.raise_()
+
+    def _build_language_menu(self) -> None:
+        """One checkable entry per language, the current one ticked (an exclusive group)."""
+        menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for code, name in LANGUAGES.items():
+            action = self._action(menu, name, lambda c=code: self.languageRequested.emit(c), None, f"lang_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            group.addAction(action)
 
     def show_about(self) -> None:
         from ecrf.ui.about import AboutDialog
@@ -267,17 +296,24 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         actor = self.session.actor
         role = QCoreApplication.translate("MainWindow", ROLE_LABELS.get(actor.role, actor.role))  # type: ignore[arg-type]  # QT_TRANSLATE_NOOP's text; the stubs say object
-        text = self.tr("{0} ({1}) · {2} · Site {3}").format(actor.full_name, actor.username, role,
-                                                             self.session.site_code)
-        self.statusBar().addPermanentWidget(QLabel(text))
+        # The role once: the username goes to the tooltip (it often is the role's name, "nurse").
+        who = QLabel(self.tr("{0} · {1} · Site {2}").format(actor.full_name, role, self.session.site_code))
+        who.setObjectName("who")
+        who.setToolTip(self.tr("Logged in as {0}").format(actor.username))
+        self.statusBar().addPermanentWidget(who)
 
     # -- session ----------------------------------------------------------------------------
 
-    def lock(self) -> None:
+    def lock_now(self) -> None:
+        """Session › Lock now (Ctrl+L): the user's own lock, said and audited as such."""
+        self.lock(by_user=True)
+
+    def lock(self, by_user: bool = False) -> None:
+        """Cover the window; `by_user` False is the idle lock."""
         if self.cover.isVisible():
             return
         try:
-            read_only.lock(self.session)  # auth.lock, or no audit write on read-only media
+            read_only.lock(self.session, by_user=by_user)  # auth.lock, or no audit write on read-only media
         except Exception as exc:  # noqa: BLE001 - the cover goes up even if the audit write failed
             dialogs.error_text(exc)
             self.session.locked = True
@@ -285,7 +321,7 @@ class MainWindow(QMainWindow):
             self.export_dialog.reject()  # else its window modality would keep the password field from input
         if self.visit_report_dialog is not None:
             self.visit_report_dialog.reject()  # likewise, and it shows data
-        self.cover.cover()
+        self.cover.cover(by_user=by_user)
 
     def _unlocked(self) -> None:
         self.trail_banner.resume()
@@ -351,6 +387,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.watcher.stop()
+        self.menu_keys.stop()
         event.accept()
         self.closing.emit()
 

@@ -1,4 +1,5 @@
-"""What the app remembers between runs (language, last database), in an ini file beside the site data,
+"""What the app remembers between runs (language, last database, the last folder of each kind of file
+dialog), in an ini file beside the site data,
 so tests that sandbox ECRF_DATA_DIR never read or write the user's own settings."""
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from ecrf.errors import Bug
 from ecrf.paths import data_dir
 
 LANGUAGES = {"en": "English", "zh_CN": "中文（简体）"}
+# The file dialogs that remember where they were last used, each on its own: a backup drive is not where
+# exports go, and the folder a list was imported from is not where a backup is restored from.
+FOLDER_KINDS = ("export", "backup", "restore", "import")
 
 
 class AppSettings:
@@ -37,9 +42,23 @@ class AppSettings:
     @property
     def export_folder(self) -> str:
         """The folder the last export was started in, offered again next time ('' before the first)."""
-        return str(self._qs.value("export_folder", ""))
+        return self.last_folder("export")
 
     @export_folder.setter
     def export_folder(self, value: str) -> None:
-        self._qs.setValue("export_folder", value)
+        self.remember_folder("export", value)
+
+    def last_folder(self, kind: str) -> str:
+        """The folder a file dialog of `kind` was last used in ('' before the first). "export" keeps the key
+        the export dialog has always used, so a folder remembered before stays remembered."""
+        return str(self._qs.value(_folder_key(kind), ""))
+
+    def remember_folder(self, kind: str, folder: str) -> None:
+        self._qs.setValue(_folder_key(kind), folder)
         self._qs.sync()
+
+
+def _folder_key(kind: str) -> str:
+    if kind not in FOLDER_KINDS:
+        raise Bug(f"unknown kind of file dialog: {kind}")  # a bug in the caller, not a user's input
+    return f"{kind}_folder"

@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from ecrf.services.session import SiteSession
 from ecrf.services.sponsor_queries import ImportResult, import_query_bundle
 from ecrf.ui import dialogs
+from ecrf.ui.file_dialogs import ask_open_file
 
 
 def ask_query_bundle(parent: QWidget) -> Path | None:
     """Which query bundle to import; None when cancelled (tests replace this function)."""
-    start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    name, _chosen = QFileDialog.getOpenFileName(
-        parent, QCoreApplication.translate("SponsorImport", "Choose the sponsor's query bundle"), start,
+    return ask_open_file(
+        parent, "import", QCoreApplication.translate("SponsorImport", "Choose the sponsor's query bundle"),
         QCoreApplication.translate("SponsorImport", "ecrf query bundle (*.zip);;All files (*)"))
-    return Path(name) if name else None
 
 
 def import_sponsor_queries(parent: QWidget, session: SiteSession) -> ImportResult | None:

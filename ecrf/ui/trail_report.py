@@ -17,6 +17,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 from ecrf.ui.background import Operation
+from ecrf.ui.clock import shown_date, shown_time
 
 translate = QCoreApplication.translate
 
@@ -29,7 +30,7 @@ def shortened(text: str, limit: int = FIRST_PROBLEM_CHARS) -> str:
 
 def acknowledged_text(ack: Acknowledgement) -> str:
     return translate("TrailReport", "Audit trail finding acknowledged by {0} on {1}: {2} — bundles carry "
-                                    "it").format(ack.by, ack.at_utc[:10], shortened(ack.reason))
+                                    "it").format(ack.by, shown_date(ack.at_utc), shortened(ack.reason))
 
 
 def banner_text(found: Integrity) -> str:
@@ -77,8 +78,8 @@ def _acknowledgement_line(ack: Acknowledgement | None) -> str:
     if ack is None:
         return translate("TrailReport", "Not acknowledged: export is refused until a site administrator records a "
                                         "reason.")
-    return translate("TrailReport", "Acknowledged by {0} at {1} UTC: {2}").format(
-        ack.by, ack.at_utc[:19].replace("T", " "), ack.reason)
+    return translate("TrailReport", "Acknowledged by {0} at {1}: {2}").format(
+        ack.by, shown_time(ack.at_utc, seconds=True), ack.reason)
 
 
 def may_acknowledge(session: SiteSession, found: Integrity | None) -> bool:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QPushButton,
@@ -23,6 +22,7 @@ from ecrf.errors import EcrfError
 from ecrf.services import visit_report
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
+from ecrf.ui.file_dialogs import ask_save_file, start_folder
 
 DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
 
@@ -30,8 +30,8 @@ DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
 def ask_file(parent: QWidget, suggested: str) -> str | None:
     """Where to save the PDF; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("VisitReportDialog", "Save the monitoring visit report")
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
-    return chosen or None
+    chosen = ask_save_file(parent, "export", title, Path(suggested).name, "PDF (*.pdf)")
+    return str(chosen) if chosen else None
 
 
 def to_qt(utc_text: str) -> QDateTime:
@@ -123,7 +123,7 @@ class VisitReportDialog(QDialog):
 
     def save(self) -> None:
         day = self.until.date().toString("yyyyMMdd")
-        suggested = str(Path.home() / f"visit_report_{self.session.site_code}_{day}.pdf")
+        suggested = str(start_folder("export") / f"visit_report_{self.session.site_code}_{day}.pdf")
         chosen = ask_file(self, suggested)
         if chosen is None:
             return

@@ -45,6 +45,35 @@
     </message>
 </context>
 <context>
+    <name>AdminNotices</name>
+    <message>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
+    </message>
+    <message>
+        <source>Make a backup…</source>
+        <translation>立即备份…</translation>
+    </message>
+    <message>
+        <source>No allocation list is imported yet, so no subject can be allocated to an arm. Import the list the sponsor sent before the first subject is allocated.</source>
+        <translation>尚未导入随机分配表，因此无法为任何受试者分配组别。请在分配第一位受试者之前导入申办方提供的分配表。</translation>
+    </message>
+    <message>
+        <source>The allocation list is used up ({0} entries): ask the sponsor how to continue.</source>
+        <translation>随机分配表已用完（共 {0} 条）：请咨询申办方如何继续。</translation>
+    </message>
+    <message>
+        <source>No backup of this site has been made yet. Make one now and keep it on a drive stored apart from this PC.</source>
+        <translation>本中心尚未做过备份。请立即备份，并将备份保存在与本电脑分开存放的磁盘上。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The last backup was made %n day(s) ago ({0}). Make one at least every {1} days.</source>
+        <translation>
+            <numerusform>上次备份是在 %n 天前（{0}）。请至少每 {1} 天备份一次。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Users</source>
@@ -68,6 +97,45 @@
     </message>
 </context>
 <context>
+    <name>AllocationListBox</name>
+    <message>
+        <source>Allocation list</source>
+        <translation>随机分配表</translation>
+    </message>
+    <message>
+        <source>Import the allocation list…</source>
+        <translation>导入随机分配表…</translation>
+    </message>
+    <message>
+        <source>This study does not allocate subjects to arms: no allocation list is needed.</source>
+        <translation>本研究不为受试者分配组别：无需随机分配表。</translation>
+    </message>
+    <message>
+        <source>No allocation list is imported yet: no subject can be allocated to an arm. Import the list the sponsor sent (a CSV file with the columns rand_no and arm).</source>
+        <translation>尚未导入随机分配表：无法为任何受试者分配组别。请导入申办方提供的分配表（包含 rand_no 和 arm 两列的 CSV 文件）。</translation>
+    </message>
+    <message>
+        <source>Imported: {0} entries, {1} used, {2} left. It cannot be replaced.</source>
+        <translation>已导入：共 {0} 条，已用 {1} 条，剩余 {2} 条。分配表不能替换。</translation>
+    </message>
+    <message>
+        <source>Import the allocation list</source>
+        <translation>导入随机分配表</translation>
+    </message>
+    <message>
+        <source>Allocation list imported: {0} entries from {1}.</source>
+        <translation>随机分配表已导入：来自 {1} 的 {0} 条。</translation>
+    </message>
+    <message>
+        <source>Choose the sponsor&apos;s allocation list</source>
+        <translation>选择申办方的随机分配表</translation>
+    </message>
+    <message>
+        <source>Allocation list (*.csv);;All files (*)</source>
+        <translation>随机分配表 (*.csv);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>AppController</name>
     <message>
         <source>Creating the site database…</source>
@@ -87,14 +155,69 @@
     </message>
 </context>
 <context>
+    <name>AuditBrowser</name>
+    <message>
+        <source>Export the audit trail as</source>
+        <translation>稽查轨迹导出为</translation>
+    </message>
+    <message>
+        <source>CSV for Excel (*.csv)</source>
+        <translation>适用于 Excel 的 CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>导出为 CSV…</translation>
+    </message>
+    <message>
+        <source>Saves the events of the filter set here, for Excel (UTF-8). The export is recorded in the audit trail.</source>
+        <translation>按此处设置的筛选条件保存事件，可用 Excel 打开（UTF-8）。导出操作会记入稽查轨迹。</translation>
+    </message>
+    <message>
+        <source>No event matches this filter.</source>
+        <translation>没有符合筛选条件的事件。</translation>
+    </message>
+    <message>
+        <source>No events yet.</source>
+        <translation>尚无事件。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} events, newest first; scroll down for more.</source>
+        <translation>已显示 {1} 条事件中的 {0} 条，最新的在前；向下滚动可查看更多。</translation>
+    </message>
+    <message>
+        <source>{0} events, newest first.</source>
+        <translation>共 {0} 条事件，最新的在前。</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Audit trail exported</source>
+        <translation>稽查轨迹已导出</translation>
+    </message>
+    <message>
+        <source>{0} events were saved to {1}.</source>
+        <translation>已将 {0} 条事件保存到 {1}。</translation>
+    </message>
+    <message>
+        <source>Export the audit trail</source>
+        <translation>导出稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Exporting the audit trail…</source>
+        <translation>正在导出稽查轨迹…</translation>
+    </message>
+</context>
+<context>
     <name>AuditModel</name>
     <message>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <source>Time (PC clock)</source>
-        <translation>时间（本机时钟）</translation>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
         <source>User</source>
@@ -113,8 +236,28 @@
         <translation>位置</translation>
     </message>
     <message>
-        <source>Item</source>
-        <translation>条目</translation>
+        <source>Stored time (UTC)</source>
+        <translation>存储时间（UTC）</translation>
+    </message>
+    <message>
+        <source>PC&apos;s UTC offset</source>
+        <translation>电脑的UTC偏移</translation>
+    </message>
+    <message>
+        <source>Action code</source>
+        <translation>操作代码</translation>
+    </message>
+    <message>
+        <source>Role code</source>
+        <translation>角色代码</translation>
+    </message>
+    <message>
+        <source>Clock note</source>
+        <translation>时钟说明</translation>
+    </message>
+    <message>
+        <source>Stored as {0} (UTC); the clock of {1} was at {2}.</source>
+        <translation>存储值：{0}（UTC）；当时 {1} 的时钟为 {2}。</translation>
     </message>
     <message>
         <source>Change</source>
@@ -127,6 +270,257 @@
     <message>
         <source>Workstation</source>
         <translation>工作站</translation>
+    </message>
+</context>
+<context>
+    <name>AuditNames</name>
+    <message>
+        <source>Account unlocked</source>
+        <translation>账户已解锁</translation>
+    </message>
+    <message>
+        <source>Allocated</source>
+        <translation>已随机分配</translation>
+    </message>
+    <message>
+        <source>Allocation list imported</source>
+        <translation>已导入随机分配表</translation>
+    </message>
+    <message>
+        <source>Audit trail exported</source>
+        <translation>已导出稽查轨迹</translation>
+    </message>
+    <message>
+        <source>Backup made</source>
+        <translation>已备份</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+    <message>
+        <source>Data bundle exported</source>
+        <translation>已导出数据包</translation>
+    </message>
+    <message>
+        <source>E-signature certification</source>
+        <translation>电子签名认证</translation>
+    </message>
+    <message>
+        <source>Form status changed</source>
+        <translation>表单状态变更</translation>
+    </message>
+    <message>
+        <source>Locked after inactivity</source>
+        <translation>无操作自动锁定</translation>
+    </message>
+    <message>
+        <source>Signing key certified</source>
+        <translation>签名密钥已认证</translation>
+    </message>
+    <message>
+        <source>Personal key issued</source>
+        <translation>已签发个人密钥</translation>
+    </message>
+    <message>
+        <source>Key slot strengthened</source>
+        <translation>密钥槽已加强</translation>
+    </message>
+    <message>
+        <source>Data locked</source>
+        <translation>数据已锁定</translation>
+    </message>
+    <message>
+        <source>Log entry added</source>
+        <translation>添加日志条目</translation>
+    </message>
+    <message>
+        <source>Log entry removed</source>
+        <translation>删除日志条目</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>Failed-login file damaged</source>
+        <translation>登录失败记录文件损坏</translation>
+    </message>
+    <message>
+        <source>Failed-login file replaced</source>
+        <translation>登录失败记录文件被替换</translation>
+    </message>
+    <message>
+        <source>Logged out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Participation ended</source>
+        <translation>终止参与</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Password recovered</source>
+        <translation>恢复密码</translation>
+    </message>
+    <message>
+        <source>Password reset</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Query answered</source>
+        <translation>回复质疑</translation>
+    </message>
+    <message>
+        <source>Query bundle imported</source>
+        <translation>导入质疑包</translation>
+    </message>
+    <message>
+        <source>Query closed</source>
+        <translation>关闭质疑</translation>
+    </message>
+    <message>
+        <source>Query raised</source>
+        <translation>提出质疑</translation>
+    </message>
+    <message>
+        <source>Query reopened</source>
+        <translation>重新打开质疑</translation>
+    </message>
+    <message>
+        <source>Wrong recovery code</source>
+        <translation>恢复码错误</translation>
+    </message>
+    <message>
+        <source>Recovery code set up</source>
+        <translation>已设置恢复码</translation>
+    </message>
+    <message>
+        <source>Database key changed</source>
+        <translation>已更换数据库密钥</translation>
+    </message>
+    <message>
+        <source>Backup restored</source>
+        <translation>已恢复备份</translation>
+    </message>
+    <message>
+        <source>Role changed</source>
+        <translation>角色变更</translation>
+    </message>
+    <message>
+        <source>SDV mark changed</source>
+        <translation>SDV 标记变更</translation>
+    </message>
+    <message>
+        <source>SDV withdrawn</source>
+        <translation>撤销 SDV</translation>
+    </message>
+    <message>
+        <source>Source data verified</source>
+        <translation>源数据已核查</translation>
+    </message>
+    <message>
+        <source>Sealing started</source>
+        <translation>开始封签</translation>
+    </message>
+    <message>
+        <source>Signature broken</source>
+        <translation>签名失效</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <source>Site signing key created</source>
+        <translation>已创建中心签名密钥</translation>
+    </message>
+    <message>
+        <source>Site created</source>
+        <translation>创建中心</translation>
+    </message>
+    <message>
+        <source>Site frozen</source>
+        <translation>中心已冻结</translation>
+    </message>
+    <message>
+        <source>Site key sealed</source>
+        <translation>中心密钥已封存</translation>
+    </message>
+    <message>
+        <source>Site locked</source>
+        <translation>中心已锁定</translation>
+    </message>
+    <message>
+        <source>Site reopened</source>
+        <translation>中心已重新开放</translation>
+    </message>
+    <message>
+        <source>Site setting changed</source>
+        <translation>中心设置变更</translation>
+    </message>
+    <message>
+        <source>Sponsor certificate registered</source>
+        <translation>已登记申办方证书</translation>
+    </message>
+    <message>
+        <source>Subject screened</source>
+        <translation>受试者筛选</translation>
+    </message>
+    <message>
+        <source>Audit trail check failed</source>
+        <translation>稽查轨迹检查未通过</translation>
+    </message>
+    <message>
+        <source>Audit trail finding acknowledged</source>
+        <translation>稽查轨迹问题已确认</translation>
+    </message>
+    <message>
+        <source>Session unlocked</source>
+        <translation>会话已解锁</translation>
+    </message>
+    <message>
+        <source>Data unlocked</source>
+        <translation>数据已解锁</translation>
+    </message>
+    <message>
+        <source>User added</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User deactivated</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>Locked by the user</source>
+        <translation>用户手动锁定</translation>
+    </message>
+    <message>
+        <source>Value changed</source>
+        <translation>数值修改</translation>
+    </message>
+    <message>
+        <source>Value calculated</source>
+        <translation>自动计算值</translation>
+    </message>
+    <message>
+        <source>Visit cancelled</source>
+        <translation>取消访视</translation>
+    </message>
+    <message>
+        <source>Warning confirmed</source>
+        <translation>警告已确认</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
     </message>
 </context>
 <context>
@@ -146,14 +540,6 @@
     <message>
         <source>Record a reason…</source>
         <translation>登记原因…</translation>
-    </message>
-    <message>
-        <source>The latest {0} events, newest first.</source>
-        <translation>最近 {0} 条事件，最新的在前。</translation>
-    </message>
-    <message>
-        <source>Audit trail</source>
-        <translation>稽查轨迹</translation>
     </message>
     <message>
         <source>Verifying the audit trail…</source>
@@ -177,6 +563,20 @@
     <message>
         <source>Choose the backup to restore</source>
         <translation>选择要恢复的备份</translation>
+    </message>
+    <message>
+        <source>No backup of this site has been made yet.</source>
+        <translation>本中心尚未做过备份。</translation>
+    </message>
+    <message>
+        <source>Last backup: {0} (today) by {1}, file {2}.</source>
+        <translation>上次备份：{0}（今天），由 {1} 完成，文件 {2}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last backup: {0} (%n day(s) ago) by {1}, file {2}.</source>
+        <translation>
+            <numerusform>上次备份：{0}（%n 天前），由 {1} 完成，文件 {2}。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Backup</source>
@@ -339,6 +739,14 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>{0} {1}，第 {2} 天（{3}，{4}）</translation>
     </message>
     <message>
+        <source>Outside the expected range {0}; confirmed at entry.</source>
+        <translation>超出预期范围 {0}；录入时已确认。</translation>
+    </message>
+    <message>
+        <source>Outside the expected range {0}; not confirmed yet.</source>
+        <translation>超出预期范围 {0}；尚未确认。</translation>
+    </message>
+    <message>
         <source>{0}  –  no data yet</source>
         <translation>{0}  –  尚无数据</translation>
     </message>
@@ -376,6 +784,18 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
     <message>
         <source>Dashed lines: {0} on study day {1}.</source>
         <translation>虚线：{0}，研究第 {1} 天。</translation>
+    </message>
+    <message>
+        <source>Shaded: the expected range of the form&apos;s check.</source>
+        <translation>阴影：表单核查的预期范围。</translation>
+    </message>
+    <message>
+        <source>Red ring: outside the expected range, confirmed as correct at entry.</source>
+        <translation>红圈：超出预期范围，录入时已确认无误。</translation>
+    </message>
+    <message>
+        <source>Orange ring: outside the expected range, not confirmed yet.</source>
+        <translation>橙圈：超出预期范围，尚未确认。</translation>
     </message>
 </context>
 <context>
@@ -600,6 +1020,33 @@ ecrf verify &quot;{0}&quot;</translation>
     </message>
 </context>
 <context>
+    <name>FilterBar</name>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+</context>
+<context>
     <name>FormEditorPage</name>
     <message>
         <source>Close</source>
@@ -690,6 +1137,49 @@ ecrf verify &quot;{0}&quot;</translation>
         <source>No</source>
         <translation>否</translation>
     </message>
+    <message>
+        <source>Pick the date from a calendar (Alt+Down)</source>
+        <translation>从日历中选择日期（Alt+向下键）</translation>
+    </message>
+    <message>
+        <source>Calendar: {0}</source>
+        <translation>日历：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>FormPrint</name>
+    <message>
+        <source>Save the printed form</source>
+        <translation>保存打印的表单</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save this form as a PDF to print: blank, or with the values saved so far</source>
+        <translation>将本表单保存为 PDF 以便打印：空白表单，或含目前已保存的数值</translation>
+    </message>
+    <message>
+        <source>Blank form</source>
+        <translation>空白表单</translation>
+    </message>
+    <message>
+        <source>With the saved values</source>
+        <translation>含已保存的数值</translation>
+    </message>
+    <message>
+        <source>Print form</source>
+        <translation>打印表单</translation>
+    </message>
+    <message>
+        <source>This form has entries that are not saved. The print shows only the values saved so far. Print them anyway? (To print your entries, save the form first.)</source>
+        <translation>本表单有尚未保存的输入。打印件只显示目前已保存的数值。仍要打印吗？（如需打印您刚输入的内容，请先保存表单。）</translation>
+    </message>
+    <message>
+        <source>The form was saved to {0}. Open it with a PDF viewer to print it.</source>
+        <translation>表单已保存到 {0}。请用 PDF 阅读器打开后打印。</translation>
+    </message>
 </context>
 <context>
     <name>FormSave</name>
@@ -716,10 +1206,6 @@ Save and clear them?</source>
         <translation>未保存：有 {0} 个回答无法接受。请更正标红的字段；您输入的内容均未丢失。</translation>
     </message>
     <message>
-        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (…), or save without completing.</source>
-        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（…）中标记为未做/未知，或只保存不标记完成。</translation>
-    </message>
-    <message>
         <source>Not saved:
 {0}</source>
         <translation>未保存：
@@ -732,6 +1218,10 @@ Save and clear them?</source>
     <message>
         <source>Not saved</source>
         <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Not marked complete: {0} required answer(s) are empty. Fill them in, or mark them not done / unknown in the item menu (Ctrl+M), or save without completing.</source>
+        <translation>未标记为完成：有 {0} 个必填项为空。请填写，或在条目菜单（Ctrl+M）中标记为未做/未知，或只保存不标记完成。</translation>
     </message>
     <message>
         <source>Confirm warnings</source>
@@ -778,6 +1268,33 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>Save the user guide as PDF</source>
+        <translation>将用户指南另存为 PDF</translation>
+    </message>
+    <message>
+        <source>ecrf user guide</source>
+        <translation>ecrf 用户指南</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>The user guide is not installed ({0} is missing). Reinstall ecrf to get it back.</source>
+        <translation>用户指南未安装（缺少 {0}）。请重新安装 ecrf 以恢复。</translation>
+    </message>
+    <message>
+        <source>The guide could not be saved to {0}. Choose a folder you may write to, with free space.</source>
+        <translation>用户指南无法保存到 {0}。请选择您有写入权限且有剩余空间的文件夹。</translation>
+    </message>
+    <message>
+        <source>The user guide was saved to {0}.</source>
+        <translation>用户指南已保存到 {0}。</translation>
+    </message>
+</context>
+<context>
     <name>Header</name>
     <message>
         <source>Subject {0}</source>
@@ -788,8 +1305,8 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <source>last saved {0} UTC by {1}</source>
-        <translation>最后保存：{0} UTC，{1}</translation>
+        <source>last saved {0} by {1}</source>
+        <translation>最后保存：{0}，{1}</translation>
     </message>
     <message>
         <source>(not saved)</source>
@@ -915,8 +1432,16 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
 <context>
     <name>ItemRow</name>
     <message>
-        <source>Missing value (ND / UNK / NA), history of this item (Ctrl+M)</source>
-        <translation>缺失值（ND / UNK / NA）、此条目的修改历史（Ctrl+M）</translation>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Item menu (Ctrl+M): missing value (ND / UNK / NA), clear the answer, history of this item</source>
+        <translation>条目菜单（Ctrl+M）：缺失值（ND / UNK / NA）、清除回答、此条目的修改历史</translation>
+    </message>
+    <message>
+        <source>Item menu: {0}</source>
+        <translation>条目菜单：{0}</translation>
     </message>
 </context>
 <context>
@@ -1022,6 +1547,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Log out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Locked by {0}</source>
+        <translation>已由 {0} 锁定</translation>
     </message>
 </context>
 <context>
@@ -1181,6 +1710,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>{0} · {1} · Site {2}</source>
+        <translation>{0} · {1} · 中心 {2}</translation>
+    </message>
+    <message>
+        <source>Logged in as {0}</source>
+        <translation>登录用户名：{0}</translation>
+    </message>
+    <message>
         <source>Ready for signature…</source>
         <translation>待签名…</translation>
     </message>
@@ -1201,12 +1738,12 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>About ecrf…</source>
-        <translation>关于 ecrf…</translation>
+        <source>User guide</source>
+        <translation>用户指南</translation>
     </message>
     <message>
-        <source>{0} ({1}) · {2} · Site {3}</source>
-        <translation>{0}（{1}）· {2} · 中心 {3}</translation>
+        <source>About ecrf…</source>
+        <translation>关于 ecrf…</translation>
     </message>
     <message>
         <source>A form has entries that are not saved yet. Logging out without the password drops them. Log out anyway?</source>
@@ -1673,6 +2210,61 @@ Confirm that it is correct?</source>
     </message>
 </context>
 <context>
+    <name>Reasons</name>
+    <message>
+        <source>Transcription error</source>
+        <translation>转录错误</translation>
+    </message>
+    <message>
+        <source>Source document corrected</source>
+        <translation>原始资料已更正</translation>
+    </message>
+    <message>
+        <source>Data entered in error</source>
+        <translation>数据录入错误</translation>
+    </message>
+    <message>
+        <source>Value confirmed against the source document</source>
+        <translation>已对照原始资料确认数值</translation>
+    </message>
+    <message>
+        <source>New information from the source document</source>
+        <translation>原始资料中有新信息</translation>
+    </message>
+    <message>
+        <source>Correction in answer to a query</source>
+        <translation>答复质疑时更正</translation>
+    </message>
+    <message>
+        <source>Value changed after verification</source>
+        <translation>核查后数值已更改</translation>
+    </message>
+    <message>
+        <source>Verified in error</source>
+        <translation>误核查</translation>
+    </message>
+    <message>
+        <source>Duplicate entry</source>
+        <translation>重复录入</translation>
+    </message>
+    <message>
+        <source>Entered for the wrong subject</source>
+        <translation>录入到错误的受试者</translation>
+    </message>
+    <message>
+        <source>&amp;0  Other (write the reason below)</source>
+        <translation>&amp;0  其他（请在下方填写原因）</translation>
+    </message>
+    <message>
+        <source>Details (optional; needed for Other)</source>
+        <translation>详细说明（可选；选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Details of the reason</source>
+        <translation>原因的详细说明</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryCodeDialog</name>
     <message>
         <source>Recovery code</source>
@@ -1880,10 +2472,6 @@ Confirm that it is correct?</source>
         <translation>{0} 有 {1} 个签名因之后的修改而失效：请重新签名</translation>
     </message>
     <message>
-        <source>{0} Casebook signed by {1} on {2} UTC</source>
-        <translation>{0} 病例报告表已由 {1} 于 {2} UTC 签署</translation>
-    </message>
-    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -1896,8 +2484,8 @@ Confirm that it is correct?</source>
         <translation>签名人</translation>
     </message>
     <message>
-        <source>Time (UTC)</source>
-        <translation>时间（UTC）</translation>
+        <source>{0} Casebook signed by {1} on {2}</source>
+        <translation>{0} 病例报告表已由 {1} 于 {2} 签署</translation>
     </message>
     <message>
         <source>Meaning</source>
@@ -1906,6 +2494,10 @@ Confirm that it is correct?</source>
     <message>
         <source>Broken because</source>
         <translation>失效原因</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
         <source>No electronic signature yet.</source>
@@ -1951,8 +2543,8 @@ Confirm that it is correct?</source>
         <translation>签名含义（版本 {0}）</translation>
     </message>
     <message>
-        <source>{0} now; the exact time of signing is recorded (UTC).</source>
-        <translation>现在 {0}；将记录签名的确切时间（UTC）。</translation>
+        <source>{0} now; the exact time of signing is recorded.</source>
+        <translation>现在 {0}；将记录签名的确切时间。</translation>
     </message>
     <message>
         <source>Time</source>
@@ -2144,8 +2736,8 @@ Confirm that it is correct?</source>
         <translation>尚未注册申办方证书：无法导入质疑包。</translation>
     </message>
     <message>
-        <source>{0}, registered {1} UTC by {2}. SHA-256:</source>
-        <translation>{0}，由 {2} 于 {1} UTC 注册。SHA-256：</translation>
+        <source>{0}, registered {1} by {2}. SHA-256:</source>
+        <translation>{0}，由 {2} 于 {1} 注册。SHA-256：</translation>
     </message>
     <message>
         <source>Certificate of the sponsor {0}. Compare its SHA-256 fingerprint with the sponsor by phone before you register it:
@@ -2550,8 +3142,8 @@ Day 0: {5}</source>
         <translation>未确认：在中心管理员登记原因之前，导出将被拒绝。</translation>
     </message>
     <message>
-        <source>Acknowledged by {0} at {1} UTC: {2}</source>
-        <translation>已由 {0} 于 {1} UTC 确认：{2}</translation>
+        <source>Acknowledged by {0} at {1}: {2}</source>
+        <translation>已由 {0} 于 {1} 确认：{2}</translation>
     </message>
     <message>
         <source>Audit trail check</source>
@@ -2593,6 +3185,10 @@ Day 0: {5}</source>
         <translation>临时密码</translation>
     </message>
     <message>
+        <source>Yes – locked out until {0} ({1} failed logins)</source>
+        <translation>是 – 已锁定至 {0}（{1} 次登录失败）</translation>
+    </message>
+    <message>
         <source>Yes</source>
         <translation>是</translation>
     </message>
@@ -2630,6 +3226,10 @@ Day 0: {5}</source>
     <message>
         <source>Deactivate…</source>
         <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解除锁定…</translation>
     </message>
     <message>
         <source>Change my password…</source>
@@ -2691,6 +3291,14 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
         <source>Deactivate {0} ({1})? They can no longer log in. The account stays in the list and in the audit trail; a password reset activates it again. Give the reason:</source>
         <translation>停用 {0}（{1}）？该用户将无法再登录。账户仍保留在列表和稽查轨迹中；重置密码可重新启用。请说明原因：</translation>
     </message>
+    <message>
+        <source>Unlock user</source>
+        <translation>解除用户锁定</translation>
+    </message>
+    <message>
+        <source>Lift the lockout of {0} ({1}) after {2} failed logins? Do it only when you know that {0} made them (e.g. {0} called you); their password stays as it is. Give the reason:</source>
+        <translation>解除 {0}（{1}）在 {2} 次登录失败后的锁定？仅在确认这些尝试确为 {0} 本人所为时（例如 {0} 给您打了电话）才这样做；其密码保持不变。请填写原因：</translation>
+    </message>
 </context>
 <context>
     <name>VisitReportDialog</name>
@@ -2745,6 +3353,14 @@ Still open: {5} queries; {6} forms to verify.</source>
     <message>
         <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
         <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>放弃(&amp;D)</translation>
     </message>
     <message>
         <source>e.g. transcription error corrected from the source document</source>

@@ -20,6 +20,7 @@ class DialogRecorder:
     questions: list[str] = field(default_factory=list)
     yes_no: deque[bool] = field(default_factory=deque)  # answers to ask_yes_no; empty: yes
     reasons: deque[str | None] = field(default_factory=deque)  # answers to ask_reason; empty: fail the test
+    reason_kinds: list[object] = field(default_factory=list)  # the list of usual reasons each prompt offered
     save_discard: deque[str] = field(default_factory=deque)  # 'save' | 'discard' | 'cancel'; empty: cancel
     texts: deque[str | None] = field(default_factory=deque)
 
@@ -34,8 +35,9 @@ def dialogs(monkeypatch) -> DialogRecorder:  # type: ignore[no-untyped-def]
 
     recorder = DialogRecorder()
 
-    def ask_reason(parent, title, prompt):  # type: ignore[no-untyped-def]
+    def ask_reason(parent, title, prompt, kind=None):  # type: ignore[no-untyped-def]
         recorder.questions.append(prompt)
+        recorder.reason_kinds.append(kind)
         assert recorder.reasons, f"unexpected reason prompt: {prompt}"
         return recorder.reasons.popleft()
 

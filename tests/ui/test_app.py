@@ -82,7 +82,7 @@ def test_wrong_password_and_lockout_show_the_services_message(controller, qtbot)
         log_in(qtbot, app, "nurse", "not-the-password")
     window = app.window
     assert isinstance(window, LoginWindow)
-    assert "locked" in window.error.text().lower()
+    assert "refused" in window.error.text().lower()
     assert window.password.text() == ""
     log_in(qtbot, app, "nurse", "demo-nurse-2020")
     assert isinstance(app.window, LoginWindow), "a locked account must not log in even with the right password"

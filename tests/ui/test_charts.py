@@ -13,7 +13,7 @@ from ecrf.services.charts import Point, Series
 from ecrf.services.overview import subject_rows
 from ecrf.study.model import Text
 from ecrf.ui.charts import ChartsWidget
-from ecrf.ui.charts.build import make_chart, nice_step, x_range
+from ecrf.ui.charts.build import BAND, CONFIRMED, OUTSIDE, make_chart, nice_step, x_range
 
 
 def _subject(session, arm: str | None, with_day0: bool = True) -> str:  # type: ignore[no-untyped-def]
@@ -22,7 +22,7 @@ def _subject(session, arm: str | None, with_day0: bool = True) -> str:  # type: 
 
 
 def _measure_lines(view: QChartView) -> list[QLineSeries]:
-    return [s for s in view.chart().series() if s.name() != "infusion"]
+    return [s for s in view.chart().series() if s.name() not in ("infusion", BAND, CONFIRMED, OUTSIDE)]
 
 
 def _infusion_lines(view: QChartView) -> list[QLineSeries]:

@@ -109,6 +109,7 @@ def test_the_folder_is_chosen_remembered_and_defaults_to_documents_or_home(qtbot
     qtbot.addWidget(fresh)
     assert Path(fresh.folder.text()) == export_dialog.default_folder()
     chosen = tmp_path / "chosen"
+    chosen.mkdir()  # a remembered folder is offered while it is there (a drive taken out is not)
     monkeypatch.setattr(export_dialog, "ask_folder", lambda parent, start: str(chosen))
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert dialog.folder.text() == str(chosen)

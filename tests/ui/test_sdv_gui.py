@@ -9,6 +9,7 @@ from ecrf.services import forms
 from ecrf.services.subject_data import FormRef
 from ecrf.study.status import SdvState
 from ecrf.ui.form_editor.page import FormEditorPage
+from ecrf.ui.reason_dialog import Reasons
 from ecrf.ui.sdv_matrix import SdvMatrixPage
 from tests.monitoring.helpers import site_with_subject
 
@@ -34,6 +35,7 @@ def test_monitor_verifies_a_form_and_the_matrix_shows_it(qtbot, sites, dialogs):
         dialogs.reasons.append("checked against the wrong consent form")
         page.sdv_markers["ICVER"].box.click()  # un-tick: asks the reason
         assert page.sdv_markers["ICVER"].state is SdvState.NOT_VERIFIED
+        assert dialogs.reason_kinds[-1] is Reasons.UNVERIFY  # the usual reasons for taking a verification back
         assert "1 of 2 verified" in page.monitoring_line.text()
         page.sdv_markers["ICVER"].box.click()
         assert page.sdv_markers["ICVER"].state is SdvState.VERIFIED

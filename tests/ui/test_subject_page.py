@@ -11,6 +11,7 @@ from ecrf.services.errors import NotFound
 from ecrf.services.subject_data import FormRef
 from ecrf.study import clock as app_clock
 from ecrf.study.status import SubjectStatus
+from ecrf.ui.reason_dialog import Reasons
 from ecrf.ui.subject import actions
 from ecrf.ui.subject.page import SubjectPage
 
@@ -139,6 +140,7 @@ def test_removing_a_log_entry_needs_a_reason_and_keeps_it(qtbot, session, dialog
     dialogs.reasons.append("entered for the wrong subject")
     cm.remove_button.click()
     assert f"entry #1 of {label}" in dialogs.questions[-1]
+    assert dialogs.reason_kinds[-1] is Reasons.REMOVE_ENTRY
     assert page.tabs.tabText(2) == f"Concomitant medications ({entries - 1})"
     removed = cm.model.item(0, cm.model.columnCount() - 1)
     assert removed.text() == "Removed: entered for the wrong subject"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QLabel,
     QPushButton,
@@ -14,36 +13,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import backup
+from ecrf.services import backup, backup_status
 from ecrf.services.backup import BackupInfo
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 from ecrf.ui.background import Operation, Progress
+from ecrf.ui.clock import shown_time
+from ecrf.ui.file_dialogs import ask_open_file, ask_save_file, start_folder
 
 
 def _filter() -> str:
     return QCoreApplication.translate("BackupTab", "ecrf backup (*.zip);;All files (*)")
-def _documents() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
 
 
 def ask_backup_target(parent: QWidget, suggested: Path) -> Path | None:
     """Where to write a new backup; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("BackupTab", "Save the backup as")
-    name, _chosen = QFileDialog.getSaveFileName(parent, title, str(suggested), _filter())
-    return Path(name) if name else None
+    return ask_save_file(parent, "backup", title, suggested.name, _filter())
 
 
 def ask_backup_source(parent: QWidget) -> Path | None:
     """Which backup to restore; None when cancelled (tests replace this function)."""
     title = QCoreApplication.translate("BackupTab", "Choose the backup to restore")
-    name, _chosen = QFileDialog.getOpenFileName(parent, title, str(_documents()), _filter())
-    return Path(name) if name else None
+    return ask_open_file(parent, "restore", title, _filter())
 
 
 class BackupTab(QWidget):
     restoreRequested = Signal(str)
+    backupMade = Signal()  # the admin page's reminder follows
 
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +51,30 @@ class BackupTab(QWidget):
         layout.addWidget(self._backup_box())
         layout.addWidget(self._restore_box())
         layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Say when the last backup was made (from the audit trail: the CLI's backups count too)."""
+        try:
+            found = backup_status.last_backup(self.session)
+        except Exception as exc:  # noqa: BLE001 - e.g. the session is locked: say so where the date would be
+            self.last_made.setText(dialogs.error_text(exc))
+            return
+        overdue = backup_status.backup_overdue(found, self.session.clock.now())
+        self.last_made.setText(self.last_backup_text(found))
+        self.last_made.setStyleSheet("color: #8a4b00; font-weight: bold;" if overdue else "")
+
+    def last_backup_text(self, found: backup_status.LastBackup | None) -> str:
+        """"Last backup: …" in words, with its age in days (the reminder on the admin page says the same)."""
+        if found is None:
+            return self.tr("No backup of this site has been made yet.")
+        days = found.age(self.session.clock.now()).days
+        when = shown_time(found.at_utc)
+        if days < 1:
+            return self.tr("Last backup: {0} (today) by {1}, file {2}.").format(
+                when, found.username, found.file_name)
+        return self.tr("Last backup: {0} (%n day(s) ago) by {1}, file {2}.", "", days).format(
+            when, found.username, found.file_name)
 
     def _backup_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Backup"))
@@ -64,13 +85,16 @@ class BackupTab(QWidget):
             "every week and before any update. It opens with the passwords valid when it was made, or with "
             "the recovery code."))
         text.setWordWrap(True)
+        self.last_made = QLabel()  # when the last backup was made: filled by refresh()
+        self.last_made.setObjectName("last_backup")
+        self.last_made.setWordWrap(True)
         self.backup_button = QPushButton(self.tr("Make a backup…"))
         self.backup_button.setObjectName("backup")
         self.backup_button.clicked.connect(lambda _c=False: self.make_backup())
         self.result = QLabel()
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
-        for widget in (text, self.backup_button, self.result):
+        for widget in (text, self.last_made, self.backup_button, self.result):
             column.addWidget(widget)
         return box
 
@@ -91,7 +115,7 @@ class BackupTab(QWidget):
 
     def suggested_name(self) -> Path:
         stamp = self.session.clock.now().strftime("%Y%m%d-%H%M")
-        return _documents() / f"ecrf-backup-{self.session.site_code}-{stamp}.zip"
+        return start_folder("backup") / f"ecrf-backup-{self.session.site_code}-{stamp}.zip"
 
     def make_backup(self) -> None:
         target = ask_backup_target(self, self.suggested_name())
@@ -111,6 +135,8 @@ class BackupTab(QWidget):
     def _done(self, info: BackupInfo) -> None:
         self.backup_button.setEnabled(True)
         self.last = info
+        self.refresh()
+        self.backupMade.emit()
         text = self.tr("Backup written to {0} ({1} MB, audit trail up to event {2}). It was checked before "
                        "it was named.").format(info.path, f"{info.size / 1e6:.1f}", info.audit_head_seq)
         self.result.setText(text)

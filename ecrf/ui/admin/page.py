@@ -9,6 +9,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui.admin.audit_tab import AuditTab
 from ecrf.ui.admin.backup_tab import BackupTab
+from ecrf.ui.admin.notices import AdminNotices
 from ecrf.ui.admin.site_tab import SiteTab
 from ecrf.ui.admin.users import UsersTab
 from ecrf.ui.page import Page
@@ -42,11 +43,19 @@ class AdminPage(Page):
             self.audit = AuditTab(session)
             self.audit.trailChecked.connect(self.trailChecked)
             self.tabs.addTab(self.audit, self.tr("Audit trail"))
+        self.notices = AdminNotices(session)
+        self.notices.importAllocation.connect(self._import_allocation)
+        self.notices.makeBackup.connect(self._make_backup)
+        self.site.allocation.imported.connect(self.notices.refresh)
+        if self.backup is not None:
+            self.backup.backupMade.connect(self.notices.refresh)
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
         # After a temporary password the tabs stay empty until the forced change: reload then.
         self._stale = session.actor.must_change_password
         layout = QVBoxLayout(self)
+        layout.addWidget(self.notices)
         layout.addWidget(self.tabs)
+        self.notices.refresh()
 
     def title(self) -> str:
         return self.tr("Administration")
@@ -58,9 +67,19 @@ class AdminPage(Page):
         self.tabs.setCurrentWidget(widget)
 
     def refresh(self) -> None:
-        for tab in (self.users, self.site, self.audit):
+        for tab in (self.users, self.backup, self.site, self.audit):
             if tab is not None:
                 tab.refresh()
+        self.notices.refresh()
+
+    def _import_allocation(self) -> None:
+        self.show_tab(self.site)
+        self.site.allocation.import_list()
+
+    def _make_backup(self) -> None:
+        if self.backup is not None:
+            self.show_tab(self.backup)
+            self.backup.make_backup()
 
     def show_trail_check(self, found: Integrity) -> None:
         """The window's banner checked the trail: an audit tab that shows a report follows it."""
@@ -77,5 +96,5 @@ class AdminPage(Page):
     def _refresh_current(self) -> None:
         # Another tab may have changed what this one shows (a new user, a new audit event).
         tab = self.tabs.currentWidget()
-        if tab in (self.users, self.site, self.audit):
+        if tab in (self.users, self.backup, self.site, self.audit):
             tab.refresh()

@@ -19,6 +19,7 @@ from ecrf.services import backup
 from ecrf.services.backup import RestoreInfo
 from ecrf.ui import dialogs
 from ecrf.ui.background import Operation, Progress
+from ecrf.ui.clock import shown_time
 
 
 def restore_in_background(parent: QWidget | None, backup_file: Path, db_path: Path, username: str, password: str,
@@ -40,7 +41,8 @@ def restored_text(info: RestoreInfo) -> str:
     """What to tell the user after a restore (for `on_done`)."""
     text = QCoreApplication.translate("Restore", "The backup made {0} (audit trail up to event {1}) is now the "
                                                  "site database. Accounts and passwords are those valid when the "
-                                                 "backup was made.").format(info.created_utc, info.audit_head_seq)
+                                                 "backup was made.").format(
+        shown_time(info.created_utc), info.audit_head_seq)
     if info.set_aside is not None:
         text += "\n\n" + QCoreApplication.translate("Restore", "The database it replaced is kept as {0}.").format(
             info.set_aside)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -20,8 +21,10 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.site_settings import SiteInfo
 from ecrf.ui import dialogs
+from ecrf.ui.admin.allocation_box import AllocationListBox
 from ecrf.ui.admin.site_state_box import SiteStateBox
 from ecrf.ui.admin.sponsor_box import SponsorCertificateBox
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import CertificatePanel
 from ecrf.ui.i18n import text_lang
 
@@ -35,10 +38,24 @@ class SiteTab(QWidget):
         self.session = session
         self.info: SiteInfo | None = None
         self.values: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
+        # In a scroll area: with the admin page's reminders above, a 1366 x 768 screen is too short for every
+        # box at its full height, and a squeezed box cuts its text; scrolling cuts nothing.
+        inner = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.addWidget(self._warning())
         top = QHBoxLayout()
-        top.addWidget(self._facts(), 3)
+        left = QVBoxLayout()  # the allocation list under the facts: the right column is full at 1366 x 768
+        left.addWidget(self._facts(), 1)
+        self.allocation = AllocationListBox(session)
+        left.addWidget(self.allocation)
+        top.addLayout(left, 3)
         right = QVBoxLayout()  # the settings beside the facts, so the tab fits a 1366 x 768 screen
         right.addWidget(self._idle_lock())
         if may(session.actor.role, Do.FREEZE_SITE):
@@ -139,6 +156,7 @@ class SiteTab(QWidget):
         self._show(self.info)
         self.certificate.load()
         self.sponsor.load()
+        self.allocation.load()
 
     def _show(self, info: SiteInfo) -> None:
         study = self.session.study.info
@@ -149,7 +167,7 @@ class SiteTab(QWidget):
             "site": f"{info.site_code} – {info.site_name}",
             "study": f"{info.study_oid} – {study.short_title.get(text_lang())}",
             "version": version,
-            "created": info.created_at[:16].replace("T", " ") + " UTC",
+            "created": shown_time(info.created_at),
             "db": str(info.db_path),
             "users": self.tr("{0} active, {1} deactivated").format(info.active_users, info.inactive_users),
             "subjects": str(info.subjects),

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecrf.services import sponsor_queries
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
+from ecrf.ui.clock import shown_time
 from ecrf.ui.export_certificate import fingerprint_lines
+from ecrf.ui.file_dialogs import ask_open_file
 
 
 class SponsorCertificateBox(QGroupBox):
@@ -56,8 +58,8 @@ class SponsorCertificateBox(QGroupBox):
             self.fingerprint.setText("")
             self.fingerprint.hide()
             return
-        self.state.setText(self.tr("{0}, registered {1} UTC by {2}. SHA-256:").format(
-            registered.sponsor, registered.registered_at[:16].replace("T", " "), registered.registered_by))
+        self.state.setText(self.tr("{0}, registered {1} by {2}. SHA-256:").format(
+            registered.sponsor, shown_time(registered.registered_at), registered.registered_by))
         self.fingerprint.setText(fingerprint_lines(registered.fingerprint))
         self.fingerprint.show()
 
@@ -83,8 +85,6 @@ class SponsorCertificateBox(QGroupBox):
 
 def ask_sponsor_certificate(parent: QWidget) -> Path | None:
     """Which certificate file to register; None when cancelled (tests replace this function)."""
-    start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    name, _chosen = QFileDialog.getOpenFileName(
-        parent, QCoreApplication.translate("SponsorCertificateBox", "Choose the sponsor's certificate"), start,
+    return ask_open_file(
+        parent, "import", QCoreApplication.translate("SponsorCertificateBox", "Choose the sponsor's certificate"),
         QCoreApplication.translate("SponsorCertificateBox", "Certificate (*.pem);;All files (*)"))
-    return Path(name) if name else None

@@ -1,15 +1,6 @@
-"""Users tab: the site's accounts; add, reset a password, change a role, deactivate (all audited)."""
+"""Users tab: the site's accounts; add, reset a password, change a role, deactivate, unlock (all audited)."""
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,65 +16,9 @@ from ecrf.services.users import UserInfo
 from ecrf.ui import dialogs
 from ecrf.ui.admin import user_dialogs
 from ecrf.ui.admin.user_dialogs import NewUser, role_label
+from ecrf.ui.admin.users_model import UsersModel
 from ecrf.ui.background import Operation
 from ecrf.ui.password import ChangePasswordDialog
-
-Index = QModelIndex | QPersistentModelIndex
-USERNAME, FULL_NAME, ROLE, ACTIVE, CHANGED, TEMPORARY = range(6)
-
-
-class UsersModel(QAbstractTableModel):
-    HEADERS = (QT_TRANSLATE_NOOP("UsersModel", "Username"), QT_TRANSLATE_NOOP("UsersModel", "Full name"),
-               QT_TRANSLATE_NOOP("UsersModel", "Role"), QT_TRANSLATE_NOOP("UsersModel", "Active"),
-               QT_TRANSLATE_NOOP("UsersModel", "Password changed"),
-               QT_TRANSLATE_NOOP("UsersModel", "Temporary password"))
-
-    def __init__(self, session: SiteSession) -> None:
-        super().__init__()
-        self.session = session
-        self.rows: list[UserInfo] = []
-
-    def load(self) -> None:
-        self.beginResetModel()
-        self.rows = users.list_users(self.session)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("UsersModel", self.HEADERS[section])  # type: ignore[arg-type]  # QT_TRANSLATE_NOOP's text; the stubs say object
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if not index.isValid():
-            return None
-        user = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(user, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and not user.active:
-            return QColor("#7a7a7a")  # deactivated accounts stay listed, greyed
-        return None
-
-    def _text(self, user: UserInfo, column: int) -> str:
-        if column == USERNAME:
-            return user.username
-        if column == FULL_NAME:
-            return user.full_name
-        if column == ROLE:
-            return role_label(self.session, user.role)
-        if column == ACTIVE:
-            return self.tr("Yes") if user.active else self.tr("No (deactivated)")
-        if column == CHANGED:
-            return user.password_changed_at[:10]
-        return self.tr("Yes – must change at next login") if user.must_change_password else ""
-
-    def user(self, row: int) -> UserInfo:
-        return self.rows[row]
 
 
 class UsersTab(QWidget):
@@ -106,7 +41,8 @@ class UsersTab(QWidget):
         for name, text, slot in (("add", self.tr("Add user…"), self.add_user),
                                  ("reset", self.tr("Reset password…"), self.reset_password),
                                  ("role", self.tr("Change role…"), self.change_role),
-                                 ("deactivate", self.tr("Deactivate…"), self.deactivate)):
+                                 ("deactivate", self.tr("Deactivate…"), self.deactivate),
+                                 ("unlock", self.tr("Unlock…"), self.unlock)):
             row.addWidget(self._button(name, text, slot))
         row.addStretch(1)
         row.addWidget(self._button("own_password", self.tr("Change my password…"), self.change_own_password))
@@ -151,6 +87,7 @@ class UsersTab(QWidget):
         self.buttons["reset"].setEnabled(user is not None and not mine)
         self.buttons["role"].setEnabled(user is not None and not mine and user.active)
         self.buttons["deactivate"].setEnabled(user is not None and not mine and user.active)
+        self.buttons["unlock"].setEnabled(user is not None and user.locked_until is not None)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -223,6 +160,18 @@ class UsersTab(QWidget):
         if reason is None:
             return
         self._run_quick(self.tr("Deactivate user"), lambda: users.deactivate_user(self.session, user.username, reason))
+
+    def unlock(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        reason = dialogs.ask_reason(self, self.tr("Unlock user"), self.tr(
+            "Lift the lockout of {0} ({1}) after {2} failed logins? Do it only when you know that {0} made "
+            "them (e.g. {0} called you); their password stays as it is. Give the reason:").format(
+            user.full_name, user.username, user.failed_logins))
+        if reason is None:
+            return
+        self._run_quick(self.tr("Unlock user"), lambda: users.unlock_account(self.session, user.username, reason))
 
     def _run_quick(self, title: str, work) -> None:  # type: ignore[no-untyped-def]
         """A short write (no key derivation) on the GUI thread; its refusal becomes a message."""

@@ -3,7 +3,9 @@
 The data are read once per `refresh()` through `ecrf.services.charts`; painting never touches the database."""
 from __future__ import annotations
 
-from PySide6.QtCharts import QChartView, QLineSeries
+from html import escape as html_escape
+
+from PySide6.QtCharts import QChartView, QLineSeries, QScatterSeries
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import (
@@ -21,10 +23,24 @@ from ecrf.services import charts as charts_service
 from ecrf.services.charts import Series
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
-from ecrf.ui.charts.build import MUTED, PALETTE, make_chart, point_text, x_range
+from ecrf.ui.charts.build import (
+    BAND_COLOUR,
+    CONFIRMED_COLOUR,
+    MUTED,
+    OUTSIDE_COLOUR,
+    PALETTE,
+    make_chart,
+    point_text,
+    x_range,
+)
 from ecrf.ui.i18n import text_lang
 
 COLUMNS = 3
+
+
+def escape(text: str) -> str:
+    """Plain text inside the rich-text legend (apostrophes stay apostrophes)."""
+    return html_escape(text, quote=False)
 
 
 class ChartsWidget(QWidget):
@@ -42,6 +58,7 @@ class ChartsWidget(QWidget):
         self.legend.setObjectName("legend")
         self.legend.setStyleSheet(f"color: {MUTED};")
         self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.controls = QWidget()
         top = QHBoxLayout(self.controls)
         top.setContentsMargins(0, 0, 0, 0)
@@ -126,15 +143,28 @@ class ChartsWidget(QWidget):
         self.stack.setCurrentWidget(self.grid_host)
 
     def _legend_text(self, lang: str) -> str:
-        text = self.tr("Horizontal axis: study day (Day 0 = allocation).")
+        """Rich text: what the axis, the dashed lines, the band and the rings mean (only those that show)."""
+        parts = [escape(self.tr("Horizontal axis: study day (Day 0 = allocation)."))]
         infusions = next((s for s in self.series if s.is_infusions), None)
         if infusions is not None and self.infusion_days:  # e.g. the control arm has none: nothing to explain
             days = ", ".join(str(d) for d in self.infusion_days)
-            text += " " + self.tr("Dashed lines: {0} on study day {1}.").format(infusions.label.get(lang), days)
-        return text
+            parts.append(escape(self.tr("Dashed lines: {0} on study day {1}.").format(infusions.label.get(lang), days)))
+        if any(s.expected is not None for s in self.measures):
+            band = BAND_COLOUR.name()  # the swatch at full strength: the wash itself is too light for a small box
+            parts.append(f'<span style="color:{band}">■</span> ' + escape(self.tr("Shaded: the expected range of the "
+                                                                                "form's check.")))
+        points = [p for s in self.measures for p in s.points if p.outside]
+        if any(p.confirmed for p in points):
+            parts.append(f'<span style="color:{CONFIRMED_COLOUR}">◯</span> ' + escape(self.tr(
+                "Red ring: outside the expected range, confirmed as correct at entry.")))
+        if any(not p.confirmed for p in points):
+            parts.append(f'<span style="color:{OUTSIDE_COLOUR}">◯</span> ' + escape(self.tr(
+                "Orange ring: outside the expected range, not confirmed yet.")))
+        return " ".join(parts)
 
     def _hook_tooltips(self, view: QChartView, series: Series) -> None:
-        lines = [s for s in view.chart().series() if isinstance(s, QLineSeries) and s.name() != "infusion"]
+        lines = [s for s in view.chart().series() if isinstance(s, (QLineSeries, QScatterSeries))
+                 and s.name() != "infusion"]
         for line in lines:
             line.hovered.connect(lambda at, state, s=series: self._tooltip(s, at, state))
 

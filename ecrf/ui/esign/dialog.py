@@ -28,6 +28,7 @@ from ecrf.services.session import SiteSession
 from ecrf.study.status import Scope
 from ecrf.trail.esign import Place
 from ecrf.ui import dialogs
+from ecrf.ui.clock import shown_time
 from ecrf.ui.i18n import text_lang
 
 WARNING_STYLE = "color: #8a4b00;"  # with the ⚠ symbol: never colour alone
@@ -119,8 +120,8 @@ class SigningDialog(QDialog):
         meaning.setObjectName("meaning")
         meaning.setWordWrap(True)
         facts.addRow(self.tr("Meaning (version {0})").format(plan.meaning_version), meaning)
-        now = session.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
-        when = QLabel(self.tr("{0} now; the exact time of signing is recorded (UTC).").format(now))
+        now = shown_time(session.clock.now())
+        when = QLabel(self.tr("{0} now; the exact time of signing is recorded.").format(now))
         when.setObjectName("time")
         facts.addRow(self.tr("Time"), when)
         layout.addLayout(facts)

@@ -21,6 +21,7 @@ from ecrf.services.esign_views import SignatureView
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.study.status import Scope, SignatureState
+from ecrf.ui.clock import shown_time
 from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.i18n import text_lang
 
@@ -49,8 +50,8 @@ def state_line(views: list[SignatureView]) -> str:
     casebook = [v for v in views if v.scope == Scope.SUBJECT and v.state is SignatureState.VALID]
     if casebook:
         last = casebook[-1]
-        return translate("SignaturesTab", "{0} Casebook signed by {1} on {2} UTC").format(
-            VALID, last.full_name, last.signed_at[:16].replace("T", " "))
+        return translate("SignaturesTab", "{0} Casebook signed by {1} on {2}").format(
+            VALID, last.full_name, shown_time(last.signed_at))
     return ""
 
 
@@ -70,7 +71,7 @@ class SignaturesTab(QWidget):
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("signatures")
         self.table.setHorizontalHeaderLabels([self.tr("State"), self.tr("Signed"), self.tr("Signed by"),
-                                              self.tr("Time (UTC)"), self.tr("Meaning"), self.tr("Broken because")])
+                                              self.tr("Time"), self.tr("Meaning"), self.tr("Broken because")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -123,7 +124,7 @@ class SignaturesTab(QWidget):
             word = self.tr("broken") if broken else self.tr("valid")
             state = f"{BROKEN if broken else VALID} {word}"
             texts = [state, signed_place(view), f"{view.full_name} ({view.username})",
-                     view.signed_at[:19].replace("T", " "), f"{view.meaning.get(lang)} (v{view.meaning_version})",
+                     shown_time(view.signed_at, seconds=True), f"{view.meaning.get(lang)} (v{view.meaning_version})",
                      view.broken_reason or ""]
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)

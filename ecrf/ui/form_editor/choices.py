@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.study.model import Item, ItemType
+from ecrf.ui.form_editor.date_picker import DATE_TYPES, DateField
 from ecrf.ui.form_editor.fields import (
     LONG_TEXT,
     DerivedField,
@@ -246,4 +247,6 @@ def make_field(item: Item, lang: str) -> Field:
         return MultiField(item, lang)
     if t is ItemType.TEXT and item.max_length > LONG_TEXT:
         return LongTextField(item, lang)
+    if item.value_type in DATE_TYPES:
+        return DateField(item, lang)
     return LineField(item, lang)

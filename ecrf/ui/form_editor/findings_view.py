@@ -2,7 +2,7 @@
 required answer still missing; the same colours for the field frame, its message and the page banner."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
@@ -68,21 +68,40 @@ class FindingLabel(QLabel):
 
 
 class Banner(QLabel):
-    """One line at the top of the form: the outcome of the last save, or why the form is read-only."""
+    """One line at the top of the form: the outcome of the last save, or why the form is read-only.
+
+    Each message comes with the condition that keeps it true (`holds`); the page calls `follow()` as the
+    user types and leaves fields, so a message never outlives its cause ("Saved" next to unsaved typing)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
         self.setWordWrap(True)
+        self._holds: Callable[[], bool] | None = None
+        self._again: Callable[[], str] | None = None
         self.hide()
 
-    def say(self, text: str, kind: str) -> None:
+    def say(self, text: str, kind: str, holds: Callable[[], bool] | None = None,
+            again: Callable[[], str] | None = None) -> None:
+        """Show `text`; `holds` says whether its cause is still there (None: until the next message), `again`
+        words it anew while it holds (a count of answers still refused)."""
         frame, fg, bg = COLOURS[kind if kind == "ok" else Severity(kind)]
         self.setStyleSheet(f"QLabel#banner {{ color: {fg}; background: {bg}; border: 1px solid {frame}; "
                            f"border-radius: 3px; padding: 6px; }}")
         self.setText(text)
+        self._holds, self._again = holds, again
         self.show()
 
+    def follow(self) -> None:
+        """Take the message away once its cause is gone."""
+        if self._holds is None or self.isHidden():
+            return
+        if not self._holds():
+            self.clear_message()
+        elif self._again is not None:
+            self.setText(self._again())
+
     def clear_message(self) -> None:
+        self._holds = self._again = None
         self.clear()
         self.hide()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ecrf.services.editing import FormState
 from ecrf.study.status import FormStatus
+from ecrf.ui.clock import shown_time
 
 
 def status_text(status: FormStatus | str) -> str:
@@ -45,9 +46,10 @@ class Header(QWidget):
         parts = [self.tr("Subject {0}").format(state.subject_label),
                  self.tr("Status: {0}").format(status_text(state.status))]
         if state.updated_at:
-            parts.append(self.tr("last saved {0} UTC by {1}").format(state.updated_at[:16].replace("T", " "),
+            parts.append(self.tr("last saved {0} by {1}").format(shown_time(state.updated_at),
                                                                      state.updated_by))
         self.details.setText("  ·  ".join(parts))
+        self.details.setStyleSheet("")  # no longer the red of an error shown before this state was read
         self._show_title()
 
     def set_dirty(self, dirty: bool) -> None:

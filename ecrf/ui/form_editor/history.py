@@ -1,8 +1,6 @@
 """The history of one item, from the audit trail: when, who, old → new value, reason."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -17,17 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services.audit_trail import EventView
+from ecrf.ui.audit_names import action_name
+from ecrf.ui.clock import shown_time
 
 translate = QCoreApplication.translate
-
-
-def local_time(event: EventView) -> str:
-    """The event's time as the PC showed it then (UTC plus the offset recorded beside it)."""
-    try:
-        utc = datetime.strptime(event.at_utc[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    except ValueError:
-        return event.at_utc
-    return (utc + timedelta(minutes=event.utc_offset_min)).strftime("%Y-%m-%d %H:%M")
 
 
 def shown(value: str | None, missing: str | None) -> str:
@@ -43,11 +34,11 @@ def history_model(events: list[EventView]) -> QStandardItemModel:
     actions = {"value": translate("ItemHistory", "Changed"), "value_derived": translate("ItemHistory", "Calculated"),
                "warning_confirmed": translate("ItemHistory", "Warning confirmed")}
     for e in events:
-        what = actions.get(e.action, e.action)
+        what = actions.get(e.action) or action_name(e.action)  # e.g. a query raised on the item
         old, new = shown(e.old_value, e.old_missing), shown(e.new_value, e.new_missing)
         if e.action == "warning_confirmed":  # its reason is the warning's text, its new value the key
             old, new = "", ""
-        row = [local_time(e), f"{e.username} ({e.role})", what, old, new, e.reason or ""]
+        row = [shown_time(e.at_utc), f"{e.username} ({e.role})", what, old, new, e.reason or ""]
         items = [QStandardItem(text) for text in row]
         for item in items:
             item.setEditable(False)

@@ -1,5 +1,5 @@
-"""Keyboard handling of the entry widgets: Enter moves on like Tab (a new line in a long text),
-leaving an item shows its findings, and the focused field scrolls into view."""
+"""Keyboard handling of the entry widgets: Enter moves on like Tab (a new line in a long text), Alt+Down
+opens a date's calendar, leaving an item shows its findings, and the focused field scrolls into view."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from ecrf.ui.form_editor.date_picker import DateField
 
 if TYPE_CHECKING:
     from ecrf.ui.form_editor.page import FormEditorPage
@@ -30,6 +32,12 @@ class FieldKeys(QObject):
                 return False  # a new line in a long text
             self.page.advance_from(watched)
             return True
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down \
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            field = watched.parentWidget()
+            if isinstance(field, DateField):  # Alt+Down in a date: the calendar
+                field.open_calendar()
+                return True
         if kind == QEvent.Type.FocusOut:
             QTimer.singleShot(0, self.page, lambda w=watched: self.page.field_left(w))
         elif kind == QEvent.Type.FocusIn:

@@ -1,5 +1,6 @@
-"""One row per item: label (with a red * when required), the entry field with its unit, a "…" button for
-the item menu (missing codes, history), the help text in grey and the findings under it."""
+"""One row per item: label (with a red * when required), the entry field with its unit (and a calendar for
+dates), an "Item ▾" button for the item menu (missing codes, history), the help text in grey and the
+findings under it."""
 from __future__ import annotations
 
 from html import escape
@@ -95,8 +96,12 @@ class ItemRow(QWidget):
         self.label.setBuddy(self.field.focus_proxy())
         self.more = QToolButton()
         self.more.setObjectName(f"more_{item.code}")
-        self.more.setText("…")
-        self.more.setToolTip(self.tr("Missing value (ND / UNK / NA), history of this item (Ctrl+M)"))
+        self.more.setText(self.tr("Item"))  # with a down arrow: a menu, not a "browse…" button
+        self.more.setArrowType(Qt.ArrowType.DownArrow)
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more.setToolTip(self.tr("Item menu (Ctrl+M): missing value (ND / UNK / NA), clear the answer, "
+                                     "history of this item"))
+        self.more.setAccessibleName(self.tr("Item menu: {0}").format(item.label.get(lang)))
         self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; Ctrl+M opens the menu
         self.more.clicked.connect(self._menu_from_button)
         below = QVBoxLayout()
@@ -145,7 +150,7 @@ class ItemRow(QWidget):
         return self._query_mark
 
     def add_marker(self, widget: QWidget) -> None:
-        """A mark beside the field's "…" button (source data verification)."""
+        """A mark beside the field's item menu button (source data verification)."""
         self._entry.insertWidget(2, widget, 0, Qt.AlignmentFlag.AlignTop)
 
     def _menu_from_button(self) -> None:

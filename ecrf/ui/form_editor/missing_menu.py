@@ -1,4 +1,4 @@
-"""The item menu ("…" button, Ctrl+M): mark the item not done / unknown / not applicable as the
+"""The item menu ("Item ▾" button beside each field, Ctrl+M): mark the item not done / unknown / not applicable as the
 definition allows, take the mark off, clear a picked answer, and open the item's history."""
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Findings show as the user leaves a field, skip logic and derived values follow a
 (in progress), Ctrl+Shift+S saves as complete, Enter moves on like Tab, Ctrl+M opens the item menu."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -39,10 +41,12 @@ from ecrf.ui.form_editor.layout import ItemRow, form_help
 from ecrf.ui.form_editor.live import Entry, changed, live_check, loaded_entries
 from ecrf.ui.form_editor.missing_menu import choice_of, item_menu
 from ecrf.ui.form_editor.sdv_marks import SdvMarker
+from ecrf.ui.form_print import print_button
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
 from ecrf.ui.queries.panel import QueryPanel
+from ecrf.ui.reason_dialog import Reasons
 
 
 class FormEditorPage(Page):
@@ -57,6 +61,7 @@ class FormEditorPage(Page):
         self.confirmed_now: set[str] = set()
         self.rows: dict[str, ItemRow] = {}
         self.touched: set[str] = set()
+        self.last_check: FormCheck | None = None  # the latest live check: what the banner's cause is read from
         self._show_all = self._show_required = self._shown_once = False
         self.can_verify = may(session.actor.role, Do.VERIFY_SOURCE)
         self.sdv_markers: dict[str, SdvMarker] = {}  # only items the monitoring plan asks to verify
@@ -94,6 +99,7 @@ class FormEditorPage(Page):
         self.complete_button.setObjectName("save_complete")
         self.complete_button.clicked.connect(lambda: self.save(True))
         bar.addWidget(self.close_button)
+        bar.addWidget(print_button(self, self.session, self.ref, self.has_unsaved))
         bar.addStretch(1)
         self.verify_button = QPushButton(self.tr("Verify form"))
         self.verify_button.setObjectName("verify_form")
@@ -178,7 +184,8 @@ class FormEditorPage(Page):
         self.show_monitoring()
         if not state.editable:
             why_not = state.refusal.text(self.lang) if state.refusal is not None else state.why_not
-            self.banner.say(self.tr("Read only: {0}").format(why_not), "incomplete")
+            self.banner.say(self.tr("Read only: {0}").format(why_not), "incomplete",
+                            holds=lambda: self.state is not None and not self.state.editable)
         self.refresh_live()
 
     def sign_form(self) -> bool:
@@ -208,6 +215,30 @@ class FormEditorPage(Page):
     def has_unsaved(self) -> bool:
         return self.state is not None and self.state.editable and bool(changed(self.initial, self.entries()))
 
+    def unsaved_entries(self) -> dict[str, Entry]:
+        """What the user changed and did not save, by item (carried over when the window is rebuilt)."""
+        entries = self.entries()
+        return {code: entries[code] for code in changed(self.initial, entries)}
+
+    def restore_entries(self, entries: dict[str, Entry]) -> None:
+        """Put unsaved entries back into this freshly opened form (a language switch rebuilt the window)."""
+        if self.state is None or not self.state.editable:
+            return
+        missing_labels = self.session.study.missing_codes
+        for code, entry in entries.items():
+            if code not in self.rows:
+                continue
+            field = self.rows[code].field
+            if isinstance(entry, Missing):
+                field.set_missing(entry.code, missing_labels[entry.code].get(self.lang)
+                                  if entry.code in missing_labels else "")
+            else:
+                field.set_missing(None)
+                field.set_entry(entry)
+            self.touched.add(code)
+        self._edited()
+        self.refresh_live()
+
     def maybe_leave(self) -> bool:
         if not self.has_unsaved():
             return True
@@ -236,6 +267,7 @@ class FormEditorPage(Page):
         if self.state is not None and self.state.form.derive_order:
             self._update_derived(live_check(self.state, self.initial, self.entries(), self.confirmed_now))
         self.header.set_dirty(self.has_unsaved())
+        self.banner.follow()
 
     def _left(self, code: str) -> None:
         self.touched.add(code)
@@ -245,9 +277,21 @@ class FormEditorPage(Page):
         if self.state is None:
             return None
         check = live_check(self.state, self.initial, self.entries(), self.confirmed_now)
+        self.last_check = check
         self.show_check(check)
         self.header.set_dirty(self.has_unsaved())
+        self.banner.follow()
         return check
+
+    def count_findings(self, kind: str) -> int:
+        """How many findings of this kind ("hard", "incomplete") the latest live check still has."""
+        check = self.last_check
+        return 0 if check is None else len(check.hard if kind == "hard" else check.incomplete)
+
+    def unchanged(self) -> Callable[[], bool]:
+        """True while the entries on screen are still those of now (a message about this attempt holds)."""
+        snapshot = self.entries()
+        return lambda: self.entries() == snapshot
 
     def _update_derived(self, check: FormCheck) -> None:
         for code, value in check.derived.items():
@@ -293,7 +337,8 @@ class FormEditorPage(Page):
             return None
         self.confirmed_now = set()
         self._load()
-        self.banner.say(self.tr("Saved. The form is now: {0}.").format(status_text(result.status)), "ok")
+        self.banner.say(self.tr("Saved. The form is now: {0}.").format(status_text(result.status)), "ok",
+                        holds=lambda: not self.has_unsaved())
         self.saved.emit(result)
         return result
 
@@ -360,7 +405,8 @@ class FormEditorPage(Page):
 
     def _unverify(self, codes: list[str]) -> None:
         reason = dialogs.ask_reason(self, self.tr("Un-verify"), self.tr(
-            "Why is the verification of these items taken back?\n{0}").format(self.item_labels(codes)))
+            "Why is the verification of these items taken back?\n{0}").format(self.item_labels(codes)),
+            kind=Reasons.UNVERIFY)
         if reason is None:
             self.show_monitoring()  # the tick goes back
             return

@@ -15,6 +15,7 @@ from ecrf.study.findings import Finding
 from ecrf.study.validate import FormCheck
 from ecrf.ui import dialogs
 from ecrf.ui.form_editor.live import Entry, live_check, to_clear, to_send
+from ecrf.ui.reason_dialog import Reasons
 
 if TYPE_CHECKING:
     from ecrf.ui.form_editor.page import FormEditorPage
@@ -40,7 +41,8 @@ def save(page: FormEditorPage, complete: bool) -> SaveResult | None:
 
 
 def _not_saved(page: FormEditorPage, exc: BaseException) -> None:
-    page.banner.say(translate("FormSave", "Not saved. Everything you typed is still on screen."), "hard")
+    page.banner.say(translate("FormSave", "Not saved. Everything you typed is still on screen."), "hard",
+                    holds=page.unchanged())
     dialogs.show_error(page, translate("FormSave", "Not saved"), dialogs.error_text(exc))
 
 
@@ -48,9 +50,11 @@ def _save(page: FormEditorPage, complete: bool) -> SaveResult | None:
     state = page.state
     if state is None or not state.editable:
         return None
+    page.banner.clear_message()  # every message is about an earlier attempt: none may show over this one's dialogs
     entries = page.entries()
     check = live_check(state, page.initial, entries, page.confirmed_now)
     page.reveal(required=complete)
+    page.last_check = check
     page.show_check(check)
     if not _acceptable(page, check, complete):
         return None
@@ -61,7 +65,8 @@ def _save(page: FormEditorPage, complete: bool) -> SaveResult | None:
         return None
     values = to_send(page.initial, entries, check.hidden)
     if not values and not (complete and not state.completed):
-        page.banner.say(translate("FormSave", "There are no changes to save."), "ok")
+        page.banner.say(translate("FormSave", "There are no changes to save."), "ok",
+                        holds=lambda: not page.has_unsaved())
         return None
     confirm = set(page.confirmed_now)
     if check.unconfirmed:
@@ -79,17 +84,27 @@ def _save(page: FormEditorPage, complete: bool) -> SaveResult | None:
 def _acceptable(page: FormEditorPage, check: FormCheck, complete: bool) -> bool:
     """Refusals found on screen already: shown inline, with a line at the top; nothing is sent."""
     if check.hard:
-        page.banner.say(translate("FormSave", "Not saved: {0} answer(s) cannot be accepted. Correct the fields "
-                                  "marked red; nothing you typed was lost.").format(len(check.hard)), "hard")
+        page.banner.say(_refused_text(len(check.hard)), "hard", holds=lambda: page.count_findings("hard") > 0,
+                        again=lambda: _refused_text(page.count_findings("hard")))
         page.focus_item(check.hard[0].item)
         return False
     if complete and check.incomplete:
-        page.banner.say(translate("FormSave", "Not marked complete: {0} required answer(s) are empty. Fill them "
-                                  "in, or mark them not done / unknown in the item menu (…), or save without "
-                                  "completing.").format(len(check.incomplete)), "incomplete")
+        page.banner.say(_incomplete_text(len(check.incomplete)), "incomplete",
+                        holds=lambda: page.count_findings("incomplete") > 0,
+                        again=lambda: _incomplete_text(page.count_findings("incomplete")))
         page.focus_item(check.incomplete[0].item)
         return False
     return True
+
+
+def _refused_text(count: int) -> str:
+    return translate("FormSave", "Not saved: {0} answer(s) cannot be accepted. Correct the fields marked red; "
+                     "nothing you typed was lost.").format(count)
+
+
+def _incomplete_text(count: int) -> str:
+    return translate("FormSave", "Not marked complete: {0} required answer(s) are empty. Fill them in, or mark "
+                     "them not done / unknown in the item menu (Ctrl+M), or save without completing.").format(count)
 
 
 def _send(page: FormEditorPage, values: dict[str, Entry], confirm: set[str], reason: str | None,
@@ -111,7 +126,7 @@ def _send(page: FormEditorPage, values: dict[str, Entry], confirm: set[str], rea
         except ValuesRefused as refused:
             page.show_refused(refused.findings)
             page.banner.say(translate("FormSave", "Not saved:\n{0}").format(listed(refused.findings, page.lang)),
-                            "hard")
+                            "hard", holds=page.unchanged())
             return None
         except Exception as exc:  # noqa: BLE001 - a fault (database gone, disk full) keeps the typing
             _not_saved(page, exc)
@@ -142,8 +157,9 @@ def _confirm(page: FormEditorPage, findings: list[Finding]) -> bool:
 def _reason(page: FormEditorPage, codes: list[str]) -> str | None:
     reason = dialogs.ask_reason(page, translate("FormSave", "Reason for change"), translate(
         "FormSave", "This form was saved as complete. Give the reason for changing:\n{0}").format(
-        page.item_labels(codes)))
+        page.item_labels(codes)), kind=Reasons.DATA_CHANGE)
     if reason is None or not reason.strip():
-        page.banner.say(translate("FormSave", "Not saved: changing completed data needs a reason."), "incomplete")
+        page.banner.say(translate("FormSave", "Not saved: changing completed data needs a reason."), "incomplete",
+                        holds=page.unchanged())
         return None
     return reason.strip()

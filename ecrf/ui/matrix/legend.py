@@ -6,9 +6,10 @@ Python 3.11 every void Qt call made from Python drops a reference to None, and a
 thousands of them per screen (the interpreter then aborts with "deallocating None")."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ecrf.services.overview import CellState
+from ecrf.ui.flow_layout import FlowLayout
 from ecrf.ui.matrix.model import (
     CANCELLED_SYMBOL,
     STATE_BACKGROUND,
@@ -21,9 +22,7 @@ class Legend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("legend")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        layout = FlowLayout(self, spacing=6)  # chips wrap to a second row on a narrow window
         entries = [(CellState.COMPLETE, STATE_SYMBOL[CellState.COMPLETE], self.tr("complete")),
                    (CellState.IN_PROGRESS, STATE_SYMBOL[CellState.IN_PROGRESS], self.tr("in progress")),
                    (CellState.NOT_STARTED, STATE_SYMBOL[CellState.NOT_STARTED], self.tr("due, not started")),

@@ -5,7 +5,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -18,6 +17,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
+from ecrf.ui.flow_layout import FlowLayout
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.legend import Legend
 from ecrf.ui.matrix.model import (
@@ -43,7 +43,7 @@ class MatrixPage(Page):
         self.proxy = SubjectFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._filter_bar())
+        layout.addWidget(self._filter_bar())
         layout.addWidget(self._table(), 1)
         layout.addLayout(self._footer())
         for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
@@ -57,8 +57,11 @@ class MatrixPage(Page):
 
     # -- building ---------------------------------------------------------------------------
 
-    def _filter_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _filter_bar(self) -> QWidget:
+        """Search, filters, count and the screening button in rows that wrap on a narrow window."""
+        holder = QWidget()
+        holder.setObjectName("filter_bar")
+        bar = FlowLayout(holder)
         self.count = QLabel()
         self.count.setObjectName("count")
         self.search = QLineEdit()
@@ -95,14 +98,13 @@ class MatrixPage(Page):
         self.attention.toggled.connect(self.proxy.set_attention_only)
         for widget in (self.search, self.arm, self.status, self.overdue, self.attention):
             bar.addWidget(widget)
-        bar.addStretch(1)
         bar.addWidget(self.count)
         if may(self.session.actor.role, Do.SCREEN):
             self.screen_button = QPushButton(self.tr("Screen a new subject…"))
             self.screen_button.setObjectName("screen")
             self.screen_button.clicked.connect(self.screen_new)
             bar.addWidget(self.screen_button)
-        return bar
+        return holder
 
     def _table(self) -> FrozenColumnTable:
         self.table = FrozenColumnTable()
@@ -129,13 +131,10 @@ class MatrixPage(Page):
         self.table.activated.connect(self._activated)
         return self.table
 
-    def _footer(self) -> QHBoxLayout:
-        footer = QHBoxLayout()
-        legends = QVBoxLayout()
-        legends.addWidget(Legend())
-        legends.addWidget(MonitoringLegend())
-        footer.addLayout(legends)
-        footer.addStretch(1)
+    def _footer(self) -> QVBoxLayout:
+        footer = QVBoxLayout()
+        footer.addWidget(Legend())  # wraps its chips to a second row rather than widening the window
+        footer.addWidget(MonitoringLegend())
         return footer
 
     # -- behaviour --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ecrf.services.session import SiteSession
 from ecrf.study.model import Item
 from ecrf.study.status import QueryState, ResponseCode, Scope
 from ecrf.ui import dialogs
+from ecrf.ui.clock import shown_time
 from ecrf.ui.form_editor.choices import make_field
 from ecrf.ui.form_editor.fields import Field
 from ecrf.ui.form_editor.live import Entry
@@ -41,8 +42,8 @@ from ecrf.ui.queries.words import author_text, kind_text, message_text, place_te
 def thread_html(thread: QueryThread) -> str:
     parts = []
     for m in thread.messages:
-        when = m.at_utc[:16].replace("T", " ")
-        head = f"<b>{escape(author_text(m.author))}</b> · {escape(kind_text(m.kind))} · {when} UTC"
+        when = shown_time(m.at_utc)
+        head = f"<b>{escape(author_text(m.author))}</b> · {escape(kind_text(m.kind))} · {escape(when)}"
         if m.response is not None:
             head += f" · <i>{escape(response_text(m.response))}</i>"
         text = message_text(m.author, m.text, text_lang())

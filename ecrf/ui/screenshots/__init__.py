@@ -1,5 +1,8 @@
 """`python -m ecrf.ui.screenshots OUTDIR [--lang en|zh_CN|both|pseudo] [--db DEMO_DB]`: PNGs of the real screens.
 
+With `--guide` it makes the user guide's screenshots instead, at 1366×768, into `resources/guide/<lang>/images/`
+(or OUTDIR/<lang>/images/): see `guide_shots`.
+
 Makes a demo site in a temporary folder (or uses a copy of one given with --db), then renders every
 screen at 1280×800 in each language: start, create-site, login, subject matrix, subject view tabs, form
 editors (one with a hard finding), lock cover, administration tabs, change password. Windows and dialogs
@@ -16,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ecrf.ui.screenshots.guide_shots import GuideShooter, guide_screens
 from ecrf.ui.screenshots.pseudo import install_pseudo_translator, pseudo
 from ecrf.ui.screenshots.render import SIZE, Demo, Shooter
 from ecrf.ui.screenshots.screens import all_screens
@@ -23,14 +27,14 @@ from ecrf.ui.screenshots.screens import all_screens
 __all__ = ["SIZE", "main", "pseudo"]
 
 
-def shoot_language(demo: Demo, out: Path, lang: str) -> Shooter:
+def shoot_language(demo: Demo, out: Path, lang: str, guide: bool = False) -> Shooter:
     from ecrf.ui.i18n import install_language
 
     install_language("en" if lang == "pseudo" else lang)
     pseudo_tr = install_pseudo_translator() if lang == "pseudo" else None
-    shooter = Shooter(out, lang)
+    shooter = GuideShooter(out, lang) if guide else Shooter(out, lang)
     try:
-        all_screens(shooter, demo)
+        (guide_screens if guide else all_screens)(shooter, demo)
     finally:
         if pseudo_tr is not None:
             pseudo_tr.parent().removeTranslator(pseudo_tr)
@@ -54,7 +58,7 @@ def quiet_dialogs() -> None:
     dialogs.ask_yes_no = lambda *a: True
     dialogs.ask_save_discard = lambda *a: "discard"
     dialogs.ask_text = lambda *a, **k: None
-    dialogs.ask_reason = lambda *a: None
+    dialogs.ask_reason = lambda *a, **k: None
 
 
 def make_demo(folder: Path):  # type: ignore[no-untyped-def]
@@ -69,11 +73,22 @@ def make_demo(folder: Path):  # type: ignore[no-untyped-def]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ecrf.ui.screenshots", description=__doc__.splitlines()[0])
-    parser.add_argument("outdir", type=Path)
+    parser.add_argument("outdir", type=Path, nargs="?",
+                        help="where the PNGs go (with --guide: default resources/guide of this installation)")
+    parser.add_argument("--guide", action="store_true",
+                        help="make the user guide's screenshots (1366×768, scaled, 8-bit PNG) in both languages")
     parser.add_argument("--lang", choices=("en", "zh_CN", "both", "pseudo"), default="both",
                         help="pseudo: stretched, accented English to find layouts that break with longer text")
     parser.add_argument("--db", type=Path, help="an existing demo site to use (it is changed: use a copy)")
     args = parser.parse_args(argv)
+    if args.guide and args.lang == "pseudo":
+        parser.error("the guide has no pseudo-translated version: use --lang en, zh_CN or both")
+    if args.outdir is None:
+        if not args.guide:
+            parser.error("give the folder for the screenshots (OUTDIR)")
+        from ecrf.paths import resource_path
+
+        args.outdir = resource_path("guide")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # The demo lives in a throw-away folder: the quick key derivation spares ~10 s of Argon2id.
     os.environ.setdefault("ECRF_KDF_PROFILE", "fast")
@@ -95,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             demo = make_demo(Path(tmp))
         languages = ["en", "zh_CN"] if args.lang == "both" else [args.lang]
-        results = [shoot_language(demo, args.outdir, lang) for lang in languages]
+        results = [shoot_language(demo, args.outdir, lang, args.guide) for lang in languages]
     from ecrf.ui.i18n import install_language
 
     install_language("en")

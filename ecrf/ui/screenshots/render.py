@@ -1,5 +1,5 @@
-"""Drawing screens into 1280×800 images: windows centred under a plain title bar, dialogs over their dimmed
-parent, and the bookkeeping of what was made, skipped or failed."""
+"""Drawing screens into 1280×800 images (the guide's at 1366×768): windows centred under a plain title bar,
+dialogs over their dimmed parent, and the bookkeeping of what was made, skipped or failed."""
 from __future__ import annotations
 
 import re
@@ -41,11 +41,21 @@ class Shooter:
             print(f"FAILED  {self.lang}-{name}")
             return
         if image is not None:
-            path = self.out / f"{self.lang}-{name}.png"
-            if not image.save(str(path)):  # type: ignore[attr-defined]
+            path = self.path_for(name)
+            if not self.save(self.finish(image), path):
                 raise OSError(f"cannot write {path}")
             self.made.append(path)
             print(f"made    {path.name}")
+
+    def path_for(self, name: str) -> Path:
+        return self.out / f"{self.lang}-{name}.png"
+
+    def save(self, image, path: Path) -> bool:  # type: ignore[no-untyped-def]
+        return bool(image.save(str(path)))
+
+    def finish(self, image):  # type: ignore[no-untyped-def]
+        """The image as saved (the guide's shooter scales and reduces it)."""
+        return image
 
     def section(self, name: str, run: Callable[[], None]) -> None:
         """Several screens made by `run`: skipped together while their module is not written."""
@@ -74,35 +84,35 @@ def settle(rounds: int = 3) -> None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def framed(widget, backdrop=None):  # type: ignore[no-untyped-def]
-    """`widget` shown and drawn on a 1280×800 image: full size for main windows, else centred."""
+def framed(widget, backdrop=None, size: tuple[int, int] = SIZE):  # type: ignore[no-untyped-def]
+    """`widget` shown and drawn on an image of `size` (1280×800): full size for main windows, else centred."""
     from PySide6.QtGui import QColor, QImage, QPainter
 
     widget.show()
     settle()
     pixmap = widget.grab()
-    image = QImage(*SIZE, QImage.Format.Format_RGB32)
+    image = QImage(*size, QImage.Format.Format_RGB32)
     image.fill(QColor(BACKDROP))
     painter = QPainter(image)
     if backdrop is not None:
         painter.drawImage(0, 0, backdrop)
         painter.fillRect(image.rect(), QColor(0, 0, 0, 80))
-    if pixmap.width() >= SIZE[0] and pixmap.height() >= SIZE[1]:
+    if pixmap.width() >= size[0] and pixmap.height() >= size[1]:
         painter.drawPixmap(0, 0, pixmap)
     else:
-        _window_frame(painter, pixmap, widget.windowTitle())
+        _window_frame(painter, pixmap, widget.windowTitle(), size)
     painter.end()
     return image
 
 
-def _window_frame(painter, pixmap, title: str) -> None:  # type: ignore[no-untyped-def]
+def _window_frame(painter, pixmap, title: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     """The window centred under a plain title bar (offscreen windows have no decorations)."""
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor
 
     bar = TITLE_BAR
     w, h = pixmap.width(), pixmap.height() + bar
-    x, y = max(0, (SIZE[0] - w) // 2), max(0, (SIZE[1] - h) // 2)
+    x, y = max(0, (size[0] - w) // 2), max(0, (size[1] - h) // 2)
     painter.fillRect(x, y, w, bar, QColor("#3c4b5c"))
     painter.setPen(QColor("white"))
     painter.drawText(QRect(x + 10, y, w - 20, bar), Qt.AlignmentFlag.AlignVCenter, title)
@@ -130,7 +140,7 @@ class Demo:
     study: object
 
     @contextmanager
-    def window(self, username: str) -> Iterator[MainWindow]:
+    def window(self, username: str, size: tuple[int, int] = SIZE) -> Iterator[MainWindow]:
         """The main window of `username` logged in to the demo, closed (with its session) after."""
         from ecrf.services.auth import login
         from ecrf.ui.main_window import MainWindow
@@ -139,8 +149,10 @@ class Demo:
         main = None
         try:
             main = MainWindow(session, idle_check_ms=24 * 3600 * 1000)
-            main.resize(*SIZE)
+            main.resize(*size)
             main.show()
+            settle()
+            main.resize(*size)  # the refit after showing fits the offscreen screen: draw the size asked for
             settle()
             yield main
         finally:

@@ -49,7 +49,7 @@ def _nurse_screens(s: Shooter, demo: Demo) -> None:
     def screens() -> None:
         with demo.window("nurse") as main:
             s.shot("04-matrix", lambda: framed(main))
-            label, visit_form, ae_repeat = _subject_with_data(main.session)
+            label, visit_form, ae_repeat = subject_with_data(main.session)
             s.section("05-subject", lambda: _subject_tabs(s, main, label))
             s.section("06-charts", lambda: _charts_alone(s, main, label))
             main.show_home()
@@ -61,7 +61,7 @@ def _nurse_screens(s: Shooter, demo: Demo) -> None:
     s.section("04..12 (nurse screens)", screens)
 
 
-def _subject_with_data(session):  # type: ignore[no-untyped-def]
+def subject_with_data(session):  # type: ignore[no-untyped-def]
     """A subject with Day 3 vital signs and an adverse event: (label, VS FormRef at D3, AE repeat)."""
     from ecrf.services.overview import CellState, subject_detail, subject_rows
     from ecrf.services.subject_data import FormRef
@@ -143,11 +143,11 @@ def _form_screens(s: Shooter, main, label: str, visit_form, ae_repeat: int) -> N
         return make
 
     s.shot("07-form-vs", form(visit_form))
-    s.shot("08-form-vs-hard-finding", form(visit_form, lambda page: _type_into(page, "TEMP", "55")))
+    s.shot("08-form-vs-hard-finding", form(visit_form, lambda page: type_into(page, "TEMP", "55")))
     s.shot("09-form-ae", form(FormRef(label, "", "AE", "", ae_repeat)))
 
 
-def _type_into(page, item: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_into(page, item: str, text: str) -> None:  # type: ignore[no-untyped-def]
     """Type `text` into the entry field of `item` as a user would, then leave the field."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest

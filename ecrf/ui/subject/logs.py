@@ -24,6 +24,7 @@ from ecrf.study.model import Item, ItemType
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.model import SubjectMatrixModel
+from ecrf.ui.reason_dialog import Reasons
 
 KEY_COLUMNS = 6  # the first items of the form, enough to tell entries apart
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -141,7 +142,8 @@ class LogTab(QWidget):
             return
         reason = dialogs.ask_reason(self, self.tr("Remove entry"), self.tr(
             "Why is {0} entry #{1} of {2} removed? The entry stays in the records, marked removed with "
-            "your reason.").format(self.form.label.get(text_lang()), entry.repeat, self.label))
+            "your reason.").format(self.form.label.get(text_lang()), entry.repeat, self.label),
+            kind=Reasons.REMOVE_ENTRY)
         if not reason:
             return
         try:

@@ -28,6 +28,7 @@ from ecrf.ui.monitoring_symbols import MonitoringLegend, describe, sdv_count, sy
 
 RefRole = Qt.ItemDataRole.UserRole + 1
 COLUMNS = 7
+NAME_WIDTH = 300  # the first column (visit / form) at least
 # Visits with work open now start unfolded; done, cancelled and future ones stay folded.
 OPEN_STATES = frozenset({CellState.ATTENTION, CellState.IN_PROGRESS, CellState.NOT_STARTED})
 
@@ -51,6 +52,7 @@ class ScheduleTab(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.activated.connect(self._activated)
+        self.tree.expanded.connect(lambda _index: self._fit_names())  # the forms shown now may be longer
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.open_button = QPushButton(self.tr("Open form"))
         self.open_button.setObjectName("open_form")
@@ -79,9 +81,17 @@ class ScheduleTab(QWidget):
             self.model.appendRow(items)
             index = items[0].index()
             self.tree.setExpanded(index, cell.state in OPEN_STATES if first_load else cell.code in expanded)
-        for column, width in enumerate((300, 100, 190, 100, 210, 190)):
+        for column, width in enumerate((NAME_WIDTH, 100, 190, 100, 210, 190)):
             self.tree.setColumnWidth(column, width)
+        self._fit_names()
         self._update_buttons()
+
+    def _fit_names(self) -> None:
+        """The first column as wide as the longest visit or form name shown (a form's name was cut off with
+        "…"), at least its usual width and at most half the tree; a longer name has its tooltip."""
+        self.tree.resizeColumnToContents(0)
+        wanted = self.tree.columnWidth(0)
+        self.tree.setColumnWidth(0, max(NAME_WIDTH, min(wanted, self.tree.viewport().width() // 2 or wanted)))
 
     def _visit_items(self, cell: VisitCell) -> list[QStandardItem]:
         lang, schedule = text_lang(), cell.schedule
@@ -115,7 +125,7 @@ class ScheduleTab(QWidget):
         forms = self.monitoring.forms if self.monitoring else {}
         items.append(self._monitoring_item(forms.get((cell.code, form.form, form.timepoint, 0))))
         items[0].setData(FormRef(label, cell.code, form.form, form.timepoint), RefRole)
-        items[0].setToolTip(self.tr("Double-click or press Enter to open the form"))
+        items[0].setToolTip(name + "\n" + self.tr("Double-click or press Enter to open the form"))
         if form_symbol(form.status) == "○":
             items[-2].setForeground(QColor("#6e6e6e"))
         return items

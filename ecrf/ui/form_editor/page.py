@@ -306,7 +306,8 @@ class FormEditorPage(Page):
 
     def show_check(self, check: FormCheck) -> None:
         for code, row in self.rows.items():
-            row.setVisible(code not in check.hidden)
+            if row.isHidden() != (code in check.hidden):  # only a change: each call re-lays the form out
+                row.setVisible(code not in check.hidden)
         self._update_derived(check)
         shown = [f for f in check.findings if self._shows(f)]
         for code, row in self.rows.items():

@@ -24,17 +24,22 @@ from ecrf.ui.form_editor.fields import Field
 from ecrf.ui.form_editor.findings_view import FindingLabel, paint_text, worst
 
 LABEL_WIDTH = 300
+# A help text up to this wide stays on one line: the form is then at least ~900 px wide, which it is on a
+# 1366×768 screen at 125 % scaling (1093 px); longer help texts wrap to any width.
+HELP_ONE_LINE = 560
 REQUIRED_MARK = ' <span style="color:#c62828; font-weight:bold">*</span>'
 REQUIRED_COLOUR = QColor("#c62828")
 
 
-def grey_label(text: str) -> QLabel:
+def grey_label(text: str, one_line_up_to: int = 0) -> QLabel:
+    """Help text, a little smaller, in grey. It wraps unless it fits in `one_line_up_to` pixels: a wrapped
+    label costs Qt a layout for every width it tries, and most help texts are one short line."""
     label = QLabel(text)
-    label.setWordWrap(True)
     paint_text(label, "#5f6b73")
     font = QFont(label.font())
     font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
     label.setFont(font)
+    label.setWordWrap(label.fontMetrics().horizontalAdvance(text) > one_line_up_to)
     return label
 
 
@@ -108,7 +113,7 @@ class ItemRow(QWidget):
         below.setContentsMargins(4, 0, 0, 0)
         below.setSpacing(1)
         if item.help is not None:
-            self.help = grey_label(item.help.get(lang))
+            self.help = grey_label(item.help.get(lang), HELP_ONE_LINE)
             below.addWidget(self.help)
             self.label.setToolTip(item.help.get(lang))
         self._below = below

@@ -103,3 +103,17 @@ def test_unknown_form_or_subject(nurse) -> None:  # type: ignore[no-untyped-def]
         open_form(nurse, FormRef(label, "D3", "XX"))
     with pytest.raises(NotFound):
         open_form(nurse, FormRef("NOBODY", "D3", "LB"))
+
+
+def test_live_checks_read_what_a_save_reads(nurse) -> None:  # type: ignore[no-untyped-def]
+    """The editor is given the forms a save of this form reads (its expressions' forms and its own visit's), not
+    the subject's whole record: the findings shown while typing are the ones the save gives."""
+    label, arm = _d3(nurse)
+    state = open_form(nurse, FormRef(label, "D3", "LB"))
+    loaded = {(visit, form) for visit, form, _tp in state.subject.forms}
+    assert ("SCR", "DM") in loaded  # LBDAT >= DM.RFICDAT
+    assert ("SCR", "IE") not in loaded  # saved, but nothing on LB reads it
+    assert state.subject.value("SCR", "DM", "RFICDAT") == TODAY - timedelta(days=4)
+    study = nurse.study
+    assert loaded <= {(v or "D3", f) for v, f in study.form("LB").forms_read} | {
+        ("D3", vf.form) for vf in study.visit("D3").forms_for(arm)}

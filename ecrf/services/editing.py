@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ecrf.services import locks
 from ecrf.services.errors import NotFound, ServiceError, WrongState
-from ecrf.services.forms import COMPLETED, form_allowed
+from ecrf.services.forms import COMPLETED, form_allowed, forms_needed
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import (
@@ -72,7 +72,9 @@ def open_form(session: SiteSession, ref: FormRef, today: date | None = None) -> 
         check_ref = replace(ref, repeat=1) if ref.visit == "" and ref.repeat == 0 else ref
         instance = None if ref.visit == "" and ref.repeat == 0 else find_instance(db, subject, ref)
         refusal = _refusal(session, db, study, subject, check_ref, instance)
-        data = load_subject_data(db, study, subject)
+        # What the live checks read, exactly what a save of this form reads (forms.forms_needed): the same
+        # findings in the editor as at the save, without reading the subject's whole record at every open.
+        data = load_subject_data(db, study, subject, forms_needed(study, form, check_ref, subject.arm))
         rows = list(instance.values) if instance is not None else []
         confirmed = {row.item_code: frozenset(filter(None, row.confirmed.split("\n"))) for row in rows
                      if row.confirmed}

@@ -79,7 +79,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     merged = {**kept, **values}
     changed_input = {code for code, value in values.items() if _entry_pair(value) != _entry_pair(stored.get(code))}
     carried = _carried_confirmations(rows, changed_input)
-    data = load_subject_data(tx.db, study, subject, _forms_needed(study, form, ref, subject.arm))
+    data = load_subject_data(tx.db, study, subject, forms_needed(study, form, ref, subject.arm))
     where = Where(ref.visit, ref.timepoint, today)
     confirmed = carried | set(confirm)
     check = validate_form(form, merged, subject=data, where=where, confirmed=confirmed)
@@ -109,7 +109,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     return SaveResult(status, changes, check.soft + check.incomplete)
 
 
-def _forms_needed(study: Study, form: Form, ref: FormRef, arm: str | None) -> set[tuple[str, str]]:
+def forms_needed(study: Study, form: Form, ref: FormRef, arm: str | None) -> set[tuple[str, str]]:
     """What validating this form reads of the subject, as (visit, form): the forms its expressions name, and
     the forms of its own visit (the visit's date comes from them). Loading only these keeps a save fast however
     long the subject's record has grown."""

@@ -47,7 +47,16 @@ class _LineLoader(_BaseLoader):
     pass
 
 
+def _wrong_node(node: yaml.Node, expected: str) -> yaml.constructor.ConstructorError:
+    """`!!seq` on a mapping and the like: a syntax problem with a line, not a crash of the loader."""
+    kind = getattr(node, "id", "value")  # 'mapping', 'sequence' or 'scalar'
+    return yaml.constructor.ConstructorError(None, None, f"the tag {node.tag} needs {expected}, not a {kind}",
+                                             node.start_mark)
+
+
 def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
+    if not isinstance(node, yaml.MappingNode):
+        raise _wrong_node(node, "a mapping")
     mapping = LineMap()
     mapping.line = node.start_mark.line + 1
     yield mapping
@@ -66,6 +75,8 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
 
 
 def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Any:
+    if not isinstance(node, yaml.SequenceNode):
+        raise _wrong_node(node, "a sequence")
     seq = LineList()
     seq.line = node.start_mark.line + 1
     yield seq
@@ -142,10 +153,75 @@ def _load(text: str) -> Any:
         root = loader.get_single_node()
         if root is None:
             return None
+        try:
+            return _TreeBuilder(loader).build(root)
+        except (_NotATree, RecursionError):
+            pass
         _refuse_alias_bomb(root)
         return loader.construct_document(root)
     finally:
         loader.dispose()
+
+
+class _NotATree(Exception):
+    """A node is reached twice (an alias), has an explicit tag, or the document has more values than the
+    alias check allows: the constructor's own way, after that check."""
+
+
+_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _TreeBuilder:
+    """What `construct_document` builds (LineMap, LineList, scalars) for a document whose node graph is a
+    tree — every definition file without aliases — about twice as fast: no generators, no bookkeeping for
+    shared and recursive nodes. Gives up (_NotATree) at the first node reached twice, so an alias never
+    expands here, and past MAX_EXPANDED_VALUES values, where the alias check would refuse the file anyway."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.seen: set[int] = set()
+        self.left = MAX_EXPANDED_VALUES
+
+    def build(self, node: yaml.Node) -> Any:
+        self.left -= 1
+        if self.left < 0 or id(node) in self.seen:
+            raise _NotATree
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            scalar = self.loader.yaml_constructors.get(node.tag)
+            if scalar is None:
+                raise _NotATree  # an explicit tag: the constructor says what it makes of it
+            return scalar(self.loader, node)
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return self._sequence(node)
+        raise _NotATree  # an explicit tag (!!set, !!omap, !!seq on a mapping …)
+
+    def _mapping(self, node: yaml.MappingNode) -> LineMap:
+        mapping = LineMap()
+        mapping.line = node.start_mark.line + 1
+        self.loader.flatten_mapping(node)  # '<<' merge keys, as the constructor does
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            line = key_node.start_mark.line + 1
+            try:
+                hash(key)
+            except TypeError:
+                key = str(key)
+            if key in mapping:
+                mapping.duplicates.append((key, line))
+            mapping[key] = self.build(value_node)
+            mapping.key_lines[key] = line
+        return mapping
+
+    def _sequence(self, node: yaml.SequenceNode) -> LineList:
+        seq = LineList()
+        seq.line = node.start_mark.line + 1
+        for child in node.value:
+            seq.append(self.build(child))
+            seq.item_lines.append(child.start_mark.line + 1)
+        return seq
 
 
 def parse_yaml(data: bytes) -> Any:

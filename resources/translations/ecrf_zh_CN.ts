@@ -2897,8 +2897,28 @@ Create the site database once, as the site administrator, before the trial start
         <translation>逾期</translation>
     </message>
     <message>
+        <source>screening no.</source>
+        <translation>筛选号</translation>
+    </message>
+    <message>
+        <source>subject ID</source>
+        <translation>受试者编号</translation>
+    </message>
+    <message>
+        <source>allocation no.</source>
+        <translation>随机号</translation>
+    </message>
+    <message>
+        <source>{0} · {1} {2}</source>
+        <translation>{0} · {1} {2}</translation>
+    </message>
+    <message>
         <source>Screening number: {0}</source>
         <translation>筛选号：{0}</translation>
+    </message>
+    <message>
+        <source>Found by its {0} {1}</source>
+        <translation>按{0} {1}找到</translation>
     </message>
     <message>
         <source>Arm: {0}</source>

@@ -146,3 +146,23 @@ def test_tab_moves_from_item_to_item_through_choices(qtbot, session) -> None:  #
     qtbot.keyClick(focus(), Qt.Key.Key_Tab)
     assert page.rows["SPUTUM"].owns(focus())
     assert page.rows["COUGH"].field.entry() == "Y"
+
+
+def test_item_labels_wrap_only_when_too_long_for_one_line(qtbot, study) -> None:  # type: ignore[no-untyped-def]
+    """A wrapped label is laid out again for every width Qt tries: only labels too long for a line wrap,
+    and none is cut (its one line fits the label column)."""
+    from ecrf.ui.form_editor.layout import HELP_ONE_LINE, LABEL_WIDTH, ItemRow
+
+    rows = [ItemRow(item, "en") for item in study.form("IE").items + study.form("VS").items]
+    for row in rows:
+        qtbot.addWidget(row)
+        assert row.label.wordWrap() is not row.label.one_line
+        if row.label.one_line:  # plain text (its * painted beside it), and not cut
+            assert row.label.textFormat() is Qt.TextFormat.PlainText and row.label.text() == row.item.label.get("en")
+            assert row.label.sizeHint().width() <= LABEL_WIDTH
+    wrapped = {row.item.code for row in rows if row.label.wordWrap()}
+    assert "TEMP" not in wrapped and "IEEX01" in wrapped  # "Temperature"; a three-line exclusion criterion
+    helps = {row.item.code: row.help for row in rows if hasattr(row, "help")}
+    assert not helps["TEMP"].wordWrap() and helps["TEMP"].sizeHint().width() <= HELP_ONE_LINE  # one short line
+    long_helps = [h for h in helps.values() if h.fontMetrics().horizontalAdvance(h.text()) > HELP_ONE_LINE]
+    assert long_helps and all(h.wordWrap() for h in long_helps)  # IEIN02's RT-PCR note, for one

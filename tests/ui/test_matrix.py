@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QPushButton
 
 from ecrf.services.overview import CellState, SubjectFacts, build_row
@@ -98,7 +98,7 @@ def test_proxy_filters_search_and_sort(study) -> None:  # type: ignore[no-untype
     proxy.setSourceModel(model)
 
     def labels() -> list[str]:
-        return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+        return [proxy.index(r, 0).data(LabelRole) for r in range(proxy.rowCount())]
 
     assert len(labels()) == 3
     proxy.set_arm("MSC")
@@ -115,10 +115,12 @@ def test_proxy_filters_search_and_sort(study) -> None:  # type: ignore[no-untype
     proxy.set_attention_only(True)
     assert sorted(labels()) == ["CN01-001", "CN01-002"]
     proxy.set_attention_only(False)
+    hinted = {"R001": ["CN01-001 · allocation no. R001"], "S002": ["CN01-002 · screening no. CN01-S002"]}
     for text, found in (("s003", ["CN01-S003"]), ("cn01-002", ["CN01-002"]), ("R001", ["CN01-001"]),
                         ("S002", ["CN01-002"]), ("nobody", [])):
         proxy.set_search(text)
         assert labels() == found, text
+        assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == hinted.get(text, found)
     proxy.set_search("")
     proxy.sort(model.visit_column("D14"), Qt.SortOrder.AscendingOrder)
     assert labels()[0] == "CN01-001"  # work to do sorts first
@@ -220,3 +222,54 @@ def test_main_window_finds_and_opens_a_subject(qtbot, session) -> None:  # type:
     assert isinstance(window.page, SubjectPage) and window.page.title() == "DEMO-015"
     window.back()
     assert window.page is home and home.selected_label() is None
+
+
+@pytest.mark.req("WARD-SPEED-UI-1")
+def test_search_says_which_number_found_a_subject(qtbot, session) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 item 13: "017" also finds DEMO-015 (screening number DEMO-S017); the row says so."""
+    page = MatrixPage(session)
+    qtbot.addWidget(page)
+    label_width = page.table.columnWidth(COL_SUBJECT)
+    qtbot.keyClicks(page.search, "017")
+    shown = {page.proxy.index(r, 0).data(LabelRole): page.proxy.index(r, 0) for r in range(page.proxy.rowCount())}
+    assert set(shown) == {"DEMO-017", "DEMO-015"}
+    assert shown["DEMO-017"].data() == "DEMO-017"  # found by its own label: nothing to explain
+    assert shown["DEMO-015"].data() == "DEMO-015 · screening no. DEMO-S017"
+    assert "Found by its screening no. DEMO-S017" in shown["DEMO-015"].data(Qt.ItemDataRole.ToolTipRole)
+    assert shown["DEMO-015"].data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert shown["DEMO-017"].data(Qt.ItemDataRole.BackgroundRole) is None
+    widened = page.table.columnWidth(COL_SUBJECT)
+    assert widened >= page.fontMetrics().horizontalAdvance(shown["DEMO-015"].data()) > label_width
+    assert page.table.frozen.columnWidth(COL_SUBJECT) == widened  # the frozen copy of the column follows
+    with qtbot.assertNotEmitted(page.subjectActivated):
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)  # two subjects left: Enter opens neither
+    page.search.clear()
+    assert page.table.columnWidth(COL_SUBJECT) == label_width
+    assert page.proxy.index(0, 0).data() == page.proxy.index(0, 0).data(LabelRole)
+
+
+@pytest.mark.req("WARD-SPEED-UI-1")
+def test_enter_opens_the_one_subject_found_by_another_number(qtbot, session) -> None:  # type: ignore[no-untyped-def]
+    page = MatrixPage(session)
+    qtbot.addWidget(page)
+    qtbot.keyClicks(page.search, "s017")
+    assert page.proxy.rowCount() == 1
+    assert page.proxy.index(0, 0).data() == "DEMO-015 · screening no. DEMO-S017"
+    with qtbot.waitSignal(page.subjectActivated) as opened:
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert opened.args == ["DEMO-015"]
+
+
+def test_sort_keeps_the_selected_subject_and_equal_keys_in_given_order(study) -> None:  # type: ignore[no-untyped-def]
+    """The model sorts itself (the proxy only filters): a selection follows its row, ties stay stable."""
+    model = SubjectMatrixModel(study)
+    rows = _rows(study)
+    model.set_rows(rows)
+    selected = QPersistentModelIndex(model.index(2, COL_ARM))  # CN01-002
+    model.sort(COL_SUBJECT, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, 0).data() for r in range(3)] == ["CN01-001", "CN01-002", "CN01-S003"]
+    assert selected.row() == 1 and selected.column() == COL_ARM and selected.data(LabelRole) == "CN01-002"
+    model.sort(model.log_column("CM"), Qt.SortOrder.DescendingOrder)  # counts 0, 0, 1 in the given order
+    assert [model.index(r, 0).data() for r in range(3)] == ["CN01-002", "CN01-S003", "CN01-001"]
+    model.set_rows(list(reversed(rows)))  # new rows keep the last sort
+    assert [model.index(r, 0).data() for r in range(3)] == ["CN01-002", "CN01-001", "CN01-S003"]

@@ -1,25 +1,12 @@
-"""Text → syntax tree, with lark (LALR). The grammar itself is the safety boundary."""
+"""Text → syntax tree. The grammar (grammar.lark) is the safety boundary: a hand-written parser of the same
+grammar reads well-formed text quickly (quick_parser), and lark, the reference, reads everything else and says
+what is wrong with it."""
 from __future__ import annotations
 
-import os
 import re
-from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-
-import lark
-import platformdirs
-from lark import Lark, Token, v_args
-from lark.exceptions import (
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-)
-from lark.visitors import Transformer_NonRecursive
 
 from ecrf.study.expr import ast
+from ecrf.study.expr.quick_parser import quick_parse
 
 MAX_LENGTH = 2000  # a form expression longer than this is a mistake, not a rule
 MAX_DEPTH = 64  # deeper nesting is unreadable, and evaluation recurses once per level
@@ -29,114 +16,17 @@ class ExprSyntaxError(ValueError):
     """The expression text is not in the language; the message says where and why."""
 
 
-@lru_cache(maxsize=1)
-def _lark() -> Lark:
-    grammar = resources.files("ecrf.study.expr").joinpath("grammar.lark").read_text(encoding="utf-8")
-    options = {"parser": "lalr", "maybe_placeholders": False}
-    # Building the LALR tables costs ~25 ms at every start; lark can keep them in a cache file.
-    # It goes in the user's own cache folder (lark reads it with pickle, so never a shared /tmp).
-    cache = _cache_file()
-    if cache is not None:
-        try:
-            return Lark(grammar, cache=str(cache), **options)
-        except OSError:
-            pass
-    return Lark(grammar, **options)
-
-
-def _cache_file() -> Path | None:
-    folder = os.environ.get("ECRF_CACHE_DIR") or platformdirs.user_cache_dir("ecrf", appauthor=False)
-    try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return Path(folder) / f"expr-grammar-lark-{lark.__version__}.cache"
-
-
-@v_args(inline=True)
-class _ToAst(Transformer_NonRecursive):
-    def number(self, tok: Token) -> ast.Lit:
-        text = str(tok)
-        return ast.Lit(Decimal(text) if "." in text else int(text))
-
-    def string(self, tok: Token) -> ast.Lit:
-        return ast.Lit(str(tok)[1:-1])
-
-    def true(self) -> ast.Lit:
-        return ast.Lit(True)
-
-    def false(self) -> ast.Lit:
-        return ast.Lit(False)
-
-    def ref(self, *parts: Token) -> ast.Ref:
-        return ast.Ref(tuple(str(p) for p in parts))
-
-    def context(self, name: Token) -> ast.Ctx:
-        return ast.Ctx(str(name))
-
-    def args(self, *nodes: ast.Node) -> tuple[ast.Node, ...]:
-        return nodes
-
-    def call(self, name: Token, args: tuple[ast.Node, ...] = ()) -> ast.Call:
-        return ast.Call(str(name), tuple(args))
-
-    def list(self, args: tuple[ast.Node, ...] = ()) -> ast.ListLit:
-        return ast.ListLit(tuple(args))
-
-    def or_(self, a: ast.Node, b: ast.Node) -> ast.Logic:
-        return ast.Logic("or", a, b)
-
-    def and_(self, a: ast.Node, b: ast.Node) -> ast.Logic:
-        return ast.Logic("and", a, b)
-
-    def not_(self, a: ast.Node) -> ast.Not:
-        return ast.Not(a)
-
-    def neg(self, a: ast.Node) -> ast.Neg:
-        return ast.Neg(a)
-
-    def compare(self, a: ast.Node, op: Token, b: ast.Node) -> ast.Compare:
-        return ast.Compare(str(op), a, b)
-
-    def is_missing(self, a: ast.Node) -> ast.IsMissing:
-        return ast.IsMissing(a, negate=False)
-
-    def is_not_missing(self, a: ast.Node) -> ast.IsMissing:
-        return ast.IsMissing(a, negate=True)
-
-    def in_(self, a: ast.Node, b: ast.Node) -> ast.In:
-        return ast.In(a, b, negate=False)
-
-    def not_in(self, a: ast.Node, b: ast.Node) -> ast.In:
-        return ast.In(a, b, negate=True)
-
-    def add(self, a: ast.Node, b: ast.Node) -> ast.Arith:
-        return ast.Arith("+", a, b)
-
-    def sub(self, a: ast.Node, b: ast.Node) -> ast.Arith:
-        return ast.Arith("-", a, b)
-
-    def mul(self, a: ast.Node, b: ast.Node) -> ast.Arith:
-        return ast.Arith("*", a, b)
-
-    def div(self, a: ast.Node, b: ast.Node) -> ast.Arith:
-        return ast.Arith("/", a, b)
-
-
-_TRANSFORMER = _ToAst()
-
-
 def parse(text: str) -> ast.Node:
     """Parse an expression; raise ExprSyntaxError with a readable reason."""
     if not isinstance(text, str) or not text.strip():
         raise ExprSyntaxError("the expression is empty")
     if len(text) > MAX_LENGTH:
         raise ExprSyntaxError(f"the expression is longer than {MAX_LENGTH} characters")
-    try:
-        tree = _lark().parse(text)
-    except UnexpectedInput as exc:
-        raise ExprSyntaxError(_lowercase_name_hint(text) or _describe(exc, text)) from None
-    node: ast.Node = _TRANSFORMER.transform(tree)
+    node = quick_parse(text)
+    if node is None:  # a mistake (or nesting too deep to parse recursively): lark, imported only now
+        from ecrf.study.expr.lark_parser import parse_with_lark
+
+        node = parse_with_lark(text)
     if _depth(node) > MAX_DEPTH:
         raise ExprSyntaxError(f"the expression is nested more than {MAX_DEPTH} levels deep; split it into "
                               "simpler checks or a calculated item")
@@ -157,7 +47,7 @@ _KEYWORDS = frozenset({"and", "or", "not", "is", "missing", "in", "true", "false
 _LOWER_NAME = re.compile(r"(?<![\w$'\"])([a-z][a-z0-9_]*)\b(?!\s*\()")
 
 
-def _lowercase_name_hint(text: str) -> str | None:
+def lowercase_name_hint(text: str) -> str | None:
     """A lower-case word that is neither keyword nor function call is a common slip: say so."""
     stripped = re.sub(r"'[^']*'|\"[^\"]*\"", "''", text)
     for match in _LOWER_NAME.finditer(stripped):
@@ -165,32 +55,3 @@ def _lowercase_name_hint(text: str) -> str | None:
             return (f"'{match.group(1)}' is not a known word: item codes are written in upper case, "
                     "functions need brackets, e.g. age(BRTHDAT, RFICDAT)")
     return None
-
-
-def _describe(exc: UnexpectedInput, text: str) -> str:
-    column = getattr(exc, "column", None)
-    at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
-    if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream if exc.pos_in_stream is not None else len(text)
-        char = text[pos] if pos < len(text) else "?"
-        hint = _hint_for_char(char, text, pos)
-        return f"unexpected character {char!r}{at}{hint}"
-    if isinstance(exc, UnexpectedEOF):
-        return "the expression ends too early (an operand or a closing bracket is missing)"
-    if isinstance(exc, UnexpectedToken):
-        if exc.token.type == "$END":
-            return "the expression ends too early (an operand or a closing bracket is missing)"
-        return f"unexpected {str(exc.token)!r}{at}"
-    return f"not a valid expression{at}"  # pragma: no cover - lark raises the three above
-
-
-def _hint_for_char(char: str, text: str, pos: int) -> str:
-    if char == "_" or (char.isalpha() and char.islower() is False and not char.isupper()):
-        return " (names start with a letter; Python built-ins are not available)"
-    if char == "=" :
-        return " (compare with ==)"
-    if char in "&|!":
-        return " (use and, or, not)"
-    if char.isalpha() and char.isupper() is False and text[pos:pos + 1].islower():
-        return " (item codes are upper case; functions and keywords lower case)"
-    return ""

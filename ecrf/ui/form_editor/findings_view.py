@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ecrf.study.findings import Finding, Severity
@@ -30,6 +31,18 @@ def field_style(object_name: str, severity: str | None) -> str:
     return f"QFrame#{object_name} {{ border: 2px solid {frame}; border-radius: 3px; }}"
 
 
+def paint_text(label: QLabel, colour: str, bold: bool = False) -> None:
+    """Text colour (and weight) through the palette: a per-widget style sheet would do the same at many
+    times the cost, and a form has a label per item."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    label.setPalette(palette)
+    if bold:
+        font = label.font()
+        font.setBold(True)
+        label.setFont(font)
+
+
 def finding_line(finding: Finding, lang: str, confirmed_note: str) -> str:
     text = finding.text(lang)
     return f"{text} {confirmed_note}" if finding.severity is Severity.SOFT and finding.confirmed else text
@@ -49,7 +62,7 @@ class FindingLabel(QLabel):
             self.hide()
             return
         severity = worst(findings) or Severity.HARD
-        self.setStyleSheet(f"color: {COLOURS[severity][1]};")
+        paint_text(self, COLOURS[severity][1])
         self.setText("\n".join(finding_line(f, lang, confirmed_note) for f in findings))
         self.show()
 

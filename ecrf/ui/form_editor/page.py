@@ -64,7 +64,7 @@ class FormEditorPage(Page):
         self.last_check: FormCheck | None = None  # the latest live check: what the banner's cause is read from
         self._show_all = self._show_required = self._shown_once = False
         self.can_verify = may(session.actor.role, Do.VERIFY_SOURCE)
-        self.sdv_markers: dict[str, SdvMarker] = {}
+        self.sdv_markers: dict[str, SdvMarker] = {}  # only items the monitoring plan asks to verify
         self.start_at: str | None = None  # the item the cursor starts in (opened from a query), else the first
         self._build()
         self._load()
@@ -137,15 +137,10 @@ class FormEditorPage(Page):
             row.menuRequested.connect(self._show_menu)
             row.field.committed.connect(lambda code=item.code: self._left(code))
             row.field.edited.connect(self._edited)
-            row.query_mark.clicked.connect(lambda _c=False, code=item.code: self.open_query_at(code))
+            row.queryClicked.connect(self.open_query_at)
             for widget in row.field.focus_widgets():
                 widget.installEventFilter(keys)
             self.rows[item.code] = row
-            marker = SdvMarker(item.code, self.can_verify)
-            marker.toggled.connect(self._sdv_ticked)
-            marker.hide()
-            row.add_marker(marker)
-            self.sdv_markers[item.code] = marker
             column.addWidget(row)
         column.addStretch(1)
         self.scroll_area.setWidget(body)
@@ -311,7 +306,8 @@ class FormEditorPage(Page):
 
     def show_check(self, check: FormCheck) -> None:
         for code, row in self.rows.items():
-            row.setVisible(code not in check.hidden)
+            if row.isHidden() != (code in check.hidden):  # only a change: each call re-lays the form out
+                row.setVisible(code not in check.hidden)
         self._update_derived(check)
         shown = [f for f in check.findings if self._shows(f)]
         for code, row in self.rows.items():
@@ -370,8 +366,13 @@ class FormEditorPage(Page):
         except Exception as exc:  # noqa: BLE001 - the form stays usable; the line says why it is missing
             self.monitoring_line.setText(dialogs.error_text(exc))
             return
-        for code, marker in self.sdv_markers.items():
-            marker.show_state(form_sdv.items.get(code, SdvState.NOT_REQUIRED), form_sdv.complete)
+        for code in self.rows:
+            item_state = form_sdv.items.get(code, SdvState.NOT_REQUIRED)
+            marker = self.sdv_markers.get(code)
+            if marker is None and item_state is not SdvState.NOT_REQUIRED:
+                marker = self._add_sdv_marker(code)
+            if marker is not None:
+                marker.show_state(item_state, form_sdv.complete)
         here = view.forms.get((self.ref.visit, self.ref.form, self.ref.timepoint, self.ref.repeat))
         text = f"{symbols(here)}  {describe(here)}".strip() if here is not None else ""
         self.monitoring_line.setText(text)
@@ -381,6 +382,14 @@ class FormEditorPage(Page):
         self.verify_button.setEnabled(form_sdv.complete and form_sdv.summary.state is not SdvState.VERIFIED)
         self.unverify_button.setVisible(self.can_verify and needs)
         self.unverify_button.setEnabled(form_sdv.summary.verified + form_sdv.summary.changed > 0)
+
+    def _add_sdv_marker(self, code: str) -> SdvMarker:
+        """The SDV mark of an item the plan asks to verify (made only for those: most items need none)."""
+        marker = SdvMarker(code, self.can_verify)
+        marker.toggled.connect(self._sdv_ticked)
+        self.rows[code].add_marker(marker)
+        self.sdv_markers[code] = marker
+        return marker
 
     def verify_form(self) -> None:
         self._monitoring_step(lambda: sdv.verify_form(self.session, self.ref))

@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
 from ecrf.study.status import SdvState
+from ecrf.ui.form_editor.findings_view import paint_text
 from ecrf.ui.monitoring_symbols import item_symbol, item_text
 
 STATE_COLOUR = {SdvState.VERIFIED: "#1b5e20", SdvState.CHANGED: "#b71c1c", SdvState.NOT_VERIFIED: "#5f6b73"}
@@ -44,4 +45,4 @@ class SdvMarker(QWidget):
         self.box.blockSignals(False)
         symbol = item_symbol(state)
         self.label.setText(f"{symbol} {item_text(state)}".strip())
-        self.label.setStyleSheet(f"color: {STATE_COLOUR.get(state, '#5f6b73')};")
+        paint_text(self.label, STATE_COLOUR.get(state, "#5f6b73"))

@@ -72,6 +72,7 @@ class MatrixPage(Page):
                                        "Enter opens the subject when only one is left."))
         self.search.setMinimumWidth(230)
         self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(self._fit_subject_column)
         self.search.returnPressed.connect(self._open_found)
         self.arm = QComboBox()
         self.arm.setObjectName("arm")
@@ -125,6 +126,7 @@ class MatrixPage(Page):
             else:
                 width = widths.get(column, metrics.horizontalAdvance("000") + 36)
             self.table.setColumnWidth(column, width)
+        self._subject_width = widths[COL_SUBJECT]
         self.table.update_frozen_columns()
         self.table.activated.connect(self._activated)
         return self.table
@@ -166,6 +168,17 @@ class MatrixPage(Page):
                 self.table.scrollTo(index)
                 return True
         return False
+
+    def _fit_subject_column(self) -> None:
+        """Room for "DEMO-015 · screening no. DEMO-S017" while a search finds subjects by another number;
+        back to the label's width when it does not."""
+        metrics = self.table.fontMetrics()
+        widest = self.model.widest_subject_text(metrics.horizontalAdvance)
+        width = max(self._subject_width, widest + 28)
+        if width != self.table.columnWidth(COL_SUBJECT):
+            self.table.setColumnWidth(COL_SUBJECT, width)
+        self.table.viewport().update()
+        self.table.frozen.viewport().update()
 
     def _update_count(self) -> None:
         self.count.setText(self.tr("{0} of {1} subjects").format(self.proxy.rowCount(), self.model.rowCount()))

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from ecrf.services.overview import SubjectRow
 from ecrf.study.status import SubjectStatus
-from ecrf.ui.matrix.model import SortRole, SubjectMatrixModel
+from ecrf.ui.matrix.model import SubjectMatrixModel
+from ecrf.ui.matrix.search import normalise
 
 ACTIVE = "active"  # status filter key: in screening or enrolled
 
 
 class SubjectFilterProxy(QSortFilterProxyModel):
-    """Sorts on SortRole; every filter set to its default shows every subject."""
+    """Filters; sorting is passed on to the source model. Every filter set to its default shows every subject."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SortRole)
         self._search = ""
         self._arm: str | None = None
         self._status = ""
@@ -32,7 +32,8 @@ class SubjectFilterProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str) -> None:
-        self._change(search=text.strip().casefold())
+        self._model.set_search(normalise(text))  # before the rows are re-filtered and painted
+        self._change(search=normalise(text))
 
     def set_arm(self, arm: str | None) -> None:
         self._change(arm=arm or None)
@@ -46,6 +47,11 @@ class SubjectFilterProxy(QSortFilterProxyModel):
 
     def set_attention_only(self, on: bool) -> None:
         self._change(attention_only=on)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts itself (see SubjectMatrixModel.sort); the proxy keeps its order and only
+        filters, so a search keystroke costs one pass over the rows and no sort."""
+        self._model.sort(column, order)
 
     def setSourceModel(self, model: Any) -> None:
         assert isinstance(model, SubjectMatrixModel)

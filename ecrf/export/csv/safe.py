@@ -27,6 +27,7 @@ FORMULA_RULE = (
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = (*_TRIGGERS, "'")
+_NEEDS_CHECK = _ESCAPED  # what `neutralise` may change starts with one of these
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)  # used with fullmatch
 
 Cell = str | int | bool | None
@@ -48,6 +49,8 @@ def restore(cell: str) -> str:
 
 def cell_text(value: Cell) -> str:
     """The text of one cell: None is empty, booleans are true/false, everything through neutralise."""
+    if type(value) is str:  # most cells: skip the other checks
+        return neutralise(value) if value.startswith(_NEEDS_CHECK) else value
     if value is None:
         return ""
     if isinstance(value, bool):  # before int: bool is an int subclass

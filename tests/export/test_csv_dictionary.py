@@ -112,6 +112,7 @@ def test_checks_dictionary(dictionary: Path, study) -> None:  # type: ignore[no-
     assert bp["message_en"] == "Systolic must be higher than diastolic."
 
 
+@pytest.mark.req("WARD-SPEED-EXPORT-2")
 def test_chinese_labels_are_utf8_and_round_trip(dictionary: Path, study) -> None:  # type: ignore[no-untyped-def]
     raw = (dictionary / layout.DICT_ITEMS).read_bytes()
     raw.decode("utf-8")  # strict: raises on anything but valid UTF-8

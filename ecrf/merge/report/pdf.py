@@ -85,7 +85,7 @@ def _with_embedded_fonts(drawing: Drawing) -> Drawing:
     every label is a String whose font can be set."""
     register_fonts()
     expanded = drawing.expandUserNodes()  # a copy: the HTML page's drawing keeps its fonts
-    expanded.initialFontName = LATIN  # the renderer starts every drawing in this font, used or not
+    expanded.initialFontName = LATIN  # type: ignore[attr-defined]  # the renderer starts in this font (not in the stubs)
     _set_fonts(expanded)
     return expanded
 

@@ -48,7 +48,9 @@ def register_fonts() -> None:
             # Binary (Flate only) streams: ASCII85 on top makes files 25 % larger and, in pure Python,
             # took an eighth of the build time. Every PDF reader handles binary streams.
             rl_config.useA85 = 0
-            fonts = {name: TTFont(name, str(resource_path("fonts", file))) for name, file in FONT_FILES.items()}
+            # asciiReadable: ASCII keeps its own codes in the first subset (`TextOps` relies on it)
+            fonts = {name: TTFont(name, str(resource_path("fonts", file)), asciiReadable=1)
+                     for name, file in FONT_FILES.items()}
             for font in fonts.values():
                 pdfmetrics.registerFont(font)
             _latin_chars = frozenset(fonts[LATIN].face.charToGlyph) & frozenset(fonts[LATIN_BOLD].face.charToGlyph)

@@ -56,6 +56,12 @@ class TextOps:
         document: the same labels come back on every page, and encoding goes character by character."""
         key = (font_name, seg)
         pieces = self._cache.get(key)
+        if pieces is None and font_name != CJK and seg.isascii() and seg.isprintable():
+            # reportlab gives printable ASCII its own codes in a TrueType font's first subset (asciiReadable,
+            # checked in register_fonts): no need to look up character by character
+            font = pdfmetrics.getFont(font_name)
+            pieces = self._cache[key] = [(font.getSubsetInternalName(0, self._doc),  # type: ignore[attr-defined]
+                                          seg.translate(_ESCAPES))]
         if pieces is None:
             font = pdfmetrics.getFont(font_name)  # a TTFont; the stubs type getFont as the base Font
             pieces = self._cache[key] = [

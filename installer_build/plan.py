@@ -82,7 +82,7 @@ def required_sources(root: Path = ROOT) -> dict[str, Path]:
     odmlib = odmlib_dir()
     needs = {
         "forms/ (the study definition)": root / "forms" / "study.yaml",
-        "resources/fonts (the CJK font)": root / "resources" / "fonts",
+        "resources/fonts (the PDF fonts)": root / "resources" / "fonts",
         "resources/translations/*.qm (run: python scripts/translations.py release)":
             root / "resources" / "translations" / "ecrf_zh_CN.qm",
         "resources/icons/ecrf.png (the app icon)": root / "resources" / "icons" / "ecrf.png",

@@ -16,6 +16,7 @@ from ecrf.services.form_print import form_sheet, suggested_name, write_form_shee
 from ecrf.services.permissions import Do
 from ecrf.services.subject_data import FormRef
 from ecrf.store.models import FormInstance, Subject
+from tests.pdf_fonts import unembedded_fonts
 from tests.print_helpers import saved_visit_form
 from tests.subject_helpers import last_seq
 
@@ -59,6 +60,7 @@ def test_a_blank_form_has_every_question_and_room_to_write(nurse, tmp_path) -> N
     for item in nurse.study.forms["VS"].items:
         assert item.label.en.split()[0] in text
     assert values["TEMP"].value not in re.findall(r"\d+\.\d", text)  # the subject's temperature is not on it
+    assert unembedded_fonts(out.read_bytes()) == set()  # like every PDF of the app: every font inside the file
 
 
 def test_a_blank_log_form_leaves_the_entry_number_to_fill_in(nurse) -> None:  # type: ignore[no-untyped-def]

@@ -73,7 +73,8 @@ def outside(tmp_path) -> Path:  # type: ignore[no-untyped-def]
 
 def test_the_installed_package_is_the_wheel_and_carries_the_data(installed, outside, tmp_path):
     probe = ("import ecrf, ecrf.paths as p; print(ecrf.__file__); print(p.shipped_dir('forms')); "
-             "print(p.resource_path('fonts', 'DroidSansFallback.ttf').is_file()); "
+             "print(all(p.resource_path('fonts', f).is_file() for f in "
+             "('DroidSansFallback.ttf', 'DejaVuSansCondensed.ttf', 'DejaVuSansCondensed-Bold.ttf'))); "
              "print(all(p.resource_path('guide', l, 'images', 'login.png').is_file() for l in ('en', 'zh_CN')))")
     out = _run(installed / BIN / "python", "-c", probe, cwd=outside, env=_env(tmp_path)).stdout.split("\n")
     package, forms, font, guide = Path(out[0]).resolve(), Path(out[1]).resolve(), out[2], out[3]

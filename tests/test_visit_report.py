@@ -16,6 +16,7 @@ from ecrf.services.visit_report import parse_day, period_end, period_start, visi
 from ecrf.store.models import FormInstance, Subject
 from ecrf.study.status import SdvState
 from tests.export.monitoring_rows import add_sdv, at, monitor_subject
+from tests.pdf_fonts import font_names, unembedded_fonts
 from tests.subject_helpers import last_seq, screen
 
 
@@ -101,6 +102,7 @@ def test_the_pdf_says_what_was_done_and_that_it_is_not_signed(visited) -> None: 
     assert "Which consent version was signed?" in text and "answered (Typing error): Typo, corrected" in text
     assert "not electronically signed" in text
     assert "Forms to verify 待核查的表单" in text and "Changed since verified 1 of 2 RFICDAT" in text
+    assert font_names(pdf) and unembedded_fonts(pdf) == set()  # fit for archiving: every font inside the file
 
 
 def test_the_command_line_writes_the_report(visited, ecrf, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -125,7 +125,7 @@ def kept_files(bundle: SafeZip) -> Iterator[tuple[str, bytes]]:
 
 
 def _csv(bundle: SafeZip, path: str) -> Iterator[list[str]]:
-    return csv.reader(io.TextIOWrapper(_buffered(bundle, path), encoding="utf-8", newline=""))
+    return csv.reader(io.TextIOWrapper(_buffered(bundle, path), encoding="utf-8-sig", newline=""))
 
 
 def _buffered(bundle: SafeZip, path: str) -> io.BufferedReader:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.req("EXPORT-COMPLETE")
 
 
 def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"), newline="")))
 
 
 def test_forms_saved_but_not_complete_are_exported_with_their_status(demo_bundle: Path,

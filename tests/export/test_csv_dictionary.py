@@ -21,7 +21,7 @@ _PARTIAL = re.compile(r"\d{4}-(\d{2}|UN)-(\d{2}|UN)")
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         return [{key: restore(value) for key, value in row.items()} for row in csv.DictReader(f)]
 
 
@@ -112,10 +112,11 @@ def test_checks_dictionary(dictionary: Path, study) -> None:  # type: ignore[no-
     assert bp["message_en"] == "Systolic must be higher than diastolic."
 
 
+@pytest.mark.req("WARD-SPEED-EXPORT-2")
 def test_chinese_labels_are_utf8_and_round_trip(dictionary: Path, study) -> None:  # type: ignore[no-untyped-def]
     raw = (dictionary / layout.DICT_ITEMS).read_bytes()
     raw.decode("utf-8")  # strict: raises on anything but valid UTF-8
-    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark: Excel shows the Chinese labels as written
     rows = {(r["form"], r["item"]): r for r in read_rows(dictionary / layout.DICT_ITEMS)}
     for form in study.forms.values():
         for item in form.items:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.req("EXPORT-CSV-SAFE")
 
 def raw_rows(path: Path) -> list[dict[str, str]]:
     """Cells exactly as a spreadsheet would get them (no restore)."""
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -86,7 +86,7 @@ def test_no_cell_of_any_file_would_run_as_a_formula(hostile_csv: Path) -> None:
     files = sorted(hostile_csv.rglob("*.csv"))
     assert len(files) > 10
     for path in files:
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             for row in csv.reader(f):
                 for cell in row:
                     runs = cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not _NUMBER.fullmatch(cell)

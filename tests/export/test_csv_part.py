@@ -29,12 +29,12 @@ from tests.export.monitoring_records import monitored
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         return [{key: restore(value) for key, value in row.items()} for row in csv.DictReader(f)]
 
 
 def header_of(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         return next(csv.reader(f))
 
 

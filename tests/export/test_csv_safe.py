@@ -51,6 +51,7 @@ def test_cells_none_bool_int() -> None:
 
 
 @pytest.mark.req("EXPORT-CSV-SAFE")
+@pytest.mark.req("WARD-SPEED-EXPORT-2")
 def test_file_is_utf8_rfc4180_and_neutralised(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "t.csv"
     with CsvFile(path, ("a", "b")) as out:
@@ -58,10 +59,10 @@ def test_file_is_utf8_rfc4180_and_neutralised(tmp_path: Path) -> None:
         out.write(("=1+1", True))
         out.write(("line\nbreak", -5))
     raw = path.read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")  # no BOM
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark: Excel on Windows then reads UTF-8
     assert raw.count(b"\r\n") == 4  # the line break inside a quoted cell stays a bare \n
-    assert raw.decode("utf-8").startswith('a,b\r\n"发热, ""咳嗽""",\r\n')
-    with path.open(encoding="utf-8", newline="") as f:
+    assert raw.decode("utf-8-sig").startswith('a,b\r\n"发热, ""咳嗽""",\r\n')
+    with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows == [["a", "b"], ["发热, \"咳嗽\"", ""], ["'=1+1", "true"], ["line\nbreak", "-5"]]
 

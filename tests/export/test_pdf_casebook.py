@@ -25,8 +25,9 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def flat(texts: list[str]) -> str:
-    """All pages as one line: a wrapped cell reads as one phrase."""
-    return re.sub(r"\s+", " ", " ".join(texts))
+    """All pages as one line: a wrapped cell reads as one phrase (Chinese has no spaces between characters,
+    so a line break inside Chinese text goes)."""
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", re.sub(r"\s+", " ", " ".join(texts)))
 
 
 @pytest.fixture
@@ -153,3 +154,4 @@ def test_values_are_decoded_for_the_reader(study) -> None:  # type: ignore[no-un
     assert display_value(study, temp, value(None, "ND")) == "ND = Not done"
     assert display_value(study, temp, None) == ""
     assert display_value(study, None, value("kept as stored")) == "kept as stored"
+

@@ -103,7 +103,7 @@ def test_a_bundle_with_monitoring_verifies_and_holds_it(monitored_site, tmp_path
         manifest = json.loads(bundle.read("manifest.json"))
         messages = bundle.read("csv/query_messages.csv").decode()
         odm = bundle.read("odm.xml").decode()
-    assert (manifest["format_version"], manifest["site"]["state"]) == ("1.1", "open")
+    assert (manifest["format_version"], manifest["site"]["state"]) == ("1.2", "open")
     assert {key: manifest["counts"][key] for key in ("queries", "query_messages", "sdv", "signatures", "locks")} \
         == {"queries": 4, "query_messages": 8, "sdv": 3, "signatures": 2, "locks": 2}
     assert "Eligibility not signed off" in messages

@@ -35,7 +35,7 @@ def export(target: str | Path, out: Path, study: Study) -> MergedExport:
 
 def csv_rows(data: bytes) -> list[list[str]]:
     """Every row (header first) of CSV bytes, the spreadsheet guard undone."""
-    return [[restore(cell) for cell in row] for row in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))]
+    return [[restore(cell) for cell in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))]
 
 
 def bundle_member(bundle: Path, member: str) -> bytes:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.req("MERGE-REPORT")
 
 def _csv(bundle: Path, member: str) -> list[dict[str, str]]:
     with SafeZip(bundle) as zipped:
-        return list(csv.DictReader(io.StringIO(zipped.read(member).decode("utf-8"))))
+        return list(csv.DictReader(io.StringIO(zipped.read(member).decode("utf-8-sig"))))
 
 
 def _data(tmp_path, multi_site, study):  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from ecrf.merge.central.db import open_central
 from ecrf.merge.errors import ReportError
 from ecrf.merge.report import write_report
 from tests.merge.report_central import central_copy
+from tests.pdf_fonts import font_names, unembedded_fonts
 
 pytestmark = pytest.mark.req("MERGE-REPORT")
 SECTIONS = ("Alarms", "Bundles", "Sites", "Enrolment", "Completeness", "Open queries", "Source data verification",
@@ -79,6 +80,8 @@ def test_the_pdf_has_the_same_sections_and_numbered_pages(tmp_path, multi_site, 
     assert all(title in text for title in SECTIONS)
     assert f"Page 1 of {len(reader.pages)}" in text and len(reader.pages) >= 3
     assert "Refused" in text and "CN05-001" in text
+    pdf = pdf_path.read_bytes()  # every font inside the file, the charts' labels too (fit for archiving)
+    assert font_names(pdf) and unembedded_fonts(pdf) == set()
 
 
 def test_a_failed_report_leaves_the_previous_one_and_no_temporary_file(tmp_path, multi_site, study) -> None:  # type: ignore[no-untyped-def]

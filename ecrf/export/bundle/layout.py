@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-FORMAT_VERSION = "1.1"  # 1.1: monitoring records (docs/bundle-format.md, Format versions)
+FORMAT_VERSION = "1.2"  # 1.1: monitoring records; 1.2: CSV byte-order mark (docs/bundle-format.md, Format versions)
 
 MANIFEST = "manifest.json"
 MANIFEST_SIG = "manifest.sig"

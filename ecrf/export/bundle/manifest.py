@@ -59,7 +59,7 @@ def build_manifest(ctx: ExportContext, previous_sha256: str | None, counts: dict
                    "app_version": ctx.app_version},
         "audit": {"head_seq": site.audit_head_seq, "head_hash": site.audit_head_hash, **_evidence(ctx)},
         "counts": dict(sorted(counts.items())),
-        "csv": {"encoding": "UTF-8", "dialect": "RFC 4180", "formula_rule": formula_rule},
+        "csv": {"encoding": "UTF-8", "byte_order_mark": True, "dialect": "RFC 4180", "formula_rule": formula_rule},
         "files": [entry.as_json() for entry in sorted(files, key=lambda e: e.path)],
     }
     return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")

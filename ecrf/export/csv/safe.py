@@ -27,6 +27,7 @@ FORMULA_RULE = (
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = (*_TRIGGERS, "'")
+_NEEDS_CHECK = _ESCAPED  # what `neutralise` may change starts with one of these
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)  # used with fullmatch
 
 Cell = str | int | bool | None
@@ -48,6 +49,8 @@ def restore(cell: str) -> str:
 
 def cell_text(value: Cell) -> str:
     """The text of one cell: None is empty, booleans are true/false, everything through neutralise."""
+    if type(value) is str:  # most cells: skip the other checks
+        return neutralise(value) if value.startswith(_NEEDS_CHECK) else value
     if value is None:
         return ""
     if isinstance(value, bool):  # before int: bool is an int subclass
@@ -56,14 +59,15 @@ def cell_text(value: Cell) -> str:
 
 
 class CsvFile:
-    """One CSV output, open while rows stream in: UTF-8 without BOM, RFC 4180 (CRLF, minimal quoting)."""
+    """One CSV output, open while rows stream in: UTF-8 with a byte-order mark (without one, Excel on Windows
+    reads the file in the PC's ANSI code page and garbles Chinese), RFC 4180 (CRLF, minimal quoting)."""
 
     def __init__(self, path: Path, header: Sequence[str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.header = tuple(header)
         self.rows = 0
-        self._file: TextIO = path.open("w", encoding="utf-8", newline="")
+        self._file: TextIO = path.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._file, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         self._writer.writerow([cell_text(name) for name in self.header])
 

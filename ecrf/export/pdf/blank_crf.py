@@ -112,7 +112,7 @@ def form_blocks(study: Study, form: Form) -> list[Flowable]:
         rows.append([cell(question, q_w), Answer(answer_lines(study, item)), cell(annotation(item), n_w)])
     out.append(table(rows, ITEM_COLUMNS, column_colors={2: ANNOTATION}))
     if form.checks:
-        widths = columns(30, 12, 30, 108)
+        widths = columns(36, 14, 28, 102)  # every check id of the study and a bold "Severity" fit their columns
         checks: list[list[object]] = [["Edit check", "Severity", "Items", "Message"]]
         checks += [[cell(c.id, widths[0]), c.severity, cell(", ".join(c.items), widths[2]),
                     cell(f"{c.message.en}\n{c.message.get('zh')}\nRule: {c.expr.text}", widths[3])]

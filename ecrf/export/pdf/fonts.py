@@ -1,10 +1,11 @@
-"""Fonts of the bundle PDFs: Helvetica for Latin text, the bundled Droid Sans Fallback for Chinese.
+"""Fonts of the bundle PDFs, all embedded (PDF/A-style long-term archiving needs every font inside the file):
+DejaVu Sans Condensed for Latin text (close to Helvetica's widths; it also has α, ≤, → ...), the bundled
+Droid Sans Fallback for Chinese.
 
-Droid Sans Fallback has no Latin glyphs, so text is split into runs: characters Helvetica (or, through
-reportlab's own substitution, Symbol: α, ≤, →) can show stay Latin, the rest goes to the CJK font.
-The CJK font is a TrueType font that reportlab embeds as a subset of the glyphs each PDF uses, with a
-ToUnicode map, so the Chinese text can be searched and extracted. `MixedText` is a light table-cell
-flowable for text that mixes both, is in `ecrf.export.pdf.text`.
+Droid Sans Fallback has no Latin glyphs, so text is split into runs: characters the Latin font has stay
+Latin, the rest goes to the CJK font. Both are TrueType fonts that reportlab embeds as a subset of the
+glyphs each PDF uses, with a ToUnicode map, so the text can be searched and extracted. `MixedText` is a
+light table-cell flowable for text that mixes both, is in `ecrf.export.pdf.text`.
 """
 from __future__ import annotations
 
@@ -19,14 +20,16 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from ecrf.paths import resource_path
 
-LATIN = "Helvetica"
-LATIN_BOLD = "Helvetica-Bold"
+LATIN = "ecrf-DejaVuSansCondensed"
+LATIN_BOLD = "ecrf-DejaVuSansCondensed-Bold"
 CJK = "ecrf-DroidSansFallback"
-CJK_FILE = ("fonts", "DroidSansFallback.ttf")
+FONT_FILES = {LATIN: "DejaVuSansCondensed.ttf", LATIN_BOLD: "DejaVuSansCondensed-Bold.ttf",
+              CJK: "DroidSansFallback.ttf"}  # in resources/fonts
 LEADING = 1.22  # line height as a multiple of the font size
 
 _lock = threading.Lock()
 _cjk_chars: frozenset[int] = frozenset()
+_latin_chars: frozenset[int] = frozenset()
 _kind_cache: dict[str, bool] = {}  # character → drawn with the CJK font
 NO_BREAK_BEFORE = frozenset("）)」』】，。、；：！？,.;:!?")  # closing marks stay on the line they close
 _TOKENS = re.compile(r"\S+\s*|\s+")
@@ -36,8 +39,8 @@ Line = list[tuple[bool, str, float]]  # segments with their x offset
 
 
 def register_fonts() -> None:
-    """Register the CJK font once per process (parsing the 3 MB file takes ~0.1 s)."""
-    global _cjk_chars
+    """Register the fonts once per process (parsing the files takes ~0.2 s)."""
+    global _cjk_chars, _latin_chars
     if _cjk_chars:
         return
     with _lock:
@@ -45,19 +48,17 @@ def register_fonts() -> None:
             # Binary (Flate only) streams: ASCII85 on top makes files 25 % larger and, in pure Python,
             # took an eighth of the build time. Every PDF reader handles binary streams.
             rl_config.useA85 = 0
-            font = TTFont(CJK, str(resource_path(*CJK_FILE)))
-            pdfmetrics.registerFont(font)
-            _cjk_chars = frozenset(font.face.charToGlyph)
+            # asciiReadable: ASCII keeps its own codes in the first subset (`TextOps` relies on it)
+            fonts = {name: TTFont(name, str(resource_path("fonts", file)), asciiReadable=1)
+                     for name, file in FONT_FILES.items()}
+            for font in fonts.values():
+                pdfmetrics.registerFont(font)
+            _latin_chars = frozenset(fonts[LATIN].face.charToGlyph) & frozenset(fonts[LATIN_BOLD].face.charToGlyph)
+            _cjk_chars = frozenset(fonts[CJK].face.charToGlyph)
 
 
 def _latin_can_show(ch: str) -> bool:
-    for codec in ("winansi", "symbol"):  # Helvetica's own encoding, then its Symbol substitute
-        try:
-            ch.encode(codec)
-            return True
-        except UnicodeEncodeError:
-            continue
-    return False
+    return ord(ch) in _latin_chars
 
 
 def is_cjk_char(ch: str) -> bool:
@@ -94,11 +95,13 @@ def font_of(cjk: bool, bold: bool = False) -> str:
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
+    register_fonts()
     return sum(pdfmetrics.stringWidth(seg, font_of(cjk, bold), size) for cjk, seg in runs(text))
 
 
 def _tokens(text: str, size: float, bold: bool) -> Iterator[tuple[bool, str, float]]:
     """Break opportunities: Latin words with their trailing spaces, each CJK character."""
+    register_fonts()
     for cjk, seg in runs(text):
         font = font_of(cjk, bold)
         for token in (seg if cjk else _TOKENS.findall(seg)):

@@ -87,6 +87,7 @@ def cell(text: str | None, width: float, size: float = BODY, *, bold: bool = Fal
 
 @lru_cache(maxsize=8192)
 def _latin_cell(text: str, width: float, size: float, bold: bool) -> str:
+    register_fonts()
     font = LATIN_BOLD if bold else LATIN
     if "\n" not in text and pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -179,7 +180,8 @@ def build_pdf(flowables: list[Flowable], furniture: Furniture, meta: Metadata) -
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
                             bottomMargin=BOTTOM, title=meta.title, author=meta.author, subject=meta.subject,
-                            creator=meta.creator, producer=meta.creator, pageCompression=1)
+                            creator=meta.creator, producer=meta.creator, pageCompression=1,
+                            initialFontName=LATIN)  # reportlab's default puts Helvetica (not embedded) on each page
     doc.build(flowables, canvasmaker=_numbered_canvas(furniture))
     return buffer.getvalue()
 

@@ -9,7 +9,6 @@ from functools import lru_cache
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.colors import black as BLACK
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import unicode2T1
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -31,7 +30,7 @@ class TextOps:
         self._font = ""
         self._size = 0.0
         self._color: object = None
-        self._names: dict[str, str] = {}
+        self._cache = _document_cache(self._doc)
 
     def line(self, x: float, y: float, segments: Line | tuple[tuple[bool, str, float], ...], size: float,
              bold: bool = False, color: object = None) -> None:
@@ -41,14 +40,9 @@ class TextOps:
             ops.append(_rgb(color))
             self._color = color
         ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        latin = LATIN_BOLD if bold else LATIN
         for cjk, seg, _ in segments:
-            if not cjk:
-                try:  # the common case: all in Helvetica's own encoding
-                    self._show(self._name(LATIN_BOLD if bold else LATIN), size, _escape(seg.encode("winansi")))
-                    continue
-                except UnicodeEncodeError:
-                    pass
-            for name, escaped in self._cjk_pieces(seg) if cjk else self._latin_pieces(seg, bold):
+            for name, escaped in self._pieces(CJK if cjk else latin, seg):
                 self._show(name, size, escaped)
 
     def _show(self, name: str, size: float, escaped: str) -> None:
@@ -57,27 +51,38 @@ class TextOps:
             self._font, self._size = name, size
         self._ops.append(f"({escaped}) Tj")
 
-    def _latin_pieces(self, seg: str, bold: bool) -> list[tuple[str, str]]:
-        """(PDF font name, escaped string) pieces: Helvetica's encoding, then Symbol for α, ≤, → ..."""
-        font = pdfmetrics.getFont(LATIN_BOLD if bold else LATIN)
-        return [(self._name(f.fontName), _escape(data)) for f, data in unicode2T1(seg, [font, *font.substitutionFonts])]
-
-    def _cjk_pieces(self, seg: str) -> list[tuple[str, str]]:
-        font = pdfmetrics.getFont(CJK)  # a TTFont; the stubs type getFont as the base Font
-        return [(font.getSubsetInternalName(subset, self._doc), _escape(data))  # type: ignore[attr-defined]
+    def _pieces(self, font_name: str, seg: str) -> list[tuple[str, str]]:
+        """(PDF font name, escaped string) pieces of `seg` in this document's subsets of the font. Cached per
+        document: the same labels come back on every page, and encoding goes character by character."""
+        key = (font_name, seg)
+        pieces = self._cache.get(key)
+        if pieces is None and font_name != CJK and seg.isascii() and seg.isprintable():
+            # reportlab gives printable ASCII its own codes in a TrueType font's first subset (asciiReadable,
+            # checked in register_fonts): no need to look up character by character
+            font = pdfmetrics.getFont(font_name)
+            pieces = self._cache[key] = [(font.getSubsetInternalName(0, self._doc),  # type: ignore[attr-defined]
+                                          seg.translate(_ESCAPES))]
+        if pieces is None:
+            font = pdfmetrics.getFont(font_name)  # a TTFont; the stubs type getFont as the base Font
+            pieces = self._cache[key] = [
+                (font.getSubsetInternalName(subset, self._doc), _escape(data))  # type: ignore[attr-defined]
                 for subset, data in font.splitString(seg, self._doc)]  # type: ignore[attr-defined]
-
-    def _name(self, font_name: str) -> str:
-        name = self._names.get(font_name)
-        if name is None:
-            name = self._names[font_name] = self._doc.getInternalFontName(font_name)
-        return name
+        return pieces
 
     def flush(self, canv: Canvas) -> None:
         if self._ops:
             canv.addLiteral("q BT " + " ".join(self._ops) + " ET Q")
             self._ops.clear()
             self._font, self._size, self._color = "", 0.0, None
+
+
+def _document_cache(doc: object) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The encoded strings of one PDF document, kept on the document (subsets differ between documents)."""
+    cache: dict[tuple[str, str], list[tuple[str, str]]] | None = getattr(doc, "_ecrf_encoded", None)
+    if cache is None:
+        cache = {}
+        setattr(doc, "_ecrf_encoded", cache)  # noqa: B010 - reportlab's document has no slot for it
+    return cache
 
 
 # PDF string escapes for each byte: backslash, parentheses, and octal for anything not printable ASCII
@@ -113,7 +118,7 @@ def draw_text(canv: Canvas, x: float, y: float, text: str, size: float, *, bold:
 
 
 class MixedText(Flowable):
-    """Wrapped text in Helvetica + the CJK font; its first baseline sits where a plain table cell's would."""
+    """Wrapped text in the Latin + the CJK font; its first baseline sits where a plain table cell's would."""
 
     def __init__(self, text: str, size: float, *, bold: bool = False, color: object = None) -> None:
         super().__init__()

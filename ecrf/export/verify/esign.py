@@ -123,7 +123,7 @@ def _where(row: dict[str, str]) -> str:
 
 def _csv_rows(bundle: SafeZip, name: str) -> Iterator[dict[str, str]]:
     with bundle.open(name) as raw:
-        yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
 
 
 def _screening_numbers(bundle: SafeZip) -> dict[str, str]:

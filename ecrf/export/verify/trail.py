@@ -113,7 +113,7 @@ def _event_rows(bundle: SafeZip) -> Iterator[list[Any]]:
 
 def _csv_rows(bundle: SafeZip, name: str) -> Iterator[dict[str, str]]:
     with bundle.open(name) as raw:
-        yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
 
 
 def _stored(bundle: SafeZip) -> Stored:
@@ -158,7 +158,7 @@ def _stored_monitoring(bundle: SafeZip, stored: Stored, screening: dict[str, str
 def _csv_matches(bundle: SafeZip) -> list[str]:
     """The readable audit trail must say exactly what the checked one says, row for row."""
     with bundle.open(AUDIT_TRAIL) as raw:
-        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
         next(reader, None)
         for event in _event_rows(bundle):  # the CSV has the AuditRecord's fields: the chained ones, then hash
             row = next(reader, None)

@@ -3,10 +3,11 @@ fonts (Chinese included) and tables (`ecrf.export.pdf.style`): A4, header, "Page
 the very Drawings the HTML page shows as SVG."""
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.shapes import Drawing, Group, String, UserNode
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from ecrf import __version__
+from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, register_fonts
 from ecrf.export.pdf.style import (
     BODY,
     REMOVED,
@@ -72,7 +73,28 @@ def _grid(grid: Grid) -> Flowable:
 
 def _chart(chart: Chart) -> list[Flowable]:
     """Title and drawing kept on one page, the table right after."""
-    drawing: Drawing = chart.drawing  # charts.WIDTH fits CONTENT_WIDTH: placed at its own size
+    drawing = _with_embedded_fonts(chart.drawing)  # charts.WIDTH fits CONTENT_WIDTH: placed at its own size
     title = MixedText(chart.title, 9.5, bold=True)
     return [CondPageBreak(drawing.height + 40), KeepTogether([title, Spacer(1, 2), drawing]),
             Spacer(1, 4), _grid(chart.table), Spacer(1, 8)]
+
+
+def _with_embedded_fonts(drawing: Drawing) -> Drawing:
+    """The chart with its text in the PDFs' embedded Latin font. The charts name Helvetica (right for the HTML
+    page's SVG), which a PDF only refers to and does not carry; the widgets become plain shapes first, so that
+    every label is a String whose font can be set."""
+    register_fonts()
+    expanded = drawing.expandUserNodes()  # a copy: the HTML page's drawing keeps its fonts
+    expanded.initialFontName = LATIN  # type: ignore[attr-defined]  # the renderer starts in this font (not in the stubs)
+    _set_fonts(expanded)
+    return expanded
+
+
+def _set_fonts(group: Group) -> None:
+    for index, node in enumerate(group.contents):
+        while isinstance(node, UserNode):  # a widget's shapes may hold widgets again (a chart's axes, labels)
+            node = group.contents[index] = node.provideNode()
+        if isinstance(node, String):
+            node.fontName = LATIN_BOLD if "Bold" in node.fontName else LATIN
+        elif isinstance(node, Group):
+            _set_fonts(node)

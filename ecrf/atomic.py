@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
-    """`path` holds either its old content or `data`, never half; `private` files are readable by the owner only.
-    An OSError (disk full, no permission) leaves the old file and no temporary one."""
+def write_temporary(path: Path, data: bytes, *, private: bool = False) -> str:
+    """`data` synced to a new temporary file beside `path`, for the caller to rename over it (or remove);
+    an OSError leaves no temporary file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         if not private:  # mkstemp makes 0600 files; a public file gets what a plain open would give it
@@ -21,6 +21,17 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
+    """`path` holds either its old content or `data`, never half; `private` files are readable by the owner only.
+    An OSError (disk full, no permission) leaves the old file and no temporary one."""
+    temporary = write_temporary(path, data, private=private)
+    try:
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

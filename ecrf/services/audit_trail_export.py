@@ -6,16 +6,14 @@ The file gets its name only in the transaction that records it, so there is neve
 nor an event without its file."""
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ecrf.atomic import sync_folder
+from ecrf.atomic import sync_folder, write_temporary
 from ecrf.services.audit_trail import EventView, TrailFilter, page
 from ecrf.services.errors import ExportFailed
 from ecrf.services.permissions import Do
@@ -49,7 +47,7 @@ def export_csv(session: SiteSession, where: TrailFilter, target: Path, header: S
     events = _all_events(session, where)
     data = csv_text(header, [row(e) for e in events]).encode("utf-8")
     try:
-        temporary = _write_temporary(target, data)
+        temporary = write_temporary(target, data)
     except OSError as exc:
         raise ExportFailed("audit-export-failed", path=target, reason=exc.strerror or exc) from None
     try:
@@ -71,18 +69,3 @@ def _all_events(session: SiteSession, where: TrailFilter) -> list[EventView]:
     while batch := page(session, where, before_seq=events[-1].seq if events else None, size=2000):
         events += batch
     return events
-
-
-def _write_temporary(target: Path, data: bytes) -> str:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, 0o644)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return temporary

@@ -149,11 +149,14 @@ class AppController(QObject):
 
         return self.db_path == (self.demo_path or default_demo_db())
 
-    def show_login(self) -> None:
+    def show_login(self, username: str | None = None) -> None:
+        """The login window; `username` is what was typed before a language switch (else the last user's)."""
         login = LoginWindow(self.db_path, self.settings.language, demo=self.is_demo(),
-                            username=self.settings.last_username)
+                            username=self.settings.last_username if username is None else username)
         login.loginRequested.connect(self.log_in)
-        login.languageChosen.connect(lambda lang: self.switch_language(lang, self.show_login))
+        # The typed username stays through a language switch; the password is typed again.
+        login.languageChosen.connect(
+            lambda lang: self.switch_language(lang, lambda: self.show_login(login.username.text())))
         self._show(login)
         if self._study is not None:
             self._title_login(login)

@@ -175,3 +175,18 @@ def test_switching_to_chinese_rebuilds_the_window_and_is_remembered(controller, 
     assert isinstance(editor, FormEditorPage)
     assert "生命体征" in editor.title()
     assert AppSettings(tmp_path / "ui.ini").language == "zh_CN"
+
+
+@pytest.mark.req("WARD-SHELL-1")
+def test_switching_language_at_login_keeps_the_typed_username(controller, qtbot):  # type: ignore[no-untyped-def]
+    app = controller()
+    login = app.window
+    assert isinstance(login, LoginWindow)
+    login.username.setText("investigator")
+    login.password.setText("half-typed")
+    login.language.setCurrentIndex(login.language.findData("zh_CN"))
+    qtbot.waitUntil(lambda: isinstance(app.window, LoginWindow) and app.window is not login)
+    again = app.window
+    assert again.username.text() == "investigator", "the username typed before the switch stays"
+    assert again.password.text() == "", "the password is typed again"
+    assert again.language.currentData() == "zh_CN"

@@ -44,6 +44,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Entry:
+    """One code of the registry: the catalogue (layer) it comes from and its message."""
+
     code: str
     layer: str  # the catalogue it comes from: study, store, services, export, verify, cli
     message: Message

@@ -3,9 +3,9 @@
 Figures (in a fresh process, offscreen, on a demo site logged in as the nurse):
 - open a form: `FormEditorPage(session, ref)` constructed, shown at 1280×760 and the events processed, for
   the vital signs (VS) and laboratory (LB) forms of the demo's visits, p50 and p95. After log-in the
-  session's objects are frozen out of the garbage collector's way as the app does (ecrf.ui.long_lived). Floor: a bare widget
-  with as many label + line-edit rows as the form has items, built and shown the same way (what Qt
-  itself costs for that many fields). Goal: ≤ 100 ms.
+  session's objects are frozen out of the garbage collector's way as the app does (ecrf.ui.long_lived).
+  Floor: a bare widget with as many label + line-edit rows as the form has items, built and shown the
+  same way (what Qt itself costs for that many fields). Goal: ≤ 100 ms.
 - memory: VmRSS after opening 50 forms one after another (each closed and deleted before the next, as
   the main window's Back does). Floor: VmRSS before the first form (app, study, session, demo made).
   Goal: ≤ 250 MB.

@@ -86,7 +86,7 @@ def form_state(session: SiteSession, ref: FormRef) -> MonitoringState | None:
 def _marks_of(db: Session, form_pk: int) -> dict[str, str]:
     query = select(SdvMark.item_code, SdvMark.state).where(SdvMark.form_pk == form_pk,
                                                            SdvMark.state.in_(tuple(sdv.MARKED)))
-    return dict(db.execute(query).tuples().all())
+    return dict(db.execute(query).all())
 
 
 def _pending_at(db: Session, subject_pk: int, key: FormKey) -> int:

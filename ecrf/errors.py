@@ -16,7 +16,6 @@ nothing from ecrf.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +43,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Entry:
+    """One code of the registry: the catalogue (layer) it comes from and its message."""
+
     code: str
     layer: str  # the catalogue it comes from: study, store, services, export, verify, cli
     message: Message
@@ -90,6 +91,8 @@ def is_chinese(lang: str) -> bool:
 
 def placeholders(template: str) -> set[str]:
     """The `{names}` a template fills in."""
+    import string  # only the catalogue checks (tests/test_errors.py) ask: not imported at every start
+
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 

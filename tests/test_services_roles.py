@@ -351,6 +351,8 @@ CALLS = [
     Call("locks.current_site_state", Do.CHANGE_OWN_PASSWORD, lambda w: locks.current_site_state(w.session), None),
     Call("monitoring_view.form_states", Do.READ_DATA,
          lambda w: monitoring_view.form_states(w.session, w.enrolled[1]), None),
+    Call("monitoring_view.form_state", Do.READ_DATA,
+         lambda w: monitoring_view.form_state(w.session, FormRef(w.enrolled[1], "SCR", "DM")), None),
     Call("monitoring_view.matrix_states", Do.READ_DATA, lambda w: monitoring_view.matrix_states(w.session), None),
     Call("queries.raise_query", Do.RAISE_QUERY,
          lambda w: queries.raise_query(w.session, QueryPlace.on_form(FormRef(w.enrolled[1], "SCR", "DM")), "Why?"),

@@ -20,7 +20,7 @@ from ecrf.services.locks import PENDING_QUERY_STATES
 from ecrf.services.permissions import Do
 from ecrf.services.sdv import SdvSummary, roll_up
 from ecrf.services.session import SiteSession
-from ecrf.services.subject_data import find_subject
+from ecrf.services.subject_data import FormRef, find_subject
 from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SdvMark, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
@@ -55,6 +55,46 @@ def form_states(session: SiteSession, subject_label: str) -> SubjectMonitoring:
         facts = _Facts.read(db, session.study, subject.id)
         forms = facts.form_states(subject.id)
         return SubjectMonitoring(forms, _visits(forms, facts, subject.id), _subject(forms, facts, subject.id))
+
+
+def form_state(session: SiteSession, ref: FormRef) -> MonitoringState | None:
+    """One form instance as `form_states` gives it, read for that form alone (the form editor's monitoring
+    line opens with every form: the subject's other forms are not read); None when it was never saved or
+    was removed."""
+    study = session.study
+    key: FormKey = (ref.visit, ref.form, ref.timepoint, ref.repeat)
+    with session.read(Do.READ_DATA) as db:
+        subject = find_subject(db, ref.subject)
+        fi = FormInstance
+        found = db.execute(select(fi.id, fi.status).where(
+            fi.subject_pk == subject.id, fi.visit_code == ref.visit, fi.form_code == ref.form,
+            fi.timepoint == ref.timepoint, fi.repeat == ref.repeat, fi.deleted.is_(False))).first()
+        if found is None:
+            return None
+        form_pk, status = found
+        values = _values_of(db, study, {form_pk: ref.form}).get(form_pk, {}) \
+            if sdv.needs_values(study, ref.visit, ref.form) else None
+        required = sdv.required_items(study, ref.visit, ref.form, values)
+        place = Place(*key)
+        return MonitoringState(
+            sdv.form_summary(required, _marks_of(db, form_pk)) if required else sdv.NOT_REQUIRED,
+            _pending_at(db, subject.id, key), _signature_over(place, _signatures(db, subject.id)[subject.id]),
+            any(lock.contains(place) for lock in _locks(db, subject.id)[subject.id]),
+            status == FormStatus.COMPLETE)
+
+
+def _marks_of(db: Session, form_pk: int) -> dict[str, str]:
+    query = select(SdvMark.item_code, SdvMark.state).where(SdvMark.form_pk == form_pk,
+                                                           SdvMark.state.in_(tuple(sdv.MARKED)))
+    return dict(db.execute(query).all())
+
+
+def _pending_at(db: Session, subject_pk: int, key: FormKey) -> int:
+    visit, form, timepoint, repeat = key
+    return db.scalar(select(func.count()).select_from(QueryRow).where(
+        QueryRow.subject_pk == subject_pk, QueryRow.visit_code == visit, QueryRow.form_code == form,
+        QueryRow.timepoint == timepoint, QueryRow.repeat == repeat,
+        QueryRow.state.in_(PENDING_QUERY_STATES))) or 0
 
 
 def matrix_states(session: SiteSession) -> dict[tuple[str, str], MonitoringState]:

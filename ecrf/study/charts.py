@@ -44,6 +44,8 @@ class InfusionDef:
 
 @dataclass(frozen=True)
 class ChartSet:
+    """Every chart of the study and the infusion chart, if there is one."""
+
     charts: tuple[ChartDef, ...]
     infusions: InfusionDef | None
 

@@ -59,6 +59,8 @@ class PendingExpr:
 
 @dataclass
 class FormDraft:
+    """A form as read from its file, with the expressions and check lines the study-wide checks still need."""
+
     form: Form
     expressions: list[PendingExpr] = field(default_factory=list)
     check_item_lines: dict[str, int] = field(default_factory=dict)

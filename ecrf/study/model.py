@@ -73,12 +73,16 @@ class Source:
 
 @dataclass(frozen=True)
 class CodeItem:
+    """One answer of a codelist: its stored code and its label."""
+
     code: str | int
     label: Text
 
 
 @dataclass(frozen=True)
 class Codelist:
+    """A named list of coded answers."""
+
     name: str
     data_type: str  # "text" | "integer"
     items: tuple[CodeItem, ...]
@@ -96,6 +100,8 @@ class Codelist:
 
 @dataclass(frozen=True)
 class Range:
+    """Lowest and highest accepted value; None where a side is open."""
+
     low: float | None
     high: float | None
 
@@ -117,6 +123,8 @@ def format_bound(x: float | None) -> str:
 
 @dataclass(frozen=True)
 class Criterion:
+    """An inclusion or exclusion criterion that a yes/no item answers."""
+
     kind: str  # "inclusion" | "exclusion"
     number: int
     rule: Expression | None = None
@@ -129,6 +137,8 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Item:
+    """One question of a form: its type, labels, limits and the rules that apply to it."""
+
     code: str
     type: ItemType
     label: Text
@@ -164,6 +174,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Check:
+    """An edit check of a form: an expression that must hold, and what to say when it does not."""
+
     id: str
     expr: Expression
     severity: str  # "hard" | "soft"
@@ -175,6 +187,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Form:
+    """One form of the definition with its items and checks."""
+
     code: str
     label: Text
     domain: str
@@ -227,6 +241,8 @@ class Form:
 
 @dataclass(frozen=True)
 class Arm:
+    """A treatment arm."""
+
     code: str
     label: Text
     type: str
@@ -249,6 +265,8 @@ class VisitForm:
 
 @dataclass(frozen=True)
 class Visit:
+    """A visit of the schedule: its day, window and forms."""
+
     code: str
     label: Text
     day: int
@@ -264,6 +282,8 @@ class Visit:
 
 @dataclass(frozen=True)
 class StudyInfo:
+    """The study's identity: OID, version, titles, phase and languages."""
+
     oid: str
     version: str
     title: Text
@@ -282,6 +302,8 @@ def _no_monitoring() -> MonitoringPlan:
 
 @dataclass(frozen=True, eq=False)
 class Study:
+    """The whole validated definition, immutable once loaded."""
+
     info: StudyInfo
     missing_codes: Mapping[str, Text]
     roles: Mapping[str, Text]

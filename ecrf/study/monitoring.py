@@ -71,6 +71,8 @@ NO_SDV = SdvRule()
 
 @dataclass(frozen=True)
 class SdvPlan:
+    """Which items need source data verification: the default rule, then per form and per visit form."""
+
     default: SdvRule = NO_SDV
     forms: Mapping[str, SdvRule] = field(default_factory=dict)
     visits: Mapping[tuple[str, str], SdvRule] = field(default_factory=dict)  # (visit, form) -> rule
@@ -82,12 +84,16 @@ class SdvPlan:
 
 @dataclass(frozen=True)
 class AutoQueryPlan:
+    """Which situations raise a query by themselves."""
+
     confirmed_warnings: frozenset[str] = frozenset()  # forms whose confirmed soft warnings raise a query
     missing_after_days: int | None = None  # required items still empty this long after the window closed
 
 
 @dataclass(frozen=True)
 class SignaturePlan:
+    """What the investigator's signature means and what it refuses or warns about."""
+
     meaning: Text
     meaning_version: str
     empty_required: Policy = Policy.REFUSE
@@ -96,6 +102,8 @@ class SignaturePlan:
 
 @dataclass(frozen=True)
 class LockPlan:
+    """What must be done before a form can be locked."""
+
     needs: frozenset[LockNeed] = frozenset(LockNeed)
 
 
@@ -105,6 +113,8 @@ DEFAULT_MEANING = Text((("en", "I have reviewed the data signed here and confirm
 
 @dataclass(frozen=True)
 class MonitoringPlan:
+    """The study's monitoring rules (monitoring.yaml), with defaults for what it leaves out."""
+
     sdv: SdvPlan = field(default_factory=SdvPlan)
     auto_queries: AutoQueryPlan = field(default_factory=AutoQueryPlan)
     signature: SignaturePlan = field(default_factory=lambda: SignaturePlan(DEFAULT_MEANING, "default"))

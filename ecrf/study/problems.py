@@ -109,6 +109,8 @@ MESSAGES: dict[P, str] = {
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One problem of the definition: where it is (file, line, what) and what to do about it."""
+
     file: str
     line: int
     code: P

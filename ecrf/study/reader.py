@@ -2,7 +2,6 @@
 instead of raising, so a whole definition is checked in one pass."""
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection
 from datetime import date
@@ -23,6 +22,8 @@ _SHAPES = {dict: "a mapping (key: value lines)", list: "a list (lines starting w
 
 def did_you_mean(name: object, known: Collection[object]) -> str:
     """' (did you mean 'X'?)' for the closest known name to a typo, or ''."""
+    import difflib  # only a definition with a mistake needs it: not imported at every start
+
     close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -18,6 +18,7 @@ from ecrf.ui import dialogs
 from ecrf.ui.fonts import install_fonts
 from ecrf.ui.i18n import install_language, text_lang
 from ecrf.ui.login import CreateSiteDialog, LoginWindow, RecoveryCodeDialog, StartWindow
+from ecrf.ui.long_lived import freeze_session_objects, release_session_objects
 from ecrf.ui.settings import AppSettings
 
 if TYPE_CHECKING:  # the database layer loads at login, not before the login window shows
@@ -210,6 +211,7 @@ class AppController(QObject):
         if (notice := read_only_notice(session)) is not None:
             dialogs.show_info(main, "ecrf", notice.text(text_lang()))  # the catalogue's words, both languages
         main.check_trail()
+        freeze_session_objects()  # no full collection pauses while forms open (see ecrf.ui.long_lived)
 
     def _main_window(self, session: SiteSession) -> MainWindow:
         from ecrf.ui.main_window import MainWindow
@@ -243,6 +245,7 @@ class AppController(QObject):
 
         if isinstance(self.window, MainWindow):
             self.window.watcher.stop()
+        release_session_objects()
         if self.session is not None:
             try:
                 from ecrf.services.auth import log_out

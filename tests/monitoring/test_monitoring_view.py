@@ -1,11 +1,13 @@
 """The monitoring read model: per form, visit and subject, the SDV state with "n of m verified", open or answered
-queries, signature and lock, the same for the subject page (`form_states`) and the matrices (`matrix_states`)."""
+queries, signature and lock, the same for the subject page (`form_states`), the form editor (`form_state`, one
+form read alone) and the matrices (`matrix_states`)."""
 from __future__ import annotations
 
 import pytest
 
 from ecrf.services import forms, locks, monitoring_view, sdv
 from ecrf.services.sdv import SdvSummary
+from ecrf.services.subject_data import FormRef
 from ecrf.study.status import Scope, SdvState, SignatureState
 from tests.monitoring.helpers import add_query, add_signature, site_with_subject
 
@@ -15,6 +17,11 @@ pytestmark = pytest.mark.req("SDV")
 @pytest.fixture
 def site(sites):  # type: ignore[no-untyped-def]
     return site_with_subject(sites)
+
+
+def _each_form_alone(session, subject: str, view: monitoring_view.SubjectMonitoring) -> dict:  # type: ignore[no-untyped-def]
+    """What `form_state` says of every form `form_states` knows, read one form at a time."""
+    return {key: monitoring_view.form_state(session, FormRef(subject, *key)) for key in view.forms}
 
 
 def test_states_per_form_visit_and_subject(site):
@@ -28,6 +35,9 @@ def test_states_per_form_visit_and_subject(site):
         locks.lock(investigator, site.subject, Scope.FORM, ref=site.ref("SCR", "DM"))
         view = monitoring_view.form_states(investigator, site.subject)
         matrix = monitoring_view.matrix_states(investigator)
+        alone = _each_form_alone(investigator, site.subject, view)
+        never_saved = monitoring_view.form_state(investigator, site.ref("D3", "VS"))
+    assert alone == view.forms and never_saved is None
     dm, ie, rand = (view.forms[("SCR", code, "", 0)] for code in ("DM", "IE", "RAND"))
     assert (dm.sdv, dm.locked, dm.queries, dm.complete) == (SdvSummary(SdvState.VERIFIED, 2, 2, 0), True, 0, True)
     assert (ie.sdv.state, ie.sdv.verified, ie.queries, ie.locked) == (SdvState.NOT_VERIFIED, 1, 1, False)
@@ -47,6 +57,7 @@ def test_a_change_shows_as_changed_and_a_broken_signature_as_broken(site):
     with site.user("nurse") as nurse:
         forms.save_form(nurse, site.ref("SCR", "DM"), {"ICVER": "V2"}, reason="typo", complete=True)
         view = monitoring_view.form_states(nurse, site.subject)
+        assert _each_form_alone(nurse, site.subject, view) == view.forms
     dm = view.forms[("SCR", "DM", "", 0)]
     assert dm.sdv == SdvSummary(SdvState.CHANGED, 1, 2, 1)
     assert (dm.signature, view.visits["SCR"].signature, view.subject.signature) == (SignatureState.BROKEN,) * 3
@@ -64,7 +75,9 @@ def test_the_matrix_and_the_subject_view_agree_on_conditional_adverse_event_sdv(
         sdv.verify_items(monitor, site.ref("", "AE", repeat=1), ["AETERM", "AESTDAT"])
         view = monitoring_view.form_states(monitor, site.subject)
         matrix = monitoring_view.matrix_states(monitor)
-    assert view.forms[("", "AE", "", 2)].sdv == sdv.NOT_REQUIRED
+        alone = _each_form_alone(monitor, site.subject, view)
+    assert alone == view.forms  # the `when` of the AE rule read from the one form's values
+    assert alone[("", "AE", "", 1)].sdv.required > 0 and view.forms[("", "AE", "", 2)].sdv == sdv.NOT_REQUIRED
     logs_state = view.visits[""]
     assert (logs_state.sdv.verified, logs_state.sdv.state) == (2, SdvState.NOT_VERIFIED)
     assert matrix[(site.subject, "")] == logs_state

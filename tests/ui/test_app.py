@@ -1,6 +1,7 @@
 """The app's top level: first run, login messages, roles, auto-lock, logout, language, closing."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from ecrf.services.subject_data import FormRef
 from ecrf.ui.app import AppController
 from ecrf.ui.form_editor.page import FormEditorPage
 from ecrf.ui.login import LoginWindow, StartWindow
+from ecrf.ui.long_lived import release_session_objects
 from ecrf.ui.main_window import MainWindow
 from ecrf.ui.settings import AppSettings
 from tests.ui.form_helpers import d3_subject, fill_new_site
@@ -36,6 +38,7 @@ def controller(tmp_path, study, demo, qtbot):  # type: ignore[no-untyped-def]
         if app.window is not None:
             app.window.hide()
             app.window.deleteLater()
+    release_session_objects()  # a test that stays logged in leaves nothing frozen for the next
 
 
 def log_in(qtbot, app: AppController, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
@@ -138,9 +141,11 @@ def test_log_out_returns_to_login(controller, qtbot):  # type: ignore[no-untyped
     app = controller()
     log_in(qtbot, app, "monitor", "demo-monitor-2020")
     assert isinstance(app.window, MainWindow)
+    assert gc.get_freeze_count() > 0  # the session's objects are out of the full collections' way
     app.window.request_logout()
     assert isinstance(app.window, LoginWindow)
     assert app.session is None
+    assert gc.get_freeze_count() == 0  # and back in them once it ends
 
 
 def test_restore_from_the_admin_page_logs_out_restores_and_returns_to_login(controller, qtbot, tmp_path, dialogs,

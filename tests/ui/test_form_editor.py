@@ -166,3 +166,31 @@ def test_item_labels_wrap_only_when_too_long_for_one_line(qtbot, study) -> None:
     assert not helps["TEMP"].wordWrap() and helps["TEMP"].sizeHint().width() <= HELP_ONE_LINE  # one short line
     long_helps = [h for h in helps.values() if h.fontMetrics().horizontalAdvance(h.text()) > HELP_ONE_LINE]
     assert long_helps and all(h.wordWrap() for h in long_helps)  # IEIN02's RT-PCR note, for one
+
+
+def _validated_as_sent(state, initial, entries):  # type: ignore[no-untyped-def]
+    """The rule live_check follows: validate what a save would send (hidden items cleared), with the
+    confirmations that survive those changes."""
+    from ecrf.study.validate import validate_form
+    from ecrf.ui.form_editor.live import carried, changed
+
+    hidden = validate_form(state.form, entries, subject=state.subject, where=state.where).hidden
+    outgoing = {code: ("" if code in hidden else entry) for code, entry in entries.items()}
+    return validate_form(state.form, outgoing, subject=state.subject, where=state.where,
+                         confirmed=carried(state, changed(initial, outgoing)))
+
+
+@pytest.mark.parametrize(("sex", "pregnancy"), [("M", ""), ("M", "POS"), ("F", "POS"), ("F", "")])
+def test_live_check_is_the_check_of_what_a_save_sends(session, sex, pregnancy) -> None:  # type: ignore[no-untyped-def]
+    """Checked once when nothing hidden holds text, twice when it does (the pregnancy status of a man):
+    either way the findings, hidden items and values are those of the entries a save would send."""
+    from ecrf.ui.form_editor.live import live_check, loaded_entries
+
+    label, _arm = d3_subject(session)
+    state = open_form(session, FormRef(label, "SCR", "DM"))
+    initial = loaded_entries(state)
+    entries = {**initial, "SEX": sex, "PREGST": pregnancy}
+    check = live_check(state, initial, entries)
+    assert check == _validated_as_sent(state, initial, entries)
+    assert ("PREGST" in check.hidden) is (sex == "M")
+    assert check.values.get("PREGST") == (pregnancy if sex == "F" and pregnancy else None)

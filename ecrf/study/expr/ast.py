@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Lit:
+    """A literal: a number, a text, true or false."""
+
     value: Any
 
 
@@ -27,27 +29,37 @@ class Ctx:
 
 @dataclass(frozen=True)
 class ListLit:
+    """`[a, b, ...]`, the right-hand side of `in`."""
+
     elements: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Call:
+    """`name(args...)`: one of the language's functions."""
+
     name: str
     args: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """`not operand`."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class Neg:
+    """`-operand`."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class Logic:
+    """`left and right`, `left or right`."""
+
     op: str  # "and" | "or"
     left: Node
     right: Node
@@ -55,6 +67,8 @@ class Logic:
 
 @dataclass(frozen=True)
 class Arith:
+    """`left + right` and the other arithmetic operators."""
+
     op: str  # + - * /
     left: Node
     right: Node
@@ -62,6 +76,8 @@ class Arith:
 
 @dataclass(frozen=True)
 class Compare:
+    """`left == right` and the other comparisons."""
+
     op: str  # == != < <= > >=
     left: Node
     right: Node
@@ -69,12 +85,16 @@ class Compare:
 
 @dataclass(frozen=True)
 class IsMissing:
+    """`operand is missing`, `operand is not missing`."""
+
     operand: Node
     negate: bool
 
 
 @dataclass(frozen=True)
 class In:
+    """`left in right`, `left not in right`."""
+
     left: Node
     right: Node
     negate: bool

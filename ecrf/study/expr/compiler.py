@@ -6,35 +6,13 @@ objects beyond the values the caller put in the Env.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ecrf.study.expr import ast
 from ecrf.study.expr import runtime as rt
 from ecrf.study.expr.analyze import ItemKey
-
-Lookup = Callable[[ItemKey], Any]
-
-
-class Env:
-    """What an expression reads: the current form's values, other forms, context values."""
-
-    __slots__ = ("context", "eligible", "lookup", "values")
-
-    def __init__(
-        self,
-        values: Mapping[str, Any],
-        lookup: Lookup | None = None,
-        context: Mapping[str, Any] | None = None,
-        eligible: Callable[[], bool | None] | None = None,
-    ) -> None:
-        self.values = values
-        self.lookup = lookup
-        self.context = context or {}
-        self.eligible = eligible
-
-
-Fn = Callable[[Env], Any]
+from ecrf.study.expr.env import Env, Fn
 
 
 def compile_node(node: ast.Node, refs: Mapping[ast.Ref, ItemKey]) -> Fn:

@@ -37,9 +37,15 @@ def carried(state: FormState, changed_items: Collection[str]) -> set[str]:
 def live_check(state: FormState, initial: Mapping[str, Entry], entries: Mapping[str, Entry],
                confirmed_now: Collection[str] = ()) -> FormCheck:
     """Validate as the save would: hidden items count as cleared (their typed text stays in the
-    field and comes back when the item shows again, but is not sent)."""
-    first = validate_form(state.form, entries, subject=state.subject, where=state.where)
-    outgoing = {code: ("" if code in first.hidden else entry) for code, entry in entries.items()}
+    field and comes back when the item shows again, but is not sent).
+
+    Checked once when no hidden item holds text (every form as it opens, and most edits): what is sent is
+    then what is on screen; otherwise a second time, on what is sent."""
+    confirmed = carried(state, changed(initial, entries)) | set(confirmed_now)
+    check = validate_form(state.form, entries, subject=state.subject, where=state.where, confirmed=confirmed)
+    outgoing = {code: ("" if code in check.hidden else entry) for code, entry in entries.items()}
+    if outgoing == entries:
+        return check
     confirmed = carried(state, changed(initial, outgoing)) | set(confirmed_now)
     return validate_form(state.form, outgoing, subject=state.subject, where=state.where, confirmed=confirmed)
 

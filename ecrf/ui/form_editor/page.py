@@ -362,7 +362,7 @@ class FormEditorPage(Page):
             return
         try:
             form_sdv = sdv.form_sdv(self.session, self.ref)
-            view = monitoring_view.form_states(self.session, self.ref.subject)
+            here = monitoring_view.form_state(self.session, self.ref)
         except Exception as exc:  # noqa: BLE001 - the form stays usable; the line says why it is missing
             self.monitoring_line.setText(dialogs.error_text(exc))
             return
@@ -373,7 +373,6 @@ class FormEditorPage(Page):
                 marker = self._add_sdv_marker(code)
             if marker is not None:
                 marker.show_state(item_state, form_sdv.complete)
-        here = view.forms.get((self.ref.visit, self.ref.form, self.ref.timepoint, self.ref.repeat))
         text = f"{symbols(here)}  {describe(here)}".strip() if here is not None else ""
         self.monitoring_line.setText(text)
         self.monitoring_line.setVisible(bool(text))

@@ -21,7 +21,7 @@ from ecrf.demo.values import ValueMaker
 from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
 from ecrf.services.form_batch import FormSave, save_forms
 from ecrf.services.forms import save_form
-from ecrf.services.logs import add_log_entry, remove_log_entry
+from ecrf.services.logs import LogEntrySave, add_log_entries, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.services.subjects import allocate, end_participation, screen_subject
@@ -109,10 +109,8 @@ class Writer:
             if plan.fate is Fate.SCREEN_FAILURE:
                 end_participation(session, plan.label, SubjectStatus.SCREEN_FAILURE, plan.consent,
                                   self._failure_reason(plan))
-        for plan in _allocated(plans):
-            for entry in plan.entries:
-                if entry.form in self.study.logs:
-                    self.add_entry(session, plan, entry)
+        add_entries(session, [self.log_entry(plan, entry) for plan in _allocated(plans)
+                              for entry in plan.entries if entry.form in self.study.logs], today=self.today)
         self._remove_a_duplicate(session, plans)
         for plan in _allocated(plans):
             if plan.end is not None:
@@ -142,12 +140,14 @@ class Writer:
             plan.fate is Fate.SCREENING and form == self.study.eligibility_form)
         return FormSave(FormRef(plan.label, visit.code, form, timepoint), values, complete=not unfinished)
 
-    def add_entry(self, session: SiteSession, plan: Plan, entry: LogEntry) -> int | None:
+    def log_entry(self, plan: Plan, entry: LogEntry) -> LogEntrySave:
+        """What staff enter in a log for this planned entry (finished, unless something is refused)."""
         moment = Moment(plan, "", entry.start, _day_of(plan, entry.start), self.today,
                         key=f"{entry.form}:{entry.name}:{entry.start}", end=entry.end, specs=entry.specs,
                         partial_start=entry.partial_start)
         values = self.maker.form_values(self.study.form(entry.form), moment)
-        return add_entry(session, plan.label, entry.form, values, self.today)
+        return LogEntrySave(plan.label, entry.form, {k: v for k, v in values.items() if v is not None},
+                            complete=True)
 
     def _end_participation(self, session: SiteSession, plan: Plan) -> None:
         """Forms the fate asks for at its end (e.g. 28-day mortality), end of study, then the status."""
@@ -175,9 +175,9 @@ class Writer:
         for plan in _allocated(plans):
             entries = [e for e in plan.entries if e.form in self.study.logs]
             if entries:
-                repeat = self.add_entry(session, plan, entries[0])
-                if repeat:
-                    remove_log_entry(session, plan.label, entries[0].form, repeat, DUPLICATE_REASON)
+                repeats = add_entries(session, [self.log_entry(plan, entries[0])], today=self.today)
+                if repeats:
+                    remove_log_entry(session, plan.label, entries[0].form, repeats[0], DUPLICATE_REASON)
                 return
 
     def _correct_a_value(self, session: SiteSession, plans: list[Plan]) -> None:
@@ -257,18 +257,28 @@ def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) ->
                 pending[index] = replace(pending[index], values=values, complete=False)
 
 
-def add_entry(session: SiteSession, label: str, form: str, values: Mapping[str, Any], today: date) -> int | None:
-    """A new log entry, saved like a form (see save); its repeat number, or None if it could not be saved."""
-    values, confirm, complete = {k: v for k, v in values.items() if v is not None}, set[str](), True
-    for _ in range(5):
+def add_entries(session: SiteSession, entries: Sequence[LogEntrySave], *, today: date) -> list[int]:
+    """New log entries in one transaction, adjusted as `save_all` adjusts forms; the repeat numbers of those
+    saved (an entry still refused after five tries is left out, with a warning in the log)."""
+    pending, tries = list(entries), [0] * len(entries)
+    while pending:
         try:
-            return add_log_entry(session, label, form, values, confirm=confirm, complete=complete, today=today)[0]
-        except NeedsConfirmation as exc:
-            confirm |= {f.key for f in exc.findings}
-        except ValuesRefused as exc:
-            values, complete = _without_refused(FormRef(label, "", form), values, exc), False
-    log.warning("Demo: a %s entry of %s could not be saved.", form, label)
-    return None
+            return [repeat for repeat, _ in add_log_entries(session, pending, today=today)]
+        except (NeedsConfirmation, ValuesRefused) as exc:
+            index = exc.params.get("entry")
+            if not isinstance(index, int):
+                raise
+            tries[index] += 1
+            entry = pending[index]
+            if tries[index] == 5:
+                log.warning("Demo: a %s entry of %s could not be saved.", entry.form, entry.subject)
+                del pending[index], tries[index]
+            elif isinstance(exc, NeedsConfirmation):
+                pending[index] = replace(entry, confirm=set(entry.confirm) | {f.key for f in exc.findings})
+            else:
+                values = _without_refused(FormRef(entry.subject, "", entry.form), entry.values, exc)
+                pending[index] = replace(entry, values=values, complete=False)
+    return []
 
 
 def _without_refused(ref: FormRef, values: Mapping[str, Any], exc: ValuesRefused) -> dict[str, Any]:

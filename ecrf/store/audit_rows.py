@@ -33,7 +33,7 @@ def write_queued(db: Session) -> None:
     """Insert the queued rows now, in one statement."""
     rows = db.info.pop(_QUEUE_KEY, None)
     if rows:
-        db.connection().execute(insert(AuditEvent.__table__), rows)
+        db.connection().execute(insert(AuditEvent), rows)
 
 
 @event.listens_for(Session, "before_flush")

@@ -108,7 +108,7 @@ _HEAD_KEY, _STARTED_KEY, _APPENDED_KEY = "ecrf.audit_head", "ecrf.sealing_starte
 
 def _head_time(db: Session, head_seq: int) -> str | None:
     """The time of the head event: remembered within a transaction (a save writes dozens of events),
-    read otherwise without flushing, so appending is one INSERT per event and not a query as well."""
+    read otherwise without flushing, so appending queues a row and runs no query."""
     cached = db.info.get(_HEAD_KEY)
     if cached is not None and cached[0] == head_seq:
         return cached[1]

@@ -7,25 +7,23 @@ plausible value for) is left out and the form stays in progress, with a warning 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ecrf.demo.entry import add_entries, save, save_all
 from ecrf.demo.moment import Moment, study_day
 from ecrf.demo.plan import Fate, LogEntry, Plan
 from ecrf.demo.scenario import Scenario
 from ecrf.demo.values import ValueMaker
-from ecrf.services.errors import NeedsConfirmation, ServiceError, ValuesRefused
-from ecrf.services.form_batch import FormSave, save_forms
-from ecrf.services.forms import save_form
-from ecrf.services.logs import add_log_entry, remove_log_entry
+from ecrf.services.errors import ServiceError
+from ecrf.services.form_batch import FormSave
+from ecrf.services.logs import LogEntrySave, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
 from ecrf.services.subjects import allocate, end_participation, screen_subject
-from ecrf.study.findings import Severity
 from ecrf.study.model import Study, Visit
 from ecrf.study.schedule import window_of
 from ecrf.study.status import SubjectStatus
@@ -109,10 +107,8 @@ class Writer:
             if plan.fate is Fate.SCREEN_FAILURE:
                 end_participation(session, plan.label, SubjectStatus.SCREEN_FAILURE, plan.consent,
                                   self._failure_reason(plan))
-        for plan in _allocated(plans):
-            for entry in plan.entries:
-                if entry.form in self.study.logs:
-                    self.add_entry(session, plan, entry)
+        add_entries(session, [self.log_entry(plan, entry) for plan in _allocated(plans)
+                              for entry in plan.entries if entry.form in self.study.logs], today=self.today)
         self._remove_a_duplicate(session, plans)
         for plan in _allocated(plans):
             if plan.end is not None:
@@ -142,12 +138,14 @@ class Writer:
             plan.fate is Fate.SCREENING and form == self.study.eligibility_form)
         return FormSave(FormRef(plan.label, visit.code, form, timepoint), values, complete=not unfinished)
 
-    def add_entry(self, session: SiteSession, plan: Plan, entry: LogEntry) -> int | None:
+    def log_entry(self, plan: Plan, entry: LogEntry) -> LogEntrySave:
+        """What staff enter in a log for this planned entry (finished, unless something is refused)."""
         moment = Moment(plan, "", entry.start, _day_of(plan, entry.start), self.today,
                         key=f"{entry.form}:{entry.name}:{entry.start}", end=entry.end, specs=entry.specs,
                         partial_start=entry.partial_start)
         values = self.maker.form_values(self.study.form(entry.form), moment)
-        return add_entry(session, plan.label, entry.form, values, self.today)
+        return LogEntrySave(plan.label, entry.form, {k: v for k, v in values.items() if v is not None},
+                            complete=True)
 
     def _end_participation(self, session: SiteSession, plan: Plan) -> None:
         """Forms the fate asks for at its end (e.g. 28-day mortality), end of study, then the status."""
@@ -175,9 +173,9 @@ class Writer:
         for plan in _allocated(plans):
             entries = [e for e in plan.entries if e.form in self.study.logs]
             if entries:
-                repeat = self.add_entry(session, plan, entries[0])
-                if repeat:
-                    remove_log_entry(session, plan.label, entries[0].form, repeat, DUPLICATE_REASON)
+                repeats = add_entries(session, [self.log_entry(plan, entries[0])], today=self.today)
+                if repeats:
+                    remove_log_entry(session, plan.label, entries[0].form, repeats[0], DUPLICATE_REASON)
                 return
 
     def _correct_a_value(self, session: SiteSession, plans: list[Plan]) -> None:
@@ -216,62 +214,3 @@ def _allocated(plans: list[Plan]) -> list[Plan]:
 
 def _day_of(plan: Plan, on: date) -> int:
     return (on - plan.day0).days if plan.day0 else -1
-
-
-def save(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, today: date, complete: bool = True,
-         reason: str | None = None) -> None:
-    """Save like staff do: confirm the warnings shown; leave out what is refused (and keep the form open)."""
-    confirm: set[str] = set()
-    for _ in range(5):
-        try:
-            save_form(session, ref, values, confirm=confirm, complete=complete, reason=reason, today=today)
-            return
-        except NeedsConfirmation as exc:
-            confirm |= {f.key for f in exc.findings}
-        except ValuesRefused as exc:
-            values, complete = _without_refused(ref, values, exc), False
-    log.warning("Demo: %s could not be saved.", ref)
-
-
-def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) -> None:
-    """`save` for a subject's forms in one transaction: a refusal adjusts that form (as `save` does) and the
-    batch is saved again; a form still refused after five tries is left out, with a warning in the log."""
-    pending, tries = list(saves), [0] * len(saves)
-    while pending:
-        try:
-            save_forms(session, pending, today=today)
-            return
-        except (NeedsConfirmation, ValuesRefused) as exc:
-            index = next((i for i, s in enumerate(pending) if s.ref == exc.params.get("ref")), None)
-            if index is None:  # a refusal that names no form of the batch: nothing to adjust
-                raise
-            tries[index] += 1
-            if tries[index] == 5:
-                log.warning("Demo: %s could not be saved.", pending[index].ref)
-                del pending[index], tries[index]
-            elif isinstance(exc, NeedsConfirmation):
-                confirmed = set(pending[index].confirm) | {f.key for f in exc.findings}
-                pending[index] = replace(pending[index], confirm=confirmed)
-            else:
-                values = _without_refused(pending[index].ref, pending[index].values, exc)
-                pending[index] = replace(pending[index], values=values, complete=False)
-
-
-def add_entry(session: SiteSession, label: str, form: str, values: Mapping[str, Any], today: date) -> int | None:
-    """A new log entry, saved like a form (see save); its repeat number, or None if it could not be saved."""
-    values, confirm, complete = {k: v for k, v in values.items() if v is not None}, set[str](), True
-    for _ in range(5):
-        try:
-            return add_log_entry(session, label, form, values, confirm=confirm, complete=complete, today=today)[0]
-        except NeedsConfirmation as exc:
-            confirm |= {f.key for f in exc.findings}
-        except ValuesRefused as exc:
-            values, complete = _without_refused(FormRef(label, "", form), values, exc), False
-    log.warning("Demo: a %s entry of %s could not be saved.", form, label)
-    return None
-
-
-def _without_refused(ref: FormRef, values: Mapping[str, Any], exc: ValuesRefused) -> dict[str, Any]:
-    log.warning("Demo: %s left in progress: %s", ref, exc.message)
-    refused = {code for f in exc.findings if f.severity is Severity.HARD for code in f.items}
-    return {k: v for k, v in values.items() if k not in refused}

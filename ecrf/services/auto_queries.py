@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ecrf.services import locks
@@ -96,26 +96,32 @@ def _last_response(query: QueryRow) -> str | None:
     return answers[-1].response_code if answers else None
 
 
-def _at_instance(subject_pk: int, instance: FormInstance) -> ColumnElement[bool]:
-    return and_(QueryRow.subject_pk == subject_pk, QueryRow.visit_code == instance.visit_code,
-            QueryRow.form_code == instance.form_code, QueryRow.timepoint == instance.timepoint,
-            QueryRow.repeat == instance.repeat, QueryRow.origin == QueryOrigin.AUTO)
+# Built once with parameters (`_here`): every save asks, and building the expressions cost more than running them.
+_AT_INSTANCE = and_(QueryRow.subject_pk == bindparam("subject_pk"), QueryRow.visit_code == bindparam("visit"),
+                    QueryRow.form_code == bindparam("form"), QueryRow.timepoint == bindparam("timepoint"),
+                    QueryRow.repeat == bindparam("repeat"), QueryRow.origin == QueryOrigin.AUTO)
+_VISIT_OVERDUE = and_(QueryRow.subject_pk == bindparam("subject_pk"), QueryRow.visit_code == bindparam("visit"),
+                      QueryRow.form_code == "", QueryRow.check_key == OVERDUE_KEY)
+_ACTIVE_HERE = select(QueryRow).where(or_(_AT_INSTANCE, _VISIT_OVERDUE), QueryRow.state.in_(ACTIVE)) \
+    .order_by(QueryRow.id)
+_EVER_RAISED = select(QueryRow.id).where(_AT_INSTANCE, QueryRow.check_key == bindparam("key")).limit(1)
+
+
+def _here(subject_pk: int, instance: FormInstance) -> dict[str, object]:
+    return {"subject_pk": subject_pk, "visit": instance.visit_code, "form": instance.form_code,
+            "timepoint": instance.timepoint, "repeat": instance.repeat}
 
 
 def _active_here(db: Session, subject_pk: int, instance: FormInstance) -> tuple[list[QueryRow], list[QueryRow]]:
     """The active automatic queries on this form instance, and the active overdue queries on its visit as a whole
     (form ''), read in one query: a save asks for both."""
-    visit_overdue = and_(QueryRow.subject_pk == subject_pk, QueryRow.visit_code == instance.visit_code,
-                         QueryRow.form_code == "", QueryRow.check_key == OVERDUE_KEY)
-    rows = list(db.scalars(select(QueryRow).where(or_(_at_instance(subject_pk, instance), visit_overdue),
-                                                  QueryRow.state.in_(ACTIVE)).order_by(QueryRow.id)))
+    rows = list(db.scalars(_ACTIVE_HERE, _here(subject_pk, instance)))
     on_visit = [q for q in rows if q.form_code == "" and q.check_key == OVERDUE_KEY]
     return [q for q in rows if q not in on_visit], on_visit
 
 
 def _ever_raised(db: Session, subject_pk: int, instance: FormInstance, key: str) -> bool:
-    return db.scalar(select(QueryRow.id).where(_at_instance(subject_pk, instance), QueryRow.check_key == key)
-                     .limit(1)) is not None
+    return db.scalar(_EVER_RAISED, {**_here(subject_pk, instance), "key": key}) is not None
 
 
 def _close_visit_query_if_started(tx: Tx, study: Study, subject: Subject, visit: str,

@@ -1,38 +1,73 @@
 """Log forms (adverse events, concomitant medications): entries added as repeats, removed only by marking."""
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 
 from ecrf.services import monitoring
-from ecrf.services.errors import InvalidInput, NotFound, WrongState
+from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongState
 from ecrf.services.forms import SaveResult, store_form
 from ecrf.services.permissions import Do
-from ecrf.services.session import SiteSession
+from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, find_instance, find_subject
 from ecrf.store.audit import Change
 from ecrf.store.models import FormInstance
+from ecrf.study.model import Study
+
+
+@dataclass(frozen=True)
+class LogEntrySave:
+    """One new entry in `add_log_entries`: the arguments `add_log_entry` takes for it."""
+
+    subject: str
+    form: str
+    values: Mapping[str, Any]
+    confirm: Collection[str] = ()
+    complete: bool = False
 
 
 def add_log_entry(session: SiteSession, subject_label: str, form: str, values: Mapping[str, Any], *,
                   confirm: Collection[str] = (), complete: bool = False,
                   today: date | None = None) -> tuple[int, SaveResult]:
     """A new entry (the next repeat number) of a log form; returns (repeat, result)."""
-    if form not in session.study.logs:
-        raise InvalidInput("log-form-unknown", form=form, logs=", ".join(session.study.logs))
+    return add_log_entries(session, [LogEntrySave(subject_label, form, values, confirm, complete)], today=today)[0]
+
+
+def add_log_entries(session: SiteSession, entries: Sequence[LogEntrySave], *,
+                    today: date | None = None) -> list[tuple[int, SaveResult]]:
+    """Several new entries in one transaction, in order, each exactly as `add_log_entry` adds it (two entries
+    of one subject's log get consecutive repeats); returns (repeat, result) for each. All or nothing: the
+    first refusal raises, its `entry` parameter the index in `entries`, and nothing is stored. One commit and
+    one seal for all (the demo enters every subject's log entries so)."""
     with session.write(Do.ENTER_DATA) as tx:
-        subject = find_subject(tx.db, subject_label)
-        last = tx.db.scalar(select(func.max(FormInstance.repeat)).where(
-            FormInstance.subject_pk == subject.id, FormInstance.visit_code == "", FormInstance.form_code == form))
-        repeat = (last or 0) + 1
-        result = store_form(tx, session.study, subject, FormRef(subject.label, "", form, "", repeat), values,
-                            confirm=confirm, complete=complete, today=today or tx.clock.now().date())
-        if find_instance(tx.db, subject, FormRef(subject.label, "", form, "", repeat)) is None:
-            raise InvalidInput("log-entry-empty", form=form)
-        tx.audit(Change("log_entry_added", subject=subject.label, form=form, repeat=repeat))
+        day = today or tx.clock.now().date()
+        added = []
+        for index, entry in enumerate(entries):
+            try:
+                added.append(_add_entry(tx, session.study, entry, day))
+            except ServiceError as exc:
+                exc.params.setdefault("entry", index)  # which one (the message does not use it)
+                raise
+        return added
+
+
+def _add_entry(tx: Tx, study: Study, entry: LogEntrySave, today: date) -> tuple[int, SaveResult]:
+    if entry.form not in study.logs:
+        raise InvalidInput("log-form-unknown", form=entry.form, logs=", ".join(study.logs))
+    subject = find_subject(tx.db, entry.subject)
+    last = tx.db.scalar(select(func.max(FormInstance.repeat)).where(
+        FormInstance.subject_pk == subject.id, FormInstance.visit_code == "", FormInstance.form_code == entry.form))
+    repeat = (last or 0) + 1
+    ref = FormRef(subject.label, "", entry.form, "", repeat)
+    result = store_form(tx, study, subject, ref, entry.values, confirm=entry.confirm, complete=entry.complete,
+                        today=today)
+    if find_instance(tx.db, subject, ref) is None:
+        raise InvalidInput("log-entry-empty", form=entry.form)
+    tx.audit(Change("log_entry_added", subject=subject.label, form=entry.form, repeat=repeat))
     return repeat, result
 
 

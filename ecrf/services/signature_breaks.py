@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
 
 from ecrf.services.session import Tx
@@ -18,13 +18,24 @@ from ecrf.study.status import Scope, SignatureState
 def covering(db: Session, subject: Subject, visit: str, form: str, timepoint: str, repeat: int) -> list[SignatureRow]:
     """The valid signatures whose data includes the form instance at this place: its own form signature, its
     visit's (log entries have no visit) and the subject's."""
-    at_visit = and_(SignatureRow.scope == Scope.VISIT, SignatureRow.visit_code == visit) if visit else false()
+    statement = _COVERING_AT_VISIT if visit else _COVERING_LOG_ENTRY
+    return list(db.scalars(statement, {"subject_pk": subject.id, "visit": visit, "form": form,
+                                       "timepoint": timepoint, "repeat": repeat}))
+
+
+def _covering_statement(has_visit: bool) -> Select[SignatureRow]:
+    # Built once with parameters: every save asks, and building the expression cost more than running it.
+    visit: BindParameter[str] = bindparam("visit")
+    at_visit = and_(SignatureRow.scope == Scope.VISIT, SignatureRow.visit_code == visit) if has_visit else false()
     at_form = and_(SignatureRow.scope == Scope.FORM, SignatureRow.visit_code == visit,
-                   SignatureRow.form_code == form, SignatureRow.timepoint == timepoint,
-                   SignatureRow.repeat == repeat)
-    return list(db.scalars(select(SignatureRow).where(
-        SignatureRow.subject_pk == subject.id, SignatureRow.state == SignatureState.VALID,
-        or_(SignatureRow.scope == Scope.SUBJECT, at_visit, at_form)).order_by(SignatureRow.id)))
+                   SignatureRow.form_code == bindparam("form"), SignatureRow.timepoint == bindparam("timepoint"),
+                   SignatureRow.repeat == bindparam("repeat"))
+    return select(SignatureRow).where(
+        SignatureRow.subject_pk == bindparam("subject_pk"), SignatureRow.state == SignatureState.VALID,
+        or_(SignatureRow.scope == Scope.SUBJECT, at_visit, at_form)).order_by(SignatureRow.id)
+
+
+_COVERING_AT_VISIT, _COVERING_LOG_ENTRY = _covering_statement(True), _covering_statement(False)
 
 
 def break_signatures(tx: Tx, subject: Subject, signatures: Iterable[SignatureRow], reason: str) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services.errors import NotFound
@@ -39,11 +39,16 @@ def find_subject(db: Session, label: str) -> Subject:
     return subject
 
 
+# Built once with parameters: every save looks its form up, and building the expression cost more than running it.
+_INSTANCE_AT = select(FormInstance).options(selectinload(FormInstance.values)).where(
+    FormInstance.subject_pk == bindparam("subject_pk"), FormInstance.visit_code == bindparam("visit"),
+    FormInstance.form_code == bindparam("form"), FormInstance.timepoint == bindparam("timepoint"),
+    FormInstance.repeat == bindparam("repeat"))
+
+
 def find_instance(db: Session, subject: Subject, ref: FormRef) -> FormInstance | None:
-    return db.scalar(select(FormInstance).options(selectinload(FormInstance.values)).where(
-        FormInstance.subject_pk == subject.id, FormInstance.visit_code == ref.visit,
-        FormInstance.form_code == ref.form, FormInstance.timepoint == ref.timepoint,
-        FormInstance.repeat == ref.repeat))
+    return db.scalar(_INSTANCE_AT, {"subject_pk": subject.id, "visit": ref.visit, "form": ref.form,
+                                    "timepoint": ref.timepoint, "repeat": ref.repeat})
 
 
 def typed_values(form: Form, rows: list[ItemValue]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ecrf.store import audit_rows
 from ecrf.store.clock import Clock, parse_utc
 from ecrf.store.models import AuditEvent, KeyCertificateRow, SealRow, SigningKey, Site
 from ecrf.trail.chain import CHAINED_FIELDS, GENESIS, Event, event_hash
@@ -53,8 +54,9 @@ class Stamp:
 
 
 def append(db: Session, clock: Clock, username: str, role: str, change: Change,
-           stamp: Stamp | None = None) -> AuditEvent:
-    """Add one event to the chain inside the caller's transaction (which holds the write lock)."""
+           stamp: Stamp | None = None) -> None:
+    """Add one event to the chain inside the caller's transaction (which holds the write lock). Its row is
+    inserted at the session's next flush, with the others queued since (`ecrf.store.audit_rows`)."""
     site = db.get(Site, 1)
     assert site is not None, "the site row is created before any event"
     at_utc, offset = (stamp.at_utc, stamp.utc_offset_min) if stamp else clock.stamp()
@@ -65,15 +67,14 @@ def append(db: Session, clock: Clock, username: str, role: str, change: Change,
         "workstation": stamp.workstation if stamp else clock.workstation, "username": username, "role": role,
         **change.__dict__, "clock_note": note, "prev_hash": site.audit_head_hash,
     }
-    event = AuditEvent(**fields, hash=event_hash(fields))
-    db.add(event)
-    site.audit_head_seq, site.audit_head_hash = event.seq, event.hash
+    seq, digest = site.audit_head_seq + 1, event_hash(fields)
+    audit_rows.queue(db, {**fields, "hash": digest})
+    site.audit_head_seq, site.audit_head_hash = seq, digest  # marks the session dirty: its next flush inserts
     db.info[_APPENDED_KEY] = True
     if not stamp:
-        db.info[_HEAD_KEY] = (event.seq, at_utc)
+        db.info[_HEAD_KEY] = (seq, at_utc)
     if change.action == "seals_started":
         db.info[_STARTED_KEY] = True
-    return event
 
 
 def seal(db: Session, clock: Clock, signer: str, private: Ed25519PrivateKey) -> SealRow | None:
@@ -107,7 +108,7 @@ _HEAD_KEY, _STARTED_KEY, _APPENDED_KEY = "ecrf.audit_head", "ecrf.sealing_starte
 
 def _head_time(db: Session, head_seq: int) -> str | None:
     """The time of the head event: remembered within a transaction (a save writes dozens of events),
-    read otherwise without flushing, so appending is one INSERT per event and not a query as well."""
+    read otherwise without flushing, so appending queues a row and runs no query."""
     cached = db.info.get(_HEAD_KEY)
     if cached is not None and cached[0] == head_seq:
         return cached[1]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from subject_helpers import IE_ELIGIBLE, actions_after, dm_values, head, instance_of, stored
+from subject_helpers import IE_ELIGIBLE, actions_after, consent_day, dm_values, head, instance_of, stored
 
 from ecrf.services import forms, subjects
 from ecrf.services.errors import NeedsConfirmation, ValuesRefused
 from ecrf.services.form_batch import FormSave, save_forms
-from ecrf.services.subject_data import FormRef
+from ecrf.services.permissions import Do
+from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
+from ecrf.services.subject_records import SubjectRecords
 from ecrf.store.models import SealRow
 
 
@@ -74,3 +76,21 @@ def test_a_warning_in_the_batch_asks_for_its_confirmation_like_save_form(nurse):
     save_forms(nurse, [*screening_forms(label), confirmed])
     assert "warning_confirmed" in actions_after(nurse, 0)
     assert str(stored(nurse, warm.ref)["TEMP"]) == "41.5"
+
+
+def test_the_batch_copy_of_a_subjects_forms_reads_as_the_database_after_every_save(nurse):
+    label = subjects.screen_subject(nurse)
+    dm = FormRef(label, "SCR", "DM")
+    later = dm_values(sex="F", age=30) | {"WEIGHT": None}  # a changed value, a new one and one cleared
+    saves = [*screening_forms(label), FormSave(dm, later), FormSave(FormRef(label, "SCR", "VS"), {"TEMP": "36.8"})]
+    with nurse.write(Do.ENTER_DATA) as tx:
+        subject = find_subject(tx.db, label)
+        records = SubjectRecords(tx.db, nurse.study)
+        for save in saves:
+            forms.store_form(tx, nurse.study, subject, save.ref, save.values, complete=save.complete,
+                             reason="corrected" if save.ref == dm else None, today=consent_day(),
+                             records=records)
+            tx.db.flush()
+            for only in (None, {("SCR", "DM")}, {("SCR", "VS"), ("SCR", "IE")}):
+                assert records.data(subject, only) == load_subject_data(tx.db, nurse.study, subject, only)
+    assert records.data(subject).forms[("SCR", "DM", "")]["SEX"] == "F"

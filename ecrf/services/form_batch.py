@@ -11,6 +11,7 @@ from ecrf.services.forms import SaveResult, store_form
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef, find_subject
+from ecrf.services.subject_records import SubjectRecords
 from ecrf.store.models import Subject
 
 
@@ -34,9 +35,11 @@ def save_forms(session: SiteSession, saves: Sequence[FormSave], *, today: date |
         day = today or tx.clock.now().date()
         subjects: dict[str, Subject] = {}
         results = []
+        records = SubjectRecords(tx.db, session.study)  # each subject's forms read once, then kept by each save
         for save in saves:
             subject = subjects.get(save.ref.subject) or find_subject(tx.db, save.ref.subject)
             subjects[save.ref.subject] = subject
             results.append(store_form(tx, session.study, subject, save.ref, save.values, confirm=save.confirm,
-                                      reason=save.reason, complete=save.complete, today=day))
+                                      reason=save.reason, complete=save.complete, today=day,
+                                      records=records))
         return results

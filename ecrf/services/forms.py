@@ -25,6 +25,7 @@ from ecrf.services.subject_data import (
     load_subject_data,
     typed_values,
 )
+from ecrf.services.subject_records import SubjectRecords
 from ecrf.store.audit import Change
 from ecrf.store.models import (
     FormInstance,
@@ -65,8 +66,9 @@ def save_form(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, 
 
 def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Mapping[str, Any], *,
                confirm: Collection[str] = (), reason: str | None = None, complete: bool = False,
-               today: date, confirm_all: bool = False) -> SaveResult:
-    """The save inside an open transaction (also used by allocation, which fills its form itself)."""
+               today: date, confirm_all: bool = False, records: SubjectRecords | None = None) -> SaveResult:
+    """The save inside an open transaction (also used by allocation, which fills its form itself). `records`:
+    the batch's in-memory copy of the subject's forms, read instead of the database and kept up to date."""
     form = form_allowed(study, subject, ref)
     monitoring.guard_change(tx, subject, ref)
     instance = find_instance(tx.db, subject, ref)
@@ -79,7 +81,8 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     merged = {**kept, **values}
     changed_input = {code for code, value in values.items() if _entry_pair(value) != _entry_pair(stored.get(code))}
     carried = _carried_confirmations(rows, changed_input)
-    data = load_subject_data(tx.db, study, subject, forms_needed(study, form, ref, subject.arm))
+    needed = forms_needed(study, form, ref, subject.arm)
+    data = records.data(subject, needed) if records is not None else load_subject_data(tx.db, study, subject, needed)
     where = Where(ref.visit, ref.timepoint, today)
     confirmed = carried | set(confirm)
     check = validate_form(form, merged, subject=data, where=where, confirmed=confirmed)
@@ -101,6 +104,8 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     instance = instance or _new_instance(tx, study, subject, ref)
     _write_values(tx, form, instance, rows, new_values, changes, check, reason, subject, carried)
     _set_status(tx, instance, status, subject, reason)
+    if records is not None:
+        records.saved(instance, rows, {code: _stored_pair(new_values[code]) for code in changes})
     if changes:
         instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
     now_stored = {**stored, **{code: new_values[code] for code in changes}}  # what the rows hold now

@@ -1,7 +1,7 @@
 """Reading a subject's stored data back into the study layer's types (SubjectData, typed values)."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -62,18 +62,24 @@ def load_subject_data(db: Session, study: Study, subject: Subject,
 
     `only` limits the load to those (visit, form) pairs: a save needs only what its form reads, and the forms of
     its visit for the visit's date. The dates of visits whose forms were not loaded are then unknown."""
-    data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
     query = select(FormInstance).options(selectinload(FormInstance.values)).where(
         FormInstance.subject_pk == subject.id, FormInstance.visit_code != "", FormInstance.deleted.is_(False))
     if only is not None:
         query = query.where(tuple_(FormInstance.visit_code, FormInstance.form_code).in_(sorted(only)))
-    instances = db.scalars(query)
-    for instance in instances:
-        if instance.form_code not in study.forms:
-            continue
-        form = study.form(instance.form_code)
-        values = typed_values(form, instance.values)
-        data.put(instance.visit_code, instance.form_code, values, instance.timepoint)
+    forms = [(instance.visit_code, instance.form_code, instance.timepoint,
+              typed_values(study.form(instance.form_code), instance.values))
+             for instance in db.scalars(query) if instance.form_code in study.forms]
+    return subject_data_of(study, subject, forms, only)
+
+
+def subject_data_of(study: Study, subject: Subject, forms: Iterable[tuple[str, str, str, dict[str, Any]]],
+                    only: Collection[tuple[str, str]] | None = None) -> SubjectData:
+    """The SubjectData of typed visit forms given as (visit, form, timepoint, values), limited to `only` as in
+    `load_subject_data` (which reads them from the database; a batch of saves keeps them in memory)."""
+    data = SubjectData(arm=subject.arm, day0=date.fromisoformat(subject.day0) if subject.day0 else None)
+    for visit, form, timepoint, values in forms:
+        if only is None or (visit, form) in only:
+            data.put(visit, form, values, timepoint)
     # Only a visit with a form loaded can have a date: with `only`, that is a few visits, not the whole schedule.
     wanted = None if only is None else {visit for visit, _ in only}
     for code in (v.code for v in study.visits if wanted is None or v.code in wanted):

@@ -1,0 +1,63 @@
+"""The visit forms of subjects as one transaction has them, kept in memory across a batch of saves.
+
+Every save validates against what its form reads of the subject; reloading that from the database at each save
+of a batch cost more than the rest of the save. A batch loads each subject's visit forms once and every save
+of the batch updates its own form here (with the values its rows now hold), so the copy is never stale within
+the transaction. Only the saves of that batch write form values while it is open: a copy must not outlive it.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ecrf.services.subject_data import subject_data_of, typed_values
+from ecrf.store.models import FormInstance, ItemValue, Subject
+from ecrf.study.codec import from_text
+from ecrf.study.model import Study
+from ecrf.study.subject import SubjectData
+
+# (visit, form, timepoint, typed values) by instance id: the order `load_subject_data` puts them in.
+_Forms = dict[int, tuple[str, str, str, dict[str, Any]]]
+
+
+class SubjectRecords:
+    """One transaction's copy of its subjects' visit forms (not deleted, of forms the study has)."""
+
+    def __init__(self, db: Session, study: Study) -> None:
+        self._db, self._study = db, study
+        self._forms: dict[int, _Forms] = {}
+
+    def data(self, subject: Subject, only: Collection[tuple[str, str]] | None = None) -> SubjectData:
+        """What `load_subject_data(db, study, subject, only)` would read now."""
+        forms = self._subject_forms(subject)
+        return subject_data_of(self._study, subject, (
+            (visit, form, timepoint, dict(values)) for visit, form, timepoint, values in forms.values()
+            if only is None or (visit, form) in only), only)
+
+    def saved(self, instance: FormInstance, rows: Mapping[str, ItemValue],
+              written: Mapping[str, tuple[str | None, str | None]]) -> None:
+        """A save stored `written` (item → (text, missing)) over the instance's earlier `rows`: keep what its rows
+        now hold, typed as a reload would type them."""
+        forms = self._forms.get(instance.subject_pk)
+        if forms is None or not instance.visit_code or instance.form_code not in self._study.forms:
+            return  # not loaded yet (it will be read with this save in it), or not a visit form
+        form = self._study.form(instance.form_code)
+        texts = {code: (row.value, row.missing) for code, row in rows.items()} | dict(written)
+        forms[instance.id] = (instance.visit_code, instance.form_code, instance.timepoint, {
+            code: from_text(form.item(code) if form.has_item(code) else None, text, missing)
+            for code, (text, missing) in texts.items()})
+
+    def _subject_forms(self, subject: Subject) -> _Forms:
+        forms = self._forms.get(subject.id)
+        if forms is None:
+            query = select(FormInstance).options(selectinload(FormInstance.values)).where(
+                FormInstance.subject_pk == subject.id, FormInstance.visit_code != "",
+                FormInstance.deleted.is_(False)).order_by(FormInstance.id)
+            forms = self._forms[subject.id] = {
+                instance.id: (instance.visit_code, instance.form_code, instance.timepoint,
+                              typed_values(self._study.form(instance.form_code), instance.values))
+                for instance in self._db.scalars(query) if instance.form_code in self._study.forms}
+        return forms

@@ -22,7 +22,7 @@ from ecrf.services import locks
 from ecrf.services import query_steps as queries
 from ecrf.services.errors import ServiceError
 from ecrf.services.permissions import Do, may
-from ecrf.services.query_steps import ACTIVE, QueryPlace
+from ecrf.services.query_steps import ACTIVE, OVERDUE_KEY, QueryPlace
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, load_subject_data, typed_values
 from ecrf.store.models import FormInstance, FormStatus, QueryRow, Subject, VisitRow
@@ -32,7 +32,6 @@ from ecrf.study.status import QueryOrigin, QueryState, ResponseCode
 from ecrf.study.subject import Where
 from ecrf.study.validate import FormCheck, validate_form
 
-OVERDUE_KEY = "overdue"
 # Answers that say the data were corrected: if the check still fails after a save, the query re-opens. An answer
 # that the value is right as it is (confirmed correct, wrong source, other) leaves the decision to the monitor.
 FIX_CLAIMS = frozenset({ResponseCode.TYPING_ERROR, ResponseCode.DATA_MISSING})
@@ -47,11 +46,13 @@ NOTHING_MISSING = "Nothing required is missing here any more.\n此处已无缺�
 # -- on every save (called by queries.form_saved, inside the saving transaction) ----------------------------
 
 def after_save(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
-               check: FormCheck | None) -> None:
-    active, visit_overdue = _active_here(tx.db, subject.id, instance)
+               check: FormCheck | None, known: list[QueryRow] | None = None) -> None:
+    """`known`: the subject's automatic and overdue queries in any state, when the caller keeps them (a batch of
+    saves, `SubjectRecords.auto_queries`): read instead of the database, and a query raised here is added to it."""
+    active, visit_overdue = _active_here(tx.db, subject.id, instance, known)
     if check is not None:
         _follow_warnings(tx, study, subject, instance, changed, check,
-                         [q for q in active if q.check_key != OVERDUE_KEY])
+                         [q for q in active if q.check_key != OVERDUE_KEY], known)
         if not check.incomplete:
             for query in active:
                 if query.check_key == OVERDUE_KEY:
@@ -61,7 +62,7 @@ def after_save(tx: Tx, study: Study, subject: Subject, instance: FormInstance, c
 
 
 def _follow_warnings(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
-                     check: FormCheck, active: list[QueryRow]) -> None:
+                     check: FormCheck, active: list[QueryRow], known: list[QueryRow] | None) -> None:
     failing = {f.key for f in check.soft}
     for query in active:
         if query.check_key not in failing:
@@ -76,10 +77,12 @@ def _follow_warnings(tx: Tx, study: Study, subject: Subject, instance: FormInsta
             continue
         # A confirmation carried over from an earlier save was already queried (and perhaps closed by the
         # monitor): only a warning confirmed on values entered now raises a new query.
-        if not set(finding.items) & set(changed) and _ever_raised(tx.db, subject.id, instance, finding.key):
+        if not set(finding.items) & set(changed) and _ever_raised(tx.db, subject.id, instance, finding.key, known):
             continue
-        queries.new_query(tx, subject, _place_of(subject, instance, finding), _warning_text(finding),
-                          origin=QueryOrigin.AUTO, check_key=finding.key)
+        raised = queries.new_query(tx, subject, _place_of(subject, instance, finding), _warning_text(finding),
+                                   origin=QueryOrigin.AUTO, check_key=finding.key)
+        if known is not None:
+            known.append(raised)
 
 
 def _warning_text(finding: Finding) -> str:
@@ -112,16 +115,35 @@ def _here(subject_pk: int, instance: FormInstance) -> dict[str, object]:
             "timepoint": instance.timepoint, "repeat": instance.repeat}
 
 
-def _active_here(db: Session, subject_pk: int, instance: FormInstance) -> tuple[list[QueryRow], list[QueryRow]]:
+def _active_here(db: Session, subject_pk: int, instance: FormInstance,
+                 known: list[QueryRow] | None) -> tuple[list[QueryRow], list[QueryRow]]:
     """The active automatic queries on this form instance, and the active overdue queries on its visit as a whole
-    (form ''), read in one query: a save asks for both."""
-    rows = list(db.scalars(_ACTIVE_HERE, _here(subject_pk, instance)))
+    (form ''), read in one query (or sifted from the subject's `known` ones as the query does): a save asks for
+    both."""
+    if known is None:
+        rows = list(db.scalars(_ACTIVE_HERE, _here(subject_pk, instance)))
+    else:
+        rows = [q for q in known if q.state in ACTIVE and (_auto_at(q, instance) or _overdue_on_visit(q, instance))]
     on_visit = [q for q in rows if q.form_code == "" and q.check_key == OVERDUE_KEY]
     return [q for q in rows if q not in on_visit], on_visit
 
 
-def _ever_raised(db: Session, subject_pk: int, instance: FormInstance, key: str) -> bool:
+def _ever_raised(db: Session, subject_pk: int, instance: FormInstance, key: str, known: list[QueryRow] | None) -> bool:
+    if known is not None:
+        return any(_auto_at(q, instance) and q.check_key == key for q in known)
     return db.scalar(_EVER_RAISED, {**_here(subject_pk, instance), "key": key}) is not None
+
+
+def _auto_at(query: QueryRow, instance: FormInstance) -> bool:
+    """`_AT_INSTANCE` on one query of the subject."""
+    return query.origin == QueryOrigin.AUTO and (query.visit_code, query.form_code, query.timepoint,
+                                                  query.repeat) == (instance.visit_code, instance.form_code,
+                                                                    instance.timepoint, instance.repeat)
+
+
+def _overdue_on_visit(query: QueryRow, instance: FormInstance) -> bool:
+    """`_VISIT_OVERDUE` on one query of the subject."""
+    return query.visit_code == instance.visit_code and query.form_code == "" and query.check_key == OVERDUE_KEY
 
 
 def _close_visit_query_if_started(tx: Tx, study: Study, subject: Subject, visit: str,

@@ -292,10 +292,12 @@ def _where(subject: Subject, scope: Scope, place: Place) -> str:
 # -- the hook on every change of clinical data ---------------------------------------------------------
 
 def data_changed(tx: Tx, subject: Subject, instance: FormInstance, changed: Collection[str],
-                 reason: str | None) -> None:
+                 reason: str | None, known: Sequence[SignatureRow] | None = None) -> None:
     """Valid signatures that cover `instance` become broken (with an audit event each). A new log entry is
-    a change too: it enters the data a subject signature covers."""
-    found = covering(tx.db, subject, instance.visit_code, instance.form_code, instance.timepoint, instance.repeat)
+    a change too: it enters the data a subject signature covers. `known`: the subject's signatures, when the
+    caller has them (see `signature_breaks.covering`)."""
+    found = covering(tx.db, subject, instance.visit_code, instance.form_code, instance.timepoint, instance.repeat,
+                     known)
     if not found:
         return
     items = sorted(code for code in changed if code)

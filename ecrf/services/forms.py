@@ -70,7 +70,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     """The save inside an open transaction (also used by allocation, which fills its form itself). `records`:
     the batch's in-memory copy of the subject's forms, read instead of the database and kept up to date."""
     form = form_allowed(study, subject, ref)
-    monitoring.guard_change(tx, subject, ref)
+    monitoring.guard_change(tx, subject, ref, records)
     instance = find_instance(tx.db, subject, ref)
     if instance is not None and instance.deleted:
         raise WrongState("form-removed", ref=ref, reason=instance.deleted_reason)
@@ -110,7 +110,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
         instance.definition_version, instance.definition_fingerprint = study.info.version, study.fingerprint
     now_stored = {**stored, **{code: new_values[code] for code in changes}}  # what the rows hold now
     monitoring.after_change(tx, study, subject, instance, changes, check, reason, new_form=new_form,
-                            stored=now_stored)
+                            stored=now_stored, records=records)
     return SaveResult(status, changes, check.soft + check.incomplete)
 
 

@@ -9,7 +9,7 @@ The site as a whole is open, frozen (no data entry; queries are answered and dat
 (nothing but reading and export)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,15 +41,17 @@ PENDING_QUERY_STATES = (QueryState.OPEN, QueryState.ANSWERED)
 
 # -- refusing changes ------------------------------------------------------------------------------------
 
-def change_refusal(db: Session, subject: Subject, ref: FormRef) -> ServiceError | None:
+def change_refusal(db: Session, subject: Subject, ref: FormRef,
+                   active: Sequence[LockRow] | None = None) -> ServiceError | None:
     """Why clinical data at `ref` (a form, or the subject itself with form '') cannot be changed now: the site
     is frozen or locked, or a lock covers it; None when it can. The form editor asks this up front to open
-    read-only."""
+    read-only. `active`: the subject's active locks when the caller has them (a batch of saves reads them once)."""
     refusal = data_entry_refusal(db)
     if refusal is not None:
         return refusal
     place = Place.of_ref(ref)
-    covering = [lock for lock in _active(db, subject) if _place(lock).contains(place)]
+    locks = _active(db, subject) if active is None else [lock for lock in active if lock.active]
+    covering = [lock for lock in locks if _place(lock).contains(place)]
     if not covering:
         return None
     if place.scope is Scope.SUBJECT:
@@ -59,8 +61,8 @@ def change_refusal(db: Session, subject: Subject, ref: FormRef) -> ServiceError 
     return WrongState("form-locked", ref=ref)
 
 
-def refuse_change(tx: Tx, subject: Subject, ref: FormRef) -> None:
-    refusal = change_refusal(tx.db, subject, ref)
+def refuse_change(tx: Tx, subject: Subject, ref: FormRef, active: Sequence[LockRow] | None = None) -> None:
+    refusal = change_refusal(tx.db, subject, ref, active)
     if refusal is not None:
         raise refusal
 

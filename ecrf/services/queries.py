@@ -304,7 +304,7 @@ def _today(session: SiteSession) -> date:
 # -- the hook on every save ----------------------------------------------------------------------------------
 
 def form_saved(tx: Tx, study: Study, subject: Subject, instance: FormInstance, changed: Collection[str],
-               check: FormCheck | None) -> None:
+               check: FormCheck | None, known: list[QueryRow] | None = None) -> None:
     """Automatic queries of this form: raise for newly confirmed warnings, close those a new value cleared,
-    re-open answered ones whose check still fails."""
-    auto_queries.after_save(tx, study, subject, instance, changed, check)
+    re-open answered ones whose check still fails. `known`: see `auto_queries.after_save`."""
+    auto_queries.after_save(tx, study, subject, instance, changed, check, known)

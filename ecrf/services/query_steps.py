@@ -15,6 +15,7 @@ SYSTEM_AUTHOR = SYSTEM_USER  # the author of the eCRF's own steps (automatic que
 SYSTEM_ROLE = "system"
 AUTO_OWNER_ROLE = "monitor"  # who closes, cancels or re-opens an automatic query
 ACTIVE = (QueryState.OPEN, QueryState.ANSWERED)  # a query that still asks for something
+OVERDUE_KEY = "overdue"  # the check key of an automatic query on required data still missing after its window
 QUERY_STATE_ZH = {QueryState.OPEN: "待回复", QueryState.ANSWERED: "已回复", QueryState.CLOSED: "已关闭",
                   QueryState.CANCELLED: "已取消"}
 

@@ -3,7 +3,7 @@ change of covered data (ecrf.services.esign.data_changed) or an unlock marks it 
 `signature_broken` audit event each, until the investigator signs again."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import BindParameter, Select, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
@@ -15,9 +15,14 @@ from ecrf.study.place import Place
 from ecrf.study.status import Scope, SignatureState
 
 
-def covering(db: Session, subject: Subject, visit: str, form: str, timepoint: str, repeat: int) -> list[SignatureRow]:
+def covering(db: Session, subject: Subject, visit: str, form: str, timepoint: str, repeat: int,
+             known: Sequence[SignatureRow] | None = None) -> list[SignatureRow]:
     """The valid signatures whose data includes the form instance at this place: its own form signature, its
-    visit's (log entries have no visit) and the subject's."""
+    visit's (log entries have no visit) and the subject's. `known`: the subject's signatures when the caller has
+    them (a batch of saves reads them once); they are sifted as the query does."""
+    if known is not None:
+        return [row for row in known if row.state == SignatureState.VALID and _covers(row, visit, form, timepoint,
+                                                                                       repeat)]
     statement = _COVERING_AT_VISIT if visit else _COVERING_LOG_ENTRY
     return list(db.scalars(statement, {"subject_pk": subject.id, "visit": visit, "form": form,
                                        "timepoint": timepoint, "repeat": repeat}))
@@ -36,6 +41,16 @@ def _covering_statement(has_visit: bool) -> Select[SignatureRow]:
 
 
 _COVERING_AT_VISIT, _COVERING_LOG_ENTRY = _covering_statement(True), _covering_statement(False)
+
+
+def _covers(row: SignatureRow, visit: str, form: str, timepoint: str, repeat: int) -> bool:
+    """`_covering_statement`'s condition on one row of the subject."""
+    if row.scope == Scope.SUBJECT:
+        return True
+    if row.scope == Scope.VISIT:
+        return bool(visit) and row.visit_code == visit
+    return (row.scope == Scope.FORM and (row.visit_code, row.form_code, row.timepoint, row.repeat)
+            == (visit, form, timepoint, repeat))
 
 
 def break_signatures(tx: Tx, subject: Subject, signatures: Iterable[SignatureRow], reason: str) -> int:

@@ -4,6 +4,12 @@ Every save validates against what its form reads of the subject; reloading that 
 of a batch cost more than the rest of the save. A batch loads each subject's visit forms once and every save
 of the batch updates its own form here (with the values its rows now hold), so the copy is never stale within
 the transaction. Only the saves of that batch write form values while it is open: a copy must not outlive it.
+
+The monitoring checks of each save (locks that refuse it, signatures it breaks, automatic queries it raises or
+closes) read the subject's locks, signatures and automatic queries the same way: once per batch, as row objects of
+the transaction's session, which the checks filter exactly as their queries do. A save breaks a signature or moves
+a query by changing that very row object, and a query it raises is added here, so the copy stays true; no save of
+a batch locks, unlocks or signs.
 """
 from __future__ import annotations
 
@@ -13,10 +19,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ecrf.services.query_steps import OVERDUE_KEY
 from ecrf.services.subject_data import subject_data_of, typed_values
-from ecrf.store.models import FormInstance, ItemValue, Subject
+from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
+from ecrf.study.status import QueryOrigin, SignatureState
 from ecrf.study.subject import SubjectData
 
 # (visit, form, timepoint, typed values) by instance id: the order `load_subject_data` puts them in.
@@ -29,6 +37,9 @@ class SubjectRecords:
     def __init__(self, db: Session, study: Study) -> None:
         self._db, self._study = db, study
         self._forms: dict[int, _Forms] = {}
+        self._locks: dict[int, list[LockRow]] = {}
+        self._signatures: dict[int, list[SignatureRow]] = {}
+        self._queries: dict[int, list[QueryRow]] = {}
 
     def data(self, subject: Subject, only: Collection[tuple[str, str]] | None = None) -> SubjectData:
         """What `load_subject_data(db, study, subject, only)` would read now."""
@@ -61,3 +72,29 @@ class SubjectRecords:
                               typed_values(self._study.form(instance.form_code), instance.values))
                 for instance in self._db.scalars(query) if instance.form_code in self._study.forms}
         return forms
+
+    # -- what the monitoring checks of a save read ---------------------------------------------------------
+
+    def active_locks(self, subject: Subject) -> list[LockRow]:
+        """The subject's active locks (as `locks.change_refusal` reads them)."""
+        if subject.id not in self._locks:
+            self._locks[subject.id] = list(self._db.scalars(select(LockRow).where(
+                LockRow.subject_pk == subject.id, LockRow.active.is_(True)).order_by(LockRow.id)))
+        return self._locks[subject.id]
+
+    def signatures(self, subject: Subject) -> list[SignatureRow]:
+        """The subject's signatures valid when first asked (one a save breaks turns BROKEN in place)."""
+        if subject.id not in self._signatures:
+            self._signatures[subject.id] = list(self._db.scalars(select(SignatureRow).where(
+                SignatureRow.subject_pk == subject.id, SignatureRow.state == SignatureState.VALID)
+                .order_by(SignatureRow.id)))
+        return self._signatures[subject.id]
+
+    def auto_queries(self, subject: Subject) -> list[QueryRow]:
+        """The subject's automatic queries and overdue queries in any state, in id order: the list itself, to
+        which `ecrf.services.auto_queries` appends each query a save of the batch raises."""
+        if subject.id not in self._queries:
+            self._queries[subject.id] = list(self._db.scalars(select(QueryRow).where(
+                QueryRow.subject_pk == subject.id,
+                (QueryRow.origin == QueryOrigin.AUTO) | (QueryRow.check_key == OVERDUE_KEY)).order_by(QueryRow.id)))
+        return self._queries[subject.id]

@@ -36,14 +36,15 @@ def save(session: SiteSession, ref: FormRef, values: Mapping[str, Any], *, today
 
 
 def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) -> None:
-    """`save` for a subject's forms in one transaction: a refusal adjusts that form (as `save` does) and the
-    batch is saved again; a form still refused after five tries is left out, with a warning in the log."""
-    pending, tries = list(saves), [0] * len(saves)
+    """`save` for many forms in one transaction: the warnings each raises are confirmed as it is saved (what
+    staff are shown, as `save` confirms them); a refusal adjusts that form (as `save` does) and the batch is
+    saved again; a form still refused after five tries is left out, with a warning in the log."""
+    pending, tries = [replace(s, confirm_warnings=True) for s in saves], [0] * len(saves)
     while pending:
         try:
             save_forms(session, pending, today=today)
             return
-        except (NeedsConfirmation, ValuesRefused) as exc:
+        except ValuesRefused as exc:
             index = next((i for i, s in enumerate(pending) if s.ref == exc.params.get("ref")), None)
             if index is None:  # a refusal that names no form of the batch: nothing to adjust
                 raise
@@ -51,9 +52,6 @@ def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) ->
             if tries[index] == 5:
                 log.warning("Demo: %s could not be saved.", pending[index].ref)
                 del pending[index], tries[index]
-            elif isinstance(exc, NeedsConfirmation):
-                confirmed = set(pending[index].confirm) | {f.key for f in exc.findings}
-                pending[index] = replace(pending[index], confirm=confirmed)
             else:
                 values = _without_refused(pending[index].ref, pending[index].values, exc)
                 pending[index] = replace(pending[index], values=values, complete=False)

@@ -52,7 +52,7 @@ class Writer:
         # The study nurse screens, allocates from the list (the role may) and enters the visits; the
         # investigator records screen failures, the log entries and the ends of participation. Two
         # logins, not one per step (each is a key derivation, cheap with the demo profile, and audited);
-        # each subject's forms of a phase are saved in one transaction (save_all).
+        # forms are saved many at a time, in one transaction each (save_all).
         with site.session("nurse") as nurse:
             self.screen(nurse, plans)
             self.allocate(nurse, plans)
@@ -95,11 +95,11 @@ class Writer:
         return "Not eligible"
 
     def follow_up(self, session: SiteSession, plans: list[Plan]) -> None:
-        for plan in _allocated(plans):  # a subject's visits in one transaction each (one seal, one commit)
-            saves = [self.entry(plan, visit, on, form, timepoint)
-                     for visit, on in ((self.study.visit(code), on) for code, on in plan.visits.items())
-                     for form, timepoint in self._forms_at(visit, plan.arm)]
-            save_all(session, saves, today=self.today)
+        # Every subject's visits in one transaction (one seal, one commit), subject after subject.
+        saves = [self.entry(plan, visit, on, form, timepoint) for plan in _allocated(plans)
+                 for visit, on in ((self.study.visit(code), on) for code, on in plan.visits.items())
+                 for form, timepoint in self._forms_at(visit, plan.arm)]
+        save_all(session, saves, today=self.today)
         self._correct_a_value(session, plans)
 
     def close_out(self, session: SiteSession, plans: list[Plan]) -> None:

@@ -24,13 +24,14 @@ class FormSave:
     confirm: Collection[str] = ()
     reason: str | None = None
     complete: bool = False
+    confirm_warnings: bool = False  # confirm every warning the save raises, as if each key were in `confirm`
 
 
 def save_forms(session: SiteSession, saves: Sequence[FormSave], *, today: date | None = None) -> list[SaveResult]:
     """Several forms in one transaction, in order, each validated, confirmed, audited and monitored exactly as
     `save_form` does it (a later form's expressions see the earlier ones). All or nothing: the first refusal
     raises (its `ref` parameter names the form) and nothing is stored. One commit and one seal for all, for
-    whoever enters a whole visit at once (the demo writes each subject so)."""
+    whoever enters a whole visit at once (the demo writes its subjects so)."""
     with session.write(Do.ENTER_DATA) as tx:
         day = today or tx.clock.now().date()
         subjects: dict[str, Subject] = {}
@@ -41,5 +42,5 @@ def save_forms(session: SiteSession, saves: Sequence[FormSave], *, today: date |
             subjects[save.ref.subject] = subject
             results.append(store_form(tx, session.study, subject, save.ref, save.values, confirm=save.confirm,
                                       reason=save.reason, complete=save.complete, today=day,
-                                      records=records))
+                                      confirm_all=save.confirm_warnings, records=records))
         return results

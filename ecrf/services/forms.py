@@ -71,7 +71,7 @@ def store_form(tx: Tx, study: Study, subject: Subject, ref: FormRef, values: Map
     the batch's in-memory copy of the subject's forms, read instead of the database and kept up to date."""
     form = form_allowed(study, subject, ref)
     monitoring.guard_change(tx, subject, ref, records)
-    instance = find_instance(tx.db, subject, ref)
+    instance = records.instance_at(subject, ref) if records is not None else find_instance(tx.db, subject, ref)
     if instance is not None and instance.deleted:
         raise WrongState("form-removed", ref=ref, reason=instance.deleted_reason)
     rows = {row.item_code: row for row in instance.values} if instance else {}

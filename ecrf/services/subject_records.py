@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services.query_steps import OVERDUE_KEY
-from ecrf.services.subject_data import subject_data_of, typed_values
+from ecrf.services.subject_data import FormRef, subject_data_of, typed_values
 from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
@@ -29,14 +29,18 @@ from ecrf.study.subject import SubjectData
 
 # (visit, form, timepoint, typed values) by instance id: the order `load_subject_data` puts them in.
 _Forms = dict[int, tuple[str, str, str, dict[str, Any]]]
+# Every instance of a subject (log entries and removed ones too) by its place: (visit, form, timepoint, repeat).
+_Instances = dict[tuple[str, str, str, int], FormInstance]
 
 
 class SubjectRecords:
-    """One transaction's copy of its subjects' visit forms (not deleted, of forms the study has)."""
+    """One transaction's copy of its subjects' visit forms (not deleted, of forms the study has), and of where
+    each of their form instances is."""
 
     def __init__(self, db: Session, study: Study) -> None:
         self._db, self._study = db, study
         self._forms: dict[int, _Forms] = {}
+        self._instances: dict[int, _Instances] = {}
         self._locks: dict[int, list[LockRow]] = {}
         self._signatures: dict[int, list[SignatureRow]] = {}
         self._queries: dict[int, list[QueryRow]] = {}
@@ -48,10 +52,21 @@ class SubjectRecords:
             (visit, form, timepoint, dict(values)) for visit, form, timepoint, values in forms.values()
             if only is None or (visit, form) in only), only)
 
+    def instance_at(self, subject: Subject, ref: FormRef) -> FormInstance | None:
+        """What `find_instance(db, subject, ref)` would find now."""
+        self._subject_forms(subject)
+        return self._instances[subject.id].get((ref.visit, ref.form, ref.timepoint, ref.repeat))
+
     def saved(self, instance: FormInstance, rows: Mapping[str, ItemValue],
               written: Mapping[str, tuple[str | None, str | None]]) -> None:
         """A save stored `written` (item → (text, missing)) over the instance's earlier `rows`: keep what its rows
-        now hold, typed as a reload would type them."""
+        now hold, typed as a reload would type them, and where the instance is (it may be new)."""
+        places = self._instances.get(instance.subject_pk)
+        if places is not None:
+            places[(instance.visit_code, instance.form_code, instance.timepoint, instance.repeat)] = instance
+        # The save inserted its new rows past the session (one executemany): a later save of this instance in the
+        # batch reads its rows again rather than a collection that lacks them.
+        self._db.expire(instance, ["values"])
         forms = self._forms.get(instance.subject_pk)
         if forms is None or not instance.visit_code or instance.form_code not in self._study.forms:
             return  # not loaded yet (it will be read with this save in it), or not a visit form
@@ -65,12 +80,14 @@ class SubjectRecords:
         forms = self._forms.get(subject.id)
         if forms is None:
             query = select(FormInstance).options(selectinload(FormInstance.values)).where(
-                FormInstance.subject_pk == subject.id, FormInstance.visit_code != "",
-                FormInstance.deleted.is_(False)).order_by(FormInstance.id)
+                FormInstance.subject_pk == subject.id).order_by(FormInstance.id)
+            instances = list(self._db.scalars(query))
+            self._instances[subject.id] = {(i.visit_code, i.form_code, i.timepoint, i.repeat): i for i in instances}
             forms = self._forms[subject.id] = {
                 instance.id: (instance.visit_code, instance.form_code, instance.timepoint,
                               typed_values(self._study.form(instance.form_code), instance.values))
-                for instance in self._db.scalars(query) if instance.form_code in self._study.forms}
+                for instance in instances
+                if instance.visit_code and not instance.deleted and instance.form_code in self._study.forms}
         return forms
 
     # -- what the monitoring checks of a save read ---------------------------------------------------------

@@ -74,12 +74,9 @@ def add_monitoring(site: Sessions, study: Study, labels: Sequence[str], password
 def _verify_early_visits(monitor: SiteSession, study: Study, labels: Sequence[str], story: _Story) -> None:
     chosen = labels[:max(1, round(len(labels) * VERIFIED_SHARE))] if labels else []
     visits = [v.code for v in study.visits][:VERIFIED_VISITS]
+    # One transaction for all; a visit with nothing complete to verify yet is left as it is.
+    sdv.verify_visits(monitor, [(label, visit) for label in chosen for visit in visits])
     for label in chosen:
-        for visit in visits:
-            try:
-                sdv.verify_visit(monitor, label, visit)
-            except ServiceError:
-                continue  # nothing complete to verify at this visit yet
         states = monitoring_view.form_states(monitor, label)
         story.verified += [FormRef(label, *key) for key, state in states.forms.items()
                            if key[0] in visits and state.sdv.state is SdvState.VERIFIED]
@@ -108,10 +105,12 @@ def _verify_one_whole(monitor: SiteSession, study: Study, labels: Sequence[str])
 
 
 def _verify_by_visit(monitor: SiteSession, label: str, keys: Sequence[FormKey]) -> None:
-    """Complete forms verified a visit at a time (one transaction each), log entries one by one."""
+    """Complete forms verified a visit at a time (all visits in one transaction), log entries one by one."""
     visits = list(dict.fromkeys(visit for visit, *_ in keys if visit))
-    for visit in visits:
-        sdv.verify_visit(monitor, label, visit)
+    refused = [r for r in sdv.verify_visits(monitor, [(label, visit) for visit in visits])
+               if isinstance(r, ServiceError)]
+    if refused:
+        raise refused[0]
     for key in keys:
         if not key[0]:
             sdv.verify_form(monitor, FormRef(label, *key))

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
-from ecrf.services.errors import InvalidInput, NotFound, WrongState
+from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongState
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.site_state import refuse_if_site_locked
@@ -170,34 +170,53 @@ class VisitVerified:
 def verify_visit(session: SiteSession, subject_label: str, visit: str) -> VisitVerified:
     """Verify every required item of the visit's completed forms; forms not complete yet are reported, not
     verified (the site completes them first)."""
-    study = session.study
     with session.write(Do.VERIFY_SOURCE) as tx:
         refuse_if_site_locked(tx)
-        subject = find_subject(tx.db, subject_label)
-        if visit not in {v.code for v in study.visits}:
-            raise InvalidInput("visit-unknown", visit=visit)
-        instances = tx.db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
-            FormInstance.subject_pk == subject.id, FormInstance.visit_code == visit,
-            FormInstance.deleted.is_(False)).order_by(FormInstance.id)).all()
-        count, done, waiting = 0, [], []
-        for instance in instances:
-            if instance.form_code not in study.forms:
-                continue
-            form = study.form(instance.form_code)
-            required = required_items(study, visit, form.code, typed_values(form, instance.values))
-            name = form.code + (f"/{instance.timepoint}" if instance.timepoint else "")
-            if not required:
-                continue
-            if instance.status != FormStatus.COMPLETE:
-                waiting.append(name)
-                continue
-            verified = _verify(tx, subject, instance, required)
-            count += len(verified)
-            if verified:
-                done.append(name)
-        if not done and not count and waiting:
-            raise WrongState("sdv-visit-not-complete", label=subject.label, visit=visit, forms=", ".join(waiting))
-        return VisitVerified(count, tuple(done), tuple(waiting))
+        return _verify_visit(tx, session.study, subject_label, visit)
+
+
+def verify_visits(session: SiteSession, visits: Sequence[tuple[str, str]]) -> list[VisitVerified | ServiceError]:
+    """`verify_visit` for each (subject, visit), in order, in one transaction (one commit, one seal), each
+    verified and audited exactly as `verify_visit` does it. A visit it would refuse is left as it is (it refuses
+    before writing anything) and its refusal takes that visit's place in the list; the others are verified."""
+    outcomes: list[VisitVerified | ServiceError] = []
+    with session.write(Do.VERIFY_SOURCE) as tx:
+        refuse_if_site_locked(tx)
+        for subject_label, visit in visits:
+            try:
+                outcomes.append(_verify_visit(tx, session.study, subject_label, visit))
+            except ServiceError as refused:
+                outcomes.append(refused)
+    return outcomes
+
+
+def _verify_visit(tx: Tx, study: Study, subject_label: str, visit: str) -> VisitVerified:
+    """The visit's verification inside an open transaction; every refusal comes before its first write."""
+    subject = find_subject(tx.db, subject_label)
+    if visit not in {v.code for v in study.visits}:
+        raise InvalidInput("visit-unknown", visit=visit)
+    instances = tx.db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
+        FormInstance.subject_pk == subject.id, FormInstance.visit_code == visit,
+        FormInstance.deleted.is_(False)).order_by(FormInstance.id)).all()
+    count, done, waiting = 0, [], []
+    for instance in instances:
+        if instance.form_code not in study.forms:
+            continue
+        form = study.form(instance.form_code)
+        required = required_items(study, visit, form.code, typed_values(form, instance.values))
+        name = form.code + (f"/{instance.timepoint}" if instance.timepoint else "")
+        if not required:
+            continue
+        if instance.status != FormStatus.COMPLETE:
+            waiting.append(name)
+            continue
+        verified = _verify(tx, subject, instance, required)
+        count += len(verified)
+        if verified:
+            done.append(name)
+    if not done and not count and waiting:
+        raise WrongState("sdv-visit-not-complete", label=subject.label, visit=visit, forms=", ".join(waiting))
+    return VisitVerified(count, tuple(done), tuple(waiting))
 
 
 def _verifiable(tx: Tx, study: Study, ref: FormRef) -> tuple[Subject, FormInstance, tuple[str, ...]]:

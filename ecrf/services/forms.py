@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.orm import make_transient_to_detached
 
 from ecrf.services import monitoring
 from ecrf.services.errors import (
@@ -212,12 +213,19 @@ def _require_visit_open(subject: Subject, ref: FormRef, study: Study) -> None:
 
 
 def _new_instance(tx: Tx, study: Study, subject: Subject, ref: FormRef) -> FormInstance:
-    instance = FormInstance(subject_pk=subject.id, visit_code=ref.visit, form_code=ref.form,
-                            timepoint=ref.timepoint, repeat=ref.repeat, status=FormStatus.NOT_STARTED,
-                            definition_version=study.info.version, definition_fingerprint=study.fingerprint,
-                            deleted=False, updated_at=tx.now_text(), updated_by=tx.actor.username)
+    """The new row, inserted past the session like its values (`_write_values`): adding it as an object needs a
+    flush of the whole session for its id, which cost more than the rest of a save in a batch. The object then
+    joins the session as if loaded, every column set, so what the save changes next is an ordinary update."""
+    columns: dict[str, Any] = {
+        "subject_pk": subject.id, "visit_code": ref.visit, "form_code": ref.form, "timepoint": ref.timepoint,
+        "repeat": ref.repeat, "status": FormStatus.NOT_STARTED, "definition_version": study.info.version,
+        "definition_fingerprint": study.fingerprint, "deleted": False, "deleted_reason": None,
+        "updated_at": tx.now_text(), "updated_by": tx.actor.username, "sdv_verified": 0, "sdv_changed": 0,
+        "sdv_required": None}
+    new_id = tx.db.connection().execute(insert(FormInstance).returning(FormInstance.id), columns).scalar_one()
+    instance = FormInstance(id=new_id, **columns)
+    make_transient_to_detached(instance)
     tx.db.add(instance)
-    tx.db.flush()
     return instance
 
 

@@ -23,7 +23,7 @@ from ecrf.services.form_batch import FormSave
 from ecrf.services.logs import LogEntrySave, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
-from ecrf.services.subjects import allocate, end_participation, screen_subject
+from ecrf.services.subjects import allocate, end_participation, screen_subjects
 from ecrf.study.model import Study, Visit
 from ecrf.study.schedule import window_of
 from ecrf.study.status import SubjectStatus
@@ -63,15 +63,18 @@ class Writer:
     # -- phases ---------------------------------------------------------------------------------
 
     def screen(self, session: SiteSession, plans: list[Plan]) -> None:
-        for plan in sorted(plans, key=lambda p: (p.consent, p.index)):
-            plan.label = screen_subject(session)
-            saves: list[FormSave] = []
+        # The subjects in order of consent, registered in one transaction; their screening forms in another.
+        ordered = sorted(plans, key=lambda p: (p.consent, p.index))
+        for plan, label in zip(ordered, screen_subjects(session, len(ordered)), strict=True):
+            plan.label = label
+        saves: list[FormSave] = []
+        for plan in ordered:
             for visit in (v for v in self.study.visits if v.before_day0):
                 forms = list(self._forms_at(visit, None))
                 if plan.fate is Fate.SCREENING:
                     forms = forms[:self._screening_progress(forms)]
                 saves += [self.entry(plan, visit, plan.consent, form, timepoint) for form, timepoint in forms]
-            save_all(session, saves, today=self.today)
+        save_all(session, saves, today=self.today)
 
     def _screening_progress(self, forms: list[tuple[str, str]]) -> int:
         """A subject still in screening has the forms up to the eligibility form and one more."""

@@ -36,14 +36,22 @@ class Allocation:
 
 def screen_subject(session: SiteSession) -> str:
     """Register a new subject in screening; returns the screening number (SITE-Snnn)."""
+    return screen_subjects(session, 1)[0]
+
+
+def screen_subjects(session: SiteSession, count: int) -> list[str]:
+    """Register `count` new subjects in screening in one transaction, each as `screen_subject` does it; returns
+    their screening numbers in order."""
     with session.write(Do.SCREEN) as tx:
         site_state.refuse_data_entry(tx)  # a frozen or locked site takes no new subjects
-        site = tx.site
-        number = f"{site.site_code}-S{site.next_screening_no:03d}"
-        site.next_screening_no += 1
-        tx.db.add(Subject(screening_no=number, status=SubjectStatus.SCREENING, created_at=tx.now_text()))
-        tx.audit(Change("subject_screened", subject=number, new_value=SubjectStatus.SCREENING))
-    return number
+        site, numbers = tx.site, []
+        for _ in range(count):
+            number = f"{site.site_code}-S{site.next_screening_no:03d}"
+            site.next_screening_no += 1
+            tx.db.add(Subject(screening_no=number, status=SubjectStatus.SCREENING, created_at=tx.now_text()))
+            tx.audit(Change("subject_screened", subject=number, new_value=SubjectStatus.SCREENING))
+            numbers.append(number)
+    return numbers
 
 
 def eligibility(session: SiteSession, subject_label: str) -> Eligibility:

@@ -69,7 +69,7 @@ class World:
     session: SiteSession
     password: str
     folder: Path
-    screened: list[str]  # eligible, in screening: [to allocate from the list, to allocate manually]
+    screened: list[str]  # eligible, in screening: [to allocate from the list, manually, from the list in a batch]
     enrolled: list[str]  # [to end participation, to enter data into (has AE entry #1)]
     notes: dict[str, object] = field(default_factory=dict)
 
@@ -89,7 +89,7 @@ def _prepare(maker: SiteMaker, folder: Path, role: str) -> World:
             login(db_path, maker.study, "locked", "not-the-password")
     investigator = maker.login(db_path, "investigator")
     try:
-        screened = [screen(investigator), screen(investigator)]
+        screened = [screen(investigator) for _ in range(3)]
         enrolled = [enrol(investigator, manual=("CTRL", f"M{n:03d}")) for n in (1, 2)]
         logs.add_log_entry(investigator, enrolled[1], "AE", {"AETERM": "Headache"})
     finally:
@@ -282,6 +282,7 @@ CALLS = [
          "role_changed"),
     Call("users.list_users", Do.MANAGE_USERS, _list_users, None),
     Call("subjects.screen_subject", Do.SCREEN, lambda w: subjects.screen_subject(w.session), "subject_screened"),
+    Call("subjects.screen_subjects", Do.SCREEN, lambda w: subjects.screen_subjects(w.session, 2), "subject_screened"),
     Call("allocation.import_allocation_file+subjects.import_allocation_list", Do.IMPORT_ALLOCATION,
          _import_allocation_file, "allocation_list_imported"),
     # Everyone may see whether the list is there (CHANGE_OWN_PASSWORD: the action every role has).
@@ -291,6 +292,8 @@ CALLS = [
          lambda w: users.unlock_account(w.session, "locked", "called, recognised"), "account_unlocked"),
     Call("backup_status.last_backup", Do.BACKUP, lambda w: backup_status.last_backup(w.session), None),
     Call("subjects.allocate", Do.ALLOCATE, lambda w: subjects.allocate(w.session, w.screened[0]), "allocated"),
+    Call("subjects.allocate_all", Do.ALLOCATE, lambda w: subjects.allocate_all(w.session, [(w.screened[2], None)]),
+         "allocated"),
     Call("subjects.allocate_manually", Do.ALLOCATE_MANUALLY,
          lambda w: subjects.allocate_manually(w.session, w.screened[1], "MSC", "M100", "list not reachable"),
          "allocated"),
@@ -346,6 +349,8 @@ CALLS = [
          lambda w: sdv.verify_form(w.session, FormRef(w.enrolled[1], "SCR", "RAND")), "sdv_verified"),
     Call("sdv.verify_visit", Do.VERIFY_SOURCE, lambda w: sdv.verify_visit(w.session, w.screened[0], "SCR"),
          "sdv_verified"),
+    Call("sdv.verify_visits", Do.VERIFY_SOURCE,
+         lambda w: sdv.verify_visits(w.session, [(w.screened[0], "SCR"), (w.enrolled[1], "SCR")]), "sdv_verified"),
     Call("sdv.unverify", Do.VERIFY_SOURCE, _unverify, "sdv_unverified"),
     Call("sdv.form_sdv", Do.READ_DATA, lambda w: sdv.form_sdv(w.session, FormRef(w.enrolled[1], "SCR", "DM")), None),
     Call("locks.lock+locks.active_locks+locks.unlock", Do.LOCK, _lock_and_unlock_form, "locked"),

@@ -23,7 +23,7 @@ from ecrf.services.form_batch import FormSave
 from ecrf.services.logs import LogEntrySave, remove_log_entry
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
-from ecrf.services.subjects import allocate, end_participation, screen_subjects
+from ecrf.services.subjects import Allocation, allocate, allocate_all, end_participation, screen_subjects
 from ecrf.study.model import Study, Visit
 from ecrf.study.schedule import window_of
 from ecrf.study.status import SubjectStatus
@@ -83,11 +83,10 @@ class Writer:
         return codes.index(eligibility) + 2 if eligibility in codes else 1
 
     def allocate(self, session: SiteSession, plans: list[Plan]) -> None:
-        for plan in _allocated(plans):
-            try:
-                allocation = allocate(session, plan.label, day0=plan.day0)
-            except ServiceError as exc:  # a definition whose eligibility rules the generic values do not meet
-                log.warning("Demo: %s stays in screening: %s", plan.label, exc.message)
+        chosen = _allocated(plans)
+        for plan, allocation in zip(chosen, _allocations(session, chosen), strict=True):
+            if isinstance(allocation, ServiceError):  # a definition whose eligibility rules the values do not meet
+                log.warning("Demo: %s stays in screening: %s", plan.label, allocation.message)
                 plan.fate, plan.day0 = Fate.SCREENING, None
                 continue
             plan.label, plan.arm = allocation.subject_id, allocation.arm
@@ -209,6 +208,22 @@ class Writer:
                 if (fix.item is None or item.code == fix.item) and isinstance(value, (int, Decimal)):
                     return form, item.code, value
         return None
+
+
+def _allocations(session: SiteSession, plans: list[Plan]) -> list[Allocation | ServiceError]:
+    """All subjects allocated in one transaction; if the batch is refused as a whole (a subject's allocation form
+    refused by the study's checks), one by one, so only that subject stays in screening."""
+    try:
+        return allocate_all(session, [(plan.label, plan.day0) for plan in plans])
+    except ServiceError:
+        return [_allocation(session, plan) for plan in plans]
+
+
+def _allocation(session: SiteSession, plan: Plan) -> Allocation | ServiceError:
+    try:
+        return allocate(session, plan.label, day0=plan.day0)
+    except ServiceError as refused:
+        return refused
 
 
 def _allocated(plans: list[Plan]) -> list[Plan]:

@@ -47,8 +47,7 @@ class Tx:
         self._site: Site | None = None
 
     def audit(self, change: Change) -> None:
-        self.site  # noqa: B018 - holds the site row for the transaction (see `site`)
-        audit.append(self.db, self.clock, self.actor.username, self.actor.role, change)
+        audit.append(self.db, self.clock, self.actor.username, self.actor.role, change, site=self.site)
 
     def record(self, username: str, change: Change, stamp: Stamp) -> None:
         """An event that happened to someone not logged in (a failed login): it names the attempted account

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrf.services import monitoring, site_state
-from ecrf.services.errors import InvalidInput, WrongState
+from ecrf.services.errors import InvalidInput, ServiceError, WrongState
 from ecrf.services.forms import store_form
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
@@ -112,14 +113,43 @@ def _parse_allocation_csv(study: Study, csv_text: str) -> list[tuple[str, str]]:
 def allocate(session: SiteSession, subject_label: str, day0: date | None = None) -> Allocation:
     """Allocate an eligible subject to the arm of the next unused entry of the allocation list."""
     with session.write(Do.ALLOCATE) as tx:
-        subject = _allocatable(tx, session.study, subject_label)
-        slot = tx.db.scalar(select(AllocationSlot).where(AllocationSlot.subject_pk.is_(None))
-                            .order_by(AllocationSlot.seq).limit(1))
-        if slot is None:
-            imported = tx.site.allocation_list_sha256 is not None
-            raise WrongState("allocation-list-used-up" if imported else "allocation-list-missing")
-        slot.subject_pk, slot.used_at = subject.id, tx.now_text()
-        return _enrol(tx, session.study, subject, slot.arm, slot.rand_no, day0, f"allocation list entry {slot.seq}")
+        return _allocate_to(tx, session.study, *_next_allocation(tx, session.study, subject_label, day0))
+
+
+def allocate_all(session: SiteSession, subjects: Sequence[tuple[str, date | None]]) -> list[Allocation | ServiceError]:
+    """`allocate` for each (subject, Day 0), in order, in one transaction (one commit, one seal), each allocated
+    and audited exactly as `allocate` does it. A subject `allocate` would refuse before writing (not eligible,
+    not in screening, list used up, Day 0 in the future ...) keeps its place in the list as that refusal and the
+    others are allocated; a refusal after a subject's first write (its allocation form refused by the study's
+    checks) takes the whole batch back and is raised."""
+    outcomes: list[Allocation | ServiceError] = []
+    with session.write(Do.ALLOCATE) as tx:
+        for label, day0 in subjects:
+            try:
+                found = _next_allocation(tx, session.study, label, day0)
+            except ServiceError as refused:
+                outcomes.append(refused)
+                continue
+            outcomes.append(_allocate_to(tx, session.study, *found))
+    return outcomes
+
+
+def _next_allocation(tx: Tx, study: Study, label: str, day0: date | None) -> tuple[Subject, AllocationSlot, date]:
+    """The subject, the list entry it gets and its Day 0; every refusal of `allocate`, before anything is written."""
+    subject = _allocatable(tx, study, label)
+    slot = tx.db.scalar(select(AllocationSlot).where(AllocationSlot.subject_pk.is_(None))
+                        .order_by(AllocationSlot.seq).limit(1))
+    if slot is None:
+        imported = tx.site.allocation_list_sha256 is not None
+        raise WrongState("allocation-list-used-up" if imported else "allocation-list-missing")
+    day0 = day0 or tx.clock.now().date()
+    _not_future(day0, tx)
+    return subject, slot, day0
+
+
+def _allocate_to(tx: Tx, study: Study, subject: Subject, slot: AllocationSlot, day0: date) -> Allocation:
+    slot.subject_pk, slot.used_at = subject.id, tx.now_text()
+    return _enrol(tx, study, subject, slot.arm, slot.rand_no, day0, f"allocation list entry {slot.seq}")
 
 
 def allocate_manually(session: SiteSession, subject_label: str, arm: str, rand_no: str, reason: str,

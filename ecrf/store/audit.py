@@ -54,10 +54,11 @@ class Stamp:
 
 
 def append(db: Session, clock: Clock, username: str, role: str, change: Change,
-           stamp: Stamp | None = None) -> None:
+           stamp: Stamp | None = None, site: Site | None = None) -> None:
     """Add one event to the chain inside the caller's transaction (which holds the write lock). Its row is
-    inserted at the session's next flush, with the others queued since (`ecrf.store.audit_rows`)."""
-    site = db.get(Site, 1)
+    inserted at the session's next flush, with the others queued since (`ecrf.store.audit_rows`). `site`: the
+    site row of this session when the caller holds it (a save appends dozens of events)."""
+    site = site or db.get(Site, 1)
     assert site is not None, "the site row is created before any event"
     at_utc, offset = (stamp.at_utc, stamp.utc_offset_min) if stamp else clock.stamp()
     # A recorded event keeps its own (earlier) time: that is no sign of a clock set back.

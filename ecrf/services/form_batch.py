@@ -10,9 +10,8 @@ from typing import Any
 from ecrf.services.forms import SaveResult, store_form
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
-from ecrf.services.subject_data import FormRef, find_subject
+from ecrf.services.subject_data import FormRef
 from ecrf.services.subject_records import SubjectRecords
-from ecrf.store.models import Subject
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,10 @@ def save_forms(session: SiteSession, saves: Sequence[FormSave], *, today: date |
     whoever enters a whole visit at once (the demo writes its subjects so)."""
     with session.write(Do.ENTER_DATA) as tx:
         day = today or tx.clock.now().date()
-        subjects: dict[str, Subject] = {}
         results = []
         records = SubjectRecords(tx.db, session.study)  # each subject's forms read once, then kept by each save
         for save in saves:
-            subject = subjects.get(save.ref.subject) or find_subject(tx.db, save.ref.subject)
-            subjects[save.ref.subject] = subject
+            subject = records.subject(save.ref.subject)
             results.append(store_form(tx, session.study, subject, save.ref, save.values, confirm=save.confirm,
                                       reason=save.reason, complete=save.complete, today=day,
                                       confirm_all=save.confirm_warnings, records=records))

@@ -6,16 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-
 from ecrf.services import monitoring
 from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongState
 from ecrf.services.forms import SaveResult, store_form
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, find_instance, find_subject
+from ecrf.services.subject_records import SubjectRecords
 from ecrf.store.audit import Change
-from ecrf.store.models import FormInstance
 from ecrf.study.model import Study
 
 
@@ -46,26 +44,26 @@ def add_log_entries(session: SiteSession, entries: Sequence[LogEntrySave], *,
     with session.write(Do.ENTER_DATA) as tx:
         day = today or tx.clock.now().date()
         added = []
+        records = SubjectRecords(tx.db, session.study)  # each subject's forms read once (see save_forms)
         for index, entry in enumerate(entries):
             try:
-                added.append(_add_entry(tx, session.study, entry, day))
+                added.append(_add_entry(tx, session.study, entry, day, records))
             except ServiceError as exc:
                 exc.params.setdefault("entry", index)  # which one (the message does not use it)
                 raise
         return added
 
 
-def _add_entry(tx: Tx, study: Study, entry: LogEntrySave, today: date) -> tuple[int, SaveResult]:
+def _add_entry(tx: Tx, study: Study, entry: LogEntrySave, today: date,
+               records: SubjectRecords) -> tuple[int, SaveResult]:
     if entry.form not in study.logs:
         raise InvalidInput("log-form-unknown", form=entry.form, logs=", ".join(study.logs))
-    subject = find_subject(tx.db, entry.subject)
-    last = tx.db.scalar(select(func.max(FormInstance.repeat)).where(
-        FormInstance.subject_pk == subject.id, FormInstance.visit_code == "", FormInstance.form_code == entry.form))
-    repeat = (last or 0) + 1
+    subject = records.subject(entry.subject)
+    repeat = records.last_repeat(subject, entry.form) + 1
     ref = FormRef(subject.label, "", entry.form, "", repeat)
     result = store_form(tx, study, subject, ref, entry.values, confirm=entry.confirm, complete=entry.complete,
-                        today=today)
-    if find_instance(tx.db, subject, ref) is None:
+                        today=today, records=records)
+    if records.instance_at(subject, ref) is None:
         raise InvalidInput("log-entry-empty", form=entry.form)
     tx.audit(Change("log_entry_added", subject=subject.label, form=entry.form, repeat=repeat))
     return repeat, result

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services.query_steps import OVERDUE_KEY
-from ecrf.services.subject_data import FormRef, subject_data_of, typed_values
+from ecrf.services.subject_data import FormRef, find_subject, subject_data_of, typed_values
 from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
@@ -41,6 +41,7 @@ class SubjectRecords:
         self._db, self._study = db, study
         self._forms: dict[int, _Forms] = {}
         self._instances: dict[int, _Instances] = {}
+        self._subjects: dict[str, Subject] = {}
         self._locks: dict[int, list[LockRow]] = {}
         self._signatures: dict[int, list[SignatureRow]] = {}
         self._queries: dict[int, list[QueryRow]] = {}
@@ -51,6 +52,18 @@ class SubjectRecords:
         return subject_data_of(self._study, subject, (
             (visit, form, timepoint, dict(values)) for visit, form, timepoint, values in forms.values()
             if only is None or (visit, form) in only), only)
+
+    def subject(self, label: str) -> Subject:
+        """`find_subject(db, label)`, once per label."""
+        if label not in self._subjects:
+            self._subjects[label] = find_subject(self._db, label)
+        return self._subjects[label]
+
+    def last_repeat(self, subject: Subject, log_form: str) -> int:
+        """The highest repeat of the subject's entries in this log (removed ones too), 0 before the first."""
+        self._subject_forms(subject)
+        return max((repeat for visit, form, _, repeat in self._instances[subject.id] if not visit and form == log_form),
+                   default=0)
 
     def instance_at(self, subject: Subject, ref: FormRef) -> FormInstance | None:
         """What `find_instance(db, subject, ref)` would find now."""

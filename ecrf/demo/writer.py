@@ -112,9 +112,11 @@ class Writer:
         add_entries(session, [self.log_entry(plan, entry) for plan in _allocated(plans)
                               for entry in plan.entries if entry.form in self.study.logs], today=self.today)
         self._remove_a_duplicate(session, plans)
-        for plan in _allocated(plans):
-            if plan.end is not None:
-                self._end_participation(session, plan)
+        ending = [plan for plan in _allocated(plans) if plan.end is not None]
+        # The forms recorded at the ends, all in one transaction; then each subject's end of participation.
+        save_all(session, [save for plan in ending for save in self._end_forms(plan)], today=self.today)
+        for plan in ending:
+            self._end_participation(session, plan)
 
     # -- entering -------------------------------------------------------------------------------
 
@@ -149,8 +151,8 @@ class Writer:
         return LogEntrySave(plan.label, entry.form, {k: v for k, v in values.items() if v is not None},
                             complete=True)
 
-    def _end_participation(self, session: SiteSession, plan: Plan) -> None:
-        """Forms the fate asks for at its end (e.g. 28-day mortality), end of study, then the status."""
+    def _end_forms(self, plan: Plan) -> list[FormSave]:
+        """Forms the fate asks for at its end (e.g. 28-day mortality) and the end of study form."""
         end = plan.end
         assert end is not None and plan.day0 is not None
         rule = self.scenario.fates.get(plan.fate.value)
@@ -166,9 +168,14 @@ class Writer:
         eos_visit = eos_visit or next(iter(self.study.visits_of_form(eos_form or "")), None)
         if eos_form and eos_visit:
             saves.append(self.entry(plan, self.study.visit(eos_visit), end, eos_form, ""))
-        save_all(session, saves, today=self.today)
+        return saves
+
+    def _end_participation(self, session: SiteSession, plan: Plan) -> None:
+        """The end of participation, after the forms recorded at it (`_end_forms`)."""
+        assert plan.end is not None
+        rule = self.scenario.fates.get(plan.fate.value)
         reason = (rule.reason if rule and rule.reason else None) or END_REASON.get(plan.fate, "Ended")
-        end_participation(session, plan.label, END_STATUS.get(plan.fate, SubjectStatus.COMPLETED), end, reason)
+        end_participation(session, plan.label, END_STATUS.get(plan.fate, SubjectStatus.COMPLETED), plan.end, reason)
 
     def _remove_a_duplicate(self, session: SiteSession, plans: list[Plan]) -> None:
         """A log entry entered twice, then removed with a reason: the removal shows in the audit trail."""

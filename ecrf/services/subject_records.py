@@ -1,9 +1,10 @@
 """The visit forms of subjects as one transaction has them, kept in memory across a batch of saves.
 
 Every save validates against what its form reads of the subject; reloading that from the database at each save
-of a batch cost more than the rest of the save. A batch loads each subject's visit forms once and every save
-of the batch updates its own form here (with the values its rows now hold), so the copy is never stale within
-the transaction. Only the saves of that batch write form values while it is open: a copy must not outlive it.
+of a batch cost more than the rest of the save. A batch reads each subject's form instances once (the values of a
+form when a save first needs them) and every save of the batch updates its own form here (with the values its rows
+now hold), so the copy is never stale within the transaction. Only the saves of that batch write form values while
+it is open: a copy must not outlive it.
 
 The monitoring checks of each save (locks that refuse it, signatures it breaks, automatic queries it raises or
 closes) read the subject's locks, signatures and automatic queries the same way: once per batch, as row objects of
@@ -17,18 +18,19 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ecrf.services.query_steps import OVERDUE_KEY
-from ecrf.services.subject_data import FormRef, find_subject, subject_data_of, typed_values
+from ecrf.services.subject_data import FormRef, find_subject, subject_data_of
 from ecrf.store.models import FormInstance, ItemValue, LockRow, QueryRow, SignatureRow, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Study
 from ecrf.study.status import QueryOrigin, SignatureState
 from ecrf.study.subject import SubjectData
 
-# (visit, form, timepoint, typed values) by instance id: the order `load_subject_data` puts them in.
-_Forms = dict[int, tuple[str, str, str, dict[str, Any]]]
+# (visit, form, timepoint, typed values) by instance id: the order `load_subject_data` puts them in. The values
+# are read when a save first needs them (None until then): a save reads a few of a subject's forms, not all.
+_Forms = dict[int, tuple[str, str, str, dict[str, Any] | None]]
 # Every instance of a subject (log entries and removed ones too) by its place: (visit, form, timepoint, repeat).
 _Instances = dict[tuple[str, str, str, int], FormInstance]
 
@@ -49,9 +51,11 @@ class SubjectRecords:
     def data(self, subject: Subject, only: Collection[tuple[str, str]] | None = None) -> SubjectData:
         """What `load_subject_data(db, study, subject, only)` would read now."""
         forms = self._subject_forms(subject)
-        return subject_data_of(self._study, subject, (
-            (visit, form, timepoint, dict(values)) for visit, form, timepoint, values in forms.values()
-            if only is None or (visit, form) in only), only)
+        chosen = [key for key, (visit, form, _, _) in forms.items() if only is None or (visit, form) in only]
+        self._read_values(forms, [key for key in chosen if forms[key][3] is None])
+        picked = [forms[key] for key in chosen]
+        return subject_data_of(self._study, subject, ((visit, form, timepoint, dict(values or {}))
+                                                      for visit, form, timepoint, values in picked), only)
 
     def subject(self, label: str) -> Subject:
         """`find_subject(db, label)`, once per label."""
@@ -83,25 +87,39 @@ class SubjectRecords:
         forms = self._forms.get(instance.subject_pk)
         if forms is None or not instance.visit_code or instance.form_code not in self._study.forms:
             return  # not loaded yet (it will be read with this save in it), or not a visit form
-        form = self._study.form(instance.form_code)
         texts = {code: (row.value, row.missing) for code, row in rows.items()} | dict(written)
-        forms[instance.id] = (instance.visit_code, instance.form_code, instance.timepoint, {
-            code: from_text(form.item(code) if form.has_item(code) else None, text, missing)
-            for code, (text, missing) in texts.items()})
+        forms[instance.id] = (instance.visit_code, instance.form_code, instance.timepoint,
+                              self._typed(instance.form_code, texts))
 
     def _subject_forms(self, subject: Subject) -> _Forms:
         forms = self._forms.get(subject.id)
         if forms is None:
-            query = select(FormInstance).options(selectinload(FormInstance.values)).where(
-                FormInstance.subject_pk == subject.id).order_by(FormInstance.id)
+            query = select(FormInstance).where(FormInstance.subject_pk == subject.id).order_by(FormInstance.id)
             instances = list(self._db.scalars(query))
             self._instances[subject.id] = {(i.visit_code, i.form_code, i.timepoint, i.repeat): i for i in instances}
             forms = self._forms[subject.id] = {
-                instance.id: (instance.visit_code, instance.form_code, instance.timepoint,
-                              typed_values(self._study.form(instance.form_code), instance.values))
+                instance.id: (instance.visit_code, instance.form_code, instance.timepoint, None)
                 for instance in instances
                 if instance.visit_code and not instance.deleted and instance.form_code in self._study.forms}
         return forms
+
+    def _read_values(self, forms: _Forms, keys: list[int]) -> None:
+        """The stored values of these instances, read in one query and typed as `typed_values` types them."""
+        if not keys:
+            return
+        texts: dict[int, dict[str, tuple[str | None, str | None]]] = {key: {} for key in keys}
+        for form_pk, code, text, missing in self._db.execute(select(
+                ItemValue.form_pk, ItemValue.item_code, ItemValue.value, ItemValue.missing).where(
+                ItemValue.form_pk.in_(keys)).order_by(ItemValue.id)):
+            texts[form_pk][code] = (text, missing)
+        for key in keys:
+            visit, form, timepoint, _ = forms[key]
+            forms[key] = (visit, form, timepoint, self._typed(form, texts[key]))
+
+    def _typed(self, form_code: str, texts: Mapping[str, tuple[str | None, str | None]]) -> dict[str, Any]:
+        form = self._study.form(form_code)
+        return {code: from_text(form.item(code) if form.has_item(code) else None, text, missing)
+                for code, (text, missing) in texts.items()}
 
     # -- what the monitoring checks of a save read ---------------------------------------------------------
 

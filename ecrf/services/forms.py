@@ -212,6 +212,9 @@ def _require_visit_open(subject: Subject, ref: FormRef, study: Study) -> None:
                          ended_on=subject.ended_on)
 
 
+_INSERT_INSTANCE = insert(FormInstance).returning(FormInstance.id)  # built once: every new form inserts one
+
+
 def _new_instance(tx: Tx, study: Study, subject: Subject, ref: FormRef) -> FormInstance:
     """The new row, inserted past the session like its values (`_write_values`): adding it as an object needs a
     flush of the whole session for its id, which cost more than the rest of a save in a batch. The object then
@@ -222,7 +225,7 @@ def _new_instance(tx: Tx, study: Study, subject: Subject, ref: FormRef) -> FormI
         "definition_fingerprint": study.fingerprint, "deleted": False, "deleted_reason": None,
         "updated_at": tx.now_text(), "updated_by": tx.actor.username, "sdv_verified": 0, "sdv_changed": 0,
         "sdv_required": None}
-    new_id = tx.db.connection().execute(insert(FormInstance).returning(FormInstance.id), columns).scalar_one()
+    new_id = tx.db.connection().execute(_INSERT_INSTANCE, columns).scalar_one()
     instance = FormInstance(id=new_id, **columns)
     make_transient_to_detached(instance)
     tx.db.add(instance)

@@ -199,6 +199,9 @@ def _verify_visit(tx: Tx, study: Study, subject_label: str, visit: str) -> Visit
         FormInstance.subject_pk == subject.id, FormInstance.visit_code == visit,
         FormInstance.deleted.is_(False)).order_by(FormInstance.id)).all()
     count, done, waiting = 0, [], []
+    marks: dict[int, dict[str, SdvMark]] = {instance.id: {} for instance in instances}
+    for mark in tx.db.scalars(select(SdvMark).where(SdvMark.form_pk.in_(list(marks)))):  # the visit's, read once
+        marks[mark.form_pk][mark.item_code] = mark
     for instance in instances:
         if instance.form_code not in study.forms:
             continue
@@ -210,7 +213,7 @@ def _verify_visit(tx: Tx, study: Study, subject_label: str, visit: str) -> Visit
         if instance.status != FormStatus.COMPLETE:
             waiting.append(name)
             continue
-        verified = _verify(tx, subject, instance, required)
+        verified = _verify(tx, subject, instance, required, marks[instance.id])
         count += len(verified)
         if verified:
             done.append(name)
@@ -235,8 +238,11 @@ def _verifiable(tx: Tx, study: Study, ref: FormRef) -> tuple[Subject, FormInstan
     return subject, instance, required
 
 
-def _verify(tx: Tx, subject: Subject, instance: FormInstance, codes: Sequence[str]) -> list[str]:
-    marks = {m.item_code: m for m in tx.db.scalars(select(SdvMark).where(SdvMark.form_pk == instance.id))}
+def _verify(tx: Tx, subject: Subject, instance: FormInstance, codes: Sequence[str],
+            marks: Mapping[str, SdvMark] | None = None) -> list[str]:
+    """Mark `codes` verified (those not verified yet), audited; `marks`: the form's marks by item, if read."""
+    if marks is None:
+        marks = {m.item_code: m for m in tx.db.scalars(select(SdvMark).where(SdvMark.form_pk == instance.id))}
     now, verified, added = tx.now_text(), [], []
     for code in codes:
         mark = marks.get(code)

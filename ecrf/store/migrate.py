@@ -1,6 +1,7 @@
 """Run the Alembic migrations at open, on the already keyed connection."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -19,6 +20,7 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache  # the scripts ship with the program: read once per process, not at every login
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None

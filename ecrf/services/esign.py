@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ecrf.services import auth, locks
 from ecrf.services.errors import InvalidInput, ServiceError, WrongState
@@ -26,7 +26,7 @@ from ecrf.services.session import SiteSession, Tx
 from ecrf.services.signature_breaks import break_signatures, covering
 from ecrf.services.subject_data import find_subject
 from ecrf.store.audit import Change
-from ecrf.store.models import FormInstance, QueryRow, SignatureCertification, SignatureRow, Subject
+from ecrf.store.models import FormInstance, ItemValue, QueryRow, SignatureCertification, SignatureRow, Subject
 from ecrf.study.model import Study, Text
 from ecrf.study.monitoring import Policy, SignaturePlan
 from ecrf.study.status import FormStatus, QueryState, Scope, SignatureState
@@ -168,13 +168,14 @@ class _Assessed:
     instances: list[FormInstance]
     in_scope: list[FormInstance]
     warnings: list[ServiceError]
+    entries: dict[int, list[ItemEntry]]  # each instance's stored values, by its id
 
 
 def _assess(db: Session, study: Study, subject: Subject, scope: Scope, place: Place, today: date) -> _Assessed:
-    instances = _instances(db, subject)
+    instances, entries = _instances(db, subject)
     in_scope = sorted((i for i in instances if _in_scope(scope, place, _place_of(i))), key=_place_of)
     where = _where(subject, scope, place)
-    if not any(i.values for i in in_scope):
+    if not any(entries[i.id] for i in in_scope):
         raise WrongState("esign-nothing-to-sign", place=where)
     # Forms of visits whose window has closed but never started: their required items are empty too.
     there = {_place_of(i) for i in instances}
@@ -182,7 +183,7 @@ def _assess(db: Session, study: Study, subject: Subject, scope: Scope, place: Pl
                                                     closed_before=today)
                      if p not in there and _in_scope(scope, place, p)]
     checks = _checks(db, study.monitoring.signature, subject, scope, place, in_scope, where, never_started)
-    return _Assessed(where, instances, in_scope, checks)
+    return _Assessed(where, instances, in_scope, checks, entries)
 
 
 def _ceremony(tx: Tx, study: Study, subject: Subject, scope: Scope, place: Place, acknowledge: bool) -> SignedForms:
@@ -191,7 +192,7 @@ def _ceremony(tx: Tx, study: Study, subject: Subject, scope: Scope, place: Place
     assessed = _assess(tx.db, study, subject, scope, place, tx.clock.now().date())
     if assessed.warnings and not acknowledge:
         raise SignatureWarnings(assessed.where, assessed.warnings)
-    forms = {_place_of(i): _entries(i) for i in assessed.instances}
+    forms = {_place_of(i): assessed.entries[i.id] for i in assessed.instances}
     ceremony, signed_at, actor = str(uuid.uuid4()), tx.now_text(), tx.actor
     if actor.signing_key is None:  # pragma: no cover - every session unseals its user's key at login
         raise WrongState("esign-not-certified", username=actor.username)
@@ -252,14 +253,17 @@ def _open_queries(db: Session, subject: Subject, scope: Scope, place: Place) -> 
     return sum(1 for row in rows if Place(row.visit_code, row.form_code, row.timepoint, row.repeat) == place)
 
 
-def _instances(db: Session, subject: Subject) -> list[FormInstance]:
-    """The subject's forms that signatures cover (removed log entries are not), values loaded in one query."""
-    return list(db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
-        FormInstance.subject_pk == subject.id, FormInstance.deleted.is_(False))))
-
-
-def _entries(instance: FormInstance) -> list[ItemEntry]:
-    return [(row.item_code, row.value, row.missing) for row in instance.values]
+def _instances(db: Session, subject: Subject) -> tuple[list[FormInstance], dict[int, list[ItemEntry]]]:
+    """The subject's forms that signatures cover (removed log entries are not), and their values (item, value,
+    missing) read in one query as plain rows: a casebook holds hundreds, and only their text is signed."""
+    instances = list(db.scalars(select(FormInstance).where(FormInstance.subject_pk == subject.id,
+                                                           FormInstance.deleted.is_(False))))
+    entries: dict[int, list[ItemEntry]] = {instance.id: [] for instance in instances}
+    for form_pk, code, value, missing in db.execute(
+            select(ItemValue.form_pk, ItemValue.item_code, ItemValue.value, ItemValue.missing)
+            .where(ItemValue.form_pk.in_(list(entries))).order_by(ItemValue.id)):
+        entries[form_pk].append((code, value, missing))
+    return instances, entries
 
 
 def _place_of(instance: FormInstance) -> Place:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import selectinload
 
 from ecrf.services.errors import InvalidInput, NotFound, ServiceError, WrongState
 from ecrf.services.permissions import Do
@@ -19,7 +18,7 @@ from ecrf.services.session import SiteSession, Tx
 from ecrf.services.site_state import refuse_if_site_locked
 from ecrf.services.subject_data import FormRef, find_instance, find_subject, typed_values
 from ecrf.store.audit import Change
-from ecrf.store.models import FormInstance, FormStatus, SdvMark, Subject
+from ecrf.store.models import FormInstance, FormStatus, ItemValue, SdvMark, Subject
 from ecrf.study.model import Form, Study
 from ecrf.study.monitoring import SdvRule
 from ecrf.study.parsing import has_broken_character
@@ -195,18 +194,23 @@ def _verify_visit(tx: Tx, study: Study, subject_label: str, visit: str) -> Visit
     subject = find_subject(tx.db, subject_label)
     if visit not in {v.code for v in study.visits}:
         raise InvalidInput("visit-unknown", visit=visit)
-    instances = tx.db.scalars(select(FormInstance).options(selectinload(FormInstance.values)).where(
+    instances = tx.db.scalars(select(FormInstance).where(
         FormInstance.subject_pk == subject.id, FormInstance.visit_code == visit,
         FormInstance.deleted.is_(False)).order_by(FormInstance.id)).all()
     count, done, waiting = 0, [], []
+    # The visit's values (as plain rows) and marks, each read in one query.
+    values: dict[int, list[Any]] = {instance.id: [] for instance in instances}  # rows with typed_values' fields
+    for row in tx.db.execute(select(ItemValue.form_pk, ItemValue.item_code, ItemValue.value, ItemValue.missing)
+                             .where(ItemValue.form_pk.in_(list(values))).order_by(ItemValue.id)):
+        values[row.form_pk].append(row)
     marks: dict[int, dict[str, SdvMark]] = {instance.id: {} for instance in instances}
-    for mark in tx.db.scalars(select(SdvMark).where(SdvMark.form_pk.in_(list(marks)))):  # the visit's, read once
+    for mark in tx.db.scalars(select(SdvMark).where(SdvMark.form_pk.in_(list(marks)))):
         marks[mark.form_pk][mark.item_code] = mark
     for instance in instances:
         if instance.form_code not in study.forms:
             continue
         form = study.form(instance.form_code)
-        required = required_items(study, visit, form.code, typed_values(form, instance.values))
+        required = required_items(study, visit, form.code, typed_values(form, values[instance.id]))
         name = form.code + (f"/{instance.timepoint}" if instance.timepoint else "")
         if not required:
             continue

@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ecrf.services.errors import NotFound
-from ecrf.store.models import FormInstance, ItemValue, Subject
+from ecrf.store.models import FormInstance, Subject
 from ecrf.study.codec import from_text
 from ecrf.study.model import Form, ItemType, Study
 from ecrf.study.subject import SubjectData
@@ -51,7 +51,20 @@ def find_instance(db: Session, subject: Subject, ref: FormRef) -> FormInstance |
                                     "timepoint": ref.timepoint, "repeat": ref.repeat})
 
 
-def typed_values(form: Form, rows: list[ItemValue]) -> dict[str, Any]:
+class StoredValue(Protocol):
+    """A stored value as an `ItemValue` row or a plain row of its columns has it."""
+
+    @property
+    def item_code(self) -> str: ...
+
+    @property
+    def value(self) -> str | None: ...
+
+    @property
+    def missing(self) -> str | None: ...
+
+
+def typed_values(form: Form, rows: Iterable[StoredValue]) -> dict[str, Any]:
     return {row.item_code: from_text(form.item(row.item_code) if form.has_item(row.item_code) else None,
                                      row.value, row.missing) for row in rows}
 

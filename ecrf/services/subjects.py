@@ -17,6 +17,7 @@ from ecrf.services.forms import store_form
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession, Tx
 from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
+from ecrf.services.subject_records import SubjectRecords
 from ecrf.store.audit import Change
 from ecrf.store.models import AllocationSlot, Subject, VisitRow
 from ecrf.study.eligibility import Eligibility
@@ -60,8 +61,9 @@ def eligibility(session: SiteSession, subject_label: str) -> Eligibility:
         return _eligibility(session.study, db, find_subject(db, subject_label), session.clock.now().date())
 
 
-def _eligibility(study: Study, db: Session, subject: Subject, today: date) -> Eligibility:
-    data = load_subject_data(db, study, subject)
+def _eligibility(study: Study, db: Session, subject: Subject, today: date,
+                 records: SubjectRecords | None = None) -> Eligibility:
+    data = records.data(subject) if records is not None else load_subject_data(db, study, subject)
     if study.eligibility_form is None:
         return Eligibility(True)
     visit = (study.visits_of_form(study.eligibility_form) or ("",))[0]
@@ -124,19 +126,21 @@ def allocate_all(session: SiteSession, subjects: Sequence[tuple[str, date | None
     checks) takes the whole batch back and is raised."""
     outcomes: list[Allocation | ServiceError] = []
     with session.write(Do.ALLOCATE) as tx:
+        records = SubjectRecords(tx.db, session.study)  # each subject's forms read once (see save_forms)
         for label, day0 in subjects:
             try:
-                found = _next_allocation(tx, session.study, label, day0)
+                found = _next_allocation(tx, session.study, label, day0, records)
             except ServiceError as refused:
                 outcomes.append(refused)
                 continue
-            outcomes.append(_allocate_to(tx, session.study, *found))
+            outcomes.append(_allocate_to(tx, session.study, *found, records))
     return outcomes
 
 
-def _next_allocation(tx: Tx, study: Study, label: str, day0: date | None) -> tuple[Subject, AllocationSlot, date]:
+def _next_allocation(tx: Tx, study: Study, label: str, day0: date | None,
+                     records: SubjectRecords | None = None) -> tuple[Subject, AllocationSlot, date]:
     """The subject, the list entry it gets and its Day 0; every refusal of `allocate`, before anything is written."""
-    subject = _allocatable(tx, study, label)
+    subject = _allocatable(tx, study, label, records)
     slot = tx.db.scalar(select(AllocationSlot).where(AllocationSlot.subject_pk.is_(None))
                         .order_by(AllocationSlot.seq).limit(1))
     if slot is None:
@@ -147,9 +151,10 @@ def _next_allocation(tx: Tx, study: Study, label: str, day0: date | None) -> tup
     return subject, slot, day0
 
 
-def _allocate_to(tx: Tx, study: Study, subject: Subject, slot: AllocationSlot, day0: date) -> Allocation:
+def _allocate_to(tx: Tx, study: Study, subject: Subject, slot: AllocationSlot, day0: date,
+                 records: SubjectRecords | None = None) -> Allocation:
     slot.subject_pk, slot.used_at = subject.id, tx.now_text()
-    return _enrol(tx, study, subject, slot.arm, slot.rand_no, day0, f"allocation list entry {slot.seq}")
+    return _enrol(tx, study, subject, slot.arm, slot.rand_no, day0, f"allocation list entry {slot.seq}", records)
 
 
 def allocate_manually(session: SiteSession, subject_label: str, arm: str, rand_no: str, reason: str,
@@ -180,12 +185,12 @@ def _use_list_entry(tx: Tx, subject: Subject, arm: str, rand_no: str) -> None:
     slot.subject_pk, slot.used_at = subject.id, tx.now_text()
 
 
-def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
-    subject = find_subject(tx.db, label)
-    _guard_subject(tx, subject)
+def _allocatable(tx: Tx, study: Study, label: str, records: SubjectRecords | None = None) -> Subject:
+    subject = records.subject(label) if records is not None else find_subject(tx.db, label)
+    _guard_subject(tx, subject, records)
     if subject.status != SubjectStatus.SCREENING:
         raise WrongState("subject-not-in-screening", label=subject.label, status=subject.status.replace("_", " "))
-    verdict = _eligibility(study, tx.db, subject, tx.clock.now().date())
+    verdict = _eligibility(study, tx.db, subject, tx.clock.now().date(), records)
     if verdict.eligible is not True:
         open_or_failed = verdict.reasons or verdict.open
         raise WrongState("subject-not-eligible", label=subject.label,
@@ -194,7 +199,7 @@ def _allocatable(tx: Tx, study: Study, label: str) -> Subject:
 
 
 def _enrol(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0: date | None,
-           how: str) -> Allocation:
+           how: str, records: SubjectRecords | None = None) -> Allocation:
     day0 = day0 or tx.clock.now().date()
     _not_future(day0, tx)
     site = tx.site
@@ -208,11 +213,12 @@ def _enrol(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0:
         tx.db.add(VisitRow(subject_pk=subject.id, visit_code=visit.code, target_date=target.isoformat(),
                            earliest=earliest.isoformat(), latest=latest.isoformat(), cancelled=False))
     tx.db.flush()
-    _fill_allocation_form(tx, study, subject, arm, rand_no, day0)
+    _fill_allocation_form(tx, study, subject, arm, rand_no, day0, records)
     return Allocation(subject.subject_id, arm, rand_no, day0)
 
 
-def _fill_allocation_form(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0: date) -> None:
+def _fill_allocation_form(tx: Tx, study: Study, subject: Subject, arm: str, rand_no: str, day0: date,
+                          records: SubjectRecords | None = None) -> None:
     """The allocation form (date, arm, number) is filled by the allocation itself, never by hand."""
     if study.allocation_form is None:
         return
@@ -229,7 +235,7 @@ def _fill_allocation_form(tx: Tx, study: Study, subject: Subject, arm: str, rand
     visit = (study.visits_of_form(form.code) or ("",))[0]
     # Allocation happens once, on the list's word: its warnings are recorded as confirmed, not asked.
     store_form(tx, study, subject, FormRef(subject.label, visit, form.code), values, complete=True,
-               confirm_all=True, today=day0)
+               confirm_all=True, today=day0, records=records)
 
 
 def end_participation(session: SiteSession, subject_label: str, status: SubjectStatus, on: date, reason: str) -> None:
@@ -254,10 +260,10 @@ def end_participation(session: SiteSession, subject_label: str, status: SubjectS
                                 reason=f"participation ended: {status}"))
 
 
-def _guard_subject(tx: Tx, subject: Subject) -> None:
+def _guard_subject(tx: Tx, subject: Subject, records: SubjectRecords | None = None) -> None:
     """A change of the subject itself (allocation, end of participation): refused while the site is frozen or
     locked, or the subject is locked."""
-    monitoring.guard_change(tx, subject, FormRef(subject.label, "", "", "", 0))
+    monitoring.guard_change(tx, subject, FormRef(subject.label, "", "", "", 0), records)
 
 
 def _not_future(day: date, tx: Tx) -> None:

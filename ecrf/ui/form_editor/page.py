@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import audit_trail, monitoring_view, sdv
+from ecrf.services import audit_trail, sdv
 from ecrf.services.editing import FormState, open_form
+from ecrf.services.form_monitoring import form_monitoring
 from ecrf.services.forms import SaveResult
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
@@ -361,11 +362,11 @@ class FormEditorPage(Page):
             self.monitoring_line.hide()
             return
         try:
-            form_sdv = sdv.form_sdv(self.session, self.ref)
-            here = monitoring_view.form_state(self.session, self.ref)
+            found = form_monitoring(self.session, self.ref)
         except Exception as exc:  # noqa: BLE001 - the form stays usable; the line says why it is missing
             self.monitoring_line.setText(dialogs.error_text(exc))
             return
+        form_sdv, here = found.sdv, found.state
         for code in self.rows:
             item_state = form_sdv.items.get(code, SdvState.NOT_REQUIRED)
             marker = self.sdv_markers.get(code)

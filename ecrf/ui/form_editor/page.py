@@ -31,6 +31,7 @@ from ecrf.study.validate import FormCheck
 from ecrf.study.values import Missing
 from ecrf.trail.esign import Place
 from ecrf.ui import dialogs
+from ecrf.ui.audit_names import role_name
 from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.form_editor import saving
 from ecrf.ui.form_editor.fields import DerivedField
@@ -465,7 +466,8 @@ class FormEditorPage(Page):
         except Exception as exc:  # noqa: BLE001
             dialogs.show_error(self, self.tr("History"), dialogs.error_text(exc))
             return
-        dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self)
+        dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self,
+                               lambda role: role_name(self.session, role))
         self.history_dialog = dialog  # kept for tests and so that it is not collected while shown
         dialog.open()
 

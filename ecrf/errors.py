@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 LANGUAGES = ("en", "zh")
 CODE_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -58,11 +58,9 @@ def form_states(session: SiteSession, subject_label: str) -> SubjectMonitoring:
 
 
 def form_state(session: SiteSession, ref: FormRef) -> MonitoringState | None:
-    """One form instance as `form_states` gives it, read for that form alone (the form editor's monitoring
-    line opens with every form: the subject's other forms are not read); None when it was never saved or
-    was removed."""
+    """One form instance as `form_states` gives it, read for that form alone (the subject's other forms are
+    not read); None when it was never saved or was removed."""
     study = session.study
-    key: FormKey = (ref.visit, ref.form, ref.timepoint, ref.repeat)
     with session.read(Do.READ_DATA) as db:
         subject = find_subject(db, ref.subject)
         fi = FormInstance
@@ -75,12 +73,17 @@ def form_state(session: SiteSession, ref: FormRef) -> MonitoringState | None:
         values = _values_of(db, study, {form_pk: ref.form}).get(form_pk, {}) \
             if sdv.needs_values(study, ref.visit, ref.form) else None
         required = sdv.required_items(study, ref.visit, ref.form, values)
-        place = Place(*key)
-        return MonitoringState(
-            sdv.form_summary(required, _marks_of(db, form_pk)) if required else sdv.NOT_REQUIRED,
-            _pending_at(db, subject.id, key), _signature_over(place, _signatures(db, subject.id)[subject.id]),
-            any(lock.contains(place) for lock in _locks(db, subject.id)[subject.id]),
-            status == FormStatus.COMPLETE)
+        summary = sdv.form_summary(required, _marks_of(db, form_pk)) if required else sdv.NOT_REQUIRED
+        return instance_state(db, subject.id, ref, summary, status == FormStatus.COMPLETE)
+
+
+def instance_state(db: Session, subject_pk: int, ref: FormRef, summary: SdvSummary, complete: bool) -> MonitoringState:
+    """A saved form instance's state, given its SDV summary: its pending queries, signature and lock."""
+    key: FormKey = (ref.visit, ref.form, ref.timepoint, ref.repeat)
+    place = Place(*key)
+    return MonitoringState(summary, _pending_at(db, subject_pk, key),
+                           _signature_over(place, _signatures(db, subject_pk)[subject_pk]),
+                           any(lock.contains(place) for lock in _locks(db, subject_pk)[subject_pk]), complete)
 
 
 def _marks_of(db: Session, form_pk: int) -> dict[str, str]:

@@ -125,13 +125,13 @@ def form_sdv(session: SiteSession, ref: FormRef) -> FormSdv:
         if instance is None or instance.deleted:
             return FormSdv(False, {item.code: SdvState.NOT_REQUIRED for item in form.items}, NOT_REQUIRED)
         required = required_items(session.study, ref.visit, ref.form, typed_values(form, instance.values))
-        marks = _marks(db, instance)
+        marks = marks_of(db, instance)
         states = item_states(required, marks)
         items = {item.code: states.get(item.code, SdvState.NOT_REQUIRED) for item in form.items}
         return FormSdv(instance.status == FormStatus.COMPLETE, items, form_summary(required, marks))
 
 
-def _marks(db: Any, instance: FormInstance) -> dict[str, str]:
+def marks_of(db: Any, instance: FormInstance) -> dict[str, str]:
     return {mark.item_code: mark.state for mark in db.scalars(select(SdvMark).where(SdvMark.form_pk == instance.id))}
 
 

@@ -6,9 +6,11 @@ The names below are imported on first use (PEP 562): every start loads the defin
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
 if TYPE_CHECKING:
+    from typing import Any
+
     from ecrf.study.eligibility import Eligibility, Reason
     from ecrf.study.findings import F, Finding, Severity
     from ecrf.study.loader import check_definition, load_study

@@ -4,13 +4,16 @@ left out and reported, so `ecrf check-forms` lists every problem at once."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from ecrf.study.charts import NO_CHARTS, ChartDef, ChartSet, InfusionDef
 from ecrf.study.model import NUMERIC_TYPES, Item, ItemType, Study
 from ecrf.study.problems import P
 from ecrf.study.reader import Reader, did_you_mean, shape_name
 from ecrf.study.yamlsource import LineMap
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 FILE_KEYS = ("study", "charts", "infusions")
 CHART_KEYS = ("form", "item", "label", "unit", "axis")

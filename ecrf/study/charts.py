@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
 if TYPE_CHECKING:  # model.py imports this module for Study.charts
     from ecrf.study.model import Text
 
@@ -42,7 +42,7 @@ class InfusionDef:
     label: Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChartSet:
     """Every chart of the study and the infusion chart, if there is one."""
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ecrf.study.expr import Expression
 from ecrf.study.model import (
@@ -20,6 +19,10 @@ from ecrf.study.model import (
 from ecrf.study.problems import P
 from ecrf.study.reader import CODE_RE, CODE_RULE, Reader, did_you_mean, shape_name
 from ecrf.study.yamlsource import LineMap
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 COMMON_ITEM_KEYS = frozenset({"code", "cdash", "sdtm", "testcd", "type", "label", "help", "required",
                               "missing", "show_if", "criterion"})
@@ -45,7 +48,7 @@ YES_NO = Codelist("NY", "text", (CodeItem("Y", Text.of(en="Yes", zh="是")),
                                  CodeItem("N", Text.of(en="No", zh="否"))), Source("(built in)", 0))
 
 
-@dataclass
+@dataclass(eq=False)
 class PendingExpr:
     """An expression to bind once every form and visit is known."""
 
@@ -57,7 +60,7 @@ class PendingExpr:
     want: str  # the static type it must have: bool, number, text, date
 
 
-@dataclass
+@dataclass(eq=False)
 class FormDraft:
     """A form as read from its file, with the expressions and check lines the study-wide checks still need."""
 

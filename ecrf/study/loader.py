@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from ecrf.study.chart_reader import read_charts
 from ecrf.study.charts import CHARTS_FILE, NO_CHARTS, ChartSet
@@ -34,6 +33,10 @@ from ecrf.study.yamlsource import (
     YamlSyntaxError,
     parse_yaml,
 )
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 STUDY_FILE = "study.yaml"
 CODELIST_FILE = "codelists.yaml"

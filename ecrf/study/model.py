@@ -1,4 +1,8 @@
-"""Typed, immutable objects of a study definition (what `forms/` turns into)."""
+"""Typed, immutable objects of a study definition (what `forms/` turns into).
+
+Small values (texts, ranges, code items) compare by value. The objects that make up the definition itself (items,
+forms, visits, ...) are `eq=False`: each exists once per loaded study, so identity is their equality; comparing
+whole trees field by field is never wanted, and every generated method is compiled at each start."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -8,11 +12,13 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
 from ecrf.study.charts import NO_CHARTS, ChartSet
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
 if TYPE_CHECKING:
+    from typing import Any
+
     from ecrf.study.expr import Expression
     from ecrf.study.monitoring import MonitoringPlan
 
@@ -79,7 +85,7 @@ class CodeItem:
     label: Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Codelist:
     """A named list of coded answers."""
 
@@ -121,7 +127,7 @@ def format_bound(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Criterion:
     """An inclusion or exclusion criterion that a yes/no item answers."""
 
@@ -135,7 +141,7 @@ class Criterion:
         return "Y" if self.kind == "inclusion" else "N"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Item:
     """One question of a form: its type, labels, limits and the rules that apply to it."""
 
@@ -172,7 +178,7 @@ class Item:
         return self.type is ItemType.CALCULATED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Check:
     """An edit check of a form: an expression that must hold, and what to say when it does not."""
 
@@ -185,7 +191,7 @@ class Check:
     when: Expression | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Form:
     """One form of the definition with its items and checks."""
 
@@ -239,7 +245,7 @@ class Form:
         return tuple(order)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Arm:
     """A treatment arm."""
 
@@ -250,7 +256,7 @@ class Arm:
     description: Text | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class VisitForm:
     """A form asked for at a visit, possibly for some arms only, possibly at several timepoints."""
 
@@ -263,7 +269,7 @@ class VisitForm:
         return not self.arms or arm is None or arm in self.arms
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Visit:
     """A visit of the schedule: its day, window and forms."""
 
@@ -280,7 +286,7 @@ class Visit:
         return tuple(vf for vf in self.forms if vf.applies_to(arm))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StudyInfo:
     """The study's identity: OID, version, titles, phase and languages."""
 

@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
 
 from ecrf.errors import EcrfError
 from ecrf.study.expr import Env, Expression
 from ecrf.study.model import Form, Text
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 MONITORING_FILE = "monitoring.yaml"
 ALL = "all"
@@ -69,7 +72,7 @@ class SdvRule:
 NO_SDV = SdvRule()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SdvPlan:
     """Which items need source data verification: the default rule, then per form and per visit form."""
 
@@ -111,7 +114,7 @@ DEFAULT_MEANING = Text((("en", "I have reviewed the data signed here and confirm
                         ("zh", "本人已审阅此处签署的数据，确认其准确、完整。")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MonitoringPlan:
     """The study's monitoring rules (monitoring.yaml), with defaults for what it leaves out."""
 

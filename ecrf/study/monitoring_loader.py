@@ -4,7 +4,6 @@ left out and reported, so `ecrf check-forms` lists every problem at once."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from ecrf.study.form_loader import PendingExpr
 from ecrf.study.model import Study
@@ -24,6 +23,10 @@ from ecrf.study.monitoring import (
 from ecrf.study.problems import P
 from ecrf.study.reader import Reader, did_you_mean
 from ecrf.study.yamlsource import LineMap
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 PLAN_KEYS = ("sdv", "auto_queries", "signature", "lock")
 SDV_KEYS = ("default", "forms", "visits")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from datetime import date
-from typing import Any
 
 from ecrf.study.expr import Expression, ExprSyntaxError
 from ecrf.study.model import Range, Text
 from ecrf.study.problems import P, Problems
 from ecrf.study.yamlsource import LineList, LineMap
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 CODE_RULE = "upper-case letters, digits and _, starting with a letter, at most 32 characters"

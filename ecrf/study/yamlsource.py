@@ -6,9 +6,11 @@ collapses) are reported instead of lost.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # the C parser is ~10x faster; fall back to pure Python where libyaml is absent
     _BaseLoader: type = yaml.CSafeLoader
@@ -168,7 +170,7 @@ class _NotATree(Exception):
     alias check allows: the constructor's own way, after that check."""
 
 
-_MAP_TAG, _SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MAP_TAG, _SEQ_TAG, _STR_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
 
 
 class _TreeBuilder:
@@ -188,6 +190,8 @@ class _TreeBuilder:
             raise _NotATree
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG:  # most values: what construct_yaml_str gives, without its three calls
+                return node.value
             scalar = self.loader.yaml_constructors.get(node.tag)
             if scalar is None:
                 raise _NotATree  # an explicit tag: the constructor says what it makes of it

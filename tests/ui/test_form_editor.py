@@ -113,7 +113,8 @@ def test_changing_completed_data_asks_a_reason_shown_in_the_history(qtbot, sessi
     last = model.rowCount() - 1
     cells = [model.index(last, c).data() for c in range(model.columnCount())]
     assert cells[3:] == ["N", "Y", "transcription error corrected from the nursing notes"]
-    assert "nurse" in cells[1]
+    role = session.study.roles["nurse"].get("en")
+    assert cells[1] == f"nurse ({role})" and role != "nurse", "the role's name, not its code"
 
 
 def test_a_new_adverse_event_through_the_editor(qtbot, session, dialogs) -> None:  # type: ignore[no-untyped-def]

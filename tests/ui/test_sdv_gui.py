@@ -29,7 +29,8 @@ def test_monitor_verifies_a_form_and_the_matrix_shows_it(qtbot, sites, dialogs):
         assert page.sdv_markers["RFICDAT"].isVisible() and "SEX" not in page.sdv_markers
         qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
         assert dialogs.errors == []
-        assert page.sdv_markers["ICVER"].box.isChecked()
+        box = page.sdv_markers["ICVER"].box
+        assert box is not None and box.isChecked()
         assert "2 of 2 verified" in page.monitoring_line.text()
         assert not page.verify_button.isEnabled()
         dialogs.reasons.append("checked against the wrong consent form")

@@ -10,13 +10,16 @@ definition at every start, and a command such as `check-forms` evaluates none of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from ecrf.errors import Bug
 from ecrf.study.expr import ast
 from ecrf.study.expr.analyze import Analysis, Analyzer, Issue, ItemKey, Namespace
 from ecrf.study.expr.env import Env, Fn
 from ecrf.study.expr.parser import ExprSyntaxError, parse
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Env", "ExprSyntaxError", "Expression", "Issue", "ItemKey", "Namespace"]
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)

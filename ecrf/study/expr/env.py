@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: the study loads at every start
 if TYPE_CHECKING:
+    from typing import Any
+
     from ecrf.study.expr.analyze import ItemKey
 
-Lookup = Callable[["ItemKey"], Any]
+Lookup = Callable[["ItemKey"], "Any"]
 
 
 class Env:
@@ -29,4 +31,4 @@ class Env:
         self.eligible = eligible
 
 
-Fn = Callable[[Env], Any]
+Fn = Callable[[Env], "Any"]

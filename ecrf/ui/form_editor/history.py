@@ -1,6 +1,8 @@
 """The history of one item, from the audit trail: when, who, old → new value, reason."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -25,7 +27,8 @@ def shown(value: str | None, missing: str | None) -> str:
     return missing or (value if value is not None else "")
 
 
-def history_model(events: list[EventView]) -> QStandardItemModel:
+def history_model(events: list[EventView], role_of: Callable[[str], str] = str) -> QStandardItemModel:
+    """One row per event; `role_of` names a role code in the user's language ("Research nurse")."""
     model = QStandardItemModel(0, 6)
     model.setHorizontalHeaderLabels([
         translate("ItemHistory", "When"), translate("ItemHistory", "User"), translate("ItemHistory", "What"),
@@ -38,7 +41,7 @@ def history_model(events: list[EventView]) -> QStandardItemModel:
         old, new = shown(e.old_value, e.old_missing), shown(e.new_value, e.new_missing)
         if e.action == "warning_confirmed":  # its reason is the warning's text, its new value the key
             old, new = "", ""
-        row = [shown_time(e.at_utc), f"{e.username} ({e.role})", what, old, new, e.reason or ""]
+        row = [shown_time(e.at_utc), f"{e.username} ({role_of(e.role)})", what, old, new, e.reason or ""]
         items = [QStandardItem(text) for text in row]
         for item in items:
             item.setEditable(False)
@@ -48,7 +51,8 @@ def history_model(events: list[EventView]) -> QStandardItemModel:
 
 
 class HistoryDialog(QDialog):
-    def __init__(self, title: str, events: list[EventView], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, events: list[EventView], parent: QWidget | None = None,
+                 role_of: Callable[[str], str] = str) -> None:
         super().__init__(parent)
         self.setObjectName("item_history")
         self.setWindowTitle(self.tr("History – {0}").format(title))
@@ -57,7 +61,7 @@ class HistoryDialog(QDialog):
         if not events:
             layout.addWidget(QLabel(self.tr("No change of this item has been recorded yet.")))
         self.table = QTableView()
-        self.table.setModel(history_model(events))
+        self.table.setModel(history_model(events, role_of))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()

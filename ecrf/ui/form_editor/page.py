@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrf.services import audit_trail, monitoring_view, sdv
+from ecrf.services import audit_trail, sdv
 from ecrf.services.editing import FormState, open_form
+from ecrf.services.form_monitoring import form_monitoring
 from ecrf.services.forms import SaveResult
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
@@ -30,6 +31,7 @@ from ecrf.study.validate import FormCheck
 from ecrf.study.values import Missing
 from ecrf.trail.esign import Place
 from ecrf.ui import dialogs
+from ecrf.ui.audit_names import role_name
 from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.form_editor import saving
 from ecrf.ui.form_editor.fields import DerivedField
@@ -361,11 +363,11 @@ class FormEditorPage(Page):
             self.monitoring_line.hide()
             return
         try:
-            form_sdv = sdv.form_sdv(self.session, self.ref)
-            here = monitoring_view.form_state(self.session, self.ref)
+            found = form_monitoring(self.session, self.ref)
         except Exception as exc:  # noqa: BLE001 - the form stays usable; the line says why it is missing
             self.monitoring_line.setText(dialogs.error_text(exc))
             return
+        form_sdv, here = found.sdv, found.state
         for code in self.rows:
             item_state = form_sdv.items.get(code, SdvState.NOT_REQUIRED)
             marker = self.sdv_markers.get(code)
@@ -464,7 +466,8 @@ class FormEditorPage(Page):
         except Exception as exc:  # noqa: BLE001
             dialogs.show_error(self, self.tr("History"), dialogs.error_text(exc))
             return
-        dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self)
+        dialog = HistoryDialog(self.rows[code].item.label.get(self.lang), events, self,
+                               lambda role: role_name(self.session, role))
         self.history_dialog = dialog  # kept for tests and so that it is not collected while shown
         dialog.open()
 

@@ -25,13 +25,14 @@ class SdvMarker(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
         layout.setSpacing(4)
-        self.box = QCheckBox(self.tr("Verified"))
-        self.box.setObjectName(f"sdv_tick_{code}")
-        self.box.setVisible(can_verify)
-        self.box.clicked.connect(lambda ticked: self.toggled.emit(self.code, ticked))
+        self.box: QCheckBox | None = None  # the monitor's tick; nobody else gets one
+        if can_verify:
+            self.box = QCheckBox(self.tr("Verified"))
+            self.box.setObjectName(f"sdv_tick_{code}")
+            self.box.clicked.connect(lambda ticked: self.toggled.emit(self.code, ticked))
+            layout.addWidget(self.box)
         self.label = QLabel()
         self.label.setObjectName(f"sdv_state_{code}")
-        layout.addWidget(self.box)
         layout.addWidget(self.label)
         self.state = SdvState.NOT_REQUIRED
 
@@ -39,10 +40,11 @@ class SdvMarker(QWidget):
         """The tick is offered only on a completed form; "changed since verified" shows with the tick too."""
         self.state = state
         self.setVisible(state is not SdvState.NOT_REQUIRED)
-        self.box.blockSignals(True)
-        self.box.setChecked(state is SdvState.VERIFIED)
-        self.box.setEnabled(complete)
-        self.box.blockSignals(False)
+        if self.box is not None:
+            self.box.blockSignals(True)
+            self.box.setChecked(state is SdvState.VERIFIED)
+            self.box.setEnabled(complete)
+            self.box.blockSignals(False)
         symbol = item_symbol(state)
         self.label.setText(f"{symbol} {item_text(state)}".strip())
         paint_text(self.label, STATE_COLOUR.get(state, "#5f6b73"))

@@ -49,6 +49,13 @@ class QueryPanel(QFrame):
         self.dialog: QDialog | None = None  # the open dialog, kept for tests and from the garbage collector
         self.setObjectName("query_panel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setVisible(False)
+        self.may_raise = may(session.actor.role, Do.RAISE_QUERY)
+        self._built = False  # most forms have no query and most users cannot raise one: then nothing is shown
+
+    def _build(self) -> None:
+        """The title, the raise button and the lines, made when first shown (see _fill)."""
+        self._built = True
         self.setStyleSheet("#query_panel { background: #fff8e1; }")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 4, 6, 4)
@@ -59,7 +66,7 @@ class QueryPanel(QFrame):
         self.raise_form = QPushButton(self.tr("Raise query on this form…"))
         self.raise_form.setObjectName("raise_form_query")
         self.raise_form.clicked.connect(lambda: self.raise_on(None))
-        self.raise_form.setVisible(may(session.actor.role, Do.RAISE_QUERY))
+        self.raise_form.setVisible(self.may_raise)
         head.addWidget(self.raise_form)
         outer.addLayout(head)
         lines = QWidget()
@@ -81,10 +88,19 @@ class QueryPanel(QFrame):
             self.threads = queries.queries_at(self.session, ref) if ref.visit or ref.repeat else []
         except Exception as exc:  # noqa: BLE001 - the form still shows; the panel says why it is empty
             self.threads = []
+            if not self._built:
+                self._build()
+            self._fill()
             self.title.setText(dialogs.error_text(exc))
+            self.setVisible(True)
+            return
         self._fill()
 
     def _fill(self) -> None:
+        if not self._built:
+            if not self.threads and not self.may_raise:
+                return
+            self._build()
         while (taken := self.grid.takeAt(0)) is not None:
             widget = taken.widget()
             if widget is not None:
@@ -106,7 +122,7 @@ class QueryPanel(QFrame):
             self.grid.addWidget(label, n, 1)
             self.grid.addWidget(button, n, 2)
         self.lines_area.setVisible(bool(self.threads))  # no empty box taking the form's room
-        self.setVisible(bool(self.threads) or may(self.session.actor.role, Do.RAISE_QUERY))
+        self.setVisible(bool(self.threads) or self.may_raise)
 
     def markers(self) -> dict[str, tuple[str, str]]:
         """Item code -> (symbol, tooltip) for the items that carry a query."""

@@ -40,7 +40,7 @@ def save_all(session: SiteSession, saves: Sequence[FormSave], *, today: date) ->
     staff are shown, as `save` confirms them); a refusal adjusts that form (as `save` does) and the batch is
     saved again; a form still refused after five tries is left out, with a warning in the log."""
     pending, tries = [replace(s, confirm_warnings=True) for s in saves], [0] * len(saves)
-    while pending:  # (nothing to save: no transaction)
+    while pending:  # an empty batch opens no transaction
         try:
             save_forms(session, pending, today=today)
             return

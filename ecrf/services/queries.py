@@ -214,7 +214,7 @@ def query_inbox(session: SiteSession, state: QueryState | None = None, subject: 
     """The site's queries, newest first, filtered by state, subject (id or screening number), form and age
     (`older_than_days`: raised at least that many days ago). One statement with its joins whatever the count."""
     today = _today(session)
-    stmt = _views_select()
+    stmt = _VIEWS
     if state is not None:
         stmt = stmt.where(QueryRow.state == state)
     if subject:
@@ -232,7 +232,7 @@ def queries_at(session: SiteSession, ref: FormRef) -> list[QueryThread]:
     today = _today(session)
     with session.read() as db:
         subject = find_subject(db, ref.subject)
-        stmt = _views_select().where(
+        stmt = _VIEWS.where(
             QueryRow.subject_pk == subject.id, QueryRow.visit_code == ref.visit, QueryRow.form_code == ref.form,
             QueryRow.timepoint == ref.timepoint, QueryRow.repeat == ref.repeat).order_by(QueryRow.id)
         views = _views(db, stmt, today)
@@ -243,7 +243,7 @@ def query_thread(session: SiteSession, query_id: int) -> QueryThread:
     today = _today(session)
     with session.read() as db:
         _query(db, query_id)
-        [view] = _views(db, _views_select().where(QueryRow.id == query_id), today)
+        [view] = _views(db, _VIEWS.where(QueryRow.id == query_id), today)
         return QueryThread(view, _messages(db, query_id))
 
 
@@ -257,6 +257,9 @@ def _views_select() -> Select[Any]:  # the inbox's columns, in the order _Views 
                    QueryRow.updated_at, QueryMessage.kind, QueryMessage.author, QueryMessage.text)
             .join(Subject, Subject.id == QueryRow.subject_pk)
             .join(QueryMessage, QueryMessage.id == last_id))  # type: ignore[return-value]
+
+
+_VIEWS = _views_select()  # built once: the form editor reads a form's queries at every open
 
 
 class _Views:

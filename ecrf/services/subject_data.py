@@ -32,14 +32,20 @@ class FormRef:
         return f"{self.subject} {where}{'/' + self.timepoint if self.timepoint else ''}"
 
 
+# Built once with a parameter, as _INSTANCE_AT below: every service call finds its subject, and building the
+# statement cost more than running it.
+_SUBJECT_LABELLED = select(Subject).where((Subject.subject_id == bindparam("label"))
+                                          | (Subject.screening_no == bindparam("label")))
+
+
 def find_subject(db: Session, label: str) -> Subject:
-    subject = db.scalar(select(Subject).where((Subject.subject_id == label) | (Subject.screening_no == label)))
+    subject = db.scalar(_SUBJECT_LABELLED, {"label": label})
     if subject is None:
         raise NotFound("subject-not-found", label=label)
     return subject
 
 
-# Built once with parameters: every save looks its form up, and building the expression cost more than running it.
+# Built once with parameters too: every save looks its form up.
 _INSTANCE_AT = select(FormInstance).options(selectinload(FormInstance.values)).where(
     FormInstance.subject_pk == bindparam("subject_pk"), FormInstance.visit_code == bindparam("visit"),
     FormInstance.form_code == bindparam("form"), FormInstance.timepoint == bindparam("timepoint"),

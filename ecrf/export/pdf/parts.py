@@ -1,8 +1,9 @@
 """The bundle parts that write the PDFs: a signed casebook per subject and the signed annotated blank CRF.
 
-Each casebook is laid out, signed and written as soon as its subject arrives, so no more than one
-subject's document is ever in memory, whatever the size of the site. The blank CRF depends on the
-study definition only and is written once, when the export finishes.
+Each casebook is laid out (in a worker process when the site is big enough: `casebook_pool`) as soon as its
+subject arrives, then signed and written by this process, so no more than a few subjects' documents are ever
+in memory, whatever the size of the site. The blank CRF depends on the study definition only and is written
+once, when the export finishes.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ecrf.errors import Bug
 from ecrf.export.bundle import layout
 from ecrf.export.pdf.blank_crf import blank_crf_pdf
 from ecrf.export.pdf.casebook import casebook_pdf
+from ecrf.export.pdf.casebook_pool import CasebookPool
 from ecrf.export.pdf.sign import sign_pdf
 from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
 
@@ -17,30 +19,44 @@ from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
 class CasebookPart:
     """Writes `pdf/casebooks/<subject>.pdf` for each subject, signed with the site's key."""
 
-    def __init__(self, *, sign: bool = True) -> None:
+    def __init__(self, *, sign: bool = True, pooled: bool = True) -> None:
         self._ctx: ExportContext | None = None
         self._sign = sign  # the benchmark times the layout alone too
+        self._pooled = pooled
+        self.pool: CasebookPool | None = None
 
     def begin(self, ctx: ExportContext) -> None:
         self._ctx = ctx
         (ctx.staging / layout.casebook_pdf("_")).parent.mkdir(parents=True, exist_ok=True)
+        self.pool = CasebookPool.start(ctx) if self._pooled else None
 
     def add_subject(self, subject: SubjectRecord) -> None:
         ctx = _started(self._ctx, self)
-        pdf = casebook_pdf(ctx, subject)
-        if self._sign:
-            pdf = sign_pdf(pdf, ctx.identity, reason=f"Casebook of subject {subject.label}, export {ctx.export_seq}",
-                           location=_location(ctx))
-        (ctx.staging / layout.casebook_pdf(subject.label)).write_bytes(pdf)
+        if self.pool is None:
+            self._write(ctx, subject, casebook_pdf(ctx, subject))
+            return
+        for done, pdf in self.pool.lay_out(subject):
+            self._write(ctx, done, pdf)
 
     def add_audit_event(self, event: AuditRecord) -> None:
         """Nothing to do: each subject record carries its own events."""
 
     def finish(self) -> None:
-        _started(self._ctx, self)
+        ctx = _started(self._ctx, self)
+        if self.pool is not None:
+            for done, pdf in self.pool.drain():
+                self._write(ctx, done, pdf)
 
     def close(self) -> None:
         self._ctx = None
+        if self.pool is not None:
+            self.pool.close()
+
+    def _write(self, ctx: ExportContext, subject: SubjectRecord, pdf: bytes) -> None:
+        if self._sign:
+            pdf = sign_pdf(pdf, ctx.identity, reason=f"Casebook of subject {subject.label}, export {ctx.export_seq}",
+                           location=_location(ctx))
+        (ctx.staging / layout.casebook_pdf(subject.label)).write_bytes(pdf)
 
 
 class BlankCrfPart:

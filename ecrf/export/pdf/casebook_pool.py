@@ -1,0 +1,200 @@
+"""Casebooks laid out in worker processes while the export reads on, so the layout (most of an export's time)
+is off the critical path.
+
+The workers are started with *spawn* on every OS: the GUI exports from a worker thread, where fork is unsafe,
+and spawn is what Windows and macOS do anyway. They start at `begin` and warm up while the main process reads
+the first subject: import reportlab, register the fonts, load the study from the same forms folder and check
+that its fingerprint is the one the export runs under. A worker gets a subject record and returns the
+UNSIGNED PDF: the main process signs and writes it, so the site's private key never leaves it.
+
+At most `window` subjects are in flight; when the workers are behind, the main process lays out the next
+casebook itself (and at the end takes back the newest one not yet started), so memory stays bounded and
+neither side waits for the other. When the pool cannot start or a worker dies, the export goes on in-process:
+a pool is a speed-up, never a reason for an export to fail. The bytes are the same either way.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecrf.export.pdf.casebook import casebook_pdf
+from ecrf.export.pdf.fonts import register_fonts
+from ecrf.export.records import ExportContext, SiteFacts, SubjectRecord
+from ecrf.study.model import Study
+
+log = logging.getLogger("ecrf.export")
+WORKERS_ENV = "ECRF_EXPORT_WORKERS"  # 0: lay out in-process; n: at most n workers (default: by CPU count)
+MAX_WORKERS = 2
+MIN_SUBJECTS = 8  # below this, starting a worker (~0.5 s of CPU) costs more than it saves
+_frozen_ready = False
+
+
+def enable_frozen_workers() -> None:
+    """Call first thing in a frozen app's entry point: a spawned worker starts as the app's own executable
+    and must run the worker, not the app. Without this call a frozen app lays out casebooks in-process."""
+    global _frozen_ready
+    multiprocessing.freeze_support()
+    _frozen_ready = True
+
+
+@dataclass(frozen=True)
+class CasebookFacts:
+    """What a casebook shows besides the subject (`casebook.CasebookSource`), rebuilt inside a worker."""
+
+    study: Study
+    site: SiteFacts
+    created_at: str
+    export_seq: int
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What a worker is started with (pickled): no key, no database, only what the layout needs."""
+
+    forms: Path
+    fingerprint: str
+    site: SiteFacts
+    created_at: str
+    export_seq: int
+
+
+_facts: CasebookFacts | None = None  # in a worker: set once by _start_worker
+
+
+def _start_worker(setup: _Setup) -> None:
+    from ecrf.study.loader import load_study
+
+    global _facts
+    register_fonts()
+    study = load_study(setup.forms)
+    if study.fingerprint != setup.fingerprint:
+        raise RuntimeError(f"the definition in {setup.forms} changed since the site was opened")
+    _facts = CasebookFacts(study, setup.site, setup.created_at, setup.export_seq)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _render(subject: SubjectRecord) -> bytes:
+    if _facts is None:
+        raise RuntimeError("casebook worker used before it was started")
+    return casebook_pdf(_facts, subject)
+
+
+def worker_count() -> int:
+    """Workers for this machine: one core stays with the main process, which reads, writes and signs."""
+    wanted = os.environ.get(WORKERS_ENV, "").strip()
+    if wanted.isdigit():
+        return min(int(wanted), MAX_WORKERS)
+    return min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
+
+
+def why_not_pooled(ctx: ExportContext) -> str | None:
+    """The reason casebooks are laid out in-process for this export, or None when a pool should be tried."""
+    if worker_count() < 1:
+        return f"one CPU, or {WORKERS_ENV}=0"
+    if ctx.subject_count < MIN_SUBJECTS:
+        return f"{ctx.subject_count} subjects"
+    if ctx.study.folder is None:
+        return "the study was not loaded from a folder"
+    if getattr(sys, "frozen", False) and not _frozen_ready:
+        return "the frozen app did not enable workers (multiprocessing.freeze_support)"
+    return None
+
+
+class CasebookPool:
+    """Worker processes laying out casebooks, and the subjects in flight (oldest first)."""
+
+    def __init__(self, ctx: ExportContext, executor: ProcessPoolExecutor, window: int) -> None:
+        self._ctx = ctx
+        self._executor: ProcessPoolExecutor | None = executor
+        self._window = window
+        self._flight: deque[tuple[SubjectRecord, Future[bytes]]] = deque()
+        self.laid_out_here = 0  # casebooks the main process laid out itself while the pool ran
+
+    @classmethod
+    def start(cls, ctx: ExportContext) -> CasebookPool | None:
+        """A started pool, or None (and a log line why) when casebooks are laid out in-process."""
+        reason = why_not_pooled(ctx)
+        if reason is None:
+            assert ctx.study.folder is not None  # checked by why_not_pooled
+            setup = _Setup(ctx.study.folder, ctx.study.fingerprint, ctx.site, ctx.created_at, ctx.export_seq)
+            workers = worker_count()
+            try:
+                executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=_start_worker, initargs=(setup,))
+                for _ in range(workers):
+                    executor.submit(_ready)  # starts the workers now, to warm up while the export reads
+                return cls(ctx, executor, window=2 * workers + 1)
+            except Exception as exc:  # noqa: BLE001 - e.g. a sandbox that forbids processes: go on without
+                reason = f"the worker processes could not start ({type(exc).__name__}: {exc})"
+        log.info("casebooks are laid out in-process: %s", reason)
+        return None
+
+    def lay_out(self, subject: SubjectRecord) -> Iterator[tuple[SubjectRecord, bytes]]:
+        """Hand `subject` to a worker, or lay it out here when the workers are behind (or gone); then every
+        casebook that is ready, oldest first, without waiting."""
+        if not self._submit(subject):
+            self.laid_out_here += 1
+            yield subject, casebook_pdf(self._ctx, subject)
+        yield from self._finished()
+
+    def drain(self) -> Iterator[tuple[SubjectRecord, bytes]]:
+        """Every casebook still in flight. The newest not yet started is taken back and laid out here while
+        the workers finish theirs, so the main process does not sit idle at the end."""
+        while self._flight:
+            yield from self._finished()
+            if not self._flight:
+                return
+            subject, future = self._flight[-1]
+            if len(self._flight) > 1 and future.cancel():
+                self._flight.pop()
+                self.laid_out_here += 1
+                yield subject, casebook_pdf(self._ctx, subject)
+            else:
+                wait([f for _, f in self._flight], return_when=FIRST_COMPLETED)
+
+    def close(self) -> None:
+        """Stop the workers (also after an error or a cancel): queued work is dropped, a casebook a worker is
+        laying out is finished and thrown away, and no process outlives the export."""
+        executor, self._executor = self._executor, None
+        self._flight.clear()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, subject: SubjectRecord) -> bool:
+        if self._executor is None or len(self._flight) >= self._window:
+            return False
+        try:
+            future = self._executor.submit(_render, subject)
+        except Exception as exc:  # noqa: BLE001 - a broken pool: the rest is laid out in-process
+            self._give_up(exc)
+            return False
+        self._flight.append((subject, future))
+        return True
+
+    def _finished(self) -> Iterator[tuple[SubjectRecord, bytes]]:
+        while self._flight and self._flight[0][1].done():
+            subject, future = self._flight.popleft()
+            try:
+                pdf = future.result()
+            except Exception as exc:  # noqa: BLE001 - laid out again here: a real error then raises here
+                self._give_up(exc)
+                self.laid_out_here += 1
+                pdf = casebook_pdf(self._ctx, subject)
+            yield subject, pdf
+
+    def _give_up(self, exc: BaseException) -> None:
+        """A worker failed (died, or its study differs): the rest of the export lays out in-process."""
+        if self._executor is not None:
+            log.warning("casebook workers stopped, laying out in-process: %s: %s", type(exc).__name__, exc)
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None

@@ -182,7 +182,8 @@ def _zip(staging: Path, target: Path) -> None:
     names = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
     names.sort(key=lambda name: (name not in (MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER), name))
     with open(target, "xb") as raw:
-        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        # Level 3: half the time of 6 for ~10 % more bytes of text (the PDFs, most of a bundle, are stored)
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
             for name in names:
                 compress = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
                 archive.write(staging / name, name, compress_type=compress)

@@ -18,30 +18,25 @@ import logging
 import multiprocessing
 import os
 import sys
+import types
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from ecrf.export.pdf.casebook import casebook_pdf
 from ecrf.export.pdf.fonts import register_fonts
+from ecrf.export.pdf.frozen import frozen_without_workers
 from ecrf.export.records import ExportContext, SiteFacts, SubjectRecord
 from ecrf.study.model import Study
 
 log = logging.getLogger("ecrf.export")
 WORKERS_ENV = "ECRF_EXPORT_WORKERS"  # 0: lay out in-process; n: at most n workers (default: by CPU count)
 MAX_WORKERS = 2
+WINDOW_PER_WORKER = 6  # subjects in flight: enough to cover a worker's start, few enough to keep memory flat
 MIN_SUBJECTS = 8  # below this, starting a worker (~0.5 s of CPU) costs more than it saves
-_frozen_ready = False
-
-
-def enable_frozen_workers() -> None:
-    """Call first thing in a frozen app's entry point: a spawned worker starts as the app's own executable
-    and must run the worker, not the app. Without this call a frozen app lays out casebooks in-process."""
-    global _frozen_ready
-    multiprocessing.freeze_support()
-    _frozen_ready = True
 
 
 @dataclass(frozen=True)
@@ -105,9 +100,26 @@ def why_not_pooled(ctx: ExportContext) -> str | None:
         return f"{ctx.subject_count} subjects"
     if ctx.study.folder is None:
         return "the study was not loaded from a folder"
-    if getattr(sys, "frozen", False) and not _frozen_ready:
+    if frozen_without_workers():
         return "the frozen app did not enable workers (multiprocessing.freeze_support)"
     return None
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Spawn re-imports the parent's main script in each worker; for the `ecrf` console script that is the
+    whole CLI (~0.5 s of imports a worker never uses). The workers only run functions of this module, so
+    they are started while `__main__` is a bare module. (A frozen app's workers start through
+    freeze_support instead, before any import of the app.)"""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(sys, "frozen", False):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class CasebookPool:
@@ -118,7 +130,8 @@ class CasebookPool:
         self._executor: ProcessPoolExecutor | None = executor
         self._window = window
         self._flight: deque[tuple[SubjectRecord, Future[bytes]]] = deque()
-        self.laid_out_here = 0  # casebooks the main process laid out itself while the pool ran
+        self.laid_out = 0  # casebooks handed out by `lay_out` and `drain`
+        self.laid_out_here = 0  # ... of which the main process laid out itself
 
     @classmethod
     def start(cls, ctx: ExportContext) -> CasebookPool | None:
@@ -131,9 +144,10 @@ class CasebookPool:
             try:
                 executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                                initializer=_start_worker, initargs=(setup,))
-                for _ in range(workers):
-                    executor.submit(_ready)  # starts the workers now, to warm up while the export reads
-                return cls(ctx, executor, window=2 * workers + 1)
+                with _main_module_hidden():
+                    for _ in range(workers):
+                        executor.submit(_ready)  # starts the workers now, to warm up while the export reads
+                return cls(ctx, executor, window=WINDOW_PER_WORKER * workers)
             except Exception as exc:  # noqa: BLE001 - e.g. a sandbox that forbids processes: go on without
                 reason = f"the worker processes could not start ({type(exc).__name__}: {exc})"
         log.info("casebooks are laid out in-process: %s", reason)
@@ -143,8 +157,7 @@ class CasebookPool:
         """Hand `subject` to a worker, or lay it out here when the workers are behind (or gone); then every
         casebook that is ready, oldest first, without waiting."""
         if not self._submit(subject):
-            self.laid_out_here += 1
-            yield subject, casebook_pdf(self._ctx, subject)
+            yield self._here(subject)
         yield from self._finished()
 
     def drain(self) -> Iterator[tuple[SubjectRecord, bytes]]:
@@ -153,14 +166,15 @@ class CasebookPool:
         while self._flight:
             yield from self._finished()
             if not self._flight:
-                return
+                break
             subject, future = self._flight[-1]
             if len(self._flight) > 1 and future.cancel():
                 self._flight.pop()
-                self.laid_out_here += 1
-                yield subject, casebook_pdf(self._ctx, subject)
+                yield self._here(subject)
             else:
                 wait([f for _, f in self._flight], return_when=FIRST_COMPLETED)
+        log.info("casebooks: %d of %d laid out by worker processes", self.laid_out - self.laid_out_here,
+                 self.laid_out)
 
     def close(self) -> None:
         """Stop the workers (also after an error or a cancel): queued work is dropped, a casebook a worker is
@@ -188,9 +202,16 @@ class CasebookPool:
                 pdf = future.result()
             except Exception as exc:  # noqa: BLE001 - laid out again here: a real error then raises here
                 self._give_up(exc)
-                self.laid_out_here += 1
-                pdf = casebook_pdf(self._ctx, subject)
+                yield self._here(subject)
+                continue
+            self.laid_out += 1
             yield subject, pdf
+
+    def _here(self, subject: SubjectRecord) -> tuple[SubjectRecord, bytes]:
+        pdf = casebook_pdf(self._ctx, subject)
+        self.laid_out += 1
+        self.laid_out_here += 1
+        return subject, pdf
 
     def _give_up(self, exc: BaseException) -> None:
         """A worker failed (died, or its study differs): the rest of the export lays out in-process."""

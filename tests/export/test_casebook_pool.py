@@ -16,7 +16,7 @@ import pytest
 
 from ecrf.export.bundle.writer import write_bundle
 from ecrf.export.errors import ExportCancelled
-from ecrf.export.pdf import casebook_pool
+from ecrf.export.pdf import casebook_pool, frozen
 from ecrf.export.pdf.casebook import casebook_pdf
 from ecrf.export.pdf.casebook_pool import CasebookPool, why_not_pooled
 from ecrf.export.pdf.parts import CasebookPart
@@ -42,9 +42,10 @@ def one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_worker_lays_out_the_same_bytes_as_the_main_process(export_context: ExportContext,
                                                               demo_records: DemoRecords):
     subjects = demo_records.subjects[:4]
-    pool = CasebookPool.start(export_context)
+    pool = CasebookPool.start(export_context.study, export_context.subject_count)
     assert pool is not None
     try:
+        pool.bind(export_context)
         assert all(pool._submit(s) for s in subjects)  # all handed to the worker (the window holds them)
         wait([future for _, future in pool._flight])  # else the main process takes back those not started yet
         pooled = dict(pool.drain())
@@ -96,14 +97,17 @@ def test_cancel_stops_the_workers_and_leaves_no_bundle(export_context: ExportCon
 
 
 def test_why_casebooks_stay_in_process(export_context: ExportContext, monkeypatch: pytest.MonkeyPatch):
+    study = export_context.study
     monkeypatch.setenv(casebook_pool.WORKERS_ENV, "1")
-    assert why_not_pooled(export_context) is None
-    assert why_not_pooled(replace(export_context, subject_count=3)) == "3 subjects"
-    assert why_not_pooled(replace(export_context, study=replace(export_context.study, folder=None))) is not None
+    assert why_not_pooled(study, 20) is None
+    assert why_not_pooled(study, 3) == "3 subjects"
+    assert why_not_pooled(replace(study, folder=None), 20) == "the study was not loaded from a folder"
     monkeypatch.setattr("sys.frozen", True, raising=False)
-    assert "freeze_support" in (why_not_pooled(export_context) or "")
+    assert "freeze_support" in (why_not_pooled(study, 20) or "")
+    monkeypatch.setattr(frozen, "_enabled", True)  # what the frozen app's entry point does first
+    assert why_not_pooled(study, 20) is None
     monkeypatch.setenv(casebook_pool.WORKERS_ENV, "0")
-    assert why_not_pooled(export_context) == f"one CPU, or {casebook_pool.WORKERS_ENV}=0"
+    assert why_not_pooled(study, 20) == f"one CPU, or {casebook_pool.WORKERS_ENV}=0"
 
 
 def test_a_pool_that_cannot_start_falls_back_in_process(export_context: ExportContext, demo_records: DemoRecords,
@@ -148,7 +152,8 @@ def test_a_dead_worker_s_casebooks_are_laid_out_in_process(export_context: Expor
                                                            demo_records: DemoRecords,
                                                            caplog: pytest.LogCaptureFixture):
     dead = _DeadWorkers()
-    pool = CasebookPool(export_context, dead, window=4)  # type: ignore[arg-type]
+    pool = CasebookPool(dead, window=4)  # type: ignore[arg-type]
+    pool.bind(export_context)
     subjects = demo_records.subjects[:2]
     with caplog.at_level(logging.WARNING, logger="ecrf.export"):
         done = [ready.label for s in subjects for ready, _ in pool.lay_out(s)]
@@ -159,7 +164,5 @@ def test_a_dead_worker_s_casebooks_are_laid_out_in_process(export_context: Expor
 
 
 def test_a_worker_refuses_a_changed_definition(export_context: ExportContext, tmp_path: Path):
-    setup = casebook_pool._Setup(export_context.study.folder or tmp_path, "not the fingerprint",
-                                 export_context.site, export_context.created_at, export_context.export_seq)
     with pytest.raises(RuntimeError, match="changed since the site was opened"):
-        casebook_pool._start_worker(setup)
+        casebook_pool._start_worker(export_context.study.folder or tmp_path, "not the fingerprint")

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrf.export.bundle.layout import MANIFEST, MANIFEST_SIG, MANIFEST_SIGNER, safe_name
 from ecrf.export.bundle.manifest import build_manifest, sha256_hex, staged_files
@@ -20,6 +21,9 @@ from ecrf.export.bundle.staging import Staging, default_staging_root, remove_sta
 from ecrf.export.errors import ExportCancelled, ExportError
 from ecrf.export.parts import BundlePart
 from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
+
+if TYPE_CHECKING:
+    from ecrf.export.pdf.casebook_pool import CasebookPool
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being written)
 Cancelled = Callable[[], bool]
@@ -69,13 +73,15 @@ def bundle_prefix(ctx: ExportContext) -> str:
     return f"{safe_name(ctx.site.study_oid)}_{safe_name(ctx.site.site_code)}_export"
 
 
-def default_parts() -> list[BundlePart]:
+def default_parts(pool: CasebookPool | None = None) -> list[BundlePart]:
+    """Every part of a bundle; the PDFs are laid out in `pool` when given (the casebook part closes it), else
+    in a pool the casebook part starts if the site is big enough."""
     from ecrf.export.bundle.evidence import EvidencePart
     from ecrf.export.csv.part import CsvPart
     from ecrf.export.odm.writer import OdmPart
     from ecrf.export.pdf.parts import BlankCrfPart, CasebookPart
 
-    return [CsvPart(), OdmPart(), BlankCrfPart(), CasebookPart(), EvidencePart()]
+    return [CsvPart(), OdmPart(), BlankCrfPart(pool), CasebookPart(pool=pool), EvidencePart()]
 
 
 def write_bundle(ctx: ExportContext, subjects: Iterable[SubjectRecord], audit: Iterable[AuditRecord], out_dir: Path,

@@ -26,10 +26,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrf.export.pdf.casebook import casebook_pdf
+from ecrf.errors import Bug
+from ecrf.export.pdf.blank_crf import blank_crf_pdf
+from ecrf.export.pdf.casebook import CasebookSource, casebook_pdf
 from ecrf.export.pdf.fonts import register_fonts
 from ecrf.export.pdf.frozen import frozen_without_workers
-from ecrf.export.records import ExportContext, SiteFacts, SubjectRecord
+from ecrf.export.records import SiteFacts, SubjectRecord
 from ecrf.study.model import Study
 
 log = logging.getLogger("ecrf.export")
@@ -50,38 +52,44 @@ class CasebookFacts:
 
 
 @dataclass(frozen=True)
-class _Setup:
-    """What a worker is started with (pickled): no key, no database, only what the layout needs."""
+class _Export:
+    """The export a job belongs to (pickled with each job: a pool may start before the export is known)."""
 
-    forms: Path
-    fingerprint: str
     site: SiteFacts
     created_at: str
     export_seq: int
 
 
-_facts: CasebookFacts | None = None  # in a worker: set once by _start_worker
+_study: Study | None = None  # in a worker: set once by _start_worker
 
 
-def _start_worker(setup: _Setup) -> None:
+def _start_worker(forms: Path, fingerprint: str) -> None:
     from ecrf.study.loader import load_study
 
-    global _facts
+    global _study
     register_fonts()
-    study = load_study(setup.forms)
-    if study.fingerprint != setup.fingerprint:
-        raise RuntimeError(f"the definition in {setup.forms} changed since the site was opened")
-    _facts = CasebookFacts(study, setup.site, setup.created_at, setup.export_seq)
+    study = load_study(forms)
+    if study.fingerprint != fingerprint:
+        raise RuntimeError(f"the definition in {forms} changed since the site was opened")
+    _study = study
 
 
 def _ready() -> int:
     return os.getpid()
 
 
-def _render(subject: SubjectRecord) -> bytes:
-    if _facts is None:
+def _facts(export: _Export) -> CasebookFacts:
+    if _study is None:
         raise RuntimeError("casebook worker used before it was started")
-    return casebook_pdf(_facts, subject)
+    return CasebookFacts(_study, export.site, export.created_at, export.export_seq)
+
+
+def _render(export: _Export, subject: SubjectRecord) -> bytes:
+    return casebook_pdf(_facts(export), subject)
+
+
+def _render_blank(export: _Export) -> bytes:
+    return blank_crf_pdf(_facts(export))
 
 
 def worker_count() -> int:
@@ -92,13 +100,13 @@ def worker_count() -> int:
     return min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
 
 
-def why_not_pooled(ctx: ExportContext) -> str | None:
+def why_not_pooled(study: Study, subject_count: int) -> str | None:
     """The reason casebooks are laid out in-process for this export, or None when a pool should be tried."""
     if worker_count() < 1:
         return f"one CPU, or {WORKERS_ENV}=0"
-    if ctx.subject_count < MIN_SUBJECTS:
-        return f"{ctx.subject_count} subjects"
-    if ctx.study.folder is None:
+    if subject_count < MIN_SUBJECTS:
+        return f"{subject_count} subjects"
+    if study.folder is None:
         return "the study was not loaded from a folder"
     if frozen_without_workers():
         return "the frozen app did not enable workers (multiprocessing.freeze_support)"
@@ -123,35 +131,51 @@ def _main_module_hidden() -> Iterator[None]:
 
 
 class CasebookPool:
-    """Worker processes laying out casebooks, and the subjects in flight (oldest first)."""
+    """Worker processes laying out casebooks (and the blank CRF), and the subjects in flight (oldest first).
+    Start it with `start` as early as the export knows its study, `bind` it to the export, `close` it."""
 
-    def __init__(self, ctx: ExportContext, executor: ProcessPoolExecutor, window: int) -> None:
-        self._ctx = ctx
+    def __init__(self, executor: ProcessPoolExecutor, window: int) -> None:
         self._executor: ProcessPoolExecutor | None = executor
         self._window = window
+        self._ctx: CasebookSource | None = None
+        self._export: _Export | None = None
         self._flight: deque[tuple[SubjectRecord, Future[bytes]]] = deque()
         self.laid_out = 0  # casebooks handed out by `lay_out` and `drain`
         self.laid_out_here = 0  # ... of which the main process laid out itself
 
     @classmethod
-    def start(cls, ctx: ExportContext) -> CasebookPool | None:
+    def start(cls, study: Study, subject_count: int) -> CasebookPool | None:
         """A started pool, or None (and a log line why) when casebooks are laid out in-process."""
-        reason = why_not_pooled(ctx)
+        reason = why_not_pooled(study, subject_count)
         if reason is None:
-            assert ctx.study.folder is not None  # checked by why_not_pooled
-            setup = _Setup(ctx.study.folder, ctx.study.fingerprint, ctx.site, ctx.created_at, ctx.export_seq)
+            assert study.folder is not None  # checked by why_not_pooled
             workers = worker_count()
             try:
                 executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                               initializer=_start_worker, initargs=(setup,))
+                                               initializer=_start_worker, initargs=(study.folder, study.fingerprint))
                 with _main_module_hidden():
                     for _ in range(workers):
                         executor.submit(_ready)  # starts the workers now, to warm up while the export reads
-                return cls(ctx, executor, window=WINDOW_PER_WORKER * workers)
+                return cls(executor, window=WINDOW_PER_WORKER * workers)
             except Exception as exc:  # noqa: BLE001 - e.g. a sandbox that forbids processes: go on without
                 reason = f"the worker processes could not start ({type(exc).__name__}: {exc})"
         log.info("casebooks are laid out in-process: %s", reason)
         return None
+
+    def bind(self, ctx: CasebookSource) -> None:
+        """The export whose casebooks follow (its first part to begin tells the pool)."""
+        if self._ctx is None:
+            self._ctx, self._export = ctx, _Export(ctx.site, ctx.created_at, ctx.export_seq)
+
+    def blank_crf(self) -> Future[bytes] | None:
+        """The annotated blank CRF laid out by a worker (None: lay it out here)."""
+        if self._executor is None or self._export is None:
+            return None
+        try:
+            return self._executor.submit(_render_blank, self._export)
+        except Exception as exc:  # noqa: BLE001 - a broken pool: the rest is laid out in-process
+            self._give_up(exc)
+            return None
 
     def lay_out(self, subject: SubjectRecord) -> Iterator[tuple[SubjectRecord, bytes]]:
         """Hand `subject` to a worker, or lay it out here when the workers are behind (or gone); then every
@@ -185,10 +209,10 @@ class CasebookPool:
             executor.shutdown(wait=True, cancel_futures=True)
 
     def _submit(self, subject: SubjectRecord) -> bool:
-        if self._executor is None or len(self._flight) >= self._window:
+        if self._executor is None or self._export is None or len(self._flight) >= self._window:
             return False
         try:
-            future = self._executor.submit(_render, subject)
+            future = self._executor.submit(_render, self._export, subject)
         except Exception as exc:  # noqa: BLE001 - a broken pool: the rest is laid out in-process
             self._give_up(exc)
             return False
@@ -208,6 +232,8 @@ class CasebookPool:
             yield subject, pdf
 
     def _here(self, subject: SubjectRecord) -> tuple[SubjectRecord, bytes]:
+        if self._ctx is None:
+            raise Bug("CasebookPool.bind was not called")
         pdf = casebook_pdf(self._ctx, subject)
         self.laid_out += 1
         self.laid_out_here += 1

@@ -7,6 +7,8 @@ once, when the export finishes.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from ecrf.errors import Bug
 from ecrf.export.bundle import layout
 from ecrf.export.pdf.blank_crf import blank_crf_pdf
@@ -17,18 +19,22 @@ from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
 
 
 class CasebookPart:
-    """Writes `pdf/casebooks/<subject>.pdf` for each subject, signed with the site's key."""
+    """Writes `pdf/casebooks/<subject>.pdf` for each subject, signed with the site's key. Lays them out in
+    `pool` (started early by the caller, closed here) or, with `pooled` and no pool given, in one it starts."""
 
-    def __init__(self, *, sign: bool = True, pooled: bool = True) -> None:
+    def __init__(self, *, sign: bool = True, pool: CasebookPool | None = None, pooled: bool = True) -> None:
         self._ctx: ExportContext | None = None
         self._sign = sign  # the benchmark times the layout alone too
         self._pooled = pooled
-        self.pool: CasebookPool | None = None
+        self.pool = pool
 
     def begin(self, ctx: ExportContext) -> None:
         self._ctx = ctx
         (ctx.staging / layout.casebook_pdf("_")).parent.mkdir(parents=True, exist_ok=True)
-        self.pool = CasebookPool.start(ctx) if self._pooled else None
+        if self.pool is None and self._pooled:
+            self.pool = CasebookPool.start(ctx.study, ctx.subject_count)
+        if self.pool is not None:
+            self.pool.bind(ctx)
 
     def add_subject(self, subject: SubjectRecord) -> None:
         ctx = _started(self._ctx, self)
@@ -60,13 +66,19 @@ class CasebookPart:
 
 
 class BlankCrfPart:
-    """Writes `pdf/blank_crf.pdf` once, when the export finishes, signed with the site's key."""
+    """Writes `pdf/blank_crf.pdf` once, when the export finishes, signed with the site's key; laid out by a
+    worker of `pool` from the start when there is one."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool: CasebookPool | None = None) -> None:
         self._ctx: ExportContext | None = None
+        self._pool = pool
+        self._laid_out: Future[bytes] | None = None
 
     def begin(self, ctx: ExportContext) -> None:
         self._ctx = ctx
+        if self._pool is not None:
+            self._pool.bind(ctx)
+            self._laid_out = self._pool.blank_crf()
 
     def add_subject(self, subject: SubjectRecord) -> None:
         """Nothing: the blank CRF shows the definition, no data."""
@@ -76,7 +88,7 @@ class BlankCrfPart:
 
     def finish(self) -> None:
         ctx = _started(self._ctx, self)
-        pdf = sign_pdf(blank_crf_pdf(ctx), ctx.identity, reason=f"Annotated blank CRF, export {ctx.export_seq}",
+        pdf = sign_pdf(self._layout(ctx), ctx.identity, reason=f"Annotated blank CRF, export {ctx.export_seq}",
                        location=_location(ctx))
         target = ctx.staging / layout.BLANK_CRF
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +96,17 @@ class BlankCrfPart:
 
     def close(self) -> None:
         self._ctx = None
+        if self._laid_out is not None:
+            self._laid_out.cancel()
+            self._laid_out = None
+
+    def _layout(self, ctx: ExportContext) -> bytes:
+        if self._laid_out is not None:
+            try:
+                return self._laid_out.result()
+            except Exception:  # noqa: BLE001 - the pool broke (and logged why): laid out here instead
+                pass
+        return blank_crf_pdf(ctx)
 
 
 def _started(ctx: ExportContext | None, part: object) -> ExportContext:

@@ -37,7 +37,7 @@ from ecrf.study.model import Study
 log = logging.getLogger("ecrf.export")
 WORKERS_ENV = "ECRF_EXPORT_WORKERS"  # 0: lay out in-process; n: at most n workers (default: by CPU count)
 MAX_WORKERS = 2
-WINDOW_PER_WORKER = 6  # subjects in flight: enough to cover a worker's start, few enough to keep memory flat
+WINDOW_PER_WORKER = 10  # subjects in flight: enough to cover a worker's start, few enough to keep memory flat
 MIN_SUBJECTS = 8  # below this, starting a worker (~0.5 s of CPU) costs more than it saves
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table
-from reportlab.platypus.tables import _calc_pc
+from reportlab.platypus.tables import _calc_pc  # type: ignore[attr-defined]  # internal, not in the stubs
 
 from ecrf.export.pdf.fonts import LATIN_BOLD, has_cjk
 from ecrf.export.pdf.text import MixedText, TextOps, place
@@ -30,7 +30,7 @@ class FastTable(Table):
         """A thin rule under every row, as one path (reportlab's LINEBELOW strokes each cell apart)."""
         # reportlab's Table keeps its laid-out positions in these (internal, not in its stubs)
         x0, x1 = self._colpositions[0], self._colpositions[-1]  # type: ignore[attr-defined]
-        rows = self._rowpositions  # type: ignore[attr-defined]
+        rows = self._rowpositions
         path = " ".join(f"{x0:.2f} {y:.2f} m {x1:.2f} {y:.2f} l" for y in rows[1:])
         self.canv.addLiteral(f"q {GRID.red:.3f} {GRID.green:.3f} {GRID.blue:.3f} RG 0.25 w {path} S Q")
 
@@ -54,7 +54,7 @@ class FastTable(Table):
         total = 0.0
         for i, (values, styles) in enumerate(zip(self._cellvalues, self._cellStyles, strict=True)):  # type: ignore[attr-defined]
             h = 0.0
-            for j, (value, style, width) in enumerate(zip(values, styles, widths)):
+            for j, (value, style, width) in enumerate(zip(values, styles, widths, strict=False)):
                 t = self._cell_height(values, j, value, style, width) + style.bottomPadding + style.topPadding
                 if t > h:
                     h = t

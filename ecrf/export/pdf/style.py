@@ -25,9 +25,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, TableStyle
 from reportlab.platypus.tables import CellStyle
 
-from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, wrap_lines
 from ecrf.export.pdf.fast_table import GRID, FastTable
-from ecrf.export.pdf.text import MixedText, TextOps, draw_text
+from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, wrap_lines
+from ecrf.export.pdf.text import MixedText, draw_text
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -108,7 +108,7 @@ def note(text: str, size: float = BODY, *, color: object = MUTED) -> MixedText:
 
 def table(rows: Sequence[list[object] | tuple[object, ...]], widths: Sequence[float], *, header: bool = True,
           size: float = BODY, bold_columns: Sequence[int] = (), row_colors: Mapping[int, Color] | None = None,
-          column_colors: Mapping[int, Color] | None = None) -> Table:
+          column_colors: Mapping[int, Color] | None = None) -> FastTable:
     """A table with a rule under each row and, with `header`, a tinted bold first row that repeats on
     each page the table spans."""
     ncols = len(widths)

@@ -37,7 +37,7 @@ def one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(casebook_pool, "MIN_SUBJECTS", 2)
 
 
-@pytest.mark.req("WARD-EXPORT-1")
+@pytest.mark.req("WARD-SPEED-EXPORT-4")
 @pytest.mark.usefixtures("one_worker")
 def test_a_worker_lays_out_the_same_bytes_as_the_main_process(export_context: ExportContext,
                                                               demo_records: DemoRecords):
@@ -57,7 +57,7 @@ def test_a_worker_lays_out_the_same_bytes_as_the_main_process(export_context: Ex
         assert without_dates(pooled[subject]) == without_dates(casebook_pdf(export_context, subject)), subject.label
 
 
-@pytest.mark.req("WARD-EXPORT-1")
+@pytest.mark.req("WARD-SPEED-EXPORT-4")
 @pytest.mark.usefixtures("one_worker")
 def test_a_pooled_export_verifies(small_demo, tmp_path: Path, caplog: pytest.LogCaptureFixture):  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
@@ -75,7 +75,7 @@ def test_a_pooled_export_verifies(small_demo, tmp_path: Path, caplog: pytest.Log
     assert not multiprocessing.active_children()
 
 
-@pytest.mark.req("WARD-EXPORT-1")
+@pytest.mark.req("WARD-SPEED-EXPORT-4")
 @pytest.mark.usefixtures("one_worker")
 def test_cancel_stops_the_workers_and_leaves_no_bundle(export_context: ExportContext, demo_records: DemoRecords,
                                                        tmp_path: Path):

@@ -20,13 +20,12 @@ from reportlab.lib.colors import Color
 from reportlab.lib.colors import black as BLACK
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, TableStyle
 from reportlab.platypus.tables import CellStyle
 
 from ecrf.export.pdf.fast_table import GRID, FastTable
-from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, wrap_lines
+from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, string_width, wrap_lines
 from ecrf.export.pdf.text import MixedText, draw_text
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -89,7 +88,7 @@ def cell(text: str | None, width: float, size: float = BODY, *, bold: bool = Fal
 def _latin_cell(text: str, width: float, size: float, bold: bool) -> str:
     register_fonts()
     font = LATIN_BOLD if bold else LATIN
-    if "\n" not in text and pdfmetrics.stringWidth(text, font, size) <= width:
+    if "\n" not in text and string_width(text, font, size) <= width:
         return text
     return "\n".join("".join(seg for _, seg, _ in line).rstrip() for line in wrap_lines(text, width, size, bold))
 

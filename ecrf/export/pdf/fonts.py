@@ -164,12 +164,13 @@ def _cut(word: str, width: float, size: float, bold: bool) -> list[str]:
     """`word` in pieces no wider than `width` (each at least one character)."""
     widths, default = _advances(font_of(False, bold))
     scale = 0.001 * size
-    parts, current, total = [], "", 0  # total: the advances of `current` summed in order, as string_width sums
+    parts: list[str] = []
+    current, total = "", 0.0  # total: the advances of `current` summed in order, as string_width sums them
     for ch in word:
         advance = widths.get(ch, default)
         if current and scale * (total + advance) > width:
             parts.append(current)
-            current, total = "", 0
+            current, total = "", 0.0
         current += ch
         total += advance
     return [*parts, current]

@@ -33,6 +33,9 @@ os.environ["LANG"] = "C.UTF-8"
 # Key slots use Argon2id tuned to ~0.25 s in real use; the tests use the minimal profile so that
 # hundreds of logins stay fast. The crash test's writer process inherits this.
 os.environ["ECRF_KDF_PROFILE"] = "fast"
+# Exports lay out casebooks in-process: a worker process per export would add ~0.5 s of start-up to each of
+# the suite's exports. tests/export/test_casebook_pool.py turns the workers on.
+os.environ["ECRF_EXPORT_WORKERS"] = "0"
 # Any default site path resolves inside the sandbox, never the user's data directory.
 os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
 

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from ecrf import __version__
 from ecrf.errors import Bug
 from ecrf.export.bundle.identity import SigningIdentity
-from ecrf.export.bundle.writer import Cancelled, PendingBundle, Progress, write_bundle
+from ecrf.export.bundle.writer import Cancelled, PendingBundle, Progress, default_parts, write_bundle
 from ecrf.export.errors import ExportCancelled as BundleCancelled
 from ecrf.export.errors import ExportError
+from ecrf.export.pdf.casebook_pool import CasebookPool
 from ecrf.export.records import BundleEvidence, ExportContext, Finding
 from ecrf.services import export_records, integrity
 from ecrf.services.errors import ExportCancelled, ExportFailed, InvalidInput, PermissionDenied
@@ -60,7 +61,28 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
     """Write the next bundle into `out_dir`. Raises InvalidInput (nothing to export), ExportCancelled or
     ExportFailed (disk full, read-only, ...) with the database unchanged and no finished-looking file."""
     session.require(Do.EXPORT)
-    checked = integrity.require_exportable(session)  # refuses a trail with unacknowledged problems
+    with session.read(Do.EXPORT) as db:
+        count = export_records.subject_count(db)
+    # The layout workers start first: they warm up while the trail is checked and the first subject is read.
+    pool = CasebookPool.start(session.study, count) if count else None
+    try:
+        pending, ctx, identity, key_id = _checked_write(session, out_dir, pool, progress, cancelled)
+    finally:
+        if pool is not None:
+            pool.close()  # the casebook part closes it too; here for an export refused before it began
+    try:
+        _record(session, ctx, pending, identity, key_id)
+    except BaseException:
+        pending.discard()
+        raise
+    return ExportResult(pending.final, ctx.export_seq, pending.counts["subjects"], pending.counts["audit_events"],
+                        pending.manifest_sha256, identity.fingerprint, new_key=key_id == 0)
+
+
+def _checked_write(session: SiteSession, out_dir: Path, pool: CasebookPool | None, progress: Progress | None,
+                   cancelled: Cancelled | None) -> tuple[PendingBundle, ExportContext, SigningIdentity, int]:
+    """The trail check (refuses a trail with unacknowledged problems), then the bundle from one snapshot."""
+    checked = integrity.require_exportable(session)
     with session.read(Do.EXPORT) as db:
         count = export_records.subject_count(db)
         if count == 0:
@@ -76,21 +98,16 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
             identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
             created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count,
             evidence=_evidence(db, session, checked), signature_meanings=export_records.signature_meanings(db))
-        pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, progress, cancelled)
-    try:
-        _record(session, ctx, pending, identity, key_id)
-    except BaseException:
-        pending.discard()
-        raise
-    return ExportResult(pending.final, ctx.export_seq, pending.counts["subjects"], pending.counts["audit_events"],
-                        pending.manifest_sha256, identity.fingerprint, new_key=key_id == 0)
+        pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, pool, progress, cancelled)
+    return pending, ctx, identity, key_id
 
 
 def _write(ctx: ExportContext, db: Session, session: SiteSession, out_dir: Path, previous: str | None,
-           progress: Progress | None, cancelled: Cancelled | None) -> PendingBundle:
+           pool: CasebookPool | None, progress: Progress | None, cancelled: Cancelled | None) -> PendingBundle:
     try:
         return write_bundle(ctx, export_records.iter_subjects(db, session.study), export_records.iter_audit(db),
-                            out_dir, previous_sha256=previous, progress=progress, cancelled=cancelled)
+                            out_dir, previous_sha256=previous, parts=default_parts(pool), progress=progress,
+                            cancelled=cancelled)
     except BundleCancelled as exc:
         raise ExportCancelled(exc.code, **exc.params) from None
     except ExportError as exc:

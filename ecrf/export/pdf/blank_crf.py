@@ -11,6 +11,7 @@ from reportlab.lib.colors import black as BLACK
 from reportlab.platypus import Flowable, PageBreak
 
 from ecrf import __version__
+from ecrf.export.pdf.casebook import CasebookSource
 from ecrf.export.pdf.casebook_forms import utc_text
 from ecrf.export.pdf.fonts import LEADING, Line, wrap_lines
 from ecrf.export.pdf.style import (
@@ -28,7 +29,6 @@ from ecrf.export.pdf.style import (
     table,
 )
 from ecrf.export.pdf.text import TextOps
-from ecrf.export.records import ExportContext
 from ecrf.study.model import Form, Item, ItemType, Study
 
 ITEM_COLUMNS = columns(62, 62, 56)  # question, answer, annotation
@@ -36,7 +36,7 @@ ENTRY_HINTS = {ItemType.DATE: "YYYY-MM-DD", ItemType.PARTIAL_DATE: "YYYY-MM-DD (
                ItemType.TIME: "HH:MM (24 h)", ItemType.DATETIME: "YYYY-MM-DD HH:MM"}
 
 
-def blank_crf_pdf(ctx: ExportContext) -> bytes:
+def blank_crf_pdf(ctx: CasebookSource) -> bytes:
     study, info = ctx.study, ctx.study.info
     furniture = Furniture(title="Annotated blank CRF", study=f"Study {info.oid}",
                           tag=f"Definition version {info.version}",

@@ -5,6 +5,8 @@ and items, the log forms, queries / SDV / signatures / locks, then the subject's
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from ecrf import __version__
@@ -12,7 +14,8 @@ from ecrf.export.pdf.casebook_forms import log_blocks, utc_text, visit_blocks
 from ecrf.export.pdf.casebook_history import history_blocks
 from ecrf.export.pdf.casebook_monitoring import monitoring_blocks
 from ecrf.export.pdf.style import Furniture, Metadata, build_pdf, cell, columns, heading, note, table
-from ecrf.export.records import ExportContext, SubjectRecord
+from ecrf.export.records import SiteFacts, SubjectRecord
+from ecrf.study.model import Study
 from ecrf.study.status import SUBJECT_STATUS_TEXT, UNFINISHED_FORM_STATUSES
 
 # The records carry plain strings; look them up by value.
@@ -21,7 +24,24 @@ FACT_COLUMNS = columns(22, 38, 22, 38)
 OVERVIEW_COLUMNS = columns(11, 52, 18, 34, 18, 14, 33)
 
 
-def casebook_pdf(ctx: ExportContext, subject: SubjectRecord) -> bytes:
+class CasebookSource(Protocol):
+    """What a casebook shows besides the subject: an `ExportContext`, or its part a layout worker gets
+    (`ecrf.export.pdf.casebook_pool`), which never holds the signing key."""
+
+    @property
+    def study(self) -> Study: ...
+
+    @property
+    def site(self) -> SiteFacts: ...
+
+    @property
+    def created_at(self) -> str: ...
+
+    @property
+    def export_seq(self) -> int: ...
+
+
+def casebook_pdf(ctx: CasebookSource, subject: SubjectRecord) -> bytes:
     """The unsigned casebook of one subject."""
     site = ctx.site
     furniture = Furniture(title="Subject casebook", study=f"Study {site.study_oid}",
@@ -34,7 +54,7 @@ def casebook_pdf(ctx: ExportContext, subject: SubjectRecord) -> bytes:
     return build_pdf(casebook_flowables(ctx, subject), furniture, meta)
 
 
-def casebook_flowables(ctx: ExportContext, subject: SubjectRecord) -> list[Flowable]:
+def casebook_flowables(ctx: CasebookSource, subject: SubjectRecord) -> list[Flowable]:
     study = ctx.study
     out = title_page(ctx, subject)
     out += [PageBreak(), *heading("Visits and forms", 12, space_before=0)]
@@ -45,7 +65,7 @@ def casebook_flowables(ctx: ExportContext, subject: SubjectRecord) -> list[Flowa
     return out
 
 
-def title_page(ctx: ExportContext, subject: SubjectRecord) -> list[Flowable]:
+def title_page(ctx: CasebookSource, subject: SubjectRecord) -> list[Flowable]:
     study, site = ctx.study, ctx.site
     info = study.info
     out: list[Flowable] = [*heading(f"Subject casebook 受试者病例报告 · {subject.label}", 16, space_before=0)]
@@ -68,7 +88,7 @@ def title_page(ctx: ExportContext, subject: SubjectRecord) -> list[Flowable]:
     return out
 
 
-def _arm(ctx: ExportContext, code: str | None) -> str:
+def _arm(ctx: CasebookSource, code: str | None) -> str:
     if not code:
         return "-"
     arm = next((a for a in ctx.study.arms if a.code == code), None)
@@ -81,7 +101,7 @@ def _ended(subject: SubjectRecord) -> str:
     return f"{subject.ended_on}: {subject.end_reason}" if subject.end_reason else subject.ended_on
 
 
-def _overview(ctx: ExportContext, subject: SubjectRecord) -> Flowable:
+def _overview(ctx: CasebookSource, subject: SubjectRecord) -> Flowable:
     w = OVERVIEW_COLUMNS
     labels = {v.code: v.label for v in ctx.study.visits}
     rows: list[list[object]] = [["Visit", "Label", "Target", "Window", "Actual", "Forms", "Note"]]

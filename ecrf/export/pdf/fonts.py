@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import repeat
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
@@ -94,9 +95,24 @@ def font_of(cjk: bool, bold: bool = False) -> str:
     return CJK if cjk else (LATIN_BOLD if bold else LATIN)
 
 
+@lru_cache(maxsize=8)
+def _advances(font_name: str) -> tuple[dict[str, float], float]:
+    """Each character's advance width (1/1000 em) in the registered font, keyed by the character."""
+    register_fonts()
+    face = pdfmetrics.getFont(font_name).face  # type: ignore[attr-defined]  # a TTFont: the stubs say Font
+    return {chr(code): width for code, width in face.charWidths.items()}, face.defaultWidth
+
+
+def string_width(text: str, font_name: str, size: float) -> float:
+    """`pdfmetrics.stringWidth` to the last bit (same widths, summed in the same order), in a C loop: without
+    reportlab's C accelerator its own walks the text in Python, and the casebooks measure ~1 million characters."""
+    widths, default = _advances(font_name)
+    return 0.001 * size * sum(map(widths.get, text, repeat(default)))
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     register_fonts()
-    return sum(pdfmetrics.stringWidth(seg, font_of(cjk, bold), size) for cjk, seg in runs(text))
+    return sum(string_width(seg, font_of(cjk, bold), size) for cjk, seg in runs(text))
 
 
 def _tokens(text: str, size: float, bold: bool) -> Iterator[tuple[bool, str, float]]:
@@ -105,7 +121,7 @@ def _tokens(text: str, size: float, bold: bool) -> Iterator[tuple[bool, str, flo
     for cjk, seg in runs(text):
         font = font_of(cjk, bold)
         for token in (seg if cjk else _TOKENS.findall(seg)):
-            yield cjk, token, pdfmetrics.stringWidth(token, font, size)
+            yield cjk, token, string_width(token, font, size)
 
 
 @lru_cache(maxsize=8192)
@@ -121,14 +137,14 @@ def wrap_lines(text: str, width: float, size: float, bold: bool = False) -> tupl
                 lines.append(line)
                 line, x = [], 0.0
                 token = token.lstrip()
-                w = pdfmetrics.stringWidth(token, font_of(cjk, bold), size)
+                w = string_width(token, font_of(cjk, bold), size)
             if not token:
                 continue
             if w > width and not cjk:
                 for part in _cut(token, width, size, bold)[:-1]:
                     lines.append([(False, part, 0.0)])
                 token = _cut(token, width, size, bold)[-1]
-                w = pdfmetrics.stringWidth(token, font_of(cjk, bold), size)
+                w = string_width(token, font_of(cjk, bold), size)
             if line and line[-1][0] == cjk:
                 last = line[-1]
                 line[-1] = (cjk, last[1] + token, last[2])
@@ -141,14 +157,20 @@ def wrap_lines(text: str, width: float, size: float, bold: bool = False) -> tupl
 
 def _trailing_space(token: str, size: float, bold: bool) -> float:
     spaces = len(token) - len(token.rstrip())
-    return pdfmetrics.stringWidth(" ", font_of(False, bold), size) * spaces if spaces else 0.0
+    return string_width(" ", font_of(False, bold), size) * spaces if spaces else 0.0
 
 
 def _cut(word: str, width: float, size: float, bold: bool) -> list[str]:
-    parts, current = [], ""
+    """`word` in pieces no wider than `width` (each at least one character)."""
+    widths, default = _advances(font_of(False, bold))
+    scale = 0.001 * size
+    parts: list[str] = []
+    current, total = "", 0.0  # total: the advances of `current` summed in order, as string_width sums them
     for ch in word:
-        if current and pdfmetrics.stringWidth(current + ch, font_of(False, bold), size) > width:
+        advance = widths.get(ch, default)
+        if current and scale * (total + advance) > width:
             parts.append(current)
-            current = ""
+            current, total = "", 0.0
         current += ch
+        total += advance
     return [*parts, current]

@@ -20,13 +20,13 @@ from reportlab.lib.colors import Color
 from reportlab.lib.colors import black as BLACK
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, TableStyle
 from reportlab.platypus.tables import CellStyle
 
-from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, wrap_lines
-from ecrf.export.pdf.text import MixedText, TextOps, draw_text, place
+from ecrf.export.pdf.fast_table import GRID, FastTable
+from ecrf.export.pdf.fonts import LATIN, LATIN_BOLD, LEADING, has_cjk, register_fonts, string_width, wrap_lines
+from ecrf.export.pdf.text import MixedText, draw_text
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -35,7 +35,6 @@ CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 BODY = 7.5  # table text
 SMALL = 6.5
 PAD = 2.0  # left/right cell padding
-GRID = colors.Color(0.75, 0.75, 0.75)
 HEAD_BG = colors.Color(0.90, 0.92, 0.95)
 MUTED = colors.Color(0.35, 0.35, 0.35)
 ANNOTATION = colors.Color(0.05, 0.25, 0.75)  # blue margin notes of the annotated CRF
@@ -89,7 +88,7 @@ def cell(text: str | None, width: float, size: float = BODY, *, bold: bool = Fal
 def _latin_cell(text: str, width: float, size: float, bold: bool) -> str:
     register_fonts()
     font = LATIN_BOLD if bold else LATIN
-    if "\n" not in text and pdfmetrics.stringWidth(text, font, size) <= width:
+    if "\n" not in text and string_width(text, font, size) <= width:
         return text
     return "\n".join("".join(seg for _, seg, _ in line).rstrip() for line in wrap_lines(text, width, size, bold))
 
@@ -106,50 +105,9 @@ def note(text: str, size: float = BODY, *, color: object = MUTED) -> MixedText:
     return MixedText(text, size, color=color)
 
 
-class FastTable(Table):
-    """A Table that writes all its text (plain and MixedText cells) as one PDF text object.
-    Cells are top-left aligned, which is all the bundle PDFs use."""
-
-    def draw(self) -> None:
-        self._text = TextOps(self.canv)
-        super().draw()
-        self._text.flush(self.canv)
-        self._rules()
-
-    def _rules(self) -> None:
-        """A thin rule under every row, as one path (reportlab's LINEBELOW strokes each cell apart)."""
-        # reportlab's Table keeps its laid-out positions in these (internal, not in its stubs)
-        x0, x1 = self._colpositions[0], self._colpositions[-1]  # type: ignore[attr-defined]
-        rows = self._rowpositions  # type: ignore[attr-defined]
-        path = " ".join(f"{x0:.2f} {y:.2f} m {x1:.2f} {y:.2f} l" for y in rows[1:])
-        self.canv.addLiteral(f"q {GRID.red:.3f} {GRID.green:.3f} {GRID.blue:.3f} RG 0.25 w {path} S Q")
-
-    def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float],
-                  size: tuple[float, float]) -> None:
-        colpos, rowpos = pos
-        top = rowpos + size[1] - cellstyle.topPadding
-        x = colpos + cellstyle.leftPadding
-        if isinstance(cellval, str):
-            bold = cellstyle.fontname == LATIN_BOLD
-            y = top - cellstyle.fontsize
-            for text in cellval.split("\n"):
-                if text:
-                    segments = place(text) if has_cjk(text) else ((False, text, 0.0),)
-                    self._text.line(x, y, segments, cellstyle.fontsize, bold, cellstyle.color)
-                y -= cellstyle.leading
-        elif isinstance(cellval, MixedText):
-            cellval.emit(self._text, x, top, cellstyle.color)
-        elif isinstance(cellval, (list, tuple)) and all(isinstance(v, MixedText) for v in cellval):
-            for flow in cellval:  # reportlab hands a split table's flowable cells over as a tuple
-                flow.emit(self._text, x, top, cellstyle.color)
-                top -= flow.height
-        else:
-            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]  # internal, not in the stubs
-
-
 def table(rows: Sequence[list[object] | tuple[object, ...]], widths: Sequence[float], *, header: bool = True,
           size: float = BODY, bold_columns: Sequence[int] = (), row_colors: Mapping[int, Color] | None = None,
-          column_colors: Mapping[int, Color] | None = None) -> Table:
+          column_colors: Mapping[int, Color] | None = None) -> FastTable:
     """A table with a rule under each row and, with `header`, a tinted bold first row that repeats on
     each page the table spans."""
     ncols = len(widths)

@@ -164,5 +164,5 @@ def test_a_dead_worker_s_casebooks_are_laid_out_in_process(export_context: Expor
 
 
 def test_a_worker_refuses_a_changed_definition(export_context: ExportContext, tmp_path: Path):
-    with pytest.raises(RuntimeError, match="changed since the site was opened"):
+    with pytest.raises(casebook_pool.DefinitionChanged, match="changed since the site was opened"):
         casebook_pool._start_worker(export_context.study.folder or tmp_path, "not the fingerprint")

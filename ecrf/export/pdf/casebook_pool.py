@@ -63,6 +63,11 @@ class _Export:
 _study: Study | None = None  # in a worker: set once by _start_worker
 
 
+class DefinitionChanged(Exception):
+    """Raised in a starting worker whose definition on disk is not the export's: the pool breaks, and the export
+    lays its casebooks out in-process (never seen by a user)."""
+
+
 def _start_worker(forms: Path, fingerprint: str) -> None:
     from ecrf.study.loader import load_study
 
@@ -70,7 +75,7 @@ def _start_worker(forms: Path, fingerprint: str) -> None:
     register_fonts()
     study = load_study(forms)
     if study.fingerprint != fingerprint:
-        raise RuntimeError(f"the definition in {forms} changed since the site was opened")
+        raise DefinitionChanged(f"the definition in {forms} changed since the site was opened")
     _study = study
 
 
@@ -80,7 +85,7 @@ def _ready() -> int:
 
 def _facts(export: _Export) -> CasebookFacts:
     if _study is None:
-        raise RuntimeError("casebook worker used before it was started")
+        raise Bug("casebook worker used before it was started")
     return CasebookFacts(_study, export.site, export.created_at, export.export_seq)
 
 

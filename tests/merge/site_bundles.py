@@ -1,6 +1,6 @@
 """Several real sites of the study, each with several signed bundles, made by the project's own demo and export.
 
-`make_sites` builds, once per test run (`conftest.site_bundles`):
+`make_site` builds each of them once per test run (`conftest.multi_site`, which shares the work among the workers):
 - five sites CN01 … CN05, each a small demo site (monitoring included) with three exports: no. 1 from the demo,
   no. 2 after a nurse screened one more subject, no. 3 after another;
 - a copy of each site's folder as it was right after export no. 1 (`after_first`), from which a test makes a
@@ -55,10 +55,14 @@ class MultiSite:
         return [b for s in self.sites for b in s.bundles]
 
 
-def make_sites(root: Path, study: Study) -> MultiSite:
-    sites = tuple(_make_site(root / code, study, code, exports=EXPORTS_PER_SITE) for code in SITE_CODES)
-    twin = _make_site(root / "twin", study, TWIN_CODE, exports=1)
-    return MultiSite(sites, twin)
+SITE_NAMES = (*SITE_CODES, "twin")  # the folder names: each code, and the twin
+
+
+def make_site(folder: Path, study: Study, name: str) -> SiteBundles:
+    """The site called `name` (a code of SITE_CODES, or "twin") with its bundles, in `folder`."""
+    if name == "twin":
+        return _make_site(folder, study, TWIN_CODE, exports=1)
+    return _make_site(folder, study, name, exports=EXPORTS_PER_SITE)
 
 
 def export_now(db_path: Path, study: Study, out: Path, username: str = NURSE, password: str = NURSE_PASSWORD) -> Path:

@@ -38,6 +38,12 @@ os.environ["ECRF_KDF_PROFILE"] = "fast"
 os.environ["ECRF_EXPORT_WORKERS"] = "0"
 # Any default site path resolves inside the sandbox, never the user's data directory.
 os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
+# The suite starts the app in ~200 subprocesses (the CLI, crash writers, benchmarks). Where the environment says
+# PYTHONDONTWRITEBYTECODE (CI sandboxes do) each compiled the app from source again (~0.4 s); their bytecode goes
+# to one cache folder outside the checkout instead (Python checks each file against its source).
+if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    os.environ["PYTHONDONTWRITEBYTECODE"] = ""  # empty counts as unset
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "ecrf-tests-pycache"))
 
 REPO = Path(__file__).resolve().parent.parent
 

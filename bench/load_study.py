@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.result import Result
 from bench.scale import Scale
-from bench.timing import FORMS_DIR, median_ms, subprocess_ns
+from bench.timing import FORMS_DIR, bytecode_env, median_ms, subprocess_ns
 
 GOAL_MS, MAX_RATIO = 150.0, 2.5  # warm grammar cache: every start after the first
 FIRST_START_GOAL_MS = 300.0  # informational: the very first start builds the grammar tables
@@ -49,7 +49,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     no_cache: list[int] = []
     floor: list[int] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
-        bytecode = _with_bytecode(Path(tmp) / "pycache")
+        bytecode = bytecode_env(Path(tmp) / "pycache")
         warm_cache = {**bytecode, "ECRF_CACHE_DIR": str(Path(tmp) / "warm")}
         subprocess_ns(LOAD_CODE, folder, env=warm_cache)  # warms the grammar cache, .pyc and the OS file cache
         subprocess_ns(FLOOR_CODE, folder, env=bytecode)
@@ -66,9 +66,3 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
         Result("load study definition (first start, no cache)", first_ms, "ms", floor_ms,
                f"≤ {FIRST_START_GOAL_MS:g} ms (info)", first_ms <= FIRST_START_GOAL_MS),
     ]
-
-
-def _with_bytecode(folder: Path) -> dict[str, str]:
-    """Environment for a subprocess that reads and writes compiled bytecode in `folder` (an empty
-    PYTHONDONTWRITEBYTECODE counts as unset), leaving the checkout's own folders untouched."""
-    return {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(folder)}

@@ -71,3 +71,9 @@ def warm_median_ms(fn: Callable[[], object], repeat: int) -> float:
         fn()
         samples.append(time.perf_counter_ns() - start)
     return median_ms(samples)
+
+
+def bytecode_env(folder: Path) -> dict[str, str]:
+    """Environment for a subprocess that reads and writes compiled bytecode in `folder` (an empty
+    PYTHONDONTWRITEBYTECODE counts as unset), leaving the checkout's own folders untouched."""
+    return {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(folder)}

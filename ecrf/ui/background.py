@@ -48,9 +48,16 @@ class _Runner(QRunnable):
         try:
             result = self.op(self.progress)
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which shows a message
-            self.signals.failed.emit(exc)
+            self._tell(self.signals.failed, exc)
         else:
-            self.signals.succeeded.emit(result)
+            self._tell(self.signals.succeeded, result)
+
+    @staticmethod
+    def _tell(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # "Signal source has been deleted": the app quit while this ran; nobody is left
+            pass
 
 
 class Operation:

@@ -121,6 +121,24 @@ def sites(tmp_path, study) -> SiteMaker:  # type: ignore[no-untyped-def]
     return SiteMaker(tmp_path, study)
 
 
+@pytest.fixture
+def nurse(sites):  # type: ignore[no-untyped-def]
+    """The study nurse logged in to a new site of the test's own (a module may define its own `nurse`)."""
+    db_path, _ = sites.make()
+    session = sites.login(db_path, "nurse")
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def investigator(sites):  # type: ignore[no-untyped-def]
+    """The investigator logged in to a new site of the test's own."""
+    db_path, _ = sites.make()
+    session = sites.login(db_path, "investigator")
+    yield session
+    session.close()
+
+
 @pytest.fixture(scope="session")
 def unallocated_template(tmp_path_factory, study) -> Path:  # type: ignore[no-untyped-def]
     """A new site as `sites.make(allocation=False)` makes it (users, no allocation list, no backup), made once

@@ -21,7 +21,7 @@ from ecrf.services.subject_data import (
     typed_values,
 )
 from ecrf.store.clock import Clock
-from ecrf.store.models import AuditEvent, FormInstance, Subject
+from ecrf.store.models import AuditEvent, FormInstance, SealRow, Subject
 from ecrf.study import clock as app_clock
 from ecrf.study.model import Study
 
@@ -142,3 +142,8 @@ class ManualTime:
     def move(self, **delta: float) -> None:
         self.now += timedelta(**delta)
 
+
+def seal_count(session: SiteSession) -> int:
+    """The seals stored so far (one per sealed write transaction)."""
+    with session.database.read() as db:
+        return db.scalar(select(func.count()).select_from(SealRow)) or 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
-from subject_helpers import actions_after, enrol, events_after, head, instance_of
+from sqlalchemy import select
+from subject_helpers import actions_after, enrol, events_after, head, instance_of, seal_count
 
 from ecrf.services import logs
 from ecrf.services.errors import ValuesRefused
@@ -12,20 +12,7 @@ from ecrf.services.permissions import Do
 from ecrf.services.subject_data import FormRef
 from ecrf.store import audit_rows
 from ecrf.store.audit import Change
-from ecrf.store.models import AuditEvent, SealRow
-
-
-@pytest.fixture
-def investigator(sites):  # type: ignore[no-untyped-def]
-    db, _ = sites.make()
-    session = sites.login(db, "investigator")
-    yield session
-    session.close()
-
-
-def seals(session) -> int:  # type: ignore[no-untyped-def]
-    with session.database.read() as db:
-        return db.scalar(select(func.count()).select_from(SealRow)) or 0
+from ecrf.store.models import AuditEvent
 
 
 @pytest.mark.req("P11.10e")
@@ -60,23 +47,23 @@ def test_a_rolled_back_transaction_leaves_no_queued_event(investigator):
 @pytest.mark.req("P11.10e")
 def test_log_entries_in_one_transaction_number_and_audit_as_one_by_one_with_one_seal(investigator):
     subject = enrol(investigator, manual=("CTRL", "M001"))
-    start, sealed = head(investigator), seals(investigator)
+    start, sealed = head(investigator), seal_count(investigator)
     added = logs.add_log_entries(investigator, [logs.LogEntrySave(subject, "AE", {"AETERM": "Headache"}),
                                                 logs.LogEntrySave(subject, "CM", {"CMTRT": "Paracetamol"}),
                                                 logs.LogEntrySave(subject, "AE", {"AETERM": "Nausea"})])
     assert [repeat for repeat, _ in added] == [1, 1, 2]
     assert actions_after(investigator, start).count("log_entry_added") == 3
-    assert seals(investigator) == sealed + 1
+    assert seal_count(investigator) == sealed + 1
     assert head(investigator) > start
     assert logs.add_log_entry(investigator, subject, "AE", {"AETERM": "Rash"})[0] == 3
 
 
 def test_a_refused_entry_refuses_the_batch_and_says_which(investigator):
     subject = enrol(investigator, manual=("CTRL", "M002"))
-    start, sealed = head(investigator), seals(investigator)
+    start, sealed = head(investigator), seal_count(investigator)
     with pytest.raises(ValuesRefused) as refused:
         logs.add_log_entries(investigator, [logs.LogEntrySave(subject, "AE", {"AETERM": "Headache"}),
                                             logs.LogEntrySave(subject, "AE", {"AETERM": "Nausea"}, complete=True)])
     assert refused.value.params["entry"] == 1  # the second one: required items missing for "complete"
-    assert head(investigator) == start and seals(investigator) == sealed
+    assert head(investigator) == start and seal_count(investigator) == sealed
     assert instance_of(investigator, FormRef(subject, "", "AE", "", 1)) is None  # rolled back with it

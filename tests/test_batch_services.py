@@ -6,7 +6,6 @@ breaks once, an automatic query raised earlier in the batch is still seen."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 from subject_helpers import (
     IE_ELIGIBLE,
     actions_after,
@@ -16,6 +15,7 @@ from subject_helpers import (
     head,
     instance_of,
     screen,
+    seal_count,
     stored,
     subject_row,
 )
@@ -25,18 +25,12 @@ from ecrf.services.errors import InvalidInput, NotFound, WrongState
 from ecrf.services.form_batch import FormSave, save_forms
 from ecrf.services.logs import LogEntrySave, add_log_entries
 from ecrf.services.subject_data import FormRef
-from ecrf.store.models import SealRow
 from ecrf.study import clock as app_clock
 from ecrf.study.status import Scope
 from tests.monitoring.helpers import add_signature, signature_states, site_with_subject
 from tests.monitoring.query_helpers import vital_signs_site
 
 WEIGHT_FIXED = "Transcription error, corrected from the source"
-
-
-def seals(session) -> int:  # type: ignore[no-untyped-def]
-    with session.database.read() as db:
-        return db.scalar(select(func.count()).select_from(SealRow)) or 0
 
 
 def _weights(label: str, *weights: str) -> list[FormSave]:
@@ -51,12 +45,12 @@ def test_a_batch_into_a_locked_form_is_refused_and_stores_nothing(sites):
     with site.user("investigator") as investigator:
         locks.lock(investigator, site.subject, Scope.FORM, ref=site.ref("SCR", "DM"))
     with site.user("nurse") as nurse:
-        start, sealed = head(nurse), seals(nurse)
+        start, sealed = head(nurse), seal_count(nurse)
         vitals = FormSave(site.ref("SCR", "VS"), {"PULSE": "80"})
         with pytest.raises(WrongState) as refused:
             save_forms(nurse, [vitals, *_weights(site.subject, "70.0")])
         assert refused.value.code == "form-locked" and refused.value.params["ref"] == site.ref("SCR", "DM")
-        assert (head(nurse), seals(nurse)) == (start, sealed)
+        assert (head(nurse), seal_count(nurse)) == (start, sealed)
         assert instance_of(nurse, vitals.ref) is None  # saved before the refusal, rolled back with it
 
 
@@ -126,14 +120,14 @@ def test_visits_verified_in_one_transaction_as_one_by_one_refusals_in_place(site
         start = head(monitor)
         sdv.verify_visit(monitor, other, "SCR")
         one_by_one = actions_after(monitor, start)
-        start, sealed = head(monitor), seals(monitor)
+        start, sealed = head(monitor), seal_count(monitor)
         no_visit, done, nobody = sdv.verify_visits(monitor, [(site.subject, "NOPE"), (site.subject, "SCR"),
                                                              ("NOBODY-S999", "SCR")])
         assert isinstance(done, sdv.VisitVerified) and done.items > 0
         assert isinstance(no_visit, InvalidInput) and no_visit.code == "visit-unknown"
         assert isinstance(nobody, NotFound)
         assert actions_after(monitor, start) == one_by_one and one_by_one.count("sdv_verified") == done.items
-        assert seals(monitor) == sealed + 1
+        assert seal_count(monitor) == sealed + 1
 
 
 @pytest.mark.req("P11.10e")
@@ -141,17 +135,17 @@ def test_subjects_screened_and_allocated_in_one_transaction_each(sites):
     db, _ = sites.make()
     investigator = sites.login(db, "investigator")
     try:
-        sealed = seals(investigator)
+        sealed = seal_count(investigator)
         first, second = subjects.screen_subjects(investigator, 2)
-        assert (first[-3:], second[-3:]) == ("001", "002") and seals(investigator) == sealed + 1
+        assert (first[-3:], second[-3:]) == ("001", "002") and seal_count(investigator) == sealed + 1
         for label, ie in ((first, IE_ELIGIBLE), (second, {**IE_ELIGIBLE, "IEEX02": "Y"})):
             forms.save_form(investigator, FormRef(label, "SCR", "DM"), dm_values(), complete=True)
             forms.save_form(investigator, FormRef(label, "SCR", "IE"), ie, complete=True)
-        sealed, start = seals(investigator), head(investigator)
+        sealed, start = seal_count(investigator), head(investigator)
         allocated, refused = subjects.allocate_all(investigator, [(first, app_clock.today()), (second, None)])
         assert isinstance(allocated, subjects.Allocation) and allocated.rand_no
         assert isinstance(refused, WrongState) and refused.code == "subject-not-eligible"
-        assert actions_after(investigator, start).count("allocated") == 1 and seals(investigator) == sealed + 1
+        assert actions_after(investigator, start).count("allocated") == 1 and seal_count(investigator) == sealed + 1
         assert subject_row(investigator, second).status == "screening"  # refused before anything was written
     finally:
         investigator.close()

@@ -4,8 +4,7 @@ is refused."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
-from subject_helpers import IE_ELIGIBLE, actions_after, consent_day, dm_values, head, instance_of, stored
+from subject_helpers import IE_ELIGIBLE, actions_after, consent_day, dm_values, head, instance_of, seal_count, stored
 
 from ecrf.services import forms, subjects
 from ecrf.services.errors import NeedsConfirmation, ValuesRefused
@@ -13,20 +12,6 @@ from ecrf.services.form_batch import FormSave, save_forms
 from ecrf.services.permissions import Do
 from ecrf.services.subject_data import FormRef, find_subject, load_subject_data
 from ecrf.services.subject_records import SubjectRecords
-from ecrf.store.models import SealRow
-
-
-@pytest.fixture
-def nurse(sites):  # type: ignore[no-untyped-def]
-    db, _ = sites.make()
-    session = sites.login(db, "nurse")
-    yield session
-    session.close()
-
-
-def seals(session) -> int:  # type: ignore[no-untyped-def]
-    with session.database.read() as db:
-        return db.scalar(select(func.count()).select_from(SealRow)) or 0
 
 
 def screening_forms(label: str) -> list[FormSave]:
@@ -43,10 +28,10 @@ def test_several_forms_are_saved_and_audited_as_one_by_one_with_one_seal(nurse):
     expected = actions_after(nurse, start)
 
     together = subjects.screen_subject(nurse)
-    start, sealed = head(nurse), seals(nurse)
+    start, sealed = head(nurse), seal_count(nurse)
     results = save_forms(nurse, screening_forms(together))
     assert actions_after(nurse, start) == expected  # every value, status and derived value, in the same order
-    assert seals(nurse) == sealed + 1  # one transaction: one commit, one seal
+    assert seal_count(nurse) == sealed + 1  # one transaction: one commit, one seal
     assert [r.status for r in results] == ["complete", "complete"]
     for save in screening_forms(together):
         assert stored(nurse, save.ref) == stored(nurse, FormRef(one_by_one, save.ref.visit, save.ref.form))
@@ -57,11 +42,11 @@ def test_a_refused_form_refuses_the_whole_batch_and_names_itself(nurse):
     label = subjects.screen_subject(nurse)
     first, second = screening_forms(label)
     bad = FormSave(FormRef(label, "SCR", "VS"), {"TEMP": "46.0"})  # above the hard limit
-    start, sealed = head(nurse), seals(nurse)
+    start, sealed = head(nurse), seal_count(nurse)
     with pytest.raises(ValuesRefused) as refused:
         save_forms(nurse, [first, bad, second])
     assert refused.value.params["ref"] == bad.ref
-    assert head(nurse) == start and seals(nurse) == sealed
+    assert head(nurse) == start and seal_count(nurse) == sealed
     assert instance_of(nurse, first.ref) is None  # saved before the refusal, rolled back with it
 
 

@@ -47,22 +47,6 @@ from ecrf.study.values import Missing, PartialDate
 TODAY = app_clock.today()
 
 
-@pytest.fixture
-def nurse(sites):  # type: ignore[no-untyped-def]
-    db, _ = sites.make()
-    session = sites.login(db, "nurse")
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def investigator(sites):  # type: ignore[no-untyped-def]
-    db, _ = sites.make()
-    session = sites.login(db, "investigator")
-    yield session
-    session.close()
-
-
 # -- findings ------------------------------------------------------------------------------------------
 
 @pytest.mark.req("P11.10a")

@@ -17,14 +17,6 @@ from ecrf.study.values import Missing
 TODAY = app_clock.today()
 
 
-@pytest.fixture
-def nurse(sites):  # type: ignore[no-untyped-def]
-    db_path, _code = sites.make()
-    session = sites.login(db_path, "nurse")
-    yield session
-    session.close()
-
-
 def _d3(session) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     label = enrol(session, day0=TODAY - timedelta(days=3), consent=TODAY - timedelta(days=4))
     return label, subject_row(session, label).arm or ""

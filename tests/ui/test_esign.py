@@ -21,14 +21,6 @@ PASSWORD = password_of("investigator")
 
 
 @pytest.fixture
-def investigator(sites):  # type: ignore[no-untyped-def]
-    db_path, _ = sites.make()
-    session = sites.login(db_path, "investigator")
-    yield session
-    session.close()
-
-
-@pytest.fixture
 def answers(monkeypatch):  # type: ignore[no-untyped-def]
     """The certification and signing dialogs answered as a user would: what they were shown is kept."""
     seen: dict[str, list] = {"certified": [], "signed": []}

@@ -57,39 +57,14 @@ def form_states(session: SiteSession, subject_label: str) -> SubjectMonitoring:
         return SubjectMonitoring(forms, _visits(forms, facts, subject.id), _subject(forms, facts, subject.id))
 
 
-def form_state(session: SiteSession, ref: FormRef) -> MonitoringState | None:
-    """One form instance as `form_states` gives it, read for that form alone (the subject's other forms are
-    not read); None when it was never saved or was removed."""
-    study = session.study
-    with session.read(Do.READ_DATA) as db:
-        subject = find_subject(db, ref.subject)
-        fi = FormInstance
-        found = db.execute(select(fi.id, fi.status).where(
-            fi.subject_pk == subject.id, fi.visit_code == ref.visit, fi.form_code == ref.form,
-            fi.timepoint == ref.timepoint, fi.repeat == ref.repeat, fi.deleted.is_(False))).first()
-        if found is None:
-            return None
-        form_pk, status = found
-        values = _values_of(db, study, {form_pk: ref.form}).get(form_pk, {}) \
-            if sdv.needs_values(study, ref.visit, ref.form) else None
-        required = sdv.required_items(study, ref.visit, ref.form, values)
-        summary = sdv.form_summary(required, _marks_of(db, form_pk)) if required else sdv.NOT_REQUIRED
-        return instance_state(db, subject.id, ref, summary, status == FormStatus.COMPLETE)
-
-
 def instance_state(db: Session, subject_pk: int, ref: FormRef, summary: SdvSummary, complete: bool) -> MonitoringState:
-    """A saved form instance's state, given its SDV summary: its pending queries, signature and lock."""
+    """A saved form instance's state as `form_states` gives it, read for that form alone, given its SDV summary:
+    its pending queries, signature and lock."""
     key: FormKey = (ref.visit, ref.form, ref.timepoint, ref.repeat)
     place = Place(*key)
     return MonitoringState(summary, _pending_at(db, subject_pk, key),
                            _signature_over(place, _signatures(db, subject_pk)[subject_pk]),
                            any(lock.contains(place) for lock in _locks(db, subject_pk)[subject_pk]), complete)
-
-
-def _marks_of(db: Session, form_pk: int) -> dict[str, str]:
-    query = select(SdvMark.item_code, SdvMark.state).where(SdvMark.form_pk == form_pk,
-                                                           SdvMark.state.in_(tuple(sdv.MARKED)))
-    return dict(db.execute(query).all())
 
 
 def _pending_at(db: Session, subject_pk: int, key: FormKey) -> int:

@@ -120,15 +120,20 @@ class FormSdv:
 def form_sdv(session: SiteSession, ref: FormRef) -> FormSdv:
     with session.read() as db:
         subject = find_subject(db, ref.subject)
-        instance = find_instance(db, subject, ref)
-        form = session.study.form(ref.form)
-        if instance is None or instance.deleted:
-            return FormSdv(False, {item.code: SdvState.NOT_REQUIRED for item in form.items}, NOT_REQUIRED)
-        required = required_items(session.study, ref.visit, ref.form, typed_values(form, instance.values))
-        marks = marks_of(db, instance)
-        states = item_states(required, marks)
-        items = {item.code: states.get(item.code, SdvState.NOT_REQUIRED) for item in form.items}
-        return FormSdv(instance.status == FormStatus.COMPLETE, items, form_summary(required, marks))
+        return instance_sdv(db, session.study, ref, find_instance(db, subject, ref))
+
+
+def instance_sdv(db: Any, study: Study, ref: FormRef, instance: FormInstance | None) -> FormSdv:
+    """`form_sdv` of an instance already found (None, or removed: nothing to verify)."""
+    form = study.form(ref.form)
+    if instance is None or instance.deleted:
+        return FormSdv(False, {item.code: SdvState.NOT_REQUIRED for item in form.items}, NOT_REQUIRED)
+    values = typed_values(form, instance.values) if needs_values(study, ref.visit, ref.form) else None
+    required = required_items(study, ref.visit, ref.form, values)
+    marks = marks_of(db, instance)
+    states = item_states(required, marks)
+    items = {item.code: states.get(item.code, SdvState.NOT_REQUIRED) for item in form.items}
+    return FormSdv(instance.status == FormStatus.COMPLETE, items, form_summary(required, marks))
 
 
 def marks_of(db: Any, instance: FormInstance) -> dict[str, str]:

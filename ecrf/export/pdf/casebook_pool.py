@@ -75,6 +75,8 @@ def _start_worker(forms: Path, fingerprint: str) -> None:
     register_fonts()
     study = load_study(forms)
     if study.fingerprint != fingerprint:
+        if multiprocessing.parent_process() is not None:  # a worker: the export says why; no traceback on the console
+            logging.getLogger("concurrent.futures").disabled = True
         raise DefinitionChanged(f"the definition in {forms} changed since the site was opened")
     _study = study
 

@@ -13,6 +13,7 @@ import traceback
 from bench.registry import BENCHMARKS, runner, select
 from bench.result import Result
 from bench.scale import Scale
+from ecrf.runtime import tune_garbage_collector
 
 HEADERS = ("benchmark", "figure", "floor", "ratio", "goal", "verdict")
 
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--quick", action="store_true", help="fewer repetitions (rougher figures)")
     size.add_argument("--smoke", action="store_true", help="the smallest inputs, once (does every benchmark run?)")
     args = parser.parse_args(argv)
+    tune_garbage_collector()  # as the app does at start (ecrf.cli.main): figures and floors alike
     keys = select(args.only)
     scale = Scale.SMOKE if args.smoke else Scale.QUICK if args.quick else Scale.FULL
     if not keys:

@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 from run_once import made_once_per_run
 
+from ecrf.runtime import tune_garbage_collector
+
+tune_garbage_collector()  # as the app runs (ecrf.cli.main); a third off the suite's time
+
 pytest_plugins = ["tests.pg_server"]  # the real PostgreSQL server the merge tests need (pg_server_url, pg_database)
 
 # Test files live in memory where the system offers it (/dev/shm on Linux): the suite writes hundreds of site

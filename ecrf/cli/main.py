@@ -29,6 +29,7 @@ from ecrf.cli.errors import CliError
 from ecrf.crashlog import report_crash
 from ecrf.errors import EcrfError
 from ecrf.paths import default_demo_db, default_forms_dir, default_site_db
+from ecrf.runtime import tune_garbage_collector
 from ecrf.services.permissions import ALLOWED
 from ecrf.store.errors import NoSite
 from ecrf.study.describe import describe
@@ -234,6 +235,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_garbage_collector()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):

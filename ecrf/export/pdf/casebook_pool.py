@@ -32,6 +32,7 @@ from ecrf.export.pdf.casebook import CasebookSource, casebook_pdf
 from ecrf.export.pdf.fonts import register_fonts
 from ecrf.export.pdf.frozen import frozen_without_workers
 from ecrf.export.records import SiteFacts, SubjectRecord
+from ecrf.runtime import tune_garbage_collector
 from ecrf.study.model import Study
 
 log = logging.getLogger("ecrf.export")
@@ -72,6 +73,7 @@ def _start_worker(forms: Path, fingerprint: str) -> None:
     from ecrf.study.loader import load_study
 
     global _study
+    tune_garbage_collector()
     register_fonts()
     study = load_study(forms)
     if study.fingerprint != fingerprint:

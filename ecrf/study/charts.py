@@ -42,7 +42,7 @@ class InfusionDef:
     label: Text
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ChartSet:
     """Every chart of the study and the infusion chart, if there is one."""
 

@@ -1,8 +1,8 @@
 """Typed, immutable objects of a study definition (what `forms/` turns into).
 
 Small values (texts, ranges, code items) compare by value. The objects that make up the definition itself (items,
-forms, visits, ...) are `eq=False`: each exists once per loaded study, so identity is their equality; comparing
-whole trees field by field is never wanted, and every generated method is compiled at each start."""
+forms, visits, ...) are `eq=False, repr=False`: each exists once per loaded study, so identity is their equality; comparing or
+printing whole trees field by field is never wanted, and every generated method is compiled at each start."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -85,7 +85,7 @@ class CodeItem:
     label: Text
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Codelist:
     """A named list of coded answers."""
 
@@ -127,7 +127,7 @@ def format_bound(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Criterion:
     """An inclusion or exclusion criterion that a yes/no item answers."""
 
@@ -141,7 +141,7 @@ class Criterion:
         return "Y" if self.kind == "inclusion" else "N"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Item:
     """One question of a form: its type, labels, limits and the rules that apply to it."""
 
@@ -178,7 +178,7 @@ class Item:
         return self.type is ItemType.CALCULATED
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Check:
     """An edit check of a form: an expression that must hold, and what to say when it does not."""
 
@@ -191,7 +191,7 @@ class Check:
     when: Expression | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Form:
     """One form of the definition with its items and checks."""
 
@@ -245,7 +245,7 @@ class Form:
         return tuple(order)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Arm:
     """A treatment arm."""
 
@@ -256,7 +256,7 @@ class Arm:
     description: Text | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class VisitForm:
     """A form asked for at a visit, possibly for some arms only, possibly at several timepoints."""
 
@@ -269,7 +269,7 @@ class VisitForm:
         return not self.arms or arm is None or arm in self.arms
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Visit:
     """A visit of the schedule: its day, window and forms."""
 
@@ -286,7 +286,7 @@ class Visit:
         return tuple(vf for vf in self.forms if vf.applies_to(arm))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class StudyInfo:
     """The study's identity: OID, version, titles, phase and languages."""
 
@@ -306,7 +306,7 @@ def _no_monitoring() -> MonitoringPlan:
     return NO_MONITORING
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Study:
     """The whole validated definition, immutable once loaded."""
 

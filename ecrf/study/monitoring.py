@@ -72,7 +72,7 @@ class SdvRule:
 NO_SDV = SdvRule()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SdvPlan:
     """Which items need source data verification: the default rule, then per form and per visit form."""
 
@@ -114,7 +114,7 @@ DEFAULT_MEANING = Text((("en", "I have reviewed the data signed here and confirm
                         ("zh", "本人已审阅此处签署的数据，确认其准确、完整。")))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class MonitoringPlan:
     """The study's monitoring rules (monitoring.yaml), with defaults for what it leaves out."""
 

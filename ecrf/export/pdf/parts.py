@@ -14,7 +14,7 @@ from ecrf.export.bundle import layout
 from ecrf.export.pdf.blank_crf import blank_crf_pdf
 from ecrf.export.pdf.casebook import casebook_pdf
 from ecrf.export.pdf.casebook_pool import CasebookPool
-from ecrf.export.pdf.sign import sign_pdf
+from ecrf.export.pdf.sign import PdfSigner, sign_pdf
 from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
 
 
@@ -27,9 +27,11 @@ class CasebookPart:
         self._sign = sign  # the benchmark times the layout alone too
         self._pooled = pooled
         self.pool = pool
+        self._signer: PdfSigner | None = None
 
     def begin(self, ctx: ExportContext) -> None:
         self._ctx = ctx
+        self._signer = PdfSigner(ctx.identity) if self._sign else None
         (ctx.staging / layout.casebook_pdf("_")).parent.mkdir(parents=True, exist_ok=True)
         if self.pool is None and self._pooled:
             self.pool = CasebookPool.start(ctx.study, ctx.subject_count)
@@ -54,14 +56,14 @@ class CasebookPart:
                 self._write(ctx, done, pdf)
 
     def close(self) -> None:
-        self._ctx = None
+        self._ctx = self._signer = None
         if self.pool is not None:
             self.pool.close()
 
     def _write(self, ctx: ExportContext, subject: SubjectRecord, pdf: bytes) -> None:
-        if self._sign:
-            pdf = sign_pdf(pdf, ctx.identity, reason=f"Casebook of subject {subject.label}, export {ctx.export_seq}",
-                           location=_location(ctx))
+        if self._signer is not None:
+            pdf = self._signer.sign(pdf, reason=f"Casebook of subject {subject.label}, export {ctx.export_seq}",
+                                    location=_location(ctx))
         (ctx.staging / layout.casebook_pdf(subject.label)).write_bytes(pdf)
 
 

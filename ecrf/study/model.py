@@ -1,8 +1,9 @@
 """Typed, immutable objects of a study definition (what `forms/` turns into).
 
-Small values (texts, ranges, code items) compare by value. The objects that make up the definition itself (items,
-forms, visits, ...) are `eq=False, repr=False`: each exists once per loaded study, so identity is their equality; comparing or
-printing whole trees field by field is never wanted, and every generated method is compiled at each start."""
+Small values (texts, ranges, code items) compare by value. The objects that make up the definition itself
+(items, forms, visits, ...) are `eq=False, repr=False`: each exists once per loaded study, so identity is their
+equality; comparing or printing whole trees field by field is never wanted, and every generated method is
+compiled at each start."""
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -3,7 +3,7 @@ the key slot family.
 
 Everything read here comes from a file anyone with disk access can edit, so every field is checked for type,
 base64 and length before the crypto in `ecrf.store.keyslots` sees it, and any structural fault is reported
-as one `SlotFileCorrupt` that names the file and the field. Nothing here holds or opens a secret: a slot
+as one `SlotFileCorrupt` that names the file and what is wrong. Nothing here holds or opens a secret: a slot
 is stored already sealed (`SealedSlot`).
 """
 from __future__ import annotations
@@ -66,7 +66,7 @@ class SealedSlot:
 class SlotFileContents:
     db_id: str
     generation: int
-    key_check: str  # hex, 16 bytes: tells which data key the slots protect without revealing it
+    key_check: str  # 16 bytes of an HMAC under the data key, in hex: which key the slots hold, not the key
     slots: dict[str, SealedSlot]
 
 

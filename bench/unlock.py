@@ -28,7 +28,7 @@ from ecrf.services.auth import login
 from ecrf.services.session import slot_of
 from ecrf.services.site_setup import create_site
 from ecrf.store.files import SitePaths
-from ecrf.store.keyslots import KdfParams
+from ecrf.store.kdf import KdfParams
 from ecrf.study.loader import load_study
 
 GOAL_S = 0.5

@@ -22,8 +22,8 @@ from ecrf.services.subject_data import FormRef
 from ecrf.store.clock import Clock
 from ecrf.store.database import open_database
 from ecrf.store.errors import AlreadyOpen, DatabaseDamaged, StoreError
-from ecrf.store.keyslots import KeySlotError
 from ecrf.store.models import AuditEvent, FormInstance, ItemValue, Site, Subject
+from ecrf.store.slot_file import KeySlotError
 
 pytestmark = pytest.mark.req("P11.10c")
 FIRST_IMPRESSION = "ground glass opacities, right lower lobe"

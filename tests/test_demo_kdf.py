@@ -7,16 +7,10 @@ import threading
 
 import pytest
 
-from ecrf.store.keyslots import (
-    DEMO_PROFILE,
-    PRODUCTION_MEMORY_KIB,
-    RECOVERY_SLOT,
-    KeySlots,
-    SlotFileCorrupt,
-    calibrate_kdf,
-    demo_profile,
-    new_data_key,
-)
+from ecrf.store.kdf import DEMO_PROFILE, PRODUCTION_MEMORY_KIB, calibrate_kdf, demo_profile
+from ecrf.store.keyslots import KeySlots, new_data_key
+from ecrf.store.recovery_code import RECOVERY_SLOT
+from ecrf.store.slot_file import SlotFileCorrupt
 
 pytestmark = pytest.mark.req("WARD-SPEED-DEMO")
 

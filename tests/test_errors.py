@@ -32,7 +32,7 @@ TOOL.load_catalogues()
 NOT_YET_CONVERTED: set[str] = set()
 # Bare exceptions that never reach a user, with the reason.
 ALLOWED_BARE = {
-    ("ecrf/store/keyslots.py", "ValueError"):
+    ("ecrf/store/kdf.py", "ValueError"):
         "KdfParams refuses its ranges; _parse_slot reports it as key-file-damaged",
 }
 BARE = {"Exception", "ValueError", "RuntimeError"}
@@ -114,7 +114,7 @@ def test_a_message_that_cannot_be_rendered_still_names_its_code_and_never_raises
 def test_categories_still_catch_as_before() -> None:
     from ecrf.services.errors import PermissionDenied, ServiceError
     from ecrf.store.errors import StoreError
-    from ecrf.store.keyslots import KeySlotError, SlotFileMissing
+    from ecrf.store.slot_file import KeySlotError, SlotFileMissing
 
     refused = PermissionDenied("session-locked")
     assert isinstance(refused, ServiceError) and isinstance(refused, EcrfError)

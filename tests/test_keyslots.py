@@ -17,20 +17,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from ecrf.errors import Bug
-from ecrf.store.keyslots import (
-    RECOVERY_SLOT,
-    KdfParams,
-    KeySlotError,
-    KeySlots,
-    NoSuchSlot,
-    SlotFileCorrupt,
-    SlotFileMissing,
-    WrongSecret,
-    calibrate_kdf,
-    new_data_key,
-    new_recovery_code,
-    normalise_recovery_code,
-)
+from ecrf.store.kdf import KdfParams, calibrate_kdf
+from ecrf.store.keyslots import KeySlots, new_data_key
+from ecrf.store.recovery_code import RECOVERY_SLOT, new_recovery_code, normalise_recovery_code
+from ecrf.store.slot_file import KeySlotError, NoSuchSlot, SlotFileCorrupt, SlotFileMissing, WrongSecret
 
 DB_ID = "site-0001"
 PASSWORDS = {"alice": "correct horse battery staple", "bob": "Tr0ub4dor&3"}

@@ -11,7 +11,9 @@ from subject_helpers import ManualTime
 from ecrf.services import audit_trail, auth
 from ecrf.services.errors import AccountLocked, LoginFailed
 from ecrf.store.errors import StoreError
-from ecrf.store.keyslots import KdfParams, KeySlots, NoSuchSlot
+from ecrf.store.kdf import KdfParams
+from ecrf.store.keyslots import KeySlots
+from ecrf.store.slot_file import NoSuchSlot
 
 ADMIN_PASSWORD = "admin-password-1"
 
@@ -120,7 +122,7 @@ def test_a_slot_made_with_the_weak_test_profile_is_strengthened_at_the_next_real
     db, _ = sites.make(users=False, allocation=False)
     assert KeySlots.load(db.with_suffix(".keys")).weak("user:admin")
     monkeypatch.delenv("ECRF_KDF_PROFILE")
-    monkeypatch.setattr("ecrf.store.keyslots._timed", lambda params: 0.25 * params.time_cost)  # t=1, no real timing
+    monkeypatch.setattr("ecrf.store.kdf._timed", lambda params: 0.25 * params.time_cost)  # t=1, no real timing
     session = auth.login(db, study, "admin", ADMIN_PASSWORD)
     try:
         assert actions(session, 1) == ["key_slot_strengthened"] and audit_trail.verify(session).ok

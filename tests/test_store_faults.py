@@ -29,8 +29,8 @@ from ecrf.store.errors import (
     SiteExists,
     StoreError,
 )
-from ecrf.store.keyslots import KeySlotError, SlotFileCorrupt, SlotFileMissing
 from ecrf.store.models import AuditEvent, FormInstance, ItemValue, Subject
+from ecrf.store.slot_file import KeySlotError, SlotFileCorrupt, SlotFileMissing
 
 pytestmark = pytest.mark.req("STORE-FAULTS")
 

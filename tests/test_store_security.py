@@ -21,8 +21,10 @@ from ecrf.store.audit import CHAINED_FIELDS, event_hash
 from ecrf.store.database import open_database
 from ecrf.store.engine import raw_connect
 from ecrf.store.errors import NotOurDatabase, StoreError
-from ecrf.store.keyslots import RECOVERY_SLOT, KeySlotError, KeySlots
+from ecrf.store.keyslots import KeySlots
 from ecrf.store.models import AuditEvent, FormInstance, ItemValue, Subject
+from ecrf.store.recovery_code import RECOVERY_SLOT
+from ecrf.store.slot_file import KeySlotError
 from ecrf.trail.check import TrailReport as ChainReport
 
 APPEND_ONLY = ("audit_events", "failed_logins")

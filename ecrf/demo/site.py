@@ -23,7 +23,7 @@ from ecrf.services.site_setup import create_site
 from ecrf.services.subjects import import_allocation_list
 from ecrf.services.users import add_user
 from ecrf.store.clock import Clock  # the services' clock type: the demo passes one clock to every session
-from ecrf.store.keyslots import demo_profile
+from ecrf.store.kdf import demo_profile
 from ecrf.study.model import Study
 
 SITE_CODE, SITE_NAME = "DEMO", "Demo hospital (synthetic data)"

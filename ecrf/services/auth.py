@@ -24,13 +24,9 @@ from ecrf.store.audit import Change, Stamp
 from ecrf.store.clock import Clock, parse_utc, utc_text
 from ecrf.store.database import Database, open_database
 from ecrf.store.files import LoginLedger, SitePaths
-from ecrf.store.keyslots import (
-    RECOVERY_SLOT,
-    NoSuchSlot,
-    WrongSecret,
-    normalise_recovery_code,
-)
 from ecrf.store.models import AuditEvent, FailedLogin, User
+from ecrf.store.recovery_code import RECOVERY_SLOT, normalise_recovery_code
+from ecrf.store.slot_file import NoSuchSlot, WrongSecret
 from ecrf.study.model import Study
 
 MAX_FAILURES = 5

@@ -23,14 +23,10 @@ from ecrf.store.database import Database, open_database
 from ecrf.store.engine import raw_connect, translate
 from ecrf.store.errors import DatabaseDamaged, StoreError
 from ecrf.store.files import InstanceLock, SitePaths
-from ecrf.store.keyslots import (
-    RECOVERY_SLOT,
-    KeySlots,
-    NoSuchSlot,
-    WrongSecret,
-    new_data_key,
-)
+from ecrf.store.keyslots import KeySlots, new_data_key
 from ecrf.store.models import Site, User
+from ecrf.store.recovery_code import RECOVERY_SLOT
+from ecrf.store.slot_file import NoSuchSlot, WrongSecret
 
 FORMAT, VERSION = "ecrf-backup", 1
 MEMBERS = ("backup.json", "site.db", "site.keys")

@@ -17,8 +17,9 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import Tx, slot_of
 from ecrf.services.signing import seal_site_key, stored_identity
 from ecrf.store.audit import Change, sealing_started
-from ecrf.store.keyslots import RECOVERY_SLOT, KeySlots, OpenedSlot
+from ecrf.store.keyslots import KeySlots, OpenedSlot
 from ecrf.store.models import AuditEvent, KeyCertificateRow, SigningKey, User
+from ecrf.store.recovery_code import RECOVERY_SLOT
 from ecrf.trail.keys import KEY_ISSUED, SEALS_STARTED
 from ecrf.trail.seals import KeyCertificate
 

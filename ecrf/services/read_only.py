@@ -18,8 +18,8 @@ from ecrf.store.clock import Clock, parse_utc
 from ecrf.store.database import open_database, site_is_read_only
 from ecrf.store.errors import ReadOnly
 from ecrf.store.files import LoginLedger, SitePaths
-from ecrf.store.keyslots import NoSuchSlot, WrongSecret
 from ecrf.store.models import User
+from ecrf.store.slot_file import NoSuchSlot, WrongSecret
 from ecrf.study.model import Study
 
 

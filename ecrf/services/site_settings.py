@@ -10,8 +10,8 @@ from ecrf.services.errors import InvalidInput
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.store.audit import Change
-from ecrf.store.keyslots import RECOVERY_SLOT
 from ecrf.store.models import Site, Subject, User
+from ecrf.store.recovery_code import RECOVERY_SLOT
 
 # At least a minute (shorter locks a nurse out while she reads a form); at most an hour, so a shared
 # ward PC is never left open for a whole shift. "Never" (0) is not offered: the idle lock is one of

@@ -14,14 +14,9 @@ from ecrf.services.signing import make_identity, store_identity
 from ecrf.store.audit import GENESIS, Change
 from ecrf.store.clock import Clock
 from ecrf.store.database import create_database, remove_site_files
-from ecrf.store.keyslots import (
-    RECOVERY_SLOT,
-    KeySlots,
-    new_data_key,
-    new_recovery_code,
-    normalise_recovery_code,
-)
+from ecrf.store.keyslots import KeySlots, new_data_key
 from ecrf.store.models import Site, User
+from ecrf.store.recovery_code import RECOVERY_SLOT, new_recovery_code, normalise_recovery_code
 from ecrf.study.model import Study
 from ecrf.study.status import SYSTEM_USER
 

@@ -16,8 +16,9 @@ from ecrf.store import audit, migrate
 from ecrf.store.engine import integrity_problems, make_engine, translated
 from ecrf.store.errors import NoSite, NotOurDatabase, ReadOnly, SiteExists, StoreError
 from ecrf.store.files import InstanceLock, SitePaths
-from ecrf.store.keyslots import KeySlots, OpenedSlot, SlotFileMissing, new_data_key
+from ecrf.store.keyslots import KeySlots, OpenedSlot, new_data_key
 from ecrf.store.models import Site
+from ecrf.store.slot_file import SlotFileMissing
 from ecrf.store.state import stored_state
 from ecrf.trail.check import TrailReport, check_trail
 

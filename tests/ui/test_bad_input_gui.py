@@ -11,7 +11,7 @@ import pytest
 from conftest import ADMIN_PASSWORD, FORMS
 from PySide6.QtCore import Qt
 
-from ecrf.store.keyslots import SlotFileMissing
+from ecrf.store.slot_file import SlotFileMissing
 from ecrf.ui import dialogs as real_dialogs
 from ecrf.ui.app import AppController, last_resort_hook
 from ecrf.ui.i18n import install_language

@@ -61,6 +61,27 @@ def test_monitor_verifies_a_form_and_the_matrix_shows_it(qtbot, sites, dialogs):
         assert "changed since verified" in page.sdv_markers["ICVER"].label.text()
 
 
+def test_the_monitors_controls_show_chinese(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
+    """The SDV controls are built in a part of the page (form_editor/monitoring.py): their texts are still
+    looked up under the page's context and show in Chinese."""
+    from ecrf.ui.i18n import install_language
+
+    site = site_with_subject(sites)
+    assert install_language("zh_CN")
+    try:
+        with site.user("monitor") as monitor:
+            page = FormEditorPage(monitor, FormRef(site.subject, "SCR", "DM"))
+            qtbot.addWidget(page)
+            assert (page.verify_button.text(), page.unverify_button.text()) == ("核查整个表单", "取消核查已勾选条目…")
+            qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+            dialogs.reasons.append("核对了错误的版本")
+            page.sdv_markers["ICVER"].box.click()  # un-tick: the question is asked in Chinese
+            assert dialogs.questions[-1].startswith("为什么要取消这些条目的核查？")
+            assert page.sdv_markers["ICVER"].state is SdvState.NOT_VERIFIED
+    finally:
+        install_language("en")
+
+
 @pytest.mark.req("LOCK")
 def test_investigator_locks_and_unlocks_a_form_on_the_subject_page(qtbot, sites, dialogs):  # type: ignore[no-untyped-def]
     from ecrf.services import locks, sdv

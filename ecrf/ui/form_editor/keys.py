@@ -1,14 +1,16 @@
 """Keyboard handling of the entry widgets: Enter moves on like Tab (a new line in a long text), Alt+Down
-opens a date's calendar, leaving an item shows its findings, and the focused field scrolls into view."""
+opens a date's calendar, leaving an item shows its findings, and the focused field scrolls into view; and
+the page's side of it (FocusMoves): where the cursor starts and where Enter takes it."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
 from ecrf.ui.form_editor.date_picker import DateField
+from ecrf.ui.form_editor.part import EditorPart
 
 if TYPE_CHECKING:
     from ecrf.ui.form_editor.page import FormEditorPage
@@ -43,3 +45,49 @@ class FieldKeys(QObject):
         elif kind == QEvent.Type.FocusIn:
             self.page.scroll_area.ensureWidgetVisible(watched, 20, 40)
         return False
+
+
+class FocusMoves(EditorPart):
+    """Keyboard focus in FormEditorPage: the first field once shown, Enter to the next field, findings on leaving."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self, self.focus_first)
+
+    def focus_first(self) -> None:
+        """The cursor starts in the first field the user can type in (or at the item a query is about)."""
+        if self.start_at in self.rows and self.rows[self.start_at].isVisible():
+            self.focus_item(self.start_at)
+            self.scroll_area.ensureWidgetVisible(self.rows[self.start_at])
+            return
+        for code, row in self.rows.items():
+            if row.isVisible() and any(w.isEnabled() for w in row.field.focus_widgets()):
+                self.focus_item(code)
+                return
+
+    def focus_item(self, code: str | None) -> None:
+        row = self.rows.get(code or "")
+        if row is not None and row.isVisible() and row.field.focus_widgets():
+            row.field.focus_proxy().setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll_area.ensureWidgetVisible(row)
+
+    def advance_from(self, widget: QWidget) -> None:
+        """Enter moves to the next field (the first entry widget of the next visible, editable item)."""
+        codes = list(self.rows)
+        current = next((i for i, c in enumerate(codes) if self.rows[c].owns(widget)), -1)
+        for code in codes[current + 1:]:
+            row = self.rows[code]
+            targets = [w for w in row.field.focus_widgets() if w.isEnabled()]
+            if row.isVisible() and targets:
+                self.focus_item(code)
+                return
+        target = self.save_button if self.save_button.isVisible() else self.close_button
+        target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def field_left(self, widget: QWidget) -> None:
+        """Focus went elsewhere: if it left the item, its findings show now."""
+        row = next((r for r in self.rows.values() if r.owns(widget)), None)
+        if row is not None and not row.owns(QApplication.focusWidget()):
+            self._left(row.item.code)

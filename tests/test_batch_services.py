@@ -149,3 +149,30 @@ def test_subjects_screened_and_allocated_in_one_transaction_each(sites):
         assert subject_row(investigator, second).status == "screening"  # refused before anything was written
     finally:
         investigator.close()
+
+
+def test_the_demo_allocates_one_by_one_when_the_batch_is_refused_as_a_whole(sites, monkeypatch):
+    """The demo allocates everyone in one transaction; a batch refused as a whole (one subject's allocation
+    form refused by the study's checks) is taken back, and the demo allocates one by one instead."""
+    from types import SimpleNamespace
+
+    from ecrf.demo import writer
+
+    db, _ = sites.make()
+    investigator = sites.login(db, "investigator")
+    try:
+        labels = subjects.screen_subjects(investigator, 2)
+        for label in labels:
+            forms.save_form(investigator, FormRef(label, "SCR", "DM"), dm_values(), complete=True)
+            forms.save_form(investigator, FormRef(label, "SCR", "IE"), IE_ELIGIBLE, complete=True)
+
+        def refused(*_args: object) -> None:
+            raise InvalidInput("form-refused")
+
+        monkeypatch.setattr(writer, "allocate_all", refused)
+        plans = [SimpleNamespace(label=label, day0=app_clock.today()) for label in labels]
+        outcomes = writer._allocations(investigator, plans)  # type: ignore[arg-type]  # a plan as the writer reads it
+        assert all(isinstance(o, subjects.Allocation) for o in outcomes) and len(outcomes) == 2
+        assert {subject_row(investigator, label).status for label in labels} == {"enrolled"}
+    finally:
+        investigator.close()

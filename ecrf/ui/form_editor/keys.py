@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
@@ -24,8 +25,8 @@ class FieldKeys(QObject):
         self.page = page
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not isinstance(watched, QWidget):
-            return False
+        if not isinstance(watched, QWidget) or not shiboken6.isValid(self.page):
+            return False  # the page is being destroyed (a language switch): its fields lose focus on the way
         kind = event.type()
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
                 Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (

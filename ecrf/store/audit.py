@@ -80,12 +80,14 @@ def append(db: Session, clock: Clock, username: str, role: str, change: Change,
 
 def seal(db: Session, clock: Clock, signer: str, private: Ed25519PrivateKey) -> SealRow | None:
     """End a write transaction: the signer's signature over the head it leaves (nothing when it wrote no event)."""
-    if not db.info.get(_APPENDED_KEY) or not sealing_started(db):
+    if not db.info.get(_APPENDED_KEY):
         return None  # no event written in this transaction: nothing to seal
+    last = db.scalar(_LAST_SEAL)  # also says whether sealing has started: one query, at every save
+    if last is None and not db.info.get(_STARTED_KEY):
+        return None  # a site upgraded in place before its `seals_started` event: nothing is sealed yet
     site = db.get(Site, 1)
     assert site is not None
-    last = db.scalar(select(SealRow.head_seq).order_by(SealRow.head_seq.desc()).limit(1)) or 0
-    if site.audit_head_seq <= last:
+    if site.audit_head_seq <= (last or 0):
         return None  # a head moved back behind an existing seal (tampering): the trail check reports it
     made = Seal.make(site.db_id, site.audit_head_seq, site.audit_head_hash, signer, private, clock.stamp()[0])
     row = SealRow(**made.__dict__)
@@ -105,6 +107,7 @@ def sealing_started(db: Session) -> bool:
 
 
 _HEAD_KEY, _STARTED_KEY, _APPENDED_KEY = "ecrf.audit_head", "ecrf.sealing_started", "ecrf.appended"
+_LAST_SEAL = select(SealRow.head_seq).order_by(SealRow.head_seq.desc()).limit(1)  # built once: every save runs it
 
 
 def _head_time(db: Session, head_seq: int) -> str | None:

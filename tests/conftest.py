@@ -125,22 +125,23 @@ def sites(tmp_path, study) -> SiteMaker:  # type: ignore[no-untyped-def]
     return SiteMaker(tmp_path, study)
 
 
+def _on_own_site(sites: SiteMaker, username: str):  # type: ignore[no-untyped-def]
+    db_path, _ = sites.make()
+    session = sites.login(db_path, username)
+    yield session
+    session.close()
+
+
 @pytest.fixture
 def nurse(sites):  # type: ignore[no-untyped-def]
     """The study nurse logged in to a new site of the test's own (a module may define its own `nurse`)."""
-    db_path, _ = sites.make()
-    session = sites.login(db_path, "nurse")
-    yield session
-    session.close()
+    yield from _on_own_site(sites, "nurse")
 
 
 @pytest.fixture
 def investigator(sites):  # type: ignore[no-untyped-def]
     """The investigator logged in to a new site of the test's own."""
-    db_path, _ = sites.make()
-    session = sites.login(db_path, "investigator")
-    yield session
-    session.close()
+    yield from _on_own_site(sites, "investigator")
 
 
 @pytest.fixture(scope="session")

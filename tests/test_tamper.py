@@ -269,3 +269,15 @@ def test_a_role_written_into_the_users_table_is_refused_at_login(sites, site: Pa
     with pytest.raises(IntegrityAlarm) as refused:
         sites.login(site, "reader")
     assert refused.value.code == "role-mismatch" and "the audit trail gave it read_only" in refused.value.message
+
+
+@pytest.mark.req("TRAIL-SEALED")
+def test_removing_every_seal_does_not_turn_sealing_off_unseen(sites, site: Path):
+    """An insider deletes every seal (so the site looks as if sealing never started) and then lets the app go
+    on saving: the saves after that are unsealed, and the check names the unsealed events, not an OK."""
+    sql(site, "DROP TRIGGER seals_no_delete", "DELETE FROM seals")
+    enter_data(sites, site)
+    (head,), = sql(site, "SELECT audit_head_seq FROM site")
+    found = problems(sites, site)
+    # up to the newest event: the saves after the cut, and the checking login itself
+    assert any(f"–{head + 1} are not sealed" in problem for problem in found), (head, found)

@@ -57,6 +57,8 @@ def check_folder(folder: Path) -> None:
                    "odmlib/schemas/odm/1.3.2/ODM1-3-2.xsd", "ecrf/store/migrations/env.py"):
         if not (internal / needed).is_file():
             problems.append(f"missing from the build: _internal/{needed}")
+    if not any(internal.glob("_rl_accel*")):  # loaded by reportlab through exec(): PyInstaller cannot see it
+        problems.append("missing from the build: reportlab's C helpers (_rl_accel; pip install 'reportlab[accel]')")
     if sys.platform.startswith("linux"):
         problems += [f"the xcb platform plugin's {lib} is not on this machine, so not in the build (install it: "
                      "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "

@@ -69,7 +69,7 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
         pending, ctx, identity, key_id = _checked_write(session, out_dir, pool, progress, cancelled)
     finally:
         if pool is not None:
-            pool.close()  # the casebook part closes it too; here for an export refused before it began
+            pool.close()  # waits for the workers the casebook part released (or never used: a refused export)
     try:
         _record(session, ctx, pending, identity, key_id)
     except BaseException:

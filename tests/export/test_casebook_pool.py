@@ -96,6 +96,27 @@ def test_cancel_stops_the_workers_and_leaves_no_bundle(export_context: ExportCon
     assert not [p for p in out.iterdir() if p.suffix == ".zip" or p.name.endswith(".partial")]
 
 
+@pytest.mark.usefixtures("one_worker")
+def test_the_casebook_part_lets_the_workers_go_and_the_pool_s_owner_waits_for_them(
+        export_context: ExportContext, demo_records: DemoRecords, tmp_path: Path):
+    """The workers exit while the export writes its manifest and zip; the export's end waits for them."""
+    pool = CasebookPool.start(export_context.study, export_context.subject_count)
+    assert pool is not None
+    part = CasebookPart(pool=pool)
+    try:
+        part.begin(replace(export_context, staging=tmp_path))
+        for subject in demo_records.subjects[:3]:
+            part.add_subject(subject)
+        part.finish()
+        part.close()
+        assert pool._executor is None and pool._stopping is not None  # stopping, not waited for here
+        assert len(list(tmp_path.rglob("*.pdf"))) == 3
+    finally:
+        pool.close()
+    assert pool._stopping is None
+    assert not multiprocessing.active_children()
+
+
 def test_why_casebooks_stay_in_process(export_context: ExportContext, monkeypatch: pytest.MonkeyPatch):
     study = export_context.study
     monkeypatch.setenv(casebook_pool.WORKERS_ENV, "1")

@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import types
 from collections import deque
 from collections.abc import Iterator
@@ -149,6 +150,7 @@ class CasebookPool:
         self._ctx: CasebookSource | None = None
         self._export: _Export | None = None
         self._flight: deque[tuple[SubjectRecord, Future[bytes]]] = deque()
+        self._stopping: threading.Thread | None = None  # joins the workers while the export writes on
         self.laid_out = 0  # casebooks handed out by `lay_out` and `drain`
         self.laid_out_here = 0  # ... of which the main process laid out itself
 
@@ -209,13 +211,24 @@ class CasebookPool:
         log.info("casebooks: %d of %d laid out by worker processes", self.laid_out - self.laid_out_here,
                  self.laid_out)
 
-    def close(self) -> None:
-        """Stop the workers (also after an error or a cancel): queued work is dropped, a casebook a worker is
-        laying out is finished and thrown away, and no process outlives the export."""
+    def release(self) -> None:
+        """Stop the workers without waiting for them to exit (tens of milliseconds each): the export goes on
+        with its manifest and zip meanwhile. Queued work is dropped; a casebook a worker is laying out is
+        finished and thrown away. `close` waits for them."""
         executor, self._executor = self._executor, None
         self._flight.clear()
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            self._stopping = threading.Thread(target=executor.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                                              name="ecrf-casebook-pool-stop", daemon=True)
+            self._stopping.start()
+
+    def close(self) -> None:
+        """Stop the workers and wait until they have exited (also after an error or a cancel): no process
+        outlives the export."""
+        self.release()
+        stopping, self._stopping = self._stopping, None
+        if stopping is not None:
+            stopping.join()
 
     def _submit(self, subject: SubjectRecord) -> bool:
         if self._executor is None or self._export is None or len(self._flight) >= self._window:

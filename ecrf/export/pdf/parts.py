@@ -20,13 +20,15 @@ from ecrf.export.records import AuditRecord, ExportContext, SubjectRecord
 
 class CasebookPart:
     """Writes `pdf/casebooks/<subject>.pdf` for each subject, signed with the site's key. Lays them out in
-    `pool` (started early by the caller, closed here) or, with `pooled` and no pool given, in one it starts."""
+    `pool` (started early by the caller, which closes it; released here) or, with `pooled` and no pool given,
+    in one it starts and closes."""
 
     def __init__(self, *, sign: bool = True, pool: CasebookPool | None = None, pooled: bool = True) -> None:
         self._ctx: ExportContext | None = None
         self._sign = sign  # the benchmark times the layout alone too
         self._pooled = pooled
         self.pool = pool
+        self._owns_pool = False  # started here: closed here; else its owner waits for its workers to exit
         self._signer: PdfSigner | None = None
 
     def begin(self, ctx: ExportContext) -> None:
@@ -35,6 +37,7 @@ class CasebookPart:
         (ctx.staging / layout.casebook_pdf("_")).parent.mkdir(parents=True, exist_ok=True)
         if self.pool is None and self._pooled:
             self.pool = CasebookPool.start(ctx.study, ctx.subject_count)
+            self._owns_pool = self.pool is not None
         if self.pool is not None:
             self.pool.bind(ctx)
 
@@ -57,8 +60,12 @@ class CasebookPart:
 
     def close(self) -> None:
         self._ctx = self._signer = None
-        if self.pool is not None:
+        if self.pool is None:
+            return
+        if self._owns_pool:
             self.pool.close()
+        else:
+            self.pool.release()  # its owner waits for the workers, after the manifest and the zip
 
     def _write(self, ctx: ExportContext, subject: SubjectRecord, pdf: bytes) -> None:
         if self._signer is not None:

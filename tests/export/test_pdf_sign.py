@@ -116,3 +116,25 @@ def test_a_changed_copy_of_the_certificate_inside_the_signature_is_found(signed:
         problems.add(pdf_signature_problem(changed, identity.certificate))
     assert None not in problems
     assert "the PDF signature carries a certificate other than the site's (changed after signing)" in problems
+
+
+def _signed_attributes(pdf: bytes) -> dict[str, bytes]:
+    signer_info = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].signer_info
+    return {attr["type"].native: attr["values"].dump() for attr in signer_info["signed_attrs"]}
+
+
+def test_the_signed_attributes_are_pyhanko_s_own_for_pades(unsigned: bytes, signed: bytes,
+                                                            identity: SigningIdentity) -> None:
+    """The signer builds signing-certificate-v2 once per export (PdfSigner); the attributes must stay those
+    pyHanko's default PAdES signer writes, value for value (the message digest covers each file's own bytes)."""
+    certificate = x509.Certificate.load(identity.certificate_der)
+    default = signers.SimpleSigner(signing_cert=certificate, signing_key=keys.PrivateKeyInfo.load(identity.key_der()),
+                                   cert_registry=SimpleCertificateStore.from_certs([certificate]))
+    meta = signers.PdfSignatureMetadata(field_name="SiteSignature", subfilter=SigSeedSubFilter.PADES,
+                                        md_algorithm="sha256")
+    out = io.BytesIO()
+    signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(unsigned), strict=False), meta, signer=default, output=out)
+    ours, theirs = _signed_attributes(signed), _signed_attributes(out.getvalue())
+    assert list(ours) == list(theirs) == ["content_type", "message_digest", "signing_certificate_v2"]
+    assert ours["signing_certificate_v2"] == theirs["signing_certificate_v2"]
+    assert ours["content_type"] == theirs["content_type"]

@@ -70,6 +70,17 @@ def test_no_site_at_the_default_names_the_path_and_both_ways_on(ecrf) -> None:  
 
 
 @pytest.mark.req("WARD-ADMIN-CLI")
+def test_no_site_at_the_default_with_the_demo_made_points_at_the_demo(ecrf) -> None:  # type: ignore[no-untyped-def]
+    demo = default_demo_db()
+    demo.parent.mkdir(parents=True)
+    demo.write_bytes(b"")  # only its presence matters here: the command stops before opening anything
+    code, _out, err = ecrf("users", "list", "--user", "admin", "--password-stdin", stdin="x\n")
+    assert code == 1
+    assert "[no-site-at-default-demo-made]" in err
+    assert f"add `--db {demo}`" in err and "make the demo" not in err
+
+
+@pytest.mark.req("WARD-ADMIN-CLI")
 def test_no_site_at_a_given_path_says_it_was_the_given_one(ecrf, tmp_path) -> None:  # type: ignore[no-untyped-def]
     missing = tmp_path / "nowhere.db"
     code, _out, err = ecrf("users", "list", "--db", missing, "--user", "admin", "--password-stdin", stdin="x\n")

@@ -43,6 +43,13 @@ register("cli", {
         "{db} 处没有中心数据库；未给出 --db 时，中心命令都在此处查找（数据文件夹中的 site.db，`ecrf gui` 也打开它）。",
         "请用 `--db 路径` 指定数据库，或用 `ecrf demo` 创建演示中心后以 `--db {demo_db}` 使用它"
         "（`ecrf init` 在默认位置创建正式中心）。"),
+    "no-site-at-default-demo-made": M(
+        "There is no site database at {db}, where site commands look when no --db is given (the data folder's "
+        "site.db, which `ecrf gui` opens too); the demo made by `ecrf demo` is at {demo_db}.",
+        "To use the demo, add `--db {demo_db}` to the command (`ecrf init` creates a real site at the default).",
+        "{db} 处没有中心数据库；未给出 --db 时，中心命令都在此处查找（数据文件夹中的 site.db，`ecrf gui` 也打开它）；"
+        "`ecrf demo` 创建的演示中心在 {demo_db}。",
+        "要使用演示中心，请在命令中加上 `--db {demo_db}`（`ecrf init` 在默认位置创建正式中心）。"),
     "no-site-at-path": M(
         "There is no site database at {db} (the --db path given).",
         "Check the path, or make the demo with `ecrf demo` and use it with `--db {demo_db}` "

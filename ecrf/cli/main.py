@@ -287,13 +287,16 @@ def cli_language() -> str:
 def no_site_for_cli(exc: EcrfError, args: argparse.Namespace) -> EcrfError:
     """The store's "no site database here" in the command line's words: which path was tried (and that it is
     the default the GUI opens too, when no --db was given) and the two ways on, `--db PATH` or the demo at the
-    path `ecrf demo` really makes (not `site.db`, which a site command would look for next)."""
+    path `ecrf demo` really makes (not `site.db`, which a site command would look for next); when that demo
+    exists already, only the `--db` that reaches it."""
     if not isinstance(exc, NoSite) or getattr(args, "run", None) is cli_demo.cmd_demo:
         return exc
     at_default = getattr(args, "db", None) is None
     if exc.code == "no-site" or (exc.code == "database-folder-missing" and at_default):  # no data folder yet
-        code = "no-site-at-default" if at_default else "no-site-at-path"
-        return CliError(code, db=exc.params.get("db", default_site_db()), demo_db=default_demo_db())
+        demo_db = default_demo_db()
+        code = ("no-site-at-path" if not at_default else
+                "no-site-at-default-demo-made" if demo_db.is_file() else "no-site-at-default")
+        return CliError(code, db=exc.params.get("db", default_site_db()), demo_db=demo_db)
     return exc  # a given path whose folder is gone: the store's words (a removed drive) fit better
 
 

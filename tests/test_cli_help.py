@@ -70,7 +70,9 @@ def test_no_site_at_the_default_names_the_path_and_both_ways_on(ecrf) -> None:  
 
 
 @pytest.mark.req("WARD-ADMIN-CLI")
-def test_no_site_at_the_default_with_the_demo_made_points_at_the_demo(ecrf) -> None:  # type: ignore[no-untyped-def]
+def test_no_site_at_the_default_with_the_demo_made_points_at_the_demo(ecrf, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                      tmp_path) -> None:
+    monkeypatch.setenv("ECRF_DATA_DIR", str(tmp_path / "data"))  # its own data folder: other tests expect no demo
     demo = default_demo_db()
     demo.parent.mkdir(parents=True)
     demo.write_bytes(b"")  # only its presence matters here: the command stops before opening anything

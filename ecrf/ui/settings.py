@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 
 from ecrf.errors import Bug
 from ecrf.paths import data_dir
@@ -16,14 +16,21 @@ LANGUAGES = {"en": "English", "zh_CN": "中文（简体）"}
 FOLDER_KINDS = ("export", "backup", "restore", "import")
 
 
+def system_language() -> str:
+    """The language to start in before anyone chose one: Chinese on a PC whose user interface is in Chinese
+    (a ward PC in China, where the first study runs), else English."""
+    preferred = QLocale.system().uiLanguages()
+    return "zh_CN" if preferred and preferred[0].lower().startswith("zh") else "en"
+
+
 class AppSettings:
     def __init__(self, path: Path | None = None) -> None:
         self._qs = QSettings(str(path or data_dir() / "ecrf-ui.ini"), QSettings.Format.IniFormat)
 
     @property
     def language(self) -> str:
-        value = str(self._qs.value("language", "en"))
-        return value if value in LANGUAGES else "en"
+        value = self._qs.value("language")
+        return str(value) if value in LANGUAGES else system_language()
 
     @language.setter
     def language(self, value: str) -> None:

@@ -63,10 +63,12 @@ def dialogs(monkeypatch) -> DialogRecorder:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def english(qapp):  # type: ignore[no-untyped-def]
-    """Every test starts and ends in English with the app's fonts installed."""
+def english(qapp, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every test starts and ends in English with the app's fonts installed, also on a Chinese PC."""
     from ecrf.ui.app import create_app
     from ecrf.ui.i18n import install_language
+
+    monkeypatch.setattr("ecrf.ui.settings.system_language", lambda: "en")
 
     create_app([])
     install_language("en")

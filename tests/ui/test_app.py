@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +198,21 @@ def test_switching_language_at_login_keeps_the_typed_username(controller, qtbot)
     assert again.username.text() == "investigator", "the username typed before the switch stays"
     assert again.password.text() == "", "the password is typed again"
     assert again.language.currentData() == "zh_CN"
+
+
+@pytest.mark.req("WARD-SHELL-1")
+def test_a_first_start_speaks_the_pcs_language_until_one_is_chosen(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ecrf.ui.settings.system_language", lambda: "zh_CN")
+    settings = AppSettings(tmp_path / "ui.ini")
+    assert settings.language == "zh_CN"  # nothing chosen yet: a Chinese PC starts in Chinese
+    settings.language = "en"
+    assert AppSettings(tmp_path / "ui.ini").language == "en"  # the user's choice wins from then on
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Windows and macOS take the language from their own settings")
+@pytest.mark.parametrize(("lang", "expected"), [("zh_CN.UTF-8", "zh_CN"), ("en_GB.UTF-8", "en"), ("C", "en")])
+def test_the_pcs_language_is_the_system_locales(lang: str, expected: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")} | {"LANG": lang}
+    done = subprocess.run([sys.executable, "-c", "from ecrf.ui.settings import system_language as s; print(s())"],
+                          env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == expected

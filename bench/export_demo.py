@@ -1,24 +1,33 @@
 """`ecrf export` of the 20-subject demo: CSV, ODM, casebooks, blank CRF, manifest, signatures, zip.
 
 Figure: median wall time of `ecrf.services.export.export_bundle` on a copy of a fresh demo site (quick:
-one run). Floor: reading the same data out of the database into export records (what any export pays
-before it writes a byte), in the same run. Goal: ≤ 3 s.
+one run). Floor: what any export pays before it writes a byte, in the same run: the trail check that must
+pass before an export may start (`integrity.require_exportable`, mandatory since "Tamper evidence") and
+reading the same data out of the database into export records. Goal: ≤ 3 s and ≤ 2× the floor.
+
+The issue set the 2× goal when the floor was the read alone (no export checked the trail then). That ratio
+is printed too, as a note under the table, so the change of floor is never hidden: on 2 cores it is about
+3×: the casebook layout, the ODM, the CSVs and the signatures cost about four times the read in CPU, and
+with one core for the main process and one for a layout worker the wall time cannot fall below half that.
 """
 from __future__ import annotations
 
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.demo_copy import demo_copy
 from bench.result import Result
 from bench.scale import Scale
 from bench.timing import FORMS_DIR
-from ecrf.services import export_records
+from ecrf.services import export_records, integrity
 from ecrf.services.auth import login
 from ecrf.services.export import export_bundle
+from ecrf.services.session import SiteSession
 from ecrf.study.loader import load_study
+from ecrf.study.model import Study
 
 GOAL_S, MAX_RATIO = 3.0, 2.0
 
@@ -28,6 +37,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     subjects = scale.pick(full=20, quick=20, smoke=2)
     study = load_study(FORMS_DIR)
     exports: list[float] = []
+    checks: list[float] = []
     reads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         for i in range(runs):
@@ -37,18 +47,27 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
             out.mkdir()
             session = login(site / "site.db", study, "nurse", "demo-nurse-2020")
             try:
-                start = time.perf_counter()
-                with session.read() as db:
-                    for _ in export_records.iter_subjects(db, study):
-                        pass
-                    for _ in export_records.iter_audit(db):
-                        pass
-                reads.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                export_bundle(session, out)
-                exports.append(time.perf_counter() - start)
+                checks.append(_timed(integrity.require_exportable, session))
+                reads.append(_timed(_read_all, session, study))
+                exports.append(_timed(export_bundle, session, out))
             finally:
                 session.close()
-    figure, floor = statistics.median(exports), statistics.median(reads)
-    return [Result(f"ecrf export: {subjects}-subject demo bundle", figure, "s", floor, f"≤ {GOAL_S:g} s",
-                   figure <= GOAL_S, MAX_RATIO)]
+    figure, check, read = statistics.median(exports), statistics.median(checks), statistics.median(reads)
+    print(f"note: export vs reading alone (the floor before the trail check was mandatory): "
+          f"{figure:.2f} s / {read:.2f} s = {figure / read:.1f}×; the trail check took {check:.2f} s")
+    return [Result(f"ecrf export: {subjects}-subject demo bundle (floor: trail check + read)", figure, "s",
+                   check + read, f"≤ {GOAL_S:g} s", figure <= GOAL_S, MAX_RATIO)]
+
+
+def _timed(step: Callable[..., object], *args: object) -> float:
+    start = time.perf_counter()
+    step(*args)
+    return time.perf_counter() - start
+
+
+def _read_all(session: SiteSession, study: Study) -> None:
+    with session.read() as db:
+        for _ in export_records.iter_subjects(db, study):
+            pass
+        for _ in export_records.iter_audit(db):
+            pass

@@ -41,13 +41,18 @@ what is wrong and what to do, in English and Simplified Chinese. The command lin
 
 Anything else is a bug: the traceback goes to a crash log in the data folder (`logs/crash-<UTC time>-<pid>.log`
 under `$ECRF_DATA_DIR` or the platform's data folder), the user sees a short message naming that file, and the
-command line exits with 2 (`ECRF_DEBUG=1` also prints the traceback).
+command line exits with 70 (`ECRF_DEBUG=1` also prints the traceback). A command given wrongly (an unknown
+option, a missing or malformed argument: the usage line under it says which) or cancelled with Ctrl+C exits
+with 2.
 
 `{braces}` are filled in where the error is raised. This page is generated from the catalogues by
 `python scripts/error_codes.py update`; `tests/test_errors.py` keeps the two in step.
 """
 
 VERDICT_NOTE = """Each of these is a verdict: `ecrf verify` prints `NOT VERIFIED: <file>: <reason>` and exits non-zero.
+Verdicts, and `ecrf merge`'s reasons for refusing a bundle, are printed in English whatever the language
+setting: they are the sponsor's record of a check, worded the same for every site (the Chinese text below is
+for the reader of this page).
 What to do is the same for all: do not use the bundle; ask the site for a new export (or, for a `--trust`
 problem, give the site's registered certificate file or its SHA-256 fingerprint)."""
 

@@ -67,6 +67,8 @@ def test_a_list_file_is_imported_once_and_its_state_follows(fresh, tmp_path):  #
     (b"rand_no,arm\nR1,msc\nR2,ctrl\n", "allocation-arm-unknown"),  # this study's arms in the wrong case
     (b"number;group\n1;MSC\n", "allocation-list-not-csv"),
     (b"rand_no,arm\n", "allocation-list-empty"),
+    (b"rand_no,arm\n001,MSC,extra\n002,CTRL\n", "allocation-line-extra-fields"),  # which cell is the arm?
+    (b"rand_no,arm\n001,MSC\n002,MSC,CTRL\n", "allocation-line-extra-fields"),
     ("rand_no,arm\nR1,MSC\n".encode("utf-16"), "allocation-file-not-utf8"),
 ])
 def test_every_bad_file_is_refused_with_its_reason_and_nothing_imported(fresh, tmp_path, content, code):  # type: ignore[no-untyped-def]
@@ -85,6 +87,17 @@ def test_the_other_study_message_names_both_sets_of_arms(fresh, tmp_path):  # ty
         allocation.import_allocation_file(session, path)
     assert "PLACEBO" in caught.value.text() and "CTRL, MSC" in caught.value.text()
     assert "其他研究" in caught.value.text("zh")
+
+
+@pytest.mark.req("WARD-ADMIN-ALLOC")
+def test_a_line_with_an_extra_field_is_named_with_what_is_extra(fresh, tmp_path):  # type: ignore[no-untyped-def]
+    _db, session = fresh
+    path = tmp_path / "list.csv"
+    path.write_text("rand_no,arm\n001,MSC\n002,MSC,CTRL\n", encoding="utf-8")
+    with pytest.raises(EcrfError) as caught:
+        allocation.import_allocation_file(session, path)
+    assert "Line 3" in caught.value.text() and "'CTRL'" in caught.value.text()
+    assert "第 3 行" in caught.value.text("zh")
 
 
 def test_only_the_site_administrator_imports_and_hears_so_before_the_file(fresh, sites, tmp_path):  # type: ignore[no-untyped-def]

@@ -329,18 +329,6 @@ def test_restore_refuses_while_the_site_is_open(refusal, sites, tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_restoring_another_sites_backup_replaces_this_site(sites, tmp_path):
-    """Current behaviour, reported: a backup of another site (same admin password) is restored over this
-    one without a question; this site's files are only kept aside as `*.before-restore-*`."""
-    here, _ = site_with_data(sites)
-    other, _ = sites.make(users=False, allocation=False)
-    archive = make_backup(sites, other, tmp_path / "other.zip")
-    here_before, other_site = contents(here), contents(other)["site"]
-    info = backup.restore(archive, here, "admin", ADMIN_PASSWORD)
-    assert contents(here)["site"][0][0] == other_site[0][0] != here_before["site"][0][0]  # now the other site
-    assert info.set_aside is not None and contents(info.set_aside)["values"] == here_before["values"]
-
-
 def test_two_restores_in_the_same_second_keep_both_replaced_databases(sites, tmp_path):
     db_path, _ = site_with_data(sites)
     archive = make_backup(sites, db_path, tmp_path / "b.zip")
@@ -352,3 +340,25 @@ def test_two_restores_in_the_same_second_keep_both_replaced_databases(sites, tmp
     assert first.set_aside is not None and second.set_aside is not None
     kept = [p.read_bytes() for p in db_path.parent.glob("site.before-restore-*.db")]
     assert original in kept and len(kept) == 2
+
+
+def test_restore_refuses_a_backup_of_another_site_over_a_site(refusal, sites, tmp_path):
+    """The wrong file or the wrong --db must not quietly turn one site into another."""
+    db_path, _archive, unchanged = refusal
+    other, _ = sites.make(users=False, allocation=False)
+    foreign = make_backup(sites, other, tmp_path / "other-site.zip")
+    with pytest.raises(StoreError) as caught:
+        backup.restore(foreign, db_path, "admin", ADMIN_PASSWORD)
+    assert caught.value.code == "restore-other-site"
+    assert_message(caught.value, foreign)
+    unchanged()
+    # into a new place it is restored as usual
+    assert backup.restore(foreign, tmp_path / "new" / "site.db", "admin", ADMIN_PASSWORD).set_aside is None
+
+
+def test_restore_names_a_folder_given_as_the_backup(refusal, tmp_path):
+    db_path, archive, unchanged = refusal
+    with pytest.raises(StoreError) as caught:
+        backup.restore(archive.parent, db_path, "admin", ADMIN_PASSWORD)
+    assert caught.value.code == "backup-is-folder"
+    unchanged()

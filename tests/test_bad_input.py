@@ -1,5 +1,5 @@
 """Bad input through the command line: each known situation gives its coded message (`error [code]: ...`,
-exit 1), never "unexpected"; a bug gives a crash log and exit 2. The GUI side is tests/ui/test_bad_input_gui.py."""
+exit 1), never "unexpected"; a bug gives a crash log and exit 70. The GUI side is tests/ui/test_bad_input_gui.py."""
 from __future__ import annotations
 
 import importlib
@@ -82,7 +82,7 @@ def test_a_chinese_environment_gets_the_chinese_message(ecrf: Run, sites,  # typ
 
 # -- a bug: logged, and the user is told where ------------------------------------------------------
 
-def test_a_bug_writes_a_crash_log_and_exits_2(ecrf: Run, monkeypatch: pytest.MonkeyPatch,
+def test_a_bug_writes_a_crash_log_and_exits_70(ecrf: Run, monkeypatch: pytest.MonkeyPatch,
                                               tmp_path: Path) -> None:
     def broken(_args: object) -> int:
         raise ZeroDivisionError("a bug in a command")
@@ -90,7 +90,7 @@ def test_a_bug_writes_a_crash_log_and_exits_2(ecrf: Run, monkeypatch: pytest.Mon
     monkeypatch.setenv("ECRF_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(cli_main, "cmd_describe", broken)
     code, _, err = ecrf("describe")
-    assert code == 2
+    assert code == 70
     logs = list((tmp_path / "data" / "logs").glob("crash-*.log"))
     assert len(logs) == 1 and str(logs[0]) in err
     assert "ZeroDivisionError" in err and "Traceback" not in err
@@ -108,7 +108,7 @@ def test_a_crash_log_that_cannot_be_written_is_said_so(ecrf: Run, monkeypatch: p
     monkeypatch.setenv("ECRF_DATA_DIR", str(blocker))
     monkeypatch.setattr(cli_main, "cmd_describe", broken)
     code, _, err = ecrf("describe")
-    assert code == 2
+    assert code == 70
     assert "could not be written to a log file" in err and "KeyError" in err
 
 
@@ -120,4 +120,4 @@ def test_ecrf_debug_also_prints_the_traceback(ecrf: Run, monkeypatch: pytest.Mon
     monkeypatch.setenv("ECRF_DEBUG", "1")
     monkeypatch.setattr(cli_main, "cmd_describe", broken)
     code, _, err = ecrf("describe")
-    assert code == 2 and "crash-" in err and "Traceback" in err
+    assert code == 70 and "crash-" in err and "Traceback" in err

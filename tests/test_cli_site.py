@@ -136,6 +136,7 @@ def test_missing_site_and_missing_stdin_lines_are_messages(ecrf: Run, tmp_path: 
 def test_typed_passwords_must_match_and_ctrl_c_cancels(ecrf: Run, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     typed = iter(["first-password-1", "other-password-1"])
+    monkeypatch.setattr("ecrf.cli.common.has_terminal", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
     code, _, err = ecrf("init", "--db", tmp_path / "site.db", "--site", "CN01", "--site-name", "W", "--admin",
                         "admin", "--full-name", "Ada")
@@ -147,6 +148,13 @@ def test_typed_passwords_must_match_and_ctrl_c_cancels(ecrf: Run, tmp_path: Path
     monkeypatch.setattr("getpass.getpass", interrupt)
     code, _, err = ecrf("users", "list", "--db", tmp_path / "site.db", "--user", "admin")
     assert code == 2 and err.strip() == "Cancelled."
+
+
+def test_without_a_terminal_or_password_stdin_the_command_says_how(ecrf: Run, sites) -> None:  # type: ignore[no-untyped-def]
+    db, _ = sites.make(users=False, allocation=False)
+    code, _, err = ecrf("users", "list", "--db", db, "--user", "admin", stdin="")
+    assert code == 1 and "no-terminal-for-secret" in err and "--password-stdin" in err
+    assert "GetPassWarning" not in err
 
 
 def test_a_broken_study_definition_points_to_check_forms(ecrf: Run, tmp_path: Path, sites) -> None:  # type: ignore[no-untyped-def]

@@ -53,10 +53,17 @@ class Secrets:
 
     @staticmethod
     def _typed(prompt: str) -> str:
+        if not has_terminal():  # getpass would read the pipe with a warning, or fail on a closed stdin
+            raise CliError("no-terminal-for-secret", what=_named("password"))
         try:
             return getpass.getpass(prompt)
         except (KeyboardInterrupt, EOFError):
             raise Cancelled() from None
+
+
+def has_terminal() -> bool:
+    """Can a password be typed here without echo (standard input is a terminal)?"""
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 _SECRETS_ZH = {"password": "密码", "new password": "新密码", "current password": "当前密码", "recovery code": "恢复码"}

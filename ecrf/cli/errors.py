@@ -15,6 +15,13 @@ register("cli", {
         "Run the command again and type it (or give it on standard input with --password-stdin).",
         "未提供{what}；未执行任何操作。",
         "请重新运行命令并输入（或使用 --password-stdin 从标准输入提供）。"),
+    "no-terminal-for-secret": M(
+        "There is no terminal to type the {what} in (standard input is a pipe, a file or closed); nothing was "
+        "done.",
+        "Run the command in a terminal window, or give the password on standard input with --password-stdin "
+        "(one line per password the command asks for).",
+        "没有可输入{what}的终端（标准输入是管道、文件或已关闭）；未执行任何操作。",
+        "请在终端窗口中运行该命令，或使用 --password-stdin 从标准输入提供密码（命令要求的每个密码各占一行）。"),
     "secrets-differ": M(
         "The two entries of the {what} differ; nothing was changed.",
         "Run the command again and type the same text twice.",
@@ -79,9 +86,9 @@ register("cli", {
         "请安装含演示功能的 ecrf（pip install -e .）。"),
     "demo-exists": M(
         "A demo site exists already at {db}.",
-        "Use it with `--db {db_arg}`, or make a new one with `ecrf demo --force`.",
+        "Use it with `--db {db_arg}`, or make a new one in its place with `ecrf demo --db {db_arg} --force`.",
         "{db} 处已有演示中心。",
-        "请用 `--db {db_arg}` 使用它，或用 `ecrf demo --force` 新建一个。"),
+        "请用 `--db {db_arg}` 使用它，或用 `ecrf demo --db {db_arg} --force` 在原处新建一个。"),
     "demo-sponsor-folder-used": M(
         "{folder} exists and is not an empty folder; the sponsor demo makes a new folder of its own.",
         "Give a new folder name, or remove that folder first.",

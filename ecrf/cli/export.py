@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from cryptography import x509
 
-from ecrf.cli.common import site_session
+from ecrf.cli.common import shell_path, site_session
 from ecrf.export.bundle.identity import certificate_naming, format_fingerprint
 from ecrf.services import export, signing
 
@@ -21,7 +21,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if result.new_key:
         print("This export made the site's signing key: send its certificate to the sponsor to register "
               "(`ecrf site certificate`).")
-    print(f"Check it anywhere with: ecrf verify {result.path}")
+    print(f"Check it anywhere with: ecrf verify {shell_path(result.path)}")
     return 0
 
 

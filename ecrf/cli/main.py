@@ -37,7 +37,9 @@ from ecrf.study.loader import load_study
 from ecrf.study.parsing import has_broken_character
 from ecrf.study.problems import DefinitionError
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+# 2 is argparse's own code for a command given wrongly; a cancel shares it. A bug has a code of its own (70,
+# EX_SOFTWARE of sysexits.h), so a script can tell "I called it wrongly" from "it is broken".
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 70
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -263,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(report_crash(exc, cli_language()), file=sys.stderr)
         if os.environ.get("ECRF_DEBUG"):
             traceback.print_exc()
-        return EXIT_ERROR
+        return EXIT_BUG
 
 
 def _refuse_broken_text(args: argparse.Namespace) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ecrf.atomic import write_atomic
-from ecrf.cli.common import shell_path, site_session, site_study, table
+from ecrf.cli.common import has_terminal, shell_path, site_session, site_study, table
 from ecrf.export.bundle.identity import SigningIdentity, format_fingerprint
 from ecrf.merge.central.db import open_central
 from ecrf.merge.errors import QueryBundleError
@@ -164,6 +164,8 @@ def _passphrase(new: bool) -> str:
     given = os.environ.get(sponsor_key.PASSPHRASE_ENV)
     if given:
         return given
+    if not has_terminal():  # getpass would read a pipe with a warning: say how to give it instead
+        raise QueryBundleError("sponsor-passphrase-missing")
     try:
         first = getpass.getpass("Passphrase of the sponsor key: ")
         if new and getpass.getpass("Type it again: ") != first:

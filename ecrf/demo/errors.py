@@ -6,9 +6,9 @@ from ecrf.errors import Message, register
 register("demo", {
     "demo-subjects-negative": Message(
         "The number of demo subjects cannot be negative ({count}).",
-        "Give 0 or more with --subjects.",
+        "Give a whole number of 1 or more with --subjects.",
         "演示受试者人数不能为负数（{count}）。",
-        "请用 --subjects 给出 0 或更大的数。"),
+        "请用 --subjects 给出 1 或更大的整数。"),
     "demo-today-in-future": Message(
         "The demo's today ({today}) is after the computer's date ({now}).",
         "Give a date that has come (--today YYYY-MM-DD), or leave --today out.",

@@ -146,6 +146,8 @@ def restore(backup_file: Path, db_path: Path, username: str, password: str, cloc
     username 'recovery' with the recovery code)."""
     clock = clock or Clock()
     db_path = db_path.expanduser()
+    if backup_file.is_dir():
+        raise StoreError("backup-is-folder", path=backup_file)
     if not backup_file.is_file():
         raise StoreError("backup-missing", path=backup_file)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +157,7 @@ def restore(backup_file: Path, db_path: Path, username: str, password: str, cloc
     try:
         work.mkdir()
         manifest = _extract(backup_file, work)
+        _refuse_other_site(db_path, backup_file, manifest)
         key, db_id = _unlock_copy(work, username, password)
         checked = _check_copy(work / "site.db", key, db_id)
         if checked["audit_head_hash"] != manifest.get("audit_head_hash"):
@@ -186,6 +189,22 @@ def _extract(backup_file: Path, work: Path) -> dict:
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
         raise DatabaseDamaged("backup-unreadable", path=backup_file, detail=exc) from None
     return manifest
+
+
+def _refuse_other_site(db_path: Path, backup_file: Path, manifest: dict) -> None:
+    """A restore puts back an earlier state of the same site; a backup of another database over a site is
+    a mix-up (the wrong file, the wrong --db) that would quietly turn this site into another. A site whose key
+    file is gone or damaged cannot say who it is: restoring is then exactly what it needs."""
+    keys = SitePaths(db_path).keys
+    if not keys.is_file():
+        return
+    try:
+        here = KeySlots.load(keys).db_id
+    except (StoreError, OSError, ValueError):
+        return
+    if here != manifest.get("db_id"):
+        raise StoreError("restore-other-site", path=backup_file, db=db_path, study=manifest.get("study", "?"),
+                         site=manifest.get("site", "?"))
 
 
 def _unlock_copy(work: Path, username: str, password: str) -> tuple[bytes, str]:

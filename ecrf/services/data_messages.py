@@ -63,6 +63,13 @@ DATA_MESSAGES: dict[str, Message] = {
         "Correct the list (or ask the sponsor for the right one) and import it again.",
         "随机分配表第 {line} 行：“{arm}”不是本研究的组别（{arms}）。未导入任何内容。",
         "请修正分配表（或向申办方索取正确的分配表）后重新导入。"),
+    "allocation-line-extra-fields": M(
+        "Line {line} of the allocation list has more fields than its header ({header}): the extra is "
+        "'{extra}'. Nothing was imported.",
+        "Correct the line (a comma inside a value must be in double quotes) or ask the sponsor for a corrected "
+        "list, and import it again.",
+        "随机分配表第 {line} 行的字段多于表头（{header}）：多出的是“{extra}”。未导入任何内容。",
+        "请修正该行（值中的逗号须放在双引号内）或向申办方索取更正后的分配表，然后重新导入。"),
     "allocation-number-invalid": M(
         "Line {line} of the allocation list: the number '{rand_no}' is empty or repeated. Nothing was imported.",
         "Correct the list (or ask the sponsor for the right one) and import it again.",

@@ -192,6 +192,19 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Give the path of a file made by `ecrf backup`.",
         "{path} 处没有备份文件。未恢复任何内容。",
         "请给出由 `ecrf backup` 生成的文件路径。"),
+    "backup-is-folder": M(
+        "{path} is a folder, not a backup file. Nothing was restored.",
+        "Give the path of the .zip file made by `ecrf backup` inside it.",
+        "{path} 是文件夹，不是备份文件。未恢复任何内容。",
+        "请给出其中由 `ecrf backup` 生成的 .zip 文件的路径。"),
+    "restore-other-site": M(
+        "{path} is a backup of another database (study {study}, site {site}), not of the site at {db}. "
+        "Nothing was restored or replaced.",
+        "Check that you chose the right backup and the right --db. To restore that backup, give --db a new "
+        "path (an empty folder), then move it where the app expects it.",
+        "{path} 是另一个数据库（研究 {study}，中心 {site}）的备份，不是 {db} 处中心的备份。未恢复或替换任何内容。",
+        "请确认选择了正确的备份和正确的 --db。如需恢复该备份，请为 --db 指定一个新路径（空文件夹），"
+        "然后将其移到应用使用的位置。"),
     "backup-manifest-mismatch": M(
         "{path} does not match its own manifest (audit head differs). Nothing was restored.",
         "Use another backup.",

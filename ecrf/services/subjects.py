@@ -100,6 +100,9 @@ def _parse_allocation_csv(study: Study, csv_text: str) -> list[tuple[str, str]]:
         raise InvalidInput("allocation-list-other-study", found=", ".join(sorted(found)[:5]),
                            arms=", ".join(sorted(arms)))
     for line, row in enumerate(records, start=2):
+        if None in row:  # more cells than the header names: which one is the arm is anybody's guess
+            raise InvalidInput("allocation-line-extra-fields", line=line, header=",".join(reader.fieldnames),
+                               extra=",".join(row[None]))  # DictReader puts the extra cells under None
         rand_no, arm = (row.get("rand_no") or "").strip(), (row.get("arm") or "").strip()
         if arm not in arms:
             raise InvalidInput("allocation-arm-unknown", line=line, arm=arm, arms=", ".join(sorted(arms)))

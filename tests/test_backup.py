@@ -167,6 +167,18 @@ def test_backup_refuses_an_existing_output_file(sites, tmp_path):
     assert [e[1] for e in contents(db_path)["events"][len(before):]] == ["login"]  # no 'backup' event
 
 
+def test_backup_to_a_folder_asks_for_a_file_name_inside_it(sites, tmp_path):
+    db_path, _ = sites.make(users=False, allocation=False)
+    session = sites.login(db_path, "admin")
+    try:
+        with pytest.raises(InvalidInput) as refused:
+            backup.backup(session, tmp_path)
+    finally:
+        session.close()
+    assert refused.value.code == "backup-target-is-folder"
+    assert str(tmp_path / "site-backup-") in assert_message(refused.value, tmp_path)
+
+
 def test_only_a_site_admin_makes_backups(sites, tmp_path):
     db_path, _ = sites.make()
     session = sites.login(db_path, "nurse")

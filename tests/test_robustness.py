@@ -195,6 +195,13 @@ def test_unusable_db_paths_get_a_coded_message(ecrf, db, code):  # type: ignore[
     _coded(_list_users(ecrf, db), code)
 
 
+def test_a_folder_as_db_suggests_the_database_in_it(ecrf, tmp_path):  # type: ignore[no-untyped-def]
+    (tmp_path / "my site").mkdir()
+    (tmp_path / "my site" / "demo.db").write_bytes(b"")
+    err = _coded(_list_users(ecrf, tmp_path / "my site"), "db-path-is-folder")
+    assert f'--db "{tmp_path / "my site" / "demo.db"}"' in err
+
+
 def test_a_too_long_output_path_is_a_file_error_not_a_bug(ecrf, sites):  # type: ignore[no-untyped-def]
     db, _ = sites.make(users=False, allocation=False)
     out = db.parent / ("b" * 300) / "backup.zip"

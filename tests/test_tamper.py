@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_store_security import enter_data
 
+from ecrf.errors import EcrfError
 from ecrf.export.verify.bundle import verify_bundle
 from ecrf.services import audit_trail, export, integrity
 from ecrf.services.errors import IntegrityAlarm
@@ -180,6 +181,20 @@ def test_the_residual_cut_is_caught_against_an_earlier_bundle(sites, site: Path,
     finally:
         session.close()
     assert problem is not None and "events were cut since that copy was made" in problem
+
+
+@pytest.mark.parametrize(("name", "code"), [("a-folder", "against-is-folder"), ("gone.zip", "against-missing"),
+                                             ("not-a-zip.zip", "against-unreadable")])
+def test_against_names_what_is_wrong_with_the_copy(sites, site: Path, tmp_path: Path, name: str, code: str):
+    (tmp_path / "a-folder").mkdir()
+    (tmp_path / "not-a-zip.zip").write_text("plain text")
+    session = sites.login(site, "monitor")
+    try:
+        with pytest.raises(EcrfError) as caught:
+            integrity.against(session, tmp_path / name)
+    finally:
+        session.close()
+    assert caught.value.code == code and "Errno" not in caught.value.message
 
 
 @pytest.mark.req("P11.300")

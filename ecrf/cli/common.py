@@ -96,8 +96,19 @@ def usable_db_path(given: Path) -> Path:
     except OSError as exc:  # ENAMETOOLONG, ELOOP, EACCES ... from stat()
         raise CliError("db-path-unusable", path=path, reason=exc.strerror or exc) from None
     if is_folder:
-        raise CliError("db-path-is-folder", path=path, example=path / "site.db")
+        raise CliError("db-path-is-folder", path=path, example=shell_path(_database_in(path)))
     return path
+
+
+def _database_in(folder: Path) -> Path:
+    """The database a user most likely meant in `folder`: site.db, else the only *.db file there."""
+    try:
+        found = sorted(p for p in folder.glob("*.db") if p.is_file())
+    except OSError:
+        found = []
+    if folder / "site.db" in found or len(found) != 1:
+        return folder / "site.db"
+    return found[0]
 
 
 def site_study(args: argparse.Namespace) -> Study:

@@ -44,6 +44,9 @@ class BackupInfo:
 def backup(session: SiteSession, out: Path) -> BackupInfo:
     """Write `out` (a zip holding the encrypted database and its key slots), verified before it is named."""
     out = out.expanduser()
+    if out.is_dir():
+        raise InvalidInput("backup-target-is-folder", path=out,
+                           example=out / f"site-backup-{session.clock.now().date().isoformat()}.zip")
     if out.exists():
         raise InvalidInput("backup-target-exists", path=out)
     with session.write(Do.BACKUP) as tx:

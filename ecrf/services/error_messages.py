@@ -172,6 +172,11 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "本中心还没有签名密钥。",
         "签名密钥会在首次导出时生成，或在研究者、研究护士或中心管理员查看证书时生成。"),
     # -- backup and restore --------------------------------------------------------------------------------
+    "backup-target-is-folder": M(
+        "{path} is a folder; a backup is one file.",
+        "Give a new file name inside it, for example {example}.",
+        "{path} 是文件夹；备份是单个文件。",
+        "请在其中给出一个新文件名，例如 {example}。"),
     "backup-target-exists": M(
         "{path} exists already.",
         "Choose a new file name for the backup.",

@@ -144,6 +144,10 @@ def against(session: SiteSession, copy: Path) -> tuple[CopyHead, str | None]:
 
 
 def read_copy_head(session: SiteSession, copy: Path) -> CopyHead:
+    if copy.is_dir():
+        raise InvalidInput("against-is-folder", path=copy)
+    if not copy.exists():
+        raise InvalidInput("against-missing", path=copy)
     try:
         with zipfile.ZipFile(copy) as archive:
             names = set(archive.namelist())
@@ -153,7 +157,7 @@ def read_copy_head(session: SiteSession, copy: Path) -> CopyHead:
                 doc = json.loads(_member(archive, "backup.json"))
                 return CopyHead(f"the backup {copy.name}", int(doc["audit_head_seq"]), str(doc["audit_head_hash"]))
     except (OSError, zipfile.BadZipFile, ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("against-unreadable", path=copy, reason=str(exc)) from None
+        raise InvalidInput("against-unreadable", path=copy, reason=getattr(exc, "strerror", None) or exc) from None
     raise InvalidInput("against-not-a-copy", path=copy)
 
 

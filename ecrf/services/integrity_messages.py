@@ -48,6 +48,16 @@ INTEGRITY_MESSAGES: dict[str, Message] = {
         "Wait until then; each further wrong code doubles the wait.",
         "恢复码已连续输错 {failures} 次，锁定至 {until}。",
         "请等到该时间；每多输错一次，等待时间加倍。"),
+    "against-is-folder": M(
+        "{path} is a folder, not a bundle or a backup.",
+        "Give the .zip file of an export bundle or a backup made by ecrf (inside that folder, perhaps).",
+        "{path} 是文件夹，不是数据包或备份。",
+        "请提供由 ecrf 生成的导出数据包或备份的 .zip 文件（可能就在该文件夹中）。"),
+    "against-missing": M(
+        "There is no file at {path}.",
+        "Check the path of the bundle or backup to compare with, and try again.",
+        "{path} 处没有文件。",
+        "请检查要比对的数据包或备份的路径后重试。"),
     "against-unreadable": M(
         "{path} cannot be read as a bundle or a backup: {reason}.",
         "Give an export bundle (.zip) or a backup file made by ecrf.",

@@ -98,8 +98,9 @@ class _StudyLoader:
     # -- files ---------------------------------------------------------------------------
     def _read_files(self) -> dict[str, LineMap]:
         if not self.folder.is_dir():
-            raise DefinitionError([Problem(str(self.folder), 0, P.FILE_MISSING, "", f"the folder {self.folder} "
-                                   "does not exist; give the folder that holds study.yaml and the form files")])
+            what = "is a file, not a folder" if self.folder.exists() else "does not exist"
+            raise DefinitionError([Problem(str(self.folder), 0, P.FILE_MISSING, "", f"{self.folder} {what}; "
+                                   "give the folder that holds study.yaml and the form files")])
         paths = sorted(p for p in self.folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
         if not any(p.name == STUDY_FILE for p in paths):
             self.problems.add(self.rel(self.folder / STUDY_FILE), 0, P.FILE_MISSING, what=STUDY_FILE,

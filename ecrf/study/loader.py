@@ -274,10 +274,13 @@ class _StudyLoader:
             if code in seen:
                 r.add(am.line, P.DUPLICATE_CODE, where, what="arm", code=code, first=seen[code])
                 continue
-            if code is None or label is None or arm_type is None:
+            if code is None:
                 continue
             seen[code] = am.line
-            arms.append(Arm(code, label, arm_type, r.integer(am, "planned_subjects", "arm", where, minimum=0),
+            # An arm with a bad label or type is still defined: its problem is reported above, and the study
+            # cannot load while it stands, but the visits and forms that name the arm are not wrong too.
+            arms.append(Arm(code, label or Text(((code, code),)), arm_type or "other",
+                            r.integer(am, "planned_subjects", "arm", where, minimum=0),
                             r.text(am, "description", "arm", where, required=False)))
         return arms
 

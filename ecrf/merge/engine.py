@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ecrf.export.verify.bundle import verify_bundle
+from ecrf.export.verify.bundle import Verdict, verify_bundle
 from ecrf.export.verify.trust import Trust
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge.bundle_read import BundleFacts, bundle_facts
-from ecrf.merge.central.db import open_central, shown_url
+from ecrf.merge.central.db import central_name, open_central
 from ecrf.merge.conflicts import clashes, conflict_reason, record_conflicts, subject_keys
 from ecrf.merge.continuity import decide
 from ecrf.merge.errors import CentralDatabaseError, MergeError
@@ -29,6 +29,7 @@ from ecrf.merge.intake import Candidate, Claim, candidate, discard, hash_all, pr
 from ecrf.merge.load import replace_source
 from ecrf.merge.outcome import log
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED, BundleOutcome, MergeRun
+from ecrf.merge.tamper import tamper_evidence
 from ecrf.study.model import Study
 
 COLUMNS_UNKNOWN = "bundle-columns-unknown"  # bundle_read's refusal of a file laid out by another ecrf version
@@ -58,7 +59,7 @@ def merge_bundles(target: str | Path, paths: Iterable[Path], trust: TrustSource 
     try:
         return _merge(engine, list(paths), trust, study, progress or (lambda _step: None))
     except SQLAlchemyError as exc:
-        raise CentralDatabaseError("merge-database-failed", url=shown_url(str(engine.url)),
+        raise CentralDatabaseError("merge-database-failed", database=central_name(target),
                                    reason=_first_line(exc)) from None
     finally:
         engine.dispose()
@@ -103,8 +104,7 @@ def _merge_one(engine: Engine, item: Candidate, trust: TrustSource, study: Study
                                                           before=item.sha256, after=sha256).message)
         verdict = verify_bundle(copy, trust)
         if not verdict.ok:
-            return _refuse(engine, item, None, verdict.problems[0] if verdict.problems else
-                           f"{item.path.name}: not every check of the verification ran")
+            return _refuse_unverified(engine, item, copy, verdict)
         if not verdict.signer_trusted:  # the verdict already says so; the merge keeps its promise on its own
             return _refuse(engine, item, None, MergeError("merge-signer-not-trusted", file=item.path.name).message)
         with SafeZip(copy) as bundle:
@@ -162,8 +162,19 @@ def _study_problem(facts: BundleFacts, study: Study, file_name: str) -> MergeErr
     return None
 
 
-def _refuse(engine: Engine, item: Candidate, facts: BundleFacts | None, reason: str) -> BundleOutcome:
-    outcome = _outcome(item, facts, REFUSED, reason)
+def _refuse_unverified(engine: Engine, item: Candidate, copy: Path, verdict: Verdict) -> BundleOutcome:
+    """Refused with the verifier's reason; with an alarm when the bundle was altered or forged (ecrf.merge.tamper),
+    not when it is only damaged or its signer not registered."""
+    evidence = tamper_evidence(copy, verdict)
+    if evidence is not None:
+        return _refuse(engine, item, None, evidence, alarm=True)
+    return _refuse(engine, item, None, verdict.problems[0] if verdict.problems else
+                   f"{item.path.name}: not every check of the verification ran")
+
+
+def _refuse(engine: Engine, item: Candidate, facts: BundleFacts | None, reason: str,
+            alarm: bool = False) -> BundleOutcome:
+    outcome = _outcome(item, facts, REFUSED, reason, alarm)
     with engine.begin() as conn:
         log.take_merge_lock(conn)
         log.record_bundle(conn, outcome, facts, item.claim)

@@ -61,12 +61,13 @@ def _written(path: Path, data: bytes) -> Path:
     return path
 
 
-def _refused_alone(central: str, bundle: Path, trust: str, study) -> str:  # type: ignore[no-untyped-def]
-    """Merge one bundle that must be refused; the reason. Nothing of the central data may change."""
+def _refused_alone(central: str, bundle: Path, trust: str, study, alarm: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """Merge one bundle that must be refused (with an alarm or not); the reason. Nothing of the central data may
+    change."""
     before = central_tables(central)
     run = merge_bundles(central, [bundle], trust, study)
     [outcome] = run.bundles
-    assert outcome.outcome == REFUSED and not run.ok and not outcome.alarm, outcome
+    assert outcome.outcome == REFUSED and not run.ok and outcome.alarm == alarm, outcome
     assert central_tables(central) == before
     logged = bundle_log(central)[outcome.sha256]
     assert logged[0] == REFUSED and logged[2] == outcome.reason
@@ -74,16 +75,16 @@ def _refused_alone(central: str, bundle: Path, trust: str, study) -> str:  # typ
 
 
 @pytest.mark.req("MERGE-REFUSE")
-@pytest.mark.parametrize(("damage", "expected"), [
-    (_changed_byte, ""),  # wherever the byte falls, some check names it
-    (_truncated, ""),
-    (_unsigned, layout.MANIFEST_SIG),
+@pytest.mark.parametrize(("damage", "expected", "alarm"), [
+    (_changed_byte, "", False),  # wherever the byte falls, some check names it; damage is no alarm
+    (_truncated, "", False),
+    (_unsigned, layout.MANIFEST_SIG, True),  # ecrf never writes an unsigned bundle: tampering
 ])
 def test_a_damaged_bundle_is_refused_with_the_verifiers_reason(tmp_path, central, multi_site, study, damage,
-                                                               expected) -> None:  # type: ignore[no-untyped-def]
+                                                               expected, alarm) -> None:  # type: ignore[no-untyped-def]
     site = multi_site.site("CN01")
     bad = damage(site.bundles[2], tmp_path)
-    reason = _refused_alone(central, bad, trust_file(tmp_path, list(multi_site.sites)), study)
+    reason = _refused_alone(central, bad, trust_file(tmp_path, list(multi_site.sites)), study, alarm)
     assert expected in reason and reason
 
 

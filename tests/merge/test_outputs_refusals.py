@@ -113,8 +113,9 @@ def test_a_failure_half_way_leaves_no_folder_behind(tmp_path, central, study, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export_module, "write_xpt_files", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(MergedOutputError) as failed:
         export(central, tmp_path / "set", study)
+    assert failed.value.code == "merged-out-write-failed" and "No space left on device" in failed.value.message
     assert _nothing_left(tmp_path, "set")
 
 

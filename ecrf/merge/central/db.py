@@ -7,6 +7,7 @@ in: binary COPY on PostgreSQL, a streamed executemany of one prepared INSERT on 
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,13 +22,15 @@ from ecrf.merge.errors import CentralDatabaseError
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+SQLITE_PREFIX = "sqlite:///"
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 
 
 def central_url(target: str | Path) -> str:
     """The SQLAlchemy URL for a path or URL the sponsor gave (PostgreSQL always through psycopg 3)."""
     text = str(target)
     if not _URL.match(text):
-        return f"sqlite:///{Path(text).expanduser().resolve()}"
+        return f"{SQLITE_PREFIX}{Path(text).expanduser().resolve()}"
     scheme, rest = text.split("://", 1)
     if scheme.lower() in ("postgresql", "postgres", "postgresql+psycopg"):
         return f"postgresql+psycopg://{rest}"
@@ -41,25 +44,76 @@ def shown_url(url: str) -> str:
     return _PASSWORD.sub(r"\1***@", url)
 
 
+def central_name(target: str | Path) -> str:
+    """The central database as messages name it: a file as the user typed it, a URL without its password."""
+    text = str(target)
+    return shown_url(text) if _URL.match(text) else text
+
+
 def open_central(target: str | Path, *, create: bool = True) -> Engine:
-    """An engine on the central database, its schema made (when `create`) or checked."""
-    url = central_url(target)
-    if url.startswith("sqlite:///") and not create and not Path(url.removeprefix("sqlite:///")).exists():
-        raise CentralDatabaseError("central-missing", url=shown_url(url))
-    if url.startswith("sqlite:///"):
-        folder = Path(url.removeprefix("sqlite:///")).parent
-        if not folder.is_dir():
-            raise CentralDatabaseError("central-folder-missing", folder=folder)
+    """An engine on the central database, its schema made (when `create`) or checked. `create` is the merge's way
+    in (a new database is made, and it must be writable); without it the database must already exist (export,
+    report, queries)."""
+    url, name = central_url(target), central_name(target)
+    if url.startswith(SQLITE_PREFIX):
+        check_sqlite_file(Path(url.removeprefix(SQLITE_PREFIX)), name, create)
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_settings)
     try:
         with engine.begin() as conn:
-            _schema_ready(conn, create)
+            _schema_ready(conn, create, name)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise CentralDatabaseError("central-unreachable", url=shown_url(url), reason=_first_line(exc)) from None
+        raise _open_failed(engine.dialect.name, name, _first_line(exc), create) from None
     return engine
+
+
+def check_sqlite_file(path: Path, name: str, create: bool) -> None:
+    """What SQLite would only call "unable to open database file" or "file is not a database", said about the
+    file: a folder, a file of another kind, a folder or file that cannot be written (for a merge), a missing
+    file (for anything else: SQLite would quietly make an empty one)."""
+    if path.is_dir():
+        raise CentralDatabaseError("central-is-folder", path=name)
+    if not path.exists():
+        if not create:
+            raise CentralDatabaseError("central-missing", path=name)
+        if not path.parent.is_dir():
+            raise CentralDatabaseError("central-folder-missing", folder=path.parent)
+        _check_writable(path, name)
+        return
+    if not _is_sqlite_file(path, name):
+        raise CentralDatabaseError("central-not-database", path=name)
+    if create:
+        _check_writable(path, name)
+
+
+def _check_writable(path: Path, name: str) -> None:
+    # SQLite writes its journal beside the database: the folder must be writable as well as the file.
+    if not os.access(path.parent, os.W_OK):
+        raise CentralDatabaseError("central-folder-read-only", folder=path.parent, path=name)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CentralDatabaseError("central-file-read-only", path=name)
+
+
+def _is_sqlite_file(path: Path, name: str) -> bool:
+    """A SQLite database file starts with its magic string; an empty file is one SQLite makes into a database."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise CentralDatabaseError("central-file-unusable", path=name, reason=exc.strerror or exc) from None
+    return head in (b"", SQLITE_MAGIC)
+
+
+def _open_failed(dialect: str, name: str, reason: str, create: bool) -> CentralDatabaseError:
+    """A server gets the server's advice; a file gets words about the file, never about a server or a password."""
+    if dialect != "sqlite":
+        return CentralDatabaseError("central-unreachable" if create else "central-unreachable-reading", url=name,
+                                    reason=reason)
+    if "file is not a database" in reason:
+        return CentralDatabaseError("central-not-database", path=name)
+    return CentralDatabaseError("central-file-unusable", path=name, reason=reason)
 
 
 def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
@@ -70,20 +124,20 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _schema_ready(conn: Connection, create: bool) -> None:
+def _schema_ready(conn: Connection, create: bool, name: str) -> None:
     tables = set(inspect(conn).get_table_names())
     if not tables:
         if not create:
-            raise CentralDatabaseError("central-empty", url=shown_url(str(conn.engine.url)))
+            raise CentralDatabaseError("central-empty", database=name)
         schema.metadata.create_all(conn)
         conn.execute(schema.info.insert(), [{"key": "schema_version", "value": schema.SCHEMA_VERSION},
                                             {"key": "made_by", "value": "ecrf"}])
         return
     if schema.info.name not in tables:
-        raise CentralDatabaseError("central-not-ecrf", url=shown_url(str(conn.engine.url)))
+        raise CentralDatabaseError("central-not-ecrf", database=name)
     version = conn.execute(select(schema.info.c.value).where(schema.info.c.key == "schema_version")).scalar()
     if version != schema.SCHEMA_VERSION:
-        raise CentralDatabaseError("central-schema-version", url=shown_url(str(conn.engine.url)),
+        raise CentralDatabaseError("central-schema-version", database=name,
                                    found=version, expected=schema.SCHEMA_VERSION)
     schema.metadata.create_all(conn)  # tables a later part of this version added (none are ever changed)
 

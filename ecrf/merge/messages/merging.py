@@ -36,11 +36,11 @@ MERGING_MESSAGES: dict[str, Message] = {
         "没有可合并的数据包：{where} 中没有 .zip 文件。",
         "请给出数据包（zip 文件）或存放它们的文件夹。"),
     "merge-database-failed": M(
-        "The central database {url} failed during the merge ({reason}). Every bundle merged before it stays merged "
-        "whole; the one being merged was rolled back.",
+        "The central database {database} failed during the merge ({reason}). Every bundle merged before it stays "
+        "merged whole; the one being merged was rolled back.",
         "Put the database right (server running, disk space), then run the same merge again: what was merged is "
         "recognised and skipped.",
-        "中心数据库 {url} 在合并过程中出错（{reason}）。此前已合并的每个数据包保持完整；正在合并的数据包已回滚。",
+        "中心数据库 {database} 在合并过程中出错（{reason}）。此前已合并的每个数据包保持完整；正在合并的数据包已回滚。",
         "请修复数据库（服务器运行、磁盘空间），然后重新运行同样的合并：已合并的内容会被识别并跳过。"),
     "merge-file-unreadable": M(
         "{file}: the file could not be read ({reason}); it was not merged.",

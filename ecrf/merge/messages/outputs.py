@@ -6,9 +6,9 @@ from ecrf.errors import Message
 M = Message
 OUTPUT_MESSAGES: dict[str, Message] = {
     "merged-nothing-merged": M(
-        "The central database {url} holds no site's data yet; there is nothing to export.",
+        "The central database {database} holds no site's data yet; there is nothing to export.",
         "Merge the sites' bundles first (`ecrf merge BUNDLE... --into` this database), then export again.",
-        "中心数据库 {url} 中还没有任何中心的数据；没有可导出的内容。",
+        "中心数据库 {database} 中还没有任何中心的数据；没有可导出的内容。",
         "请先合并各中心的数据包（`ecrf merge BUNDLE... --into` 此数据库），然后重新导出。"),
     "merged-other-study": M(
         "Site {site}'s data in the central database is of study {found}, not of the study definition given "
@@ -56,10 +56,10 @@ OUTPUT_MESSAGES: dict[str, Message] = {
         "请重新合并该中心最新的数据包（`ecrf merge`）；如果问题仍在，请从备份恢复中心数据库，"
         "或将所有数据包合并到一个新数据库。"),
     "merged-changed-during-export": M(
-        "The central database {url} changed while the merged data set was being written (a merge ran); the "
+        "The central database {database} changed while the merged data set was being written (a merge ran); the "
         "files would mix two states, so they were removed.",
         "Run the export again when no merge is running.",
-        "写入合并数据集期间中心数据库 {url} 发生了变化（有合并在运行）；文件会混合两种状态，因此已删除。",
+        "写入合并数据集期间中心数据库 {database} 发生了变化（有合并在运行）；文件会混合两种状态，因此已删除。",
         "请在没有合并运行时重新导出。"),
     "merged-out-not-folder": M(
         "{path} is a file, not a folder; nothing was written.",
@@ -76,4 +76,14 @@ OUTPUT_MESSAGES: dict[str, Message] = {
         "Create it or give another path.",
         "要在其中创建合并数据集文件夹的文件夹 {folder} 不存在。",
         "请创建它或给出其他路径。"),
+    "merged-out-read-only": M(
+        "The folder {folder} cannot be written (read-only medium or no permission); nothing was written.",
+        "Give a folder you can write to (or make this one writable), then export again.",
+        "文件夹 {folder} 无法写入（只读介质或没有权限）；未写入任何内容。",
+        "请给出一个可写入的文件夹（或使该文件夹可写），然后重新导出。"),
+    "merged-out-write-failed": M(
+        "The merged data set could not be written into {folder} ({reason}); nothing was kept.",
+        "Check that the disk has space and the folder can be written, then export again.",
+        "无法将合并数据集写入 {folder}（{reason}）；未保留任何内容。",
+        "请检查磁盘是否有空间、文件夹是否可写，然后重新导出。"),
 }

@@ -6,7 +6,7 @@ Outcomes, as the sponsor reads them:
   nothing changes;
 - already merged: this very file (same SHA-256) was accepted or covered before: nothing is checked or changed;
 - refused: not merged, with the reason; `alarm` when the installation's history was rewritten, forked or rolled
-  back (someone must look).
+  back, or the bundle was altered or forged (ecrf.merge.tamper): someone must look.
 """
 from __future__ import annotations
 

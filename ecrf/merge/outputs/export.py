@@ -8,6 +8,7 @@ database meanwhile, the set would mix two states, so it is thrown away with a me
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
@@ -18,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from ecrf.export.bundle import layout
-from ecrf.merge.central.db import central_url, open_central, shown_url
+from ecrf.merge.central.db import central_name, open_central
 from ecrf.merge.outputs.csv_files import write_csv_files
 from ecrf.merge.outputs.errors import MergedOutputError
 from ecrf.merge.outputs.manifest import MANIFEST_JSON, MANIFEST_TXT, write_manifests
@@ -44,29 +45,47 @@ def export_merged(central: str | Path, out: Path, study: Study, app_version: str
     `progress` is told each step as it starts."""
     out = Path(out).expanduser().absolute()
     _check_target(out)
-    url = shown_url(central_url(central))
+    database = central_name(central)
     engine = open_central(central, create=False)
     try:
         with engine.connect() as conn:
-            sources = merged_sources(conn, study, url)
-            staging = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:12]}"
-            staging.mkdir()  # mode as for any new folder (mkdtemp would make it private to this account)
+            sources = merged_sources(conn, study, database)
             try:
-                files = _write_all(conn, study, sources, staging, app_version, progress)
-                if merged_sources(conn, study, url) != sources:
-                    raise MergedOutputError("merged-changed-during-export", url=url)
-                _sync(staging, files)
-                _check_target(out)
-                if out.is_dir():
-                    out.rmdir()  # empty, checked just above
-                staging.rename(out)
-                _sync_folder(out.parent)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+                files = _write_whole(conn, study, sources, out, database, app_version, progress)
+            except OSError as exc:
+                raise _write_error(exc, out) from None
     finally:
         engine.dispose()
     return MergedExport(out, sources, files, newest_as_of(sources))
+
+
+def _write_whole(conn: Connection, study: Study, sources: list[Source], out: Path, database: str,
+                 app_version: str, progress: Progress | None) -> dict[str, str]:
+    """Everything into a hidden folder beside `out`, renamed to `out` once whole and on the disk; on any failure
+    the hidden folder is removed."""
+    staging = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()  # mode as for any new folder (mkdtemp would make it private to this account)
+    try:
+        files = _write_all(conn, study, sources, staging, app_version, progress)
+        if merged_sources(conn, study, database) != sources:
+            raise MergedOutputError("merged-changed-during-export", database=database)
+        _sync(staging, files)
+        _check_target(out)
+        if out.is_dir():
+            out.rmdir()  # empty, checked just above
+        staging.rename(out)
+        _sync_folder(out.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return files
+
+
+def _write_error(exc: OSError, out: Path) -> MergedOutputError:
+    """Said of the folder the user named, never of the hidden folder the set is first written into."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return MergedOutputError("merged-out-read-only", folder=out.parent)
+    return MergedOutputError("merged-out-write-failed", folder=out, reason=exc.strerror or exc)
 
 
 def _write_all(conn: Connection, study: Study, sources: list[Source], folder: Path, app_version: str,
@@ -109,3 +128,8 @@ def _check_target(out: Path) -> None:
         raise MergedOutputError("merged-out-not-empty", path=out)
     if not out.parent.is_dir():
         raise MergedOutputError("merged-out-parent-missing", folder=out.parent)
+    # An empty folder is replaced by the finished one: a read-only folder must not be replaced by a writable one.
+    if out.is_dir() and not os.access(out, os.W_OK):
+        raise MergedOutputError("merged-out-read-only", folder=out)
+    if not os.access(out.parent, os.W_OK):
+        raise MergedOutputError("merged-out-read-only", folder=out.parent)

@@ -34,13 +34,13 @@ class Source:
     site_state: str
 
 
-def merged_sources(conn: Connection, study: Study, url: str) -> list[Source]:
+def merged_sources(conn: Connection, study: Study, database: str) -> list[Source]:
     """Every source, ordered; refused when there is none, or when they are not all of this study definition."""
     table = schema.sources
     # Sorted here, not by the database: PostgreSQL's collation may order 'cn-2' and 'CN10' unlike SQLite's bytes.
     rows = sorted(conn.execute(select(table)).all(), key=lambda row: (row.site_code, row.installation_id))
     if not rows:
-        raise MergedOutputError("merged-nothing-merged", url=url)
+        raise MergedOutputError("merged-nothing-merged", database=database)
     codes = Counter(row.site_code for row in rows)
     found = [Source(
         installation_id=row.installation_id, site_code=row.site_code, site_name=row.site_name,

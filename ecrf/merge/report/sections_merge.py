@@ -5,22 +5,43 @@ from collections.abc import Callable
 
 from ecrf.merge.report.charts import MAX_LABELS, line_chart
 from ecrf.merge.report.doc import Chart, Grid, Section, Text
-from ecrf.merge.report.model import ReportData, Series
+from ecrf.merge.report.model import ReportData, Series, SiteLine
 
 OUTCOME_TEXT = {"accepted": "Accepted", "superseded": "Superseded by a newer export",
                 "covered": "Covered (already merged)", "refused": "Refused"}
 
 
 def alarm_section(data: ReportData) -> Section:
-    """First and loud: refused forks, rollbacks and tampering, and the sites they concern."""
-    if not data.alarms:
-        return Section("alarms", "Alarms", (Text("No alarms: no bundle was refused as a fork, rollback or "
-                                                 "tampering."),))
-    blocks: list[Text] = [Text(f"ALARM: {len(data.alarms)} bundle(s) refused as a fork, rollback or tampering. "
-                               "Contact the site before its next export is merged.", "alarm")]
-    blocks += [Text(f"{b.file_name} (site {b.site_code or 'unknown'}, export {_number(b.export_sequence)}): "
-                    f"{b.reason}", "alarm") for b in data.alarms]
+    """First and loud: refused forks, rollbacks and tampering, and installations that keep an alarm."""
+    standing = _standing_alarms(data)
+    if not data.alarms and not standing:
+        return Section("alarms", "Alarms", (Text(_no_alarm_text(data)),))
+    blocks: list[Text] = []
+    if data.alarms:
+        blocks.append(Text(f"ALARM: {len(data.alarms)} bundle(s) refused as a fork, rollback or tampering. "
+                           "Contact the site before its next export is merged.", "alarm"))
+        blocks += [Text(f"{b.file_name} (site {b.site_code or 'unknown'}, export {_number(b.export_sequence)}): "
+                        f"{b.reason}", "alarm") for b in data.alarms]
+    blocks += [Text(f"ALARM: installation {s.site_code} ({s.installation_id[:8]}) keeps the alarm of a bundle "
+                    f"refused earlier: {s.alarm}", "alarm") for s in standing]
     return Section("alarms", "Alarms", tuple(blocks))
+
+
+def _standing_alarms(data: ReportData) -> tuple[SiteLine, ...]:
+    """Installations whose alarm no alarmed bundle in the list shows any more (the refused file was given
+    again and refused for another reason): the alarm stays until someone has looked."""
+    shown = {b.installation_id for b in data.alarms}
+    return tuple(s for s in data.sites if s.alarm and s.installation_id not in shown)
+
+
+def _no_alarm_text(data: ReportData) -> str:
+    """True whatever else was refused: other refusals are named as such, with where to read them."""
+    text = "No alarms: no bundle was refused as a fork, rollback or tampering."
+    refused = sum(1 for b in data.bundles if b.outcome == "refused")
+    if refused:
+        text += (f" {refused} bundle(s) were refused for other reasons (damaged, not registered, another study, "
+                 "a subject another site holds …): see Bundles.")
+    return text
 
 
 def bundle_section(data: ReportData) -> Section:

@@ -8,7 +8,7 @@ running beside it cannot make one section disagree with another.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
@@ -87,13 +87,20 @@ def _same_study(conn: Connection, study: Study) -> None:
 
 
 def _staged(folder: Path, content: bytes) -> Path:
-    """`content` in a new temporary file in `folder` (same file system: the rename is atomic), flushed to disk."""
+    """`content` in a new temporary file in `folder` (same file system: the rename is atomic), flushed to disk.
+    Made as a plain open() makes a file (0666 less the umask), not as mkstemp's 0600: the report is for
+    everyone who may read the folder, as the merged data set beside it is."""
+    path = folder / f".merge-report-{secrets.token_hex(6)}.part"
     try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".merge-report-", suffix=".part")
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise ReportError("report-write-failed", folder=folder, reason=exc.strerror or exc) from None
+    try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
     except OSError as exc:
+        path.unlink(missing_ok=True)
         raise ReportError("report-write-failed", folder=folder, reason=exc.strerror or exc) from None
-    return Path(name)
+    return path

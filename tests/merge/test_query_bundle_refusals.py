@@ -196,3 +196,15 @@ def test_a_signed_manifest_that_is_not_as_ecrf_writes_it_is_refused(world: World
             archive.writestr(MANIFEST, raw)
             archive.writestr(SIGNATURE, sign_manifest(raw, world.identity))
         assert detail in world.refused(path, "query-bundle-malformed").message
+
+
+@pytest.mark.parametrize(("make", "code"), [("folder", "query-bundle-is-folder"), ("nothing", "query-bundle-missing")])
+def test_a_folder_or_nothing_given_as_the_bundle_is_named(tmp_path: Path, make: str, code: str) -> None:
+    from ecrf.merge.query_bundle.signed import read_query_bundle
+
+    given = tmp_path / "out1"
+    if make == "folder":
+        given.mkdir()
+    with pytest.raises(EcrfError) as caught:
+        read_query_bundle(given)
+    assert caught.value.code == code and str(given) in caught.value.message

@@ -132,6 +132,11 @@ QUERY_BUNDLE_MESSAGES: dict[str, Message] = {
         "Check the path of the query bundle.",
         "文件 {path} 不存在。",
         "请检查质疑包的路径。"),
+    "query-bundle-is-folder": M(
+        "{path} is a folder, not a query bundle.",
+        "Give the query bundle file the sponsor sent (a .zip, perhaps inside that folder).",
+        "{path} 是文件夹，不是质疑包。",
+        "请给出申办方发送的质疑包文件（.zip，可能就在该文件夹中）。"),
     "query-bundle-damaged": M(
         "{path} is not a readable query bundle: {reason}",
         "Ask the sponsor to send the query bundle again.",

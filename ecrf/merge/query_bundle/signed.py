@@ -68,6 +68,8 @@ def write_query_bundle(bundle: QueryBundle, identity: SigningIdentity, out_dir: 
 
 def read_query_bundle(path: Path) -> SignedQueryBundle:
     """The bundle and who signed it; QueryBundleError when the file is damaged, unsigned or tampered with."""
+    if path.is_dir():
+        raise QueryBundleError("query-bundle-is-folder", path=path)
     if not path.is_file():
         raise QueryBundleError("query-bundle-missing", path=path)
     try:

@@ -42,6 +42,9 @@ os.environ["ECRF_KDF_PROFILE"] = "fast"
 os.environ["ECRF_EXPORT_WORKERS"] = "0"
 # Any default site path resolves inside the sandbox, never the user's data directory.
 os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
+# Qt keeps its own settings (QtProject.conf: the file dialogs' history and sidebar) in the user's config folder,
+# which ECRF_DATA_DIR does not move: on Linux, XDG_CONFIG_HOME does.
+os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 # The suite starts the app in ~200 subprocesses (the CLI, crash writers, benchmarks). Where the environment says
 # PYTHONDONTWRITEBYTECODE (CI sandboxes do) each compiled the app from source again (~0.4 s); their bytecode goes
 # to one cache folder outside the checkout instead (Python checks each file against its source).

@@ -79,8 +79,15 @@ def start_folder(kind: str, settings: AppSettings | None = None) -> Path:
 def _dialog(parent: QWidget | None, title: str, start: Path) -> QFileDialog:
     dialog = QFileDialog(parent, title, str(start))
     places = [QUrl.fromLocalFile(str(p)) for p in removable_places()]
-    dialog.setSidebarUrls(places + [u for u in dialog.sidebarUrls() if u not in places])
+    dialog.setSidebarUrls(places + [u for u in dialog.sidebarUrls() if u not in places and _still_there(u)])
     return dialog
+
+
+def _still_there(url: QUrl) -> bool:
+    """Qt remembers the sidebar between runs: a stick pulled out last week would stay as a dead entry, and a
+    ward PC sees many sticks. Keep what still exists (and Qt's own non-file places, such as "Computer")."""
+    local = url.toLocalFile() if url.isLocalFile() else ""
+    return not local or Path(local).is_dir()
 
 
 def _chosen(dialog: QFileDialog, kind: str, settings: AppSettings) -> Path | None:

@@ -3,6 +3,8 @@ notice while it is missing, a lockout seen and lifted, the last backup and its r
 start folder (removable drives, the last folder per kind)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -203,6 +205,20 @@ def test_the_drive_is_in_the_sidebar_and_the_chosen_folder_is_remembered(usb, mo
     assert file_dialogs.ask_open_file(None, "import", "Choose", "CSV (*.csv)", settings) == chosen
     assert seen["sidebar"][0] == QUrl.fromLocalFile(str(usb)) and seen["start"] == str(usb)  # type: ignore[index]
     assert settings.last_folder("import") == str(usb) and settings.last_folder("export") == ""
+
+
+def test_a_stick_no_longer_there_leaves_the_sidebar(usb, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    gone = QUrl.fromLocalFile(str(tmp_path / "media" / "OLDSTICK"))
+    monkeypatch.setattr(QFileDialog, "sidebarUrls", lambda self: [gone, QUrl("file:")])
+    kept: list[list[QUrl]] = []
+    monkeypatch.setattr(QFileDialog, "setSidebarUrls", lambda self, urls: kept.append(list(urls)))
+    file_dialogs._dialog(None, "Choose", usb)
+    assert kept == [[QUrl.fromLocalFile(str(usb)), QUrl("file:")]]
+
+
+def test_the_suite_keeps_qt_settings_out_of_the_users_config_folder() -> None:
+    assert Path(os.environ["XDG_CONFIG_HOME"]).is_relative_to(tempfile.gettempdir()) or \
+        "ecrf-tests-" in os.environ["XDG_CONFIG_HOME"]
 
 
 def test_an_unknown_kind_is_a_bug_not_a_silent_default(tmp_path):  # type: ignore[no-untyped-def]

@@ -79,11 +79,13 @@ def test_a_correction_without_a_reason_is_shown_as_refused(qtbot, site, dialogs)
     qid = queries.raise_query(desk("monitor"), QueryPlace.on_item(ref, "PULSE"), "Check the pulse.")
     page = _page(qtbot, desk("nurse"), ref)
     dialog = page.query_panel.open_thread(qid)
+    dialog.response.setCurrentIndex(dialog.response.findData(ResponseCode.TYPING_ERROR.value))
     dialog.answer_text.setPlainText("Fixed.")
     dialog.change_value.setChecked(True)
     dialog.new_value.set_entry("88")
     assert not dialog.answer()
     assert "needs a reason" in dialogs.last_error()
+    assert "Heart rate" in dialogs.last_error() and "PULSE" not in dialogs.last_error()  # the label, not the code
     assert dialog.answer_text.toPlainText() == "Fixed."  # nothing typed is lost
     assert stored(desk("nurse"), ref)["PULSE"] == 80
 

@@ -8,9 +8,11 @@ from PySide6.QtWidgets import QApplication
 
 from ecrf.services import audit_trail
 from ecrf.services.permissions import Do, may
+from ecrf.study.values import Missing
 from ecrf.ui import dialogs
 from ecrf.ui.audit_names import role_name
 from ecrf.ui.form_editor.history import HistoryDialog
+from ecrf.ui.form_editor.live import Entry
 from ecrf.ui.form_editor.missing_menu import choice_of, item_menu
 from ecrf.ui.form_editor.part import EditorPart
 
@@ -76,13 +78,37 @@ class ItemActions(EditorPart):
             row.set_query_mark(marks.get(code))
 
     def _queries_changed(self) -> None:
-        """A query step was stored, perhaps with a corrected value: reread the form unless typing is unsaved."""
-        if self.has_unsaved():
-            self.show_queries()
-        else:
-            self._load()
+        """A query step was stored, perhaps with a corrected value: show the form as stored now (so a later save
+        neither writes the old value back nor counts the correction as unsaved), with the unsaved typing put
+        back on top of it (nothing typed is lost)."""
+        before, unsaved = dict(self.initial), self.unsaved_entries()
+        self._load()
+        if not unsaved:
+            return
+        self.restore_entries(unsaved)
+        overtyped = [code for code, entry in unsaved.items()
+                     if self.initial.get(code, "") != before.get(code, "") and entry != self.initial.get(code, "")]
+        if overtyped:
+            self._say_overtyped(overtyped)
+
+    def _say_overtyped(self, codes: list[str]) -> None:
+        """The answer corrected an item the user had typed over and not saved: their typing stays in the field
+        (it may be what they meant), and the banner says the stored value changed under it."""
+        typed = self.unsaved_entries()
+        lines = "\n".join(translate("FormEditorPage", "• {0}: stored now {1}, your unsaved entry {2}").format(
+            self.rows[code].item.label.get(self.lang), _words(self.initial.get(code, "")),
+            _words(typed.get(code, ""))) for code in codes)
+        self.banner.say(translate("FormEditorPage", "The answer to the query stored a new value where you have "
+                                                    "typed something not saved yet. Your entry is still in the "
+                                                    "field: save to replace the stored value, or change it back.\n"
+                                                    "{0}").format(lines), "soft",
+                        holds=lambda: any(code in self.unsaved_entries() for code in codes))
 
     def open_query_at(self, code: str) -> None:
         query_id = self.query_panel.thread_for(code)
         if query_id is not None:
             self.query_panel.open_thread(query_id)
+
+
+def _words(entry: Entry) -> str:
+    return entry.code if isinstance(entry, Missing) else entry or translate("FormEditorPage", "(empty)")

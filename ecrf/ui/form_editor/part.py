@@ -68,6 +68,14 @@ if TYPE_CHECKING:
             """Entries on screen differ from those stored (EntryChecks)."""
 
         @abstractmethod
+        def unsaved_entries(self) -> dict[str, Entry]:
+            """The entries on screen that differ from those stored (EntryChecks)."""
+
+        @abstractmethod
+        def restore_entries(self, entries: dict[str, Entry]) -> None:
+            """Put entries back into the fields as typed (EntryChecks)."""
+
+        @abstractmethod
         def item_labels(self, codes: list[str]) -> str:
             """The labels of these items as a bulleted list (EntryChecks)."""
 else:

@@ -3,6 +3,7 @@ and for a query on an item an optional new value with the reason for the change)
 re-opens or cancels it. Every step goes to one service call; a refusal is shown and nothing typed is lost."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from PySide6.QtCore import Signal
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services import queries
-from ecrf.services.errors import NeedsConfirmation
+from ecrf.services.errors import NeedsConfirmation, ReasonRequired
 from ecrf.services.permissions import Do, may
 from ecrf.services.queries import QueryThread
 from ecrf.services.session import SiteSession
@@ -36,18 +37,23 @@ from ecrf.ui.form_editor.choices import make_field
 from ecrf.ui.form_editor.fields import Field
 from ecrf.ui.form_editor.live import Entry
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.queries.corrections import correction_line, corrections
 from ecrf.ui.queries.words import author_text, kind_text, message_text, place_text, response_text, state_text
 
 
-def thread_html(thread: QueryThread) -> str:
+def thread_html(thread: QueryThread, corrected: Mapping[int, str] | None = None) -> str:
+    """The messages oldest first; `corrected`: message index -> the value its answer corrected, in words."""
     parts = []
-    for m in thread.messages:
+    for n, m in enumerate(thread.messages):
         when = shown_time(m.at_utc)
         head = f"<b>{escape(author_text(m.author))}</b> · {escape(kind_text(m.kind))} · {escape(when)}"
         if m.response is not None:
             head += f" · <i>{escape(response_text(m.response))}</i>"
         text = message_text(m.author, m.text, text_lang())
-        parts.append(f"<p>{head}<br>{escape(text).replace(chr(10), '<br>')}</p>")
+        body = escape(text).replace(chr(10), '<br>')
+        if corrected and n in corrected:  # what the monitor checks against the source, so not in a tooltip
+            body += f"<br><i>{escape(corrected[n])}</i>"
+        parts.append(f"<p>{head}<br>{body}</p>")
     return "".join(parts)
 
 
@@ -92,6 +98,10 @@ class QueryDialog(QDialog):
         self.response.setObjectName("response")
         for code in ResponseCode:
             self.response.addItem(response_text(code), code.value)
+        # No answer is preselected: the site says which it is (a default would be sent unread).
+        self.response.setPlaceholderText(self.tr("Choose a response…"))
+        self.response.setCurrentIndex(-1)
+        self.response.currentIndexChanged.connect(lambda _i: self._enable_send())
         self.answer_text = QPlainTextEdit()
         self.answer_text.setObjectName("answer_text")
         self.answer_text.setTabChangesFocus(True)
@@ -167,13 +177,20 @@ class QueryDialog(QDialog):
         self.heading.setText(f"<b>{view.number}</b> · {escape(state_text(view.state))} · "
                              f"{escape(view.place.subject)} · "
                              f"{escape(place_text(view.place, self.session.study, self.lang))}")
-        self.thread_view.setHtml(thread_html(self.shown))
-        if hasattr(self, "send_answer"):
-            self.send_answer.setEnabled(view.state == QueryState.OPEN)
+        corrected = {n: correction_line(event, self.session.study, self.lang)
+                     for n, event in corrections(self.session, self.shown).items()}
+        self.thread_view.setHtml(thread_html(self.shown, corrected))
+        self._enable_send()
         if hasattr(self, "close_button"):
             self.close_button.setEnabled(view.state in (QueryState.OPEN, QueryState.ANSWERED))
             self.cancel_button.setEnabled(view.state in (QueryState.OPEN, QueryState.ANSWERED))
             self.reopen_button.setEnabled(view.state in (QueryState.ANSWERED, QueryState.CLOSED))
+
+    def _enable_send(self) -> None:
+        """Send only an open query's answer, and only once a response is chosen."""
+        if hasattr(self, "send_answer"):
+            self.send_answer.setEnabled(self.shown.query.state == QueryState.OPEN
+                                        and self.response.currentIndex() >= 0)
 
     def _reload(self) -> None:
         self.shown = queries.query_thread(self.session, self.query_id)
@@ -183,6 +200,10 @@ class QueryDialog(QDialog):
     # -- steps ------------------------------------------------------------------------------
 
     def answer(self) -> bool:
+        if self.response.currentIndex() < 0:
+            dialogs.show_error(self, self.tr("Not answered"), self.tr("Choose the response first."))
+            self.response.setFocus()
+            return False
         text = self.answer_text.toPlainText()
         response = ResponseCode(self.response.currentData())
         values: dict[str, Entry] = {}
@@ -202,14 +223,27 @@ class QueryDialog(QDialog):
                         "The new value raises these warnings:\n{0}\n\nConfirm that it is correct?").format(listing)):
                     return False
                 confirm |= {f.key for f in asked.findings}
+            except ReasonRequired as refused:
+                dialogs.show_error(self, self.tr("Not answered"), dialogs.error_text(self._labelled(refused)))
+                if self.new_value is not None:
+                    self.change_reason.setFocus()
+                return False
             except Exception as exc:  # noqa: BLE001 - a refusal is shown; the typing stays
                 dialogs.show_error(self, self.tr("Not answered"), dialogs.error_text(exc))
                 return False
         else:
             return False
         self.answer_text.clear()
+        self.response.setCurrentIndex(-1)  # a re-opened query is answered anew
         self._reload()
         return True
+
+    def _labelled(self, refused: ReasonRequired) -> ReasonRequired:
+        """The service names the corrected item by its code (PULSE); the user knows it by its label."""
+        item = self._queried_item()
+        if item is None or "items" not in refused.params:
+            return refused
+        return ReasonRequired(refused.code, **{**refused.params, "items": item.label.get(self.lang)})
 
     def _decide(self, step) -> bool:  # type: ignore[no-untyped-def]
         try:

@@ -25,6 +25,8 @@ KIND_LABELS = {"raised": QT_TRANSLATE_NOOP("QueryWords", "raised"),
                "closed": QT_TRANSLATE_NOOP("QueryWords", "closed"),
                "cancelled": QT_TRANSLATE_NOOP("QueryWords", "cancelled"),
                "reopened": QT_TRANSLATE_NOOP("QueryWords", "re-opened")}
+_CORRECTED = QT_TRANSLATE_NOOP("QueryWords", "Value corrected: {0} → {1}. Reason: {2}")
+_EMPTY = QT_TRANSLATE_NOOP("QueryWords", "(empty)")
 
 
 def translated(text: object) -> str:
@@ -55,6 +57,12 @@ def message_text(author: str, text: str, lang: str) -> str:
     if author == "ecrf" and len(lines) == 2:
         return lines[1] if lang == "zh" else lines[0]
     return text
+
+
+def correction_text(old: str, new: str, reason: str) -> str:
+    """The value an answer corrected, as the thread shows it under the answer ('' reads as empty)."""
+    empty = translated(_EMPTY)
+    return translated(_CORRECTED).format(old or empty, new or empty, reason)
 
 
 def place_text(place: QueryPlace, study: Study, lang: str) -> str:

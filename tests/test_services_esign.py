@@ -96,12 +96,16 @@ def test_later_signatures_of_a_session_need_the_password_only_until_the_session_
 
 @pytest.mark.req("P11.200")
 @pytest.mark.req("P11.10d")
-def test_a_wrong_password_or_username_counts_toward_the_lockout_and_is_audited(site):
+def test_a_wrong_password_counts_toward_the_lockout_and_is_audited(site):
     session, label, _ = site
     esign.certify(session, INV_PASSWORD)
     before = last_seq(session)
-    with pytest.raises(LoginFailed):
+    with pytest.raises(InvalidInput) as other:  # the signer is the user logged in: said, not counted
         esign.sign(session, label, Scope.FORM, ref=DM, username="nurse", password=password_of("nurse"))
+    assert other.value.code == "esign-not-own-username"
+    with pytest.raises(LoginFailed) as wrong:
+        esign.sign(session, label, Scope.FORM, ref=DM, username="investigator", password="not-my-password")
+    assert wrong.value.params["left"] == 4 and wrong.value.code == "password-wrong"
     with pytest.raises(LoginFailed) as wrong:
         esign.sign(session, label, Scope.FORM, ref=DM, username="investigator", password="not-my-password")
     assert wrong.value.params["left"] == 3

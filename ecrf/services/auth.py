@@ -79,8 +79,11 @@ def _refuse_if_locked(ledger: LoginLedger, username: str, clock: Clock) -> None:
         raise AccountLocked("account-locked", username=username, failures=MAX_FAILURES, until=local)
 
 
-def _failed(ledger: LoginLedger, username: str, clock: Clock,
-            what: str | None = None) -> LoginFailed | AccountLocked:
+def _failed(ledger: LoginLedger, username: str, clock: Clock, what: str | None = None, *,
+            password_only: bool = False) -> LoginFailed | AccountLocked:
+    """Count a failed attempt for `username` (locked out after MAX_FAILURES) and say so. `password_only`: the
+    username was not typed or is known to be right (the lock screen, a signature), so the message names the
+    password alone."""
     failures = int(ledger.account(username)["failures"]) + 1
     locked_until = None
     if failures >= MAX_FAILURES:
@@ -96,8 +99,11 @@ def _failed(ledger: LoginLedger, username: str, clock: Clock,
         if username == RECOVERY_SLOT:
             local = parse_utc(locked_until).astimezone(clock.now().tzinfo).strftime("%H:%M")
             return AccountLocked("recovery-code-locked", failures=failures, until=local)
-        return AccountLocked("login-failed-now-locked", username=username, minutes=minutes, failures=failures)
+        return AccountLocked("password-wrong-now-locked" if password_only else "login-failed-now-locked",
+                             username=username, minutes=minutes, failures=failures)
     left = MAX_FAILURES - failures
+    if password_only:
+        return LoginFailed("password-wrong", left=left, username=username)
     return LoginFailed("login-failed", left=left)
 
 
@@ -190,7 +196,7 @@ def reauthenticate(session: SiteSession, password: str) -> None:
     try:
         slots.unlock(slot_of(session.actor.username), password)
     except (NoSuchSlot, WrongSecret):
-        raise _failed(ledger, session.actor.username, session.clock) from None
+        raise _failed(ledger, session.actor.username, session.clock, password_only=True) from None
     session.locked = False
     session.esign_open = False
     pending = ledger.pending()
@@ -211,14 +217,15 @@ def confirm_password(session: SiteSession, password: str, what: str, *, username
     own = session.actor.username
     ledger = LoginLedger(session.database.paths.logins)
     _refuse_if_locked(ledger, own, session.clock)
-    proven = username is None or username.strip() == own  # another user's name fails like a wrong password
+    own_name = username is None or username.strip() == own
+    proven = own_name  # another user's name fails like a wrong password (esign.sign refuses it before)
     try:
         if proven:
             slots.unlock(slot_of(own), password)
     except (NoSuchSlot, WrongSecret):
         proven = False
     if not proven:
-        failure = _failed(ledger, own, session.clock, what)
+        failure = _failed(ledger, own, session.clock, what, password_only=own_name)
         pending = ledger.pending()
         with session.write(Do.CHANGE_OWN_PASSWORD) as tx:  # every role may; it only writes audit events
             record_failed_logins(tx, pending)

@@ -171,11 +171,9 @@ def raise_overdue(session: SiteSession, today: date | None = None) -> int:
     close those whose data came in meanwhile; returns how many were raised.
 
     It writes as the logged-in user (the audit trail says whose login ran it) under the permission to read
-    trial data, which every staff role has; for a read-only user, a site administrator (who may not read trial
-    data: the next staff login raises them), or a site on read-only media, it does nothing.
+    trial data, which every staff role has; for a read-only user, or a site on read-only media, it does nothing.
     It opens a write transaction only when there is something to raise or close."""
-    if not may(session.actor.role, Do.READ_DATA):
-        return 0
+    session.require(Do.READ_DATA)
     days = session.study.monitoring.auto_queries.missing_after_days
     role = session.actor.role
     if days is None or session.database.read_only or not (may(role, Do.RAISE_QUERY) or may(role, Do.ANSWER_QUERY)):

@@ -48,6 +48,25 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Wait, or ask the site administrator to reset the password.",
         "用户名或密码错误。因 {failures} 次尝试失败，{minutes} 分钟内将拒绝以“{username}”登录。",
         "请等待，或请中心管理员重置密码。"),
+    # Where the username is known (the lock screen, an electronic signature), only the password can be wrong.
+    "password-wrong": M(
+        "Wrong password.",
+        "{left} attempt(s) left before logins as '{username}' are refused for a while; check the password and "
+        "Caps Lock.",
+        "密码错误。",
+        "还可尝试 {left} 次，之后将暂时拒绝以“{username}”登录；请检查密码以及大写锁定键。"),
+    "password-wrong-read-only": M(
+        "Wrong password.",
+        "The site is on read-only media, so this attempt cannot be recorded or counted; check the password and "
+        "Caps Lock.",
+        "密码错误。",
+        "此中心位于只读介质上，本次尝试无法记录或计数；请检查密码以及大写锁定键。"),
+    "password-wrong-now-locked": M(
+        "Wrong password. After {failures} failed attempts, logins as '{username}' are refused for {minutes} "
+        "minute(s).",
+        "Wait, or ask the site administrator to reset the password.",
+        "密码错误。因 {failures} 次尝试失败，{minutes} 分钟内将拒绝以“{username}”登录。",
+        "请等待，或请中心管理员重置密码。"),
     "account-locked": M(
         "After {failures} failed attempts, logins as '{username}' are refused until {until}.",
         "Wait until then, or ask the site administrator to reset the password.",

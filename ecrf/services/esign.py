@@ -5,7 +5,8 @@ it covers (`ecrf.trail.esign`). A later change of covered data breaks the signat
 - `certify`: once per user before the first signature, the statement that their electronic signature binds
   like their handwritten one (11.100(c)).
 - `sign`: the first signature of a continuous session needs username and password, later ones the password
-  (11.200(a)(1)); a wrong one counts toward the lockout like a failed login.
+  (11.200(a)(1)); a wrong password counts toward the lockout like a failed login. The signer is the user logged
+  in: another username is refused before any password is checked (`check_signer`), so it is nobody's failure.
 - `data_changed`: the hook `ecrf.services.monitoring.after_change` calls on every change of clinical data.
 """
 from __future__ import annotations
@@ -100,6 +101,18 @@ def needs_username(session: SiteSession) -> bool:
     return not session.esign_open or session.idle_expired()
 
 
+def check_signer(own: str, username: str | None) -> None:
+    """The username typed at the first signature of a session must be the logged-in user's own, `own` (11.200:
+    the signer is the user logged in). Another user's or an unknown name is refused here, before any password is
+    checked: it is neither counted toward a lockout nor audited as a failed login of anyone. (Reads nothing, so
+    the signing dialog asks it as the user presses Sign.)"""
+    typed = (username or "").strip()
+    if not typed:
+        raise InvalidInput("esign-username-required")
+    if typed != own:
+        raise InvalidInput("esign-not-own-username", username=own)
+
+
 @dataclass(frozen=True)
 class Preview:
     """What a signature would cover and the warnings the signer must acknowledge (the dialog shows both)."""
@@ -132,8 +145,8 @@ def sign(session: SiteSession, subject: str, scope: Scope | str, *, visit: str |
     if certification(session) is None:
         raise WrongState("esign-not-certified", username=session.actor.username)
     first = needs_username(session)
-    if first and not (username or "").strip():
-        raise InvalidInput("esign-username-required")
+    if first:
+        check_signer(session.actor.username, username)
     try:
         auth.confirm_password(session, password, FAILED_SIGNATURE, username=username if first else None)
     except ServiceError:

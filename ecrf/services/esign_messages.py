@@ -21,6 +21,12 @@ ESIGN_MESSAGES: dict[str, Message] = {
         "Enter both; later signatures in the same session need the password only.",
         "本次会话的第一次签名需要输入用户名和密码。",
         "请输入两者；同一会话中之后的签名只需输入密码。"),
+    "esign-not-own-username": M(
+        "You sign as yourself: enter your own username ({username}) and password.",
+        "The signer is the user logged in (21 CFR 11.200); another user signs after logging in. Nothing was "
+        "counted as a failed attempt.",
+        "您只能以本人身份签名：请输入您自己的用户名（{username}）和密码。",
+        "签名人即当前登录的用户（21 CFR 11.200）；其他用户须自行登录后签名。本次未计为失败尝试。"),
     "esign-scope-invalid": M(
         "An electronic signature covers a form, a visit or a subject's whole casebook, not '{scope}'.",
         "Choose a form, a visit or the casebook.",

@@ -84,5 +84,5 @@ def reauthenticate(session: SiteSession, password: str) -> None:
             raise WrongSecret("wrong-password", slot=slot_of(session.actor.username))
         slots.unlock(slot_of(session.actor.username), password)
     except (NoSuchSlot, WrongSecret):
-        raise LoginFailed("login-failed-read-only") from None
+        raise LoginFailed("password-wrong-read-only") from None  # the lock screen: only the password is typed
     session.locked = False

@@ -1,12 +1,23 @@
-"""The audit trail in words: a name for every action code and role that the trail records, in the user's
-language. The trail itself keeps the codes (the sponsor and the checks read them); only the screen and its
-CSV export show the names, with the code in the tooltip."""
+"""The audit trail in words: a name for every action code and role that the trail records, and for the status
+codes its events change (form, SDV, query, signature, subject, log entry, lock, site, account) and the response code
+of a query answer, in the user's language. The trail itself keeps the codes (the sponsor and the checks read
+them); only the screen and its CSV export show the names, with the code in the tooltip. What people typed (a
+reason, a message, a value) is shown as typed."""
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ecrf.services.session import SiteSession
+from ecrf.study.status import FormStatus, QueryState, ResponseCode, SdvState, SignatureState
+from ecrf.ui.esign.panel import state_word
+from ecrf.ui.form_editor.header import status_text
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.monitoring_symbols import item_text
+from ecrf.ui.queries.words import RESPONSE_LABELS, STATE_LABELS, translated
 
 CONTEXT = "AuditNames"
 
@@ -92,3 +103,94 @@ def role_name(session: SiteSession, code: str) -> str:
         return QCoreApplication.translate(CONTEXT, str(SYSTEM_ROLE))
     label = session.study.roles.get(code)
     return label.get(text_lang()) if label is not None else code
+
+
+# -- status codes in the old and new values of events -------------------------------------------------------
+# The words come from the tables the other screens use (form header, monitoring marks, queries, signatures);
+# these are the statuses only this screen shows.
+SUBJECT_WORDS: dict[str, object] = {
+    "screening": QT_TRANSLATE_NOOP("AuditNames", "Screening"),
+    "screen_failure": QT_TRANSLATE_NOOP("AuditNames", "Screen failure"),
+    "enrolled": QT_TRANSLATE_NOOP("AuditNames", "Enrolled"),
+    "completed": QT_TRANSLATE_NOOP("AuditNames", "Completed"),
+    "withdrawn": QT_TRANSLATE_NOOP("AuditNames", "Withdrawn"),
+    "died": QT_TRANSLATE_NOOP("AuditNames", "Died"),
+}
+LOCK_WORDS: dict[str, object] = {
+    "locked": QT_TRANSLATE_NOOP("AuditNames", "locked"),
+    "unlocked": QT_TRANSLATE_NOOP("AuditNames", "unlocked"),
+}
+SITE_WORDS: dict[str, object] = {
+    "open": QT_TRANSLATE_NOOP("AuditNames", "open"),
+    "frozen": QT_TRANSLATE_NOOP("AuditNames", "frozen"),
+    "locked": QT_TRANSLATE_NOOP("AuditNames", "locked"),
+}
+ENTRY_WORDS: dict[str, object] = {
+    "present": QT_TRANSLATE_NOOP("AuditNames", "present"),
+    "removed": QT_TRANSLATE_NOOP("AuditNames", "removed"),
+}
+ACCOUNT_WORDS: dict[str, object] = {
+    "active": QT_TRANSLATE_NOOP("AuditNames", "active"),
+    "inactive": QT_TRANSLATE_NOOP("AuditNames", "inactive"),
+    "certified": QT_TRANSLATE_NOOP("AuditNames", "certified"),
+}
+
+
+def _values(codes: type[StrEnum]) -> frozenset[str]:
+    return frozenset(member.value for member in codes)
+
+
+def _table(words: dict[str, object]) -> Callable[[str], str | None]:
+    return lambda code: QCoreApplication.translate(CONTEXT, str(words[code])) if code in words else None
+
+
+def _form_status(code: str) -> str | None:
+    return status_text(code) if code in _values(FormStatus) else None
+
+
+def _sdv_state(code: str) -> str | None:
+    return (item_text(SdvState(code)) or None) if code in _values(SdvState) else None
+
+
+def _query_state(code: str) -> str | None:
+    return translated(STATE_LABELS[QueryState(code)]) if code in _values(QueryState) else None
+
+
+def _signature_state(code: str) -> str | None:
+    return state_word(SignatureState(code)) if code in _values(SignatureState) else None
+
+
+_QUERY_ACTIONS = ("query_raised", "query_answered", "query_closed", "query_cancelled", "query_reopened")
+VALUE_WORDS: dict[str, Callable[[str], str | None]] = {
+    "form_status": _form_status,
+    **dict.fromkeys(("sdv_verified", "sdv_unverified", "sdv_changed"), _sdv_state),
+    **dict.fromkeys(_QUERY_ACTIONS, _query_state),
+    **dict.fromkeys(("signed", "signature_broken"), _signature_state),
+    **dict.fromkeys(("subject_screened", "participation_ended"), _table(SUBJECT_WORDS)),
+    "log_entry_removed": _table(ENTRY_WORDS),
+    **dict.fromkeys(("locked", "unlocked", "account_unlocked"), _table(LOCK_WORDS)),
+    **dict.fromkeys(("site_frozen", "site_locked", "site_reopened"), _table(SITE_WORDS)),
+    **dict.fromkeys(("user_deactivated", "password_reset", "esign_certified"), _table(ACCOUNT_WORDS)),
+}
+
+
+def value_name(action: str, value: str) -> str:
+    """An old or new value of an event in words when it is a status code of that action (`not_verified` of an
+    SDV event: "not verified yet"); anything else (an entered value, a file name, a date) as stored."""
+    words = VALUE_WORDS.get(action)
+    named = words(value) if words is not None else None
+    return named if named is not None else value
+
+
+# A query step's reason: "Q-0001: [typing_error] what the user wrote"; the code in brackets is the eCRF's.
+_RESPONSE = re.compile(r"^(?P<head>\S+: )\[(?P<code>[a-z_]+)\]")
+
+
+def reason_text(action: str, reason: str) -> str:
+    """The reason as stored, except that a query answer's response code shows in words ("[Typing error]"); the
+    text the user wrote stays as written."""
+    found = _RESPONSE.match(reason) if action in _QUERY_ACTIONS else None
+    if found is None or found["code"] not in _values(ResponseCode):
+        return reason
+    label = translated(RESPONSE_LABELS[ResponseCode(found["code"])])
+    return f"{found['head']}[{label}]{reason[found.end():]}"

@@ -54,7 +54,7 @@ def describe(state: MonitoringState) -> str:
         if state.sdv.changed:
             parts.append(translate("Monitoring", "{0} changed since verified").format(state.sdv.changed))
     if state.queries:
-        parts.append(translate("Monitoring", "{0} open query(ies)").format(state.queries))
+        parts.append(queries_words(state.queries))
     if state.signature is SignatureState.VALID:
         parts.append(translate("Monitoring", "signed"))
     elif state.signature is SignatureState.BROKEN:
@@ -62,6 +62,14 @@ def describe(state: MonitoringState) -> str:
     if state.locked:
         parts.append(translate("Monitoring", "locked"))
     return " · ".join(parts)
+
+
+def queries_words(count: int) -> str:
+    """The queries still open or answered, as "not closed" (the Chinese 未关闭), with a singular for one."""
+    translate = QCoreApplication.translate
+    if count == 1:
+        return translate("Monitoring", "1 query not closed")
+    return translate("Monitoring", "{0} queries not closed").format(count)
 
 
 def item_symbol(state: SdvState) -> str:

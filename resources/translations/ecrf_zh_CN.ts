@@ -260,6 +260,10 @@
         <translation>存储值：{0}（UTC）；当时 {1} 的时钟为 {2}。</translation>
     </message>
     <message>
+        <source>Stored as: {0}</source>
+        <translation>存储为：{0}</translation>
+    </message>
+    <message>
         <source>Change</source>
         <translation>更改</translation>
     </message>
@@ -521,6 +525,66 @@
     <message>
         <source>System</source>
         <translation>系统</translation>
+    </message>
+    <message>
+        <source>Screening</source>
+        <translation>筛选中</translation>
+    </message>
+    <message>
+        <source>Screen failure</source>
+        <translation>筛选失败</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>已入组</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>Died</source>
+        <translation>死亡</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>unlocked</source>
+        <translation>已解锁</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>开放</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>present</source>
+        <translation>存在</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>certified</source>
+        <translation>已确认</translation>
     </message>
 </context>
 <context>
@@ -1121,6 +1185,20 @@ ecrf verify &quot;{0}&quot;</translation>
     <message>
         <source>History</source>
         <translation>修改历史</translation>
+    </message>
+    <message>
+        <source>• {0}: stored now {1}, your unsaved entry {2}</source>
+        <translation>• {0}：现存值 {1}，您未保存的输入 {2}</translation>
+    </message>
+    <message>
+        <source>The answer to the query stored a new value where you have typed something not saved yet. Your entry is still in the field: save to replace the stored value, or change it back.
+{0}</source>
+        <translation>回复质疑时保存了新的数值，而您在此处输入的内容尚未保存。您的输入仍保留在字段中：保存即以其替换已保存的数值，或将其改回。
+{0}</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
     </message>
 </context>
 <context>
@@ -1847,10 +1925,6 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>{0} 项核查后已修改</translation>
     </message>
     <message>
-        <source>{0} open query(ies)</source>
-        <translation>{0} 条未关闭质疑</translation>
-    </message>
-    <message>
         <source>signed</source>
         <translation>已签名</translation>
     </message>
@@ -1861,6 +1935,14 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>locked</source>
         <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>1 query not closed</source>
+        <translation>1 条未关闭质疑</translation>
+    </message>
+    <message>
+        <source>{0} queries not closed</source>
+        <translation>{0} 条未关闭质疑</translation>
     </message>
     <message>
         <source>verified</source>
@@ -1936,6 +2018,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>回复</translation>
     </message>
     <message>
+        <source>Choose a response…</source>
+        <translation>请选择回复类型…</translation>
+    </message>
+    <message>
         <source>Response</source>
         <translation>回复类型</translation>
     </message>
@@ -1982,6 +2068,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Query {0}</source>
         <translation>质疑 {0}</translation>
+    </message>
+    <message>
+        <source>Choose the response first.</source>
+        <translation>请先选择回复类型。</translation>
     </message>
     <message>
         <source>Confirm warnings</source>
@@ -2137,6 +2227,14 @@ Confirm that it is correct?</source>
     <message>
         <source>re-opened</source>
         <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>Value corrected: {0} → {1}. Reason: {2}</source>
+        <translation>数值已更正：{0} → {1}。原因：{2}</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
     </message>
 </context>
 <context>
@@ -2574,6 +2672,10 @@ Confirm that it is correct?</source>
         <source>I have read these warnings and sign anyway</source>
         <translation>我已阅读这些警告，仍要签名</translation>
     </message>
+    <message>
+        <source>Signed: {0} ({1} form(s)), by {2} at {3}.</source>
+        <translation>已签署：{0}（{1} 份表单），签名人 {2}，时间 {3}。</translation>
+    </message>
 </context>
 <context>
     <name>SiteStateBox</name>
@@ -2895,6 +2997,10 @@ Create the site database once, as the site administrator, before the trial start
     <message>
         <source>late</source>
         <translation>逾期</translation>
+    </message>
+    <message>
+        <source>{0:+d}d</source>
+        <translation>{0:+d}天</translation>
     </message>
     <message>
         <source>screening no.</source>

@@ -105,6 +105,7 @@ class AuditBrowser(QWidget):
             return
         self.where = where
         self.model.start(lambda before: audit_trail.page(self.session, where, before))
+        self.table.scrollToTop()  # newest first: a new filter starts at its newest events, not where the last one was
         self._fit_columns()
         self._show_caption()
 

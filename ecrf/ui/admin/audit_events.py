@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 
 from ecrf.services.audit_trail import PAGE, EventView
 from ecrf.services.session import SiteSession
-from ecrf.ui.audit_names import ROLE_VALUES, action_name, role_name
+from ecrf.ui.audit_names import ROLE_VALUES, action_name, reason_text, role_name, value_name
 from ecrf.ui.clock import offset_label, shown_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,11 +41,15 @@ def _where(e: EventView) -> str:
     return " / ".join(p for p in parts if p)
 
 
-def _change(session: SiteSession, e: EventView) -> str:
+def _change(session: SiteSession | None, e: EventView) -> str:
+    """Old → new; a status code in words ("not_verified" → "not verified yet"), a role by its name, as stored
+    without a session (the stored codes, for the tooltip)."""
     old = e.old_value if e.old_value is not None else e.old_missing
     new = e.new_value if e.new_value is not None else e.new_missing
-    if e.action in ROLE_VALUES:  # "site_admin" → "Site administrator"
+    if session is not None and e.action in ROLE_VALUES:  # "site_admin" → "Site administrator"
         old, new = (role_name(session, v) if v else v for v in (old, new))
+    elif session is not None:
+        old, new = (value_name(e.action, v) if v else v for v in (old, new))
     if old is None and new is None:
         return ""
     return f"{old or '∅'} → {new or '∅'}" if old is not None else (new or "")
@@ -54,7 +58,8 @@ def _change(session: SiteSession, e: EventView) -> str:
 def row_texts(session: SiteSession, e: EventView) -> list[str]:
     """One event as the table and the CSV show it (columns as HEADERS)."""
     return [str(e.seq), shown_time(e.at_utc, seconds=True), e.username, role_name(session, e.role),
-            action_name(e.action), e.workstation, _where(e), _change(session, e), e.reason or ""]
+            action_name(e.action), e.workstation, _where(e), _change(session, e),
+            reason_text(e.action, e.reason or "")]
 
 
 def export_header() -> list[str]:
@@ -78,6 +83,9 @@ def _tooltip(e: EventView, column: int, text: str) -> str:
         return f"{stored}\n{e.clock_note}" if e.clock_note else stored
     if column in (ACTION, ROLE):
         return f"{text} ({e.action if column == ACTION else e.role})"
+    stored = _change(None, e) if column == CHANGE else (e.reason or "") if column == REASON else text
+    if stored != text:  # a status or response code shown in words: the stored code too
+        return f"{text}\n" + QCoreApplication.translate("AuditModel", "Stored as: {0}").format(stored)
     return text
 
 

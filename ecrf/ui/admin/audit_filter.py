@@ -29,6 +29,7 @@ class FilterBar(QWidget):
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.today = today  # where both dates start, and go back to with "Clear filters"
         self.subject = QLineEdit()
         self.subject.setObjectName("filter_subject")
         self.subject.setPlaceholderText(self.tr("Subject"))
@@ -119,7 +120,15 @@ class FilterBar(QWidget):
         self.use_to.setChecked(False)
         for widget in (self.subject, self.user, self.action, self.use_from, self.use_to):
             widget.blockSignals(False)
-        self.date_from.setEnabled(False)
-        self.date_to.setEnabled(False)
+        self._reset_dates()
         self.pause.stop()
         self.changed.emit()
+
+    def _reset_dates(self) -> None:
+        """Both dates back to where they started (off, today): a later tick starts from today, not an old date."""
+        start = QDate(self.today.year, self.today.month, self.today.day)
+        for edit in (self.date_from, self.date_to):
+            edit.blockSignals(True)
+            edit.setDate(start)
+            edit.setEnabled(False)
+            edit.blockSignals(False)

@@ -4,7 +4,9 @@ user's language and the other, the time, warnings to acknowledge, username (firs
 and password.
 
 Pages call `sign_with_dialogs(...)`; it asks through `ask_certification` / `ask_signature`, module attributes
-that tests replace (like `ecrf.ui.dialogs`)."""
+that tests replace (like `ecrf.ui.dialogs`). The signing dialog refuses another user's username itself and stays
+open (the signer is the user logged in); after a signature the page it was made from is refreshed and a short
+confirmation says what was signed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,15 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services import esign
-from ecrf.services.esign import CERTIFICATION, Preview
+from ecrf.services.errors import InvalidInput
+from ecrf.services.esign import CERTIFICATION, Preview, SignedForms
 from ecrf.services.session import SiteSession
 from ecrf.study.status import Scope
 from ecrf.trail.esign import Place
 from ecrf.ui import dialogs
 from ecrf.ui.clock import shown_time
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.page import Page
 
 WARNING_STYLE = "color: #8a4b00;"  # with the ⚠ symbol: never colour alone
+ERROR_STYLE = "color: #9b0000;"
 
 
 def _other(lang: str) -> str:
@@ -99,6 +104,7 @@ class SigningDialog(QDialog):
 
     def __init__(self, session: SiteSession, preview: Preview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.session = session
         self.setWindowTitle(self.tr("Electronic signature"))
         self.setMinimumWidth(620)
         plan, lang, actor = session.study.monitoring.signature, text_lang(), session.actor
@@ -145,6 +151,12 @@ class SigningDialog(QDialog):
                       self.tr("You signed earlier in this session: your password is enough."))
         hint.setWordWrap(True)
         layout.addWidget(hint)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = self.buttons.addButton(self.tr("Sign"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_button.setObjectName("sign")
@@ -170,6 +182,28 @@ class SigningDialog(QDialog):
     def _update(self) -> None:
         ready = bool(self.password.text()) and (self.username is None or bool(self.username.text().strip()))
         self.sign_button.setEnabled(ready and (self.acknowledge is None or self.acknowledge.isChecked()))
+
+    def accept(self) -> None:
+        """Sign: a username that is not the signer's own is said here and the dialog stays open with what was
+        entered but the password (no password was checked: it is nobody's failed attempt)."""
+        if self.username is not None:
+            try:
+                esign.check_signer(self.session.actor.username, self.username.text())
+            except InvalidInput as exc:
+                self.refuse(dialogs.error_text(exc))
+                return
+        super().accept()
+
+    def refuse(self, text: str) -> None:
+        """Say why the entries cannot sign; the password is typed again, the rest stays."""
+        self.error.setText(f"⚠ {text}")
+        self.error.show()
+        self.password.clear()
+        if self.username is not None:
+            self.username.setFocus()
+            self.username.selectAll()
+        else:
+            self.password.setFocus()
 
     def answer(self) -> SignatureAnswer:
         return SignatureAnswer(self.username.text().strip() if self.username is not None else None,
@@ -207,9 +241,23 @@ def sign_with_dialogs(parent: QWidget | None, session: SiteSession, subject: str
         answer = here.ask_signature(parent, session, preview)
         if answer is None:
             return False
-        esign.sign(session, subject, scope, visit=visit, ref=ref, username=answer.username,
-                   password=answer.password, acknowledge_warnings=answer.acknowledged)
+        signed = esign.sign(session, subject, scope, visit=visit, ref=ref, username=answer.username,
+                            password=answer.password, acknowledge_warnings=answer.acknowledged)
     except Exception as exc:  # noqa: BLE001 - every refusal is a message; nothing was signed
         dialogs.show_error(parent, _title(), dialogs.error_text(exc))
         return False
+    _confirm(parent, session, preview, signed)
     return True
+
+
+def _confirm(parent: QWidget | None, session: SiteSession, preview: Preview, signed: SignedForms) -> None:
+    """The page signed from shows the signature at once (a form editor rereads its form and its monitoring
+    line, through the refresh every page has), then a short confirmation says what was signed."""
+    if isinstance(parent, Page):
+        parent.refresh()
+    dialogs.show_info(parent, _title(), confirmation_text(session, preview, signed))
+
+
+def confirmation_text(session: SiteSession, preview: Preview, signed: SignedForms) -> str:
+    return QCoreApplication.translate("SigningDialog", "Signed: {0} ({1} form(s)), by {2} at {3}.").format(
+        preview.place, len(signed.forms), session.actor.full_name, shown_time(signed.signed_at))

@@ -40,6 +40,13 @@ def signed_place(view: SignatureView) -> str:
     return translate("SignaturesTab", "Form {0}").format(where + (f"/{view.timepoint}" if view.timepoint else ""))
 
 
+def state_word(state: SignatureState) -> str:
+    """'valid' / 'broken' in the UI's language (the Signatures tab, the audit trail screen)."""
+    translate = QCoreApplication.translate
+    return translate("SignaturesTab", "broken") if state is SignatureState.BROKEN else \
+        translate("SignaturesTab", "valid")
+
+
 def state_line(views: list[SignatureView]) -> str:
     """The header's summary: broken signatures first (they need signing again), else the casebook's."""
     translate = QCoreApplication.translate
@@ -121,8 +128,7 @@ class SignaturesTab(QWidget):
             row = self.table.rowCount()
             self.table.insertRow(row)
             broken = view.state is SignatureState.BROKEN
-            word = self.tr("broken") if broken else self.tr("valid")
-            state = f"{BROKEN if broken else VALID} {word}"
+            state = f"{BROKEN if broken else VALID} {state_word(view.state)}"
             texts = [state, signed_place(view), f"{view.full_name} ({view.username})",
                      shown_time(view.signed_at, seconds=True), f"{view.meaning.get(lang)} (v{view.meaning_version})",
                      view.broken_reason or ""]

@@ -4,14 +4,12 @@ items…" (taking a verification back asks the reason). A refused step is shown,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from ecrf.services import sdv
 from ecrf.services.form_monitoring import form_monitoring
-from ecrf.services.monitoring_view import MonitoringState
 from ecrf.study.status import SdvState
 from ecrf.ui import dialogs
 from ecrf.ui.form_editor.part import EditorPart
@@ -58,7 +56,7 @@ class MonitoringControls(EditorPart):
                 marker = self._add_sdv_marker(code)
             if marker is not None:
                 marker.show_state(item_state, form_sdv.complete)
-        text = f"{symbols(here)}  {header_words(here)}".strip() if here is not None else ""
+        text = f"{symbols(here)}  {describe(here)}".strip() if here is not None else ""
         self.monitoring_line.setText(text)
         self.monitoring_line.setVisible(bool(text))
         needs = form_sdv.summary.required > 0
@@ -104,19 +102,3 @@ class MonitoringControls(EditorPart):
             dialogs.show_error(self, translate("FormEditorPage", "Source data verification"),
                                dialogs.error_text(exc))
         self.show_monitoring()
-
-
-def header_words(state: MonitoringState) -> str:
-    """The form's monitoring state in words, as `describe` says it but for the queries: the count is of queries
-    open or answered, which the header says as "not closed" (the Chinese 未关闭), with a singular for one."""
-    sdv_part = describe(replace(state, queries=0, signature=None, locked=False))
-    rest = describe(replace(state, sdv=sdv.NOT_REQUIRED, queries=0))
-    return " · ".join(part for part in (sdv_part, queries_words(state.queries), rest) if part)
-
-
-def queries_words(count: int) -> str:
-    if count <= 0:
-        return ""
-    if count == 1:
-        return translate("FormEditorPage", "1 query not closed")
-    return translate("FormEditorPage", "{0} queries not closed").format(count)

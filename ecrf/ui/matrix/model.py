@@ -85,6 +85,7 @@ class SubjectMatrixModel(QAbstractTableModel):
             VisitStatus.DONE: self.tr("done in window"), VisitStatus.OUT_OF_WINDOW: self.tr("done outside the window"),
             VisitStatus.CANCELLED: self.tr("cancelled (participation ended)")}
         self.late_text = self.tr("late")
+        self.days_off_text = self.tr("{0:+d}d")  # a visit done this many days outside its window
         self.matched_names = {MatchedBy.SCREENING_NO: self.tr("screening no."),
                               MatchedBy.SUBJECT_ID: self.tr("subject ID"),
                               MatchedBy.RAND_NO: self.tr("allocation no.")}
@@ -274,7 +275,7 @@ class SubjectMatrixModel(QAbstractTableModel):
         if cell.overdue:
             text += " " + self.late_text
         elif cell.out_of_window and cell.schedule.days_off:
-            text += f" {cell.schedule.days_off:+d}d"
+            text += " " + self.days_off_text.format(cell.schedule.days_off)
         return text
 
     def cell_tip(self, cell: VisitCell, label: str = "") -> str:

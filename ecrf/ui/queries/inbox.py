@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services import auto_queries, queries
+from ecrf.services.permissions import Do, may
 from ecrf.services.queries import QueryView
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
@@ -37,6 +38,8 @@ Index = QModelIndex | QPersistentModelIndex
 def raise_overdue_quietly(session: SiteSession) -> int:
     """The overdue-data queries at login and when the inbox opens: never in the user's way (a failure is logged
     and the next opening tries again)."""
+    if not may(session.actor.role, Do.READ_DATA):
+        return 0  # a site administrator may not read trial data: the next staff login raises them
     try:
         return auto_queries.raise_overdue(session)
     except Exception as exc:  # noqa: BLE001 - a convenience run; the user's work goes on

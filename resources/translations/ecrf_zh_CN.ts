@@ -236,6 +236,10 @@
         <translation>位置</translation>
     </message>
     <message>
+        <source>failed-login file at no. {0}</source>
+        <translation>失败登录记录文件第 {0} 号</translation>
+    </message>
+    <message>
         <source>Stored time (UTC)</source>
         <translation>存储时间（UTC）</translation>
     </message>

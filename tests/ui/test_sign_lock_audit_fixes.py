@@ -188,3 +188,11 @@ def test_status_and_response_codes_show_in_words_in_english_and_chinese(tab) -> 
         assert not any(c.isascii() for c in changes)
     _only(tab, "query_answered")
     assert any("[录入错误]" in r for r in _column(tab, REASON))
+
+
+@pytest.mark.req("WARD-AUDIT-2")
+def test_a_login_shows_its_failed_login_counter_in_words(tab) -> None:
+    _only(tab, "login")
+    shown = _column(tab, CHANGE)
+    assert shown and all(s.startswith("failed-login file at no. ") for s in shown if s)
+    assert not any("record" in s for s in shown)

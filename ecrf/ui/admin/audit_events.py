@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 
 from ecrf.services.audit_trail import PAGE, EventView
+from ecrf.services.auth import LEDGER_MARK
 from ecrf.services.session import SiteSession
 from ecrf.ui.audit_names import ROLE_VALUES, action_name, reason_text, role_name, value_name
 from ecrf.ui.clock import offset_label, shown_time
@@ -48,6 +49,10 @@ def _change(session: SiteSession | None, e: EventView) -> str:
     new = e.new_value if e.new_value is not None else e.new_missing
     if session is not None and e.action in ROLE_VALUES:  # "site_admin" → "Site administrator"
         old, new = (role_name(session, v) if v else v for v in (old, new))
+    elif session is not None and e.action == "login" and new is not None and new.startswith(LEDGER_MARK):
+        # the serial of the failed-login file this login took over (a counter that must never go back)
+        serial = new.removeprefix(LEDGER_MARK)
+        new = QCoreApplication.translate("AuditModel", "failed-login file at no. {0}").format(serial)
     elif session is not None:
         old, new = (value_name(e.action, v) if v else v for v in (old, new))
     if old is None and new is None:

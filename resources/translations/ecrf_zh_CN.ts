@@ -1487,6 +1487,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <source>Warning confirmed</source>
         <translation>已确认警告</translation>
     </message>
+    <message>
+        <source>Entered</source>
+        <translation>录入</translation>
+    </message>
 </context>
 <context>
     <name>ItemMenu</name>

@@ -87,3 +87,14 @@ def test_the_item_history_shows_one_clock_whatever_offset_each_pc_had(qapp) -> N
     first, second = (datetime.strptime(t[:16], "%Y-%m-%d %H:%M") for t in times)
     assert second - first == timedelta(minutes=27) and all(t.endswith(")") and "(UTC" in t for t in times)
     assert model.item(1, 2).text() == "Query raised", "no raw action code"
+
+
+def test_the_item_history_calls_a_first_value_entered_and_a_later_one_changed(qapp) -> None:
+    from dataclasses import replace
+
+    from ecrf.ui.form_editor.history import history_model
+
+    first = replace(_event(1, "2026-12-03T13:05:00.000000Z", "value", 0), old_value=None)
+    later = _event(2, "2026-12-03T13:32:00.000000Z", "value", 0)
+    model = history_model([first, later])
+    assert [model.item(row, 2).text() for row in range(2)] == ["Entered", "Changed"]

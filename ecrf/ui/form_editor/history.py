@@ -36,9 +36,12 @@ def history_model(events: list[EventView], role_of: Callable[[str], str] = str) 
         translate("ItemHistory", "Reason")])
     actions = {"value": translate("ItemHistory", "Changed"), "value_derived": translate("ItemHistory", "Calculated"),
                "warning_confirmed": translate("ItemHistory", "Warning confirmed")}
+    entered = translate("ItemHistory", "Entered")
     for e in events:
         what = actions.get(e.action) or action_name(e.action)  # e.g. a query raised on the item
         old, new = shown(e.old_value, e.old_missing), shown(e.new_value, e.new_missing)
+        if e.action == "value" and e.old_value is None and not e.old_missing:
+            what = entered  # the item's first value: nothing was changed
         if e.action == "warning_confirmed":  # its reason is the warning's text, its new value the key
             old, new = "", ""
         row = [shown_time(e.at_utc), f"{e.username} ({role_of(e.role)})", what, old, new, e.reason or ""]

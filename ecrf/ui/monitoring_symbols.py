@@ -92,6 +92,6 @@ class MonitoringLegend(QLabel):
         self.setWordWrap(True)
         self.setText("   ".join((
             self.tr("n/m: items verified of those to verify"), f"{VERIFIED} " + self.tr("verified"),
-            f"{CHANGED} " + self.tr("changed since verified"), f"{QUERY} " + self.tr("open queries"),
+            f"{CHANGED} " + self.tr("changed since verified"), f"{QUERY} " + self.tr("queries not closed"),
             f"{SIGNED} " + self.tr("signed"), f"{BROKEN} " + self.tr("signature broken"),
             f"{lock_symbol()} " + self.tr("locked"))))

@@ -1980,7 +1980,7 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
         <translation>核查后已修改</translation>
     </message>
     <message>
-        <source>open queries</source>
+        <source>queries not closed</source>
         <translation>未关闭质疑</translation>
     </message>
     <message>

@@ -16,6 +16,7 @@ from ecrf.ui.screenshots.screens import subject_with_data, type_into
 
 GUIDE_SIZE = (1366, 768)  # a common ward-PC screen
 GUIDE_WIDTH = 800  # pixels of the saved image at most; the guide shows it at this width
+WARD_PC_DATABASE = r"C:\Users\ward\AppData\Local\ecrf\site.db"  # platformdirs' data folder on Windows
 MARGIN = 12  # backdrop kept around a small window cut out of the screen
 # Every image the guide's pages show (tests/ui/test_guide.py holds the pages to this list, and the shooter
 # refuses a name not on it): a shot renamed here and not in the pages fails the tests, not the reader.
@@ -77,7 +78,9 @@ def _login(demo: Demo, lang: str):  # type: ignore[no-untyped-def]
     from ecrf.ui.i18n import text_lang
     from ecrf.ui.login import LoginWindow
 
-    login = LoginWindow(demo.db_path, lang, demo=False, username="nurse")
+    # The window names the site database; the guide shows where it is on a ward PC (Windows, the app's data
+    # folder), not the throw-away folder the pictures were drawn from.
+    login = LoginWindow(Path(WARD_PC_DATABASE), lang, demo=False, username="nurse")
     login.show()
     settle()
     login.set_study_title(demo.study.info.title.get(text_lang()))  # type: ignore[attr-defined]

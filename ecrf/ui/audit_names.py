@@ -12,12 +12,13 @@ from enum import StrEnum
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ecrf.services.session import SiteSession
-from ecrf.study.status import FormStatus, QueryState, ResponseCode, SdvState, SignatureState
+from ecrf.study.status import FormStatus, QueryState, ResponseCode, SdvState, SignatureState, SubjectStatus
 from ecrf.ui.esign.panel import state_word
 from ecrf.ui.form_editor.header import status_text
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.monitoring_symbols import item_text
 from ecrf.ui.queries.words import RESPONSE_LABELS, STATE_LABELS, translated
+from ecrf.ui.subject_words import status_text as subject_status_text
 
 CONTEXT = "AuditNames"
 
@@ -108,14 +109,6 @@ def role_name(session: SiteSession, code: str) -> str:
 # -- status codes in the old and new values of events -------------------------------------------------------
 # The words come from the tables the other screens use (form header, monitoring marks, queries, signatures);
 # these are the statuses only this screen shows.
-SUBJECT_WORDS: dict[str, object] = {
-    "screening": QT_TRANSLATE_NOOP("AuditNames", "Screening"),
-    "screen_failure": QT_TRANSLATE_NOOP("AuditNames", "Screen failure"),
-    "enrolled": QT_TRANSLATE_NOOP("AuditNames", "Enrolled"),
-    "completed": QT_TRANSLATE_NOOP("AuditNames", "Completed"),
-    "withdrawn": QT_TRANSLATE_NOOP("AuditNames", "Withdrawn"),
-    "died": QT_TRANSLATE_NOOP("AuditNames", "Died"),
-}
 LOCK_WORDS: dict[str, object] = {
     "locked": QT_TRANSLATE_NOOP("AuditNames", "locked"),
     "unlocked": QT_TRANSLATE_NOOP("AuditNames", "unlocked"),
@@ -152,6 +145,10 @@ def _sdv_state(code: str) -> str | None:
     return (item_text(SdvState(code)) or None) if code in _values(SdvState) else None
 
 
+def _subject_status(code: str) -> str | None:
+    return subject_status_text(SubjectStatus(code)) if code in _values(SubjectStatus) else None
+
+
 def _query_state(code: str) -> str | None:
     return translated(STATE_LABELS[QueryState(code)]) if code in _values(QueryState) else None
 
@@ -166,7 +163,7 @@ VALUE_WORDS: dict[str, Callable[[str], str | None]] = {
     **dict.fromkeys(("sdv_verified", "sdv_unverified", "sdv_changed"), _sdv_state),
     **dict.fromkeys(_QUERY_ACTIONS, _query_state),
     **dict.fromkeys(("signed", "signature_broken"), _signature_state),
-    **dict.fromkeys(("subject_screened", "participation_ended"), _table(SUBJECT_WORDS)),
+    **dict.fromkeys(("subject_screened", "participation_ended"), _subject_status),
     "log_entry_removed": _table(ENTRY_WORDS),
     **dict.fromkeys(("locked", "unlocked", "account_unlocked"), _table(LOCK_WORDS)),
     **dict.fromkeys(("site_frozen", "site_locked", "site_reopened"), _table(SITE_WORDS)),

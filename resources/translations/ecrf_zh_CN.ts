@@ -531,30 +531,6 @@
         <translation>系统</translation>
     </message>
     <message>
-        <source>Screening</source>
-        <translation>筛选中</translation>
-    </message>
-    <message>
-        <source>Screen failure</source>
-        <translation>筛选失败</translation>
-    </message>
-    <message>
-        <source>Enrolled</source>
-        <translation>已入组</translation>
-    </message>
-    <message>
-        <source>Completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>Withdrawn</source>
-        <translation>已退出</translation>
-    </message>
-    <message>
-        <source>Died</source>
-        <translation>死亡</translation>
-    </message>
-    <message>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
@@ -916,20 +892,8 @@ Send it to the sponsor, and read them its SHA-256 fingerprint on the phone so th
         <translation>记录 {0} 已结束参与。尚未到期的访视将被取消（保留并标记）。此操作无法撤销。</translation>
     </message>
     <message>
-        <source>Screen failure</source>
-        <translation>筛选失败</translation>
-    </message>
-    <message>
         <source>Completed the study</source>
         <translation>完成研究</translation>
-    </message>
-    <message>
-        <source>Withdrawn</source>
-        <translation>已退出</translation>
-    </message>
-    <message>
-        <source>Died</source>
-        <translation>死亡</translation>
     </message>
     <message>
         <source>e.g. the subject withdrew consent on the phone</source>
@@ -2931,30 +2895,6 @@ Create the site database once, as the site administrator, before the trial start
 <context>
     <name>SubjectMatrixModel</name>
     <message>
-        <source>Screening</source>
-        <translation>筛选中</translation>
-    </message>
-    <message>
-        <source>Screen failure</source>
-        <translation>筛选失败</translation>
-    </message>
-    <message>
-        <source>Enrolled</source>
-        <translation>已入组</translation>
-    </message>
-    <message>
-        <source>Completed</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>Withdrawn</source>
-        <translation>已退出</translation>
-    </message>
-    <message>
-        <source>Died</source>
-        <translation>死亡</translation>
-    </message>
-    <message>
         <source>complete</source>
         <translation>已完成</translation>
     </message>
@@ -3188,6 +3128,33 @@ Day 0: {5}</source>
     <message>
         <source>End participation</source>
         <translation>结束参与</translation>
+    </message>
+</context>
+<context>
+    <name>SubjectWords</name>
+    <message>
+        <source>Screening</source>
+        <translation>筛选中</translation>
+    </message>
+    <message>
+        <source>Screen failure</source>
+        <translation>筛选失败</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>已入组</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>已退出</translation>
+    </message>
+    <message>
+        <source>Died</source>
+        <translation>死亡</translation>
     </message>
 </context>
 <context>

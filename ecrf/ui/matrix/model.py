@@ -24,6 +24,7 @@ from ecrf.study.status import ENDED_STATUSES, FormStatus, SubjectStatus
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.search import MatchedBy, matched_by, search_key
 from ecrf.ui.monitoring_symbols import describe, symbols
+from ecrf.ui.subject_words import status_names
 
 COL_SUBJECT, COL_ARM, COL_STATUS, COL_DAY0 = range(4)
 FIXED_COLUMNS = 4  # then one column per visit, then one per log form
@@ -67,10 +68,7 @@ class SubjectMatrixModel(QAbstractTableModel):
 
     def _texts(self) -> None:
         """Translated names, looked up once rather than on every paint."""
-        self.status_names = {
-            SubjectStatus.SCREENING: self.tr("Screening"), SubjectStatus.SCREEN_FAILURE: self.tr("Screen failure"),
-            SubjectStatus.ENROLLED: self.tr("Enrolled"), SubjectStatus.COMPLETED: self.tr("Completed"),
-            SubjectStatus.WITHDRAWN: self.tr("Withdrawn"), SubjectStatus.DIED: self.tr("Died")}
+        self.status_names = status_names()
         self.state_names = {
             CellState.COMPLETE: self.tr("complete"), CellState.IN_PROGRESS: self.tr("in progress"),
             CellState.NOT_STARTED: self.tr("not started"), CellState.ATTENTION: self.tr("needs attention"),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ecrf.study.model import Study
 from ecrf.study.status import SubjectStatus
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.subject_words import status_text
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,10 @@ class EndParticipationDialog(_Dialog):
             "This cannot be undone.").format(subject))
         self.status = QComboBox()
         self.status.setObjectName("status")
-        choices = ([(SubjectStatus.SCREEN_FAILURE, self.tr("Screen failure"))] if screening else
+        choices = ([(SubjectStatus.SCREEN_FAILURE, status_text(SubjectStatus.SCREEN_FAILURE))] if screening else
                    [(SubjectStatus.COMPLETED, self.tr("Completed the study")),
-                    (SubjectStatus.WITHDRAWN, self.tr("Withdrawn")), (SubjectStatus.DIED, self.tr("Died"))])
+                    (SubjectStatus.WITHDRAWN, status_text(SubjectStatus.WITHDRAWN)),
+                    (SubjectStatus.DIED, status_text(SubjectStatus.DIED))])
         for status, text in choices:
             self.status.addItem(text, status.value)
         self.on = QDateEdit()

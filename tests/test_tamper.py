@@ -62,7 +62,8 @@ def append_event(db_path: Path, username: str, role: str, **change: object) -> d
     (seq, prev), = sql(db_path, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
     fields = dict.fromkeys(CHAINED_FIELDS)
     fields.update(seq=seq + 1, at_utc="2026-12-03T12:00:00.000000Z", utc_offset_min=0, workstation="PC",
-                  username=username, role=role, action="value", prev_hash=prev, **change)
+                  username=username, role=role, prev_hash=prev)
+    fields.update({"action": "value", **change})
     digest = event_hash(fields)
     columns = ", ".join([*CHAINED_FIELDS, "hash"])
     sql(db_path, f"INSERT INTO audit_events ({columns}) VALUES ({', '.join('?' * (len(CHAINED_FIELDS) + 1))})",

@@ -22,6 +22,7 @@ from ecrf.services.session import SiteSession
 from ecrf.store.audit import Change
 from ecrf.store.models import AuditEvent, SigningKey
 from ecrf.trail.check import TrailReport
+from ecrf.trail.roles import ACTION_ROLES
 
 FOUND, ACKNOWLEDGED = "trail_check_failed", "trail_finding_acknowledged"
 MAX_COPY_MEMBER = 64 << 20
@@ -74,7 +75,10 @@ def _acknowledgement(session: SiteSession, digest: str | None) -> Acknowledgemen
     if digest is None:
         return None
     with session.database.read() as db:
-        event = db.scalar(select(AuditEvent).where(AuditEvent.action == ACKNOWLEDGED, AuditEvent.new_value == digest)
+        # Only an administrator's counts: the trail check refuses anyone else's as well (ecrf.trail.roles), and the
+        # problem it then reports changes the digest, but the export must not hinge on that alone.
+        event = db.scalar(select(AuditEvent).where(AuditEvent.action == ACKNOWLEDGED, AuditEvent.new_value == digest,
+                                                   AuditEvent.role.in_(ACTION_ROLES[ACKNOWLEDGED]))
                           .order_by(AuditEvent.seq.desc()).limit(1))
         return Acknowledgement(digest, event.username, event.at_utc, event.reason or "") if event else None
 

@@ -69,8 +69,11 @@ def certificate_row(db: Session) -> SigningKey | None:
     return db.scalar(select(SigningKey).order_by(SigningKey.id.desc()).limit(1))
 
 
-def make_identity(site: Site, clock: Clock) -> SigningIdentity:
-    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now(), installation_id=site.db_id)
+def make_identity(site: Site, clock: Clock, *, sealed_trail: bool = False) -> SigningIdentity:
+    """`sealed_trail` only at `ecrf init`: a key made later (a site from before seals, at its first export) must
+    not claim a trail sealed from the first event."""
+    return new_identity(site.study_oid, site.site_code, site.site_name, clock.now(), installation_id=site.db_id,
+                        sealed_trail=sealed_trail)
 
 
 def store_identity(tx: Tx, identity: SigningIdentity, site_kek: bytes) -> int:

@@ -81,7 +81,7 @@ def create_site(db_path: Path, study: Study, site_code: str, site_name: str, adm
             keys.issue_key(tx, admin_username, opened.signing_public_hex or "", "the first administrator's key")
             tx.audit(Change("recovery_slot_created"))
             keys.issue_key(tx, RECOVERY_SLOT, slots.signing_public(RECOVERY_SLOT) or "", "the recovery code's key")
-            store_identity(tx, make_identity(tx.site, clock), site_kek)  # bundles are signed with it
+            store_identity(tx, make_identity(tx.site, clock, sealed_trail=True), site_kek)  # bundles are signed with it
             keys.certify_key(tx, admin_username, opened.signing_public_hex or "", site_kek)
             keys.certify_key(tx, RECOVERY_SLOT, slots.signing_public(RECOVERY_SLOT) or "", site_kek)
             database.save_slots(slots)

@@ -6,7 +6,7 @@ ordinary row that anyone with the data key can move, so the checks trust the sea
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +21,7 @@ from ecrf.store.clock import Clock, parse_utc
 from ecrf.store.models import AuditEvent, KeyCertificateRow, SealRow, SigningKey, Site
 from ecrf.trail.chain import CHAINED_FIELDS, GENESIS, Event, event_hash
 from ecrf.trail.check import Evidence, Head
-from ecrf.trail.seals import KeyCertificate, Seal
+from ecrf.trail.seals import KeyCertificate, Seal, marks_sealed_trail
 
 __all__ = ["CHAINED_FIELDS", "GENESIS", "Change", "append", "event_hash", "evidence", "events_in_order", "seal"]
 
@@ -150,21 +150,24 @@ def certificates(db: Session) -> list[KeyCertificate]:
             for r in db.scalars(select(KeyCertificateRow).order_by(KeyCertificateRow.id))]
 
 
-def site_public_keys(db: Session) -> dict[str, ec.EllipticCurvePublicKey]:
-    """Every site certificate's public key by fingerprint (public facts: no key needed to read them)."""
-    found: dict[str, ec.EllipticCurvePublicKey] = {}
-    for row in db.scalars(select(SigningKey)):
-        public = x509.load_der_x509_certificate(row.certificate_der).public_key()
-        if isinstance(public, ec.EllipticCurvePublicKey):
-            found[row.fingerprint] = public
-    return found
+def site_certificates(db: Session) -> dict[str, x509.Certificate]:
+    """Every site certificate by fingerprint (public facts: no key needed to read them)."""
+    return {row.fingerprint: x509.load_der_x509_certificate(row.certificate_der)
+            for row in db.scalars(select(SigningKey))}
+
+
+def site_public_keys(certificates: Mapping[str, x509.Certificate]) -> dict[str, ec.EllipticCurvePublicKey]:
+    return {fingerprint: public for fingerprint, cert in certificates.items()
+            if isinstance(public := cert.public_key(), ec.EllipticCurvePublicKey)}
 
 
 def evidence(db: Session) -> tuple[Evidence, Iterator[Event]]:
     """What the trail check reads from the database, and the events in order."""
     site = db.get_one(Site, 1)
-    found = Evidence(site.db_id, seals(db), certificates(db), site_public_keys(db),
-                     Head(site.audit_head_seq, site.audit_head_hash, "the database's head row"))
+    site_certs = site_certificates(db)
+    found = Evidence(site.db_id, seals(db), certificates(db), site_public_keys(site_certs),
+                     Head(site.audit_head_seq, site.audit_head_hash, "the database's head row"),
+                     sealed_from_creation=any(marks_sealed_trail(cert) for cert in site_certs.values()))
     return found, event_rows(db)
 
 

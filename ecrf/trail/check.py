@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from ecrf.trail.chain import GENESIS, Event, head_problem, link_problems
 from ecrf.trail.keys import ISSUER_ROLES, KEY_ISSUED, RECORDED_ACTIONS, SEALS_STARTED, KeyBook
 from ecrf.trail.replay import Replay, Stored, compare
+from ecrf.trail.roles import role_may_write
 from ecrf.trail.seals import RECOVERY_SIGNER, KeyCertificate, Seal
 
 PROBLEMS_KEPT = 200  # a wholesale rewrite would otherwise list every event
@@ -67,6 +68,7 @@ class Evidence:
     site_keys: Mapping[str, ec.EllipticCurvePublicKey]  # site certificate SHA-256 -> its public key
     head: Head | None = None
     stored: Stored | None = None  # given: the replay is compared with it
+    sealed_from_creation: bool = False  # the site certificate says the site sealed its trail from event 1 on
 
 
 def check_trail(events: Iterable[Event], evidence: Evidence) -> TrailReport:
@@ -115,7 +117,10 @@ def _check_seals(report: TrailReport, evidence: Evidence, seen: Sequence[Event],
     started = next((e.seq for e in seen if e.action == SEALS_STARTED), None)
     report.sealed_from = started
     report.before_seals = (started - 1) if started else len(seen)
-    if report.before_seals:
+    if evidence.sealed_from_creation and report.before_seals:
+        report.add([f"the site certificate says this site sealed its trail from its first event, but events "
+                    f"1–{report.before_seals} carry no seal: the trail was rewritten to look older than it is"])
+    elif report.before_seals:
         report.notes.append(f"events 1–{report.before_seals} were written before this site sealed its trail: "
                             "their chain is checked, but nobody's signature vouches for them")
     seals = sorted(evidence.seals, key=lambda s: s.head_seq)
@@ -124,7 +129,7 @@ def _check_seals(report: TrailReport, evidence: Evidence, seen: Sequence[Event],
         if seals:
             report.add(["the trail has seals but no event that starts them: its beginning was rewritten"])
         return
-    _check_anchor(report, started)
+    _check_anchor(report, evidence, started)
     previous = 0
     for seal in seals:
         if seal.head_seq <= previous:
@@ -140,8 +145,13 @@ def _check_seals(report: TrailReport, evidence: Evidence, seen: Sequence[Event],
         report.add([f"a seal covers event {previous}, past the end of the trail (event {last}): events were cut"])
 
 
-def _check_anchor(report: TrailReport, started: int) -> None:
-    if not any(cert.head_seq >= started for cert in report.certified):
+def _check_anchor(report: TrailReport, evidence: Evidence, started: int) -> None:
+    if any(cert.head_seq >= started for cert in report.certified):
+        return
+    if evidence.sealed_from_creation:  # the site key certified the first administrator's key at `ecrf init`
+        report.add(["no key certified by the site key vouches for the trail, although the site was created with "
+                    "one: the key certificates were removed"])
+    else:
         report.notes.append(f"sealing started at event {started} but no key certified by the site key vouches for "
                             "it yet (it will at the next login of a user who may export or administer the site)")
 
@@ -172,6 +182,9 @@ def _check_sealed_event(report: TrailReport, evidence: Evidence, seal: Seal, eve
     role = report.keys.role_at(event.username, event.seq)
     if event.action not in RECORDED_ACTIONS and role is not None and event.role != role:
         report.add([f"event {event.seq} names the role {event.role} for {event.username}, whose role was {role}"])
+    elif not role_may_write(role or event.role, event.action):
+        report.add([f"event {event.seq} ({event.action}) was written by {event.username}, whose role "
+                    f"({role or event.role}) may not do that"])
     if event.action == KEY_ISSUED and event.item:
         _check_issue(report, evidence, seal, event)
 

@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -25,6 +26,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 SEAL_TAG, CERT_TAG, MANIFEST_TAG = "ecrf-seal-v1", "ecrf-key-certificate-v1", "ecrf-manifest-signature-v1"
 RECOVERY_SIGNER = "recovery"  # the recovery slot's key: it may issue a key to the user it recovers
+# Named in the site certificate of a site created with a sealed trail: signed by the site key and registered by
+# the sponsor, so nobody holding only a user's password can make such a site's trail pass for one from before seals.
+SEALED_TRAIL_URN = "urn:ecrf:trail:sealed-from-creation"
+
+
+def marks_sealed_trail(certificate: x509.Certificate) -> bool:
+    """Whether a site certificate says its site sealed every event from its creation on."""
+    try:
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (x509.ExtensionNotFound, ValueError):  # ValueError: a damaged extension says nothing
+        return False
+    return SEALED_TRAIL_URN in names.get_values_for_type(x509.UniformResourceIdentifier)
 
 
 def key_id(public_key_hex: str) -> str:

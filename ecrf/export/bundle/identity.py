@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ecrf.errors import Localized
+from ecrf.trail.seals import SEALED_TRAIL_URN
 
 # A trial runs for years and a bundle must verify long after; the sponsor trusts the fingerprint, not a CA.
 VALIDITY = timedelta(days=365 * 25)
@@ -89,8 +90,9 @@ def format_fingerprint(fingerprint: str) -> str:
 
 
 def new_identity(study_oid: str, site_code: str, site_name: str, now: datetime,
-                 installation_id: str | None = None) -> SigningIdentity:
-    """A new key and certificate for one site installation (`installation_id`: the site database's db_id)."""
+                 installation_id: str | None = None, *, sealed_trail: bool = False) -> SigningIdentity:
+    """A new key and certificate for one site installation (`installation_id`: the site database's db_id).
+    `sealed_trail`: the site is being created with a sealed trail, and the certificate says so."""
     key = ec.generate_private_key(ec.SECP256R1())
     common_name, unit = _subject_words(study_oid, site_code)
     name = x509.Name([
@@ -101,6 +103,8 @@ def new_identity(study_oid: str, site_code: str, site_name: str, now: datetime,
     uris = [STUDY_URN + quote(study_oid, safe=""), SITE_URN + quote(site_code, safe="")]
     if installation_id:
         uris.append(INSTALLATION_URN + quote(installation_id, safe=""))
+    if sealed_trail:
+        uris.append(SEALED_TRAIL_URN)
     return self_signed_identity(key, name, uris, now)
 
 

@@ -36,7 +36,7 @@ from ecrf.trail.chain import CHAINED_FIELDS
 from ecrf.trail.check import Evidence, Head, TrailReport, check_trail
 from ecrf.trail.keys import EXPORT_ROLES
 from ecrf.trail.replay import Stored
-from ecrf.trail.seals import KeyCertificate, Seal, ed25519_valid, key_id, manifest_message
+from ecrf.trail.seals import KeyCertificate, Seal, ed25519_valid, key_id, manifest_message, marks_sealed_trail
 
 MAX_SIGNER = 64 << 10
 
@@ -80,7 +80,8 @@ def _check(bundle: SafeZip, manifest: dict[str, Any], certificate: x509.Certific
     site_keys = {site.get("certificate_sha256", ""): public} if isinstance(public, ec.EllipticCurvePublicKey) else {}
     evidence = Evidence(str(site.get("installation_id", "")), [Seal(**row) for row in _json_lines(bundle, SEALS)],
                         [KeyCertificate(**row) for row in _json_lines(bundle, KEY_CERTIFICATES)], site_keys,
-                        Head(int(audit["head_seq"]), str(audit["head_hash"]), "the manifest"), _stored(bundle))
+                        Head(int(audit["head_seq"]), str(audit["head_hash"]), "the manifest"), _stored(bundle),
+                        sealed_from_creation=marks_sealed_trail(certificate))
     return check_trail(_events(bundle), evidence)
 
 

@@ -385,4 +385,6 @@ def test_init_on_an_existing_site_is_refused(sites, study, existing):
     with pytest.raises(SiteExists) as refused:
         create_site(db_path, study, "CN02", "Another hospital", "boss", "Bo Boss", "boss-password-1")
     assert_message(refused.value, db_path)
+    if existing == "site.keys":  # not "site.db already exists": it does not; the key file of a site does
+        assert refused.value.code == "site-keys-left" and "site.keys" in refused.value.message
     assert {p.name: p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()} == files

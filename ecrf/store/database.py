@@ -97,8 +97,10 @@ class Database:
 def create_database(db_path: Path) -> tuple[Database, bytes]:
     """A new, empty database with a fresh random data key (the caller writes site row and slots)."""
     paths = SitePaths(db_path)
-    if paths.db.exists() or paths.keys.exists():
+    if paths.db.exists():
         raise SiteExists("site-exists", db=paths.db)
+    if paths.keys.exists():
+        raise SiteExists("site-keys-left", db=paths.db, keys=paths.keys)
     paths.db.parent.mkdir(parents=True, exist_ok=True)
     lock = InstanceLock(paths)
     lock.acquire()

@@ -62,6 +62,12 @@ STORE_MESSAGES: dict[str, Message] = {
         "Choose another --db path, or move the old site away first.",
         "{db} 已存在。",
         "请选择其他 --db 路径，或先将旧中心移走。"),
+    "site-keys-left": M(
+        "{db} does not exist, but the key file {keys} of a site there does.",
+        "It opens that site's database if you restore it from a backup: keep it, move it away, or choose "
+        "another --db path.",
+        "{db} 不存在，但该处中心的密钥文件 {keys} 仍在。",
+        "若从备份恢复该中心数据库，仍需此文件打开它：请保留或移走它，或选择其他 --db 路径。"),
     "no-site": M(
         "There is no site database at {db}.",
         "Create one with `ecrf init`, open the demo with `ecrf demo`, or give the right --db path.",

@@ -202,14 +202,17 @@ class LocksTab(QWidget):
             if any(lock.contains(place) for lock in locked):
                 name = self.tr("{0} (locked)").format(name)
             self.place_box.addItem(indent + name, place)
-        index = self.place_box.findData(chosen)
-        self.place_box.setCurrentIndex(max(0, index))
+        self.place_box.setCurrentIndex(max(0, self._index_of(chosen)))
         self.lock_button.setEnabled(True)
+
+    def _index_of(self, place: object) -> int:
+        """findData compares Python objects by identity; a place is a value."""
+        return next((i for i in range(self.place_box.count()) if self.place_box.itemData(i) == place), -1)
 
     def choose(self, subject: str, place: Place) -> None:
         """Pick a subject and a place in the lists, as the user would."""
         self.subject_box.setCurrentText(subject)
-        index = self.place_box.findData(place)
+        index = self._index_of(place)
         assert index >= 0, f"{place} is not offered for {subject}"
         self.place_box.setCurrentIndex(index)
 

@@ -129,3 +129,16 @@ def test_roles_that_may_not_lock_get_no_locks_tab(qtbot, site, username):
         page = AdminPage(session)
         qtbot.addWidget(page)
         assert page.locks is None and "Data locks" not in page.tab_names()
+
+
+def test_a_site_without_subjects_offers_nothing_to_lock(qtbot, sites):
+    db, _ = sites.make()
+    admin = sites.login(db)
+    try:
+        tab = LocksTab(admin)
+        qtbot.addWidget(tab)
+        assert tab.subject_box.count() == tab.place_box.count() == 0
+        assert not tab.lock_button.isEnabled() and not tab.lock_chosen()
+        assert tab.count.text() == "Nothing is locked."
+    finally:
+        admin.close()

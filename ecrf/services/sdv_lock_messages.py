@@ -52,9 +52,9 @@ SDV_LOCK_MESSAGES: dict[str, Message] = {
         "请完成表单、关闭质疑并由监查员完成源数据核查后再锁定。"),
     "lock-not-found": M(
         "There is no lock {id} in force.",
-        "Refresh the subject page; someone may have unlocked it already.",
+        "Refresh the subject page (or Administration › Data locks); someone may have unlocked it already.",
         "不存在生效中的锁定 {id}。",
-        "请刷新受试者页面；可能已有他人解锁。"),
+        "请刷新受试者页面（或“管理 › 数据锁定”）；可能已有他人解锁。"),
     "lock-scope-invalid": M(
         "'{scope}' cannot be locked; only a form, a visit or a subject can.",
         "Choose a form, a visit or the subject.",

@@ -1,4 +1,5 @@
-"""The main window: a stack of pages (home, subject, form, admin), menus by role, and the lock cover.
+"""The main window: a stack of pages (home, subject, form, queries, audit trail, admin), menus by role, and the lock
+cover.
 
 Pages never reach for the window; they emit signals (subjectActivated, formRequested, closed) that
 the window connects to its navigation methods."""
@@ -36,6 +37,11 @@ ROLE_LABELS = {"site_admin": QT_TRANSLATE_NOOP("MainWindow", "Site administrator
                "monitor": QT_TRANSLATE_NOOP("MainWindow", "Monitor"),
                "read_only": QT_TRANSLATE_NOOP("MainWindow", "Read-only")}
 PREFERRED_SIZE = QSize(1280, 800)
+
+
+def has_admin_page(role: str) -> bool:
+    """Whether the window offers the administration page: as the home page (no trial data) or from the toolbar."""
+    return not may(role, Do.READ_DATA) or may(role, Do.MANAGE_USERS)
 
 
 class MainWindow(QMainWindow):
@@ -133,6 +139,14 @@ class MainWindow(QMainWindow):
             return
         self._replace_history(QueryInboxPage(self.session))
 
+    def show_audit_trail(self) -> None:
+        """The audit trail page, for the roles that read the trail and have no administration page."""
+        from ecrf.ui.audit_page import AuditTrailPage
+
+        if not self._leave_all():
+            return
+        self._replace_history(AuditTrailPage(self.session))
+
     def show_admin(self) -> None:
         from ecrf.ui.admin.page import AdminPage
 
@@ -228,6 +242,8 @@ class MainWindow(QMainWindow):
             self._action(bar, self.tr("Queries"), self.show_queries, None, "queries")
         if may(role, Do.MANAGE_USERS) and may(role, Do.READ_DATA):  # else the home page is administration
             self._action(bar, self.tr("Administration"), self.show_admin, None, "admin")
+        if may(role, Do.READ_AUDIT) and not has_admin_page(role):  # the administration has it as a tab
+            self._action(bar, self.tr("Audit trail"), self.show_audit_trail, "Ctrl+T", "audit_trail")
         self.where = QLabel()
         self.where.setObjectName("where")
         bar.addSeparator()

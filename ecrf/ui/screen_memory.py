@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PageMemory:
-    kind: str  # home, queries, admin, subject, form, sdv
+    kind: str  # home, queries, admin, subject, form, sdv, audit
     key: str | FormRef | None = None  # the subject's screening number, the form's reference
     tabs: tuple[int, ...] = ()  # the current index of each tab widget on the page, in creation order
     entries: dict[str, Entry] = field(default_factory=dict)  # a form's unsaved entries
@@ -42,6 +42,7 @@ def remember(window: MainWindow) -> ScreenMemory:
 
 def remember_page(page: Page) -> PageMemory:
     from ecrf.ui.admin.page import AdminPage
+    from ecrf.ui.audit_page import AuditTrailPage
     from ecrf.ui.form_editor.page import FormEditorPage
     from ecrf.ui.queries.inbox import QueryInboxPage
     from ecrf.ui.sdv_matrix import SdvMatrixPage
@@ -58,6 +59,8 @@ def remember_page(page: Page) -> PageMemory:
         return PageMemory("admin", None, tabs)
     if isinstance(page, SdvMatrixPage):
         return PageMemory("sdv", None, tabs)
+    if isinstance(page, AuditTrailPage):
+        return PageMemory("audit", None, tabs)
     return PageMemory("home", None, tabs)
 
 
@@ -96,6 +99,8 @@ def _reopen(window: MainWindow, memory: PageMemory) -> None:
         window.show_admin()
     elif memory.kind == "sdv":
         window.show_sdv_matrix()
+    elif memory.kind == "audit":
+        window.show_audit_trail()
     else:
         window.show_home()
 

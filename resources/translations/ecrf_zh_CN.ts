@@ -88,6 +88,10 @@
         <translation>中心</translation>
     </message>
     <message>
+        <source>Data locks</source>
+        <translation>数据锁定</translation>
+    </message>
+    <message>
         <source>Audit trail</source>
         <translation>稽查轨迹</translation>
     </message>
@@ -592,6 +596,13 @@
     <message>
         <source>Record a reason</source>
         <translation>登记原因</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTrailPage</name>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
     </message>
 </context>
 <context>
@@ -1604,6 +1615,89 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     </message>
 </context>
 <context>
+    <name>LocksTab</name>
+    <message>
+        <source>Locked data cannot be changed by anyone. Unlocking needs a reason, is in the audit trail and breaks the investigator&apos;s signatures over the unlocked data. This tab shows where locks are, never the data.</source>
+        <translation>锁定的数据任何人都不能修改。解锁须填写原因，会记入稽查轨迹，并使研究者对解锁数据的签名失效。本页只显示锁定的位置，从不显示数据。</translation>
+    </message>
+    <message>
+        <source>Locks in force</source>
+        <translation>生效中的锁定</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>受试者</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>锁定内容</translation>
+    </message>
+    <message>
+        <source>Locked by</source>
+        <translation>锁定人</translation>
+    </message>
+    <message>
+        <source>Locked on</source>
+        <translation>锁定时间</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <source>Data locks</source>
+        <translation>数据锁定</translation>
+    </message>
+    <message>
+        <source>{0} lock(s) in force.</source>
+        <translation>生效中的锁定：{0} 个。</translation>
+    </message>
+    <message>
+        <source>Nothing is locked.</source>
+        <translation>没有任何锁定。</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Why must {0} of {1} be unlocked? Signatures over these data will be marked broken.</source>
+        <translation>为什么必须解锁 {1} 的{0}？覆盖这些数据的签名将被标记为失效。</translation>
+    </message>
+    <message>
+        <source>Cannot unlock</source>
+        <translation>无法解锁</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Choose a subject and what to lock. The monitoring plan says what a lock needs (for example complete forms, no open query, data verified); if something is missing, the app says what.</source>
+        <translation>请选择受试者和要锁定的内容。监查计划规定了锁定的条件（例如表单已完成、没有未关闭的质疑、数据已核查）；如有未满足的条件，系统会说明缺少什么。</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>锁定内容</translation>
+    </message>
+    <message>
+        <source>{0} (locked)</source>
+        <translation>{0}（已锁定）</translation>
+    </message>
+    <message>
+        <source>Cannot lock</source>
+        <translation>无法锁定</translation>
+    </message>
+    <message>
+        <source>The whole subject</source>
+        <translation>整个受试者</translation>
+    </message>
+    <message>
+        <source>Visit {0}</source>
+        <translation>访视 {0}</translation>
+    </message>
+</context>
+<context>
     <name>LogTab</name>
     <message>
         <source>Form status</source>
@@ -1726,6 +1820,10 @@ Are they correct? Yes saves them with your confirmation recorded; No goes back t
     <message>
         <source>Queries</source>
         <translation>质疑</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>稽查轨迹</translation>
     </message>
     <message>
         <source>&amp;Session</source>

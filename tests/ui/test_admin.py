@@ -42,7 +42,7 @@ def _events(session, action: str) -> list:  # type: ignore[no-untyped-def]
 # -- tabs by role ------------------------------------------------------------------------------------
 
 def test_the_site_admin_sees_every_tab(page):
-    assert page.tab_names() == ["Users", "Backup & restore", "Site", "Audit trail"]
+    assert page.tab_names() == ["Users", "Backup & restore", "Site", "Data locks", "Audit trail"]
     assert page.title() == "Administration"
 
 

@@ -1,4 +1,5 @@
-"""Administration: users, backup & restore, site, audit trail — each tab shown to the roles that may use it."""
+"""Administration: users, backup & restore, site, data locks, audit trail — each tab shown to the roles that may use
+it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
@@ -9,6 +10,7 @@ from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.ui.admin.audit_tab import AuditTab
 from ecrf.ui.admin.backup_tab import BackupTab
+from ecrf.ui.admin.locks_tab import LocksTab
 from ecrf.ui.admin.notices import AdminNotices
 from ecrf.ui.admin.site_tab import SiteTab
 from ecrf.ui.admin.users import UsersTab
@@ -30,6 +32,7 @@ class AdminPage(Page):
         self.users: UsersTab | None = None
         self.backup: BackupTab | None = None
         self.audit: AuditTab | None = None
+        self.locks: LocksTab | None = None
         if may(role, Do.MANAGE_USERS):
             self.users = UsersTab(session)
             self.tabs.addTab(self.users, self.tr("Users"))
@@ -39,6 +42,9 @@ class AdminPage(Page):
             self.tabs.addTab(self.backup, self.tr("Backup && restore"))
         self.site = SiteTab(session)
         self.tabs.addTab(self.site, self.tr("Site"))
+        if may(role, Do.LOCK):  # the site administrator locks without the subject page (no clinical data)
+            self.locks = LocksTab(session)
+            self.tabs.addTab(self.locks, self.tr("Data locks"))
         if may(role, Do.READ_AUDIT) or may(role, Do.VERIFY_AUDIT):
             self.audit = AuditTab(session)
             self.audit.trailChecked.connect(self.trailChecked)
@@ -67,7 +73,7 @@ class AdminPage(Page):
         self.tabs.setCurrentWidget(widget)
 
     def refresh(self) -> None:
-        for tab in (self.users, self.backup, self.site, self.audit):
+        for tab in (self.users, self.backup, self.site, self.locks, self.audit):
             if tab is not None:
                 tab.refresh()
         self.notices.refresh()
@@ -96,5 +102,5 @@ class AdminPage(Page):
     def _refresh_current(self) -> None:
         # Another tab may have changed what this one shows (a new user, a new audit event).
         tab = self.tabs.currentWidget()
-        if tab in (self.users, self.backup, self.site, self.audit):
+        if tab in (self.users, self.backup, self.site, self.locks, self.audit):
             tab.refresh()

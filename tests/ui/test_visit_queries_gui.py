@@ -152,6 +152,7 @@ def test_the_inbox_opens_a_visit_query_at_its_visit_with_its_thread(qtbot, site,
     inbox = window.page
     assert isinstance(inbox, QueryInboxPage)
     row = next(n for n, v in enumerate(inbox.model.views) if v.id == qid)
+    assert inbox.model.data(inbox.model.index(row, 2)).startswith("D3 – Day 3")  # the visit by its name
     inbox.open_row(row)
     page = window.page
     assert isinstance(page, SubjectPage) and page.key and page.schedule.current_visit() == "D3"
@@ -175,3 +176,24 @@ def test_a_nurse_sees_no_visit_panel_where_there_is_no_query(qtbot, site, dialog
     _choose_visit(page, "D0")
     assert page.visit_queries.isHidden()
     assert page.schedule.row_menu().findChild(QAction, "menu_raise_visit_query") is None
+
+
+def test_the_visit_panel_and_the_form_panel_speak_chinese(qtbot, site, dialogs):
+    from ecrf.ui.form_editor.page import FormEditorPage
+    from ecrf.ui.i18n import install_language
+
+    desk, ref = site
+    on_visit = queries.raise_query(desk("monitor"), QueryPlace.on_visit(ref.subject, "D3"), "Was D3 done?")
+    on_form = queries.raise_query(desk("monitor"), QueryPlace.on_form(ref), "Check the form.")
+    install_language("zh_CN")
+    monitor = desk("monitor")
+    page = _page(qtbot, monitor, ref.subject)
+    _choose_visit(page, "D3")
+    assert page.visit_queries.title.text().startswith("访视 D3 – ")
+    assert "1 条待回复或已回复，共 1 条" in page.visit_queries.title.text()
+    assert page.visit_queries.raise_button.text() == "对本访视发起质疑…"
+    assert page.visit_queries.findChild(QPushButton, f"open_query_{on_visit}").text() == "打开…"
+    assert page.schedule.row_menu().findChild(QAction, "menu_raise_visit_query").text() == "对访视 D3 发起质疑…"
+    form = FormEditorPage(monitor, ref)
+    qtbot.addWidget(form)
+    assert form.query_panel.findChild(QPushButton, f"open_query_{on_form}").text() == "打开…"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -104,10 +105,11 @@ class QueryLines(QFrame):
         scroll = QScrollArea()  # many queries scroll here rather than push the form off the screen
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMaximumHeight(MAX_LINES_HEIGHT)
         scroll.setWidget(lines)
+        for plain in (lines, scroll.viewport()):  # the panel's colour behind the lines, not a grey box
+            plain.setAutoFillBackground(False)
         outer.addWidget(scroll)
-        self.lines_area = scroll
+        self.lines_area, self.lines = scroll, lines
 
     def reload(self) -> None:
         try:
@@ -149,6 +151,20 @@ class QueryLines(QFrame):
             self.grid.addWidget(button, n, 2)
         self.lines_area.setVisible(bool(self.threads))  # no empty box taking the page's room
         self.setVisible(bool(self.threads) or self.may_raise)
+        self._fit_lines()
+
+    def _fit_lines(self) -> None:
+        """The lines as high as they are at the width shown (long ones wrap), at most MAX_LINES_HEIGHT (then they
+        scroll): a scroll area's own wish is far taller, which took room from the schedule or the form."""
+        lines = self.lines
+        width = max(self.lines_area.viewport().width(), self.width() - 12, 200)
+        wanted = lines.heightForWidth(width) if lines.hasHeightForWidth() else -1
+        self.lines_area.setFixedHeight(min(MAX_LINES_HEIGHT, wanted if wanted > 0 else lines.sizeHint().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._built and event.size().width() != event.oldSize().width():
+            self._fit_lines()
 
     # -- steps ----------------------------------------------------------------------------------
 

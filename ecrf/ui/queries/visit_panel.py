@@ -9,6 +9,7 @@ from ecrf.services import queries
 from ecrf.services.queries import QueryPlace, QueryThread
 from ecrf.services.session import SiteSession
 from ecrf.ui.queries.panel import QueryLines
+from ecrf.ui.queries.words import visit_name
 
 
 class VisitQueryPanel(QueryLines):
@@ -30,11 +31,7 @@ class VisitQueryPanel(QueryLines):
 
     def heading(self, asking: int, total: int) -> str:
         return self.tr("Queries on visit {0}: {1} open or answered, {2} in all").format(
-            self.visit_name(), asking, total)
-
-    def visit_name(self) -> str:
-        visit = next((v for v in self.session.study.visits if v.code == self.visit), None)
-        return f"{self.visit} – {visit.label.get(self.lang)}" if visit else self.visit
+            visit_name(self.session.study, self.visit, self.lang), asking, total)
 
     def raise_label(self) -> tuple[str, str]:
         return self.tr("Raise query on this visit…"), "raise_visit_query"

@@ -378,6 +378,8 @@ CALLS = [
     Call("queries.query_inbox", Do.READ_DATA, lambda w: queries.query_inbox(w.session), None),
     Call("queries.queries_at", Do.READ_DATA,
          lambda w: queries.queries_at(w.session, FormRef(w.enrolled[1], "SCR", "DM")), None),
+    Call("queries.visit_queries", Do.READ_DATA, lambda w: queries.visit_queries(w.session, w.enrolled[1], "SCR"),
+         None),
     Call("queries.query_thread", Do.READ_DATA, lambda w: queries.query_thread(w.session, w.notes["answer"]), None),
     Call("auto_queries.raise_overdue", Do.READ_DATA, lambda w: auto_queries.raise_overdue(w.session), None),
     Call("signing.site_certificate", Do.CHANGE_OWN_PASSWORD,

@@ -76,8 +76,8 @@ def _pending_at(db: Session, subject_pk: int, key: FormKey) -> int:
 
 
 def matrix_states(session: SiteSession) -> dict[tuple[str, str], MonitoringState]:
-    """Every subject x visit (visit '' for the log entries), keyed by (subject label, visit code); a subject
-    without any form entered has no key. The SDV matrix and the subject matrix read this.
+    """Every subject x visit (visit '' for the log entries), keyed by (subject label, visit code); a visit without
+    any form entered has no key unless a query asks about it. The SDV matrix and the subject matrix read this.
 
     Whole visits only: the forms are summed in the database (their SDV counts are kept on the form rows at each
     save); only rows saved before the counts were kept are worked out one by one. A visit is locked when a visit
@@ -99,6 +99,11 @@ def matrix_states(session: SiteSession) -> dict[tuple[str, str], MonitoringState
                 summary, queries.get((pk, visit), 0), _visit_signature(visit, count, signatures.get(pk, [])),
                 bool(visit) and any(lock.contains(Place(visit)) for lock in places) or
                 any(lock.scope is Scope.SUBJECT for lock in places), complete == count)
+        for (pk, visit), count in queries.items():  # a visit whose forms were never started, asked about
+            if visit and (labels[pk], visit) not in matrix:
+                places = locks.get(pk, [])
+                matrix[(labels[pk], visit)] = MonitoringState(queries=count, locked=any(
+                    lock.contains(Place(visit)) or lock.scope is Scope.SUBJECT for lock in places))
         return matrix
 
 
@@ -308,6 +313,12 @@ def _visits(forms: Mapping[FormKey, MonitoringState], facts: _Facts, subject_pk:
         extra = visit_queries.get((visit, "", "", 0), 0) if visit else 0  # queries on the visit as a whole
         result[visit] = MonitoringState(rolled.sdv, rolled.queries + extra, rolled.signature, rolled.locked,
                                         rolled.complete)
+    unstarted: dict[str, int] = defaultdict(int)  # a visit whose forms were never started ("forms not started"
+    for (visit, _, _, _), count in visit_queries.items():  # asks about it) shows its queries too
+        if visit and visit not in by_visit:
+            unstarted[visit] += count
+    for visit, count in unstarted.items():
+        result[visit] = MonitoringState(queries=count, locked=any(lock.contains(Place(visit)) for lock in locks))
     return result
 
 

@@ -239,6 +239,17 @@ def queries_at(session: SiteSession, ref: FormRef) -> list[QueryThread]:
         return [QueryThread(view, _messages(db, view.id)) for view in views]
 
 
+def visit_queries(session: SiteSession, subject: str, visit: str) -> list[QueryThread]:
+    """The queries on one visit of a subject as a whole (not on its forms or items: the form editor shows those),
+    with their threads, oldest first: the subject page shows them under its schedule."""
+    today = _today(session)
+    with session.read() as db:
+        found = find_subject(db, subject)
+        stmt = _VIEWS.where(QueryRow.subject_pk == found.id, QueryRow.scope == Scope.VISIT,
+                            QueryRow.visit_code == visit).order_by(QueryRow.id)
+        return [QueryThread(view, _messages(db, view.id)) for view in _views(db, stmt, today)]
+
+
 def query_thread(session: SiteSession, query_id: int) -> QueryThread:
     today = _today(session)
     with session.read() as db:

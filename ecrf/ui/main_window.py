@@ -132,6 +132,19 @@ class MainWindow(QMainWindow):
         page.start_at = item or None
         self._push(page)
 
+    def show_visit_query(self, subject: str, visit: str, query_id: int) -> None:
+        """The subject at the visit with the query's thread open (from the query inbox: a query on a visit)."""
+        from ecrf.ui.subject.page import SubjectPage
+
+        page = SubjectPage(self.session)
+        self._push(page, lambda p: p.show_subject(subject))
+        if self.page is not page:
+            return
+        try:
+            page.open_visit_query(visit, query_id)
+        except Exception as exc:  # noqa: BLE001 - the subject shows; the page says why the thread does not
+            dialogs.show_error(self, self.tr("Cannot open"), dialogs.error_text(exc))
+
     def show_queries(self) -> None:
         from ecrf.ui.queries.inbox import QueryInboxPage
 
@@ -210,7 +223,8 @@ class MainWindow(QMainWindow):
                              ("closed", self.back), ("homeRequested", self.show_home),
                              ("restoreRequested", self.restoreRequested.emit),
                              ("titleChanged", self._update_back), ("saved", lambda _r: self._update_back()),
-                             ("trailChecked", self.trail_banner.show_result), ("itemRequested", self.open_form_at)):
+                             ("trailChecked", self.trail_banner.show_result), ("itemRequested", self.open_form_at),
+                             ("visitQueryRequested", self.show_visit_query)):
             if hasattr(page, signal):
                 getattr(page, signal).connect(slot)
 

@@ -2222,6 +2222,13 @@ Confirm that it is correct?</source>
     </message>
 </context>
 <context>
+    <name>QueryLines</name>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+</context>
+<context>
     <name>QueryPanel</name>
     <message>
         <source>Raise query on this form…</source>
@@ -2230,10 +2237,6 @@ Confirm that it is correct?</source>
     <message>
         <source>Queries on this form: {0} open or answered, {1} in all</source>
         <translation>本表单的质疑：{0} 条待回复或已回复，共 {1} 条</translation>
-    </message>
-    <message>
-        <source>Open…</source>
-        <translation>打开…</translation>
     </message>
 </context>
 <context>
@@ -2316,6 +2319,10 @@ Confirm that it is correct?</source>
     <message>
         <source>Query on {0}</source>
         <translation>质疑对象：{0}</translation>
+    </message>
+    <message>
+        <source>What should the site check? e.g. Was this visit done? Nothing is entered for it yet.</source>
+        <translation>需要研究中心核对什么？例如：该访视是否已进行？目前尚未录入任何数据。</translation>
     </message>
     <message>
         <source>What should the site check? e.g. The source says 88, not 80.</source>
@@ -2522,6 +2529,10 @@ Confirm that it is correct?</source>
     <message>
         <source>Double-click or press Enter to open the form</source>
         <translation>双击或按回车键打开表单</translation>
+    </message>
+    <message>
+        <source>Raise query on visit {0}…</source>
+        <translation>对访视 {0} 发起质疑…</translation>
     </message>
 </context>
 <context>
@@ -3477,6 +3488,17 @@ Give it to {0} in person, not by e-mail or message. It is shown only now. {0} mu
     <message>
         <source>Lift the lockout of {0} ({1}) after {2} failed logins? Do it only when you know that {0} made them (e.g. {0} called you); their password stays as it is. Give the reason:</source>
         <translation>解除 {0}（{1}）在 {2} 次登录失败后的锁定？仅在确认这些尝试确为 {0} 本人所为时（例如 {0} 给您打了电话）才这样做；其密码保持不变。请填写原因：</translation>
+    </message>
+</context>
+<context>
+    <name>VisitQueryPanel</name>
+    <message>
+        <source>Queries on visit {0}: {1} open or answered, {2} in all</source>
+        <translation>访视 {0} 的质疑：{1} 条待回复或已回复，共 {2} 条</translation>
+    </message>
+    <message>
+        <source>Raise query on this visit…</source>
+        <translation>对本访视发起质疑…</translation>
     </message>
 </context>
 <context>

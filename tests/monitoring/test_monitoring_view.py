@@ -90,3 +90,21 @@ def test_the_matrix_and_the_subject_view_agree_on_conditional_adverse_event_sdv(
     assert (logs_state.sdv.verified, logs_state.sdv.state) == (2, SdvState.NOT_VERIFIED)
     assert matrix[(site.subject, "")] == logs_state
     assert matrix[(site.subject, "SCR")] == view.visits["SCR"]
+
+
+def test_a_query_on_a_visit_whose_forms_were_never_started_shows_on_that_visit(site):
+    from ecrf.services import queries
+    from ecrf.services.queries import QueryPlace
+
+    with site.user("monitor") as monitor:
+        queries.raise_query(monitor, QueryPlace.on_visit(site.subject, "D3"), "Was the D3 visit done?")
+        closed = queries.raise_query(monitor, QueryPlace.on_visit(site.subject, "D6"), "Was the D6 visit done?")
+        queries.close_query(monitor, closed, "Raised too early.")
+        view = monitoring_view.form_states(monitor, site.subject)
+        matrix = monitoring_view.matrix_states(monitor)
+    assert not any(key[0] == "D3" for key in view.forms)  # nothing entered at D3
+    d3 = view.visits["D3"]
+    assert (d3.queries, d3.sdv, d3.complete, d3.locked) == (1, sdv.NOT_REQUIRED, False, False)
+    assert matrix[(site.subject, "D3")] == d3
+    assert "D6" not in view.visits and (site.subject, "D6") not in matrix  # a closed query asks for nothing
+    assert view.subject.queries == 1

@@ -71,7 +71,7 @@ class ItemActions(EditorPart):
         dialog.open()
 
     def show_queries(self) -> None:
-        self.query_panel.current = self.initial.get
+        self.query_panel.current_value = self.initial.get  # the dict is replaced at every load
         self.query_panel.load(self.ref)
         marks = self.query_panel.markers()
         for code, row in self.rows.items():

@@ -1,6 +1,6 @@
 """The query inbox: every query of the site, newest first, filtered by state, subject, form and age; a double
-click (or Open) shows the form at the queried item, or the subject for a query on a visit. Opening the inbox
-first raises the automatic queries for overdue required data."""
+click (or Open) shows the form at the queried item, or for a query on a visit the subject at that visit with the
+query's thread open. Opening the inbox first raises the automatic queries for overdue required data."""
 from __future__ import annotations
 
 import logging
@@ -101,10 +101,10 @@ class InboxModel(QAbstractTableModel):
 
 class QueryInboxPage(Page):
     """itemRequested(FormRef, item code): show the form at the item ('' for a query on the form);
-    subjectActivated(label): a query on a visit shows the subject."""
+    visitQueryRequested(subject, visit, query id): show the subject at the visit with the query's thread open."""
 
     itemRequested = Signal(object, str)
-    subjectActivated = Signal(str)
+    visitQueryRequested = Signal(str, str, int)
 
     def __init__(self, session: SiteSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -202,9 +202,10 @@ class QueryInboxPage(Page):
     def open_row(self, row: int) -> None:
         if not 0 <= row < len(self.model.views):
             return
-        place = self.model.views[row].place
+        view = self.model.views[row]
+        place = view.place
         if place.form_ref is None:
-            self.subjectActivated.emit(place.subject)
+            self.visitQueryRequested.emit(place.subject, place.visit, view.id)
         else:
             self.itemRequested.emit(place.form_ref, place.item)
 

@@ -272,7 +272,9 @@ class RaiseQueryDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setObjectName("query_text")
         self.text.setTabChangesFocus(True)
-        self.text.setPlaceholderText(self.tr("What should the site check? e.g. The source says 88, not 80."))
+        self.text.setPlaceholderText(
+            self.tr("What should the site check? e.g. Was this visit done? Nothing is entered for it yet.")
+            if place.scope == Scope.VISIT else self.tr("What should the site check? e.g. The source says 88, not 80."))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

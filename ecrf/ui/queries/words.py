@@ -66,7 +66,10 @@ def correction_text(old: str, new: str, reason: str) -> str:
 
 
 def place_text(place: QueryPlace, study: Study, lang: str) -> str:
-    """Where a query is, in words: visit · form · item label."""
+    """Where a query is, in words: visit · form · item label; a query on a visit names the visit too (D3 – Day 3),
+    as nothing else there says what it is about."""
+    if place.scope == Scope.VISIT:
+        return visit_name(study, place.visit, lang) or place.subject
     parts = [place.visit] if place.visit else []
     if place.form:
         form = study.forms.get(place.form)
@@ -80,6 +83,14 @@ def place_text(place: QueryPlace, study: Study, lang: str) -> str:
     elif place.scope == Scope.ITEM:
         parts.append(place.item)
     return " · ".join(parts) if parts else place.subject
+
+
+def visit_name(study: Study, code: str, lang: str) -> str:
+    """D3 – Day 3 (infusion 2); the code alone for a visit the study no longer has."""
+    try:
+        return f"{code} – {study.visit(code).label.get(lang)}"
+    except KeyError:
+        return code
 
 
 def summary(view: QueryView, study: Study, lang: str) -> str:

@@ -1,4 +1,5 @@
-"""One subject: header, screening (eligibility → allocation), visit schedule with its forms, logs, charts."""
+"""One subject: header, screening (eligibility → allocation), visit schedule with its forms and the queries on
+the visit chosen, logs, charts."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -22,6 +23,8 @@ from ecrf.ui.esign.panel import BROKEN, SignaturesTab, state_line
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.monitoring_symbols import describe, symbols
 from ecrf.ui.page import Page
+from ecrf.ui.queries.thread import QueryDialog
+from ecrf.ui.queries.visit_panel import VisitQueryPanel
 from ecrf.ui.subject import actions
 from ecrf.ui.subject.lock_actions import LockButtons
 from ecrf.ui.subject.logs import LogTab
@@ -93,6 +96,12 @@ class SubjectPage(Page):
         self.tabs.setObjectName("tabs")
         self.schedule = ScheduleTab(self.session.study)
         self.schedule.formRequested.connect(self.formRequested.emit)
+        self.visit_queries = VisitQueryPanel(self.session)
+        self.visit_queries.changed.connect(self.refresh)  # the monitoring column counts the visit's queries
+        self.schedule.add_below_tree(self.visit_queries)
+        self.schedule.can_raise_query = self.visit_queries.may_raise
+        self.schedule.visitChanged.connect(self._show_visit_queries)
+        self.schedule.visitQueryRequested.connect(self.raise_visit_query)
         self.tabs.addTab(self.schedule, self.tr("Visits and forms"))
         self.log_tabs: dict[str, LogTab] = {}
         for form in self.session.study.logs:
@@ -144,6 +153,7 @@ class SubjectPage(Page):
             dialogs.show_error(self, self.tr("Cannot show the monitoring states"), dialogs.error_text(exc))
             monitoring = None
         self.schedule.show_row(row, monitoring)
+        self._show_visit_queries(self.schedule.current_visit())
         if monitoring is not None and describe(monitoring.subject):
             self.facts.setText(self.facts.text() + "\n" + f"{symbols(monitoring.subject)}  "
                                f"{describe(monitoring.subject)}".strip())
@@ -194,7 +204,22 @@ class SubjectPage(Page):
             return QLabel(self.tr("Charts are not available in this version."))
         return ChartsWidget(self.session, self.key, self.charts_holder)
 
+    def _show_visit_queries(self, visit: str | None) -> None:
+        if self.row is not None:
+            self.visit_queries.show_visit(self.row.label, visit)
+
     # -- actions ----------------------------------------------------------------------------
+
+    def open_visit_query(self, visit: str, query_id: int) -> QueryDialog:
+        """The visit chosen in the schedule, its queries shown and this one's thread open (from the inbox)."""
+        self.tabs.setCurrentWidget(self.schedule)
+        if not self.schedule.select_visit(visit):  # not in the schedule shown: the thread still opens
+            self._show_visit_queries(visit)
+        return self.visit_queries.open_thread(query_id)
+
+    def raise_visit_query(self, visit: str) -> None:
+        self._show_visit_queries(visit)
+        self.visit_queries.raise_on(None)
 
     def _open_eligibility_form(self) -> None:
         study = self.session.study

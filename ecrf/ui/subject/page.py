@@ -1,6 +1,8 @@
 """One subject: header, screening (eligibility → allocation), visit schedule with its forms, logs, charts."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,6 +18,7 @@ from ecrf.services.overview import SubjectRow
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
+from ecrf.services.subjects import Allocation
 from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
 from ecrf.ui.esign.panel import BROKEN, SignaturesTab, state_line
@@ -218,7 +221,7 @@ class SubjectPage(Page):
             self._allocation(lambda: subjects.allocate_manually(self.session, self.key, choice.arm, choice.rand_no,
                                                                 choice.reason))
 
-    def _allocation(self, work) -> None:  # type: ignore[no-untyped-def]
+    def _allocation(self, work: Callable[[], Allocation]) -> None:
         screening_no = self.key
         try:
             result = work()

@@ -155,6 +155,17 @@ class EcrfError(Exception):
         return f"{type(self).__name__}({self.code!r}, {_listed(self.params)})"
 
 
+def file_error(exc: OSError) -> EcrfError:
+    """A path the system refuses (too long, gone, no permission, no space), in the words the command line and
+    the app both show: which file, and the system's reason."""
+    return EcrfError("file-error", path=exc.filename or "?", reason=exc.strerror or exc)
+
+
 register("core", {
     UNCATALOGUED: Message("{message}", "", "{message}", ""),
+    "file-error": Message(
+        "A file could not be read or written: {path}: {reason}.",
+        "Check the path (its length, the drive, the permissions and the free space) and try again.",
+        "无法读取或写入文件：{path}：{reason}。",
+        "请检查路径（长度、驱动器、权限和剩余空间）后重试。"),
 })

@@ -29,7 +29,7 @@ LAYERS = {
               "`ecrf/merge/messages/*.py`"),
     "demo": ("Making a demo site", "`ecrf/demo/errors.py`"),
     "cli": ("The command line", "`ecrf/cli/errors.py`"),
-    "core": ("The installation (the app's own files)", "`ecrf/paths.py`, `ecrf/errors.py`"),
+    "core": ("Files: the app's own, and those it reads or writes", "`ecrf/paths.py`, `ecrf/errors.py`"),
 }
 
 INTRO = """# Error codes

@@ -75,14 +75,16 @@ def test_the_installed_package_is_the_wheel_and_carries_the_data(installed, outs
     probe = ("import ecrf, ecrf.paths as p; print(ecrf.__file__); print(p.shipped_dir('forms')); "
              "print(all(p.resource_path('fonts', f).is_file() for f in "
              "('DroidSansFallback.ttf', 'DejaVuSansCondensed.ttf', 'DejaVuSansCondensed-Bold.ttf'))); "
-             "print(all(p.resource_path('guide', l, 'images', 'login.png').is_file() for l in ('en', 'zh_CN')))")
+             "print(all(p.resource_path('guide', l, 'images', 'login.png').is_file() for l in ('en', 'zh_CN'))); "
+             "print(p.resource_path('translations', 'ecrf_zh_CN.qm').is_file())")
     out = _run(installed / BIN / "python", "-c", probe, cwd=outside, env=_env(tmp_path)).stdout.split("\n")
-    package, forms, font, guide = Path(out[0]).resolve(), Path(out[1]).resolve(), out[2], out[3]
+    package, forms, font, guide, chinese = Path(out[0]).resolve(), Path(out[1]).resolve(), out[2], out[3], out[4]
     assert package.is_relative_to(installed.resolve()), "ecrf must come from the new venv, not the checkout"
     assert forms.is_relative_to(installed.resolve()) and (forms / "study.yaml").is_file()
     assert (forms / "display" / "charts.yaml").is_file()
     assert font == "True"
     assert guide == "True", "the user guide and its screenshots travel in the wheel"
+    assert chinese == "True", "the Chinese interface (the app's own .qm) travels in the wheel"
 
 
 def test_ecrf_describe_and_demo_run_from_outside_the_checkout(installed, outside, tmp_path):

@@ -74,11 +74,6 @@ register("cli", {
         "Type it again in a UTF-8 terminal, or leave out the character that could not be read.",
         "{option} 的值不是有效文本（含系统编码无法读取的字节）；未执行任何操作。",
         "请在 UTF-8 终端中重新输入，或去掉无法读取的字符。"),
-    "file-error": M(
-        "A file could not be read or written: {path}: {reason}.",
-        "Check the path (its length, the drive, the permissions and the free space) and try again.",
-        "无法读取或写入文件：{path}：{reason}。",
-        "请检查路径（长度、驱动器、权限和剩余空间）后重试。"),
     "demo-unavailable": M(
         "The demo site is not available in this version of ecrf.",
         "Install ecrf with its demo (pip install -e .) to make one.",

@@ -27,7 +27,7 @@ from ecrf.cli import verify as cli_verify
 from ecrf.cli.common import Cancelled, first_problems
 from ecrf.cli.errors import CliError
 from ecrf.crashlog import report_crash
-from ecrf.errors import EcrfError
+from ecrf.errors import EcrfError, file_error
 from ecrf.paths import default_demo_db, default_forms_dir, default_site_db
 from ecrf.runtime import tune_garbage_collector
 from ecrf.services.permissions import ALLOWED
@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a path the system refuses (too long, gone, no permission, no space): say which
-        _print_error(CliError("file-error", path=exc.filename or "?", reason=exc.strerror or exc))
+        _print_error(file_error(exc))
         return EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - a bug: logged with its traceback, the user gets the log's path
         print(report_crash(exc, cli_language()), file=sys.stderr)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +60,8 @@ class MissingLibraries:
         return "sudo dnf install " + " ".join(_unique(XCB_LIBRARIES[s][1] for s in self.sonames))
 
 
-def _unique(names: object) -> list[str]:
-    return list(dict.fromkeys(names))  # type: ignore[call-overload]
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
 
 
 def no_display(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:

@@ -87,7 +87,7 @@ class FormRecord:
     form: str
     timepoint: str
     repeat: int
-    status: str  # ecrf.store.models.FormStatus value
+    status: str  # ecrf.study.status.FormStatus value
     definition_version: str
     deleted: bool  # removed log entries stay in the bundle, marked, with the reason
     deleted_reason: str | None

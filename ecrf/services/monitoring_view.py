@@ -158,8 +158,8 @@ def _values_of(db: Session, study: Study, forms: dict[int, str], chunk: int = 50
     """Typed values of the items the `when` conditions read, for these form rows (pk -> form code), looked up
     by the (form_pk, item_code) index in chunks (no second scan of the forms)."""
     plan = study.monitoring.sdv
-    rules = [rule for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
-    items = sorted({code for rule in rules for code in rule.when.local_refs()})  # type: ignore[union-attr]
+    whens = [rule.when for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
+    items = sorted({code for when in whens for code in when.local_refs()})
     values: dict[int, dict[str, Any]] = defaultdict(dict)
     pks = sorted(forms)
     for start in range(0, len(pks), chunk):
@@ -340,8 +340,8 @@ def _conditional_values(db: Session, study: Study, subject_pk: int | None) -> di
     """Typed values of the items `when` conditions read, for the forms whose rule has one (e.g. serious or
     severe adverse events): one query for all of them."""
     plan = study.monitoring.sdv
-    rules = [rule for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
-    items = {code for rule in rules for code in rule.when.local_refs()}  # type: ignore[union-attr]
+    whens = [rule.when for rule in (plan.default, *plan.forms.values(), *plan.visits.values()) if rule.when is not None]
+    items = {code for when in whens for code in when.local_refs()}
     forms = {code for code in study.forms if any(sdv.needs_values(study, v.code, code) for v in study.visits)
              or sdv.needs_values(study, "", code)}
     if not items or not forms:

@@ -162,15 +162,16 @@ def _visit_dates(db: Session, study: Study, only: int | None) -> dict[int, dict[
             .join(ItemValue, ItemValue.form_pk == FormInstance.id)
             .where(FormInstance.visit_code != "", FormInstance.deleted.is_(False),
                    ItemValue.item_code.in_(date_items), ItemValue.value.is_not(None)))
-    data: dict[int, SubjectData] = defaultdict(SubjectData)
+    forms: dict[int, dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
     for pk, visit, form_code, timepoint, item_code, text in db.execute(_only(stmt, FormInstance.subject_pk, only)):
         form = study.forms.get(form_code)
         if form is None or not form.has_item(item_code):
             continue
-        values = data[pk].forms.setdefault((visit, form_code, timepoint), {})
-        values[item_code] = from_text(form.item(item_code), text, None)  # type: ignore[index]
+        values = forms[pk].setdefault((visit, form_code, timepoint), {})
+        values[item_code] = from_text(form.item(item_code), text, None)
     result: dict[int, dict[str, date]] = {}
-    for pk, subject_data in data.items():
+    for pk, subject_forms in forms.items():
+        subject_data = SubjectData(forms=dict(subject_forms))
         seen = {v.code: visit_date(study, subject_data, v.code) for v in study.visits}
         result[pk] = {code: day for code, day in seen.items() if day is not None}
     return result

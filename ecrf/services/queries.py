@@ -258,7 +258,7 @@ def query_thread(session: SiteSession, query_id: int) -> QueryThread:
         return QueryThread(view, _messages(db, query_id))
 
 
-def _views_select() -> Select[Any]:  # the inbox's columns, in the order _Views reads them
+def _views_select() -> Select[*tuple[Any, ...]]:  # the inbox's columns, in the order _Views reads them
     # The thread's last message by a correlated max over the (query_pk) index: one row per query, no grouping.
     last_id = (select(func.max(QueryMessage.id)).where(QueryMessage.query_pk == QueryRow.id)
                .correlate(QueryRow).scalar_subquery())
@@ -267,7 +267,7 @@ def _views_select() -> Select[Any]:  # the inbox's columns, in the order _Views 
                    QueryRow.check_key, QueryRow.state, QueryRow.raised_by, QueryRow.raised_role, QueryRow.raised_at,
                    QueryRow.updated_at, QueryMessage.kind, QueryMessage.author, QueryMessage.text)
             .join(Subject, Subject.id == QueryRow.subject_pk)
-            .join(QueryMessage, QueryMessage.id == last_id))  # type: ignore[return-value]
+            .join(QueryMessage, QueryMessage.id == last_id))
 
 
 _VIEWS = _views_select()  # built once: the form editor reads a form's queries at every open
@@ -299,7 +299,7 @@ class _Views:
                          raised_at, updated_at, self.age(raised_at), kind, author, text)
 
 
-def _views(db: Session, stmt: Select[Any], today: date) -> list[QueryView]:
+def _views(db: Session, stmt: Select[*tuple[Any, ...]], today: date) -> list[QueryView]:
     """Run the statement on the connection itself: plain rows, without the ORM's result processing."""
     return list(map(_Views(today), db.connection().execute(stmt)))
 

@@ -85,10 +85,10 @@ class _ChartReader:
                       form=m["form"], item=item.code, type=item.value_type.value)
                 sound = False
         label = r.unit(m, "label", "'infusions'", "infusions")
-        if not sound:
+        if not sound or date_item is None or given is None:
             return None
         form = self.study.form(str(m["form"]))
-        return InfusionDef(form.code, date_item.code, given.code, label or form.label)  # type: ignore[union-attr]
+        return InfusionDef(form.code, date_item.code, given.code, label or form.label)
 
     def item(self, m: LineMap, key: str) -> Item | None:
         """The item named by `key` in the form named by 'form', or None (with the problem recorded)."""

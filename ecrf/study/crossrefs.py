@@ -109,7 +109,9 @@ def _check_eligibility(study: Study, pending: list[PendingExpr], problems: Probl
                      detail=f"form {form.code} is the eligibility form but no item has a 'criterion:'")
     seen: dict[tuple[str, int], str] = {}
     for item in form.criteria:
-        key = (item.criterion.kind, item.criterion.number)  # type: ignore[union-attr]
+        criterion = item.criterion
+        assert criterion is not None  # form.criteria holds only the items that have one
+        key = (criterion.kind, criterion.number)
         if key in seen:
             problems.add(item.source.file, item.source.line, P.DUPLICATE_CODE, f"{form.code}.{item.code}",
                          what=f"{key[0]} criterion number", code=key[1], first=form.item(seen[key]).source.line)

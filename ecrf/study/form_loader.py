@@ -308,9 +308,11 @@ class FormReader:
             return []
         entries = self.r.sequence(doc.get("checks"), doc.line_of("checks"), "'checks'", form)
         checks: list[Check] = []
+        if entries is None:
+            return checks
         seen: dict[str, int] = {}
-        for index, raw in enumerate(entries or ()):
-            line = entries.line_of(index)  # type: ignore[union-attr]
+        for index, raw in enumerate(entries):
+            line = entries.line_of(index)
             cm = self.r.mapping(raw, line, "a check", form)
             if cm is None:
                 continue
@@ -325,10 +327,10 @@ class FormReader:
             severity = self.r.choice(cm, "severity", ("hard", "soft"), "check", where)
             message = self.r.text(cm, "message", "check", where)
             items = self._check_items(cm, where, form, item_codes)
-            if None in (check_id, expr, severity, message) or not items:
+            if check_id is None or expr is None or severity is None or message is None or not items:
                 continue
-            seen[check_id] = line  # type: ignore[index]
-            checks.append(Check(check_id, expr, severity, items, message, Source(self.r.file, line), when))  # type: ignore[arg-type]
+            seen[check_id] = line
+            checks.append(Check(check_id, expr, severity, items, message, Source(self.r.file, line), when))
         return checks
 
     def _check_items(self, cm: LineMap, where: str, form: str, item_codes: set[str]) -> tuple[str, ...]:
@@ -343,5 +345,6 @@ class FormReader:
 
 
 def _static_type(result_type: ItemType | None) -> str:
-    return {ItemType.INTEGER: "number", ItemType.DECIMAL: "number", ItemType.TEXT: "text",
-            ItemType.DATE: "date", ItemType.YES_NO: "yes_no"}.get(result_type, "any")  # type: ignore[arg-type]
+    types: dict[ItemType | None, str] = {ItemType.INTEGER: "number", ItemType.DECIMAL: "number",
+                                         ItemType.TEXT: "text", ItemType.DATE: "date", ItemType.YES_NO: "yes_no"}
+    return types.get(result_type, "any")

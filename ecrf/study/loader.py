@@ -239,10 +239,10 @@ class _StudyLoader:
             oid = None
         version = r.string(im, "version", "study", "study")
         title = r.text(im, "title", "study", "study")
-        short = r.text(im, "short_title", "study", "study", required=False) or title
-        if None in (oid, version, title):
+        short = r.text(im, "short_title", "study", "study", required=False)
+        if oid is None or version is None or title is None:
             return None
-        return StudyInfo(oid, version, title, short, r.string(im, "phase", "study", "study") or "",  # type: ignore[arg-type]
+        return StudyInfo(oid, version, title, short or title, r.string(im, "phase", "study", "study") or "",
                          r.integer(im, "planned_subjects", "study", "study", minimum=1),
                          r.iso_date(im, "start_date", "study", "study"), languages)
 
@@ -251,8 +251,10 @@ class _StudyLoader:
             return {}
         m = r.mapping(doc[key], doc.line_of(key), f"'{key}'", key)
         result: dict[str, Text] = {}
-        for code, value in (m or {}).items():
-            text = r.text_value(value, m.line_of(code), f"'{code}'", key)  # type: ignore[union-attr]
+        if m is None:
+            return result
+        for code, value in m.items():
+            text = r.text_value(value, m.line_of(code), f"'{code}'", key)
             if text is not None:
                 result[str(code)] = text
         return result
@@ -260,9 +262,11 @@ class _StudyLoader:
     def _arms(self, r: Reader, doc: LineMap) -> list[Arm]:
         seq = r.sequence(doc.get("arms"), doc.line_of("arms"), "'arms'", "arms") if "arms" in doc else None
         arms: list[Arm] = []
+        if seq is None:
+            return arms
         seen: dict[str, int] = {}
-        for index, raw in enumerate(seq or ()):
-            am = r.mapping(raw, seq.line_of(index), "an arm", "arms")  # type: ignore[union-attr]
+        for index, raw in enumerate(seq):
+            am = r.mapping(raw, seq.line_of(index), "an arm", "arms")
             if am is None:
                 continue
             r.keys(am, ("code", "label", "type", "planned_subjects", "description"), ("code", "label", "type"),
@@ -288,9 +292,11 @@ class _StudyLoader:
                 timepoints: dict[str, Text]) -> list[Visit]:
         seq = r.sequence(doc.get("visits"), doc.line_of("visits"), "'visits'", "visits") if "visits" in doc else None
         visits: list[Visit] = []
+        if seq is None:
+            return visits
         seen: dict[str, int] = {}
-        for index, raw in enumerate(seq or ()):
-            vm = r.mapping(raw, seq.line_of(index), "a visit", "visits")  # type: ignore[union-attr]
+        for index, raw in enumerate(seq):
+            vm = r.mapping(raw, seq.line_of(index), "a visit", "visits")
             if vm is None:
                 continue
             r.keys(vm, ("code", "label", "day", "window", "before_day0", "forms"), ("code", "label", "day", "forms"),
@@ -328,8 +334,10 @@ class _StudyLoader:
                      timepoints: dict[str, Text]) -> list[VisitForm]:
         seq = r.sequence(vm.get("forms"), vm.line_of("forms"), "'forms'", where) if "forms" in vm else None
         result: list[VisitForm] = []
-        for index, raw in enumerate(seq or ()):
-            line = seq.line_of(index)  # type: ignore[union-attr]
+        if seq is None:
+            return result
+        for index, raw in enumerate(seq):
+            line = seq.line_of(index)
             vf = self._visit_form(r, raw, line, where, arms, timepoints)
             if vf is None:
                 continue
@@ -383,9 +391,11 @@ class _StudyLoader:
             return []
         seq = r.sequence(doc[key], doc.line_of(key), f"'{key}'", key)
         found: list[str] = []
-        for index, code in enumerate(seq or ()):
+        if seq is None:
+            return found
+        for index, code in enumerate(seq):
             if code not in forms:
-                r.add(seq.line_of(index), P.UNKNOWN_FORM, key, form=code, hint=did_you_mean(str(code), forms))  # type: ignore[union-attr]
+                r.add(seq.line_of(index), P.UNKNOWN_FORM, key, form=code, hint=did_you_mean(str(code), forms))
             else:
                 found.append(code)
         return found

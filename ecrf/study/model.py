@@ -230,13 +230,13 @@ class Form:
     @cached_property
     def derive_order(self) -> tuple[str, ...]:
         """Calculated items, each after the calculated items it reads (the loader rejects cycles)."""
-        calculated = {i.code: i for i in self.items if i.derive is not None}
+        calculated = {i.code: i.derive for i in self.items if i.derive is not None}
         order: list[str] = []
 
         def place(code: str, path: frozenset[str]) -> None:
             if code in order or code in path:
                 return
-            for dep in calculated[code].derive.local_refs():  # type: ignore[union-attr]
+            for dep in calculated[code].local_refs():
                 if dep in calculated:
                     place(dep, path | {code})
             order.append(code)

@@ -78,17 +78,22 @@ class _PlanReader:
         self.r.keys(m, SDV_KEYS, (), "'sdv'", "monitoring sdv")
         default = self.rule(m.get("default", NONE), m.line_of("default"), None, "sdv default")
         forms = self.form_rules(m.get("forms"), m.line_of("forms"), "sdv forms")
+        visits = self.visit_rules(m["visits"], m.line_of("visits")) if m.get("visits") is not None else {}
+        return SdvPlan(default or NO_SDV, forms, visits)
+
+    def visit_rules(self, raw: Any, line: int) -> dict[tuple[str, str], SdvRule]:
         visits: dict[tuple[str, str], SdvRule] = {}
-        vm = self.r.mapping(m["visits"], m.line_of("visits"), "'sdv visits'", "monitoring sdv") \
-            if m.get("visits") is not None else None
-        for visit, body in (vm or {}).items():
+        vm = self.r.mapping(raw, line, "'sdv visits'", "monitoring sdv")
+        if vm is None:
+            return visits
+        for visit, body in vm.items():
             if visit not in {v.code for v in self.study.visits}:
-                self.r.add(vm.line_of(visit), P.UNKNOWN_VISIT, "monitoring sdv", visit=visit,  # type: ignore[union-attr]
+                self.r.add(vm.line_of(visit), P.UNKNOWN_VISIT, "monitoring sdv", visit=visit,
                            allowed=", ".join(v.code for v in self.study.visits))
                 continue
-            for form, rule in self.form_rules(body, vm.line_of(visit), f"sdv visit {visit}").items():  # type: ignore[union-attr]
+            for form, rule in self.form_rules(body, vm.line_of(visit), f"sdv visit {visit}").items():
                 visits[(visit, form)] = rule
-        return SdvPlan(default or NO_SDV, forms, visits)
+        return visits
 
     def form_rules(self, raw: Any, line: int, where: str) -> dict[str, SdvRule]:
         if raw is None:

@@ -153,11 +153,15 @@ def _apply_skip_logic(form: Form, result: FormCheck, env: Env) -> frozenset[str]
 
 
 def _derive(form: Form, result: FormCheck, env: Env) -> None:
+    values = env.values
+    assert isinstance(values, dict)  # the shadow copy _apply_skip_logic put there
     for code in form.derive_order:
         item = form.item(code)
-        value = None if code in result.hidden else _coerce(item, item.derive.evaluate(env))  # type: ignore[union-attr]
+        derive = item.derive
+        assert derive is not None  # derive_order holds only calculated items
+        value = None if code in result.hidden else _coerce(item, derive.evaluate(env))
         result.derived[code] = value
-        env.values[code] = value  # type: ignore[index]
+        values[code] = value
         if value is not None and item.value_type in NUMERIC_TYPES:
             result.findings.extend(range_findings(item, value))
 

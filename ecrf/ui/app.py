@@ -22,7 +22,9 @@ from ecrf.ui.long_lived import freeze_session_objects, release_session_objects
 from ecrf.ui.settings import AppSettings
 
 if TYPE_CHECKING:  # the database layer loads at login, not before the login window shows
+    from ecrf.services.backup import RestoreInfo
     from ecrf.services.session import SiteSession
+    from ecrf.services.site_setup import NewSite
     from ecrf.study.model import Study
     from ecrf.ui.background import Operation
     from ecrf.ui.main_window import MainWindow
@@ -96,10 +98,10 @@ class AppController(QObject):
 
         args = dialog.values()
 
-        def work(_progress):  # type: ignore[no-untyped-def]
+        def work(_progress: object) -> NewSite:
             return create_site(self.db_path, self.study, *args)
 
-        def created(new) -> None:  # type: ignore[no-untyped-def]
+        def created(new: NewSite) -> None:
             RecoveryCodeDialog(new.recovery_code, self.window).exec()
             self.logged_in(new.session)
 
@@ -126,7 +128,7 @@ class AppController(QObject):
             return
         from ecrf.demo import create_demo
 
-        def work(_progress):  # type: ignore[no-untyped-def]
+        def work(_progress: object) -> Path:
             site = create_demo(demo, self.study)
             site_path = site.db_path
             return site_path
@@ -265,7 +267,7 @@ class AppController(QObject):
             return
         self.log_out()
 
-        def done(info) -> None:  # type: ignore[no-untyped-def]
+        def done(info: RestoreInfo) -> None:
             dialogs.show_info(self.window, self.tr("Restore a backup"), restoring.restored_text(info))
             self.show_login()
 
@@ -274,7 +276,7 @@ class AppController(QObject):
 
     # -- language ---------------------------------------------------------------------------
 
-    def switch_language(self, language: str, reopen) -> None:  # type: ignore[no-untyped-def]
+    def switch_language(self, language: str, reopen: Callable[[], object]) -> None:
         if language == self.settings.language:
             return
         self.settings.language = language

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.crashlog import report_crash
-from ecrf.errors import EcrfError
+from ecrf.errors import EcrfError, file_error
 from ecrf.ui.background import Cancelled, Operation, Progress
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.reason_dialog import ReasonDialog, Reasons
@@ -31,10 +31,8 @@ def error_text(exc: BaseException) -> str:
     wrong and what to do in the current language; anything else is a bug, written to a crash log."""
     if isinstance(exc, EcrfError):
         return exc.text(text_lang())
-    if isinstance(exc, OSError):
-        return QCoreApplication.translate(
-            "dialogs", "The file could not be read or written: {0}. Check that the drive is present and "
-                       "not full, then try again.").format(exc.strerror or exc)
+    if isinstance(exc, OSError):  # a path the system refuses: the same coded message as the command line's
+        return file_error(exc).text(text_lang())
     return crash_text(exc)
 
 

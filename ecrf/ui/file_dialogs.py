@@ -49,7 +49,7 @@ def _user_name() -> str:
 def _removable_windows_drives() -> list[Path]:
     import ctypes  # Windows only: the drive type is not among what QStorageInfo tells
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only; mypy checks as on Linux
     found = []
     for volume in QStorageInfo.mountedVolumes():
         root = volume.rootPath()  # "E:/"; the API wants "E:\\"

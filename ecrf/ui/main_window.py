@@ -5,7 +5,8 @@ Pages never reach for the window; they emit signals (subjectActivated, formReque
 the window connects to its navigation methods."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
@@ -37,6 +38,7 @@ ROLE_LABELS = {"site_admin": QT_TRANSLATE_NOOP("MainWindow", "Site administrator
                "monitor": QT_TRANSLATE_NOOP("MainWindow", "Monitor"),
                "read_only": QT_TRANSLATE_NOOP("MainWindow", "Read-only")}
 PREFERRED_SIZE = QSize(1280, 800)
+P = TypeVar("P", bound=Page)  # the page being pushed, as its `prepare` gets it
 
 
 def has_admin_page(role: str) -> bool:
@@ -190,7 +192,7 @@ class MainWindow(QMainWindow):
 
         return AdminPage(self.session)
 
-    def _push(self, page: Page, prepare=None) -> None:  # type: ignore[no-untyped-def]
+    def _push(self, page: P, prepare: Callable[[P], object] | None = None) -> None:
         self._wire(page)
         try:
             if prepare is not None:
@@ -314,7 +316,8 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self.session, self).exec()
 
-    def _action(self, owner: QWidget, text: str, slot, shortcut, name: str) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, owner: QWidget, text: str, slot: Callable[..., object],
+                shortcut: QKeySequence.StandardKey | str | None, name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(f"action_{name}")
         if shortcut is not None:

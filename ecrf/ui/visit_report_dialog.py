@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDateTime, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -136,7 +137,7 @@ class VisitReportDialog(QDialog):
         self.saved = path
         dialogs.show_info(self, self.windowTitle(), self.tr("The visit report was saved to {0}.").format(path))
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.save_button.hasFocus():
             self.refresh()  # Enter in a date field updates the summary rather than opening the file dialog
             return

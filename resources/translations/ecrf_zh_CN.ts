@@ -3552,10 +3552,6 @@ Still open: {5} queries; {6} forms to verify.</source>
 <context>
     <name>dialogs</name>
     <message>
-        <source>The file could not be read or written: {0}. Check that the drive is present and not full, then try again.</source>
-        <translation>无法读写文件：{0}。请检查磁盘是否已连接且未满，然后重试。</translation>
-    </message>
-    <message>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>

@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 
 from ecrf.errors import Bug
-from ecrf.services import audit_trail, backup, backup_status
+from ecrf.services import allocation, audit_trail, backup, backup_status
 from ecrf.services.auth import MAX_FAILURES, login
+from ecrf.store.slot_file import SlotFileMissing
 from ecrf.ui import file_dialogs
 from ecrf.ui.admin import allocation_box, backup_tab
 from ecrf.ui.admin.page import AdminPage
@@ -99,6 +100,23 @@ def test_staff_see_no_allocation_notice_and_no_import_button(qtbot, site, sites)
         assert "No allocation list is imported yet" in p.site.allocation.state_label.text()
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("bug", [False, True], ids=["refusal", "bug"])
+def test_a_reminder_that_cannot_be_worked_out_is_not_shown_and_a_bug_in_it_is_logged(page, monkeypatch, tmp_path,  # type: ignore[no-untyped-def]
+                                                                                      bug):
+    monkeypatch.setenv("ECRF_DATA_DIR", str(tmp_path / "data"))
+
+    def cannot(session):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("a bug in a reminder") if bug else SlotFileMissing("key-file-missing", path="/x")
+
+    monkeypatch.setattr(allocation, "allocation_state", cannot)
+    monkeypatch.setattr(backup_status, "last_backup", cannot)
+    page.notices.refresh()
+    assert page.notices.allocation.isHidden() and page.notices.backup.isHidden()
+    logs = sorted((tmp_path / "data" / "logs").glob("crash-*.log"))
+    assert len(logs) == (2 if bug else 0)  # a refusal is the tabs' to explain; a bug leaves its traceback
+    assert all("a bug in a reminder" in log.read_text(encoding="utf-8") for log in logs)
 
 
 # -- item 15: lockout and the last backup --------------------------------------------------------------------

@@ -3,6 +3,7 @@ interface language), never "Something unexpected". A bug is logged to a crash lo
 The command-line side is tests/test_bad_input.py."""
 from __future__ import annotations
 
+import errno
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from conftest import ADMIN_PASSWORD, FORMS
 from PySide6.QtCore import Qt
 
+from ecrf.errors import file_error
 from ecrf.store.slot_file import SlotFileMissing
 from ecrf.ui import dialogs as real_dialogs
 from ecrf.ui.app import AppController, last_resort_hook
@@ -111,6 +113,16 @@ def test_error_text_gives_our_errors_in_the_interface_language():  # type: ignor
     assert real_dialogs.error_text(missing) == missing.text("en")
     install_language("zh_CN")
     assert real_dialogs.error_text(missing) == missing.text("zh")
+
+
+def test_a_file_the_system_refuses_reads_as_the_command_lines_file_error() -> None:
+    refused = OSError(errno.ENAMETOOLONG, "File name too long", "/media/usb/" + "b" * 300 + "/backup.zip")
+    coded = file_error(refused)  # what `ecrf` prints as "error [file-error]: ..." (tests/test_robustness.py)
+    assert coded.code == "file-error"
+    text = real_dialogs.error_text(refused)
+    assert text == coded.text("en") and "File name too long" in text and "/media/usb/bbb" in text
+    install_language("zh_CN")
+    assert real_dialogs.error_text(refused) == coded.text("zh") and "无法读取或写入文件" in coded.text("zh")
 
 
 def test_a_bug_is_logged_and_its_log_named(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]

@@ -109,12 +109,12 @@ def _signer_certificate(signed_data: cms.SignedData, signer: cms.SignerInfo) -> 
     raise ManifestSignatureError("signature-certificate-swapped")
 
 
-def _identifies(sid: cms.SignerIdentifier, certificate: object) -> bool:
+def _identifies(sid: cms.SignerIdentifier, certificate: Any) -> bool:  # an asn1crypto Certificate (untyped)
     if sid.name == "issuer_and_serial_number":
         wanted = sid.chosen
-        return (wanted["issuer"] == certificate.issuer  # type: ignore[attr-defined]
-                and wanted["serial_number"].native == certificate.serial_number)  # type: ignore[attr-defined]
-    return sid.chosen.native == certificate.key_identifier  # type: ignore[attr-defined]
+        return (wanted["issuer"] == certificate.issuer
+                and wanted["serial_number"].native == certificate.serial_number)
+    return sid.chosen.native == certificate.key_identifier
 
 
 def _digest_algorithm(signed_data: cms.SignedData, signer: cms.SignerInfo) -> hashes.HashAlgorithm:

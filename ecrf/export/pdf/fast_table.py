@@ -20,6 +20,17 @@ class FastTable(Table):
     """A Table that writes all its text (plain and MixedText cells) as one PDF text object.
     Cells are top-left aligned, which is all the bundle PDFs use."""
 
+    # What reportlab's Table sets up in its own __init__ and layout and this class reads (internal, not in
+    # its stubs). Annotations only: no class attribute is made.
+    _argH: list[float | None]
+    _argW: list[Any]
+    _cellStyles: list[list[Any]]
+    _cellvalues: list[list[Any]]
+    _colpositions: list[float]
+    _longTableOptimize: Any
+    _minRowHeights: list[float] | None
+    _spanCmds: list[Any]
+
     def draw(self) -> None:
         self._text = TextOps(self.canv)
         super().draw()
@@ -28,8 +39,7 @@ class FastTable(Table):
 
     def _rules(self) -> None:
         """A thin rule under every row, as one path (reportlab's LINEBELOW strokes each cell apart)."""
-        # reportlab's Table keeps its laid-out positions in these (internal, not in its stubs)
-        x0, x1 = self._colpositions[0], self._colpositions[-1]  # type: ignore[attr-defined]
+        x0, x1 = self._colpositions[0], self._colpositions[-1]
         rows = self._rowpositions
         path = " ".join(f"{x0:.2f} {y:.2f} m {x1:.2f} {y:.2f} l" for y in rows[1:])
         self.canv.addLiteral(f"q {GRID.red:.3f} {GRID.green:.3f} {GRID.blue:.3f} RG 0.25 w {path} S Q")
@@ -43,52 +53,55 @@ class FastTable(Table):
         """Row heights and positions as reportlab's `Table._calc_height` computes them, for the tables the
         bundle PDFs make (no spans, heights from the content) without its per-cell generality: a plain
         cell is its lines times the leading. Anything else goes to reportlab's own."""
-        if self._spanCmds or any(h is not None for h in self._argH):  # type: ignore[attr-defined]
-            super()._calc_height(availHeight, availWidth, H, W)  # type: ignore[misc]
+        if self._spanCmds or any(h is not None for h in self._argH):
+            super()._calc_height(availHeight, availWidth, H, W)  # type: ignore[misc]  # internal, not in the stubs
             return
-        widths = W or _calc_pc(self._argW, availWidth)  # type: ignore[attr-defined]
-        heights: list[float | None] = [None] * len(self._argH)  # type: ignore[attr-defined]
+        widths = W or _calc_pc(self._argW, availWidth)
+        heights: list[float | None] = [None] * len(self._argH)  # a row not measured yet stays None
         self._rowHeights = heights
-        minimum = self._minRowHeights  # type: ignore[attr-defined]
+        measured: list[float] = []
+        minimum = self._minRowHeights
         hmax = len(heights)
         total = 0.0
-        for i, (values, styles) in enumerate(zip(self._cellvalues, self._cellStyles, strict=True)):  # type: ignore[attr-defined]
+        for i, (values, styles) in enumerate(zip(self._cellvalues, self._cellStyles, strict=True)):
             h = 0.0
             for j, (value, style, width) in enumerate(zip(values, styles, widths, strict=False)):
                 t = self._cell_height(values, j, value, style, width) + style.bottomPadding + style.topPadding
                 if t > h:
                     h = t
-            heights[i] = max(minimum[i], h) if minimum else h
-            total += heights[i]  # type: ignore[operator]
-            if self._longTableOptimize and total > availHeight:  # type: ignore[attr-defined]
+            height = max(minimum[i], h) if minimum else h
+            heights[i] = height
+            measured.append(height)
+            total += height
+            if self._longTableOptimize and total > availHeight:
                 hmax = i + 1  # the rest goes to the next page: measured when it is laid out there
                 break
-        self._place_rows(heights, hmax)
+        self._place_rows(measured, hmax)
 
     def _cell_height(self, values: list[Any], j: int, value: Any, style: Any, width: float) -> float:
         if isinstance(value, str):
             return float((style.leading or 1.2 * style.fontsize) * (value.count("\n") + 1))
         if isinstance(value, (tuple, list, Flowable)):
-            value = values[j] = self._cellListProcess(value, width, None)  # type: ignore[attr-defined]
+            value = values[j] = self._cellListProcess(value, width, None)  # type: ignore[attr-defined]  # internal
             canv = getattr(self, "canv", None)
             saved = (canv._fontname, canv._fontsize, canv._leading) if canv else None
             if canv:
                 canv._fontname, canv._fontsize = style.fontname, style.fontsize
                 canv._leading = style.leading or 1.2 * style.fontsize
-            height = self._listCellGeom(value, width, style)[1]  # type: ignore[attr-defined]
+            height = self._listCellGeom(value, width, style)[1]  # type: ignore[attr-defined]  # internal
             if canv and saved:
                 canv._fontname, canv._fontsize, canv._leading = saved
             return float(height)
         lines = (value is not None and str(value) or "").split("\n")
         return float((style.leading or 1.2 * style.fontsize) * len(lines))
 
-    def _place_rows(self, heights: list[float | None], hmax: int) -> None:
+    def _place_rows(self, heights: list[float], hmax: int) -> None:
         """reportlab's row positions (bottom up, with its compensated sum) for the first `hmax` rows."""
         positions: list[float] = []
         height = c = 0.0
         for i in range(hmax - 1, -1, -1):
             positions.append(height)
-            y = heights[i] - c  # type: ignore[operator]
+            y = heights[i] - c
             t = height + y
             c = (t - height) - y
             height = t

@@ -58,6 +58,13 @@ def register_fonts() -> None:
             _cjk_chars = frozenset(fonts[CJK].face.charToGlyph)
 
 
+def tt_font(font_name: str) -> TTFont:
+    """A font `register_fonts` registered: all TrueType, though the stubs type `pdfmetrics.getFont` as the base Font."""
+    font = pdfmetrics.getFont(font_name)
+    assert isinstance(font, TTFont)
+    return font
+
+
 def _latin_can_show(ch: str) -> bool:
     return ord(ch) in _latin_chars
 
@@ -99,7 +106,7 @@ def font_of(cjk: bool, bold: bool = False) -> str:
 def _advances(font_name: str) -> tuple[dict[str, float], float]:
     """Each character's advance width (1/1000 em) in the registered font, keyed by the character."""
     register_fonts()
-    face = pdfmetrics.getFont(font_name).face  # type: ignore[attr-defined]  # a TTFont: the stubs say Font
+    face = tt_font(font_name).face
     return {chr(code): width for code, width in face.charWidths.items()}, face.defaultWidth
 
 

@@ -8,11 +8,10 @@ from functools import lru_cache
 
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.colors import black as BLACK
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from ecrf.export.pdf.fonts import CJK, LATIN, LATIN_BOLD, LEADING, Line, runs, text_width, wrap_lines
+from ecrf.export.pdf.fonts import CJK, LATIN, LATIN_BOLD, LEADING, Line, runs, text_width, tt_font, wrap_lines
 
 
 class TextOps:
@@ -24,8 +23,8 @@ class TextOps:
     """
 
     def __init__(self, canv: Canvas) -> None:
-        # the PDF document whose font subsets the names refer to (reportlab internal, not in its stubs)
-        self._doc = canv._doc  # type: ignore[attr-defined]
+        # the PDF document whose font subsets the names refer to
+        self._doc = canv._doc  # type: ignore[attr-defined]  # reportlab internal, not in its stubs
         self._ops: list[str] = []
         self._font = ""
         self._size = 0.0
@@ -59,14 +58,14 @@ class TextOps:
         if pieces is None and font_name != CJK and seg.isascii() and seg.isprintable():
             # reportlab gives printable ASCII its own codes in a TrueType font's first subset (asciiReadable,
             # checked in register_fonts): no need to look up character by character
-            font = pdfmetrics.getFont(font_name)
-            pieces = self._cache[key] = [(font.getSubsetInternalName(0, self._doc),  # type: ignore[attr-defined]
+            font = tt_font(font_name)
+            pieces = self._cache[key] = [(font.getSubsetInternalName(0, self._doc),
                                           seg.translate(_ESCAPES))]
         if pieces is None:
-            font = pdfmetrics.getFont(font_name)  # a TTFont; the stubs type getFont as the base Font
+            font = tt_font(font_name)
             pieces = self._cache[key] = [
-                (font.getSubsetInternalName(subset, self._doc), _escape(data))  # type: ignore[attr-defined]
-                for subset, data in font.splitString(seg, self._doc)]  # type: ignore[attr-defined]
+                (font.getSubsetInternalName(subset, self._doc), _escape(data))
+                for subset, data in font.splitString(seg, self._doc)]
         return pieces
 
     def flush(self, canv: Canvas) -> None:

@@ -158,7 +158,7 @@ class _GuardedEntry(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # io passes a memoryview
         try:
             data = self._raw.read(min(len(buffer), CHUNK))
         except _READ_ERRORS as exc:

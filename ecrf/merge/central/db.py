@@ -151,6 +151,13 @@ def bulk_insert(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -
     return _executemany(conn, table, rows)
 
 
+def _driver_cursor(conn: Connection) -> Any:
+    """A cursor of the DBAPI connection under `conn` (the driver's own, not SQLAlchemy's)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None  # None only once the connection is closed or invalidated
+    return driver.cursor()
+
+
 def _executemany(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
     """sqlite3's executemany on the connection's own DBAPI connection (so inside its transaction), fed straight
     from the iterator: no per-row dictionaries or SQLAlchemy parameter processing (every column is text, an
@@ -158,7 +165,7 @@ def _executemany(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) 
     preparer = conn.dialect.identifier_preparer
     columns = ", ".join(preparer.quote(column.name) for column in table.columns)
     marks = ", ".join("?" * len(table.columns))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = _driver_cursor(conn)
     try:
         cursor.executemany(f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})", rows)
         return int(cursor.rowcount)  # sqlite3 sums an executemany's inserted rows
@@ -173,7 +180,7 @@ def _copy(conn: Connection, table: Table, rows: Iterable[Sequence[Any]]) -> int:
     preparer = conn.dialect.identifier_preparer
     columns = ", ".join(preparer.quote(column.name) for column in table.columns)
     types = [column.type.compile(dialect=conn.dialect).lower() for column in table.columns]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor = _driver_cursor(conn)
     count = 0
     with cursor.copy(f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)

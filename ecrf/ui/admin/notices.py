@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ecrf.errors import EcrfError
 from ecrf.services import allocation, backup_status
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
+from ecrf.ui import dialogs
 from ecrf.ui.clock import shown_time
 
 NOTICE_STYLE = ("QFrame[notice=\"true\"] { background: #fff4e5; border: 1px solid #e0a040; border-radius: 4px; }"
@@ -65,7 +67,10 @@ class AdminNotices(QWidget):
     def _allocation_text(self) -> str | None:
         try:
             state = allocation.allocation_state(self.session)
-        except Exception:  # noqa: BLE001 - a reminder that cannot be worked out is not shown; the tab says why
+        except EcrfError:  # a reminder that cannot be worked out is not shown; the tab says why
+            return None
+        except Exception as exc:  # noqa: BLE001 - a bug: its crash log is written; the page stays usable
+            dialogs.crash_text(exc)
             return None
         if state.missing:
             return self.tr("No allocation list is imported yet, so no subject can be allocated to an arm. Import "
@@ -78,7 +83,10 @@ class AdminNotices(QWidget):
     def _backup_text(self) -> str | None:
         try:
             found = backup_status.last_backup(self.session)
-        except Exception:  # noqa: BLE001 - as above
+        except EcrfError:  # as above
+            return None
+        except Exception as exc:  # noqa: BLE001 - as above
+            dialogs.crash_text(exc)
             return None
         if not backup_status.backup_overdue(found, self.session.clock.now()):
             return None

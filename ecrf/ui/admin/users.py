@@ -1,6 +1,8 @@
 """Users tab: the site's accounts; add, reset a password, change a role, deactivate, unlock (all audited)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,7 +54,7 @@ class UsersTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
         self.refresh()
 
-    def _button(self, name: str, text: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
         button.clicked.connect(lambda _checked=False: slot())
@@ -173,7 +175,7 @@ class UsersTab(QWidget):
             return
         self._run_quick(self.tr("Unlock user"), lambda: users.unlock_account(self.session, user.username, reason))
 
-    def _run_quick(self, title: str, work) -> None:  # type: ignore[no-untyped-def]
+    def _run_quick(self, title: str, work: Callable[[], object]) -> None:
         """A short write (no key derivation) on the GUI thread; its refusal becomes a message."""
         try:
             work()

@@ -1,6 +1,8 @@
 """The Users tab's table: one row per account, with its state (active, deactivated, locked out) in words."""
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -43,12 +45,12 @@ class UsersModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate("UsersModel", self.HEADERS[section])  # type: ignore[arg-type]  # QT_TRANSLATE_NOOP's text; the stubs say object
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         user = self.rows[index.row()]

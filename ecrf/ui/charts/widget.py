@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services import charts as charts_service
-from ecrf.services.charts import Series
+from ecrf.services.charts import Point, Series
 from ecrf.services.session import SiteSession
 from ecrf.ui import dialogs
 from ecrf.ui.charts.build import (
@@ -175,7 +175,7 @@ class ChartsWidget(QWidget):
         point = min(series.points, key=lambda p: (p.day - at.x()) ** 2 + (p.value - at.y()) ** 2)
         QToolTip.showText(QCursor.pos(), self.tooltip_text(series, point))
 
-    def tooltip_text(self, series: Series, point) -> str:  # type: ignore[no-untyped-def]
+    def tooltip_text(self, series: Series, point: Point) -> str:
         lang, study = text_lang(), self.session.study
         visit = study.visit(point.visit).label.get(lang)
         timepoint = study.timepoints[point.timepoint].get(lang) if point.timepoint in study.timepoints else ""

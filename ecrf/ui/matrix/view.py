@@ -4,6 +4,8 @@ Qt's frozen-column pattern: a second view over the same model and selection sits
 its vertical scrolling tied to the main view's."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
@@ -69,7 +71,7 @@ class FrozenColumnTable(QTableView):
         self.update_frozen_columns()
 
     @staticmethod
-    def _sync_sort(other: QHeaderView):  # type: ignore[no-untyped-def]
+    def _sync_sort(other: QHeaderView) -> Callable[[int, Qt.SortOrder], None]:
         """Either header's sort arrow shows on the other (they sort the same shared proxy)."""
         def sync(column: int, order: Qt.SortOrder) -> None:
             if (other.sortIndicatorSection(), other.sortIndicatorOrder()) != (column, order):

@@ -3,7 +3,7 @@ and for a query on an item an optional new value with the reason for the change)
 re-opens or cancels it. Every step goes to one service call; a refusal is shown and nothing typed is lost."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 
 from PySide6.QtCore import Signal
@@ -55,6 +55,9 @@ def thread_html(thread: QueryThread, corrected: Mapping[int, str] | None = None)
             body += f"<br><i>{escape(corrected[n])}</i>"
         parts.append(f"<p>{head}<br>{body}</p>")
     return "".join(parts)
+
+
+Step = Callable[[SiteSession, int, str], None]  # a decision on the query: close, re-open or cancel
 
 
 class QueryDialog(QDialog):
@@ -147,7 +150,7 @@ class QueryDialog(QDialog):
         column.addLayout(row)
         return box
 
-    def _button(self, row: QHBoxLayout, text: str, name: str, step) -> QPushButton:  # type: ignore[no-untyped-def]
+    def _button(self, row: QHBoxLayout, text: str, name: str, step: Step) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
         button.clicked.connect(lambda: self._decide(step))
@@ -245,7 +248,7 @@ class QueryDialog(QDialog):
             return refused
         return ReasonRequired(refused.code, **{**refused.params, "items": item.label.get(self.lang)})
 
-    def _decide(self, step) -> bool:  # type: ignore[no-untyped-def]
+    def _decide(self, step: Step) -> bool:
         try:
             step(self.session, self.query_id, self.decision_text.toPlainText())
         except Exception as exc:  # noqa: BLE001 - a refusal is shown; the typing stays

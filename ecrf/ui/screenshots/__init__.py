@@ -17,17 +17,24 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrf.ui.screenshots.guide_shots import GuideShooter, guide_screens
 from ecrf.ui.screenshots.pseudo import install_pseudo_translator, pseudo
 from ecrf.ui.screenshots.render import SIZE, Demo, Shooter
 from ecrf.ui.screenshots.screens import all_screens
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+
 __all__ = ["SIZE", "main", "pseudo"]
 
 
 def shoot_language(demo: Demo, out: Path, lang: str, guide: bool = False) -> Shooter:
+    from PySide6.QtCore import QCoreApplication
+
     from ecrf.ui.i18n import install_language
 
     install_language("en" if lang == "pseudo" else lang)
@@ -37,11 +44,11 @@ def shoot_language(demo: Demo, out: Path, lang: str, guide: bool = False) -> Sho
         (guide_screens if guide else all_screens)(shooter, demo)
     finally:
         if pseudo_tr is not None:
-            pseudo_tr.parent().removeTranslator(pseudo_tr)
+            QCoreApplication.removeTranslator(pseudo_tr)
     return shooter
 
 
-def _quiet_qt(mode, context, message: str) -> None:  # type: ignore[no-untyped-def]
+def _quiet_qt(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
     if "propagateSizeHints" not in message:  # the offscreen platform says so for every window
         print(f"qt: {message}", file=sys.stderr)
 
@@ -50,7 +57,7 @@ def quiet_dialogs() -> None:
     """Message boxes would wait for a click: print them instead; leaving a form discards its entries."""
     from ecrf.ui import dialogs
 
-    def note(kind: str):  # type: ignore[no-untyped-def]
+    def note(kind: str) -> Callable[..., None]:
         return lambda parent, title, text, *rest: print(f"note    {kind}: {title}: {text}")
 
     dialogs.show_error = note("error")
@@ -61,7 +68,7 @@ def quiet_dialogs() -> None:
     dialogs.ask_reason = lambda *a, **k: None
 
 
-def make_demo(folder: Path):  # type: ignore[no-untyped-def]
+def make_demo(folder: Path) -> Demo:
     from ecrf.demo import create_demo
     from ecrf.paths import default_forms_dir
     from ecrf.study.loader import load_study

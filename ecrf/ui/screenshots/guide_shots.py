@@ -7,12 +7,21 @@ Run: `python -m ecrf.ui.screenshots --guide` (both languages; see README, "User 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrf.errors import Bug
 from ecrf.ui.screenshots.render import BACKDROP, Demo, Shooter, framed, settle, tab_name
 from ecrf.ui.screenshots.screens import subject_with_data, type_into
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
+
+    from ecrf.services.session import SiteSession
+    from ecrf.ui.main_window import MainWindow
 
 GUIDE_SIZE = (1366, 768)  # a common ward-PC screen
 GUIDE_WIDTH = 800  # pixels of the saved image at most; the guide shows it at this width
@@ -35,10 +44,11 @@ class GuideShooter(Shooter):
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{name}.png"
 
-    def save(self, image, path: Path) -> bool:  # type: ignore[no-untyped-def]
-        return bool(image.save(str(path), "PNG", 0))  # quality 0: the strongest compression
+    def save(self, image: QImage, path: Path) -> bool:
+        # quality 0: the strongest compression
+        return bool(image.save(str(path), "PNG", 0))  # type: ignore[call-overload]  # PySide6 takes a str format too
 
-    def finish(self, image):  # type: ignore[no-untyped-def]
+    def finish(self, image: QImage) -> QImage:
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QImage
 
@@ -50,7 +60,7 @@ class GuideShooter(Shooter):
         return small.convertToFormat(QImage.Format.Format_Indexed8, flags)
 
 
-def without_backdrop(image):  # type: ignore[no-untyped-def]
+def without_backdrop(image: QImage) -> QImage:
     """A small window drawn centred on the plain backdrop, cut out with a margin (it then needs no scaling).
     The window is centred, so the middle row and column find its edges."""
     from PySide6.QtGui import QColor
@@ -74,7 +84,7 @@ def guide_screens(s: Shooter, demo: Demo) -> None:
     s.section("admin", lambda: _admin(s, demo))
 
 
-def _login(demo: Demo, lang: str):  # type: ignore[no-untyped-def]
+def _login(demo: Demo, lang: str) -> QImage:
     from ecrf.ui.i18n import text_lang
     from ecrf.ui.login import LoginWindow
 
@@ -83,7 +93,7 @@ def _login(demo: Demo, lang: str):  # type: ignore[no-untyped-def]
     login = LoginWindow(Path(WARD_PC_DATABASE), lang, demo=False, username="nurse")
     login.show()
     settle()
-    login.set_study_title(demo.study.info.title.get(text_lang()))  # type: ignore[attr-defined]
+    login.set_study_title(demo.study.info.title.get(text_lang()))
     image = framed(login, size=GUIDE_SIZE)
     login.deleteLater()
     return image
@@ -126,7 +136,7 @@ def _admin(s: Shooter, demo: Demo) -> None:
         s.shot("backup", lambda: _page(main, main.show_admin, lambda: _tab(main, "backup")))
 
 
-def _page(main, show, change=None):  # type: ignore[no-untyped-def]
+def _page(main: MainWindow, show: Callable[[], object], change: Callable[[], object] | None = None) -> QImage:
     """The window after `show()` (and `change()`), then back on the home page, unsaved entries dropped."""
     show()
     settle()
@@ -139,7 +149,7 @@ def _page(main, show, change=None):  # type: ignore[no-untyped-def]
     return image
 
 
-def _tab(main, part: str) -> None:  # type: ignore[no-untyped-def]
+def _tab(main: MainWindow, part: str) -> None:
     """Show the page's tab whose name (object or class name, as the screenshot files use) contains `part`."""
     from PySide6.QtWidgets import QTabWidget
 
@@ -152,7 +162,7 @@ def _tab(main, part: str) -> None:  # type: ignore[no-untyped-def]
     raise LookupError(f"no tab named like {part!r} on {type(main.page).__name__}")
 
 
-def _over(main, dialog):  # type: ignore[no-untyped-def]
+def _over(main: MainWindow, dialog: QWidget) -> QImage:
     """`dialog` over the dimmed window, then closed."""
     backdrop = framed(main, size=GUIDE_SIZE)
     image = framed(dialog, backdrop, GUIDE_SIZE)
@@ -161,21 +171,24 @@ def _over(main, dialog):  # type: ignore[no-untyped-def]
     return image
 
 
-def _screening_subject(session) -> str | None:  # type: ignore[no-untyped-def]
+def _screening_subject(session: SiteSession) -> str | None:
     from ecrf.services.overview import subject_rows
     from ecrf.study.status import SubjectStatus
 
     return next((r.label for r in subject_rows(session) if r.status is SubjectStatus.SCREENING), None)
 
 
-def _query_dialog(main):  # type: ignore[no-untyped-def]
+def _query_dialog(main: MainWindow) -> QImage:
     """An open query as the site answers it."""
     from ecrf.study.status import QueryState
+    from ecrf.ui.queries.inbox import QueryInboxPage
     from ecrf.ui.queries.thread import QueryDialog
 
     main.show_queries()
     settle()
-    views = main.page.model.views
+    page = main.page
+    assert isinstance(page, QueryInboxPage)  # show_queries() shows it
+    views = page.model.views
     query = next((v for v in views if v.state is QueryState.OPEN and v.origin.value == "manual"),
                  next((v for v in views if v.state is QueryState.OPEN), None))
     if query is None:
@@ -186,7 +199,7 @@ def _query_dialog(main):  # type: ignore[no-untyped-def]
     return image
 
 
-def _export(main):  # type: ignore[no-untyped-def]
+def _export(main: MainWindow) -> QImage:
     import tempfile
 
     from ecrf.ui.export_dialog import ExportDialog

@@ -3,12 +3,18 @@ cannot take longer translated text show up in the screenshots."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication, QTranslator
 
 
-def _qapp():  # type: ignore[no-untyped-def]
+def _qapp() -> QCoreApplication:
     from PySide6.QtCore import QCoreApplication
 
-    return QCoreApplication.instance()
+    app = QCoreApplication.instance()
+    assert app is not None  # made before any screen is drawn
+    return app
 
 
 _KEEP = re.compile(r"(\{\d*\}|<[^>]*>|&[a-z]+;|&&|&|\n)")
@@ -23,11 +29,11 @@ def pseudo(text: str) -> str:
     return f"[{out}{'~' * max(1, len(text) * 2 // 5)}]"
 
 
-def install_pseudo_translator():  # type: ignore[no-untyped-def]
+def install_pseudo_translator() -> QTranslator:
     from PySide6.QtCore import QTranslator
 
     class Pseudo(QTranslator):
-        def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
+        def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
             return pseudo(source) if source else source
 
         def isEmpty(self) -> bool:

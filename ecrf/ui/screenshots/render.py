@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage, QPainter, QPixmap
+    from PySide6.QtWidgets import QWidget
+
+    from ecrf.study.model import Study
     from ecrf.ui.main_window import MainWindow
 
 SIZE = (1280, 800)
@@ -26,7 +30,7 @@ class Shooter:
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
-    def shot(self, name: str, make: Callable[[], object]) -> None:
+    def shot(self, name: str, make: Callable[[], QImage | None]) -> None:
         """Render one screen: `make` returns a QImage (or None when it saved nothing)."""
         try:
             image = make()
@@ -50,10 +54,10 @@ class Shooter:
     def path_for(self, name: str) -> Path:
         return self.out / f"{self.lang}-{name}.png"
 
-    def save(self, image, path: Path) -> bool:  # type: ignore[no-untyped-def]
+    def save(self, image: QImage, path: Path) -> bool:
         return bool(image.save(str(path)))
 
-    def finish(self, image):  # type: ignore[no-untyped-def]
+    def finish(self, image: QImage) -> QImage:
         """The image as saved (the guide's shooter scales and reduces it)."""
         return image
 
@@ -84,7 +88,7 @@ def settle(rounds: int = 3) -> None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def framed(widget, backdrop=None, size: tuple[int, int] = SIZE):  # type: ignore[no-untyped-def]
+def framed(widget: QWidget, backdrop: QImage | None = None, size: tuple[int, int] = SIZE) -> QImage:
     """`widget` shown and drawn on an image of `size` (1280×800): full size for main windows, else centred."""
     from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -105,7 +109,7 @@ def framed(widget, backdrop=None, size: tuple[int, int] = SIZE):  # type: ignore
     return image
 
 
-def _window_frame(painter, pixmap, title: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def _window_frame(painter: QPainter, pixmap: QPixmap, title: str, size: tuple[int, int]) -> None:
     """The window centred under a plain title bar (offscreen windows have no decorations)."""
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor
@@ -125,8 +129,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def tab_name(widget, index: int) -> str:  # type: ignore[no-untyped-def]
+def tab_name(widget: QWidget | None, index: int) -> str:
     """A file-name part for a tab, the same in every language: its object or class name, else its number."""
+    if widget is None:
+        return f"tab{index + 1}"
     name = widget.objectName()
     if name and not name.startswith("qt_"):
         return slug(name)
@@ -137,7 +143,7 @@ def tab_name(widget, index: int) -> str:  # type: ignore[no-untyped-def]
 @dataclass
 class Demo:
     db_path: Path
-    study: object
+    study: Study
 
     @contextmanager
     def window(self, username: str, size: tuple[int, int] = SIZE) -> Iterator[MainWindow]:
@@ -145,7 +151,7 @@ class Demo:
         from ecrf.services.auth import login
         from ecrf.ui.main_window import MainWindow
 
-        session = login(self.db_path, self.study, username, f"demo-{username}-2020")  # type: ignore[arg-type]
+        session = login(self.db_path, self.study, username, f"demo-{username}-2020")
         main = None
         try:
             main = MainWindow(session, idle_check_ms=24 * 3600 * 1000)

@@ -4,9 +4,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrf.errors import Bug
 from ecrf.ui.screenshots.render import SIZE, Demo, Shooter, framed, settle, tab_name
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
+
+    from ecrf.services.session import SiteSession
+    from ecrf.services.subject_data import FormRef
+    from ecrf.ui.main_window import MainWindow
 
 
 def all_screens(shooter: Shooter, demo: Demo) -> None:
@@ -24,7 +33,7 @@ def _first_windows(s: Shooter, demo: Demo) -> None:
     start_image = framed(start)
     s.shot("01-start", lambda: start_image)
 
-    def create_site():  # type: ignore[no-untyped-def]
+    def create_site() -> QImage:
         dialog = CreateSiteDialog(start)
         dialog.site_code.setText("CN01")
         dialog.admin_username.setText("admin")
@@ -33,11 +42,11 @@ def _first_windows(s: Shooter, demo: Demo) -> None:
     s.shot("02-create-site", create_site)
     start.deleteLater()
 
-    def login_window():  # type: ignore[no-untyped-def]
+    def login_window() -> QImage:
         login = LoginWindow(demo.db_path, lang, demo=True, username="nurse")
         login.show()  # the app sets the title once the window is up (AppController._title_login)
         settle()
-        login.set_study_title(demo.study.info.title.get(text_lang()))  # type: ignore[attr-defined]
+        login.set_study_title(demo.study.info.title.get(text_lang()))
         image = framed(login)
         login.deleteLater()
         return image
@@ -61,7 +70,7 @@ def _nurse_screens(s: Shooter, demo: Demo) -> None:
     s.section("04..12 (nurse screens)", screens)
 
 
-def subject_with_data(session):  # type: ignore[no-untyped-def]
+def subject_with_data(session: SiteSession) -> tuple[str, FormRef, int]:
     """A subject with Day 3 vital signs and an adverse event: (label, VS FormRef at D3, AE repeat)."""
     from ecrf.services.overview import CellState, subject_detail, subject_rows
     from ecrf.services.subject_data import FormRef
@@ -84,7 +93,7 @@ def subject_with_data(session):  # type: ignore[no-untyped-def]
     return best[0], best[1], repeat
 
 
-def _subject_tabs(s: Shooter, main, label: str) -> None:  # type: ignore[no-untyped-def]
+def _subject_tabs(s: Shooter, main: MainWindow, label: str) -> None:
     from PySide6.QtWidgets import QTabWidget
 
     depth = len(main._history)
@@ -103,7 +112,7 @@ def _subject_tabs(s: Shooter, main, label: str) -> None:  # type: ignore[no-unty
             s.shot(f"05-subject-{i + 1}-{name}", lambda: framed(main))
 
 
-def _charts_alone(s: Shooter, main, label: str) -> None:  # type: ignore[no-untyped-def]
+def _charts_alone(s: Shooter, main: MainWindow, label: str) -> None:
     """The charts widget on its own, when the subject page does not show it in a tab."""
     try:
         from ecrf.ui.charts.widget import ChartsWidget
@@ -113,7 +122,7 @@ def _charts_alone(s: Shooter, main, label: str) -> None:  # type: ignore[no-unty
     if main.page is not None and main.page.findChild(ChartsWidget) is not None:
         return
 
-    def charts():  # type: ignore[no-untyped-def]
+    def charts() -> QImage:
         widget = ChartsWidget(main.session, label)
         widget.resize(*SIZE)
         image = framed(widget)
@@ -123,11 +132,11 @@ def _charts_alone(s: Shooter, main, label: str) -> None:  # type: ignore[no-unty
     s.shot("06-charts", charts)
 
 
-def _form_screens(s: Shooter, main, label: str, visit_form, ae_repeat: int) -> None:  # type: ignore[no-untyped-def]
+def _form_screens(s: Shooter, main: MainWindow, label: str, visit_form: FormRef, ae_repeat: int) -> None:
     from ecrf.services.subject_data import FormRef
 
-    def form(ref, change: Callable[[object], None] | None = None):  # type: ignore[no-untyped-def]
-        def make():  # type: ignore[no-untyped-def]
+    def form(ref: FormRef, change: Callable[[QWidget | None], None] | None = None) -> Callable[[], QImage]:
+        def make() -> QImage:
             depth = len(main._history)
             main.open_form(ref)
             settle()
@@ -147,12 +156,14 @@ def _form_screens(s: Shooter, main, label: str, visit_form, ae_repeat: int) -> N
     s.shot("09-form-ae", form(FormRef(label, "", "AE", "", ae_repeat)))
 
 
-def type_into(page, item: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_into(page: QWidget | None, item: str, text: str) -> None:
     """Type `text` into the entry field of `item` as a user would, then leave the field."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLineEdit, QWidget
 
+    if page is None:
+        raise LookupError("no page is shown to type into")
     found = page.findChild(QWidget, item)
     edit = found if isinstance(found, QLineEdit) else (found.findChild(QLineEdit) if found is not None else None)
     if edit is None:
@@ -173,7 +184,7 @@ def type_into(page, item: str, text: str) -> None:  # type: ignore[no-untyped-de
     settle()
 
 
-def _dialog_over(main):  # type: ignore[no-untyped-def]
+def _dialog_over(main: MainWindow) -> QImage:
     from ecrf.ui.password import ChangePasswordDialog
 
     backdrop = framed(main)
@@ -184,7 +195,7 @@ def _dialog_over(main):  # type: ignore[no-untyped-def]
     return image
 
 
-def _export_over(main):  # type: ignore[no-untyped-def]
+def _export_over(main: MainWindow) -> QImage:
     from ecrf.ui.export_dialog import ExportDialog
     from ecrf.ui.settings import AppSettings
 
@@ -199,7 +210,7 @@ def _export_over(main):  # type: ignore[no-untyped-def]
     return image
 
 
-def _locked(main):  # type: ignore[no-untyped-def]
+def _locked(main: MainWindow) -> QImage:
     main.lock()
     settle()
     return framed(main)

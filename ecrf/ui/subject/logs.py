@@ -3,6 +3,8 @@
 Removed entries stay listed, greyed and struck through, with the reason: nothing is erased."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -72,7 +74,7 @@ class LogTab(QWidget):
         bar.addStretch(1)
         return bar
 
-    def _button(self, text: str, name: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(f"{name}_{self.form.code}")
         button.clicked.connect(lambda _checked=False: slot())

@@ -2,6 +2,8 @@
 the visit chosen, logs, charts."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +19,7 @@ from ecrf.services.overview import SubjectRow
 from ecrf.services.permissions import Do, may
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import FormRef
+from ecrf.services.subjects import Allocation
 from ecrf.study.status import SubjectStatus
 from ecrf.ui import dialogs
 from ecrf.ui.esign.panel import BROKEN, SignaturesTab, state_line
@@ -243,7 +246,7 @@ class SubjectPage(Page):
             self._allocation(lambda: subjects.allocate_manually(self.session, self.key, choice.arm, choice.rand_no,
                                                                 choice.reason))
 
-    def _allocation(self, work) -> None:  # type: ignore[no-untyped-def]
+    def _allocation(self, work: Callable[[], Allocation]) -> None:
         screening_no = self.key
         try:
             result = work()

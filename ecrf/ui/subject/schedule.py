@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf.services.monitoring_view import MonitoringState, SubjectMonitoring
-from ecrf.services.overview import CellState, SubjectRow, VisitCell
+from ecrf.services.overview import CellState, FormCell, SubjectRow, VisitCell
 from ecrf.services.subject_data import FormRef
 from ecrf.study.model import Study
 from ecrf.ui.i18n import text_lang
@@ -136,7 +136,7 @@ class ScheduleTab(QWidget):
             item.setToolTip(self.names.cell_tip(cell))
         return items
 
-    def _form_items(self, label: str, cell: VisitCell, form) -> list[QStandardItem]:  # type: ignore[no-untyped-def]
+    def _form_items(self, label: str, cell: VisitCell, form: FormCell) -> list[QStandardItem]:
         lang = text_lang()
         name = f"{form.form} – {self.study.form(form.form).label.get(lang)}"
         if form.timepoint:

@@ -39,7 +39,10 @@ class Component:
 def runtime_distributions() -> list[metadata.Distribution]:
     """What this copy runs on, one per distribution name, sorted by name (case ignored)."""
     frozen = getattr(sys, "_MEIPASS", None)
-    return _sorted_unique(metadata.distributions(path=[frozen])) if frozen else closure(runtime_requirements())
+    if not frozen:
+        return closure(runtime_requirements())
+    # PyInstaller copies ecrf's own metadata too (it reads its version): not a component it runs on
+    return _sorted_unique(d for d in metadata.distributions(path=[frozen]) if _key(d.metadata["Name"]) != "ecrf")
 
 
 def python_components() -> list[Component]:

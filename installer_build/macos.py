@@ -36,7 +36,7 @@ def zip_command(app: Path, archive: Path) -> list[str]:
     return ["ditto", "-c", "-k", "--sequesterRsrc", "--keepParent", str(app), str(archive)]
 
 
-def finish_app(app: Path, record: str, run: RunCommand = _run) -> Path:
+def finish_app(app: Path, record: str, run: RunCommand | None = None) -> Path:
     """LICENSES/ and BUILD-INFO.txt (the folder's record: the bundle's own checksum is its zip's) into the
     bundle's Contents/Resources, then the bundle signed again ad hoc. Returns the Resources folder."""
     target = resources(app)
@@ -46,14 +46,14 @@ def finish_app(app: Path, record: str, run: RunCommand = _run) -> Path:
     (target / "BUILD-INFO.txt").write_text(
         record + f"(in {APP}: the record of the folder the bundle was made from; the bundle's own SHA-256 is its "
         ".zip's)\n", encoding="utf-8")
-    run(sign_command(app))
+    (run or _run)(sign_command(app))
     return target
 
 
-def make_zip(app: Path, archive: Path, run: RunCommand = _run) -> Path:
+def make_zip(app: Path, archive: Path, run: RunCommand | None = None) -> Path:
     """`archive` (.zip) holding the bundle under its own name; written to a .partial name, then renamed."""
     partial = archive.with_name(archive.name + ".partial")
     partial.unlink(missing_ok=True)
-    run(zip_command(app, partial))
+    (run or _run)(zip_command(app, partial))
     partial.replace(archive)
     return archive

@@ -67,15 +67,16 @@ class AboutDialog(QDialog):
         layout.addWidget(self.facts)
         layout.addWidget(QLabel(self.tr("Bundled software and its licences:")))
         self.components = self._table(bundled_components())
-        layout.addWidget(self.components, 1)
+        layout.addWidget(self.components, 3)
         self.notices = QPlainTextEdit(notices_text())
         self.notices.setObjectName("about_notices")
         self.notices.setReadOnly(True)
-        layout.addWidget(self.notices, 1)
+        self.notices.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # the file is laid out in lines already
+        layout.addWidget(self.notices, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 620)
+        self.resize(900, 680)
 
     def _facts(self, session: SiteSession) -> str:
         info = session.study.info
@@ -101,6 +102,7 @@ class AboutDialog(QDialog):
         table.setObjectName("about_components")
         table.setHorizontalHeaderLabels([self.tr("Component"), self.tr("Version"), self.tr("Licence")])
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)  # some 50 rows: keep them tight
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, component in enumerate(components):
             for column, text in enumerate((component.name, component.version or "–", component.licence)):

@@ -11,6 +11,7 @@ What is not a Python distribution (Qt's own build, Python, the fonts) is the cal
 """
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 import tomllib
@@ -66,7 +67,7 @@ def closure(requirements: Iterable[str]) -> list[metadata.Distribution]:
     """The installed distributions these requirements name, with everything they require in turn (the extras
     named included, other extras left out). One not installed is skipped: another platform's or Python's."""
     todo = [parsed for requirement in requirements
-            if (parsed := _parse(requirement)) is not None and _EXTRA.search(requirement) is None]
+            if (parsed := _parse(requirement)) is not None and _applies(requirement, set())]
     found: dict[str, metadata.Distribution] = {}
     while todo:
         name, extras = todo.pop()
@@ -79,11 +80,25 @@ def closure(requirements: Iterable[str]) -> list[metadata.Distribution]:
             continue
         found[key] = dist
         for requirement in dist.requires or []:
-            extra = _EXTRA.search(requirement)
             parsed = _parse(requirement)
-            if parsed is not None and (extra is None or extra.group(1) in extras):
+            if parsed is not None and _applies(requirement, extras):
                 todo.append(parsed)
     return _sorted_unique(found.values())
+
+
+def _applies(requirement: str, extras: set[str]) -> bool:
+    """Whether a requirement holds here: its environment marker (python_version, sys_platform …, and the extra)
+    is true. A marker for an older Python names a backport that may be importable anyway (setuptools puts its
+    vendored importlib_metadata on sys.path), which this copy does not run on."""
+    try:  # by name, so that PyInstaller does not bundle packaging: the frozen app never computes the closure
+        requirements = importlib.import_module("packaging.requirements")
+        marker = requirements.Requirement(requirement).marker
+    except ImportError:  # without packaging only the extra is checked: a few more listed, never fewer
+        extra = _EXTRA.search(requirement)
+        return extra is None or extra.group(1) in extras
+    except ValueError:  # packaging's InvalidRequirement: keep it rather than hide a dependency
+        return True
+    return marker is None or any(marker.evaluate({"extra": extra}) for extra in sorted(extras) or [""])
 
 
 def _sorted_unique(found: Iterable[metadata.Distribution]) -> list[metadata.Distribution]:

@@ -1,5 +1,7 @@
-"""The licence texts that go into the built folder: Qt and PySide6 are LGPL-3.0 (kept as separate shared
-libraries, so that a user can replace them), plus each bundled Python distribution's own licence files."""
+"""The licence texts that go into the built folder (and ecrf.app's Contents/Resources): Qt and PySide6 are
+LGPL-3.0 (kept as separate shared libraries, so that a user can replace them), plus each bundled Python
+distribution's own licence files; and each one's metadata, from which the app's Help › About reads its version.
+Which distributions: ecrf.components, the same list About shows."""
 from __future__ import annotations
 
 import re

@@ -3,7 +3,8 @@
 A PyInstaller one-folder build (installer_build/ecrf.spec; one-file would unpack to a temporary folder on
 every start, which locked-down PCs and antivirus block) with forms/, resources/, Qt's translations, the ODM
 schema and only the Qt parts the app uses, plus LICENSES/ and BUILD-INFO.txt. Then per OS: Linux a .tar.gz
-with a desktop entry, Windows an Inno Setup script (compiled when Inno Setup is installed), macOS ecrf.app.
+with a desktop entry, Windows an Inno Setup script (compiled when Inno Setup is installed), macOS ecrf.app
+(with LICENSES/ and BUILD-INFO.txt in Contents/Resources) zipped.
 Everything is built under a `.partial` name and renamed when complete, so a failed build never leaves
 something that looks finished. Needs the `build` extra: pip install -e '.[build]'.
 """
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from installer_build import info, licenses, linux, plan, smoke, windows
+from installer_build import info, licenses, linux, macos, plan, smoke, windows
 
 SPEC = plan.ROOT / "installer_build" / "ecrf.spec"
 
@@ -50,9 +51,14 @@ def run_pyinstaller(dist: Path, work: Path, log: Path) -> Path:
 
 
 def check_folder(folder: Path) -> None:
-    """What must be in the built folder, and what must not."""
+    """What must be in the finished folder (LICENSES/ written), what must not, and its size."""
     problems = [f"unused Qt module in the build: {p.relative_to(folder)}" for p in plan.forbidden_files(folder)]
     internal = folder / "_internal"
+    problems += [f"no metadata of {dist} in the build, so Help › About cannot tell its version (see "
+                 "installer_build/licenses.py stage_metadata)" for dist in licenses.missing_metadata(internal)]
+    if not (folder / "LICENSES" / "THIRD-PARTY.txt").is_file():
+        problems.append("missing from the build: LICENSES/THIRD-PARTY.txt")
+    problems += size_problems(folder)
     for needed in ("forms/study.yaml", "resources/translations/ecrf_zh_CN.qm",
                    "odmlib/schemas/odm/1.3.2/ODM1-3-2.xsd", "ecrf/store/migrations/env.py"):
         if not (internal / needed).is_file():
@@ -67,6 +73,17 @@ def check_folder(folder: Path) -> None:
         raise BuildError("the built folder is not right:\n  " + "\n  ".join(problems))
 
 
+def size_problems(folder: Path, goal: int = plan.SIZE_GOAL) -> list[str]:
+    """Above the size goal (issue #15, README): the size, and the largest parts to look at first."""
+    size = info.folder_size(folder)
+    if size <= goal:
+        return []
+    parts = sorted(((info.folder_size(p) if p.is_dir() else p.stat().st_size, p.relative_to(folder))
+                    for p in (folder / "_internal").iterdir()), reverse=True)[:6]
+    return [f"the folder is {info.megabytes(size)} unpacked, above the goal of {info.megabytes(goal)}; its largest "
+            "parts: " + ", ".join(f"{name} {info.megabytes(part)}" for part, name in parts)]
+
+
 def package(folder: Path, out: Path, name: str) -> list[Path]:
     """The per-OS packages of the finished folder (already under its final name)."""
     if sys.platform.startswith("linux"):
@@ -78,6 +95,8 @@ def package(folder: Path, out: Path, name: str) -> list[Path]:
             return [setup]
         print(f"Inno Setup (ISCC) not found: wrote {script}; install Inno Setup 6 and run: ISCC {script}")
         return [script]
+    if sys.platform == "darwin":
+        return [macos.make_zip(out / macos.APP, out / f"{name}.zip")]
     return []
 
 
@@ -95,19 +114,21 @@ def build(out: Path, run_smoke_test: bool) -> Path:
         shutil.rmtree(dist, ignore_errors=True)
         print(f"building {name} with PyInstaller (a minute or more) …", flush=True)
         built = run_pyinstaller(dist, Path(tmp) / "work", Path(tmp) / "pyinstaller.log")
-        check_folder(built)
         licenses.write_licences(built)
         if sys.platform.startswith("linux"):
             linux.add_desktop_entry(built)
+        check_folder(built)
         if run_smoke_test:
             print("smoke test: " + ", ".join(smoke.smoke_test(built)) + ": passed", flush=True)
         record = info.build_info(built, name, time.monotonic() - started)
         (built / "BUILD-INFO.txt").write_text(record, encoding="utf-8")
+        if sys.platform == "darwin":  # the bundle was made before LICENSES/ and BUILD-INFO.txt were written
+            macos.finish_app(dist / macos.APP, record)
         shutil.rmtree(final, ignore_errors=True)
         built.replace(final)
         if sys.platform == "darwin":
-            shutil.rmtree(out / "ecrf.app", ignore_errors=True)
-            (dist / "ecrf.app").replace(out / "ecrf.app")
+            shutil.rmtree(out / macos.APP, ignore_errors=True)
+            (dist / macos.APP).replace(out / macos.APP)
         shutil.rmtree(dist, ignore_errors=True)
     packages = package(final, out, name)
     print(f"built in {time.monotonic() - started:.0f} s:")

@@ -16,6 +16,7 @@ ICON_PNG = ROOT / "resources" / "icons" / "ecrf.png"
 ICON_ICO = ROOT / "resources" / "icons" / "ecrf.ico"
 ODM_SCHEMA_DIR = ("schemas", "odm", "1.3.2")  # ecrf/export/odm/schema.py reads ODM1-3-2.xsd from here in odmlib
 ODM_SCHEMA_FILE = "ODM1-3-2.xsd"
+SIZE_GOAL = 200_000_000  # bytes unpacked (issue #15: "goal ≤ 200 MB unpacked"); a bigger build fails its check
 
 # Qt libraries the app uses (ecrf/ui: QtCore, QtGui, QtWidgets, QtCharts) and what those link against. Any other
 # Qt6*.so / Qt6*.dll / framework that analysis drags in is dropped; PySide6 bindings of unused modules too.

@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from installer_build import licenses
+
 EXE_NAME = "ecrf.exe" if sys.platform == "win32" else "ecrf"
 # The installation's own end-to-end check (temporary site, a visit, a form drawn offscreen, export, verify).
 SELF_TEST = ["self-test"]
@@ -31,7 +33,31 @@ def smoke_test(folder: Path) -> list[str]:
         data = Path(tmp)
         env = {**os.environ, "ECRF_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen", "ECRF_KDF_PROFILE": "fast"}
         env.pop("ECRF_FORMS", None)  # the built app's own forms/, not a checkout's
-        return _site_side(exe, env, data) + _sponsor_side(exe, env, data / "sponsor")
+        return _about(exe, env) + _site_side(exe, env, data) + _sponsor_side(exe, env, data / "sponsor")
+
+
+def _about(exe: Path, env: dict[str, str]) -> list[str]:
+    """`ecrf about` (Help › About's facts) names every distribution the build bundled, with its version."""
+    expected = {dist.metadata["Name"]: dist.version for dist in licenses.bundled()}
+    problems = about_problems(_run(exe, ["about"], env), expected)
+    if problems:
+        raise SmokeFailure("`ecrf about` (as Help › About) does not tell what the build bundled:\n  "
+                           + "\n  ".join(problems))
+    return ["about"]
+
+
+def about_problems(output: str, expected: dict[str, str]) -> list[str]:
+    """What `ecrf about`'s component lines (name, version, licence; tab-separated) get wrong against `expected`
+    (name: version): a distribution left out, a version blank ("?") or other than the one bundled."""
+    shown = {}
+    for line in output.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 3:
+            shown[fields[0]] = fields[1]
+    problems = [f"{name}: not listed" for name in expected if name not in shown]
+    problems += [f"{name}: version {shown[name]!r}, bundled {version}" for name, version in expected.items()
+                 if name in shown and shown[name] != version]
+    return problems
 
 
 def _site_side(exe: Path, env: dict[str, str], data: Path) -> list[str]:

@@ -19,7 +19,9 @@ if str(REPO) not in sys.path:  # build_installer.py and installer_build/ are the
     sys.path.insert(0, str(REPO))
 
 import build_installer  # noqa: E402 (after the sys.path line above)
-from installer_build import licenses, linux, plan, prune, windows  # noqa: E402 (after the sys.path line above)
+from ecrf import components  # noqa: E402
+from ecrf.cli.about import about_text  # noqa: E402
+from installer_build import info, licenses, linux, macos, plan, prune, smoke, windows  # noqa: E402 (sys.path above)
 
 pytestmark = pytest.mark.req("INSTALL-BUILD")
 
@@ -134,6 +136,126 @@ def test_the_licence_texts_go_into_the_folder(tmp_path):
     for name in ("PySide6_Essentials", "shiboken6", "reportlab", "pyHanko", "sqlcipher3", "odmlib"):
         assert f"\n{name} " in listed
     assert "\npytest " not in listed  # test tools are not bundled
+    assert listed.startswith((plan.ROOT / "resources" / "licenses" / "THIRD-PARTY.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.req("INSTALL-ABOUT")
+def test_every_bundled_distribution_is_named_with_its_version_by_about_and_the_licences(tmp_path):
+    """One list: what the build bundles (and copies metadata for) is what `ecrf about` and Help › About name,
+    and what LICENSES/THIRD-PARTY.txt lists, each with the installed version."""
+    bundled = {dist.metadata["Name"]: dist.version for dist in licenses.bundled()}
+    # the ones the hand-kept list of old left out
+    assert {"pillow", "certifi", "aiohttp", "PySide6_Addons", "xmlschema", "Cerberus", "typing_extensions"} <= set(
+        bundled)
+    assert smoke.about_problems(about_text(), bundled) == []
+    listed = (licenses.write_licences(tmp_path) / "THIRD-PARTY.txt").read_text(encoding="utf-8")
+    assert [name for name, version in bundled.items() if f"\n{name} {version}: " not in listed] == []
+    shown = {c.name: c for c in components.python_components()}
+    assert all(shown[name].version == version and shown[name].licence for name, version in bundled.items())
+    assert shown["sqlcipher3"].licence == components.UNDECLARED["sqlcipher3"]  # its metadata declares none
+
+
+@pytest.mark.req("INSTALL-ABOUT")
+def test_the_frozen_app_reads_the_versions_from_the_metadata_the_build_copies(tmp_path, monkeypatch):
+    """Lay the staged METADATA out as PyInstaller does in _internal: the frozen app lists exactly what runs from
+    source; without one distribution's metadata the build's check and `ecrf about`'s check both name it."""
+    from_source = components.python_components()
+    internal = tmp_path / "_internal"
+    for source, target in licenses.stage_metadata(tmp_path / "staged"):
+        (internal / target).mkdir(parents=True)
+        shutil.copy2(source, internal / target)
+    assert sum(p.stat().st_size for p in internal.rglob("*")) < 300_000  # headers only: no long descriptions
+    assert licenses.missing_metadata(internal) == []
+    (internal / "ecrf-0.1.0.dist-info").mkdir()  # PyInstaller copies the app's own: not a third-party component
+    (internal / "ecrf-0.1.0.dist-info" / "METADATA").write_text("Name: ecrf\nVersion: 0.1.0\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "_MEIPASS", str(internal), raising=False)
+    assert components.python_components() == from_source
+    yarl = next(internal.glob("yarl-*.dist-info"))
+    shutil.rmtree(yarl)
+    assert licenses.missing_metadata(internal) == [f"yarl {yarl.name.removesuffix('.dist-info').split('-')[1]}"]
+    bundled = {dist.metadata["Name"]: dist.version for dist in licenses.bundled()}
+    assert smoke.about_problems(about_text(), bundled) == ["yarl: not listed"]
+
+
+def test_about_problems_name_a_blank_or_wrong_version():
+    output = "ecrf 0.1.0\nPython distributions (name, version, licence):\nlark\t?\tMIT\nlxml\t5.0\tBSD-3-Clause\n"
+    assert smoke.about_problems(output, {"lark": "1.3.1", "lxml": "5.0", "odmlib": "0.2.1"}) == [
+        "odmlib: not listed", "lark: version '?', bundled 1.3.1"]
+
+
+def test_a_folder_above_the_size_goal_fails_naming_its_largest_parts(tmp_path):
+    (tmp_path / "_internal" / "PySide6").mkdir(parents=True)
+    (tmp_path / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"x" * 3000)
+    (tmp_path / "_internal" / "libpython3.11.so").write_bytes(b"x" * 1000)
+    assert build_installer.size_problems(tmp_path, goal=4000) == []
+    (tmp_path / "ecrf").write_bytes(b"x" * 1000)
+    assert build_installer.size_problems(tmp_path, goal=4000) == [
+        "the folder is 0.0 MB unpacked, above the goal of 0.0 MB; its largest parts: _internal/PySide6 0.0 MB, "
+        "_internal/libpython3.11.so 0.0 MB"]
+    assert plan.SIZE_GOAL == 200_000_000  # issue #15's goal, as the README states it
+
+
+@pytest.mark.req("INSTALL-ABOUT")
+@pytest.mark.parametrize("layout", ["folder", "app"])
+def test_the_built_app_finds_its_licences_folder(tmp_path, layout):
+    """Beside the executable in the folder; in Contents/Resources of ecrf.app (the executable in Contents/MacOS)."""
+    exe = tmp_path / "ecrf" if layout == "folder" else tmp_path / "ecrf.app" / "Contents" / "MacOS" / "ecrf"
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    exe.write_bytes(b"")
+    assert components.licence_folder(exe) is None
+    folder = exe.parent / "LICENSES" if layout == "folder" else tmp_path / "ecrf.app" / "Contents" / "Resources" / \
+        "LICENSES"
+    folder.mkdir(parents=True)
+    assert components.licence_folder(exe) == folder
+    assert components.licence_folder() is None  # not frozen: pip keeps the texts with each distribution
+
+
+@pytest.mark.req("INSTALL-PACKAGE")
+def test_a_macos_build_puts_licences_and_record_into_the_app_and_zips_it(tmp_path, monkeypatch, capsys):
+    """The whole build on a pretend Mac (PyInstaller, codesign and ditto replaced): the bundle PyInstaller made
+    before LICENSES/ and BUILD-INFO.txt existed gets both, is signed again, and its zip gets a size and SHA-256."""
+    commands: list[list[str]] = []
+
+    def fake_pyinstaller(dist: Path, work: Path, log: Path) -> Path:
+        (dist / "ecrf" / "_internal").mkdir(parents=True)
+        (dist / "ecrf" / "ecrf").write_bytes(b"exe")
+        (dist / "ecrf.app" / "Contents" / "MacOS").mkdir(parents=True)
+        (dist / "ecrf.app" / "Contents" / "Resources").mkdir()
+        (dist / "ecrf.app" / "Contents" / "MacOS" / "ecrf").write_bytes(b"exe")
+        return dist / "ecrf"
+
+    def fake_run(command: list[str]) -> None:
+        commands.append(command)
+        if command[0] == "ditto":
+            Path(command[-1]).write_bytes(b"PK zip of " + command[-2].encode())
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(build_installer, "check_prerequisites", lambda: None)
+    monkeypatch.setattr(build_installer, "run_pyinstaller", fake_pyinstaller)
+    monkeypatch.setattr(build_installer, "check_folder", lambda folder: None)
+    monkeypatch.setattr(macos, "_run", fake_run)
+    out = tmp_path / "out"
+    assert build_installer.main(["--out", str(out)]) == 0
+    name = f"ecrf-{info.app_version()}-{info.platform_tag()}"
+    resources = out / "ecrf.app" / "Contents" / "Resources"
+    assert {"LGPL-3.0.txt", "THIRD-PARTY.txt"} <= {p.name for p in (resources / "LICENSES").iterdir()}
+    assert components.licence_folder(out / "ecrf.app" / "Contents" / "MacOS" / "ecrf") == resources / "LICENSES"
+    record = (resources / "BUILD-INFO.txt").read_text(encoding="utf-8")
+    assert record.startswith((out / name / "BUILD-INFO.txt").read_text(encoding="utf-8")) and "ecrf.app" in record
+    assert commands[0] == ["codesign", "--force", "--deep", "--sign", "-", str(tmp_path / "out" / f"{name}.partial"
+                                                                             / "ecrf.app")]
+    assert commands[1][:5] == ["ditto", "-c", "-k", "--sequesterRsrc", "--keepParent"]
+    assert commands[1][5:] == [str(out / "ecrf.app"), str(out / f"{name}.zip.partial")]
+    archive = out / f"{name}.zip"
+    assert (out / f"{name}.zip.sha256").read_text(encoding="utf-8") == f"{info.file_sha256(archive)}  {name}.zip\n"
+    printed = capsys.readouterr().out
+    assert f"{archive}\n  size: {archive.stat().st_size} bytes" in printed
+    assert sorted(p.name for p in out.iterdir()) == sorted(["ecrf.app", name, f"{name}.zip", f"{name}.zip.sha256"])
+
+
+def test_a_bundle_without_resources_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Contents/Resources"):
+        macos.finish_app(tmp_path / "ecrf.app", "record\n", run=lambda command: None)
 
 
 @pytest.mark.req("INSTALL-PACKAGE")

@@ -94,3 +94,15 @@ def test_ecrf_describe_and_demo_run_from_outside_the_checkout(installed, outside
     site_db = tmp_path / "site.db"
     demo = _run(installed / BIN / "ecrf", "demo", "--db", site_db, "--subjects", "1", cwd=outside, env=env)
     assert site_db.is_file() and "nurse" in demo.stdout
+
+
+@pytest.mark.req("INSTALL-ABOUT")
+def test_ecrf_about_from_the_wheel_lists_the_same_software_as_from_the_checkout(installed, outside, tmp_path):
+    """An installed wheel has no pyproject.toml: the list comes from the installed ecrf's requirements."""
+    from ecrf.cli.about import COMPONENTS_HEADING, about_text
+
+    def components(text: str) -> list[str]:
+        return text.split(COMPONENTS_HEADING + "\n", 1)[1].splitlines()
+
+    shown = _run(installed / BIN / "ecrf", "about", cwd=outside, env=_env(tmp_path)).stdout.rstrip("\n")
+    assert components(shown) == components(about_text()) and len(components(shown)) > 40

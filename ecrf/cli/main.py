@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ecrf import __version__
+from ecrf.cli import about as cli_about
 from ecrf.cli import audit as cli_audit
 from ecrf.cli import backup as cli_backup
 from ecrf.cli import demo as cli_demo
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_merged.add_merged_command(sub)
     cli_gui.add_gui_command(sub)
     cli_selftest.add_self_test_command(sub)
+    cli_about.add_about_command(sub)
     return parser
 
 

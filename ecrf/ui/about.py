@@ -2,16 +2,14 @@
 can compare two sites), where the data is, and the licences of what the app bundles.
 
 The versions are read at run time (importlib.metadata, Qt's own version), so the dialog tells the truth
-about this copy, whichever wheel or build it came from. The licence notices themselves are the shipped
-resources/licenses/THIRD-PARTY.txt, shown in the dialog.
+about this copy, whichever wheel or build it came from; the built app carries the metadata for it. The
+notices on what metadata does not tell (Qt's terms, the C libraries inside the wheels, the fonts) are the
+shipped resources/licenses/THIRD-PARTY.txt, shown in the dialog.
 """
 from __future__ import annotations
 
 import platform
-from dataclasses import dataclass
-from importlib import metadata
 
-from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,55 +23,23 @@ from PySide6.QtWidgets import (
 )
 
 from ecrf import __version__
+from ecrf.components import Component, licence_folder, python_components
 from ecrf.paths import ShippedDataMissing, data_dir, resource_path
 from ecrf.services.session import SiteSession
 from ecrf.ui.i18n import text_lang
 
 NOTICES = ("licenses", "THIRD-PARTY.txt")  # under resources/
-
-
-@dataclass(frozen=True)
-class Component:
-    name: str
-    version: str  # "" when it cannot be read (not installed the usual way)
-    licence: str
-
-
-# (name shown, distribution whose version is read, licence); Qt's version comes from Qt itself.
-BUNDLED = (
-    ("SQLCipher (sqlcipher3)", "sqlcipher3", "BSD-3-Clause; binding: zlib"),
-    ("SQLAlchemy", "SQLAlchemy", "MIT"),
-    ("Alembic", "alembic", "MIT"),
-    ("ReportLab", "reportlab", "BSD-3-Clause"),
-    ("pyHanko", "pyhanko", "MIT"),
-    ("pyhanko-certvalidator", "pyhanko-certvalidator", "MIT"),
-    ("cryptography", "cryptography", "Apache-2.0 OR BSD-3-Clause"),
-    ("lxml", "lxml", "BSD-3-Clause"),
-    ("argon2-cffi", "argon2-cffi", "MIT"),
-    ("PyYAML", "PyYAML", "MIT"),
-    ("Lark", "lark", "MIT"),
-    ("platformdirs", "platformdirs", "MIT"),
-    ("filelock", "filelock", "MIT"),
-    ("odmlib", "odmlib", "MIT"),
-    ("psycopg", "psycopg", "LGPL-3.0-only"),
-)
+# What is not a Python distribution: the fonts (their licence files are in resources/fonts) have no version.
+FONTS = (Component("Droid Sans Fallback (font)", "", "Apache-2.0"),
+         Component("DejaVu Sans Condensed (font)", "", "Bitstream Vera Fonts licence"))
 
 
 def bundled_components() -> list[Component]:
-    """Every bundled component with the version this copy runs."""
-    found = [Component("Qt", qVersion(), "LGPL-3.0-only"),
-             Component("Qt for Python (PySide6)", pyside_version, "LGPL-3.0-only"),
-             Component("Python", platform.python_version(), "PSF-2.0")]
-    found += [Component(name, _version(dist), licence) for name, dist, licence in BUNDLED]
-    found.append(Component("Droid Sans Fallback (font)", "", "Apache-2.0"))
-    return found
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:  # a frozen build without the metadata: the name and licence still hold
-        return ""
+    """Every bundled component with the version this copy runs: Qt and Python as they report themselves,
+    then every Python distribution the app runs on (ecrf.components: the same list the build's LICENSES has)."""
+    return [Component("Qt", qVersion(), "LGPL-3.0-only"),
+            Component("Python", platform.python_version(), "PSF-2.0"),
+            *python_components(), *FONTS]
 
 
 def grouped(fingerprint: str) -> str:
@@ -101,15 +67,16 @@ class AboutDialog(QDialog):
         layout.addWidget(self.facts)
         layout.addWidget(QLabel(self.tr("Bundled software and its licences:")))
         self.components = self._table(bundled_components())
-        layout.addWidget(self.components, 1)
+        layout.addWidget(self.components, 3)
         self.notices = QPlainTextEdit(notices_text())
         self.notices.setObjectName("about_notices")
         self.notices.setReadOnly(True)
-        layout.addWidget(self.notices, 1)
+        self.notices.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # the file is laid out in lines already
+        layout.addWidget(self.notices, 2)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 620)
+        self.resize(900, 680)
 
     def _facts(self, session: SiteSession) -> str:
         info = session.study.info
@@ -120,17 +87,25 @@ class AboutDialog(QDialog):
             self.tr("Definition fingerprint (SHA-256): {0}").format(grouped(session.study.fingerprint)),
             self.tr("Site {0}; database: {1}").format(session.site_code, session.database.paths.db),
             self.tr("Data folder: {0}").format(data_dir()),
+            self._licence_texts(),
         ]
         return "\n".join(lines)
+
+    def _licence_texts(self) -> str:
+        folder = licence_folder()
+        if folder is None:  # from source or a wheel: pip keeps each one's licence files with its metadata
+            return self.tr("Licence texts: in each component's *.dist-info/licenses folder in site-packages")
+        return self.tr("Licence texts: {0}").format(folder)
 
     def _table(self, components: list[Component]) -> QTableWidget:
         table = QTableWidget(len(components), 3)
         table.setObjectName("about_components")
         table.setHorizontalHeaderLabels([self.tr("Component"), self.tr("Version"), self.tr("Licence")])
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)  # some 50 rows: keep them tight
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, component in enumerate(components):
-            for column, text in enumerate((component.name, component.version, component.licence)):
+            for column, text in enumerate((component.name, component.version or "–", component.licence)):
                 table.setItem(row, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)

@@ -32,6 +32,14 @@
         <translation>数据文件夹：{0}</translation>
     </message>
     <message>
+        <source>Licence texts: in each component&apos;s *.dist-info/licenses folder in site-packages</source>
+        <translation>许可证全文：在 site-packages 中各组件的 *.dist-info/licenses 文件夹内</translation>
+    </message>
+    <message>
+        <source>Licence texts: {0}</source>
+        <translation>许可证全文：{0}</translation>
+    </message>
+    <message>
         <source>Component</source>
         <translation>组件</translation>
     </message>

@@ -4,8 +4,8 @@ central databases on both targets.
 Making 100 real 50-subject sites would take over an hour, so the benchmarks make ONE real demo site (site code
 B001, the study's own demo data through the services, the fast key profile) and one real signed export of it,
 and load that bundle's rows as many distinct sources: the same facts under another installation id per copy
-(`as_source`). What a source costs to load does not depend on which installation it is. Verification is not
-part of those loads; it is measured once per bundle beside them.
+(`as_source`). What a source costs to load, or to verify, does not depend on which installation it is. The
+loads here are the loading step alone; merge_throughput's whole-merge row verifies each source's bundle too.
 
 PostgreSQL: $ECRF_BENCH_PG_URL or $ECRF_TEST_PG_URL (a server's URL; each run makes and drops its own
 databases on it), or else a private server started for this process (tests/pg_server.py's, as the `postgres`

@@ -102,17 +102,31 @@ def pg_server_url() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def pg_database(pg_server_url: str) -> Iterator[str]:
-    """A new empty database on the server for one test; dropped afterwards. Its URL."""
+def create_database(server_url: str, template: str | None = None) -> str:
+    """A new database on the server, empty or a copy of the database at URL `template` (which nobody may be
+    connected to); its URL. A server that cannot be used fails the test."""
     import psycopg
 
     name = f"ecrf_test_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
     try:
-        with psycopg.connect(pg_server_url, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(server_url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"{copied}')
     except psycopg.Error as exc:
-        pytest.fail(f"The PostgreSQL server at {pg_server_url} cannot be used: {exc}")
-    yield pg_server_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(pg_server_url, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pytest.fail(f"The PostgreSQL server at {server_url} cannot be used: {exc}")
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(server_url: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_database(pg_server_url: str) -> Iterator[str]:
+    """A new empty database on the server for one test; dropped afterwards. Its URL."""
+    url = create_database(pg_server_url)
+    yield url
+    drop_database(pg_server_url, url)

@@ -1,7 +1,9 @@
 """A bundle refused because it was altered or forged raises an alarm (the merge's log, its progress, the report);
 one that is only damaged, unfinished or signed by a key not registered yet does not. Real bundles of real demo
 sites, tampered with here as someone would: members changed and the zip rebuilt (valid CRCs), a file added, the
-manifest edited, the signature removed, bytes appended."""
+manifest edited, the signature removed, bytes appended. A tampered and a damaged case and the report's alarm
+section run on SQLite and PostgreSQL (the log's alarm flag and the report's queries of it); the other cases differ
+only in the verifier, before the central database is written, and run on SQLite."""
 from __future__ import annotations
 
 import json
@@ -31,6 +33,7 @@ from tests.merge.engine_helpers import bundle_log, trust_file
 from tests.merge.site_bundles import MultiSite
 
 multi_site = merge_fixtures.multi_site  # the five real demo sites' bundles, made once per run (tests/merge)
+central_target = merge_fixtures.central_target  # a new SQLite file or PostgreSQL database (parametrised)
 Change = Callable[[str, bytes], bytes | None]  # member name, bytes -> new bytes, or None to leave it out
 
 
@@ -91,8 +94,10 @@ def _damaged(kind: str, source: Path, folder: Path) -> Path:
     return target
 
 
-def _merged_alone(tmp_path: Path, multi_site: MultiSite, study, bundle: Path, trusted=None) -> BundleOutcome:  # type: ignore[no-untyped-def]
-    central = str(_folder(tmp_path) / "central.db")
+def _merged_alone(tmp_path: Path, multi_site: MultiSite, study, bundle: Path, trusted=None,  # type: ignore[no-untyped-def]
+                  central: str | None = None) -> BundleOutcome:
+    """CN01's export 1 merged into `central` (by default a new SQLite file), then `bundle`, which is refused."""
+    central = central or str(_folder(tmp_path) / "central.db")
     trust = trust_file(tmp_path, trusted if trusted is not None else list(multi_site.sites))
     assert merge_bundles(central, [multi_site.site("CN01").bundles[0]], trust, study).ok
     [outcome] = merge_bundles(central, [bundle], trust, study).bundles
@@ -103,25 +108,30 @@ def _merged_alone(tmp_path: Path, multi_site: MultiSite, study, bundle: Path, tr
 
 
 @pytest.mark.req("MERGE-REFUSE")
-@pytest.mark.parametrize(("kind", "said"), [
-    ("content changed", "csv/subjects.csv: "),
-    ("file added", "csv/extra.csv: in the bundle but not listed in the manifest (added after signing)"),
-    ("manifest edited", "manifest was edited after signing"),
-    ("unsigned", f"{layout.MANIFEST_SIG}: missing; the bundle is not signed"),
-    ("bytes appended", "after the end of the zip directory"),
-])
-def test_a_tampered_bundle_is_refused_with_an_alarm(tmp_path, multi_site, study, kind, said) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("kind", "said", "central_target"), [
+    ("content changed", "csv/subjects.csv: ", "sqlite"),
+    ("content changed", "csv/subjects.csv: ", "postgresql"),
+    ("file added", "csv/extra.csv: in the bundle but not listed in the manifest (added after signing)", "sqlite"),
+    ("manifest edited", "manifest was edited after signing", "sqlite"),
+    ("unsigned", f"{layout.MANIFEST_SIG}: missing; the bundle is not signed", "sqlite"),
+    ("bytes appended", "after the end of the zip directory", "sqlite"),
+], indirect=["central_target"])
+def test_a_tampered_bundle_is_refused_with_an_alarm(tmp_path, central_target, multi_site, study, kind,
+                                                    said) -> None:  # type: ignore[no-untyped-def]
     bundle = _tampered(kind, multi_site.site("CN01").bundles[1], _folder(tmp_path / "in"))
-    outcome = _merged_alone(tmp_path, multi_site, study, bundle)
+    outcome = _merged_alone(tmp_path, multi_site, study, bundle, central=central_target)
     assert outcome.alarm, outcome
     assert said in outcome.reason
 
 
 @pytest.mark.req("MERGE-REFUSE")
-@pytest.mark.parametrize("kind", ["truncated", "byte flipped", "empty"])
-def test_a_damaged_bundle_is_refused_without_an_alarm(tmp_path, multi_site, study, kind) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("kind", "central_target"), [
+    ("truncated", "sqlite"), ("truncated", "postgresql"), ("byte flipped", "sqlite"), ("empty", "sqlite"),
+], indirect=["central_target"])
+def test_a_damaged_bundle_is_refused_without_an_alarm(tmp_path, central_target, multi_site, study,
+                                                      kind) -> None:  # type: ignore[no-untyped-def]
     bundle = _damaged(kind, multi_site.site("CN01").bundles[1], _folder(tmp_path / "in"))
-    outcome = _merged_alone(tmp_path, multi_site, study, bundle)
+    outcome = _merged_alone(tmp_path, multi_site, study, bundle, central=central_target)
     assert not outcome.alarm, outcome
 
 
@@ -176,7 +186,7 @@ def test_an_unfinished_export_and_an_unreadable_trust_are_no_alarm(tmp_path, mul
     assert not verdict.ok and tamper_evidence(unsigned, verdict) is None  # the trust, not the bundle, is wrong
 
 
-def _report_alarms(central: Path, study, out: Path) -> str:  # type: ignore[no-untyped-def]
+def _report_alarms(central: str, study, out: Path) -> str:  # type: ignore[no-untyped-def]
     engine = open_central(central, create=False)
     try:
         html_path, _pdf = write_report(engine, study, out)
@@ -187,11 +197,11 @@ def _report_alarms(central: Path, study, out: Path) -> str:  # type: ignore[no-u
 
 
 @pytest.mark.req("MERGE-REPORT")
-def test_the_report_shows_a_tampered_bundle_as_an_alarm(tmp_path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_shows_a_tampered_bundle_as_an_alarm(tmp_path, central_target, multi_site, study) -> None:  # type: ignore[no-untyped-def]
     site = multi_site.site("CN01")
     tampered = _tampered("content changed", site.bundles[1], _folder(tmp_path / "in"))
-    central = tmp_path / "central.db"
-    run = merge_bundles(str(central), [site.bundles[0], tampered], trust_file(tmp_path, [site]), study)
+    central = central_target
+    run = merge_bundles(central, [site.bundles[0], tampered], trust_file(tmp_path, [site]), study)
     assert [o.outcome for o in run.bundles] == [ACCEPTED, REFUSED] and run.alarms == 1
     shown = _report_alarms(central, study, tmp_path / "report")
     assert "No alarms" not in shown
@@ -199,11 +209,12 @@ def test_the_report_shows_a_tampered_bundle_as_an_alarm(tmp_path, multi_site, st
 
 
 @pytest.mark.req("MERGE-REPORT")
-def test_without_an_alarm_the_report_says_so_and_counts_the_other_refusals(tmp_path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+def test_without_an_alarm_the_report_says_so_and_counts_the_other_refusals(tmp_path, central_target, multi_site,
+                                                                         study) -> None:  # type: ignore[no-untyped-def]
     site = multi_site.site("CN01")
     truncated = _damaged("truncated", site.bundles[1], _folder(tmp_path / "in"))
-    central = tmp_path / "central.db"
-    run = merge_bundles(str(central), [site.bundles[0], truncated], trust_file(tmp_path, [site]), study)
+    central = central_target
+    run = merge_bundles(central, [site.bundles[0], truncated], trust_file(tmp_path, [site]), study)
     assert run.alarms == 0 and not run.ok
     shown = _report_alarms(central, study, tmp_path / "report")
     assert "No alarms: no bundle was refused as a fork, rollback or tampering." in shown
@@ -211,12 +222,13 @@ def test_without_an_alarm_the_report_says_so_and_counts_the_other_refusals(tmp_p
 
 
 @pytest.mark.req("MERGE-REPORT")
-def test_an_installations_standing_alarm_is_shown_when_no_bundle_row_shows_it(tmp_path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+def test_an_installations_standing_alarm_is_shown_when_no_bundle_row_shows_it(tmp_path, central_target, multi_site,
+                                                                             study) -> None:  # type: ignore[no-untyped-def]
     """The fork's file given again and refused for another reason (its signer removed from the registry) no
     longer carries the alarm in the bundles log; the installation still does, and so does the report."""
     site = multi_site.site("CN01")
-    central = tmp_path / "central.db"
-    assert merge_bundles(str(central), [site.bundles[0]], trust_file(tmp_path, [site]), study).ok
+    central = central_target
+    assert merge_bundles(central, [site.bundles[0]], trust_file(tmp_path, [site]), study).ok
     engine = open_central(central, create=False)
     with engine.begin() as conn:
         conn.execute(update(schema.sources).values(alarm="fork: export 2 of CN01 holds event 9 with another hash"))

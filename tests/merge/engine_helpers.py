@@ -1,12 +1,17 @@
 """Helpers of the merge engine tests: trust files, the central tables to compare, and histories that part."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from ecrf.export.verify.bundle import Verdict, verify_bundle
+from ecrf.merge import engine as merge_engine
+from ecrf.merge.bundle_read import file_sha256
 from ecrf.merge.central import schema
 from ecrf.merge.central.db import open_central
 from ecrf.study.model import Study
@@ -26,6 +31,31 @@ def trust_file(folder: Path, sites: list[SiteBundles]) -> str:
 
 def all_trusted(folder: Path, multi_site: MultiSite) -> str:
     return trust_file(folder, [*multi_site.sites, multi_site.twin])
+
+
+# Verdicts of bundles that verified, by (SHA-256 of the file, bytes of the trust file): see `verified_once`.
+_VERIFIED: dict[tuple[str, bytes], Verdict] = {}
+
+
+def verified_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The merge verifies each bundle file once per test process: a file that verified before, against a trust
+    file with the same certificates, gets that verdict again (for its new private copy) instead of the ~0.4 s
+    of checks. Only for tests whose subject is the order of arrival, the target or a refusal after verification,
+    and their reference merges: every verdict remembered comes from a real verification of the same bytes, and a
+    bundle that does not verify is always checked again."""
+    def remembered(path: Path, trust: Any) -> Verdict:
+        if not isinstance(trust, str) or not Path(trust).is_file():
+            return verify_bundle(path, trust)
+        key = (file_sha256(path), Path(trust).read_bytes())
+        if key in _VERIFIED:
+            known = _VERIFIED[key]
+            return dataclasses.replace(known, bundle=path, problems=[], notes=list(known.notes))
+        verdict = verify_bundle(path, trust)
+        if verdict.ok:
+            _VERIFIED[key] = dataclasses.replace(verdict, notes=list(verdict.notes))
+        return verdict
+
+    monkeypatch.setattr(merge_engine, "verify_bundle", remembered)
 
 
 def central_tables(target: str) -> dict[str, list[tuple[Any, ...]]]:

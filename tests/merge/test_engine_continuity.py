@@ -15,7 +15,7 @@ from ecrf.merge.central.db import open_central
 from ecrf.merge.continuity import Decision, decide
 from ecrf.merge.engine import merge_bundles
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, COVERED, REFUSED, SUPERSEDED
-from tests.merge.engine_helpers import bundle_log, central_tables, forked_exports, trust_file
+from tests.merge.engine_helpers import bundle_log, central_tables, forked_exports, trust_file, verified_once
 
 
 def _outcomes(target: str, paths: list[Path], trust: str, study) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
@@ -86,16 +86,18 @@ def test_a_fork_and_a_rollback_are_refused_with_an_alarm(tmp_path, central_targe
 
 
 @pytest.mark.req("MERGE-ORDER")
-def test_two_histories_in_one_merge_part_the_same_way_whatever_the_order(tmp_path, multi_site, study,
-                                                                        parted) -> None:  # type: ignore[no-untyped-def]
+def test_two_histories_in_one_merge_part_the_same_way_whatever_the_order(tmp_path, pg_database, multi_site, study,
+                                                                        parted, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """With a fork among the bundles, which "export 2" is merged first decides which is refused: the merge
-    sorts them, so the order they were given in never changes the result."""
+    sorts them, so the order they were given in never changes the result, in SQLite or PostgreSQL (the third
+    order goes to PostgreSQL: the same tables and the same log)."""
+    verified_once(monkeypatch)  # the subject is the order: each file is verified once, by the first merge
     site = multi_site.site("CN03")
     given = [*site.bundles, parted[0]]
     trust = trust_file(tmp_path, [site])
+    targets = [str(tmp_path / "order-0.db"), str(tmp_path / "order-1.db"), pg_database]
     results = []
-    for number, order in enumerate((given, given[::-1], [given[3], given[1], given[0], given[2]])):
-        target = str(tmp_path / f"order-{number}.db")
+    for target, order in zip(targets, (given, given[::-1], [given[3], given[1], given[0], given[2]]), strict=True):
         run = merge_bundles(target, order, trust, study)
         assert run.alarms >= 1
         results.append((central_tables(target), bundle_log(target)))
@@ -103,11 +105,12 @@ def test_two_histories_in_one_merge_part_the_same_way_whatever_the_order(tmp_pat
 
 
 @pytest.mark.req("MERGE-CONTINUITY")
-def test_the_next_export_must_name_the_merged_manifest_as_its_previous(tmp_path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+def test_the_next_export_must_name_the_merged_manifest_as_its_previous(tmp_path, central_target, multi_site,
+                                                                       study) -> None:  # type: ignore[no-untyped-def]
     """Holding the merged head is not enough for the very next number: its manifest must also follow the merged
     one (two "export 1"s with the same trail would otherwise pass unnoticed)."""
     site = multi_site.site("CN01")
-    target = str(tmp_path / "central.db")
+    target = central_target
     assert merge_bundles(target, [site.bundles[0]], trust_file(tmp_path, [site]), study).ok
     database = open_central(target, create=False)
     with SafeZip(site.bundles[1]) as bundle, database.connect() as conn:

@@ -20,7 +20,7 @@ from ecrf.merge.bundle_read import file_sha256
 from ecrf.merge.central import schema
 from ecrf.merge.engine import merge_bundles
 from ecrf.merge.outcome.run import ACCEPTED
-from tests.merge.engine_helpers import bundle_log, central_tables, trust_file
+from tests.merge.engine_helpers import bundle_log, central_tables, trust_file, verified_once
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("kill_merge.py")
@@ -50,8 +50,9 @@ def _killed_while_loading(target: str, trust: str, bundles: list[Path], tmp_path
 @pytest.mark.req("MERGE-ATOMIC")
 def test_a_merge_killed_half_way_and_run_again_gives_the_clean_result(tmp_path, central_target, multi_site, study,
                                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    sites = [multi_site.site("CN01"), multi_site.site("CN02")]
-    bundles = [*sites[0].bundles, sites[1].bundles[-1]]
+    # Every site: CN01's three exports (replaced ones among them) and the newest of the other four.
+    sites = list(multi_site.sites)
+    bundles = [*sites[0].bundles, *(site.bundles[-1] for site in sites[1:])]
     trust = trust_file(tmp_path, sites)
     (tmp_path / "temp").mkdir()
     _killed_while_loading(central_target, trust, bundles, tmp_path)
@@ -73,8 +74,10 @@ def test_a_merge_killed_half_way_and_run_again_gives_the_clean_result(tmp_path, 
     assert sum(_values_in(by_sha[sha256]) for sha256 in merged) == len(half["items_long"])
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    verified_once(monkeypatch)  # the re-run verifies for real; the clean reference reuses its verdicts
     run = merge_bundles(central_target, bundles, trust, study)
     assert run.ok and sum(1 for o in run.bundles if o.outcome == "already merged") == 2
+    assert len(central_tables(central_target)["sources"]) == len(sites)
     assert list((tmp_path / "temp").iterdir()) == [], "the next merge removes what the killed one left"
     clean = str(tmp_path / "clean.db")
     merge_bundles(clean, bundles, trust, study)

@@ -12,27 +12,33 @@ from ecrf.merge.central import schema
 from ecrf.merge.central.db import open_central
 from ecrf.merge.engine import merge_bundles
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED
-from tests.merge.engine_helpers import all_trusted, central_tables, trust_file
+from tests.merge.engine_helpers import all_trusted, central_tables, trust_file, verified_once
+from tests.merge.site_bundles import EXPORTS_PER_SITE, SITE_CODES
 
-SITES = ("CN01", "CN02", "CN03")
+BUNDLES = len(SITE_CODES) * EXPORTS_PER_SITE  # every site, every export: 5 × 3
 
 
 def _every_bundle(multi_site):  # type: ignore[no-untyped-def]
-    return [bundle for code in SITES for bundle in multi_site.site(code).bundles]
+    return [bundle for code in SITE_CODES for bundle in multi_site.site(code).bundles]
 
 
 @pytest.fixture(scope="module")
 def merged_in_order(tmp_path_factory, multi_site, study) -> str:  # type: ignore[no-untyped-def]
-    """Three sites' bundles merged in the order they were made (SQLite): the reference."""
+    """Every site's bundles merged in the order they were made (SQLite): the reference. Each file is verified
+    for real here once; the merges of the tests below reuse those verdicts (their subject is order and target)."""
     folder = tmp_path_factory.mktemp("in-order")
     target = str(folder / "central.db")
-    run = merge_bundles(target, _every_bundle(multi_site), trust_file(folder, list(multi_site.sites)), study)
-    assert [o.outcome for o in run.bundles] == [ACCEPTED] * 9
+    with pytest.MonkeyPatch.context() as patch:
+        verified_once(patch)
+        run = merge_bundles(target, _every_bundle(multi_site), trust_file(folder, list(multi_site.sites)), study)
+    assert [o.outcome for o in run.bundles] == [ACCEPTED] * BUNDLES
     return target
 
 
 @pytest.mark.req("MERGE-ORDER")
-def test_any_order_of_arrival_gives_the_same_tables(tmp_path, merged_in_order, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+def test_any_order_of_arrival_gives_the_same_tables(tmp_path, merged_in_order, multi_site, study,
+                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    verified_once(monkeypatch)
     bundles, trust = _every_bundle(multi_site), trust_file(tmp_path, list(multi_site.sites))
     expected = central_tables(merged_in_order)
     shuffled = bundles[:]
@@ -44,12 +50,15 @@ def test_any_order_of_arrival_gives_the_same_tables(tmp_path, merged_in_order, m
     for bundle in reversed(bundles):  # newest first: the older ones arrive late and are covered
         merge_bundles(one_by_one, [bundle], trust, study)
     assert central_tables(one_by_one) == expected
-    assert expected["items_long"] and {row[0] for row in expected["sources"]} == {
+    assert expected["items_long"] and len(expected["sources"]) == len(SITE_CODES)
+    assert {row[0] for row in expected["sources"]} == {
         row[0] for row in central_tables(one_by_one)["sources"]}
 
 
 @pytest.mark.req("MERGE-PG")
-def test_postgresql_holds_what_sqlite_holds(tmp_path, pg_database, merged_in_order, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+def test_postgresql_holds_what_sqlite_holds(tmp_path, pg_database, merged_in_order, multi_site, study,
+                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    verified_once(monkeypatch)
     run = merge_bundles(pg_database, list(reversed(_every_bundle(multi_site))),
                         trust_file(tmp_path, list(multi_site.sites)), study)
     assert run.ok
@@ -66,9 +75,9 @@ def test_merging_the_same_bundles_again_checks_nothing_and_changes_nothing(tmp_p
     before = central_tables(merged_in_order)
     run = merge_bundles(merged_in_order, _every_bundle(multi_site), trust_file(tmp_path, list(multi_site.sites)),
                         study)
-    assert [o.outcome for o in run.bundles] == [ALREADY_MERGED] * 9 and run.ok
+    assert [o.outcome for o in run.bundles] == [ALREADY_MERGED] * BUNDLES and run.ok
     assert central_tables(merged_in_order) == before
-    assert "9 bundles: 9 already merged; central: 3 sites, " in run.summary()
+    assert f"{BUNDLES} bundles: {BUNDLES} already merged; central: {len(SITE_CODES)} sites, " in run.summary()
 
 
 @pytest.mark.req("MERGE-CONFLICT")

@@ -1,11 +1,14 @@
 """A bundle that must not be merged is refused with its reason, and the central database does not change:
 tampered, truncated, unsigned, another study or definition, a signer the sponsor did not register, a file that
-changes while it is merged."""
+changes while it is merged. The refusals that take different ways through the engine (refused by the verifier,
+refused on the study after verification, refused after the load began and rolled back, refused beside a bundle
+that is merged) run on SQLite and PostgreSQL; the other refusals take one of those ways and run on SQLite."""
 from __future__ import annotations
 
 import dataclasses
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,25 +18,49 @@ from ecrf.merge import engine
 from ecrf.merge.central import schema
 from ecrf.merge.engine import merge_bundles
 from ecrf.merge.outcome.run import REFUSED
-from tests.merge.engine_helpers import bundle_log, central_tables, trust_file
+from tests.merge.engine_helpers import bundle_log, central_tables, trust_file, verified_once
+from tests.pg_server import create_database, drop_database
+
+ON_SQLITE_ONLY = pytest.mark.parametrize("central", ["sqlite"], indirect=True)
+
+
+def _merged(target: str, folder: Path, multi_site, study) -> None:  # type: ignore[no-untyped-def]
+    """Exports 1 and 2 of every site merged into `target` (the files verified once for both targets)."""
+    paths = [bundle for site in multi_site.sites for bundle in site.bundles[:2]]
+    with pytest.MonkeyPatch.context() as patch:
+        verified_once(patch)
+        assert merge_bundles(target, paths, trust_file(folder, list(multi_site.sites)), study).ok
 
 
 @pytest.fixture(scope="module")
 def merged_base(tmp_path_factory, multi_site, study) -> Path:  # type: ignore[no-untyped-def]
-    """Exports 1 and 2 of every site merged (SQLite): each test works on its own copy."""
+    """The merged central database in SQLite: each test works on its own copy."""
     folder = tmp_path_factory.mktemp("refusals")
-    target = folder / "central.db"
-    paths = [bundle for site in multi_site.sites for bundle in site.bundles[:2]]
-    run = merge_bundles(str(target), paths, trust_file(folder, list(multi_site.sites)), study)
-    assert run.ok
-    return target
+    _merged(str(folder / "central.db"), folder, multi_site, study)
+    return folder / "central.db"
 
 
-@pytest.fixture
-def central(tmp_path, merged_base) -> str:  # type: ignore[no-untyped-def]
-    copy = tmp_path / "central.db"
-    shutil.copyfile(merged_base, copy)
-    return str(copy)
+@pytest.fixture(scope="module")
+def merged_base_pg(tmp_path_factory, pg_server_url, multi_site, study) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The same in PostgreSQL: the template each test's database is created from."""
+    url = create_database(pg_server_url)
+    _merged(url, tmp_path_factory.mktemp("refusals-pg"), multi_site, study)
+    yield url
+    drop_database(pg_server_url, url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def central(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A copy of the merged central database, in SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        copy = tmp_path / "central.db"
+        shutil.copyfile(request.getfixturevalue("merged_base"), copy)
+        yield str(copy)
+        return
+    server = request.getfixturevalue("pg_server_url")
+    url = create_database(server, template=request.getfixturevalue("merged_base_pg"))
+    yield url
+    drop_database(server, url)
 
 
 def _changed_byte(source: Path, folder: Path) -> Path:
@@ -75,11 +102,12 @@ def _refused_alone(central: str, bundle: Path, trust: str, study, alarm: bool = 
 
 
 @pytest.mark.req("MERGE-REFUSE")
-@pytest.mark.parametrize(("damage", "expected", "alarm"), [
-    (_changed_byte, "", False),  # wherever the byte falls, some check names it; damage is no alarm
-    (_truncated, "", False),
-    (_unsigned, layout.MANIFEST_SIG, True),  # ecrf never writes an unsigned bundle: tampering
-])
+@pytest.mark.parametrize(("damage", "expected", "alarm", "central"), [
+    (_changed_byte, "", False, "sqlite"),  # wherever the byte falls, some check names it; damage is no alarm
+    (_truncated, "", False, "sqlite"),
+    (_unsigned, layout.MANIFEST_SIG, True, "sqlite"),  # ecrf never writes an unsigned bundle: tampering
+    (_unsigned, layout.MANIFEST_SIG, True, "postgresql"),  # a refusal with an alarm logged in PostgreSQL
+], indirect=["central"])
 def test_a_damaged_bundle_is_refused_with_the_verifiers_reason(tmp_path, central, multi_site, study, damage,
                                                                expected, alarm) -> None:  # type: ignore[no-untyped-def]
     site = multi_site.site("CN01")
@@ -89,6 +117,7 @@ def test_a_damaged_bundle_is_refused_with_the_verifiers_reason(tmp_path, central
 
 
 @pytest.mark.req("MERGE-REFUSE")
+@ON_SQLITE_ONLY  # refused by the verifier, as a damaged bundle is
 def test_a_signer_the_sponsor_did_not_register_is_refused(tmp_path, central, multi_site, study) -> None:  # type: ignore[no-untyped-def]
     others = [site for site in multi_site.sites if site.code != "CN01"]
     reason = _refused_alone(central, multi_site.site("CN01").bundles[2], trust_file(tmp_path, others), study)
@@ -107,6 +136,7 @@ def test_another_studys_bundle_and_another_definitions_are_refused(tmp_path, cen
 
 
 @pytest.mark.req("MERGE-REFUSE")
+@ON_SQLITE_ONLY  # refused before verification, logged as the damaged bundle's refusal is
 def test_a_file_that_changes_while_it_is_merged_is_refused(tmp_path, central, multi_site, study,
                                                           monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The sponsor's own folder is not trusted either: what is verified is a private copy, and a copy that is
@@ -162,6 +192,7 @@ def test_a_file_that_disappears_is_refused_and_the_others_are_merged(tmp_path, c
 
 
 @pytest.mark.req("MERGE-REFUSE")
+@ON_SQLITE_ONLY  # refused after verification and logged without facts, as a damaged bundle is
 def test_a_verdict_whose_signer_was_not_matched_is_never_merged(tmp_path, central, multi_site, study,
                                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The merge does not rely on the verifier listing an untrusted signer as a problem: it asks itself."""

@@ -1,4 +1,5 @@
-"""The screens, in order: first windows, the nurse's pages, forms and export, the lock, the administration tabs."""
+"""The screens, in order: first windows, the nurse's pages, forms and export, the lock, the administration tabs,
+the monitor's pages."""
 from __future__ import annotations
 
 import tempfile
@@ -22,6 +23,7 @@ def all_screens(shooter: Shooter, demo: Demo) -> None:
     _first_windows(shooter, demo)
     _nurse_screens(shooter, demo)
     _admin_screens(shooter, demo)
+    _monitor_screens(shooter, demo)
 
 
 def _first_windows(s: Shooter, demo: Demo) -> None:
@@ -235,3 +237,23 @@ def _admin_screens(s: Shooter, demo: Demo) -> None:
 
     s.section("13-admin", screens)
 
+
+
+def _monitor_screens(s: Shooter, demo: Demo) -> None:
+    """What a monitor works with on site: the SDV progress, the query inbox, a form with its verify ticks and the
+    audit trail page."""
+
+    def screens() -> None:
+        with demo.window("monitor") as main:
+            label, visit_form, _ = subject_with_data(main.session)
+            main.show_sdv_matrix()
+            s.shot("14-monitor-sdv", lambda: framed(main))
+            main.show_queries()
+            s.shot("15-monitor-queries", lambda: framed(main))
+            main.show_home()
+            main.open_form(visit_form)
+            s.shot("16-monitor-form", lambda: framed(main))
+            main.show_audit_trail()
+            s.shot("17-monitor-audit-trail", lambda: framed(main))
+
+    s.section("14..17 (monitor screens)", screens)

@@ -5,9 +5,9 @@
 - required items still empty some days after the visit window closed raise a query per form instance, or one
   per visit for the forms never started (check_key `overdue`), once per place.
 
-They close themselves when a save clears the check or fills the data; an answered one whose check still fails
-after a save re-opens when the answer said the data were fixed. The messages are the eCRF's (author `ecrf`) and
-carry both languages, since the thread is read by users of either."""
+They close themselves when a save clears the check or fills the data. One answered "the data were fixed" whose
+check still fails re-opens: after the next save, or at once when the answer changed nothing. The messages are the
+eCRF's (author `ecrf`) and carry both languages, since the thread is read by users of either."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -39,6 +39,9 @@ FIX_CLAIMS = frozenset({ResponseCode.TYPING_ERROR, ResponseCode.DATA_MISSING})
 CLEARED = "The new value clears the check.\n新的数值已消除该核查提示。"
 STILL_FAILS = ("The answer said the data were corrected, but the check still fails after the save.\n"
                "回复称数据已更正，但保存后核查仍未通过。")
+STILL_FAILS_AT_ANSWER = ("The answer says the data were corrected, but nothing was changed and the check still fails: "
+                         "correct the data in the form, or answer again with the correction.\n"
+                         "回复称数据已更正，但数据未改动，核查仍未通过：请在表单中更正，或在回复时一并更正。")
 FILLED = "The required data are now entered.\n必填数据现已录入。"
 NOTHING_MISSING = "Nothing required is missing here any more.\n此处已无缺失的必填数据。"
 
@@ -157,6 +160,34 @@ def _close_visit_query_if_started(tx: Tx, study: Study, subject: Subject, visit:
             queries.step(tx, query, subject, "closed", QueryState.CLOSED, FILLED, by_system=True)
 
 
+# -- on an answer without a correction (called by queries.answer_query, inside its transaction) ---------------
+
+def after_answer(tx: Tx, study: Study, subject: Subject, query: QueryRow, response: ResponseCode) -> None:
+    """An automatic query answered "corrected" (typing error, data missing) with nothing changed in the same step:
+    if its check still fails, it re-opens at once, not only at the form's next save."""
+    if query.origin != QueryOrigin.AUTO or response not in FIX_CLAIMS or query.state != QueryState.ANSWERED:
+        return
+    if _still_fails(tx.db, study, subject, query, tx.clock.now().date()):
+        queries.step(tx, query, subject, "reopened", QueryState.OPEN, STILL_FAILS_AT_ANSWER, by_system=True)
+
+
+def _still_fails(db: Session, study: Study, subject: Subject, query: QueryRow, today: date) -> bool:
+    instances = list(db.scalars(select(FormInstance).where(
+        FormInstance.subject_pk == subject.id, FormInstance.visit_code == query.visit_code,
+        FormInstance.deleted.is_(False))))
+    if not query.form_code:  # an overdue query on a visit: its forms not started
+        started = {(i.form_code, i.timepoint) for i in instances}
+        return bool(_unstarted_forms(study, subject.arm, query.visit_code, started))
+    instance = next((i for i in instances if (i.form_code, i.timepoint, i.repeat)
+                     == (query.form_code, query.timepoint, query.repeat)), None)
+    if instance is None or instance.form_code not in study.forms:
+        return query.check_key == OVERDUE_KEY  # a form still not there is still missing
+    check = _form_check(db, study, subject, instance, today)
+    if query.check_key == OVERDUE_KEY:
+        return bool(check.incomplete)
+    return query.check_key in {finding.key for finding in check.soft}
+
+
 # -- overdue required data (run at login and when the inbox opens) -------------------------------------------
 
 @dataclass(frozen=True)
@@ -270,10 +301,14 @@ def _has_required(form: Form) -> bool:
 
 def _missing_required(db: Session, study: Study, subject: Subject, instance: FormInstance, today: date) -> list[str]:
     """The required items of a started form that are still empty (skip logic applied, as at entry)."""
+    return [f.item for f in _form_check(db, study, subject, instance, today).incomplete if f.item]
+
+
+def _form_check(db: Session, study: Study, subject: Subject, instance: FormInstance, today: date) -> FormCheck:
+    """The checks of a stored form instance as they run at entry (its values, the subject's other forms)."""
     form = study.form(instance.form_code)
     needed = {(v or instance.visit_code, code) for v, code in form.forms_read}
     needed |= {(instance.visit_code, vf.form) for vf in study.visit(instance.visit_code).forms_for(subject.arm)}
     data = load_subject_data(db, study, subject, needed)
-    check = validate_form(form, typed_values(form, list(instance.values)), subject=data,
-                          where=Where(instance.visit_code, instance.timepoint, today))
-    return [f.item for f in check.incomplete if f.item]
+    return validate_form(form, typed_values(form, list(instance.values)), subject=data,
+                         where=Where(instance.visit_code, instance.timepoint, today))

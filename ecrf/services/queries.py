@@ -106,6 +106,8 @@ def answer_query(session: SiteSession, query_id: int, text: str, response: Respo
              response=ResponseCode(response))
         if values:
             _store_correction(tx, session.study, subject, query, values, reason, confirm)
+        else:
+            auto_queries.after_answer(tx, session.study, subject, query, ResponseCode(response))
 
 
 def close_query(session: SiteSession, query_id: int, text: str) -> None:

@@ -96,6 +96,21 @@ def test_said_fixed_but_still_failing_reopens(site):
     assert len(_auto(nurse)) == 1
 
 
+def test_said_fixed_without_changing_anything_reopens_at_once(site):
+    desk, ref = site
+    nurse = desk("nurse")
+    _fever(nurse, ref)
+    [query] = _auto(nurse)
+    queries.answer_query(nurse, query.id, "Corrected in the form.", ResponseCode.TYPING_ERROR)
+    thread = queries.query_thread(nurse, query.id)
+    assert [(m.kind, m.author) for m in thread.messages] == [
+        ("raised", "ecrf"), ("answered", "nurse"), ("reopened", "ecrf")]
+    assert thread.query.state == QueryState.OPEN and "nothing was changed" in thread.messages[-1].text
+    # Fixed in the form first, then answered: the save closed it already; nothing re-opens a closed query.
+    save_form(nurse, ref, {"TEMP": "37.5"})
+    assert queries.query_thread(nurse, query.id).query.state == QueryState.CLOSED
+
+
 def test_confirmed_correct_waits_for_the_monitor(site):
     desk, ref = site
     _fever(desk("nurse"), ref)

@@ -23,3 +23,8 @@ def test_every_requirement_used_in_tests_is_documented():
 
 def test_every_documented_requirement_has_a_test():
     assert listed_ids() - used_ids() == set()
+
+
+def test_every_requirement_is_listed_once():
+    found = _LISTED.findall((ROOT / "docs" / "requirements.md").read_text(encoding="utf-8"))
+    assert sorted(i for i in set(found) if found.count(i) > 1) == []

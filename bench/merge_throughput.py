@@ -12,8 +12,9 @@
 Floor of both: the same rows, read from the bundle beforehand, put into a fresh database of the same layout the
 barest way, in one transaction: sqlite3 executemany of a prepared INSERT, psycopg's binary COPY on PostgreSQL.
 Goal: ≥ 0.5× the floor's rate. It compares the merge with a raw insert of the same rows, read here as the loading
-step's efficiency; the whole merge (about 0.1×: verification is almost all of it) is held to it too, so that the
-table shows plainly what a first merge costs (docs/merge-bench.md).
+step's efficiency; the whole merge (about 0.2× on 2 cores with its verification in 2 worker processes, 0.1×
+in-process: verification is most of it) is held to it too, so that the table shows plainly what a first merge
+costs (docs/merge-bench.md).
 """
 from __future__ import annotations
 

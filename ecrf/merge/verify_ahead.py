@@ -23,6 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,7 +177,8 @@ class VerifyAhead:
     def _drop(self, taken: Taken) -> None:
         if taken.pending is not None:
             taken.pending.cancel()
-        taken.copy.unlink(missing_ok=True)
+        with suppress(OSError):  # a worker may still have it open (Windows): the work folder goes at the end
+            taken.copy.unlink(missing_ok=True)
 
     def _give_up(self, exc: BaseException) -> None:
         """A worker failed: the bundles still to come are verified in-process."""

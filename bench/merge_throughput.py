@@ -4,14 +4,17 @@
   10) with `replace_source`, one transaction per bundle as the merge does (delete the installation's rows, read
   the zip's CSV files, undo the spreadsheet guard, insert every row of every table). No verification.
 - "whole merge" (verify + load: what a sponsor waits for on a first merge): the same sources, each taken as
-  `merge_bundles` takes a bundle: hashed, copied to a private folder, verified (`verify_bundle` against the
-  registered certificate: zip safety, signatures, seals, electronic signatures, the trail's replay, ODM), then
-  loaded as above. Left out (small next to these): the continuity decision, the conflict check and the log row.
+  `merge_bundles` takes a bundle: hashed (on threads), copied to a private folder, verified (`verify_bundle`
+  against the registered certificate: zip safety, signatures, seals, electronic signatures, the trail's replay,
+  ODM) ahead in worker processes as the merge does (`ecrf.merge.verify_ahead`: one per CPU unless
+  ECRF_MERGE_WORKERS says otherwise), then loaded as above, one after the other. Left out (small next to these):
+  the continuity decision, the conflict check and the log row.
 Floor of both: the same rows, read from the bundle beforehand, put into a fresh database of the same layout the
 barest way, in one transaction: sqlite3 executemany of a prepared INSERT, psycopg's binary COPY on PostgreSQL.
 Goal: ≥ 0.5× the floor's rate. It compares the merge with a raw insert of the same rows, read here as the loading
-step's efficiency; the whole merge (about 0.1×: verification is almost all of it) is held to it too, so that the
-table shows plainly what a first merge costs (docs/merge-bench.md).
+step's efficiency; the whole merge (about 0.2× on 2 cores with its verification in 2 worker processes, 0.1×
+in-process: verification is most of it) is held to it too, so that the table shows plainly what a first merge
+costs (docs/merge-bench.md).
 """
 from __future__ import annotations
 
@@ -31,11 +34,11 @@ from bench.scale import Scale
 from ecrf.export.verify.bundle import verify_bundle
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge import bundle_read
-from ecrf.merge.bundle_read import file_sha256
 from ecrf.merge.central import schema
 from ecrf.merge.central.db import open_central
-from ecrf.merge.intake import discard, private_copy
+from ecrf.merge.intake import discard, hash_all, private_copy
 from ecrf.merge.load import replace_source
+from ecrf.merge.verify_ahead import VerifyAhead
 
 GOAL_RATIO = 0.5
 
@@ -94,24 +97,30 @@ def _registered(data: BenchBundle) -> str:
 
 
 def merge_whole(engine: Engine, data: BenchBundle, sources: int, trust: str, folder: Path) -> None:
-    """Sources 0 … sources-1 as `merge_bundles` takes each bundle, one after the other: the file hashed, copied
-    to a private folder (hashed again as it is written), the copy verified against the registered certificate,
-    its facts read and its rows loaded from it in one transaction."""
+    """Sources 0 … sources-1 as `merge_bundles` takes the bundles: every file hashed, then each copied to a private
+    folder (hashed again as it is written) and the copy verified against the registered certificate ahead in
+    worker processes (`VerifyAhead`, as the engine does), and one after the other its facts read and its rows
+    loaded from the copy in one transaction."""
     work = folder / "work"
     work.mkdir(exist_ok=True)
-    for number in range(sources):
-        file_sha256(data.path)
-        copy, sha256 = private_copy(data.path, work)
-        try:
-            verdict = verify_bundle(copy, trust)
-            if not (verdict.ok and verdict.signer_trusted):
-                raise RuntimeError(f"the benchmark's bundle does not verify against its certificate: "
-                                   f"{verdict.problems}")
-            with SafeZip(copy) as bundle, engine.begin() as conn:
-                facts = as_source(bundle_read.bundle_facts(bundle, sha256), number)
-                replace_source(conn, bundle, facts, data.study)
-        finally:
-            discard(copy)
+    hashed = hash_all([data.path] * sources)
+    ahead = VerifyAhead([(n, data.path, sha256) for n, sha256 in enumerate(hashed)], trust, work, private_copy,
+                        verify_bundle)
+    try:
+        for number in range(sources):
+            taken = ahead.take(number, data.path)
+            try:
+                verdict = ahead.verdict(taken)
+                if not (verdict.ok and verdict.signer_trusted):
+                    raise RuntimeError(f"the benchmark's bundle does not verify against its certificate: "
+                                       f"{verdict.problems}")
+                with SafeZip(taken.copy) as bundle, engine.begin() as conn:
+                    facts = as_source(bundle_read.bundle_facts(bundle, taken.sha256), number)
+                    replace_source(conn, bundle, facts, data.study)
+            finally:
+                discard(taken.copy)
+    finally:
+        ahead.close()
 
 
 def bundle_rows(data: BenchBundle) -> Rows:

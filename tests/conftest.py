@@ -40,6 +40,9 @@ os.environ["ECRF_KDF_PROFILE"] = "fast"
 # Exports lay out casebooks in-process: a worker process per export would add ~0.5 s of start-up to each of
 # the suite's exports. tests/export/test_casebook_pool.py turns the workers on.
 os.environ["ECRF_EXPORT_WORKERS"] = "0"
+# Merges verify their bundles in-process for the same reason (and so that a test replacing the engine's
+# verify_bundle is heard); tests/merge/test_engine_workers.py turns the workers on.
+os.environ["ECRF_MERGE_WORKERS"] = "0"
 # Any default site path resolves inside the sandbox, never the user's data directory.
 os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
 # Qt keeps its own settings (QtProject.conf: the file dialogs' history and sidebar) in the user's config folder,

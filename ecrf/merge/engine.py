@@ -18,7 +18,6 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ecrf.export.verify.bundle import Verdict, verify_bundle
-from ecrf.export.verify.trust import Trust
 from ecrf.export.verify.zip_safety import SafeZip
 from ecrf.merge.bundle_read import BundleFacts, bundle_facts
 from ecrf.merge.central.db import central_name, open_central
@@ -30,11 +29,10 @@ from ecrf.merge.load import replace_source
 from ecrf.merge.outcome import log
 from ecrf.merge.outcome.run import ACCEPTED, ALREADY_MERGED, REFUSED, BundleOutcome, MergeRun
 from ecrf.merge.tamper import tamper_evidence
+from ecrf.merge.verify_ahead import Taken, TrustSource, VerifyAhead
 from ecrf.study.model import Study
 
 COLUMNS_UNKNOWN = "bundle-columns-unknown"  # bundle_read's refusal of a file laid out by another ecrf version
-# What verify_bundle takes as trust: a --trust spec, or the trust registry's Trust.
-TrustSource = str | Trust
 
 
 @dataclass(frozen=True)
@@ -74,35 +72,46 @@ def _merge(engine: Engine, paths: list[Path], trust: TrustSource, study: Study, 
                      key=Candidate.order)
     run = MergeRun()
     with work_folder() as folder:
-        for index, item in enumerate(ordered, start=1):
-            step = Step(index, len(ordered), _label(item))
-            if item.sha256 in known:
-                outcome = _already_merged(item, known[item.sha256])
-            else:
-                progress(step)
-                outcome = _merge_one(engine, item, trust, study, folder)
-                if outcome.outcome != REFUSED:
-                    known[item.sha256] = log.Known(outcome.outcome, outcome.site_code, outcome.installation_id,
-                                                   outcome.sequence)
-            run.bundles.append(outcome)
-            progress(Step(step.index, step.total, step.label, outcome))
+        # Verified ahead, in worker processes where there are several bundles and CPUs (ecrf.merge.verify_ahead);
+        # the copier and verifier are this module's, so that a test replacing them here is heard.
+        ahead = VerifyAhead([(i, c.path, c.sha256) for i, c in enumerate(ordered, start=1) if c.sha256 not in known],
+                            trust, folder, private_copy, verify_bundle)
+        try:
+            _merge_in_order(engine, ordered, known, ahead, study, progress, run)
+        finally:
+            ahead.close()
     with engine.connect() as conn:
         run.totals = log.central_totals(conn)
     return run
 
 
-def _merge_one(engine: Engine, item: Candidate, trust: TrustSource, study: Study, folder: Path) -> BundleOutcome:
-    try:
-        copy, sha256 = private_copy(item.path, folder)
-    except OSError as exc:  # gone or unreadable since it was hashed: this bundle only, the others go on
-        discard(folder / item.path.name)
+def _merge_in_order(engine: Engine, ordered: list[Candidate], known: dict[str, log.Known], ahead: VerifyAhead,
+                    study: Study, progress: Progress, run: MergeRun) -> None:
+    for index, item in enumerate(ordered, start=1):
+        step = Step(index, len(ordered), _label(item))
+        if item.sha256 in known:
+            outcome = _already_merged(item, known[item.sha256])
+        else:
+            progress(step)
+            outcome = _merge_one(engine, item, ahead.take(index, item.path), ahead, study)
+            if outcome.outcome != REFUSED:
+                known[item.sha256] = log.Known(outcome.outcome, outcome.site_code, outcome.installation_id,
+                                               outcome.sequence)
+        run.bundles.append(outcome)
+        progress(Step(step.index, step.total, step.label, outcome))
+
+
+def _merge_one(engine: Engine, item: Candidate, taken: Taken, ahead: VerifyAhead, study: Study) -> BundleOutcome:
+    copy, sha256 = taken.copy, taken.sha256
+    if taken.unreadable is not None:  # gone or unreadable since it was hashed: this bundle only, the others go on
+        discard(copy)
         return _refuse(engine, item, None, MergeError("merge-file-unreadable", file=item.path.name,
-                                                      reason=exc.strerror or exc).message)
+                                                      reason=taken.unreadable.strerror or taken.unreadable).message)
     try:
         if sha256 != item.sha256:
             return _refuse(engine, item, None, MergeError("merge-file-changed", file=item.path.name,
                                                           before=item.sha256, after=sha256).message)
-        verdict = verify_bundle(copy, trust)
+        verdict = ahead.verdict(taken)
         if not verdict.ok:
             return _refuse_unverified(engine, item, copy, verdict)
         if not verdict.signer_trusted:  # the verdict already says so; the merge keeps its promise on its own

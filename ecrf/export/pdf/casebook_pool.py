@@ -17,13 +17,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 import threading
-import types
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +28,7 @@ from ecrf.errors import Bug
 from ecrf.export.pdf.blank_crf import blank_crf_pdf
 from ecrf.export.pdf.casebook import CasebookSource, casebook_pdf
 from ecrf.export.pdf.fonts import register_fonts
-from ecrf.export.pdf.frozen import frozen_without_workers
+from ecrf.export.pdf.frozen import frozen_without_workers, main_module_hidden
 from ecrf.export.records import SiteFacts, SubjectRecord
 from ecrf.runtime import tune_garbage_collector
 from ecrf.study.model import Study
@@ -123,23 +120,6 @@ def why_not_pooled(study: Study, subject_count: int) -> str | None:
     return None
 
 
-@contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Spawn re-imports the parent's main script in each worker; for the `ecrf` console script that is the
-    whole CLI (~0.5 s of imports a worker never uses). The workers only run functions of this module, so
-    they are started while `__main__` is a bare module. (A frozen app's workers start through
-    freeze_support instead, before any import of the app.)"""
-    main = sys.modules.get("__main__")
-    if main is None or getattr(sys, "frozen", False):
-        yield
-        return
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
 class CasebookPool:
     """Worker processes laying out casebooks (and the blank CRF), and the subjects in flight (oldest first).
     Start it with `start` as early as the export knows its study, `bind` it to the export, `close` it."""
@@ -164,7 +144,7 @@ class CasebookPool:
             try:
                 executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                                initializer=_start_worker, initargs=(study.folder, study.fingerprint))
-                with _main_module_hidden():
+                with main_module_hidden():
                     for _ in range(workers):
                         executor.submit(_ready)  # starts the workers now, to warm up while the export reads
                 return cls(executor, window=WINDOW_PER_WORKER * workers)

@@ -357,7 +357,7 @@ def test_two_restores_in_the_same_second_keep_both_replaced_databases(sites, tmp
 def test_restore_refuses_a_backup_of_another_site_over_a_site(refusal, sites, tmp_path):
     """The wrong file or the wrong --db must not quietly turn one site into another."""
     db_path, _archive, unchanged = refusal
-    other, _ = sites.make(users=False, allocation=False)
+    other, _ = sites.make(users=False, allocation=False, fresh=True)
     foreign = make_backup(sites, other, tmp_path / "other-site.zip")
     with pytest.raises(StoreError) as caught:
         backup.restore(foreign, db_path, "admin", ADMIN_PASSWORD)

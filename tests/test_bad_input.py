@@ -55,7 +55,7 @@ def test_corrupt_key_file_shows_the_stores_message(ecrf: Run, sites) -> None:  #
 @pytest.mark.req("STORE-FAULTS")
 def test_foreign_key_file_shows_the_stores_message(ecrf: Run, sites) -> None:  # type: ignore[no-untyped-def]
     db, _ = sites.make(users=False, allocation=False)
-    other, _ = sites.make(users=False, allocation=False)  # same admin and password: its slot opens
+    other, _ = sites.make(users=False, allocation=False, fresh=True)  # same admin and password: its slot opens
     before = db.read_bytes()
     shutil.copyfile(other.with_suffix(".keys"), db.with_suffix(".keys"))
     assert_coded(list_users(ecrf, db), "key-file-does-not-open-database", "do not belong together",

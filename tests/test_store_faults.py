@@ -127,7 +127,7 @@ def test_corrupted_keys_file_gives_a_message(sites, damage):
 
 def test_keys_file_of_another_site_gives_a_message(sites):
     db_path, _ = sites.make(users=False, allocation=False)
-    other, _ = sites.make(users=False, allocation=False)  # same admin name and password
+    other, _ = sites.make(users=False, allocation=False, fresh=True)  # same admin name and password
     before = db_path.read_bytes()
     keys = db_path.with_suffix(".keys")
     original = keys.read_bytes()

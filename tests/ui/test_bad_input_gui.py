@@ -90,7 +90,7 @@ def test_corrupt_key_file_shows_the_stores_message(login_window, site, qtbot):  
 
 @pytest.mark.req("STORE-FAULTS")
 def test_foreign_key_file_shows_the_stores_message(login_window, sites, site, qtbot):  # type: ignore[no-untyped-def]
-    other, _ = sites.make(users=False, allocation=False)
+    other, _ = sites.make(users=False, allocation=False, fresh=True)
     app = login_window(site)
     shutil.copyfile(other.with_suffix(".keys"), site.with_suffix(".keys"))
     text = log_in_as_admin(qtbot, app)

@@ -7,7 +7,6 @@ import io
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -51,13 +50,10 @@ os.environ["ECRF_DATA_DIR"] = str(_SANDBOX / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 # The suite starts the app in ~200 subprocesses (the CLI, crash writers, benchmarks). Where the environment says
 # PYTHONDONTWRITEBYTECODE (CI sandboxes do) each compiled the app from source again (~0.4 s); their bytecode goes
-# to one cache folder outside the checkout instead (Python checks each file against its source). The test processes
-# themselves use it too for what they import from here on: the two workers compile each module once between them.
+# to one cache folder outside the checkout instead (Python checks each file against its source).
 if os.environ.get("PYTHONDONTWRITEBYTECODE"):
     os.environ["PYTHONDONTWRITEBYTECODE"] = ""  # empty counts as unset
     os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "ecrf-tests-pycache"))
-    sys.dont_write_bytecode = False
-    sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 
 REPO = Path(__file__).resolve().parent.parent
 

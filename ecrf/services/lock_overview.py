@@ -8,27 +8,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ecrf.services.expected import expected_forms
+from ecrf.services.locks import LockInfo
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
 from ecrf.services.subject_data import find_subject
 from ecrf.store.models import FormInstance, LockRow, Subject
 from ecrf.study.place import Place
-from ecrf.study.status import Scope
 
 
 @dataclass(frozen=True)
-class SiteLock:
-    """A lock in force: `id` is what `locks.unlock` takes."""
+class SiteLock(LockInfo):
+    """A lock in force with its subject (`id` is what `locks.unlock` takes)."""
 
-    id: int
-    subject: str
-    place: Place
-    locked_at: str
-    locked_by: str
-
-    @property
-    def scope(self) -> Scope:
-        return self.place.scope
+    subject: str = ""
 
 
 def site_locks(session: SiteSession) -> list[SiteLock]:
@@ -37,8 +29,8 @@ def site_locks(session: SiteSession) -> list[SiteLock]:
     with session.read(Do.LOCK) as db:
         rows = db.execute(select(LockRow, Subject).join(Subject, Subject.id == LockRow.subject_pk)
                           .where(LockRow.active.is_(True)).order_by(Subject.id, LockRow.id))
-        return [SiteLock(row.id, subject.label, Place(row.visit_code, row.form_code, row.timepoint, row.repeat),
-                         row.locked_at, row.locked_by) for row, subject in rows]
+        return [SiteLock(row.id, Place(row.visit_code, row.form_code, row.timepoint, row.repeat), row.locked_at,
+                         row.locked_by, subject=subject.label) for row, subject in rows]
 
 
 def subject_labels(session: SiteSession) -> list[str]:

@@ -27,6 +27,7 @@ CJK = "ecrf-DroidSansFallback"
 FONT_FILES = {LATIN: "DejaVuSansCondensed.ttf", LATIN_BOLD: "DejaVuSansCondensed-Bold.ttf",
               CJK: "DroidSansFallback.ttf"}  # in resources/fonts
 LEADING = 1.22  # line height as a multiple of the font size
+SUBSETS_KEPT = 8  # glyph subsets kept per font (a few hundred kB each at most)
 
 _lock = threading.Lock()
 _cjk_chars: frozenset[int] = frozenset()
@@ -53,9 +54,23 @@ def register_fonts() -> None:
             fonts = {name: TTFont(name, str(resource_path("fonts", file)), asciiReadable=1)
                      for name, file in FONT_FILES.items()}
             for font in fonts.values():
+                _reuse_subsets(font)
                 pdfmetrics.registerFont(font)
             _latin_chars = frozenset(fonts[LATIN].face.charToGlyph) & frozenset(fonts[LATIN_BOLD].face.charToGlyph)
             _cjk_chars = frozenset(fonts[CJK].face.charToGlyph)
+
+
+def _reuse_subsets(font: TTFont) -> None:
+    """Build each glyph subset once per process: casebooks of one export mostly use the same characters
+    (labels, codes, names), and reportlab rebuilds the subset for every PDF (~15 % of a casebook's layout).
+    The bytes are the same either way: a subset depends only on the font and its characters."""
+    build = font.face.makeSubset
+
+    @lru_cache(maxsize=SUBSETS_KEPT)
+    def cached(subset: tuple[int, ...]) -> bytes:
+        return build(list(subset))
+
+    font.face.makeSubset = lambda subset: cached(tuple(subset))  # type: ignore[method-assign]  # see docstring
 
 
 def tt_font(font_name: str) -> TTFont:

@@ -46,7 +46,7 @@ print(time.perf_counter_ns() - t)
 
 
 def run(scale: Scale = Scale.FULL) -> list[Result]:
-    runs = scale.pick(full=7, quick=3, smoke=1)
+    runs = scale.pick(full=15, quick=3, smoke=1)  # 15: the median of 7 moved ±15 % on a shared machine
     folder = str(FORMS_DIR)
     warm: list[int] = []
     no_cache: list[int] = []

@@ -7,7 +7,6 @@ written, the message says so instead of naming a file.
 from __future__ import annotations
 
 import os
-import platform
 import sys
 import traceback
 from dataclasses import dataclass
@@ -46,6 +45,8 @@ def write_crash_log(exc: BaseException, folder: Path | None = None, now: datetim
 
 
 def _report_text(exc: BaseException) -> str:
+    import platform  # only when a crash is written: importing it cost every start of the app a few ms
+
     head = (f"ecrf {__version__} on Python {platform.python_version()} ({platform.platform()})\n"
             f"time (UTC): {datetime.now(UTC).isoformat(timespec='seconds')}\n"
             f"command: {' '.join(sys.argv)}\n\n")

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from ecrf.services.auth import change_own_password
 from ecrf.store.kdf import DEMO_PROFILE, PRODUCTION_MEMORY_KIB, calibrate_kdf, demo_profile
 from ecrf.store.keyslots import KeySlots, new_data_key
 from ecrf.store.recovery_code import RECOVERY_SLOT
@@ -55,11 +56,13 @@ def test_an_unknown_profile_in_the_key_file_is_reported_as_damage(tmp_path):
         KeySlots.load(tmp_path / "site.keys")
 
 
-def test_the_demo_site_gives_its_users_the_demo_profile_and_keeps_admin_and_recovery_calibrated(demo_template):
+def test_every_slot_of_the_demo_site_has_the_demo_profile(demo_template):
+    """Every demo password is public, the administrator's too, and the recovery code is random: hardening
+    would protect nothing and cost a newcomer's first start over a second."""
     slots = KeySlots.load(demo_template / "site.keys")
-    users = {"user:investigator", "user:nurse", "user:monitor", "user:reader"}
-    assert {s for s in slots.slot_ids if slots.profile(s) == DEMO_PROFILE} == users
-    assert slots.profile("user:admin") is None and slots.profile(RECOVERY_SLOT) is None
+    users = {"user:admin", "user:investigator", "user:nurse", "user:monitor", "user:reader"}
+    assert set(slots.slot_ids) == users | {RECOVERY_SLOT}
+    assert all(slots.profile(s) == DEMO_PROFILE and not slots.weak(s) for s in slots.slot_ids)
 
 
 def test_a_real_site_never_gets_the_demo_profile(sites):
@@ -74,3 +77,15 @@ def test_logging_in_to_the_demo_keeps_its_cheap_slots(small_demo, monkeypatch):
     before = json.loads(keys.read_text())["slots"]["user:nurse"]
     small_demo.login("nurse").close()
     assert json.loads(keys.read_text())["slots"]["user:nurse"] == before
+
+
+def test_a_demo_administrator_who_changes_the_password_gets_a_hardened_slot(small_demo):
+    """The demo profile is for the public passwords only: a password of one's own is hardened as on any site."""
+    session = small_demo.login("admin")
+    try:
+        change_own_password(session, "demo-admin-2020", "my-own-password-9")
+    finally:
+        session.close()
+    slots = KeySlots.load(small_demo.db_path.with_suffix(".keys"))
+    assert slots.profile("user:admin") is None
+    assert slots.profile("user:nurse") == DEMO_PROFILE

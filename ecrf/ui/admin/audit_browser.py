@@ -25,6 +25,7 @@ from ecrf.ui.admin.audit_events import AuditModel, export_header, export_row
 from ecrf.ui.admin.audit_filter import FilterBar
 from ecrf.ui.background import Operation
 from ecrf.ui.file_dialogs import ask_save_file
+from ecrf.ui.read_only_table import read_only_rows
 
 # Widest a column gets from its contents; longer texts are elided ("…") and the tooltip shows them whole. With
 # these caps every column but the stretching last one (Reason) fits a 1366 px screen in English and Chinese.
@@ -74,8 +75,7 @@ class AuditBrowser(QWidget):
         table = QTableView()
         table.setObjectName("events")
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(table, single=False)
         table.verticalHeader().hide()
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from ecrf.study.status import Scope
 from ecrf.ui import dialogs
 from ecrf.ui.clock import shown_time
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.read_only_table import read_only_rows
 
 SUBJECT, WHAT, BY, AT = range(4)
 INDENT = "\u2003\u2003"  # a form under its visit in the list of places (em spaces: the same in both languages)
@@ -59,9 +59,7 @@ class LocksTab(QWidget):
         self.table.setObjectName("locks")
         self.table.setHorizontalHeaderLabels([self.tr("Subject"), self.tr("Locked"), self.tr("Locked by"),
                                               self.tr("Locked on")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QPushButton,
     QTableView,
@@ -21,6 +20,7 @@ from ecrf.ui.admin.user_dialogs import NewUser, role_label
 from ecrf.ui.admin.users_model import UsersModel
 from ecrf.ui.background import Operation
 from ecrf.ui.password import ChangePasswordDialog
+from ecrf.ui.read_only_table import read_only_rows
 
 
 class UsersTab(QWidget):
@@ -32,9 +32,7 @@ class UsersTab(QWidget):
         self.table = QTableView()
         self.table.setObjectName("users")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)

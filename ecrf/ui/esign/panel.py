@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -24,6 +23,7 @@ from ecrf.study.status import Scope, SignatureState
 from ecrf.ui.clock import shown_time
 from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.i18n import text_lang
+from ecrf.ui.read_only_table import read_only_rows
 
 VALID, BROKEN = "✓", "✗"
 BROKEN_COLOUR = QColor("#9b0000")
@@ -79,8 +79,7 @@ class SignaturesTab(QWidget):
         self.table.setObjectName("signatures")
         self.table.setHorizontalHeaderLabels([self.tr("State"), self.tr("Signed"), self.tr("Signed by"),
                                               self.tr("Time"), self.tr("Meaning"), self.tr("Broken because")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table, single=False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.empty = QLabel(self.tr("No electronic signature yet."))

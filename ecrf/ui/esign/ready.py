@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -22,6 +21,7 @@ from ecrf.study.status import Scope
 from ecrf.ui import dialogs
 from ecrf.ui.esign.dialog import sign_with_dialogs
 from ecrf.ui.esign.panel import BROKEN
+from ecrf.ui.read_only_table import read_only_rows
 
 
 class ReadyDialog(QDialog):
@@ -42,9 +42,7 @@ class ReadyDialog(QDialog):
         self.table.setObjectName("ready")
         self.table.setHorizontalHeaderLabels([self.tr("Subject"), self.tr("To sign"), self.tr("Forms"),
                                               self.tr("Signature")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _index: self.open_subject())

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from ecrf.services.audit_trail import EventView
 from ecrf.ui.audit_names import action_name
 from ecrf.ui.clock import shown_time
+from ecrf.ui.read_only_table import read_only_rows
 
 translate = QCoreApplication.translate
 
@@ -65,8 +65,7 @@ class HistoryDialog(QDialog):
             layout.addWidget(QLabel(self.tr("No change of this item has been recorded yet.")))
         self.table = QTableView()
         self.table.setModel(history_model(events, role_of))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table, single=False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -30,6 +30,7 @@ from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.page import Page
 from ecrf.ui.queries.words import author_text, message_text, place_text, state_text
+from ecrf.ui.read_only_table import read_only_rows
 
 log = logging.getLogger("ecrf.ui")
 Index = QModelIndex | QPersistentModelIndex
@@ -122,9 +123,7 @@ class QueryInboxPage(Page):
         self.table = QTableView()
         self.table.setObjectName("inbox_table")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

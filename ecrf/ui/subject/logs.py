@@ -8,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -26,6 +25,7 @@ from ecrf.study.model import Item, ItemType
 from ecrf.ui import dialogs
 from ecrf.ui.i18n import text_lang
 from ecrf.ui.matrix.model import SubjectMatrixModel
+from ecrf.ui.read_only_table import read_only_rows
 from ecrf.ui.reason_dialog import Reasons
 
 KEY_COLUMNS = 6  # the first items of the form, enough to tell entries apart
@@ -49,9 +49,7 @@ class LogTab(QWidget):
         self.table = QTableView()
         self.table.setObjectName(f"log_{form}")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -6,9 +6,9 @@ parses the same files with the C loader (the definition files and the charts' di
 minimum of reading them.
 
 Both run with compiled bytecode, as an installed or frozen app always has it (pip compiles the wheel's
-modules at install, PyInstaller ships bytecode): the warm-up writes it to a private cache folder
-(PYTHONPYCACHEPREFIX) even where the environment says PYTHONDONTWRITEBYTECODE, which would otherwise
-make every "cold" start compile the app's own modules from source — a cost no user's start pays.
+modules at install, PyInstaller ships bytecode): the warm-up writes the app's into its __pycache__ folders
+even where the environment says PYTHONDONTWRITEBYTECODE, which would otherwise make every "cold" start
+compile the app's own modules from source — a cost no user's start pays.
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     no_cache: list[int] = []
     floor: list[int] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
-        bytecode = bytecode_env(Path(tmp) / "pycache")
+        bytecode = bytecode_env()
         warm_cache = {**bytecode, "ECRF_CACHE_DIR": str(Path(tmp) / "warm")}
         subprocess_ns(LOAD_CODE, folder, env=warm_cache)  # warms the grammar cache, .pyc and the OS file cache
         subprocess_ns(FLOOR_CODE, folder, env=bytecode)

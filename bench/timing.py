@@ -73,7 +73,8 @@ def warm_median_ms(fn: Callable[[], object], repeat: int) -> float:
     return median_ms(samples)
 
 
-def bytecode_env(folder: Path) -> dict[str, str]:
-    """Environment for a subprocess that reads and writes compiled bytecode in `folder` (an empty
-    PYTHONDONTWRITEBYTECODE counts as unset), leaving the checkout's own folders untouched."""
-    return {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(folder)}
+def bytecode_env() -> dict[str, str]:
+    """Environment for a subprocess that reads and writes compiled bytecode in the usual __pycache__ folders
+    (where pip put the libraries' bytecode) even where the environment says PYTHONDONTWRITEBYTECODE or names
+    another cache folder: an empty variable counts as unset."""
+    return {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": ""}

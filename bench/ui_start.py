@@ -11,8 +11,8 @@ The figure's extra is the app's own: its modules, translations, fonts, settings 
 a worker thread. Goal: ≤ 1.2 s and ≤ 1.5× the floor.
 
 Runs on QT_QPA_PLATFORM=offscreen unless another platform is set (CI and this machine have no display). Both
-run with compiled bytecode, as an installed or frozen app has it (see load_study: a private PYTHONPYCACHEPREFIX,
-even where the environment says PYTHONDONTWRITEBYTECODE).
+run with compiled bytecode, as an installed or frozen app has it (see load_study: written and read in the usual
+__pycache__ folders even where the environment says PYTHONDONTWRITEBYTECODE).
 """
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
             create_site(db_path, load_study(FORMS_DIR), "BE01", "Bench site", "admin", "Bench Admin",
                         "bench-password-1").session.close()
         args = (str(db_path), str(Path(tmp) / "ecrf-ui.ini"), str(FORMS_DIR))
-        bytecode = bytecode_env(Path(tmp) / "pycache")
+        bytecode = bytecode_env()
         subprocess_ns(APP_CODE, *args, env=bytecode)  # warm-up: .pyc files, grammar cache, OS file cache
         subprocess_ns(FLOOR_CODE, env=bytecode)
         for _ in range(runs):  # interleaved, so a slow moment of the machine hits both alike

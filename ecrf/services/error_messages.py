@@ -281,6 +281,12 @@ SERVICE_MESSAGES: dict[str, Message] = {
         "Export again to include everything.",
         "本次导出进行时另一次导出已完成；未保留任何内容。",
         "请重新导出，以包含全部内容。"),
+    "export-trail-moving": M(
+        "The audit trail kept changing while the export checked it: someone is saving data at this site. "
+        "Nothing was exported.",
+        "Export again when no one is entering data (or close the other ecrf windows on this PC).",
+        "导出检查稽查轨迹时，轨迹一直在变化：本中心有人正在保存数据。未导出任何内容。",
+        "请在无人录入数据时重新导出（或关闭本电脑上其他 ecrf 窗口）。"),
     "audit-export-failed": M(
         "The audit trail could not be exported to {path}: {reason}. Nothing was written.",
         "Choose another folder (one you may write to, with free space) and export again.",

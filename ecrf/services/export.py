@@ -28,7 +28,10 @@ from ecrf.services.session import SiteSession
 from ecrf.services.signing import make_identity, store_identity, stored_identity
 from ecrf.store import audit
 from ecrf.store.audit import Change
-from ecrf.store.models import ExportLog, Site
+from ecrf.store.models import AuditEvent, ExportLog, Site
+from ecrf.trail.chain import GENESIS
+
+CHECK_ATTEMPTS = 3  # saves keep landing between the trail check and the export's snapshot: ask to export again
 
 
 @dataclass(frozen=True)
@@ -81,25 +84,43 @@ def export_bundle(session: SiteSession, out_dir: Path, *, progress: Progress | N
 
 def _checked_write(session: SiteSession, out_dir: Path, pool: CasebookPool | None, progress: Progress | None,
                    cancelled: Cancelled | None) -> tuple[PendingBundle, ExportContext, SigningIdentity, int]:
-    """The trail check (refuses a trail with unacknowledged problems), then the bundle from one snapshot."""
-    checked = integrity.require_exportable(session)
-    with session.read(Do.EXPORT) as db:
-        count = export_records.subject_count(db)
-        if count == 0:
-            raise InvalidInput("nothing-to-export")
-        site_kek = session.database.opened.site_kek if session.database.opened else None
-        found = stored_identity(db, site_kek)
-        if site_kek is None:
-            raise PermissionDenied("no-site-key-access")
-        identity, key_id = found or (make_identity(db.get_one(Site, 1), session.clock), 0)
-        last = _last(db)
-        ctx = ExportContext(
-            study=session.study, site=export_records.site_facts(db), users=export_records.users(db),
-            identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
-            created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count,
-            evidence=_evidence(db, session, checked), signature_meanings=export_records.signature_meanings(db))
-        pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, pool, progress, cancelled)
+    """The trail check (refuses a trail with unacknowledged problems), then the bundle from one snapshot that
+    holds exactly the trail the check passed: a save in between makes the check run again."""
+    for _ in range(CHECK_ATTEMPTS):
+        checked = integrity.require_exportable(session)
+        with session.read(Do.EXPORT) as db:
+            if _trail_head(db) != (checked.report.head_seq, checked.report.head_hash):
+                continue  # someone saved after the check: their events must be checked too
+            return _write_snapshot(session, db, out_dir, checked, pool, progress, cancelled)
+    raise ExportFailed("export-trail-moving")
+
+
+def _write_snapshot(session: SiteSession, db: Session, out_dir: Path, checked: integrity.Integrity,
+                    pool: CasebookPool | None, progress: Progress | None,
+                    cancelled: Cancelled | None) -> tuple[PendingBundle, ExportContext, SigningIdentity, int]:
+    count = export_records.subject_count(db)
+    if count == 0:
+        raise InvalidInput("nothing-to-export")
+    site_kek = session.database.opened.site_kek if session.database.opened else None
+    found = stored_identity(db, site_kek)
+    if site_kek is None:
+        raise PermissionDenied("no-site-key-access")
+    identity, key_id = found or (make_identity(db.get_one(Site, 1), session.clock), 0)
+    last = _last(db)
+    ctx = ExportContext(
+        study=session.study, site=export_records.site_facts(db), users=export_records.users(db),
+        identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
+        created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count,
+        evidence=_evidence(db, session, checked), signature_meanings=export_records.signature_meanings(db))
+    pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, pool, progress, cancelled)
     return pending, ctx, identity, key_id
+
+
+def _trail_head(db: Session) -> tuple[int, str]:
+    """The newest event of the trail as the check walks it (not the site row's copy of it, which a damaged
+    trail may contradict)."""
+    head = db.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (head.seq, head.hash) if head else (0, GENESIS)
 
 
 def _write(ctx: ExportContext, db: Session, session: SiteSession, out_dir: Path, previous: str | None,

@@ -197,3 +197,42 @@ def test_a_site_set_up_before_bundles_gets_its_key_at_the_first_export(tmp_path:
         assert first.certificate_sha256 == second.certificate_sha256 == signing.site_certificate(session).fingerprint
     finally:
         session.close()
+
+
+def _saving_after_checks(monkeypatch, session, saves: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """The trail check as the export runs it, followed by a nurse's save (a new subject screened) the first
+    `saves` times: the events of a save landing between the check and the export's snapshot. The heads checked."""
+    from ecrf.services import integrity
+    from ecrf.services.subjects import screen_subject
+
+    real = integrity.require_exportable
+    checked: list[int] = []
+
+    def check_then_save(s):  # type: ignore[no-untyped-def]
+        found = real(s)
+        checked.append(found.report.head_seq)
+        if len(checked) <= saves:
+            screen_subject(session)
+        return found
+
+    monkeypatch.setattr(integrity, "require_exportable", check_then_save)
+    return checked
+
+
+@pytest.mark.req("TRAIL-SEALED")
+def test_a_save_between_the_trail_check_and_the_snapshot_is_checked_before_it_is_exported(  # type: ignore[no-untyped-def]
+        session, out: Path, monkeypatch) -> None:
+    checked = _saving_after_checks(monkeypatch, session, saves=1)
+    result = export.export_bundle(session, out)
+    assert len(checked) == 2 and checked[1] > checked[0]  # the check ran again over the new events
+    assert _manifest(result.path)["audit"]["head_seq"] == checked[1]  # the bundle holds exactly the checked trail
+
+
+@pytest.mark.req("TRAIL-SEALED")
+def test_a_trail_that_keeps_changing_is_not_exported(session, out: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    checked = _saving_after_checks(monkeypatch, session, saves=99)
+    with pytest.raises(ExportFailed, match="kept changing") as refused:
+        export.export_bundle(session, out)
+    assert refused.value.code == "export-trail-moving"
+    assert len(checked) == export.CHECK_ATTEMPTS
+    assert list(out.iterdir()) == [] and export.last_export(session) is None

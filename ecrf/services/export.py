@@ -28,8 +28,7 @@ from ecrf.services.session import SiteSession
 from ecrf.services.signing import make_identity, store_identity, stored_identity
 from ecrf.store import audit
 from ecrf.store.audit import Change
-from ecrf.store.models import AuditEvent, ExportLog, Site
-from ecrf.trail.chain import GENESIS
+from ecrf.store.models import ExportLog, Site
 
 CHECK_ATTEMPTS = 3  # saves keep landing between the trail check and the export's snapshot: ask to export again
 
@@ -89,7 +88,7 @@ def _checked_write(session: SiteSession, out_dir: Path, pool: CasebookPool | Non
     for _ in range(CHECK_ATTEMPTS):
         checked = integrity.require_exportable(session)
         with session.read(Do.EXPORT) as db:
-            if _trail_head(db) != (checked.report.head_seq, checked.report.head_hash):
+            if audit.newest_event(db) != (checked.report.head_seq, checked.report.head_hash):
                 continue  # someone saved after the check: their events must be checked too
             return _write_snapshot(session, db, out_dir, checked, pool, progress, cancelled)
     raise ExportFailed("export-trail-moving")
@@ -114,13 +113,6 @@ def _write_snapshot(session: SiteSession, db: Session, out_dir: Path, checked: i
         evidence=_evidence(db, session, checked), signature_meanings=export_records.signature_meanings(db))
     pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, pool, progress, cancelled)
     return pending, ctx, identity, key_id
-
-
-def _trail_head(db: Session) -> tuple[int, str]:
-    """The newest event of the trail as the check walks it (not the site row's copy of it, which a damaged
-    trail may contradict)."""
-    head = db.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return (head.seq, head.hash) if head else (0, GENESIS)
 
 
 def _write(ctx: ExportContext, db: Session, session: SiteSession, out_dir: Path, previous: str | None,

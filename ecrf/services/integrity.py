@@ -19,6 +19,7 @@ from ecrf.export.bundle.manifest_sig import manifest_signer
 from ecrf.services.errors import IntegrityAlarm, InvalidInput, WrongState
 from ecrf.services.permissions import Do
 from ecrf.services.session import SiteSession
+from ecrf.store import audit
 from ecrf.store.audit import Change
 from ecrf.store.models import AuditEvent, SigningKey
 from ecrf.trail.check import TrailReport
@@ -137,7 +138,7 @@ def against(session: SiteSession, copy: Path) -> tuple[CopyHead, str | None]:
     head = read_copy_head(session, copy)
     with session.database.read() as db:
         event = db.get(AuditEvent, head.seq) if head.seq else None
-        last = db.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) or 0
+        last, _ = audit.newest_event(db)
     if head.seq and event is None:
         return head, (f"the trail ends at event {last}, but {head.source} was made when it had reached event "
                       f"{head.seq}: events were cut since that copy was made")

@@ -135,6 +135,13 @@ def _span(delta: timedelta) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
+def newest_event(db: Session) -> tuple[int, str]:
+    """(seq, hash) of the newest event in the trail itself (0 and GENESIS for none): the head a trail check
+    walks to, not the site row's copy of it, which a damaged trail may contradict."""
+    head = db.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (head.seq, head.hash) if head else (0, GENESIS)
+
+
 def events_in_order(db: Session) -> Iterable[AuditEvent]:
     return db.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(2000)
 

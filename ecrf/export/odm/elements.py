@@ -18,16 +18,31 @@ Attrs = Mapping[str, str | int | None]
 
 
 def element(tag: str, attrs: Attrs | None = None, text: str | None = None) -> etree._Element:
-    node = etree.Element(tag, _clean(attrs))
-    node.text = text
+    node = etree.Element(tag, _clean(attrs) if attrs else None)
+    if text is not None:
+        node.text = text
     return node
 
 
 def sub(parent: etree._Element, tag: str, attrs: Attrs | None = None, text: str | None = None) -> etree._Element:
     """A child element; attributes keep the order given, those that are None are left out."""
-    node = etree.SubElement(parent, tag, _clean(attrs))
-    node.text = text
+    node = _SubElement(parent, tag, _clean(attrs) if attrs else None)
+    if text is not None:
+        node.text = text
     return node
+
+
+def plain_sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
+              text: str | None = None) -> etree._Element:
+    """`sub` for attributes that are all strings already (none None): the ODM's per-value elements, tens of
+    thousands an export, skip the clean-up."""
+    node = _SubElement(parent, tag, attrs)
+    if text is not None:
+        node.text = text
+    return node
+
+
+_SubElement = etree.SubElement
 
 
 def translated(parent: etree._Element, tag: str, text: Text | str, languages: Iterable[str]) -> etree._Element:
@@ -39,5 +54,6 @@ def translated(parent: etree._Element, tag: str, text: Text | str, languages: It
     return node
 
 
-def _clean(attrs: Attrs | None) -> dict[str, str]:
-    return {name: str(value) for name, value in (attrs or {}).items() if value is not None}
+def _clean(attrs: Attrs) -> dict[str, str]:
+    return {name: value if value.__class__ is str else str(value) for name, value in attrs.items()
+            if value is not None}

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from lxml import etree
 
 from ecrf.export.odm import keys as k
-from ecrf.export.odm.elements import sub
+from ecrf.export.odm.elements import plain_sub, sub
 from ecrf.export.odm.values import to_odm
 from ecrf.export.records import AuditRecord, ValueRecord
 from ecrf.study.model import Item
@@ -52,16 +52,19 @@ def date_time_stamp(at_utc: str, offset_min: int) -> str:
 
 
 def audit_record(parent: etree._Element, stamp: Stamp, location: str) -> etree._Element:
-    node = sub(parent, "AuditRecord", {"EditPoint": "Monitoring", "UsedImputationMethod": "Yes" if stamp.derived
-                                       else None})
-    sub(node, "UserRef", {"UserOID": k.user_oid(stamp.username)})
-    sub(node, "LocationRef", {"LocationOID": location})
-    sub(node, "DateTimeStamp", text=date_time_stamp(stamp.at_utc, stamp.offset_min))
+    node = plain_sub(parent, "AuditRecord", _DERIVED if stamp.derived else _ENTERED)
+    plain_sub(node, "UserRef", {"UserOID": k.user_oid(stamp.username)})
+    plain_sub(node, "LocationRef", {"LocationOID": location})
+    plain_sub(node, "DateTimeStamp", None, date_time_stamp(stamp.at_utc, stamp.offset_min))
     if stamp.reason:
-        sub(node, "ReasonForChange", text=stamp.reason)
+        plain_sub(node, "ReasonForChange", None, stamp.reason)
     if stamp.seq is not None:
-        sub(node, "SourceID", text=str(stamp.seq))
+        plain_sub(node, "SourceID", None, str(stamp.seq))
     return node
+
+
+_ENTERED = {"EditPoint": "Monitoring"}
+_DERIVED = {"EditPoint": "Monitoring", "UsedImputationMethod": "Yes"}
 
 
 def annotation(parent: etree._Element, seq: int, flags: Iterable[tuple[str, str]], comment: str | None = None,
@@ -107,9 +110,12 @@ NOT_IN_TRAIL = ("The stored value is not reached by the audit trail: no audit re
 def _item_data(group: etree._Element, oid: str, kind: str, item: Item | None,
                state: tuple[str | None, str | None], stamp: Stamp | None, location: str) -> etree._Element:
     value, missing = state
-    node = sub(group, "ItemData", {"ItemOID": oid, "TransactionType": kind,
-                                   "IsNull": "Yes" if value is None else None,
-                                   "Value": to_odm(item, value) if value is not None else None})
+    attrs = {"ItemOID": oid, "TransactionType": kind}
+    if value is None:
+        attrs["IsNull"] = "Yes"
+    else:
+        attrs["Value"] = to_odm(item, value)
+    node = plain_sub(group, "ItemData", attrs)
     if stamp is not None:
         audit_record(node, stamp, location)
     if missing:

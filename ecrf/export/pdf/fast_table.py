@@ -26,6 +26,9 @@ class FastTable(Table):
     _argW: list[Any]
     _cellStyles: list[list[Any]]
     _cellvalues: list[list[Any]]
+    _colWidths: list[float]
+    _linecmds: list[Any]
+    _rowHeights: list[float]
     _colpositions: list[float]
     _longTableOptimize: Any
     _minRowHeights: list[float] | None
@@ -33,9 +36,33 @@ class FastTable(Table):
 
     def draw(self) -> None:
         self._text = TextOps(self.canv)
-        super().draw()
+        if self._spanCmds or self._linecmds:
+            super().draw()  # type: ignore[no-untyped-call]  # not made by `style.table`: reportlab's own way
+        else:
+            self._draw_cells()
         self._text.flush(self.canv)
         self._rules()
+
+    def _draw_cells(self) -> None:
+        """reportlab's `Table.draw` for the tables `style.table` makes (no spans, no line commands, no
+        callbacks), with plain cells sent straight to `TextOps.cell`."""
+        canv, text = self.canv, self._text
+        canv.saveState()
+        self._curweight = self._curcolor = self._curcellstyle = None  # as reportlab's draw starts
+        self._drawBkgrnd()  # type: ignore[attr-defined]  # internal, not in the stubs
+        columns = list(zip(self._colpositions, self._colWidths, strict=False))
+        for values, styles, rowpos, height in zip(self._cellvalues, self._cellStyles, self._rowpositions[1:],
+                                                  self._rowHeights, strict=False):
+            top = rowpos + height
+            for value, style, (colpos, width) in zip(values, styles, columns, strict=False):
+                if value.__class__ is str:
+                    if value:
+                        size = style.fontsize
+                        text.cell(colpos + style.leftPadding, top - style.topPadding - size, value, size,
+                                  style.fontname == LATIN_BOLD, style.leading, style.color)
+                else:
+                    self._drawCell(value, style, (colpos, rowpos), (width, height))
+        canv.restoreState()
 
     def _rules(self) -> None:
         """A thin rule under every row, as one path (reportlab's LINEBELOW strokes each cell apart)."""

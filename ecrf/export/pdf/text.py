@@ -11,7 +11,18 @@ from reportlab.lib.colors import black as BLACK
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from ecrf.export.pdf.fonts import CJK, LATIN, LATIN_BOLD, LEADING, Line, runs, text_width, tt_font, wrap_lines
+from ecrf.export.pdf.fonts import (
+    CJK,
+    LATIN,
+    LATIN_BOLD,
+    LEADING,
+    Line,
+    has_cjk,
+    runs,
+    text_width,
+    tt_font,
+    wrap_lines,
+)
 
 
 class TextOps:
@@ -30,6 +41,7 @@ class TextOps:
         self._size = 0.0
         self._color: object = None
         self._cache = _document_cache(self._doc)
+        self._cells = _cell_cache(self._doc)
 
     def line(self, x: float, y: float, segments: Line | tuple[tuple[bool, str, float], ...], size: float,
              bold: bool = False, color: object = None) -> None:
@@ -43,6 +55,50 @@ class TextOps:
         for cjk, seg, _ in segments:
             for name, escaped in self._pieces(CJK if cjk else latin, seg):
                 self._show(name, size, escaped)
+
+    def cell(self, x: float, y: float, text: str, size: float, bold: bool, leading: float, color: object) -> None:
+        """A plain table cell: `text`'s lines (split at '\\n'), the first baseline at (x, y). A cell's operators
+        are built once per document and text (labels and codes come back on every page) and placed by one Tm."""
+        key = (text, size, bold, leading)
+        compiled = self._cells.get(key)
+        if compiled is None:
+            compiled = self._cells[key] = self._compile(text, size, bold, leading)
+        first, body, last = compiled
+        if not body:
+            return
+        ops = self._ops
+        if color is not self._color:
+            ops.append(_rgb(color))
+            self._color = color
+        ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        if first != self._font or size != self._size:
+            ops.append(f"{first} {size:g} Tf")
+        ops.append(body)
+        self._font, self._size = last, size
+
+    def _compile(self, text: str, size: float, bold: bool, leading: float) -> tuple[str, str, str]:
+        """(first font, operators after the first Tf, last font) of a cell; lines below the first are moved
+        to with Td, relative to the line before."""
+        latin = LATIN_BOLD if bold else LATIN
+        ops: list[str] = []
+        first = font = ""
+        down = 0.0  # from the last line drawn to the next
+        for line in text.split("\n"):
+            if line:
+                if ops:
+                    ops.append(f"0 {-down:.2f} Td")
+                    down = 0.0
+                segments = runs(line) if has_cjk(line) else ((False, line),)
+                for cjk, seg in segments:
+                    for name, escaped in self._pieces(CJK if cjk else latin, seg):
+                        if not first:
+                            first = font = name
+                        elif name != font:
+                            ops.append(f"{name} {size:g} Tf")
+                            font = name
+                        ops.append(f"({escaped}) Tj")
+            down += leading
+        return first, " ".join(ops), font
 
     def _show(self, name: str, size: float, escaped: str) -> None:
         if name != self._font or size != self._size:
@@ -81,6 +137,15 @@ def _document_cache(doc: object) -> dict[tuple[str, str], list[tuple[str, str]]]
     if cache is None:
         cache = {}
         setattr(doc, "_ecrf_encoded", cache)  # noqa: B010 - reportlab's document has no slot for it
+    return cache
+
+
+def _cell_cache(doc: object) -> dict[tuple[str, float, bool, float], tuple[str, str, str]]:
+    """The compiled table cells of one PDF document (`TextOps.cell`)."""
+    cache: dict[tuple[str, float, bool, float], tuple[str, str, str]] | None = getattr(doc, "_ecrf_cells", None)
+    if cache is None:
+        cache = {}
+        setattr(doc, "_ecrf_cells", cache)  # noqa: B010 - reportlab's document has no slot for it
     return cache
 
 

@@ -10,8 +10,9 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table
 from reportlab.platypus.tables import _calc_pc  # type: ignore[attr-defined]  # internal, not in the stubs
 
-from ecrf.export.pdf.fonts import LATIN_BOLD, has_cjk
-from ecrf.export.pdf.text import MixedText, TextOps, place
+from ecrf.errors import Bug
+from ecrf.export.pdf.fonts import LATIN_BOLD
+from ecrf.export.pdf.text import MixedText, TextOps
 
 GRID = colors.Color(0.75, 0.75, 0.75)
 
@@ -28,18 +29,17 @@ class FastTable(Table):
     _cellvalues: list[list[Any]]
     _colWidths: list[float]
     _linecmds: list[Any]
-    _rowHeights: list[float]
+    _rowHeights: list[Any]  # floats once laid out (None while a row is not measured yet)
     _colpositions: list[float]
     _longTableOptimize: Any
     _minRowHeights: list[float] | None
     _spanCmds: list[Any]
 
     def draw(self) -> None:
-        self._text = TextOps(self.canv)
         if self._spanCmds or self._linecmds:
-            super().draw()  # type: ignore[no-untyped-call]  # not made by `style.table`: reportlab's own way
-        else:
-            self._draw_cells()
+            raise Bug("FastTable draws the tables `style.table` makes: no spans, no line commands")
+        self._text = TextOps(self.canv)
+        self._draw_cells()
         self._text.flush(self.canv)
         self._rules()
 
@@ -138,18 +138,11 @@ class FastTable(Table):
 
     def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float],
                   size: tuple[float, float]) -> None:
+        """A cell that is not a plain string (those go straight to `TextOps.cell` in `_draw_cells`)."""
         colpos, rowpos = pos
         top = rowpos + size[1] - cellstyle.topPadding
         x = colpos + cellstyle.leftPadding
-        if isinstance(cellval, str):
-            bold = cellstyle.fontname == LATIN_BOLD
-            y = top - cellstyle.fontsize
-            for text in cellval.split("\n"):
-                if text:
-                    segments = place(text) if has_cjk(text) else ((False, text, 0.0),)
-                    self._text.line(x, y, segments, cellstyle.fontsize, bold, cellstyle.color)
-                y -= cellstyle.leading
-        elif isinstance(cellval, MixedText):
+        if isinstance(cellval, MixedText):
             cellval.emit(self._text, x, top, cellstyle.color)
         elif isinstance(cellval, (list, tuple)) and all(isinstance(v, MixedText) for v in cellval):
             for flow in cellval:  # reportlab hands a split table's flowable cells over as a tuple

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import threading
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import repeat
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ecrf.paths import resource_path
@@ -56,6 +58,10 @@ def register_fonts() -> None:
             for font in fonts.values():
                 _reuse_subsets(font)
                 pdfmetrics.registerFont(font)
+            pdfdoc.PDFZCompress = _SubsetsCompressedOnce()
+            # a PDF name is escaped character by character, for every key of every dictionary (~4 % of a
+            # casebook): the same few hundred names each time
+            pdfdoc.PDFName = lru_cache(maxsize=4096)(pdfdoc.PDFName)
             _latin_chars = frozenset(fonts[LATIN].face.charToGlyph) & frozenset(fonts[LATIN_BOLD].face.charToGlyph)
             _cjk_chars = frozenset(fonts[CJK].face.charToGlyph)
 
@@ -71,6 +77,28 @@ def _reuse_subsets(font: TTFont) -> None:
         return build(list(subset))
 
     font.face.makeSubset = lambda subset: cached(tuple(subset))  # type: ignore[method-assign]  # see docstring
+
+
+class _SubsetsCompressedOnce(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's Flate filter, which compresses each embedded glyph subset once per process: `_reuse_subsets`
+    hands the same subset to most PDFs of an export, and compressing it again took ~5 % of a casebook. Page
+    contents (never the same twice) are compressed as before. Same bytes either way."""
+
+    def __init__(self) -> None:
+        self._fonts: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def encode(self, text: str | bytes) -> bytes:
+        if isinstance(text, bytes) and text[:4] == _TRUETYPE:
+            packed = self._fonts.get(text)
+            if packed is None:
+                packed = self._fonts[text] = zlib.compress(text)
+                if len(self._fonts) > SUBSETS_KEPT * len(FONT_FILES):
+                    self._fonts.popitem(last=False)
+            return packed
+        return super().encode(text)
+
+
+_TRUETYPE = b"\x00\x01\x00\x00"  # what a TrueType font file (a subset too) starts with
 
 
 def tt_font(font_name: str) -> TTFont:

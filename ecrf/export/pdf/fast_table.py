@@ -4,7 +4,7 @@ reportlab's per-cell generality. The layout is the one reportlab's Table gives: 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table
@@ -78,29 +78,39 @@ class FastTable(Table):
 
     def _calc_height(self, availHeight: float, availWidth: float, H: Any = None, W: Any = None) -> None:
         """Row heights and positions as reportlab's `Table._calc_height` computes them, for the tables the
-        bundle PDFs make (no spans, heights from the content) without its per-cell generality: a plain
-        cell is its lines times the leading. Anything else goes to reportlab's own."""
-        if self._spanCmds or any(h is not None for h in self._argH):
+        bundle PDFs make (no spans) without its per-cell generality: a plain cell is its lines times the
+        leading. Rows whose height is given (the parts of a split table) are not measured again; reportlab
+        looks for them with `H.index(None)` from the top for every row, quadratic in a long table."""
+        if self._spanCmds:
             super()._calc_height(availHeight, availWidth, H, W)  # type: ignore[misc]  # internal, not in the stubs
             return
+        given = self._argH
+        if None not in given:  # reportlab places every row then, however far past the page they reach
+            self._place_rows(cast(list[float], list(given)), len(given))
+            return
         widths = W or _calc_pc(self._argW, availWidth)
-        heights: list[float | None] = [None] * len(self._argH)  # a row not measured yet stays None
+        heights: list[float | None] = list(given)  # a row not measured yet stays None
         self._rowHeights = heights
         measured: list[float] = []
         minimum = self._minRowHeights
+        long_table = self._longTableOptimize
         hmax = len(heights)
         total = 0.0
-        for i, (values, styles) in enumerate(zip(self._cellvalues, self._cellStyles, strict=True)):
-            h = 0.0
-            for j, (value, style, width) in enumerate(zip(values, styles, widths, strict=False)):
-                t = self._cell_height(values, j, value, style, width) + style.bottomPadding + style.topPadding
-                if t > h:
-                    h = t
-            height = max(minimum[i], h) if minimum else h
-            heights[i] = height
+        for i, (values, styles, height) in enumerate(zip(self._cellvalues, self._cellStyles, given, strict=True)):
+            if height is None:
+                h = 0.0
+                for j, (value, style, width) in enumerate(zip(values, styles, widths, strict=False)):
+                    if value.__class__ is str:  # most cells: inline, a call each costs a tenth of the layout
+                        t = (style.leading or 1.2 * style.fontsize) * (value.count("\n") + 1)
+                    else:
+                        t = self._cell_height(values, j, value, style, width)
+                    t += style.bottomPadding + style.topPadding
+                    if t > h:
+                        h = t
+                height = heights[i] = max(minimum[i], h) if minimum else h
             measured.append(height)
             total += height
-            if self._longTableOptimize and total > availHeight:
+            if long_table and total > availHeight:
                 hmax = i + 1  # the rest goes to the next page: measured when it is laid out there
                 break
         self._place_rows(measured, hmax)

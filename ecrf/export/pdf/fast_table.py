@@ -51,15 +51,20 @@ class FastTable(Table):
         self._curweight = self._curcolor = self._curcellstyle = None  # as reportlab's draw starts
         self._drawBkgrnd()  # type: ignore[attr-defined]  # internal, not in the stubs
         columns = list(zip(self._colpositions, self._colWidths, strict=False))
+        lefts: dict[float, str] = {}  # "1 0 0 1 x " of a cell's left edge; the numbers formatted once each
         for values, styles, rowpos, height in zip(self._cellvalues, self._cellStyles, self._rowpositions[1:],
                                                   self._rowHeights, strict=False):
             top = rowpos + height
+            baselines: dict[tuple[float, float], str] = {}  # "y Tm" by (top padding, font size)
             for value, style, (colpos, width) in zip(values, styles, columns, strict=False):
                 if value.__class__ is str:
                     if value:
-                        size = style.fontsize
-                        text.cell(colpos + style.leftPadding, top - style.topPadding - size, value, size,
-                                  style.fontname == LATIN_BOLD, style.leading, style.color)
+                        size, pad, x = style.fontsize, style.topPadding, colpos + style.leftPadding
+                        left = lefts.get(x) or lefts.setdefault(x, f"1 0 0 1 {x:.2f} ")
+                        baseline = baselines.get((pad, size)) or baselines.setdefault(
+                            (pad, size), f"{top - pad - size:.2f} Tm")
+                        text.cell(left + baseline, value, size, style.fontname == LATIN_BOLD, style.leading,
+                                  style.color)
                 else:
                     self._drawCell(value, style, (colpos, rowpos), (width, height))
         canv.restoreState()

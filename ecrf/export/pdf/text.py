@@ -4,6 +4,7 @@ more per cell). Fonts, runs and line wrapping are in `ecrf.export.pdf.fonts`.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, toColor
@@ -56,9 +57,10 @@ class TextOps:
             for name, escaped in self._pieces(CJK if cjk else latin, seg):
                 self._show(name, size, escaped)
 
-    def cell(self, x: float, y: float, text: str, size: float, bold: bool, leading: float, color: object) -> None:
-        """A plain table cell: `text`'s lines (split at '\\n'), the first baseline at (x, y). A cell's operators
-        are built once per document and text (labels and codes come back on every page) and placed by one Tm."""
+    def cell(self, position: str, text: str, size: float, bold: bool, leading: float, color: object) -> None:
+        """A plain table cell: `text`'s lines (split at '\\n'), the first baseline at `position` (a Tm operator,
+        formatted by the caller once per column and row). A cell's operators are built once per document and
+        text (labels and codes come back on every page)."""
         key = (text, size, bold, leading)
         compiled = self._cells.get(key)
         if compiled is None:
@@ -70,7 +72,7 @@ class TextOps:
         if color is not self._color:
             ops.append(_rgb(color))
             self._color = color
-        ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        ops.append(position)
         if first != self._font or size != self._size:
             ops.append(f"{first} {size:g} Tf")
         ops.append(body)
@@ -118,11 +120,27 @@ class TextOps:
             pieces = self._cache[key] = [(font.getSubsetInternalName(0, self._doc),
                                           seg.translate(_ESCAPES))]
         if pieces is None:
-            font = tt_font(font_name)
-            pieces = self._cache[key] = [
-                (font.getSubsetInternalName(subset, self._doc), _escape(data))
-                for subset, data in font.splitString(seg, self._doc)]
+            pieces = self._cache[key] = self._encoded(font_name, seg)
         return pieces
+
+    def _encoded(self, font_name: str, seg: str) -> list[tuple[str, str]]:
+        """`seg` in this document's subsets of the font. Only its non-ASCII runs ('→', '°') go through
+        reportlab's character-by-character encoder (in order, so they get the codes it would give them);
+        neighbouring pieces in the same subset are joined, as reportlab's encoder does."""
+        font, doc = tt_font(font_name), self._doc
+        out: list[tuple[str, str]] = []
+        for run in _ASCII_RUNS.findall(seg) if font_name != CJK else (seg,):
+            if font_name != CJK and " " <= run[0] <= "~":
+                found = [(font.getSubsetInternalName(0, doc), run.translate(_ESCAPES))]
+            else:
+                found = [(font.getSubsetInternalName(subset, doc), _escape(data))
+                         for subset, data in font.splitString(run, doc)]
+            for name, escaped in found:
+                if out and out[-1][0] == name:
+                    out[-1] = (name, out[-1][1] + escaped)
+                else:
+                    out.append((name, escaped))
+        return out
 
     def flush(self, canv: Canvas) -> None:
         if self._ops:
@@ -148,6 +166,8 @@ def _cell_cache(doc: object) -> dict[tuple[str, float, bool, float], tuple[str, 
         setattr(doc, "_ecrf_cells", cache)  # noqa: B010 - reportlab's document has no slot for it
     return cache
 
+
+_ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")  # printable ASCII (its own codes in subset 0), and the rest
 
 # PDF string escapes for each byte: backslash, parentheses, and octal for anything not printable ASCII
 _ESCAPES = {c: f"\\{c:03o}" if c < 32 or c >= 127 else "\\" + chr(c) if chr(c) in "\\()" else chr(c)

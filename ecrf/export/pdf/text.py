@@ -5,6 +5,7 @@ more per cell). Fonts, runs and line wrapping are in `ecrf.export.pdf.fonts`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, toColor
@@ -18,12 +19,15 @@ from ecrf.export.pdf.fonts import (
     LATIN_BOLD,
     LEADING,
     Line,
+    Segment,
     has_cjk,
     runs,
     text_width,
     tt_font,
     wrap_lines,
 )
+
+Compiled = tuple[str, str, str]  # first font, operators after its Tf, last font
 
 
 class TextOps:
@@ -64,7 +68,19 @@ class TextOps:
         key = (text, size, bold, leading)
         compiled = self._cells.get(key)
         if compiled is None:
-            compiled = self._cells[key] = self._compile(text, size, bold, leading)
+            compiled = self._cells[key] = self._compile(_split(text), size, bold, leading)
+        self._place(position, compiled, size, color)
+
+    def block(self, position: str, key: tuple[object, ...], lines: Sequence[Line], size: float, bold: bool,
+              leading: float, color: object) -> None:
+        """Lines wrapped already (a `MixedText`), compiled once per document under `key`, as `cell` does."""
+        compiled = self._cells.get(key)
+        if compiled is None:
+            compiled = self._cells[key] = self._compile([[(cjk, seg) for cjk, seg, _ in line] for line in lines],
+                                                        size, bold, leading)
+        self._place(position, compiled, size, color)
+
+    def _place(self, position: str, compiled: Compiled, size: float, color: object) -> None:
         first, body, last = compiled
         if not body:
             return
@@ -78,27 +94,25 @@ class TextOps:
         ops.append(body)
         self._font, self._size = last, size
 
-    def _compile(self, text: str, size: float, bold: bool, leading: float) -> tuple[str, str, str]:
-        """(first font, operators after the first Tf, last font) of a cell; lines below the first are moved
-        to with Td, relative to the line before."""
+    def _compile(self, lines: Iterable[Iterable[Segment]], size: float, bold: bool, leading: float) -> Compiled:
+        """(first font, operators after the first Tf, last font) of lines of text; each line below the first
+        is moved to with Td, relative to the line before."""
         latin = LATIN_BOLD if bold else LATIN
         ops: list[str] = []
         first = font = ""
         down = 0.0  # from the last line drawn to the next
-        for line in text.split("\n"):
-            if line:
-                if ops:
+        for segments in lines:
+            for cjk, seg in segments:
+                if down:  # the first segment of a line below the first (or below empty lines)
                     ops.append(f"0 {-down:.2f} Td")
                     down = 0.0
-                segments = runs(line) if has_cjk(line) else ((False, line),)
-                for cjk, seg in segments:
-                    for name, escaped in self._pieces(CJK if cjk else latin, seg):
-                        if not first:
-                            first = font = name
-                        elif name != font:
-                            ops.append(f"{name} {size:g} Tf")
-                            font = name
-                        ops.append(f"({escaped}) Tj")
+                for name, escaped in self._pieces(CJK if cjk else latin, seg):
+                    if not first:
+                        first = font = name
+                    elif name != font:
+                        ops.append(f"{name} {size:g} Tf")
+                        font = name
+                    ops.append(f"({escaped}) Tj")
             down += leading
         return first, " ".join(ops), font
 
@@ -158,13 +172,18 @@ def _document_cache(doc: object) -> dict[tuple[str, str], list[tuple[str, str]]]
     return cache
 
 
-def _cell_cache(doc: object) -> dict[tuple[str, float, bool, float], tuple[str, str, str]]:
-    """The compiled table cells of one PDF document (`TextOps.cell`)."""
-    cache: dict[tuple[str, float, bool, float], tuple[str, str, str]] | None = getattr(doc, "_ecrf_cells", None)
+def _cell_cache(doc: object) -> dict[tuple[object, ...], Compiled]:
+    """The compiled table cells of one PDF document (`TextOps.cell`, `TextOps.block`)."""
+    cache: dict[tuple[object, ...], Compiled] | None = getattr(doc, "_ecrf_cells", None)
     if cache is None:
         cache = {}
         setattr(doc, "_ecrf_cells", cache)  # noqa: B010 - reportlab's document has no slot for it
     return cache
+
+
+def _split(text: str) -> list[list[Segment]]:
+    """The lines of a plain cell, each cut into its font runs."""
+    return [runs(line) if has_cjk(line) else [(False, line)] if line else [] for line in text.split("\n")]
 
 
 _ASCII_RUNS = re.compile(r"[ -~]+|[^ -~]+")  # printable ASCII (its own codes in subset 0), and the rest
@@ -224,7 +243,6 @@ class MixedText(Flowable):
 
     def emit(self, ops: TextOps, x: float, top: float, color: object = None) -> None:
         """Add the lines to `ops`, the first baseline one font size below `top`; `color` unless it has its own."""
-        y = top - self.size
-        for line in self._lines:
-            ops.line(x, y, line, self.size, self.bold, self.color or color)
-            y -= self.size * LEADING
+        ops.block(f"1 0 0 1 {x:.2f} {top - self.size:.2f} Tm", ("wrapped", self.text, self.size, self.bold,
+                                                                   self._for_width),
+                  self._lines, self.size, self.bold, self.size * LEADING, self.color or color)

@@ -86,7 +86,7 @@ def _checked_write(session: SiteSession, out_dir: Path, pool: CasebookPool | Non
     """The trail check (refuses a trail with unacknowledged problems), then the bundle from one snapshot that
     holds exactly the trail the check passed: a save in between makes the check run again."""
     for _ in range(CHECK_ATTEMPTS):
-        checked = integrity.require_exportable(session)
+        checked = integrity.require_exportable(session, keep_events=True)
         with session.read(Do.EXPORT) as db:
             if audit.newest_event(db) != (checked.report.head_seq, checked.report.head_hash):
                 continue  # someone saved after the check: their events must be checked too
@@ -111,15 +111,19 @@ def _write_snapshot(session: SiteSession, db: Session, out_dir: Path, checked: i
         identity=identity, staging=out_dir, export_seq=(last.seq if last else 0) + 1,
         created_at=session.clock.stamp()[0], app_version=__version__, subject_count=count,
         evidence=_evidence(db, session, checked), signature_meanings=export_records.signature_meanings(db))
-    pending = _write(ctx, db, session, out_dir, last.manifest_sha256 if last else None, pool, progress, cancelled)
+    pending = _write(ctx, db, session, export_records.CheckedEvents(checked.events), out_dir,
+                     last.manifest_sha256 if last else None, pool, progress, cancelled)
     return pending, ctx, identity, key_id
 
 
-def _write(ctx: ExportContext, db: Session, session: SiteSession, out_dir: Path, previous: str | None,
-           pool: CasebookPool | None, progress: Progress | None, cancelled: Cancelled | None) -> PendingBundle:
+def _write(ctx: ExportContext, db: Session, session: SiteSession, checked: export_records.CheckedEvents,
+           out_dir: Path, previous: str | None, pool: CasebookPool | None, progress: Progress | None,
+           cancelled: Cancelled | None) -> PendingBundle:
+    """The bundle of the snapshot `db`, whose trail is exactly the events `checked` holds (the caller compared
+    the heads): those are written, not read again."""
     try:
-        return write_bundle(ctx, export_records.iter_subjects(db, session.study), export_records.iter_audit(db),
-                            out_dir, previous_sha256=previous, parts=default_parts(pool), progress=progress,
+        return write_bundle(ctx, export_records.iter_subjects(db, session.study, checked), iter(checked), out_dir,
+                            previous_sha256=previous, parts=default_parts(pool), progress=progress,
                             cancelled=cancelled)
     except BundleCancelled as exc:
         raise ExportCancelled(exc.code, **exc.params) from None

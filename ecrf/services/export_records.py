@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +30,7 @@ from ecrf.store.models import AuditEvent, FormInstance, QueryMessage, Site, Subj
 from ecrf.study.model import Study
 from ecrf.study.status import SPONSOR_ROLE
 from ecrf.study.subject import SubjectData
+from ecrf.trail.chain import Event
 
 
 def site_facts(db: Session) -> SiteFacts:
@@ -52,14 +54,48 @@ def subject_count(db: Session) -> int:
     return db.scalar(select(func.count()).select_from(Subject)) or 0
 
 
-def iter_subjects(db: Session, study: Study) -> Iterator[SubjectRecord]:
+class CheckedEvents:
+    """The events a trail check read and passed (`integrity.require_exportable(keep_events=True)`), handed out as
+    export records: the export writes exactly the events it checked, and reads the trail once instead of three
+    times (the check, each subject's events, the whole trail). The rows come from `ecrf.store.audit.event_rows`,
+    in `AuditRecord`'s field order; each becomes a record only when written, so memory stays what the check
+    needed."""
+
+    def __init__(self, rows: Sequence[Event]) -> None:
+        self._rows = rows
+        self._by_subject: dict[str, list[Event]] = {}
+        for row in rows:
+            if row.subject is not None:
+                self._by_subject.setdefault(row.subject, []).append(row)
+
+    def of_subject(self, labels: set[str]) -> tuple[AuditRecord, ...]:
+        """The events about a subject under any of its labels (screening number, subject id), in order."""
+        found = [row for label in labels for row in self._by_subject.get(label, ())]
+        if len(labels) > 1:
+            found.sort(key=_seq)
+        return tuple(map(_record_of_row, found))
+
+    def __iter__(self) -> Iterator[AuditRecord]:
+        return map(_record_of_row, self._rows)
+
+
+def _seq(row: Event) -> int:
+    return row.seq
+
+
+def _record_of_row(row: Event) -> AuditRecord:
+    return AuditRecord(*cast(tuple[Any, ...], row))  # a Row is a tuple, in the record's field order
+
+
+def iter_subjects(db: Session, study: Study, checked: CheckedEvents | None = None) -> Iterator[SubjectRecord]:
     """Every subject, by screening number; only one subject's clinical rows are loaded at a time. The monitoring
-    records (small beside the data) are read up front, one query per table, and handed out per subject."""
+    records (small beside the data) are read up front, one query per table, and handed out per subject. With
+    `checked`, each subject's events are those the check read, not read again."""
     keys = db.execute(select(Subject.id).order_by(Subject.screening_no)).scalars().all()
     monitoring = load_monitoring(db)
     for pk in keys:
         subject = db.get_one(Subject, pk)
-        yield subject_record(db, study, subject, monitoring.get(pk, NOTHING))
+        yield subject_record(db, study, subject, monitoring.get(pk, NOTHING), checked)
         db.expunge_all()  # keep the identity map from growing with the subject count
 
 
@@ -72,12 +108,16 @@ def audit_record(event: AuditEvent) -> AuditRecord:
     return AuditRecord(**{name: getattr(event, name) for name in CHAINED_FIELDS}, hash=event.hash)
 
 
-def subject_record(db: Session, study: Study, subject: Subject,
-                   monitoring: SubjectMonitoring = NOTHING) -> SubjectRecord:
+def subject_record(db: Session, study: Study, subject: Subject, monitoring: SubjectMonitoring = NOTHING,
+                   checked: CheckedEvents | None = None) -> SubjectRecord:
     instances = db.scalars(select(FormInstance).options(selectinload(FormInstance.values))
                            .where(FormInstance.subject_pk == subject.id)).all()
     labels = {subject.screening_no, subject.label}
-    events = db.scalars(select(AuditEvent).where(AuditEvent.subject.in_(labels)).order_by(AuditEvent.seq))
+    if checked is not None:
+        audit = checked.of_subject(labels)
+    else:
+        events = db.scalars(select(AuditEvent).where(AuditEvent.subject.in_(labels)).order_by(AuditEvent.seq))
+        audit = tuple(audit_record(e) for e in events)
     visits = db.scalars(select(VisitRow).where(VisitRow.subject_pk == subject.id)).all()
     dates = _visit_dates(study, subject, instances)
     return SubjectRecord(
@@ -86,7 +126,7 @@ def subject_record(db: Session, study: Study, subject: Subject,
         ended_on=subject.ended_on, end_reason=subject.end_reason, created_at=subject.created_at,
         visits=tuple(_visit_record(v, dates) for v in sorted(visits, key=_schedule_key(study))),
         forms=tuple(form_record(study, i) for i in sorted(instances, key=_form_key(study))),
-        audit=tuple(audit_record(e) for e in events),
+        audit=audit,
         queries=monitoring.queries, sdv=_sdv_in_form_order(study, monitoring, instances),
         signatures=monitoring.signatures, locks=monitoring.locks)
 

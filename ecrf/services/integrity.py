@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ecrf.services.session import SiteSession
 from ecrf.store import audit
 from ecrf.store.audit import Change
 from ecrf.store.models import AuditEvent, SigningKey
+from ecrf.trail.chain import Event
 from ecrf.trail.check import TrailReport
 from ecrf.trail.roles import ACTION_ROLES
 
@@ -45,6 +47,7 @@ class Integrity:
     digest: str | None  # of the problems; None when there are none
     acknowledged: Acknowledgement | None = None  # the acknowledgement that covers exactly these problems
     notes: list[str] = field(default_factory=list)
+    events: Sequence[Event] = ()  # the events checked, in order, when the caller asked to keep them (the export)
 
     @property
     def ok(self) -> bool:
@@ -60,12 +63,14 @@ def problems_digest(problems: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(problems)).encode("utf-8")).hexdigest()
 
 
-def check(session: SiteSession, record: bool = True) -> Integrity:
-    """Run the whole check; a new set of problems is audited (once) when `record`."""
+def check(session: SiteSession, record: bool = True, keep_events: bool = False) -> Integrity:
+    """Run the whole check; a new set of problems is audited (once) when `record`; the events read are kept in
+    the result with `keep_events`."""
     session.require(Do.VERIFY_AUDIT)
-    report = session.database.check_trail()
+    kept: list[Event] | None = [] if keep_events else None
+    report = session.database.check_trail(kept)
     digest = problems_digest(report.problems) if report.problems else None
-    result = Integrity(report, digest, _acknowledgement(session, digest))
+    result = Integrity(report, digest, _acknowledgement(session, digest), events=kept or ())
     # A site on read-only media cannot record the finding: it is reported, and recorded where it is writable.
     if digest and record and not session.database.read_only and not _already_recorded(session, digest):
         _record_finding(session, report, digest)
@@ -113,9 +118,10 @@ def acknowledge(session: SiteSession, reason: str) -> Acknowledgement:
     return Acknowledgement(found.digest, session.actor.username, at, reason.strip())
 
 
-def require_exportable(session: SiteSession) -> Integrity:
-    """Before every export: the check runs again; unacknowledged problems refuse the export."""
-    found = check(session)
+def require_exportable(session: SiteSession, keep_events: bool = False) -> Integrity:
+    """Before every export: the check runs again; unacknowledged problems refuse the export. With `keep_events`
+    the result holds the events checked, which the export then writes."""
+    found = check(session, keep_events=keep_events)
     if found.blocking:
         raise IntegrityAlarm("export-blocked-by-finding", count=len(found.report.problems),
                              problem=found.report.problems[0])

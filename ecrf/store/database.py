@@ -20,6 +20,7 @@ from ecrf.store.keyslots import KeySlots, OpenedSlot, new_data_key
 from ecrf.store.models import Site
 from ecrf.store.slot_file import SlotFileMissing
 from ecrf.store.state import stored_state
+from ecrf.trail.chain import Event
 from ecrf.trail.check import TrailReport, check_trail
 
 
@@ -63,11 +64,15 @@ class Database:
         slots.save(self.paths.keys)
         self.slots = slots
 
-    def check_trail(self) -> TrailReport:
-        """Chain, seals, keys and the replay of every value against what is stored, in one snapshot."""
+    def check_trail(self, keep: list[Event] | None = None) -> TrailReport:
+        """Chain, seals, keys and the replay of every value against what is stored, in one snapshot. With `keep`,
+        the events read are appended to it, in order (the export writes exactly the events it checked)."""
         with self.read() as db:
             found, events = audit.evidence(db)
             found = dataclasses.replace(found, stored=stored_state(db))
+            if keep is not None:
+                keep.extend(events)  # the check holds every event anyway (`check_trail` links them)
+                events = iter(keep)
             return check_trail(events, found)
 
     def integrity_problems(self) -> list[str]:

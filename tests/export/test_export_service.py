@@ -1,7 +1,9 @@
 """`services.export.export_bundle`: the bundle written, logged and chained, or nothing at all."""
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import os
 import shutil
@@ -208,8 +210,8 @@ def _saving_after_checks(monkeypatch, session, saves: int) -> list[int]:  # type
     real = integrity.require_exportable
     checked: list[int] = []
 
-    def check_then_save(s):  # type: ignore[no-untyped-def]
-        found = real(s)
+    def check_then_save(s, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(s, **kwargs)
         checked.append(found.report.head_seq)
         if len(checked) <= saves:
             screen_subject(session)
@@ -236,3 +238,31 @@ def test_a_trail_that_keeps_changing_is_not_exported(session, out: Path, monkeyp
     assert refused.value.code == "export-trail-moving"
     assert len(checked) == export.CHECK_ATTEMPTS
     assert list(out.iterdir()) == [] and export.last_export(session) is None
+
+
+@pytest.mark.req("TRAIL-SEALED")
+def test_the_bundle_carries_the_events_the_check_passed_not_a_row_rewritten_after_it(  # type: ignore[no-untyped-def]
+        session, out: Path, monkeypatch) -> None:
+    """An insider rewrites an old event in the database file between the export's trail check and its snapshot
+    (the head stays the same, so the snapshot matches the check): the bundle holds the events as checked. The
+    next check, at the next open or export, reports the rewritten row."""
+    from ecrf.services import integrity
+
+    real = integrity.require_exportable
+
+    def check_then_rewrite(s, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(s, **kwargs)
+        with session.database.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+            conn.exec_driver_sql("UPDATE audit_events SET workstation = 'forged-pc' WHERE seq = 3")
+        return found
+
+    monkeypatch.setattr(integrity, "require_exportable", check_then_rewrite)
+    result = export.export_bundle(session, out)
+    with zipfile.ZipFile(result.path) as archive:
+        trail_csv = archive.read("csv/audit_trail.csv").decode("utf-8")
+        trail_jsonl = archive.read("audit/trail.jsonl").decode("utf-8")
+    assert "forged-pc" not in trail_csv and "forged-pc" not in trail_jsonl
+    assert len(list(csv.reader(io.StringIO(trail_csv)))) == result.audit_events + 1  # every event, under the header
+    monkeypatch.undo()
+    assert any("3" in problem for problem in integrity.check(session).report.problems)

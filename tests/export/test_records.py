@@ -30,3 +30,19 @@ def test_enrolled_subjects_have_dated_visits_and_forms_in_schedule_order(demo_re
     assert subject.visits[0].actual_date is not None
     logs = [f for f in subject.forms if not f.visit]
     assert all(f.repeat >= 1 for f in logs)
+
+
+def test_the_events_a_trail_check_read_give_the_same_records_as_reading_them_again(small_demo, study) -> None:  # type: ignore[no-untyped-def]
+    """The export writes the events its trail check read (`CheckedEvents`) instead of reading the trail twice
+    more: the records must be the ones a fresh read gives, per subject and for the whole trail."""
+    from ecrf.services import export_records, integrity
+
+    session = small_demo.login("nurse")
+    try:
+        checked = export_records.CheckedEvents(integrity.require_exportable(session, keep_events=True).events)
+        with session.read() as db:
+            assert list(checked) == list(export_records.iter_audit(db))
+            assert ([s.audit for s in export_records.iter_subjects(db, study, checked)]
+                    == [s.audit for s in export_records.iter_subjects(db, study)])
+    finally:
+        session.close()

@@ -119,3 +119,27 @@ def test_a_broken_file_is_reported_with_its_line(odm_file: Path, tmp_path: Path)
     problems = schema_problems(broken)
     assert problems and problems[0].startswith(f"line {number}:"), problems
     assert "SiteReference" in problems[0]
+
+
+@pytest.mark.req("EXPORT-ODM")
+def test_values_and_reasons_with_markup_and_line_breaks_reach_the_odm_unchanged() -> None:
+    """The item transactions are written as XML text and parsed (`ecrf.export.odm.history`): what the parser
+    would change (line breaks and tabs in attributes, carriage returns, markup) must come out as given."""
+    from ecrf.export.odm.history import item_group, item_transactions
+    from ecrf.export.records import AuditRecord, ValueRecord
+
+    value, reason = 'a < b & "c"\r\nd\te > f', "corrected:\r\n<source> & 'chart'\tp. 2"
+    event = AuditRecord(seq=7, at_utc="2026-05-09T08:30:00.000000Z", utc_offset_min=480, workstation="pc",
+                        username="o'neil&co", role="nurse", action="value", subject="S1", visit="V1", form="AE",
+                        timepoint=None, repeat=1, item="AETERM", old_value=None, old_missing=None, new_value=value,
+                        new_missing=None, reason=reason, clock_note=None, prev_hash="0" * 64, hash="1" * 64)
+    parent = etree.Element("FormData")
+    current = ValueRecord("AETERM", value, None, "2026-05-09T08:30:00.000000Z", "x")
+    item_group(parent, "IG.AE", [item_transactions("AE", "AETERM", None, [event], current, "LOC.<01>")])
+    data = parent.find("ItemGroupData/ItemData")
+    assert data is not None and data.get("Value") == value and data.get("TransactionType") == "Insert"
+    assert data.findtext("AuditRecord/ReasonForChange") == reason
+    assert data.find("AuditRecord/UserRef").get("UserOID") == "USR.o'neil&co"  # type: ignore[union-attr]
+    assert data.find("AuditRecord/LocationRef").get("LocationOID") == "LOC.<01>"  # type: ignore[union-attr]
+    assert data.findtext("AuditRecord/SourceID") == "7"
+    assert data.findtext("AuditRecord/DateTimeStamp") == "2026-05-09T16:30:00.000000+08:00"

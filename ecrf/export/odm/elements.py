@@ -32,16 +32,6 @@ def sub(parent: etree._Element, tag: str, attrs: Attrs | None = None, text: str 
     return node
 
 
-def plain_sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None,
-              text: str | None = None) -> etree._Element:
-    """`sub` for attributes that are all strings already (none None): the ODM's per-value elements, tens of
-    thousands an export, skip the clean-up."""
-    node = _SubElement(parent, tag, attrs)
-    if text is not None:
-        node.text = text
-    return node
-
-
 _SubElement = etree.SubElement
 
 

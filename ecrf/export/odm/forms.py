@@ -14,8 +14,16 @@ from collections.abc import Sequence
 from lxml import etree
 
 from ecrf.export.odm import keys as k
-from ecrf.export.odm.elements import element, sub
-from ecrf.export.odm.history import VALUE_ACTIONS, WARNING_ACTION, Stamp, annotation, audit_record, item_transactions
+from ecrf.export.odm.elements import element
+from ecrf.export.odm.history import (
+    VALUE_ACTIONS,
+    WARNING_ACTION,
+    Stamp,
+    annotation,
+    audit_record,
+    item_group,
+    item_transactions,
+)
 from ecrf.export.odm.monitoring import Builder, Monitoring, Updates, monitoring_updates
 from ecrf.export.records import AuditRecord, FormRecord
 from ecrf.study.model import Study
@@ -57,12 +65,10 @@ class FormWriter:
                 history.setdefault(event.item, []).append(event)
         codes = list(current) + sorted(set(history) - set(current))
         if codes:
-            group = sub(node, "ItemGroupData",
-                        {"ItemGroupOID": k.item_group_oid(record.form), "TransactionType": "Insert"})
-            for code in codes:
-                item = form.item(code) if form is not None and form.has_item(code) else None
-                item_transactions(group, record.form, code, item, history.get(code, ()), current.get(code),
-                                  self.location)
+            item_group(node, k.item_group_oid(record.form), (
+                item_transactions(record.form, code, form.item(code) if form is not None and form.has_item(code)
+                                  else None, history.get(code, ()), current.get(code), self.location)
+                for code in codes))
         return node
 
     def _status_updates(self, record: FormRecord, events: Sequence[AuditRecord], updates: Updates) -> None:

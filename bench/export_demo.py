@@ -6,9 +6,12 @@ pass before an export may start (`integrity.require_exportable`, mandatory since
 reading the same data out of the database into export records. Goal: ≤ 3 s and ≤ 2× the floor.
 
 The issue set the 2× goal when the floor was the read alone (no export checked the trail then). That ratio
-is printed too, as a note under the table, so the change of floor is never hidden: on 2 cores it is about
-3×: the casebook layout, the ODM, the CSVs and the signatures cost about four times the read in CPU, and
-with one core for the main process and one for a layout worker the wall time cannot fall below half that.
+is printed too, as a note under the table, so the change of floor is never hidden.
+
+Since the export writes the events its trail check read (`export_records.CheckedEvents`) instead of reading
+the trail twice more, it no longer does all of the floor's read: a second note compares it with what it
+does read itself (the check keeping its events, the subjects' clinical rows, the events turned into
+records), the strictest reference there is for the rest of the work (layout, ODM, CSV, signatures, zip).
 """
 from __future__ import annotations
 
@@ -39,6 +42,7 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
     exports: list[float] = []
     checks: list[float] = []
     reads: list[float] = []
+    own_reads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ecrf-bench-") as tmp:
         for i in range(runs):
             site = Path(tmp) / f"site{i}"
@@ -49,12 +53,16 @@ def run(scale: Scale = Scale.FULL) -> list[Result]:
             try:
                 checks.append(_timed(integrity.require_exportable, session))
                 reads.append(_timed(_read_all, session, study))
+                own_reads.append(_timed(_read_as_the_export_does, session, study))
                 exports.append(_timed(export_bundle, session, out))
             finally:
                 session.close()
     figure, check, read = statistics.median(exports), statistics.median(checks), statistics.median(reads)
+    own = statistics.median(own_reads)
     print(f"note: export vs reading alone (the floor before the trail check was mandatory): "
           f"{figure:.2f} s / {read:.2f} s = {figure / read:.1f}×; the trail check took {check:.2f} s")
+    print(f"note: export vs the check and the reading it does itself (the trail read once): "
+          f"{figure:.2f} s / {own:.2f} s = {figure / own:.1f}×")
     return [Result(f"ecrf export: {subjects}-subject demo bundle (floor: trail check + read)", figure, "s",
                    check + read, f"≤ {GOAL_S:g} s", figure <= GOAL_S, MAX_RATIO)]
 
@@ -63,6 +71,15 @@ def _timed(step: Callable[..., object], *args: object) -> float:
     start = time.perf_counter()
     step(*args)
     return time.perf_counter() - start
+
+
+def _read_as_the_export_does(session: SiteSession, study: Study) -> None:
+    checked = export_records.CheckedEvents(integrity.require_exportable(session, keep_events=True).events)
+    with session.read() as db:
+        for _ in export_records.iter_subjects(db, study, checked):
+            pass
+    for _ in checked:
+        pass
 
 
 def _read_all(session: SiteSession, study: Study) -> None:

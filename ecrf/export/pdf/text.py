@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from reportlab.lib.colors import Color, toColor
 from reportlab.lib.colors import black as BLACK
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -45,8 +46,8 @@ class TextOps:
         self._font = ""
         self._size = 0.0
         self._color: object = None
-        self._cache = _document_cache(self._doc)
-        self._cells = _cell_cache(self._doc)
+        known = _document_text(self._doc)
+        self._cache, self._cells, self._names = known.encoded, known.cells, known.names
 
     def line(self, x: float, y: float, segments: Line | tuple[tuple[bool, str, float], ...], size: float,
              bold: bool = False, color: object = None) -> None:
@@ -127,34 +128,37 @@ class TextOps:
         document: the same labels come back on every page, and encoding goes character by character."""
         key = (font_name, seg)
         pieces = self._cache.get(key)
-        if pieces is None and font_name != CJK and seg.isascii() and seg.isprintable():
-            # reportlab gives printable ASCII its own codes in a TrueType font's first subset (asciiReadable,
-            # checked in register_fonts): no need to look up character by character
-            font = tt_font(font_name)
-            pieces = self._cache[key] = [(font.getSubsetInternalName(0, self._doc),
-                                          seg.translate(_ESCAPES))]
         if pieces is None:
             pieces = self._cache[key] = self._encoded(font_name, seg)
         return pieces
 
     def _encoded(self, font_name: str, seg: str) -> list[tuple[str, str]]:
-        """`seg` in this document's subsets of the font. Only its non-ASCII runs ('→', '°') go through
-        reportlab's character-by-character encoder (in order, so they get the codes it would give them);
-        neighbouring pieces in the same subset are joined, as reportlab's encoder does."""
+        """`seg` in this document's subsets of the font. Printable ASCII has its own codes in a TrueType font's
+        first subset (asciiReadable, checked in register_fonts); only the other runs ('→', '°', Chinese) go
+        through reportlab's character-by-character encoder (in order, so they get the codes it would give
+        them). Neighbouring pieces in the same subset are joined, as reportlab's encoder does."""
         font, doc = tt_font(font_name), self._doc
         out: list[tuple[str, str]] = []
         for run in _ASCII_RUNS.findall(seg) if font_name != CJK else (seg,):
             if font_name != CJK and " " <= run[0] <= "~":
-                found = [(font.getSubsetInternalName(0, doc), run.translate(_ESCAPES))]
+                found = [(self._name(font, 0), run.translate(_ESCAPES))]
             else:
-                found = [(font.getSubsetInternalName(subset, doc), _escape(data))
-                         for subset, data in font.splitString(run, doc)]
+                found = [(self._name(font, subset), _escape(data)) for subset, data in font.splitString(run, doc)]
             for name, escaped in found:
                 if out and out[-1][0] == name:
                     out[-1] = (name, out[-1][1] + escaped)
                 else:
                     out.append((name, escaped))
         return out
+
+    def _name(self, font: TTFont, subset: int) -> str:
+        """The PDF name of a subset in this document: asked of reportlab once (which adds the font to the
+        document then), then remembered (reportlab looks its state up in a weak dictionary each time)."""
+        key = (font.fontName, subset)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = font.getSubsetInternalName(subset, self._doc)
+        return name
 
     def flush(self, canv: Canvas) -> None:
         if self._ops:
@@ -163,22 +167,22 @@ class TextOps:
             self._font, self._size, self._color = "", 0.0, None
 
 
-def _document_cache(doc: object) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """The encoded strings of one PDF document, kept on the document (subsets differ between documents)."""
-    cache: dict[tuple[str, str], list[tuple[str, str]]] | None = getattr(doc, "_ecrf_encoded", None)
-    if cache is None:
-        cache = {}
-        setattr(doc, "_ecrf_encoded", cache)  # noqa: B010 - reportlab's document has no slot for it
-    return cache
+class _DocumentText:
+    """What one PDF document has encoded so far (subsets differ between documents): strings, compiled cells
+    (`TextOps.cell`, `TextOps.block`) and subset names. Kept on reportlab's document."""
+
+    def __init__(self) -> None:
+        self.encoded: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.cells: dict[tuple[object, ...], Compiled] = {}
+        self.names: dict[tuple[str, int], str] = {}
 
 
-def _cell_cache(doc: object) -> dict[tuple[object, ...], Compiled]:
-    """The compiled table cells of one PDF document (`TextOps.cell`, `TextOps.block`)."""
-    cache: dict[tuple[object, ...], Compiled] | None = getattr(doc, "_ecrf_cells", None)
-    if cache is None:
-        cache = {}
-        setattr(doc, "_ecrf_cells", cache)  # noqa: B010 - reportlab's document has no slot for it
-    return cache
+def _document_text(doc: object) -> _DocumentText:
+    known: _DocumentText | None = getattr(doc, "_ecrf_text", None)
+    if known is None:
+        known = _DocumentText()
+        setattr(doc, "_ecrf_text", known)  # noqa: B010 - reportlab's document has no slot for it
+    return known
 
 
 def _split(text: str) -> list[list[Segment]]:

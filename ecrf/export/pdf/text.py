@@ -69,7 +69,12 @@ class TextOps:
         key = (text, size, bold, leading)
         compiled = self._cells.get(key)
         if compiled is None:
-            compiled = self._cells[key] = self._compile(_split(text), size, bold, leading)
+            if text.isascii() and text.isprintable():  # one line of plain ASCII: the commonest cell
+                name = self._name(tt_font(LATIN_BOLD if bold else LATIN), 0)
+                compiled = (name, f"({text.translate(_ESCAPES)}) Tj", name)
+            else:
+                compiled = self._compile(_split(text), size, bold, leading)
+            self._cells[key] = compiled
         self._place(position, compiled, size, color)
 
     def block(self, position: str, key: tuple[object, ...], lines: Sequence[Line], size: float, bold: bool,
@@ -142,6 +147,8 @@ class TextOps:
         for run in _ASCII_RUNS.findall(seg) if font_name != CJK else (seg,):
             if font_name != CJK and " " <= run[0] <= "~":
                 found = [(self._name(font, 0), run.translate(_ESCAPES))]
+            elif font_name != CJK and run != seg:
+                found = self._pieces(font_name, run)  # '→', '°' come back in many strings: encoded once
             else:
                 found = [(self._name(font, subset), _escape(data)) for subset, data in font.splitString(run, doc)]
             for name, escaped in found:

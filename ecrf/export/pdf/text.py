@@ -51,16 +51,11 @@ class TextOps:
 
     def line(self, x: float, y: float, segments: Line | tuple[tuple[bool, str, float], ...], size: float,
              bold: bool = False, color: object = None) -> None:
-        """One line of text, its baseline starting at (x, y); segments follow each other as drawn."""
-        ops = self._ops
-        if color is not None and color is not self._color:
-            ops.append(_rgb(color))
-            self._color = color
-        ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-        latin = LATIN_BOLD if bold else LATIN
-        for cjk, seg, _ in segments:
-            for name, escaped in self._pieces(CJK if cjk else latin, seg):
-                self._show(name, size, escaped)
+        """One line of text, its baseline starting at (x, y); segments follow each other as drawn. `color` None
+        keeps the colour set before."""
+        line = list(segments)
+        self.block(f"1 0 0 1 {x:.2f} {y:.2f} Tm", ("line", tuple(line), size, bold), [line], size, bold, 0.0,
+                   self._color if color is None else color)
 
     def cell(self, position: str, text: str, size: float, bold: bool, leading: float, color: object) -> None:
         """A plain table cell: `text`'s lines (split at '\\n'), the first baseline at `position` (a Tm operator,
@@ -122,12 +117,6 @@ class TextOps:
             down += leading
         return first, " ".join(ops), font
 
-    def _show(self, name: str, size: float, escaped: str) -> None:
-        if name != self._font or size != self._size:
-            self._ops.append(f"{name} {size:g} Tf")
-            self._font, self._size = name, size
-        self._ops.append(f"({escaped}) Tj")
-
     def _pieces(self, font_name: str, seg: str) -> list[tuple[str, str]]:
         """(PDF font name, escaped string) pieces of `seg` in this document's subsets of the font. Cached per
         document: the same labels come back on every page, and encoding goes character by character."""
@@ -142,12 +131,12 @@ class TextOps:
         first subset (asciiReadable, checked in register_fonts); only the other runs ('→', '°', Chinese) go
         through reportlab's character-by-character encoder (in order, so they get the codes it would give
         them). Neighbouring pieces in the same subset are joined, as reportlab's encoder does."""
-        font, doc = tt_font(font_name), self._doc
+        font, doc, latin = tt_font(font_name), self._doc, font_name != CJK
         out: list[tuple[str, str]] = []
-        for run in _ASCII_RUNS.findall(seg) if font_name != CJK else (seg,):
-            if font_name != CJK and " " <= run[0] <= "~":
+        for run in _ASCII_RUNS.findall(seg) if latin else (seg,):
+            if latin and " " <= run[0] <= "~":
                 found = [(self._name(font, 0), run.translate(_ESCAPES))]
-            elif font_name != CJK and run != seg:
+            elif latin and run != seg:
                 found = self._pieces(font_name, run)  # '→', '°' come back in many strings: encoded once
             else:
                 found = [(self._name(font, subset), _escape(data)) for subset, data in font.splitString(run, doc)]

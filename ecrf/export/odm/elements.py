@@ -26,13 +26,10 @@ def element(tag: str, attrs: Attrs | None = None, text: str | None = None) -> et
 
 def sub(parent: etree._Element, tag: str, attrs: Attrs | None = None, text: str | None = None) -> etree._Element:
     """A child element; attributes keep the order given, those that are None are left out."""
-    node = _SubElement(parent, tag, _clean(attrs) if attrs else None)
+    node = etree.SubElement(parent, tag, _clean(attrs) if attrs else None)
     if text is not None:
         node.text = text
     return node
-
-
-_SubElement = etree.SubElement
 
 
 def translated(parent: etree._Element, tag: str, text: Text | str, languages: Iterable[str]) -> etree._Element:
